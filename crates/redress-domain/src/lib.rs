@@ -1,0 +1,19 @@
+//! The domain of Redress: exact money in ISO 4217 currencies, dates and periods, and the billing
+//! documents a dispute is checked against (contracts, price rows, deliveries, invoices and their
+//! lines, payments, notices, disputes).
+//!
+//! Everything here is pure data and arithmetic: no file, network or database access. Values are
+//! parsed into types that cannot hold an invalid value (a [`Currency`] always has a minor unit, a
+//! [`Period`] never ends before it starts), so the audit rules never re-check them.
+
+pub mod billing;
+pub mod calendar;
+pub mod ids;
+pub mod money;
+pub mod number;
+
+pub use billing::*;
+pub use calendar::{Date, DateError, Period, PeriodError, parse_date};
+pub use ids::{IdTable, TextColumn};
+pub use money::{Currency, CurrencyError, Money};
+pub use number::{Decimal, NumberError, parse_decimal};

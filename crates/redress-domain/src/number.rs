@@ -1,0 +1,73 @@
+//! Decimal numbers as they appear in billing data: `1234.50`, `-2.5`, `0.0125`.
+
+pub use rust_decimal::Decimal;
+
+/// Why a text is not a decimal number of billing data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    /// Empty where a number is required.
+    #[error("is empty")]
+    Empty,
+    /// Not of the form `[-]digits[.digits]`.
+    #[error("`{0}` is not a decimal number")]
+    Malformed(String),
+    /// Too many digits to hold exactly.
+    #[error("`{0}` has more digits than can be held exactly (at most 28)")]
+    TooLong(String),
+}
+
+/// Parses a decimal in major units: an optional `-`, digits, and optionally `.` and digits.
+///
+/// Stricter than `Decimal::from_str` on purpose: no `+`, no exponent, no `_` or thousands
+/// separators, no surrounding spaces, because billing exports that carry those are ambiguous.
+/// Never rounds: a value that cannot be held exactly is an error.
+pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
+    if text.is_empty() {
+        return Err(NumberError::Empty);
+    }
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let well_formed = !whole.is_empty()
+        && all_digits(whole)
+        && fraction.is_none_or(|f| !f.is_empty() && all_digits(f));
+    if !well_formed {
+        return Err(NumberError::Malformed(text.to_owned()));
+    }
+    Decimal::from_str_exact(text).map_err(|_| NumberError::TooLong(text.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_plain_decimals() {
+        assert_eq!(parse_decimal("1234.50").unwrap().to_string(), "1234.50");
+        assert_eq!(parse_decimal("-2.5").unwrap().to_string(), "-2.5");
+        assert_eq!(parse_decimal("0.0125").unwrap().to_string(), "0.0125");
+        assert_eq!(parse_decimal("100002").unwrap().to_string(), "100002");
+    }
+
+    #[test]
+    fn refuses_separators_signs_exponents_and_blanks() {
+        for bad in [
+            "1,234.50", "1_000", "+1", "1e3", " 1", "1.", ".5", "abc", "1.2.3", "-",
+        ] {
+            assert!(
+                matches!(parse_decimal(bad), Err(NumberError::Malformed(_))),
+                "{bad} should be refused"
+            );
+        }
+        assert_eq!(parse_decimal(""), Err(NumberError::Empty));
+    }
+
+    #[test]
+    fn refuses_what_cannot_be_held_exactly() {
+        let long = "1.00000000000000000000000000001";
+        assert!(matches!(parse_decimal(long), Err(NumberError::TooLong(_))));
+    }
+}
