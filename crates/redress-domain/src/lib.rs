@@ -14,6 +14,6 @@ pub mod number;
 
 pub use billing::*;
 pub use calendar::{Date, DateError, Period, PeriodError, parse_date};
-pub use ids::{IdTable, TextColumn};
+pub use ids::{ContractIdx, CustomerIdx, IdTable, InvoiceIdx, SkuIdx, TextColumn};
 pub use money::{Currency, CurrencyError, Money};
 pub use number::{Decimal, NumberError, parse_decimal};

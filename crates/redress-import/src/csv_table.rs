@@ -1,0 +1,390 @@
+//! One CSV file of billing data: its header mapped to the columns a table needs, and its rows
+//! parsed in parallel chunks.
+//!
+//! A chunk boundary must not fall inside a quoted field (RFC 4180 allows line breaks there), so
+//! boundaries are placed at line breaks with an even number of quotes before them. Line numbers
+//! stay exact: each chunk knows how many physical lines precede it.
+
+use crate::Progress;
+use crate::problem::{Problem, Problems};
+use csv::ByteRecord;
+use memchr::{memchr_iter, memchr2};
+use rayon::prelude::*;
+use redress_domain::{
+    Currency, Date, Decimal, DateError, NumberError, parse_date, parse_decimal,
+};
+use std::path::Path;
+
+/// A CSV file whose header has every column a table needs.
+pub(crate) struct CsvTable {
+    /// The file name, e.g. `deliveries.csv`.
+    pub file: &'static str,
+    /// The table's column names, in the order the parser refers to them.
+    names: &'static [&'static str],
+    bytes: Vec<u8>,
+    body_start: usize,
+    /// Where each of `names` is in a record.
+    positions: Vec<usize>,
+    header_len: usize,
+}
+
+/// The rows one chunk produced, with the line each starts on and the chunk's own state.
+pub(crate) struct Chunk<T, C> {
+    pub rows: Vec<T>,
+    pub lines: Vec<u64>,
+    pub state: C,
+    pub problems: Vec<Problem>,
+}
+
+impl CsvTable {
+    /// Reads `dir/file` and maps its header; `None` (with the problems recorded) when the file
+    /// is missing or unreadable or lacks a column.
+    pub fn open(
+        dir: &Path,
+        file: &'static str,
+        names: &'static [&'static str],
+        problems: &mut Problems,
+    ) -> Option<Self> {
+        let path = dir.join(file);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                problems.push(
+                    Problem::in_file(file, format!("the file is missing from {}", dir.display()))
+                        .expected(format!("a CSV file with the columns {}", names.join(", "))),
+                );
+                return None;
+            }
+            Err(e) => {
+                problems.push(Problem::in_file(file, format!("cannot be read: {e}")));
+                return None;
+            }
+        };
+        let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&bytes[bom..]);
+        let mut header = ByteRecord::new();
+        match reader.read_byte_record(&mut header) {
+            Ok(true) => {}
+            Ok(false) => {
+                problems.push(
+                    Problem::in_file(file, "is empty")
+                        .expected(format!("a header row: {}", names.join(", "))),
+                );
+                return None;
+            }
+            Err(e) => {
+                problems.push(Problem::in_file(file, format!("the header cannot be read: {e}")));
+                return None;
+            }
+        }
+        let body_start = bom + reader.position().byte() as usize;
+        let header_names: Vec<String> = header
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).trim().to_owned())
+            .collect();
+        let mut positions = Vec::with_capacity(names.len());
+        let mut missing = Vec::new();
+        for name in names {
+            match header_names.iter().position(|h| h == name) {
+                Some(p) => positions.push(p),
+                None => missing.push(*name),
+            }
+        }
+        if !missing.is_empty() {
+            for name in &missing {
+                problems.push(
+                    Problem::at(file, 1, None, format!("the header has no column `{name}`"))
+                        .expected(format!("the columns {} (in any order)", names.join(", "))),
+                );
+            }
+            return None;
+        }
+        Some(Self { file, names, header_len: header.len(), bytes, body_start, positions })
+    }
+
+    /// Size of the file in bytes.
+    pub fn len(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+
+    /// Parses every row with `parse`, chunks in parallel, keeping file order.
+    ///
+    /// `parse` returns `None` for a row it recorded problems on. Each chunk starts from a fresh
+    /// `C::default()` for state it builds up (such as its own table of SKUs).
+    pub fn parse<T, C, F>(&self, progress: &dyn Progress, parse: F) -> Vec<Chunk<T, C>>
+    where
+        T: Send,
+        C: Default + Send,
+        F: Fn(&mut Row<'_>, &mut C) -> Option<T> + Sync,
+    {
+        progress.start_file(self.file, self.len());
+        progress.advance(self.body_start as u64);
+        let body = &self.bytes[self.body_start..];
+        let bounds = chunk_bounds(body, chunk_size(body.len()));
+        let header_lines = 1 + memchr_iter(b'\n', &self.bytes[..self.body_start]).count() as u64
+            - u64::from(self.bytes[..self.body_start].ends_with(b"\n"));
+        let newlines: Vec<u64> = bounds
+            .par_windows(2)
+            .map(|w| memchr_iter(b'\n', &body[w[0]..w[1]]).count() as u64)
+            .collect();
+        let first_lines: Vec<u64> = newlines
+            .iter()
+            .scan(header_lines + 1, |line, n| {
+                let first = *line;
+                *line += n;
+                Some(first)
+            })
+            .collect();
+        bounds
+            .par_windows(2)
+            .zip(first_lines.par_iter())
+            .map(|(w, &first_line)| {
+                let chunk = self.parse_chunk(&body[w[0]..w[1]], first_line, &parse);
+                progress.advance((w[1] - w[0]) as u64);
+                chunk
+            })
+            .collect()
+    }
+
+    fn parse_chunk<T, C, F>(&self, bytes: &[u8], first_line: u64, parse: &F) -> Chunk<T, C>
+    where
+        C: Default,
+        F: Fn(&mut Row<'_>, &mut C) -> Option<T>,
+    {
+        let mut out = Chunk { rows: Vec::new(), lines: Vec::new(), state: C::default(), problems: Vec::new() };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        let mut record = ByteRecord::new();
+        loop {
+            let line = first_line + reader.position().line() - 1;
+            match reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    out.problems.push(Problem::at(self.file, line, None, format!("cannot be read as CSV: {e}")));
+                    continue;
+                }
+            }
+            // The reader skips blank lines, so take the line from the record itself.
+            let line = record.position().map_or(line, |p| first_line + p.line() - 1);
+            if record.len() != self.header_len {
+                out.problems.push(
+                    Problem::at(self.file, line, None, format!("the row has {} fields", record.len()))
+                        .expected(format!("{} fields, as in the header", self.header_len)),
+                );
+                continue;
+            }
+            let mut row = Row { table: self, record: &record, line, problems: &mut out.problems };
+            if let Some(value) = parse(&mut row, &mut out.state) {
+                out.rows.push(value);
+                out.lines.push(line);
+            }
+        }
+        out
+    }
+}
+
+/// Chunks of a few megabytes: enough to keep both cores busy, few enough to merge cheaply.
+fn chunk_size(len: usize) -> usize {
+    (len / (rayon::current_num_threads() * 16)).clamp(1 << 20, 16 << 20)
+}
+
+/// Offsets `0 = b0 < b1 < … < bn = len` at which the body can be cut: each `bi` (but the ends)
+/// is just after a line break that is not inside quotes.
+fn chunk_bounds(body: &[u8], target: usize) -> Vec<usize> {
+    let mut bounds = vec![0];
+    let mut start = 0;
+    while body.len() - start > target {
+        let mut at = start + target;
+        let mut in_quotes = memchr_iter(b'"', &body[start..at]).count() % 2 == 1;
+        let cut = loop {
+            match memchr2(b'"', b'\n', &body[at..]) {
+                None => break body.len(),
+                Some(offset) => {
+                    let found = at + offset;
+                    at = found + 1;
+                    if body[found] == b'"' {
+                        in_quotes = !in_quotes;
+                    } else if !in_quotes {
+                        break at;
+                    }
+                }
+            }
+        };
+        if cut >= body.len() {
+            break;
+        }
+        bounds.push(cut);
+        start = cut;
+    }
+    bounds.push(body.len());
+    bounds
+}
+
+/// Marks a field whose problem has been recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Flagged;
+
+/// What a field read gives: the value, or `Flagged` once the problem is recorded.
+pub(crate) type Field<T> = Result<T, Flagged>;
+
+/// One row being parsed: reads fields by the table's column number and records what is wrong.
+pub(crate) struct Row<'a> {
+    table: &'a CsvTable,
+    record: &'a ByteRecord,
+    /// The line the row starts on.
+    pub line: u64,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl<'a> Row<'a> {
+    /// Records a problem in column `col`.
+    pub fn flag(&mut self, col: usize, message: impl Into<String>, expected: impl Into<String>) -> Flagged {
+        let problem = Problem::at(self.table.file, self.line, Some(self.table.names[col]), message)
+            .expected(expected);
+        self.problems.push(problem);
+        Flagged
+    }
+
+    /// The text of column `col` (possibly empty).
+    pub fn text(&mut self, col: usize) -> Field<&'a str> {
+        let record: &'a ByteRecord = self.record;
+        let raw = &record[self.table.positions[col]];
+        std::str::from_utf8(raw).map_err(|_| self.flag(col, "is not valid UTF-8", "UTF-8 text"))
+    }
+
+    /// The text of column `col`, which must not be empty (ids, codes).
+    pub fn id(&mut self, col: usize) -> Field<&'a str> {
+        let text = self.text(col)?;
+        if text.is_empty() {
+            return Err(self.flag(col, "is empty", "an id"));
+        }
+        Ok(text)
+    }
+
+    /// A `YYYY-MM-DD` date, or `None` when empty and `optional`.
+    fn date_or_empty(&mut self, col: usize, optional: bool) -> Field<Option<Date>> {
+        let text = self.text(col)?;
+        match parse_date(text) {
+            Ok(date) => Ok(Some(date)),
+            Err(DateError::Empty) if optional => Ok(None),
+            Err(e) => Err(self.flag(col, e.to_string(), "a date YYYY-MM-DD")),
+        }
+    }
+
+    /// A required `YYYY-MM-DD` date.
+    pub fn date(&mut self, col: usize) -> Field<Date> {
+        self.date_or_empty(col, false).map(|d| d.expect("required"))
+    }
+
+    /// A date that may be empty (open-ended).
+    pub fn optional_date(&mut self, col: usize) -> Field<Option<Date>> {
+        self.date_or_empty(col, true)
+    }
+
+    /// A decimal, checked by `allowed` (which names what was expected when it fails).
+    fn decimal_where(
+        &mut self,
+        col: usize,
+        empty_is_zero: bool,
+        allowed: (fn(Decimal) -> bool, &'static str),
+    ) -> Field<Decimal> {
+        let text = self.text(col)?;
+        let value = match parse_decimal(text) {
+            Ok(value) => value,
+            Err(NumberError::Empty) if empty_is_zero => Decimal::ZERO,
+            Err(e) => return Err(self.flag(col, e.to_string(), allowed.1)),
+        };
+        if !allowed.0(value) {
+            return Err(self.flag(col, format!("`{text}` is not allowed here"), allowed.1));
+        }
+        Ok(value)
+    }
+
+    /// Any decimal number.
+    pub fn decimal(&mut self, col: usize) -> Field<Decimal> {
+        self.decimal_where(col, false, (|_| true, "a decimal number such as 1234.50"))
+    }
+
+    /// A decimal greater than zero (quantities, payments).
+    pub fn positive(&mut self, col: usize) -> Field<Decimal> {
+        self.decimal_where(col, false, (|d| d > Decimal::ZERO, "a number greater than zero"))
+    }
+
+    /// A decimal of zero or more (prices, claims).
+    pub fn non_negative(&mut self, col: usize) -> Field<Decimal> {
+        self.decimal_where(col, false, (|d| d >= Decimal::ZERO, "a number of zero or more"))
+    }
+
+    /// A percentage of 0 to 100 (discounts); empty means 0 when `empty_is_zero`.
+    pub fn percent(&mut self, col: usize, empty_is_zero: bool) -> Field<Decimal> {
+        let in_range: fn(Decimal) -> bool = |d| d >= Decimal::ZERO && d <= Decimal::ONE_HUNDRED;
+        self.decimal_where(col, empty_is_zero, (in_range, "a percentage from 0 to 100, such as 1.5"))
+    }
+
+    /// A percentage of zero or more (tax rates and late fees may not be capped at 100).
+    pub fn rate(&mut self, col: usize) -> Field<Decimal> {
+        self.decimal_where(col, false, (|d| d >= Decimal::ZERO, "a percentage of zero or more, such as 1.5"))
+    }
+
+    /// A whole number of zero or more (days).
+    pub fn whole(&mut self, col: usize) -> Field<u32> {
+        let text = self.text(col)?;
+        if !text.is_empty() && text.len() <= 9 && text.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(text.parse().expect("nine digits fit u32"));
+        }
+        let message = if text.is_empty() { "is empty".to_owned() } else { format!("`{text}` is not a whole number") };
+        Err(self.flag(col, message, "a whole number of zero or more, such as 30"))
+    }
+
+    /// An ISO 4217 currency code with a minor unit.
+    pub fn currency(&mut self, col: usize) -> Field<Currency> {
+        let text = self.text(col)?;
+        Currency::from_code(text).map_err(|e| self.flag(col, e.to_string(), "an ISO 4217 code such as USD, JPY or KWD"))
+    }
+
+    /// One of the names in `choices`.
+    pub fn choice<T: Copy>(&mut self, col: usize, choices: &[(T, &'static str)]) -> Field<T> {
+        let text = self.text(col)?;
+        if let Some((value, _)) = choices.iter().find(|(_, name)| *name == text) {
+            return Ok(*value);
+        }
+        let names: Vec<&str> = choices.iter().map(|(_, n)| *n).collect();
+        let message = format!("`{text}` is not a known value");
+        Err(self.flag(col, message, format!("one of {}", names.join(", "))))
+    }
+
+    /// Checks that a money amount has no more decimals than its currency's minor unit.
+    pub fn check_amount(&mut self, col: usize, amount: Decimal, currency: Currency) -> Field<Decimal> {
+        if currency.fits(amount) {
+            return Ok(amount);
+        }
+        let message = format!("{amount} has more decimals than {currency} allows");
+        let expected = format!("an amount with at most {} decimals", currency.minor_unit());
+        Err(self.flag(col, message, expected))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_never_cut_inside_quotes() {
+        let body = b"a,\"x\ny\nz\",1\nb,plain,2\nc,\"q\"\"\n\",3\nd,e,4\n";
+        for target in 1..body.len() {
+            let bounds = chunk_bounds(body, target);
+            for &b in &bounds[1..bounds.len() - 1] {
+                let before = &body[..b];
+                assert_eq!(before.last(), Some(&b'\n'));
+                assert_eq!(memchr_iter(b'"', before).count() % 2, 0, "cut at {b} for {target}");
+            }
+            assert_eq!(*bounds.last().unwrap(), body.len());
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! `notices.csv`: notice_id, invoice_id, sent_on, kind (`invoice`, `reminder`,
+//! `overdue_notice`), channel.
+
+use crate::read::{Import, reference, repeated_id_problem, repeated_ids};
+use redress_domain::{InvoiceIdx, Notice, NoticeKind, TextColumn};
+
+const FILE: &str = "notices.csv";
+const COLUMNS: &[&str] = &["notice_id", "invoice_id", "sent_on", "kind", "channel"];
+
+pub(crate) fn read(import: &mut Import<'_>) {
+    let Some(table) = import.open(FILE, COLUMNS) else { return };
+    let (invoice_ids, loaded) = (&import.data.invoice_ids, import.loaded.invoices);
+    let chunks = table.parse(import.progress, |row, ids: &mut TextColumn| {
+        let id = row.id(0);
+        let invoice = reference(row, 1, invoice_ids, loaded, "invoices.csv");
+        let sent_on = row.date(2);
+        let kind = row.choice(3, &NoticeKind::ALL);
+        let channel = row.id(4);
+        let notice = Notice {
+            invoice: InvoiceIdx(invoice.ok()?),
+            sent_on: sent_on.ok()?,
+            kind: kind.ok()?,
+            channel: channel.ok()?.to_owned(),
+        };
+        ids.push(id.ok()?);
+        Some(notice)
+    });
+    let mut problems = Vec::new();
+    let mut lines = Vec::new();
+    for chunk in chunks {
+        problems.extend(chunk.problems);
+        import.data.notices.extend(chunk.rows);
+        import.data.notice_ids.extend(&chunk.state);
+        lines.extend(chunk.lines);
+    }
+    let ids = &import.data.notice_ids;
+    for (row, first) in repeated_ids(ids) {
+        problems.push(repeated_id_problem(FILE, COLUMNS[0], ids.get(row), lines[row], lines[first]));
+    }
+    import.report(problems);
+}

@@ -1,0 +1,149 @@
+//! The order files are read in, and what they share while being read.
+
+use crate::csv_table::{CsvTable, Field, Row};
+use crate::files;
+use crate::problem::{Problem, Problems};
+use crate::{ImportError, Progress};
+use rayon::prelude::*;
+use redress_domain::{BillingData, Contract, Customer, IdTable, Invoice, TextColumn};
+use rustc_hash::{FxHashSet, FxHasher};
+use std::hash::Hasher;
+use std::path::Path;
+
+/// Reads every file of a billing-data v1 directory, or says everything wrong with it.
+pub fn read_billing_data(dir: &Path, progress: &dyn Progress) -> Result<BillingData, ImportError> {
+    if !dir.is_dir() {
+        return Err(ImportError::NotADirectory(dir.to_owned()));
+    }
+    let mut import = Import {
+        dir,
+        progress,
+        problems: Problems::default(),
+        data: BillingData::default(),
+        customers: Vec::new(),
+        contracts: Vec::new(),
+        invoices: Vec::new(),
+        loaded: Loaded::default(),
+        line_keys: FxHashSet::default(),
+    };
+    // Referenced files come before the files that refer to them.
+    files::customers::read(&mut import);
+    files::contracts::read(&mut import);
+    files::prices::read(&mut import);
+    files::deliveries::read(&mut import);
+    files::invoices::read(&mut import);
+    files::invoice_lines::read(&mut import);
+    files::payments::read(&mut import);
+    files::notices::read(&mut import);
+    files::disputes::read(&mut import);
+    import.finish()
+}
+
+/// Which referenced files were read; references into a file that could not be read are not
+/// reported again, row by row.
+#[derive(Debug, Default)]
+pub(crate) struct Loaded {
+    pub customers: bool,
+    pub contracts: bool,
+    pub invoices: bool,
+    pub invoice_lines: bool,
+}
+
+/// An import under way.
+pub(crate) struct Import<'a> {
+    pub dir: &'a Path,
+    pub progress: &'a dyn Progress,
+    pub problems: Problems,
+    pub data: BillingData,
+    /// Rows with problems leave a `None`, so their ids still resolve for later files.
+    pub customers: Vec<Option<Customer>>,
+    pub contracts: Vec<Option<Contract>>,
+    pub invoices: Vec<Option<Invoice>>,
+    pub loaded: Loaded,
+    /// `(invoice, line_no)` of every invoice line, for disputes to refer to.
+    pub line_keys: FxHashSet<(u32, u32)>,
+}
+
+impl Import<'_> {
+    /// Opens one file of the directory.
+    pub fn open(&mut self, file: &'static str, columns: &'static [&'static str]) -> Option<CsvTable> {
+        CsvTable::open(self.dir, file, columns, &mut self.problems)
+    }
+
+    /// Adds one file's problems, in line order.
+    pub fn report(&mut self, mut problems: Vec<Problem>) {
+        problems.sort_by_key(|p| p.line);
+        self.problems.extend(problems);
+    }
+
+    fn finish(self) -> Result<BillingData, ImportError> {
+        if !self.problems.is_empty() {
+            return Err(ImportError::Invalid(self.problems));
+        }
+        let mut data = self.data;
+        // No problems means every row was read.
+        data.customers = self.customers.into_iter().map(|c| c.expect("read")).collect();
+        data.contracts = self.contracts.into_iter().map(|c| c.expect("read")).collect();
+        data.invoices = self.invoices.into_iter().map(|i| i.expect("read")).collect();
+        Ok(data)
+    }
+}
+
+/// Resolves a reference to a row of another file, recording a problem when there is none.
+///
+/// When the other file could not be read at all, gives `Flagged` without a problem of its own:
+/// the missing file is already reported.
+pub(crate) fn reference(
+    row: &mut Row<'_>,
+    col: usize,
+    table: &IdTable,
+    loaded: bool,
+    file: &str,
+) -> Field<u32> {
+    let id = row.id(col)?;
+    if !loaded {
+        return Err(crate::csv_table::Flagged);
+    }
+    table.get(id).ok_or_else(|| {
+        row.flag(col, format!("`{id}` is not in {file}"), format!("the id of a row in {file}"))
+    })
+}
+
+/// Rows of a [`TextColumn`] of ids that repeat an earlier row's id: `(row, earlier row)`.
+///
+/// Hashes in parallel and sorts the hashes, rather than building a set of millions of strings.
+pub(crate) fn repeated_ids(ids: &TextColumn) -> Vec<(usize, usize)> {
+    let mut hashed: Vec<(u64, u32)> = (0..ids.len())
+        .into_par_iter()
+        .map(|row| {
+            let mut hasher = FxHasher::default();
+            hasher.write(ids.get(row).as_bytes());
+            (hasher.finish(), row as u32)
+        })
+        .collect();
+    hashed.par_sort_unstable();
+    let mut repeats = Vec::new();
+    for run in hashed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        // Equal hashes may still be different ids: compare the texts within the run.
+        for (i, &(_, row)) in run.iter().enumerate().skip(1) {
+            let text = ids.get(row as usize);
+            if let Some(&(_, first)) = run[..i].iter().find(|(_, r)| ids.get(*r as usize) == text) {
+                repeats.push((row as usize, first as usize));
+            }
+        }
+    }
+    repeats.sort_unstable();
+    repeats
+}
+
+/// The problem for an id that an earlier line already used.
+pub(crate) fn repeated_id_problem(
+    file: &'static str,
+    column: &'static str,
+    id: &str,
+    line: u64,
+    first_line: u64,
+) -> Problem {
+    Problem::at(file, line, Some(column), format!("`{id}` is already used on line {first_line}"))
+        .expected(format!("each {column} once"))
+}
