@@ -1,1 +1,62 @@
-//! todo
+//! The billing audit: checks every invoice line against the contract, the delivery records,
+//! the payments and the notices sent, as an accountant verifying a dispute would, and says what
+//! is wrong, by how much, and on what evidence.
+//!
+//! The rules (R1–R8 of billing-data v1) live in [`rules`] as plain functions over
+//! [`redress_domain`] types. [`audit`] runs them over a whole [`BillingData`], contract by
+//! contract on every core, and judges each dispute on the findings.
+
+pub mod finding;
+pub mod index;
+pub mod report;
+pub mod rules;
+pub mod verdict;
+
+pub use finding::{Evidence, Finding, FindingKind, Quantities};
+pub use verdict::{DisputeVerdict, Verdict};
+
+use index::AuditIndex;
+use rayon::prelude::*;
+use redress_domain::{BillingData, ContractIdx};
+use rustc_hash::FxHashMap;
+
+/// What an audit found: the billing errors and a verdict for each dispute.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Audit {
+    /// Every finding, contract by contract in file order.
+    pub findings: Vec<Finding>,
+    /// One verdict per dispute, in file order.
+    pub verdicts: Vec<DisputeVerdict>,
+}
+
+/// Audits all of `data`.
+pub fn audit(data: &BillingData) -> Audit {
+    let index = AuditIndex::build(data);
+    let findings: Vec<Finding> = (0..data.contracts.len() as u32)
+        .into_par_iter()
+        .with_min_len(64)
+        .flat_map_iter(|c| rules::audit_contract(data, &index, ContractIdx(c)))
+        .collect();
+    let verdicts = judge_disputes(data, &findings);
+    Audit { findings, verdicts }
+}
+
+/// A verdict for every dispute of `data` on `findings`.
+pub fn judge_disputes(data: &BillingData, findings: &[Finding]) -> Vec<DisputeVerdict> {
+    let mut by_invoice: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+    for (i, finding) in findings.iter().enumerate() {
+        if let Some(invoice) = finding.invoice {
+            by_invoice.entry(invoice.0).or_default().push(i);
+        }
+    }
+    data.disputes
+        .iter()
+        .enumerate()
+        .map(|(d, dispute)| {
+            let on_invoice = by_invoice
+                .get(&dispute.invoice.0)
+                .map_or(&[][..], Vec::as_slice);
+            verdict::judge(d, dispute, on_invoice.iter().map(|&i| (i, &findings[i])))
+        })
+        .collect()
+}

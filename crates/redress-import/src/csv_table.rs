@@ -10,9 +10,7 @@ use crate::problem::{Problem, Problems};
 use csv::ByteRecord;
 use memchr::{memchr_iter, memchr2};
 use rayon::prelude::*;
-use redress_domain::{
-    Currency, Date, Decimal, DateError, NumberError, parse_date, parse_decimal,
-};
+use redress_domain::{Currency, Date, DateError, Decimal, NumberError, parse_date, parse_decimal};
 use std::path::Path;
 
 /// A CSV file whose header has every column a table needs.
@@ -60,7 +58,11 @@ impl CsvTable {
                 return None;
             }
         };
-        let bom = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -76,7 +78,10 @@ impl CsvTable {
                 return None;
             }
             Err(e) => {
-                problems.push(Problem::in_file(file, format!("the header cannot be read: {e}")));
+                problems.push(Problem::in_file(
+                    file,
+                    format!("the header cannot be read: {e}"),
+                ));
                 return None;
             }
         }
@@ -102,7 +107,14 @@ impl CsvTable {
             }
             return None;
         }
-        Some(Self { file, names, header_len: header.len(), bytes, body_start, positions })
+        Some(Self {
+            file,
+            names,
+            header_len: header.len(),
+            bytes,
+            body_start,
+            positions,
+        })
     }
 
     /// Size of the file in bytes.
@@ -154,7 +166,12 @@ impl CsvTable {
         C: Default,
         F: Fn(&mut Row<'_>, &mut C) -> Option<T>,
     {
-        let mut out = Chunk { rows: Vec::new(), lines: Vec::new(), state: C::default(), problems: Vec::new() };
+        let mut out = Chunk {
+            rows: Vec::new(),
+            lines: Vec::new(),
+            state: C::default(),
+            problems: Vec::new(),
+        };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -166,20 +183,37 @@ impl CsvTable {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    out.problems.push(Problem::at(self.file, line, None, format!("cannot be read as CSV: {e}")));
+                    out.problems.push(Problem::at(
+                        self.file,
+                        line,
+                        None,
+                        format!("cannot be read as CSV: {e}"),
+                    ));
                     continue;
                 }
             }
             // The reader skips blank lines, so take the line from the record itself.
-            let line = record.position().map_or(line, |p| first_line + p.line() - 1);
+            let line = record
+                .position()
+                .map_or(line, |p| first_line + p.line() - 1);
             if record.len() != self.header_len {
                 out.problems.push(
-                    Problem::at(self.file, line, None, format!("the row has {} fields", record.len()))
-                        .expected(format!("{} fields, as in the header", self.header_len)),
+                    Problem::at(
+                        self.file,
+                        line,
+                        None,
+                        format!("the row has {} fields", record.len()),
+                    )
+                    .expected(format!("{} fields, as in the header", self.header_len)),
                 );
                 continue;
             }
-            let mut row = Row { table: self, record: &record, line, problems: &mut out.problems };
+            let mut row = Row {
+                table: self,
+                record: &record,
+                line,
+                problems: &mut out.problems,
+            };
             if let Some(value) = parse(&mut row, &mut out.state) {
                 out.rows.push(value);
                 out.lines.push(line);
@@ -244,9 +278,19 @@ pub(crate) struct Row<'a> {
 
 impl<'a> Row<'a> {
     /// Records a problem in column `col`.
-    pub fn flag(&mut self, col: usize, message: impl Into<String>, expected: impl Into<String>) -> Flagged {
-        let problem = Problem::at(self.table.file, self.line, Some(self.table.names[col]), message)
-            .expected(expected);
+    pub fn flag(
+        &mut self,
+        col: usize,
+        message: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Flagged {
+        let problem = Problem::at(
+            self.table.file,
+            self.line,
+            Some(self.table.names[col]),
+            message,
+        )
+        .expected(expected);
         self.problems.push(problem);
         Flagged
     }
@@ -313,23 +357,42 @@ impl<'a> Row<'a> {
 
     /// A decimal greater than zero (quantities, payments).
     pub fn positive(&mut self, col: usize) -> Field<Decimal> {
-        self.decimal_where(col, false, (|d| d > Decimal::ZERO, "a number greater than zero"))
+        self.decimal_where(
+            col,
+            false,
+            (|d| d > Decimal::ZERO, "a number greater than zero"),
+        )
     }
 
     /// A decimal of zero or more (prices, claims).
     pub fn non_negative(&mut self, col: usize) -> Field<Decimal> {
-        self.decimal_where(col, false, (|d| d >= Decimal::ZERO, "a number of zero or more"))
+        self.decimal_where(
+            col,
+            false,
+            (|d| d >= Decimal::ZERO, "a number of zero or more"),
+        )
     }
 
     /// A percentage of 0 to 100 (discounts); empty means 0 when `empty_is_zero`.
     pub fn percent(&mut self, col: usize, empty_is_zero: bool) -> Field<Decimal> {
         let in_range: fn(Decimal) -> bool = |d| d >= Decimal::ZERO && d <= Decimal::ONE_HUNDRED;
-        self.decimal_where(col, empty_is_zero, (in_range, "a percentage from 0 to 100, such as 1.5"))
+        self.decimal_where(
+            col,
+            empty_is_zero,
+            (in_range, "a percentage from 0 to 100, such as 1.5"),
+        )
     }
 
     /// A percentage of zero or more (tax rates and late fees may not be capped at 100).
     pub fn rate(&mut self, col: usize) -> Field<Decimal> {
-        self.decimal_where(col, false, (|d| d >= Decimal::ZERO, "a percentage of zero or more, such as 1.5"))
+        self.decimal_where(
+            col,
+            false,
+            (
+                |d| d >= Decimal::ZERO,
+                "a percentage of zero or more, such as 1.5",
+            ),
+        )
     }
 
     /// A whole number of zero or more (days).
@@ -338,14 +401,24 @@ impl<'a> Row<'a> {
         if !text.is_empty() && text.len() <= 9 && text.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(text.parse().expect("nine digits fit u32"));
         }
-        let message = if text.is_empty() { "is empty".to_owned() } else { format!("`{text}` is not a whole number") };
+        let message = if text.is_empty() {
+            "is empty".to_owned()
+        } else {
+            format!("`{text}` is not a whole number")
+        };
         Err(self.flag(col, message, "a whole number of zero or more, such as 30"))
     }
 
     /// An ISO 4217 currency code with a minor unit.
     pub fn currency(&mut self, col: usize) -> Field<Currency> {
         let text = self.text(col)?;
-        Currency::from_code(text).map_err(|e| self.flag(col, e.to_string(), "an ISO 4217 code such as USD, JPY or KWD"))
+        Currency::from_code(text).map_err(|e| {
+            self.flag(
+                col,
+                e.to_string(),
+                "an ISO 4217 code such as USD, JPY or KWD",
+            )
+        })
     }
 
     /// One of the names in `choices`.
@@ -360,7 +433,12 @@ impl<'a> Row<'a> {
     }
 
     /// Checks that a money amount has no more decimals than its currency's minor unit.
-    pub fn check_amount(&mut self, col: usize, amount: Decimal, currency: Currency) -> Field<Decimal> {
+    pub fn check_amount(
+        &mut self,
+        col: usize,
+        amount: Decimal,
+        currency: Currency,
+    ) -> Field<Decimal> {
         if currency.fits(amount) {
             return Ok(amount);
         }
@@ -382,7 +460,11 @@ mod tests {
             for &b in &bounds[1..bounds.len() - 1] {
                 let before = &body[..b];
                 assert_eq!(before.last(), Some(&b'\n'));
-                assert_eq!(memchr_iter(b'"', before).count() % 2, 0, "cut at {b} for {target}");
+                assert_eq!(
+                    memchr_iter(b'"', before).count() % 2,
+                    0,
+                    "cut at {b} for {target}"
+                );
             }
             assert_eq!(*bounds.last().unwrap(), body.len());
         }

@@ -20,7 +20,13 @@ pub struct Problem {
 impl Problem {
     /// A problem with a whole file.
     pub fn in_file(file: &'static str, message: impl Into<String>) -> Self {
-        Self { file, line: None, column: None, message: message.into(), expected: None }
+        Self {
+            file,
+            line: None,
+            column: None,
+            message: message.into(),
+            expected: None,
+        }
     }
 
     /// A problem on one line, in one column.
@@ -30,7 +36,13 @@ impl Problem {
         column: Option<&'static str>,
         message: impl Into<String>,
     ) -> Self {
-        Self { file, line: Some(line), column, message: message.into(), expected: None }
+        Self {
+            file,
+            line: Some(line),
+            column,
+            message: message.into(),
+            expected: None,
+        }
     }
 
     /// Adds what was expected.
@@ -73,7 +85,12 @@ impl Problems {
     /// Records a problem.
     pub fn push(&mut self, problem: Problem) {
         let file = problem.file;
-        let kept_here = self.kept.iter().rev().take_while(|p| p.file == file).count();
+        let kept_here = self
+            .kept
+            .iter()
+            .rev()
+            .take_while(|p| p.file == file)
+            .count();
         if kept_here < SHOWN_PER_FILE {
             self.kept.push(problem);
         } else {
@@ -118,7 +135,10 @@ impl fmt::Display for Problems {
             writeln!(f, "{problem}")?;
         }
         for (file, n) in &self.omitted {
-            writeln!(f, "{file}: {n} more problems not shown (the first {SHOWN_PER_FILE} are above)")?;
+            writeln!(
+                f,
+                "{file}: {n} more problems not shown (the first {SHOWN_PER_FILE} are above)"
+            )?;
         }
         Ok(())
     }

@@ -66,7 +66,11 @@ pub(crate) struct Import<'a> {
 
 impl Import<'_> {
     /// Opens one file of the directory.
-    pub fn open(&mut self, file: &'static str, columns: &'static [&'static str]) -> Option<CsvTable> {
+    pub fn open(
+        &mut self,
+        file: &'static str,
+        columns: &'static [&'static str],
+    ) -> Option<CsvTable> {
         CsvTable::open(self.dir, file, columns, &mut self.problems)
     }
 
@@ -82,9 +86,21 @@ impl Import<'_> {
         }
         let mut data = self.data;
         // No problems means every row was read.
-        data.customers = self.customers.into_iter().map(|c| c.expect("read")).collect();
-        data.contracts = self.contracts.into_iter().map(|c| c.expect("read")).collect();
-        data.invoices = self.invoices.into_iter().map(|i| i.expect("read")).collect();
+        data.customers = self
+            .customers
+            .into_iter()
+            .map(|c| c.expect("read"))
+            .collect();
+        data.contracts = self
+            .contracts
+            .into_iter()
+            .map(|c| c.expect("read"))
+            .collect();
+        data.invoices = self
+            .invoices
+            .into_iter()
+            .map(|i| i.expect("read"))
+            .collect();
         Ok(data)
     }
 }
@@ -105,7 +121,11 @@ pub(crate) fn reference(
         return Err(crate::csv_table::Flagged);
     }
     table.get(id).ok_or_else(|| {
-        row.flag(col, format!("`{id}` is not in {file}"), format!("the id of a row in {file}"))
+        row.flag(
+            col,
+            format!("`{id}` is not in {file}"),
+            format!("the id of a row in {file}"),
+        )
     })
 }
 
@@ -123,7 +143,10 @@ pub(crate) fn repeated_ids(ids: &TextColumn) -> Vec<(usize, usize)> {
         .collect();
     hashed.par_sort_unstable();
     let mut repeats = Vec::new();
-    for run in hashed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+    for run in hashed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+    {
         // Equal hashes may still be different ids: compare the texts within the run.
         for (i, &(_, row)) in run.iter().enumerate().skip(1) {
             let text = ids.get(row as usize);
@@ -144,6 +167,11 @@ pub(crate) fn repeated_id_problem(
     line: u64,
     first_line: u64,
 ) -> Problem {
-    Problem::at(file, line, Some(column), format!("`{id}` is already used on line {first_line}"))
-        .expected(format!("each {column} once"))
+    Problem::at(
+        file,
+        line,
+        Some(column),
+        format!("`{id}` is already used on line {first_line}"),
+    )
+    .expected(format!("each {column} once"))
 }

@@ -19,7 +19,9 @@ const COLUMNS: &[&str] = &[
 ];
 
 pub(crate) fn read(import: &mut Import<'_>) {
-    let Some(table) = import.open(FILE, COLUMNS) else { return };
+    let Some(table) = import.open(FILE, COLUMNS) else {
+        return;
+    };
     let (customer_ids, loaded) = (&import.data.customer_ids, import.loaded.customers);
     let chunks = table.parse(import.progress, |row, _: &mut ()| {
         let id = row.id(0);
@@ -63,7 +65,11 @@ fn read_contract(row: &mut Row<'_>, customer_ids: &IdTable, loaded: bool) -> Opt
     if let Some(end) = end_date
         && let Err(e) = Period::new(start_date, end)
     {
-        row.flag(4, format!("the contract {e}"), "an end_date on or after start_date, or empty");
+        row.flag(
+            4,
+            format!("the contract {e}"),
+            "an end_date on or after start_date, or empty",
+        );
         return None;
     }
     Some(Contract {

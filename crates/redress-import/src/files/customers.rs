@@ -8,7 +8,9 @@ const FILE: &str = "customers.csv";
 const COLUMNS: &[&str] = &["customer_id", "name", "email", "language", "customer_since"];
 
 pub(crate) fn read(import: &mut Import<'_>) {
-    let Some(table) = import.open(FILE, COLUMNS) else { return };
+    let Some(table) = import.open(FILE, COLUMNS) else {
+        return;
+    };
     let chunks = table.parse(import.progress, |row, _: &mut ()| {
         let id = row.id(0);
         let customer = read_customer(row);
@@ -42,13 +44,21 @@ fn read_customer(row: &mut Row<'_>) -> Option<Customer> {
     let name = row.id(1);
     let email = row.text(2).and_then(|email| match email.split_once('@') {
         Some((local, domain)) if !local.is_empty() && !domain.is_empty() => Ok(email),
-        _ => Err(row.flag(2, format!("`{email}` is not an email address"), "an address such as ap@example.com")),
+        _ => Err(row.flag(
+            2,
+            format!("`{email}` is not an email address"),
+            "an address such as ap@example.com",
+        )),
     });
     let language = row.text(3).and_then(|tag| {
         if is_language_tag(tag) {
             Ok(tag)
         } else {
-            Err(row.flag(3, format!("`{tag}` is not a BCP 47 language tag"), "a tag such as en, es or pt-BR"))
+            Err(row.flag(
+                3,
+                format!("`{tag}` is not a BCP 47 language tag"),
+                "a tag such as en, es or pt-BR",
+            ))
         }
     });
     let customer_since = row.date(4);

@@ -7,7 +7,14 @@ use crate::read::{Import, reference, repeated_id_problem, repeated_ids};
 use redress_domain::{ContractIdx, Delivery, IdTable, SkuIdx, TextColumn};
 
 const FILE: &str = "deliveries.csv";
-const COLUMNS: &[&str] = &["delivery_id", "contract_id", "sku", "delivered_on", "quantity", "reference"];
+const COLUMNS: &[&str] = &[
+    "delivery_id",
+    "contract_id",
+    "sku",
+    "delivered_on",
+    "quantity",
+    "reference",
+];
 
 /// What a chunk builds besides its rows.
 #[derive(Default)]
@@ -18,7 +25,9 @@ struct ChunkState {
 }
 
 pub(crate) fn read(import: &mut Import<'_>) {
-    let Some(table) = import.open(FILE, COLUMNS) else { return };
+    let Some(table) = import.open(FILE, COLUMNS) else {
+        return;
+    };
     let (contract_ids, loaded) = (&import.data.contract_ids, import.loaded.contracts);
     let chunks = table.parse(import.progress, |row, state: &mut ChunkState| {
         let id = row.id(0);
@@ -39,23 +48,38 @@ pub(crate) fn read(import: &mut Import<'_>) {
     });
 
     let deliveries = &mut import.data.deliveries;
-    deliveries.records.reserve(chunks.iter().map(|c| c.rows.len()).sum());
+    deliveries
+        .records
+        .reserve(chunks.iter().map(|c| c.rows.len()).sum());
     let mut problems = Vec::new();
     let mut lines = Vec::new();
     for chunk in chunks {
         problems.extend(chunk.problems);
-        let skus: Vec<u32> = chunk.state.skus.iter().map(|s| import.data.skus.intern(s)).collect();
-        deliveries.records.extend(chunk.rows.into_iter().map(|mut d| {
-            d.sku = SkuIdx(skus[d.sku.index()]);
-            d
-        }));
+        let skus: Vec<u32> = chunk
+            .state
+            .skus
+            .iter()
+            .map(|s| import.data.skus.intern(s))
+            .collect();
+        deliveries
+            .records
+            .extend(chunk.rows.into_iter().map(|mut d| {
+                d.sku = SkuIdx(skus[d.sku.index()]);
+                d
+            }));
         deliveries.ids.extend(&chunk.state.ids);
         deliveries.references.extend(&chunk.state.references);
         lines.extend(chunk.lines);
     }
     for (row, first) in repeated_ids(&deliveries.ids) {
         let id = deliveries.ids.get(row);
-        problems.push(repeated_id_problem(FILE, COLUMNS[0], id, lines[row], lines[first]));
+        problems.push(repeated_id_problem(
+            FILE,
+            COLUMNS[0],
+            id,
+            lines[row],
+            lines[first],
+        ));
     }
     import.report(problems);
 }

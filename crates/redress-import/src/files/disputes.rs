@@ -5,16 +5,28 @@ use crate::read::{Import, reference, repeated_id_problem, repeated_ids};
 use redress_domain::{Dispute, DisputeReason, InvoiceIdx, TextColumn};
 
 const FILE: &str = "disputes.csv";
-const COLUMNS: &[&str] =
-    &["dispute_id", "invoice_id", "line_no", "opened_on", "reason", "claimed_amount", "narrative"];
+const COLUMNS: &[&str] = &[
+    "dispute_id",
+    "invoice_id",
+    "line_no",
+    "opened_on",
+    "reason",
+    "claimed_amount",
+    "narrative",
+];
 
 pub(crate) fn read(import: &mut Import<'_>) {
     if !import.dir.join(FILE).exists() {
         return; // optional: a business with no disputes yet has no file
     }
-    let Some(table) = import.open(FILE, COLUMNS) else { return };
-    let (invoice_ids, invoices, loaded) =
-        (&import.data.invoice_ids, &import.invoices, import.loaded.invoices);
+    let Some(table) = import.open(FILE, COLUMNS) else {
+        return;
+    };
+    let (invoice_ids, invoices, loaded) = (
+        &import.data.invoice_ids,
+        &import.invoices,
+        import.loaded.invoices,
+    );
     let (line_keys, lines_loaded) = (&import.line_keys, import.loaded.invoice_lines);
     let chunks = table.parse(import.progress, |row, ids: &mut TextColumn| {
         let id = row.id(0);
@@ -39,7 +51,11 @@ pub(crate) fn read(import: &mut Import<'_>) {
             && !line_keys.contains(&(invoice, n))
         {
             let message = format!("invoice {} has no line {n}", invoice_ids.name(invoice));
-            row.flag(2, message, "a line_no of that invoice, or empty for the whole invoice");
+            row.flag(
+                2,
+                message,
+                "a line_no of that invoice, or empty for the whole invoice",
+            );
             return None;
         }
         let dispute = Dispute {
@@ -63,7 +79,13 @@ pub(crate) fn read(import: &mut Import<'_>) {
     }
     let ids = &import.data.dispute_ids;
     for (row, first) in repeated_ids(ids) {
-        problems.push(repeated_id_problem(FILE, COLUMNS[0], ids.get(row), lines[row], lines[first]));
+        problems.push(repeated_id_problem(
+            FILE,
+            COLUMNS[0],
+            ids.get(row),
+            lines[row],
+            lines[first],
+        ));
     }
     import.report(problems);
 }

@@ -52,7 +52,9 @@ struct Known<'a> {
 }
 
 pub(crate) fn read(import: &mut Import<'_>) {
-    let Some(table) = import.open(FILE, COLUMNS) else { return };
+    let Some(table) = import.open(FILE, COLUMNS) else {
+        return;
+    };
     let known = Known {
         invoice_ids: &import.data.invoice_ids,
         invoices: &import.invoices,
@@ -66,11 +68,21 @@ pub(crate) fn read(import: &mut Import<'_>) {
     });
 
     let mut problems = Vec::new();
-    import.data.lines.reserve(chunks.iter().map(|c| c.rows.len()).sum());
-    import.line_keys.reserve(chunks.iter().map(|c| c.rows.len()).sum());
+    import
+        .data
+        .lines
+        .reserve(chunks.iter().map(|c| c.rows.len()).sum());
+    import
+        .line_keys
+        .reserve(chunks.iter().map(|c| c.rows.len()).sum());
     for chunk in chunks {
         problems.extend(chunk.problems);
-        let skus: Vec<u32> = chunk.state.skus.iter().map(|s| import.data.skus.intern(s)).collect();
+        let skus: Vec<u32> = chunk
+            .state
+            .skus
+            .iter()
+            .map(|s| import.data.skus.intern(s))
+            .collect();
         for (mut line, row_line) in chunk.rows.into_iter().zip(chunk.lines) {
             if !import.line_keys.insert((line.invoice.0, line.line_no)) {
                 let message = format!(
@@ -89,7 +101,10 @@ pub(crate) fn read(import: &mut Import<'_>) {
             }
             import.data.lines.push(line);
         }
-        import.data.line_descriptions.extend(&chunk.state.descriptions);
+        import
+            .data
+            .line_descriptions
+            .extend(&chunk.state.descriptions);
     }
     import.loaded.invoice_lines = true;
     import.report(problems);
@@ -98,7 +113,11 @@ pub(crate) fn read(import: &mut Import<'_>) {
 fn read_line(row: &mut Row<'_>, state: &mut ChunkState, known: &Known<'_>) -> Option<InvoiceLine> {
     let invoice = reference(row, 0, known.invoice_ids, known.loaded, "invoices.csv");
     let line_no = row.whole(1).and_then(|n| {
-        if n >= 1 { Ok(n) } else { Err(row.flag(1, "`0` is not a line number", "a line number from 1")) }
+        if n >= 1 {
+            Ok(n)
+        } else {
+            Err(row.flag(1, "`0` is not a line number", "a line number from 1"))
+        }
     });
     let kind = row.choice(2, &[(Kind::Charge, "charge"), (Kind::LateFee, "late_fee")]);
     let sku = row.text(SKU);
@@ -122,7 +141,11 @@ fn read_line(row: &mut Row<'_>, state: &mut ChunkState, known: &Known<'_>) -> Op
     if let (Ok(LineKind::LateFee { late_fee_for }), Ok(_)) = (&kind, &amount)
         && late_fee_for.0 == invoice
     {
-        row.flag(LATE_FEE_FOR, "a late fee is charged for its own invoice", "an earlier invoice");
+        row.flag(
+            LATE_FEE_FOR,
+            "a late fee is charged for its own invoice",
+            "an earlier invoice",
+        );
         return None;
     }
     Some(InvoiceLine {
@@ -148,16 +171,38 @@ fn charge(
         "" => Err(row.flag(SKU, "is empty on a charge line", "the sku charged for")),
         s => Ok(s),
     });
-    let start = start.and_then(|d| d.ok_or_else(|| row.flag(PERIOD_START, "is empty on a charge line", "a date YYYY-MM-DD")));
-    let end = end.and_then(|d| d.ok_or_else(|| row.flag(PERIOD_END, "is empty on a charge line", "a date YYYY-MM-DD")));
+    let start = start.and_then(|d| {
+        d.ok_or_else(|| {
+            row.flag(
+                PERIOD_START,
+                "is empty on a charge line",
+                "a date YYYY-MM-DD",
+            )
+        })
+    });
+    let end = end.and_then(|d| {
+        d.ok_or_else(|| row.flag(PERIOD_END, "is empty on a charge line", "a date YYYY-MM-DD"))
+    });
     let no_fee = late_fee_for.and_then(|f| match f {
         "" => Ok(()),
-        f => Err(row.flag(LATE_FEE_FOR, format!("`{f}` is given on a charge line"), "empty on a charge line")),
+        f => Err(row.flag(
+            LATE_FEE_FOR,
+            format!("`{f}` is given on a charge line"),
+            "empty on a charge line",
+        )),
     });
-    let period = Period::new(start?, end?)
-        .map_err(|e| row.flag(PERIOD_END, format!("the period {e}"), "a period_end on or after period_start"))?;
+    let period = Period::new(start?, end?).map_err(|e| {
+        row.flag(
+            PERIOD_END,
+            format!("the period {e}"),
+            "a period_end on or after period_start",
+        )
+    })?;
     no_fee?;
-    Ok(LineKind::Charge { sku: SkuIdx(state.skus.intern(sku?)), period })
+    Ok(LineKind::Charge {
+        sku: SkuIdx(state.skus.intern(sku?)),
+        period,
+    })
 }
 
 fn late_fee(
@@ -170,7 +215,11 @@ fn late_fee(
 ) -> Field<LineKind> {
     let mut empty = |col: usize, filled: bool| {
         if filled {
-            Err(row.flag(col, "is given on a late_fee line", "empty on a late_fee line"))
+            Err(row.flag(
+                col,
+                "is given on a late_fee line",
+                "empty on a late_fee line",
+            ))
         } else {
             Ok(())
         }
@@ -181,11 +230,23 @@ fn late_fee(
         empty(PERIOD_END, end.is_ok_and(|d| d.is_some())),
     ];
     let late_fee_for = late_fee_for.and_then(|f| match f {
-        "" => Err(row.flag(LATE_FEE_FOR, "is empty on a late_fee line", "the invoice the late fee is for")),
-        _ => reference(row, LATE_FEE_FOR, known.invoice_ids, known.loaded, "invoices.csv"),
+        "" => Err(row.flag(
+            LATE_FEE_FOR,
+            "is empty on a late_fee line",
+            "the invoice the late fee is for",
+        )),
+        _ => reference(
+            row,
+            LATE_FEE_FOR,
+            known.invoice_ids,
+            known.loaded,
+            "invoices.csv",
+        ),
     });
     if checks.iter().any(Result::is_err) || sku.is_err() || start.is_err() || end.is_err() {
         return Err(Flagged);
     }
-    Ok(LineKind::LateFee { late_fee_for: InvoiceIdx(late_fee_for?) })
+    Ok(LineKind::LateFee {
+        late_fee_for: InvoiceIdx(late_fee_for?),
+    })
 }

@@ -19,7 +19,9 @@ const COLUMNS: &[&str] = &[
 ];
 
 pub(crate) fn read(import: &mut Import<'_>) {
-    let Some(table) = import.open(FILE, COLUMNS) else { return };
+    let Some(table) = import.open(FILE, COLUMNS) else {
+        return;
+    };
     let known = Known {
         customer_ids: &import.data.customer_ids,
         contract_ids: &import.data.contract_ids,
@@ -66,8 +68,20 @@ struct Known<'a> {
 }
 
 fn read_invoice(row: &mut Row<'_>, known: &Known<'_>) -> Option<Invoice> {
-    let customer = reference(row, 1, known.customer_ids, known.customers_loaded, "customers.csv");
-    let contract = reference(row, 2, known.contract_ids, known.contracts_loaded, "contracts.csv");
+    let customer = reference(
+        row,
+        1,
+        known.customer_ids,
+        known.customers_loaded,
+        "customers.csv",
+    );
+    let contract = reference(
+        row,
+        2,
+        known.contract_ids,
+        known.contracts_loaded,
+        "contracts.csv",
+    );
     let issue_date = row.date(3);
     let due_date = row.date(4);
     let currency = row.currency(5);
@@ -81,8 +95,15 @@ fn read_invoice(row: &mut Row<'_>, known: &Known<'_>) -> Option<Invoice> {
     let (customer, contract_idx) = (customer.ok()?, contract.ok()?);
     if let Some(contract) = &known.contracts[contract_idx as usize] {
         if contract.currency != currency {
-            let message = format!("{currency} is not the currency of contract {}", row_text(row, 2));
-            row.flag(5, message, format!("{}, the contract's currency", contract.currency));
+            let message = format!(
+                "{currency} is not the currency of contract {}",
+                row_text(row, 2)
+            );
+            row.flag(
+                5,
+                message,
+                format!("{}, the contract's currency", contract.currency),
+            );
             return None;
         }
         if contract.customer.0 != customer {
@@ -93,7 +114,8 @@ fn read_invoice(row: &mut Row<'_>, known: &Known<'_>) -> Option<Invoice> {
     }
     let (issue_date, due_date) = (issue_date.ok()?, due_date.ok()?);
     if due_date < issue_date {
-        let message = format!("the invoice is due on {due_date}, before it is issued on {issue_date}");
+        let message =
+            format!("the invoice is due on {due_date}, before it is issued on {issue_date}");
         row.flag(4, message, "a due_date on or after issue_date");
         return None;
     }

@@ -8,7 +8,9 @@ const FILE: &str = "notices.csv";
 const COLUMNS: &[&str] = &["notice_id", "invoice_id", "sent_on", "kind", "channel"];
 
 pub(crate) fn read(import: &mut Import<'_>) {
-    let Some(table) = import.open(FILE, COLUMNS) else { return };
+    let Some(table) = import.open(FILE, COLUMNS) else {
+        return;
+    };
     let (invoice_ids, loaded) = (&import.data.invoice_ids, import.loaded.invoices);
     let chunks = table.parse(import.progress, |row, ids: &mut TextColumn| {
         let id = row.id(0);
@@ -35,7 +37,13 @@ pub(crate) fn read(import: &mut Import<'_>) {
     }
     let ids = &import.data.notice_ids;
     for (row, first) in repeated_ids(ids) {
-        problems.push(repeated_id_problem(FILE, COLUMNS[0], ids.get(row), lines[row], lines[first]));
+        problems.push(repeated_id_problem(
+            FILE,
+            COLUMNS[0],
+            ids.get(row),
+            lines[row],
+            lines[first],
+        ));
     }
     import.report(problems);
 }

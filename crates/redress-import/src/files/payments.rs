@@ -4,12 +4,24 @@ use crate::read::{Import, reference, repeated_id_problem, repeated_ids};
 use redress_domain::{InvoiceIdx, Payment, TextColumn};
 
 const FILE: &str = "payments.csv";
-const COLUMNS: &[&str] = &["payment_id", "invoice_id", "paid_on", "amount", "method", "reference"];
+const COLUMNS: &[&str] = &[
+    "payment_id",
+    "invoice_id",
+    "paid_on",
+    "amount",
+    "method",
+    "reference",
+];
 
 pub(crate) fn read(import: &mut Import<'_>) {
-    let Some(table) = import.open(FILE, COLUMNS) else { return };
-    let (invoice_ids, invoices, loaded) =
-        (&import.data.invoice_ids, &import.invoices, import.loaded.invoices);
+    let Some(table) = import.open(FILE, COLUMNS) else {
+        return;
+    };
+    let (invoice_ids, invoices, loaded) = (
+        &import.data.invoice_ids,
+        &import.invoices,
+        import.loaded.invoices,
+    );
     let chunks = table.parse(import.progress, |row, ids: &mut TextColumn| {
         let id = row.id(0);
         let invoice = reference(row, 1, invoice_ids, loaded, "invoices.csv");
@@ -42,7 +54,13 @@ pub(crate) fn read(import: &mut Import<'_>) {
     }
     let ids = &import.data.payment_ids;
     for (row, first) in repeated_ids(ids) {
-        problems.push(repeated_id_problem(FILE, COLUMNS[0], ids.get(row), lines[row], lines[first]));
+        problems.push(repeated_id_problem(
+            FILE,
+            COLUMNS[0],
+            ids.get(row),
+            lines[row],
+            lines[first],
+        ));
     }
     import.report(problems);
 }

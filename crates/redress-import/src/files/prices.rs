@@ -8,13 +8,23 @@ use redress_domain::{ContractIdx, Date, IdTable, Period, PriceRow, SkuIdx};
 use rustc_hash::FxHashMap;
 
 const FILE: &str = "prices.csv";
-const COLUMNS: &[&str] =
-    &["contract_id", "sku", "unit_price", "discount_percent", "valid_from", "valid_to"];
+const COLUMNS: &[&str] = &[
+    "contract_id",
+    "sku",
+    "unit_price",
+    "discount_percent",
+    "valid_from",
+    "valid_to",
+];
 
 pub(crate) fn read(import: &mut Import<'_>) {
-    let Some(table) = import.open(FILE, COLUMNS) else { return };
+    let Some(table) = import.open(FILE, COLUMNS) else {
+        return;
+    };
     let (contract_ids, loaded) = (&import.data.contract_ids, import.loaded.contracts);
-    let chunks = table.parse(import.progress, |row, _: &mut ()| read_price(row, contract_ids, loaded));
+    let chunks = table.parse(import.progress, |row, _: &mut ()| {
+        read_price(row, contract_ids, loaded)
+    });
     let mut problems = Vec::new();
     let mut first_lines: FxHashMap<(ContractIdx, SkuIdx, Date), u64> = FxHashMap::default();
     for chunk in chunks {
@@ -42,7 +52,11 @@ pub(crate) fn read(import: &mut Import<'_>) {
 }
 
 /// Reads a row; the SKU comes back as text to be interned in file order.
-fn read_price(row: &mut Row<'_>, contract_ids: &IdTable, loaded: bool) -> Option<(String, PriceRow)> {
+fn read_price(
+    row: &mut Row<'_>,
+    contract_ids: &IdTable,
+    loaded: bool,
+) -> Option<(String, PriceRow)> {
     let contract = reference(row, 0, contract_ids, loaded, "contracts.csv");
     let sku = row.id(1);
     let unit_price = row.non_negative(2);
@@ -53,7 +67,11 @@ fn read_price(row: &mut Row<'_>, contract_ids: &IdTable, loaded: bool) -> Option
     if let Some(to) = valid_to
         && let Err(e) = Period::new(valid_from, to)
     {
-        row.flag(5, format!("the price {e}"), "a valid_to on or after valid_from, or empty");
+        row.flag(
+            5,
+            format!("the price {e}"),
+            "a valid_to on or after valid_from, or empty",
+        );
         return None;
     }
     let price = PriceRow {
