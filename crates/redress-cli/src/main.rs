@@ -1,1 +1,55 @@
-fn main() {}
+//! `redress`: billing-dispute resolution. This binary is the edge where errors become messages
+//! and exit codes: 0 when the work was done (findings are not an error), 2 when the input is
+//! invalid, 1 for anything else.
+
+mod commands;
+mod output;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Redress finds billing errors and resolves billing disputes.
+#[derive(Parser)]
+#[command(name = "redress", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Audit a billing-data v1 directory: every invoice line against the contract, deliveries,
+    /// payments and notices, with evidence; and a verdict for each dispute.
+    Audit(commands::audit::AuditArgs),
+    /// Write a realistic billing-data v1 directory with planted errors, and their truth.
+    DemoData(commands::demo_data::DemoDataArgs),
+}
+
+/// An error that means the user's input was wrong (exit code 2), already explained on stderr.
+#[derive(Debug)]
+pub struct InvalidInput;
+
+impl std::fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("invalid input")
+    }
+}
+
+impl std::error::Error for InvalidInput {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Audit(args) => commands::audit::run(args),
+        Command::DemoData(args) => commands::demo_data::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<InvalidInput>() => ExitCode::from(2),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per subcommand.
+
+pub mod audit;
+pub mod demo_data;
