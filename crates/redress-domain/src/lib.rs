@@ -16,4 +16,4 @@ pub use billing::*;
 pub use calendar::{Date, DateError, Period, PeriodError, parse_date};
 pub use ids::{ContractIdx, CustomerIdx, IdTable, InvoiceIdx, SkuIdx, TextColumn};
 pub use money::{Currency, CurrencyError, Money};
-pub use number::{Decimal, NumberError, parse_decimal};
+pub use number::{Decimal, NumberError, parse_decimal, percent_of};

@@ -40,9 +40,31 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
     Decimal::from_str_exact(text).map_err(|_| NumberError::TooLong(text.to_owned()))
 }
 
+/// `value` percent as a fraction: `percent_of(1.5)` is 0.015, exactly.
+///
+/// Moves the decimal point instead of dividing, which is exact and much cheaper; only a value
+/// with 27 or more decimals falls back to division.
+pub fn percent_of(value: Decimal) -> Decimal {
+    let mut fraction = value;
+    match fraction.set_scale(value.scale() + 2) {
+        Ok(()) => fraction,
+        Err(_) => value / Decimal::ONE_HUNDRED,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_of_moves_the_point_exactly() {
+        assert_eq!(percent_of("1.5".parse().unwrap()).to_string(), "0.015");
+        assert_eq!(percent_of("100".parse().unwrap()), Decimal::ONE);
+        assert_eq!(
+            percent_of("-8.875".parse().unwrap()).to_string(),
+            "-0.08875"
+        );
+    }
 
     #[test]
     fn accepts_plain_decimals() {

@@ -11,16 +11,24 @@ use csv::ByteRecord;
 use memchr::{memchr_iter, memchr2};
 use rayon::prelude::*;
 use redress_domain::{Currency, Date, DateError, Decimal, NumberError, parse_date, parse_decimal};
+use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
-/// A CSV file whose header has every column a table needs.
+/// A CSV file whose header has every column a table needs, read block by block.
 pub(crate) struct CsvTable {
     /// The file name, e.g. `deliveries.csv`.
     pub file: &'static str,
     /// The table's column names, in the order the parser refers to them.
     names: &'static [&'static str],
-    bytes: Vec<u8>,
-    body_start: usize,
+    source: File,
+    len: u64,
+    /// Bytes read but not yet parsed: at first, what follows the header.
+    pending: Vec<u8>,
+    /// How many bytes the header (and any byte-order mark) took.
+    header_bytes: u64,
+    /// The line the first row after the header starts on.
+    first_line: u64,
     /// Where each of `names` is in a record.
     positions: Vec<usize>,
     header_len: usize,
@@ -34,8 +42,11 @@ pub(crate) struct Chunk<T, C> {
     pub problems: Vec<Problem>,
 }
 
+/// How much is read at a time: the file is streamed, never held whole.
+const BLOCK: usize = 64 << 20;
+
 impl CsvTable {
-    /// Reads `dir/file` and maps its header; `None` (with the problems recorded) when the file
+    /// Opens `dir/file` and maps its header; `None` (with the problems recorded) when the file
     /// is missing or unreadable or lacks a column.
     pub fn open(
         dir: &Path,
@@ -44,8 +55,8 @@ impl CsvTable {
         problems: &mut Problems,
     ) -> Option<Self> {
         let path = dir.join(file);
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
+        let mut source = match File::open(&path) {
+            Ok(source) => source,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 problems.push(
                     Problem::in_file(file, format!("the file is missing from {}", dir.display()))
@@ -54,10 +65,22 @@ impl CsvTable {
                 return None;
             }
             Err(e) => {
-                problems.push(Problem::in_file(file, format!("cannot be read: {e}")));
+                problems.push(Problem::in_file(file, format!("cannot be opened: {e}")));
                 return None;
             }
         };
+        let read = |source: &mut File, buffer: &mut Vec<u8>| {
+            source
+                .take(BLOCK as u64)
+                .read_to_end(buffer)
+                .map_err(|e| Problem::in_file(file, format!("cannot be read: {e}")))
+        };
+        let mut bytes = Vec::new();
+        if let Err(problem) = read(&mut source, &mut bytes) {
+            problems.push(problem);
+            return None;
+        }
+        let len = source.metadata().map_or(bytes.len() as u64, |m| m.len());
         let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
             3
         } else {
@@ -85,7 +108,9 @@ impl CsvTable {
                 return None;
             }
         }
-        let body_start = bom + reader.position().byte() as usize;
+        let header_bytes = bom + reader.position().byte() as usize;
+        let header_newlines = memchr_iter(b'\n', &bytes[..header_bytes]).count() as u64;
+        let first_line = 1 + header_newlines + u64::from(!bytes[..header_bytes].ends_with(b"\n"));
         let header_names: Vec<String> = header
             .iter()
             .map(|h| String::from_utf8_lossy(h).trim().to_owned())
@@ -107,58 +132,84 @@ impl CsvTable {
             }
             return None;
         }
+        bytes.drain(..header_bytes);
         Some(Self {
             file,
             names,
-            header_len: header.len(),
-            bytes,
-            body_start,
+            source,
+            len,
+            pending: bytes,
+            header_bytes: header_bytes as u64,
+            first_line,
             positions,
+            header_len: header.len(),
         })
     }
 
-    /// Size of the file in bytes.
-    pub fn len(&self) -> u64 {
-        self.bytes.len() as u64
-    }
-
-    /// Parses every row with `parse`, chunks in parallel, keeping file order.
+    /// Parses every row with `parse`, block by block and in each block chunks in parallel,
+    /// keeping file order.
     ///
     /// `parse` returns `None` for a row it recorded problems on. Each chunk starts from a fresh
     /// `C::default()` for state it builds up (such as its own table of SKUs).
-    pub fn parse<T, C, F>(&self, progress: &dyn Progress, parse: F) -> Vec<Chunk<T, C>>
+    pub fn parse<T, C, F>(mut self, progress: &dyn Progress, parse: F) -> Vec<Chunk<T, C>>
     where
         T: Send,
         C: Default + Send,
         F: Fn(&mut Row<'_>, &mut C) -> Option<T> + Sync,
     {
-        progress.start_file(self.file, self.len());
-        progress.advance(self.body_start as u64);
-        let body = &self.bytes[self.body_start..];
-        let bounds = chunk_bounds(body, chunk_size(body.len()));
-        let header_lines = 1 + memchr_iter(b'\n', &self.bytes[..self.body_start]).count() as u64
-            - u64::from(self.bytes[..self.body_start].ends_with(b"\n"));
-        let newlines: Vec<u64> = bounds
-            .par_windows(2)
-            .map(|w| memchr_iter(b'\n', &body[w[0]..w[1]]).count() as u64)
-            .collect();
-        let first_lines: Vec<u64> = newlines
-            .iter()
-            .scan(header_lines + 1, |line, n| {
-                let first = *line;
-                *line += n;
-                Some(first)
-            })
-            .collect();
-        bounds
-            .par_windows(2)
-            .zip(first_lines.par_iter())
-            .map(|(w, &first_line)| {
-                let chunk = self.parse_chunk(&body[w[0]..w[1]], first_line, &parse);
-                progress.advance((w[1] - w[0]) as u64);
-                chunk
-            })
-            .collect()
+        progress.start_file(self.file, self.len);
+        progress.advance(self.header_bytes);
+        let mut chunks = Vec::new();
+        let mut next_line = self.first_line;
+        let mut buffer = std::mem::take(&mut self.pending);
+        let mut at_end = buffer.len() < BLOCK - self.header_bytes as usize;
+        loop {
+            let mut bounds = chunk_bounds(&buffer, chunk_size(buffer.len()));
+            if !at_end {
+                // The last piece may end mid-row: keep it for the next block.
+                bounds.pop();
+                if bounds.len() < 2 {
+                    at_end = self.fill(&mut buffer);
+                    continue;
+                }
+            }
+            let parsed_to = *bounds.last().expect("bounds start at 0");
+            let newlines: Vec<u64> = bounds
+                .par_windows(2)
+                .map(|w| memchr_iter(b'\n', &buffer[w[0]..w[1]]).count() as u64)
+                .collect();
+            let first_lines: Vec<u64> = newlines
+                .iter()
+                .scan(next_line, |line, n| {
+                    let first = *line;
+                    *line += n;
+                    Some(first)
+                })
+                .collect();
+            next_line += newlines.iter().sum::<u64>();
+            let table = &self;
+            chunks.par_extend(bounds.par_windows(2).zip(first_lines.par_iter()).map(
+                |(w, &first_line)| {
+                    let chunk = table.parse_chunk(&buffer[w[0]..w[1]], first_line, &parse);
+                    progress.advance((w[1] - w[0]) as u64);
+                    chunk
+                },
+            ));
+            if at_end {
+                return chunks;
+            }
+            buffer.drain(..parsed_to);
+            at_end = self.fill(&mut buffer);
+        }
+    }
+
+    /// Reads the next block onto `buffer`; `true` once the file is read to its end.
+    fn fill(&mut self, buffer: &mut Vec<u8>) -> bool {
+        match (&mut self.source).take(BLOCK as u64).read_to_end(buffer) {
+            Ok(n) => n < BLOCK,
+            // The file was readable a moment ago; parse what there is and let rows say the rest.
+            Err(_) => true,
+        }
     }
 
     fn parse_chunk<T, C, F>(&self, bytes: &[u8], first_line: u64, parse: &F) -> Chunk<T, C>
@@ -167,8 +218,8 @@ impl CsvTable {
         F: Fn(&mut Row<'_>, &mut C) -> Option<T>,
     {
         let mut out = Chunk {
-            rows: Vec::new(),
-            lines: Vec::new(),
+            rows: Vec::with_capacity(bytes.len() / 48),
+            lines: Vec::with_capacity(bytes.len() / 48),
             state: C::default(),
             problems: Vec::new(),
         };

@@ -34,6 +34,8 @@ pub trait Progress: Sync {
     fn start_file(&self, _file: &str, _bytes: u64) {}
     /// `bytes` more bytes of the current file are read.
     fn advance(&self, _bytes: u64) {}
+    /// A file is read (and checked against the files before it), in `elapsed`.
+    fn file_read(&self, _file: &str, _elapsed: std::time::Duration) {}
 }
 
 /// Progress that nobody watches.

@@ -6,9 +6,10 @@ use crate::problem::{Problem, Problems};
 use crate::{ImportError, Progress};
 use rayon::prelude::*;
 use redress_domain::{BillingData, Contract, Customer, IdTable, Invoice, TextColumn};
-use rustc_hash::{FxHashSet, FxHasher};
+use rustc_hash::FxHasher;
 use std::hash::Hasher;
 use std::path::Path;
+use std::time::Instant;
 
 /// Reads every file of a billing-data v1 directory, or says everything wrong with it.
 pub fn read_billing_data(dir: &Path, progress: &dyn Progress) -> Result<BillingData, ImportError> {
@@ -24,18 +25,25 @@ pub fn read_billing_data(dir: &Path, progress: &dyn Progress) -> Result<BillingD
         contracts: Vec::new(),
         invoices: Vec::new(),
         loaded: Loaded::default(),
-        line_keys: FxHashSet::default(),
+        line_keys: Vec::new(),
     };
     // Referenced files come before the files that refer to them.
-    files::customers::read(&mut import);
-    files::contracts::read(&mut import);
-    files::prices::read(&mut import);
-    files::deliveries::read(&mut import);
-    files::invoices::read(&mut import);
-    files::invoice_lines::read(&mut import);
-    files::payments::read(&mut import);
-    files::notices::read(&mut import);
-    files::disputes::read(&mut import);
+    let readers: [(&str, fn(&mut Import<'_>)); 9] = [
+        ("customers.csv", files::customers::read),
+        ("contracts.csv", files::contracts::read),
+        ("prices.csv", files::prices::read),
+        ("deliveries.csv", files::deliveries::read),
+        ("invoices.csv", files::invoices::read),
+        ("invoice_lines.csv", files::invoice_lines::read),
+        ("payments.csv", files::payments::read),
+        ("notices.csv", files::notices::read),
+        ("disputes.csv", files::disputes::read),
+    ];
+    for (file, read) in readers {
+        let started = Instant::now();
+        read(&mut import);
+        progress.file_read(file, started.elapsed());
+    }
     import.finish()
 }
 
@@ -60,8 +68,8 @@ pub(crate) struct Import<'a> {
     pub contracts: Vec<Option<Contract>>,
     pub invoices: Vec<Option<Invoice>>,
     pub loaded: Loaded,
-    /// `(invoice, line_no)` of every invoice line, for disputes to refer to.
-    pub line_keys: FxHashSet<(u32, u32)>,
+    /// `(invoice, line_no)` of every invoice line, sorted, for disputes to refer to.
+    pub line_keys: Vec<(u32, u32)>,
 }
 
 impl Import<'_> {
@@ -127,6 +135,36 @@ pub(crate) fn reference(
             format!("the id of a row in {file}"),
         )
     })
+}
+
+/// The last id a chunk resolved: rows of one contract or invoice tend to come together, so
+/// most lookups are answered without hashing.
+#[derive(Default)]
+pub(crate) struct LastReference {
+    id: String,
+    index: u32,
+}
+
+/// [`reference`], remembering the last answer in `last`.
+pub(crate) fn reference_cached(
+    row: &mut Row<'_>,
+    col: usize,
+    table: &IdTable,
+    loaded: bool,
+    file: &str,
+    last: &mut LastReference,
+) -> Field<u32> {
+    if let Ok(id) = row.text(col)
+        && !id.is_empty()
+        && id == last.id
+    {
+        return Ok(last.index);
+    }
+    let index = reference(row, col, table, loaded, file)?;
+    last.id.clear();
+    last.id.push_str(table.name(index));
+    last.index = index;
+    Ok(index)
 }
 
 /// Rows of a [`TextColumn`] of ids that repeat an earlier row's id: `(row, earlier row)`.

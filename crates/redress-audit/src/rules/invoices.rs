@@ -2,7 +2,7 @@
 
 use crate::finding::{Evidence, Finding, FindingKind};
 use crate::index::AuditIndex;
-use redress_domain::{BillingData, Date, Decimal, InvoiceIdx, LineKind, NoticeKind};
+use redress_domain::{BillingData, Date, Decimal, InvoiceIdx, LineKind, NoticeKind, percent_of};
 
 /// R8 on one invoice: tax_mismatch, total_mismatch, overpayment, then each late fee line.
 pub(crate) fn check_invoice(
@@ -31,7 +31,7 @@ pub(crate) fn check_invoice(
         })
     };
 
-    let tax = currency.round(net * contract.tax_rate_percent / Decimal::ONE_HUNDRED);
+    let tax = currency.round(net * percent_of(contract.tax_rate_percent));
     if invoice.tax_total != tax {
         let why = format!(
             "{} % of the lines' {} is {}, the invoice says {}",
@@ -181,7 +181,7 @@ fn check_late_fee(
             evidence(Decimal::ZERO, why),
         ));
     }
-    let fee = currency.round(unpaid * terms.late_fee_percent / Decimal::ONE_HUNDRED);
+    let fee = currency.round(unpaid * percent_of(terms.late_fee_percent));
     if amount > fee {
         let why = format!(
             "{} % of the {} unpaid on {late_id} at the end of grace ({grace_end}) is {}",

@@ -78,14 +78,14 @@ pub(crate) fn check_lines(
                 return Some(finding(FindingKind::DuplicateCharge, amount, evidence));
             }
             let price = &data.prices[price_row];
-            let at_contract_price = line.currency.round(net_value(
-                line.line.quantity,
-                price.unit_price,
-                price.discount_percent,
-            ));
+            // Valued at the contract's price only when a finding needs it: most lines are right.
             let against_price = |why: String| Evidence {
                 billed: amount,
-                expected: at_contract_price,
+                expected: line.currency.round(net_value(
+                    line.line.quantity,
+                    price.unit_price,
+                    price.discount_percent,
+                )),
                 price_row: Some(price_row),
                 explanation: why,
                 ..Evidence::default()
@@ -95,24 +95,18 @@ pub(crate) fn check_lines(
                     "billed at {} a unit, the contract's price is {}",
                     line.line.unit_price, price.unit_price
                 );
-                let impact = amount - at_contract_price;
-                return Some(finding(
-                    FindingKind::PriceMismatch,
-                    impact,
-                    against_price(why),
-                ));
+                let evidence = against_price(why);
+                let impact = amount - evidence.expected;
+                return Some(finding(FindingKind::PriceMismatch, impact, evidence));
             }
             if line.line.discount_percent != price.discount_percent {
                 let why = format!(
                     "billed with a {} % discount, the contract's is {} %",
                     line.line.discount_percent, price.discount_percent
                 );
-                let impact = amount - at_contract_price;
-                return Some(finding(
-                    FindingKind::DiscountMissing,
-                    impact,
-                    against_price(why),
-                ));
+                let evidence = against_price(why);
+                let impact = amount - evidence.expected;
+                return Some(finding(FindingKind::DiscountMissing, impact, evidence));
             }
             let computed = line.currency.round(net_value(
                 line.line.quantity,

@@ -11,11 +11,16 @@ use crate::finding::Finding;
 use crate::index::AuditIndex;
 use redress_domain::{
     BillingData, ContractIdx, Currency, Decimal, InvoiceIdx, InvoiceLine, LineKind, Period, SkuIdx,
+    percent_of,
 };
 
 /// `quantity × unit_price × (1 − discount_percent/100)`, unrounded.
 pub fn net_value(quantity: Decimal, unit_price: Decimal, discount_percent: Decimal) -> Decimal {
-    quantity * unit_price * (Decimal::ONE - discount_percent / Decimal::ONE_HUNDRED)
+    let gross = quantity * unit_price;
+    if discount_percent.is_zero() {
+        return gross;
+    }
+    gross * (Decimal::ONE - percent_of(discount_percent))
 }
 
 /// A charge line with what the rules read from it at hand.

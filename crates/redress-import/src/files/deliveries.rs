@@ -3,7 +3,7 @@
 //! Millions of rows: parsed in parallel, each chunk with its own SKU table and text columns,
 //! merged in file order.
 
-use crate::read::{Import, reference, repeated_id_problem, repeated_ids};
+use crate::read::{Import, LastReference, reference_cached, repeated_id_problem, repeated_ids};
 use redress_domain::{ContractIdx, Delivery, IdTable, SkuIdx, TextColumn};
 
 const FILE: &str = "deliveries.csv";
@@ -22,6 +22,7 @@ struct ChunkState {
     skus: IdTable,
     ids: TextColumn,
     references: TextColumn,
+    contract: LastReference,
 }
 
 pub(crate) fn read(import: &mut Import<'_>) {
@@ -31,7 +32,14 @@ pub(crate) fn read(import: &mut Import<'_>) {
     let (contract_ids, loaded) = (&import.data.contract_ids, import.loaded.contracts);
     let chunks = table.parse(import.progress, |row, state: &mut ChunkState| {
         let id = row.id(0);
-        let contract = reference(row, 1, contract_ids, loaded, "contracts.csv");
+        let contract = reference_cached(
+            row,
+            1,
+            contract_ids,
+            loaded,
+            "contracts.csv",
+            &mut state.contract,
+        );
         let sku = row.id(2);
         let delivered_on = row.date(3);
         let quantity = row.positive(4);

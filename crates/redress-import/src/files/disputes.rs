@@ -48,7 +48,7 @@ pub(crate) fn read(import: &mut Import<'_>) {
         let line_no = line_no.ok()?;
         if let Some(n) = line_no
             && lines_loaded
-            && !line_keys.contains(&(invoice, n))
+            && line_keys.binary_search(&(invoice, n)).is_err()
         {
             let message = format!("invoice {} has no line {n}", invoice_ids.name(invoice));
             row.flag(

@@ -6,7 +6,8 @@
 
 use crate::csv_table::{Field, Flagged, Row};
 use crate::problem::Problem;
-use crate::read::{Import, reference};
+use crate::read::{Import, LastReference, reference, reference_cached};
+use rayon::prelude::*;
 use redress_domain::{
     IdTable, Invoice, InvoiceIdx, InvoiceLine, LineKind, Period, SkuIdx, TextColumn,
 };
@@ -42,6 +43,7 @@ enum Kind {
 struct ChunkState {
     skus: IdTable,
     descriptions: TextColumn,
+    invoice: LastReference,
 }
 
 /// The invoices lines refer to.
@@ -68,12 +70,10 @@ pub(crate) fn read(import: &mut Import<'_>) {
     });
 
     let mut problems = Vec::new();
+    let mut lines = Vec::new();
     import
         .data
         .lines
-        .reserve(chunks.iter().map(|c| c.rows.len()).sum());
-    import
-        .line_keys
         .reserve(chunks.iter().map(|c| c.rows.len()).sum());
     for chunk in chunks {
         problems.extend(chunk.problems);
@@ -83,35 +83,59 @@ pub(crate) fn read(import: &mut Import<'_>) {
             .iter()
             .map(|s| import.data.skus.intern(s))
             .collect();
-        for (mut line, row_line) in chunk.rows.into_iter().zip(chunk.lines) {
-            if !import.line_keys.insert((line.invoice.0, line.line_no)) {
-                let message = format!(
-                    "invoice {} already has a line {}",
-                    import.data.invoice_ids.name(line.invoice.0),
-                    line.line_no
-                );
-                problems.push(
-                    Problem::at(FILE, row_line, Some("line_no"), message)
-                        .expected("each line_no once per invoice"),
-                );
-                continue;
-            }
-            if let LineKind::Charge { sku, .. } = &mut line.kind {
-                *sku = SkuIdx(skus[sku.index()]);
-            }
-            import.data.lines.push(line);
-        }
+        import
+            .data
+            .lines
+            .extend(chunk.rows.into_iter().map(|mut line| {
+                if let LineKind::Charge { sku, .. } = &mut line.kind {
+                    *sku = SkuIdx(skus[sku.index()]);
+                }
+                line
+            }));
         import
             .data
             .line_descriptions
             .extend(&chunk.state.descriptions);
+        lines.extend(chunk.lines);
     }
+    // Sorting the keys finds repeated line numbers without a hash set of millions of entries,
+    // and leaves them ready for disputes to look up.
+    let mut keys: Vec<((u32, u32), u32)> = import
+        .data
+        .lines
+        .par_iter()
+        .enumerate()
+        .map(|(row, line)| ((line.invoice.0, line.line_no), row as u32))
+        .collect();
+    keys.par_sort_unstable();
+    for run in keys.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        let ((invoice, line_no), _) = run[0];
+        for &(_, row) in &run[1..] {
+            let message = format!(
+                "invoice {} already has a line {line_no}",
+                import.data.invoice_ids.name(invoice)
+            );
+            problems.push(
+                Problem::at(FILE, lines[row as usize], Some("line_no"), message)
+                    .expected("each line_no once per invoice"),
+            );
+        }
+    }
+    import.line_keys = keys.into_iter().map(|(key, _)| key).collect();
+    import.line_keys.dedup();
     import.loaded.invoice_lines = true;
     import.report(problems);
 }
 
 fn read_line(row: &mut Row<'_>, state: &mut ChunkState, known: &Known<'_>) -> Option<InvoiceLine> {
-    let invoice = reference(row, 0, known.invoice_ids, known.loaded, "invoices.csv");
+    let invoice = reference_cached(
+        row,
+        0,
+        known.invoice_ids,
+        known.loaded,
+        "invoices.csv",
+        &mut state.invoice,
+    );
     let line_no = row.whole(1).and_then(|n| {
         if n >= 1 {
             Ok(n)

@@ -2,7 +2,7 @@
 //! subtotal, tax_total, total.
 
 use crate::csv_table::Row;
-use crate::read::{Import, reference, repeated_id_problem};
+use crate::read::{Import, LastReference, reference_cached, repeated_id_problem};
 use redress_domain::{Contract, ContractIdx, CustomerIdx, IdTable, Invoice};
 
 const FILE: &str = "invoices.csv";
@@ -29,9 +29,9 @@ pub(crate) fn read(import: &mut Import<'_>) {
         customers_loaded: import.loaded.customers,
         contracts_loaded: import.loaded.contracts,
     };
-    let chunks = table.parse(import.progress, |row, _: &mut ()| {
+    let chunks = table.parse(import.progress, |row, last: &mut Last| {
         let id = row.id(0);
-        let invoice = read_invoice(row, &known);
+        let invoice = read_invoice(row, &known, last);
         Some((id.ok()?.to_owned(), invoice))
     });
     let mut problems = Vec::new();
@@ -67,20 +67,29 @@ struct Known<'a> {
     contracts_loaded: bool,
 }
 
-fn read_invoice(row: &mut Row<'_>, known: &Known<'_>) -> Option<Invoice> {
-    let customer = reference(
+/// The last customer and contract a chunk resolved.
+#[derive(Default)]
+struct Last {
+    customer: LastReference,
+    contract: LastReference,
+}
+
+fn read_invoice(row: &mut Row<'_>, known: &Known<'_>, last: &mut Last) -> Option<Invoice> {
+    let customer = reference_cached(
         row,
         1,
         known.customer_ids,
         known.customers_loaded,
         "customers.csv",
+        &mut last.customer,
     );
-    let contract = reference(
+    let contract = reference_cached(
         row,
         2,
         known.contract_ids,
         known.contracts_loaded,
         "contracts.csv",
+        &mut last.contract,
     );
     let issue_date = row.date(3);
     let due_date = row.date(4);

@@ -1,7 +1,7 @@
 //! `notices.csv`: notice_id, invoice_id, sent_on, kind (`invoice`, `reminder`,
 //! `overdue_notice`), channel.
 
-use crate::read::{Import, reference, repeated_id_problem, repeated_ids};
+use crate::read::{Import, LastReference, reference_cached, repeated_id_problem, repeated_ids};
 use redress_domain::{InvoiceIdx, Notice, NoticeKind, TextColumn};
 
 const FILE: &str = "notices.csv";
@@ -12,27 +12,30 @@ pub(crate) fn read(import: &mut Import<'_>) {
         return;
     };
     let (invoice_ids, loaded) = (&import.data.invoice_ids, import.loaded.invoices);
-    let chunks = table.parse(import.progress, |row, ids: &mut TextColumn| {
-        let id = row.id(0);
-        let invoice = reference(row, 1, invoice_ids, loaded, "invoices.csv");
-        let sent_on = row.date(2);
-        let kind = row.choice(3, &NoticeKind::ALL);
-        let channel = row.id(4);
-        let notice = Notice {
-            invoice: InvoiceIdx(invoice.ok()?),
-            sent_on: sent_on.ok()?,
-            kind: kind.ok()?,
-            channel: channel.ok()?.to_owned(),
-        };
-        ids.push(id.ok()?);
-        Some(notice)
-    });
+    let chunks = table.parse(
+        import.progress,
+        |row, (ids, last): &mut (TextColumn, LastReference)| {
+            let id = row.id(0);
+            let invoice = reference_cached(row, 1, invoice_ids, loaded, "invoices.csv", last);
+            let sent_on = row.date(2);
+            let kind = row.choice(3, &NoticeKind::ALL);
+            let channel = row.id(4);
+            let notice = Notice {
+                invoice: InvoiceIdx(invoice.ok()?),
+                sent_on: sent_on.ok()?,
+                kind: kind.ok()?,
+                channel: channel.ok()?.to_owned(),
+            };
+            ids.push(id.ok()?);
+            Some(notice)
+        },
+    );
     let mut problems = Vec::new();
     let mut lines = Vec::new();
     for chunk in chunks {
         problems.extend(chunk.problems);
         import.data.notices.extend(chunk.rows);
-        import.data.notice_ids.extend(&chunk.state);
+        import.data.notice_ids.extend(&chunk.state.0);
         lines.extend(chunk.lines);
     }
     let ids = &import.data.notice_ids;

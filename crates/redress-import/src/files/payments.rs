@@ -1,6 +1,6 @@
 //! `payments.csv`: payment_id, invoice_id, paid_on, amount, method, reference.
 
-use crate::read::{Import, reference, repeated_id_problem, repeated_ids};
+use crate::read::{Import, LastReference, reference_cached, repeated_id_problem, repeated_ids};
 use redress_domain::{InvoiceIdx, Payment, TextColumn};
 
 const FILE: &str = "payments.csv";
@@ -22,34 +22,37 @@ pub(crate) fn read(import: &mut Import<'_>) {
         &import.invoices,
         import.loaded.invoices,
     );
-    let chunks = table.parse(import.progress, |row, ids: &mut TextColumn| {
-        let id = row.id(0);
-        let invoice = reference(row, 1, invoice_ids, loaded, "invoices.csv");
-        let paid_on = row.date(2);
-        let amount = row.positive(3);
-        let method = row.id(4);
-        let payment_reference = row.text(5);
-        let invoice = invoice.ok()?;
-        let amount = match &invoices[invoice as usize] {
-            Some(inv) => amount.and_then(|a| row.check_amount(3, a, inv.currency)),
-            None => amount,
-        };
-        let payment = Payment {
-            invoice: InvoiceIdx(invoice),
-            paid_on: paid_on.ok()?,
-            amount: amount.ok()?,
-            method: method.ok()?.to_owned(),
-            reference: payment_reference.ok()?.to_owned(),
-        };
-        ids.push(id.ok()?);
-        Some(payment)
-    });
+    let chunks = table.parse(
+        import.progress,
+        |row, (ids, last): &mut (TextColumn, LastReference)| {
+            let id = row.id(0);
+            let invoice = reference_cached(row, 1, invoice_ids, loaded, "invoices.csv", last);
+            let paid_on = row.date(2);
+            let amount = row.positive(3);
+            let method = row.id(4);
+            let payment_reference = row.text(5);
+            let invoice = invoice.ok()?;
+            let amount = match &invoices[invoice as usize] {
+                Some(inv) => amount.and_then(|a| row.check_amount(3, a, inv.currency)),
+                None => amount,
+            };
+            let payment = Payment {
+                invoice: InvoiceIdx(invoice),
+                paid_on: paid_on.ok()?,
+                amount: amount.ok()?,
+                method: method.ok()?.to_owned(),
+                reference: payment_reference.ok()?.to_owned(),
+            };
+            ids.push(id.ok()?);
+            Some(payment)
+        },
+    );
     let mut problems = Vec::new();
     let mut lines = Vec::new();
     for chunk in chunks {
         problems.extend(chunk.problems);
         import.data.payments.extend(chunk.rows);
-        import.data.payment_ids.extend(&chunk.state);
+        import.data.payment_ids.extend(&chunk.state.0);
         lines.extend(chunk.lines);
     }
     let ids = &import.data.payment_ids;
