@@ -1,0 +1,308 @@
+//! The `redress` command as a user runs it: exit codes, the three formats, bad input, and an
+//! audit of generated data that must find every planted error and nothing else.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn redress(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_redress"))
+        .args(args)
+        .output()
+        .expect("redress runs")
+}
+
+fn example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn jsonl(bytes: &[u8]) -> Vec<Value> {
+    text(bytes)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+#[test]
+fn jsonl_holds_one_object_per_finding_and_per_verdict_and_nothing_else() {
+    let out = redress(&["audit", example().to_str().unwrap(), "--format", "jsonl"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let records = jsonl(&out.stdout);
+    assert_eq!(records.len(), 17 + 5);
+    let verdicts: Vec<&Value> = records.iter().filter(|r| r["kind"] == "dispute").collect();
+    assert_eq!(verdicts.len(), 5);
+    let dsp3 = verdicts
+        .iter()
+        .find(|v| v["dispute_id"] == "DSP-3")
+        .unwrap();
+    assert_eq!(dsp3["verdict"], "partially_upheld");
+    assert_eq!(dsp3["adjustment"], "13.89");
+    let late_fee = records
+        .iter()
+        .find(|r| r["kind"] == "late_fee_excess")
+        .unwrap();
+    assert_eq!(late_fee["impact"], "3.87");
+    assert_eq!(late_fee["evidence"]["late_fee_for"], "INV-A1");
+    assert_eq!(late_fee["evidence"]["payment_ids"][0], "P-01");
+    assert_eq!(
+        late_fee["evidence"]["notice_ids"].as_array().unwrap().len(),
+        3
+    );
+    let overbilled = records
+        .iter()
+        .find(|r| r["kind"] == "quantity_overbilled" && r["sku"] == "CALLS")
+        .unwrap();
+    assert_eq!(overbilled["evidence"]["quantities"]["billed"], "60000");
+    assert_eq!(overbilled["evidence"]["quantities"]["delivered"], "50000");
+    assert_eq!(overbilled["evidence"]["delivery_ids"][0], "D-011");
+    let price = records
+        .iter()
+        .find(|r| r["kind"] == "price_mismatch")
+        .unwrap();
+    assert_eq!(price["evidence"]["price_row"]["unit_price"], "120.00");
+    assert_eq!(price["evidence"]["expected"], "108.00");
+    assert_eq!(price["evidence"]["billed"], "90.00");
+}
+
+#[test]
+fn the_table_shows_totals_by_kind_and_currency_then_findings_most_money_first() {
+    let out = redress(&["audit", example().to_str().unwrap(), "--format", "table"]);
+    assert!(out.status.success());
+    let table = text(&out.stdout);
+    assert!(table.contains("Findings by kind and currency"), "{table}");
+    let summary_row = table
+        .lines()
+        .find(|l| l.contains("quantity_overbilled") && l.contains("USD"))
+        .unwrap();
+    assert!(
+        summary_row.split_whitespace().eq([
+            "quantity_overbilled",
+            "USD",
+            "1",
+            "125.00",
+            "0.00",
+            "125.00"
+        ]),
+        "{summary_row}"
+    );
+    let findings: Vec<&str> = table
+        .lines()
+        .skip_while(|l| !l.starts_with("Findings, most money first"))
+        .filter(|l| l.contains(" USD "))
+        .collect();
+    let first_usd = findings[0].split_whitespace().next().unwrap();
+    assert_eq!(first_usd, "-151.00", "{table}");
+    assert!(table.contains("DSP-3") && table.contains("partially_upheld"));
+}
+
+#[test]
+fn json_is_one_document_with_summary_findings_and_disputes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    let out = redress(&[
+        "audit",
+        example().to_str().unwrap(),
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let report: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 17);
+    assert_eq!(report["disputes"].as_array().unwrap().len(), 5);
+    let tax = report["summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "tax_mismatch")
+        .unwrap();
+    assert_eq!(tax["net"], "0.02");
+}
+
+#[test]
+fn bad_input_lists_every_problem_exits_non_zero_and_writes_no_report() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(example()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    let lines = dir.path().join("invoice_lines.csv");
+    let edited = std::fs::read_to_string(&lines)
+        .unwrap()
+        .replace("2025-01-01,2025-01-31,4,", "2025-01-01,2025-01-31,four,");
+    std::fs::write(&lines, edited).unwrap();
+    std::fs::remove_file(dir.path().join("notices.csv")).unwrap();
+    let report = dir.path().join("report.jsonl");
+    let out = redress(&[
+        "audit",
+        dir.path().to_str().unwrap(),
+        "--output",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr
+            .contains("invoice_lines.csv, line 3, column quantity: `four` is not a decimal number"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("notices.csv: the file is missing"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("2 problem(s); nothing was audited"),
+        "{stderr}"
+    );
+    assert!(!report.exists());
+}
+
+#[test]
+fn a_directory_that_does_not_exist_is_an_error() {
+    let out = redress(&["audit", "/no/such/billing-data"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("/no/such/billing-data is not a directory"));
+}
+
+/// What identifies a finding or verdict, with its amount normalized.
+fn truth_key(record: &Value) -> (String, String) {
+    let field = |name: &str| record.get(name).map(|v| v.to_string()).unwrap_or_default();
+    let kind = record["kind"].as_str().unwrap();
+    let names: &[&str] = match kind {
+        "dispute" => &["dispute_id", "verdict"],
+        "unbilled_delivery" | "quantity_overbilled" => &[
+            "contract_id",
+            "invoice_id",
+            "line_no",
+            "sku",
+            "period_start",
+            "currency",
+        ],
+        _ => &["contract_id", "invoice_id", "line_no", "currency"],
+    };
+    let key = format!(
+        "{kind} {}",
+        names.iter().map(|n| field(n)).collect::<Vec<_>>().join(" ")
+    );
+    let amount = record
+        .get("impact")
+        .or_else(|| record.get("adjustment"))
+        .and_then(Value::as_str)
+        .unwrap();
+    // Compared as exact decimals: 1425 and 1425.0 are the same amount.
+    let amount: redress_domain::Decimal = amount.parse().unwrap();
+    (key, amount.normalize().to_string())
+}
+
+fn audit_against_truth(dir: &Path) {
+    let out = redress(&["audit", dir.to_str().unwrap(), "--format", "jsonl"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let found: BTreeMap<String, String> = jsonl(&out.stdout).iter().map(truth_key).collect();
+    let truth_text = std::fs::read_to_string(dir.join("truth.jsonl")).unwrap();
+    let truth: BTreeMap<String, String> =
+        jsonl(truth_text.as_bytes()).iter().map(truth_key).collect();
+    let missed: Vec<_> = truth
+        .iter()
+        .filter(|(k, v)| found.get(*k) != Some(v))
+        .collect();
+    let extra: Vec<_> = found
+        .iter()
+        .filter(|(k, v)| truth.get(*k) != Some(v))
+        .collect();
+    assert!(
+        missed.is_empty() && extra.is_empty(),
+        "missed (or wrong amount): {missed:#?}\nextra: {extra:#?}"
+    );
+}
+
+#[test]
+fn an_audit_of_generated_data_finds_every_planted_error_exactly_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("billing");
+    let out = redress(&[
+        "demo-data",
+        data.to_str().unwrap(),
+        "--customers",
+        "120",
+        "--months",
+        "12",
+        "--seed",
+        "7",
+        "--error-rate",
+        "0.05",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let truth = std::fs::read_to_string(data.join("truth.jsonl")).unwrap();
+    let kinds: std::collections::BTreeSet<String> = jsonl(truth.as_bytes())
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap().to_owned())
+        .collect();
+    for kind in [
+        "outside_contract",
+        "unknown_charge",
+        "duplicate_charge",
+        "price_mismatch",
+        "discount_missing",
+        "line_arithmetic",
+        "quantity_overbilled",
+        "unbilled_delivery",
+        "tax_mismatch",
+        "total_mismatch",
+        "overpayment",
+        "late_fee_unwarranted",
+        "late_fee_excess",
+        "dispute",
+    ] {
+        assert!(kinds.contains(kind), "no {kind} planted");
+    }
+    audit_against_truth(&data);
+}
+
+#[test]
+fn generated_data_without_errors_audits_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = redress(&[
+        "demo-data",
+        dir.path().to_str().unwrap(),
+        "--customers",
+        "80",
+        "--months",
+        "6",
+        "--error-rate",
+        "0",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let audit = redress(&["audit", dir.path().to_str().unwrap(), "--format", "jsonl"]);
+    let findings: Vec<Value> = jsonl(&audit.stdout)
+        .into_iter()
+        .filter(|r| r["kind"] != "dispute")
+        .collect();
+    assert!(findings.is_empty(), "{findings:#?}");
+    audit_against_truth(dir.path());
+}
+
+#[test]
+fn several_seeds_of_generated_data_match_their_truth() {
+    for seed in [1, 2, 3] {
+        let dir = tempfile::tempdir().unwrap();
+        let seed = seed.to_string();
+        let out = redress(&[
+            "demo-data",
+            dir.path().to_str().unwrap(),
+            "--customers",
+            "60",
+            "--months",
+            "8",
+            "--seed",
+            &seed,
+            "--error-rate",
+            "0.1",
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        audit_against_truth(dir.path());
+    }
+}
