@@ -125,19 +125,42 @@ pub(crate) fn name_parts(language: &str) -> (&'static [&'static str], &'static [
                 "Construcciones",
                 "Óptica",
             ],
-            &["Peña S.L.", "Núñez y Hijos, S.A.", "del Sur", "Ibáñez", "\"La Estrella\""],
+            &[
+                "Peña S.L.",
+                "Núñez y Hijos, S.A.",
+                "del Sur",
+                "Ibáñez",
+                "\"La Estrella\"",
+            ],
         ),
         "de" => (
             &["Müller", "Schäfer", "Köhler", "Groß", "Weiß"],
-            &["& Söhne GmbH", "Logistik AG", "Bäckerei \"Zum Ofen\"", "Maschinenbau KG"],
+            &[
+                "& Söhne GmbH",
+                "Logistik AG",
+                "Bäckerei \"Zum Ofen\"",
+                "Maschinenbau KG",
+            ],
         ),
         "fr" => (
             &["Société", "Boulangerie", "Transports", "Éditions", "Café"],
-            &["Lefèvre & Fils", "de l'Étoile", "Gérard, SARL", "Hélène", "\"Le Zinc\""],
+            &[
+                "Lefèvre & Fils",
+                "de l'Étoile",
+                "Gérard, SARL",
+                "Hélène",
+                "\"Le Zinc\"",
+            ],
         ),
         "ja" => (
             &["さくら", "東京", "山田", "大阪", "Sora Müller"],
-            &["商事株式会社", "テック株式会社", "製作所", "物流", "株式会社"],
+            &[
+                "商事株式会社",
+                "テック株式会社",
+                "製作所",
+                "物流",
+                "株式会社",
+            ],
         ),
         "ar" => (
             &["شركة الخليج", "مؤسسة النور", "الكويت", "دار السلام"],
@@ -167,12 +190,23 @@ pub(crate) fn name_parts(language: &str) -> (&'static [&'static str], &'static [
 
 /// ASCII words for e-mail domains.
 pub(crate) const DOMAINS: &[&str] = &[
-    "acme", "northwind", "harbor", "summit", "sakura", "khaleej", "mueller", "etoile", "pena",
+    "acme",
+    "northwind",
+    "harbor",
+    "summit",
+    "sakura",
+    "khaleej",
+    "mueller",
+    "etoile",
+    "pena",
 ];
 
 /// Payment methods and typical references.
 pub(crate) const METHODS: &[(&str, &[&str])] = &[
-    ("bank_transfer", &["SEPA", "wire", "furikomi", "KNET", "ACH"]),
+    (
+        "bank_transfer",
+        &["SEPA", "wire", "furikomi", "KNET", "ACH"],
+    ),
     ("card", &["ch_3Q", "card ending 4242", "pi_9X"]),
     ("direct_debit", &["mandate MD-", "DD"]),
     ("check", &["check no. ", "cheque"]),
@@ -247,7 +281,9 @@ pub(crate) fn narrative(language: &str, reason: Reason) -> &'static str {
         ("de", Duplicate) => "Diese Position wurde bereits berechnet und bezahlt.",
         ("de", NotReceived) => "Die berechnete Leistung haben wir nicht erhalten.",
         ("de", WrongPrice) => "Der Preis entspricht nicht dem Vertrag, \"Rabatt\" fehlt.",
-        ("de", LateFee) => "Wir haben pünktlich gezahlt; die Mahngebühr auf {inv} ist unberechtigt.",
+        ("de", LateFee) => {
+            "Wir haben pünktlich gezahlt; die Mahngebühr auf {inv} ist unberechtigt."
+        }
         ("de", Other) => "Bitte prüfen Sie {inv} vollständig.\nVielen Dank.",
         ("fr", Overcharged) => "La facture {inv} est trop élevée, merci de vérifier.",
         ("fr", Duplicate) => "Cette ligne a déjà été facturée, et payée.",
@@ -268,7 +304,9 @@ pub(crate) fn narrative(language: &str, reason: Reason) -> &'static str {
         ("ar", LateFee) => "دفعنا في الموعد، رسوم التأخير غير مستحقة.",
         ("ar", Other) => "يرجى مراجعة الفاتورة {inv} بالكامل.\nشكراً.",
         (_, Overcharged) => "Invoice {inv} charges more than we agreed, please check.",
-        (_, Duplicate) => "This was already billed on an earlier invoice, we paid it once, not \"twice\".",
+        (_, Duplicate) => {
+            "This was already billed on an earlier invoice, we paid it once, not \"twice\"."
+        }
         (_, NotReceived) => "We did not receive what {inv} bills us for.",
         (_, WrongPrice) => "The price is not our contract price, and the discount is missing.",
         (_, LateFee) => "We paid on time, so the late fee on {inv} is wrong.",

@@ -64,6 +64,10 @@ impl Currency {
     pub fn format(&self, amount: Decimal) -> String {
         let mut rounded = self.round(amount);
         rounded.rescale(self.minor_unit());
+        if rounded.is_zero() {
+            // -0.004 rounds to zero, which has no sign to show.
+            rounded.set_sign_positive(true);
+        }
         rounded.to_string()
     }
 }
