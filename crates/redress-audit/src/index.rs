@@ -4,7 +4,6 @@
 //! Each grouping is a counting sort (two passes, no hashing), so building them all costs a few
 //! linear scans even over millions of records.
 
-use rayon::prelude::*;
 use redress_domain::{BillingData, LineKind};
 
 /// Items grouped by a dense key: the items of group `g` are `items[starts[g]..starts[g + 1]]`,
@@ -47,8 +46,6 @@ impl Grouped {
 
 /// Every join the rules use.
 pub struct AuditIndex {
-    /// Each invoice's place in issue order (issue_date, then invoice_id).
-    pub invoice_rank: Vec<u32>,
     /// Charge lines by contract.
     pub charge_lines_by_contract: Grouped,
     /// All lines by invoice.
@@ -70,43 +67,40 @@ impl AuditIndex {
     pub fn build(data: &BillingData) -> Self {
         let contracts = data.contracts.len();
         let invoices = data.invoices.len();
-        let ((invoice_rank, charge_lines_by_contract), (lines_by_invoice, deliveries_by_contract)) =
-            rayon::join(
-                || {
-                    rayon::join(
-                        || invoice_rank(data),
-                        || {
-                            Grouped::build(contracts, data.lines.len(), |l| {
-                                let line = &data.lines[l];
-                                matches!(line.kind, LineKind::Charge { .. })
-                                    .then(|| data.invoice(line.invoice).contract.0)
-                            })
-                        },
-                    )
-                },
-                || {
-                    rayon::join(
-                        || {
-                            Grouped::build(invoices, data.lines.len(), |l| {
-                                Some(data.lines[l].invoice.0)
-                            })
-                        },
-                        || {
-                            let records = &data.deliveries.records;
-                            Grouped::build(contracts, records.len(), |d| {
-                                Some(records[d].contract.0)
-                            })
-                        },
-                    )
-                },
-            );
+        let (
+            (invoices_by_contract, charge_lines_by_contract),
+            (lines_by_invoice, deliveries_by_contract),
+        ) = rayon::join(
+            || {
+                rayon::join(
+                    || Grouped::build(contracts, invoices, |i| Some(data.invoices[i].contract.0)),
+                    || {
+                        Grouped::build(contracts, data.lines.len(), |l| {
+                            let line = &data.lines[l];
+                            matches!(line.kind, LineKind::Charge { .. })
+                                .then(|| data.invoice(line.invoice).contract.0)
+                        })
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        Grouped::build(invoices, data.lines.len(), |l| {
+                            Some(data.lines[l].invoice.0)
+                        })
+                    },
+                    || {
+                        let records = &data.deliveries.records;
+                        Grouped::build(contracts, records.len(), |d| Some(records[d].contract.0))
+                    },
+                )
+            },
+        );
         Self {
-            invoice_rank,
             charge_lines_by_contract,
             lines_by_invoice,
-            invoices_by_contract: Grouped::build(contracts, invoices, |i| {
-                Some(data.invoices[i].contract.0)
-            }),
+            invoices_by_contract,
             prices_by_contract: Grouped::build(contracts, data.prices.len(), |p| {
                 Some(data.prices[p].contract.0)
             }),
@@ -119,22 +113,6 @@ impl AuditIndex {
             }),
         }
     }
-}
-
-/// Each invoice's rank when invoices are ordered by issue_date, then invoice_id.
-fn invoice_rank(data: &BillingData) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..data.invoices.len() as u32).collect();
-    order.par_sort_unstable_by(|&a, &b| {
-        let (ia, ib) = (&data.invoices[a as usize], &data.invoices[b as usize]);
-        ia.issue_date
-            .cmp(&ib.issue_date)
-            .then_with(|| data.invoice_ids.name(a).cmp(data.invoice_ids.name(b)))
-    });
-    let mut rank = vec![0u32; order.len()];
-    for (r, &i) in order.iter().enumerate() {
-        rank[i as usize] = r as u32;
-    }
-    rank
 }
 
 #[cfg(test)]

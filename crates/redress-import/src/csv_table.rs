@@ -17,10 +17,7 @@ use std::path::Path;
 
 /// A CSV file whose header has every column a table needs, read block by block.
 pub(crate) struct CsvTable {
-    /// The file name, e.g. `deliveries.csv`.
-    pub file: &'static str,
-    /// The table's column names, in the order the parser refers to them.
-    names: &'static [&'static str],
+    columns: Columns,
     source: File,
     len: u64,
     /// Bytes read but not yet parsed: at first, what follows the header.
@@ -29,8 +26,17 @@ pub(crate) struct CsvTable {
     header_bytes: u64,
     /// The line the first row after the header starts on.
     first_line: u64,
+}
+
+/// Where a table's columns are in a file's records.
+pub(crate) struct Columns {
+    /// The file name, e.g. `deliveries.csv`.
+    file: &'static str,
+    /// The table's column names, in the order the parser refers to them.
+    names: &'static [&'static str],
     /// Where each of `names` is in a record.
     positions: Vec<usize>,
+    /// How many fields the header has, and so every row.
     header_len: usize,
 }
 
@@ -134,15 +140,17 @@ impl CsvTable {
         }
         bytes.drain(..header_bytes);
         Some(Self {
-            file,
-            names,
+            columns: Columns {
+                file,
+                names,
+                positions,
+                header_len: header.len(),
+            },
             source,
             len,
             pending: bytes,
             header_bytes: header_bytes as u64,
             first_line,
-            positions,
-            header_len: header.len(),
         })
     }
 
@@ -150,33 +158,48 @@ impl CsvTable {
     /// keeping file order.
     ///
     /// `parse` returns `None` for a row it recorded problems on. Each chunk starts from a fresh
-    /// `C::default()` for state it builds up (such as its own table of SKUs).
-    pub fn parse<T, C, F>(mut self, progress: &dyn Progress, parse: F) -> Vec<Chunk<T, C>>
+    /// `C::default()` for state it builds up (such as its own table of SKUs). `merge` receives
+    /// the chunks in file order as each block is done, so no more than a block's worth of rows
+    /// is ever held twice.
+    ///
+    /// While one block is parsed, the chunks of the block before are merged and the next block
+    /// is read, so the reading and merging that cannot be split do not hold up both cores.
+    pub fn parse<T, C, F, M>(self, progress: &dyn Progress, parse: F, mut merge: M)
     where
         T: Send,
         C: Default + Send,
         F: Fn(&mut Row<'_>, &mut C) -> Option<T> + Sync,
+        M: FnMut(Chunk<T, C>) + Send,
     {
-        progress.start_file(self.file, self.len);
-        progress.advance(self.header_bytes);
-        let mut chunks = Vec::new();
-        let mut next_line = self.first_line;
-        let mut buffer = std::mem::take(&mut self.pending);
-        let mut at_end = buffer.len() < BLOCK - self.header_bytes as usize;
+        let Self {
+            columns,
+            mut source,
+            len,
+            pending,
+            header_bytes,
+            first_line,
+        } = self;
+        progress.start_file(columns.file, len);
+        progress.advance(header_bytes);
+        let mut next_line = first_line;
+        let mut current = pending;
+        let mut next = Vec::new();
+        let mut at_end = current.len() < BLOCK - header_bytes as usize;
+        let mut unmerged: Vec<Chunk<T, C>> = Vec::new();
         loop {
-            let mut bounds = chunk_bounds(&buffer, chunk_size(buffer.len()));
+            let mut bounds = chunk_bounds(&current, chunk_size(current.len()));
             if !at_end {
-                // The last piece may end mid-row: keep it for the next block.
+                // The last piece may end mid-row: it goes on into the next block.
                 bounds.pop();
                 if bounds.len() < 2 {
-                    at_end = self.fill(&mut buffer);
+                    at_end = fill(&mut source, &mut current);
                     continue;
                 }
             }
             let parsed_to = *bounds.last().expect("bounds start at 0");
             let newlines: Vec<u64> = bounds
                 .par_windows(2)
-                .map(|w| memchr_iter(b'\n', &buffer[w[0]..w[1]]).count() as u64)
+                .map(|w| memchr_iter(b'\n', &current[w[0]..w[1]]).count() as u64)
                 .collect();
             let first_lines: Vec<u64> = newlines
                 .iter()
@@ -187,31 +210,60 @@ impl CsvTable {
                 })
                 .collect();
             next_line += newlines.iter().sum::<u64>();
-            let table = &self;
-            chunks.par_extend(bounds.par_windows(2).zip(first_lines.par_iter()).map(
-                |(w, &first_line)| {
-                    let chunk = table.parse_chunk(&buffer[w[0]..w[1]], first_line, &parse);
-                    progress.advance((w[1] - w[0]) as u64);
-                    chunk
+            next.clear();
+            next.extend_from_slice(&current[parsed_to..]);
+            let previous = std::mem::take(&mut unmerged);
+            let (parsed, next_at_end) = rayon::join(
+                || {
+                    bounds
+                        .par_windows(2)
+                        .zip(first_lines.par_iter())
+                        .map(|(w, &first_line)| {
+                            let chunk =
+                                columns.parse_chunk(&current[w[0]..w[1]], first_line, &parse);
+                            progress.advance((w[1] - w[0]) as u64);
+                            chunk
+                        })
+                        .collect::<Vec<_>>()
                 },
-            ));
+                || {
+                    previous.into_iter().for_each(&mut merge);
+                    at_end || fill(&mut source, &mut next)
+                },
+            );
+            unmerged = parsed;
             if at_end {
-                return chunks;
+                break;
             }
-            buffer.drain(..parsed_to);
-            at_end = self.fill(&mut buffer);
+            std::mem::swap(&mut current, &mut next);
+            at_end = next_at_end;
         }
+        unmerged.into_iter().for_each(&mut merge);
     }
 
-    /// Reads the next block onto `buffer`; `true` once the file is read to its end.
-    fn fill(&mut self, buffer: &mut Vec<u8>) -> bool {
-        match (&mut self.source).take(BLOCK as u64).read_to_end(buffer) {
-            Ok(n) => n < BLOCK,
-            // The file was readable a moment ago; parse what there is and let rows say the rest.
-            Err(_) => true,
-        }
+    /// [`Self::parse`] for a file small enough to keep all its chunks until the end.
+    pub fn parse_all<T, C, F>(self, progress: &dyn Progress, parse: F) -> Vec<Chunk<T, C>>
+    where
+        T: Send,
+        C: Default + Send,
+        F: Fn(&mut Row<'_>, &mut C) -> Option<T> + Sync,
+    {
+        let mut chunks = Vec::new();
+        self.parse(progress, parse, |chunk| chunks.push(chunk));
+        chunks
     }
+}
 
+/// Reads the next block onto `buffer`; `true` once the file is read to its end.
+fn fill(source: &mut File, buffer: &mut Vec<u8>) -> bool {
+    match source.take(BLOCK as u64).read_to_end(buffer) {
+        Ok(n) => n < BLOCK,
+        // The file was readable a moment ago; parse what there is and let rows say the rest.
+        Err(_) => true,
+    }
+}
+
+impl Columns {
     fn parse_chunk<T, C, F>(&self, bytes: &[u8], first_line: u64, parse: &F) -> Chunk<T, C>
     where
         C: Default,
@@ -228,6 +280,8 @@ impl CsvTable {
             .flexible(true)
             .from_reader(bytes);
         let mut record = ByteRecord::new();
+        // One check of the whole chunk instead of one per field.
+        let valid_utf8 = std::str::from_utf8(bytes).is_ok();
         loop {
             let line = first_line + reader.position().line() - 1;
             match reader.read_byte_record(&mut record) {
@@ -263,6 +317,7 @@ impl CsvTable {
                 table: self,
                 record: &record,
                 line,
+                valid_utf8,
                 problems: &mut out.problems,
             };
             if let Some(value) = parse(&mut row, &mut out.state) {
@@ -320,10 +375,12 @@ pub(crate) type Field<T> = Result<T, Flagged>;
 
 /// One row being parsed: reads fields by the table's column number and records what is wrong.
 pub(crate) struct Row<'a> {
-    table: &'a CsvTable,
+    table: &'a Columns,
     record: &'a ByteRecord,
     /// The line the row starts on.
     pub line: u64,
+    /// Whether the whole chunk the row is in is valid UTF-8.
+    valid_utf8: bool,
     problems: &'a mut Vec<Problem>,
 }
 
@@ -350,6 +407,12 @@ impl<'a> Row<'a> {
     pub fn text(&mut self, col: usize) -> Field<&'a str> {
         let record: &'a ByteRecord = self.record;
         let raw = &record[self.table.positions[col]];
+        if self.valid_utf8 {
+            // SAFETY: the chunk is valid UTF-8 and fields are cut and unquoted only at ASCII
+            // bytes (`,`, `"`, line ends), which never fall inside a multi-byte character, so
+            // every field is valid UTF-8 too.
+            return Ok(unsafe { std::str::from_utf8_unchecked(raw) });
+        }
         std::str::from_utf8(raw).map_err(|_| self.flag(col, "is not valid UTF-8", "UTF-8 text"))
     }
 

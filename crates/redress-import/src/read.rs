@@ -28,7 +28,7 @@ pub fn read_billing_data(dir: &Path, progress: &dyn Progress) -> Result<BillingD
         line_keys: Vec::new(),
     };
     // Referenced files come before the files that refer to them.
-    let readers: [(&str, fn(&mut Import<'_>)); 9] = [
+    let readers: [(&str, FileReader); 9] = [
         ("customers.csv", files::customers::read),
         ("contracts.csv", files::contracts::read),
         ("prices.csv", files::prices::read),
@@ -46,6 +46,9 @@ pub fn read_billing_data(dir: &Path, progress: &dyn Progress) -> Result<BillingD
     }
     import.finish()
 }
+
+/// Reads one file into the import under way.
+type FileReader = fn(&mut Import<'_>);
 
 /// Which referenced files were read; references into a file that could not be read are not
 /// reported again, row by row.
@@ -137,15 +140,13 @@ pub(crate) fn reference(
     })
 }
 
-/// The last id a chunk resolved: rows of one contract or invoice tend to come together, so
-/// most lookups are answered without hashing.
+/// The last row a chunk's references resolved to. Exports list rows grouped and in order (an
+/// invoice's lines together, invoices in id order), so a reference is most often to the same
+/// row as the one before or to the next one, and is answered without hashing.
 #[derive(Default)]
-pub(crate) struct LastReference {
-    id: String,
-    index: u32,
-}
+pub(crate) struct LastReference(Option<u32>);
 
-/// [`reference`], remembering the last answer in `last`.
+/// [`reference`], trying the last answer and the row after it first.
 pub(crate) fn reference_cached(
     row: &mut Row<'_>,
     col: usize,
@@ -154,16 +155,18 @@ pub(crate) fn reference_cached(
     file: &str,
     last: &mut LastReference,
 ) -> Field<u32> {
-    if let Ok(id) = row.text(col)
-        && !id.is_empty()
-        && id == last.id
+    if let Some(previous) = last.0
+        && let Ok(id) = row.text(col)
     {
-        return Ok(last.index);
+        for candidate in [previous, previous + 1] {
+            if (candidate as usize) < table.len() && table.name(candidate) == id {
+                last.0 = Some(candidate);
+                return Ok(candidate);
+            }
+        }
     }
     let index = reference(row, col, table, loaded, file)?;
-    last.id.clear();
-    last.id.push_str(table.name(index));
-    last.index = index;
+    last.0 = Some(index);
     Ok(index)
 }
 
@@ -171,6 +174,13 @@ pub(crate) fn reference_cached(
 ///
 /// Hashes in parallel and sorts the hashes, rather than building a set of millions of strings.
 pub(crate) fn repeated_ids(ids: &TextColumn) -> Vec<(usize, usize)> {
+    // Exports usually list rows in id order, and ids in strictly increasing order cannot repeat.
+    let ascending = (1..ids.len())
+        .into_par_iter()
+        .all(|row| ids.get(row - 1) < ids.get(row));
+    if ascending {
+        return Vec::new();
+    }
     let mut hashed: Vec<(u64, u32)> = (0..ids.len())
         .into_par_iter()
         .map(|row| {

@@ -105,12 +105,11 @@ pub(crate) fn check_invoice(
 
     for &l in lines {
         let line = &data.lines[l as usize];
-        if let LineKind::LateFee { late_fee_for } = line.kind {
-            if let Some((kind, impact, evidence)) =
+        if let LineKind::LateFee { late_fee_for } = line.kind
+            && let Some((kind, impact, evidence)) =
                 check_late_fee(data, index, invoice.issue_date, line.amount, late_fee_for)
-            {
-                finding(kind, Some(line.line_no), impact, evidence);
-            }
+        {
+            finding(kind, Some(line.line_no), impact, evidence);
         }
     }
     findings

@@ -13,6 +13,7 @@ use redress_domain::{
     BillingData, ContractIdx, Currency, Decimal, InvoiceIdx, InvoiceLine, LineKind, Period, SkuIdx,
     percent_of,
 };
+use std::cmp::Ordering;
 
 /// `quantity × unit_price × (1 − discount_percent/100)`, unrounded.
 pub fn net_value(quantity: Decimal, unit_price: Decimal, discount_percent: Decimal) -> Decimal {
@@ -44,7 +45,7 @@ pub(crate) fn audit_contract(
     index: &AuditIndex,
     contract: ContractIdx,
 ) -> Vec<Finding> {
-    let mut charge_lines: Vec<(u32, u32, ChargeLine<'_>)> = index
+    let mut charge_lines: Vec<ChargeLine<'_>> = index
         .charge_lines_by_contract
         .get(contract.index())
         .iter()
@@ -54,22 +55,31 @@ pub(crate) fn audit_contract(
                 unreachable!("grouped as a charge line")
             };
             let currency = data.invoice(line.invoice).currency;
-            let rank = index.invoice_rank[line.invoice.index()];
-            (
-                rank,
-                line.line_no,
-                ChargeLine {
-                    line,
-                    sku,
-                    period,
-                    currency,
-                },
-            )
+            ChargeLine {
+                line,
+                sku,
+                period,
+                currency,
+            }
         })
         .collect();
-    // The order in which an earlier line "stands" and a later one is the duplicate or the last.
-    charge_lines.sort_unstable_by_key(|&(rank, line_no, _)| (rank, line_no));
-    let charge_lines: Vec<ChargeLine<'_>> = charge_lines.into_iter().map(|(_, _, l)| l).collect();
+    // The order in which an earlier line "stands" and a later one is the duplicate or the last:
+    // issue date, then invoice id, then line number. Ids are compared only between a contract's
+    // own invoices issued the same day.
+    charge_lines.sort_unstable_by(|a, b| {
+        let (ia, ib) = (a.invoice(), b.invoice());
+        data.invoice(ia)
+            .issue_date
+            .cmp(&data.invoice(ib).issue_date)
+            .then_with(|| {
+                if ia == ib {
+                    Ordering::Equal
+                } else {
+                    data.invoice_id(ia).cmp(data.invoice_id(ib))
+                }
+            })
+            .then(a.line.line_no.cmp(&b.line.line_no))
+    });
     let prices = index.prices_by_contract.get(contract.index());
 
     let mut findings = Vec::new();

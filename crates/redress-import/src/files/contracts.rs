@@ -23,7 +23,7 @@ pub(crate) fn read(import: &mut Import<'_>) {
         return;
     };
     let (customer_ids, loaded) = (&import.data.customer_ids, import.loaded.customers);
-    let chunks = table.parse(import.progress, |row, _: &mut ()| {
+    let chunks = table.parse_all(import.progress, |row, _: &mut ()| {
         let id = row.id(0);
         let contract = read_contract(row, customer_ids, loaded);
         Some((id.ok()?.to_owned(), contract))

@@ -11,7 +11,7 @@ pub(crate) fn read(import: &mut Import<'_>) {
     let Some(table) = import.open(FILE, COLUMNS) else {
         return;
     };
-    let chunks = table.parse(import.progress, |row, _: &mut ()| {
+    let chunks = table.parse_all(import.progress, |row, _: &mut ()| {
         let id = row.id(0);
         let customer = read_customer(row);
         Some((id.ok()?.to_owned(), customer))

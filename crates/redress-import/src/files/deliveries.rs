@@ -3,6 +3,7 @@
 //! Millions of rows: parsed in parallel, each chunk with its own SKU table and text columns,
 //! merged in file order.
 
+use crate::csv_table::{Chunk, Row};
 use crate::read::{Import, LastReference, reference_cached, repeated_id_problem, repeated_ids};
 use redress_domain::{ContractIdx, Delivery, IdTable, SkuIdx, TextColumn};
 
@@ -30,7 +31,11 @@ pub(crate) fn read(import: &mut Import<'_>) {
         return;
     };
     let (contract_ids, loaded) = (&import.data.contract_ids, import.loaded.contracts);
-    let chunks = table.parse(import.progress, |row, state: &mut ChunkState| {
+    let deliveries = &mut import.data.deliveries;
+    let all_skus = &mut import.data.skus;
+    let mut problems = Vec::new();
+    let mut lines = Vec::new();
+    let parse = |row: &mut Row<'_>, state: &mut ChunkState| {
         let id = row.id(0);
         let contract = reference_cached(
             row,
@@ -53,32 +58,30 @@ pub(crate) fn read(import: &mut Import<'_>) {
         state.ids.push(id.ok()?);
         state.references.push(reference.ok()?);
         Some(delivery)
-    });
-
-    let deliveries = &mut import.data.deliveries;
-    deliveries
-        .records
-        .reserve(chunks.iter().map(|c| c.rows.len()).sum());
-    let mut problems = Vec::new();
-    let mut lines = Vec::new();
-    for chunk in chunks {
-        problems.extend(chunk.problems);
-        let skus: Vec<u32> = chunk
-            .state
-            .skus
-            .iter()
-            .map(|s| import.data.skus.intern(s))
-            .collect();
-        deliveries
-            .records
-            .extend(chunk.rows.into_iter().map(|mut d| {
-                d.sku = SkuIdx(skus[d.sku.index()]);
-                d
-            }));
-        deliveries.ids.extend(&chunk.state.ids);
-        deliveries.references.extend(&chunk.state.references);
-        lines.extend(chunk.lines);
-    }
+    };
+    table.parse(
+        import.progress,
+        parse,
+        |chunk: Chunk<Delivery, ChunkState>| {
+            problems.extend(chunk.problems);
+            let skus: Vec<u32> = chunk
+                .state
+                .skus
+                .iter()
+                .map(|s| all_skus.intern(s))
+                .collect();
+            deliveries
+                .records
+                .extend(chunk.rows.into_iter().map(|mut d| {
+                    d.sku = SkuIdx(skus[d.sku.index()]);
+                    d
+                }));
+            deliveries.ids.extend(&chunk.state.ids);
+            deliveries.references.extend(&chunk.state.references);
+            lines.extend(chunk.lines);
+        },
+    );
+    let deliveries = &import.data.deliveries;
     for (row, first) in repeated_ids(&deliveries.ids) {
         let id = deliveries.ids.get(row);
         problems.push(repeated_id_problem(

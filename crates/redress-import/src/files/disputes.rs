@@ -28,7 +28,7 @@ pub(crate) fn read(import: &mut Import<'_>) {
         import.loaded.invoices,
     );
     let (line_keys, lines_loaded) = (&import.line_keys, import.loaded.invoice_lines);
-    let chunks = table.parse(import.progress, |row, ids: &mut TextColumn| {
+    let chunks = table.parse_all(import.progress, |row, ids: &mut TextColumn| {
         let id = row.id(0);
         let invoice = reference(row, 1, invoice_ids, loaded, "invoices.csv");
         let line_no = match row.text(2) {

@@ -4,7 +4,7 @@
 //!
 //! Millions of rows: parsed in parallel like deliveries.
 
-use crate::csv_table::{Field, Flagged, Row};
+use crate::csv_table::{Chunk, Field, Flagged, Row};
 use crate::problem::Problem;
 use crate::read::{Import, LastReference, reference, reference_cached};
 use rayon::prelude::*;
@@ -62,42 +62,38 @@ pub(crate) fn read(import: &mut Import<'_>) {
         invoices: &import.invoices,
         loaded: import.loaded.invoices,
     };
-    let chunks = table.parse(import.progress, |row, state: &mut ChunkState| {
+    let all_lines = &mut import.data.lines;
+    let descriptions = &mut import.data.line_descriptions;
+    let all_skus = &mut import.data.skus;
+    let mut problems = Vec::new();
+    let mut lines = Vec::new();
+    let parse = |row: &mut Row<'_>, state: &mut ChunkState| {
         let line = read_line(row, state, &known)?;
         let description = row.text(4).ok()?;
         state.descriptions.push(description);
         Some(line)
-    });
-
-    let mut problems = Vec::new();
-    let mut lines = Vec::new();
-    import
-        .data
-        .lines
-        .reserve(chunks.iter().map(|c| c.rows.len()).sum());
-    for chunk in chunks {
-        problems.extend(chunk.problems);
-        let skus: Vec<u32> = chunk
-            .state
-            .skus
-            .iter()
-            .map(|s| import.data.skus.intern(s))
-            .collect();
-        import
-            .data
-            .lines
-            .extend(chunk.rows.into_iter().map(|mut line| {
+    };
+    table.parse(
+        import.progress,
+        parse,
+        |chunk: Chunk<InvoiceLine, ChunkState>| {
+            problems.extend(chunk.problems);
+            let skus: Vec<u32> = chunk
+                .state
+                .skus
+                .iter()
+                .map(|s| all_skus.intern(s))
+                .collect();
+            all_lines.extend(chunk.rows.into_iter().map(|mut line| {
                 if let LineKind::Charge { sku, .. } = &mut line.kind {
                     *sku = SkuIdx(skus[sku.index()]);
                 }
                 line
             }));
-        import
-            .data
-            .line_descriptions
-            .extend(&chunk.state.descriptions);
-        lines.extend(chunk.lines);
-    }
+            descriptions.extend(&chunk.state.descriptions);
+            lines.extend(chunk.lines);
+        },
+    );
     // Sorting the keys finds repeated line numbers without a hash set of millions of entries,
     // and leaves them ready for disputes to look up.
     let mut keys: Vec<((u32, u32), u32)> = import
@@ -107,7 +103,10 @@ pub(crate) fn read(import: &mut Import<'_>) {
         .enumerate()
         .map(|(row, line)| ((line.invoice.0, line.line_no), row as u32))
         .collect();
-    keys.par_sort_unstable();
+    // Exports list lines in order; only an unordered file needs sorting.
+    if !keys.windows(2).all(|w| w[0].0 < w[1].0) {
+        keys.par_sort_unstable();
+    }
     for run in keys.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
         let ((invoice, line_no), _) = run[0];
         for &(_, row) in &run[1..] {

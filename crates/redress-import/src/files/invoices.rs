@@ -29,7 +29,7 @@ pub(crate) fn read(import: &mut Import<'_>) {
         customers_loaded: import.loaded.customers,
         contracts_loaded: import.loaded.contracts,
     };
-    let chunks = table.parse(import.progress, |row, last: &mut Last| {
+    let chunks = table.parse_all(import.progress, |row, last: &mut Last| {
         let id = row.id(0);
         let invoice = read_invoice(row, &known, last);
         Some((id.ok()?.to_owned(), invoice))

@@ -12,7 +12,7 @@ pub(crate) fn read(import: &mut Import<'_>) {
         return;
     };
     let (invoice_ids, loaded) = (&import.data.invoice_ids, import.loaded.invoices);
-    let chunks = table.parse(
+    let chunks = table.parse_all(
         import.progress,
         |row, (ids, last): &mut (TextColumn, LastReference)| {
             let id = row.id(0);

@@ -22,7 +22,7 @@ pub(crate) fn read(import: &mut Import<'_>) {
         &import.invoices,
         import.loaded.invoices,
     );
-    let chunks = table.parse(
+    let chunks = table.parse_all(
         import.progress,
         |row, (ids, last): &mut (TextColumn, LastReference)| {
             let id = row.id(0);

@@ -22,7 +22,7 @@ pub(crate) fn read(import: &mut Import<'_>) {
         return;
     };
     let (contract_ids, loaded) = (&import.data.contract_ids, import.loaded.contracts);
-    let chunks = table.parse(import.progress, |row, _: &mut ()| {
+    let chunks = table.parse_all(import.progress, |row, _: &mut ()| {
         read_price(row, contract_ids, loaded)
     });
     let mut problems = Vec::new();
