@@ -42,12 +42,13 @@ index_type!(
 
 /// A table of distinct text ids, each with a dense index in order of first appearance.
 ///
-/// The ids are stored once, back to back, and the hash table holds only their indexes: half the
-/// memory of a map from strings, and lookups in file order stay in cache.
+/// The ids are stored once, back to back, and the hash table holds only their hashes and
+/// indexes: half the memory of a map from strings, lookups in file order stay in cache, and
+/// growing the table never reads the ids again.
 #[derive(Clone, Default)]
 pub struct IdTable {
     names: TextColumn,
-    index: HashTable<u32>,
+    index: HashTable<(u64, u32)>,
 }
 
 impl std::fmt::Debug for IdTable {
@@ -74,16 +75,17 @@ impl IdTable {
     /// Adds `name`, or returns the index it already has as an error.
     pub fn insert_new(&mut self, name: &str) -> Result<u32, u32> {
         let names = &self.names;
+        let hashed = hash(name);
         let entry = self.index.entry(
-            hash(name),
-            |&i| names.get(i as usize) == name,
-            |&i| hash(names.get(i as usize)),
+            hashed,
+            |&(h, i)| h == hashed && names.get(i as usize) == name,
+            |&(h, _)| h,
         );
         match entry {
-            hashbrown::hash_table::Entry::Occupied(found) => Err(*found.get()),
+            hashbrown::hash_table::Entry::Occupied(found) => Err(found.get().1),
             hashbrown::hash_table::Entry::Vacant(slot) => {
                 let i = u32::try_from(self.names.len()).expect("fewer than 2^32 ids");
-                slot.insert(i);
+                slot.insert((hashed, i));
                 self.names.push(name);
                 Ok(i)
             }
@@ -92,9 +94,12 @@ impl IdTable {
 
     /// The index of `name`, if present.
     pub fn get(&self, name: &str) -> Option<u32> {
+        let hashed = hash(name);
         self.index
-            .find(hash(name), |&i| self.names.get(i as usize) == name)
-            .copied()
+            .find(hashed, |&(h, i)| {
+                h == hashed && self.names.get(i as usize) == name
+            })
+            .map(|&(_, i)| i)
     }
 
     /// The id at `index`.

@@ -49,7 +49,7 @@ pub(crate) struct Chunk<T, C> {
 }
 
 /// How much is read at a time: the file is streamed, never held whole.
-const BLOCK: usize = 64 << 20;
+const BLOCK: usize = 16 << 20;
 
 impl CsvTable {
     /// Opens `dir/file` and maps its header; `None` (with the problems recorded) when the file
