@@ -50,6 +50,9 @@ impl Currency {
 
     /// Rounds to the minor unit, half away from zero (1250.025 USD → 1250.03; −0.5 JPY → −1).
     pub fn round(&self, value: Decimal) -> Decimal {
+        if value.scale() <= self.minor_unit() {
+            return value; // already on the grid: the common case for amounts as billed
+        }
         value.round_dp_with_strategy(self.minor_unit(), RoundingStrategy::MidpointAwayFromZero)
     }
 

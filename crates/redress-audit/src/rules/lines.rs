@@ -153,7 +153,8 @@ pub fn valid_price(data: &BillingData, prices: &[u32], sku: SkuIdx, day: Date) -
 /// R3: for each line, the position of the first line with the same SKU, period, quantity and
 /// unit price — itself when it is the first.
 fn first_of_each_charge(lines: &[ChargeLine<'_>]) -> Vec<usize> {
-    let mut first: FxHashMap<(SkuIdx, Period, Decimal, Decimal), usize> = FxHashMap::default();
+    let mut first: FxHashMap<(SkuIdx, Period, Decimal, Decimal), usize> =
+        FxHashMap::with_capacity_and_hasher(lines.len(), Default::default());
     lines
         .iter()
         .enumerate()

@@ -3,8 +3,20 @@
 use super::lines::valid_price;
 use super::{ChargeLine, net_value};
 use crate::finding::{Evidence, Finding, FindingKind, Quantities};
-use redress_domain::{BillingData, ContractIdx, Date, Decimal, Period, SkuIdx};
-use rustc_hash::FxHashMap;
+use redress_domain::{BillingData, ContractIdx, Date, Decimal, SkuIdx};
+
+/// A day as a number that orders like the date (year, month and day in bit fields), so that
+/// sorting and searching a contract's deliveries compares integers.
+fn day_number(day: Date) -> u32 {
+    (((i32::from(day.year()) + 10_000) as u32) << 9)
+        | ((day.month() as u32) << 5)
+        | day.day() as u32
+}
+
+/// A delivery's SKU and day in one sortable key.
+fn sku_day(sku: SkuIdx, day: Date) -> u64 {
+    (u64::from(sku.0) << 32) | u64::from(day_number(day))
+}
 
 /// R7 over one contract. `all_lines` are its charge lines in issue order, `clean` those of them
 /// with no finding from R1–R6 (same order), `deliveries` its delivery records.
@@ -17,9 +29,14 @@ pub(crate) fn check_quantities(
     prices: &[u32],
 ) -> Vec<Finding> {
     let records = &data.deliveries.records;
-    let mut by_day: Vec<(SkuIdx, Date, u32)> = deliveries
+    let mut by_day: Vec<(u64, u32)> = deliveries
         .iter()
-        .map(|&d| (records[d as usize].sku, records[d as usize].delivered_on, d))
+        .map(|&d| {
+            (
+                sku_day(records[d as usize].sku, records[d as usize].delivered_on),
+                d,
+            )
+        })
         .collect();
     by_day.sort_unstable();
     let mut findings = billed_against_delivered(data, contract, clean, &by_day);
@@ -32,31 +49,40 @@ fn billed_against_delivered(
     data: &BillingData,
     contract: ContractIdx,
     clean: &[ChargeLine<'_>],
-    by_day: &[(SkuIdx, Date, u32)],
+    by_day: &[(u64, u32)],
 ) -> Vec<Finding> {
-    let mut groups: FxHashMap<(SkuIdx, Period), Vec<usize>> = FxHashMap::default();
-    for (position, line) in clean.iter().enumerate() {
-        groups
-            .entry((line.sku, line.period))
-            .or_default()
-            .push(position);
-    }
-    let mut groups: Vec<((SkuIdx, Period), Vec<usize>)> = groups.into_iter().collect();
-    groups.sort_unstable_by_key(|(_, positions)| positions[positions.len() - 1]);
+    // Sorting by SKU and period (then position) makes each group a run, its last line last.
+    let mut order: Vec<(u64, u64, u32)> = clean
+        .iter()
+        .enumerate()
+        .map(|(position, l)| {
+            let (start, end) = (
+                sku_day(l.sku, l.period.start()),
+                sku_day(l.sku, l.period.end()),
+            );
+            (start, end, position as u32)
+        })
+        .collect();
+    order.sort_unstable();
 
     let mut findings = Vec::new();
-    for ((sku, period), positions) in groups {
-        let billed: Decimal = positions.iter().map(|&p| clean[p].line.quantity).sum();
-        let delivered_records = delivered_within(by_day, sku, period);
-        let delivered: Decimal = delivered_records
+    for group in order.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        let (from, to) = (group[0].0, group[0].1);
+        let billed: Decimal = group
             .iter()
-            .map(|&(_, _, d)| data.deliveries.records[d as usize].quantity)
+            .map(|&(_, _, p)| clean[p as usize].line.quantity)
+            .sum();
+        let within = &by_day
+            [by_day.partition_point(|&(k, _)| k < from)..by_day.partition_point(|&(k, _)| k <= to)];
+        let delivered: Decimal = within
+            .iter()
+            .map(|&(_, d)| data.deliveries.records[d as usize].quantity)
             .sum();
         if billed == delivered {
             continue;
         }
-        let last = &clean[positions[positions.len() - 1]];
-        let (line, currency) = (last.line, last.currency);
+        let last = &clean[group[group.len() - 1].2 as usize];
+        let (line, currency, sku, period) = (last.line, last.currency, last.sku, last.period);
         let fair_quantity = line.quantity - (billed - delivered);
         let expected = currency.round(net_value(
             fair_quantity,
@@ -87,14 +113,11 @@ fn billed_against_delivered(
                 billed: line.amount,
                 expected,
                 quantities: Some(Quantities { billed, delivered }),
-                lines: positions
+                lines: group
                     .iter()
-                    .map(|&p| (clean[p].invoice(), clean[p].line.line_no))
+                    .map(|&(_, _, p)| (clean[p as usize].invoice(), clean[p as usize].line.line_no))
                     .collect(),
-                deliveries: delivered_records
-                    .iter()
-                    .map(|&(_, _, d)| d as usize)
-                    .collect(),
+                deliveries: within.iter().map(|&(_, d)| d as usize).collect(),
                 explanation,
                 ..Evidence::default()
             },
@@ -103,56 +126,53 @@ fn billed_against_delivered(
     findings
 }
 
-/// The deliveries of `sku` from `period`'s first to its last day, from records sorted by SKU
-/// and day.
-fn delivered_within(
-    by_day: &[(SkuIdx, Date, u32)],
-    sku: SkuIdx,
-    period: Period,
-) -> &[(SkuIdx, Date, u32)] {
-    let from = by_day.partition_point(|&(s, d, _)| (s, d) < (sku, period.start()));
-    let to = by_day.partition_point(|&(s, d, _)| (s, d) <= (sku, period.end()));
-    &by_day[from..to]
-}
-
 /// Deliveries outside the period of every charge line of their SKU: one finding per SKU and
 /// calendar month, valued at the price valid on the month's first day.
 fn never_billed(
     data: &BillingData,
     contract_idx: ContractIdx,
     all_lines: &[ChargeLine<'_>],
-    by_day: &[(SkuIdx, Date, u32)],
+    by_day: &[(u64, u32)],
     prices: &[u32],
 ) -> Vec<Finding> {
-    let mut periods: Vec<(SkuIdx, Date, Date)> = all_lines
+    let mut periods: Vec<(u64, u64)> = all_lines
         .iter()
-        .map(|l| (l.sku, l.period.start(), l.period.end()))
+        .map(|l| {
+            (
+                sku_day(l.sku, l.period.start()),
+                sku_day(l.sku, l.period.end()),
+            )
+        })
         .collect();
     periods.sort_unstable();
-    // Overlapping periods of one SKU merged, so a day is covered iff the last span starting on
-    // or before it reaches it.
-    let mut spans: Vec<(SkuIdx, Date, Date)> = Vec::with_capacity(periods.len());
-    for (sku, start, end) in periods {
+    // Overlapping periods of one SKU merged into spans, in order. (A span never runs into the
+    // next SKU: both its ends carry its own SKU.)
+    let mut spans: Vec<(u64, u64)> = Vec::with_capacity(periods.len());
+    for (start, end) in periods {
         match spans.last_mut() {
-            Some(last) if last.0 == sku && start <= last.2 => last.2 = last.2.max(end),
-            _ => spans.push((sku, start, end)),
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => spans.push((start, end)),
         }
     }
-    let covered = |sku: SkuIdx, day: Date| {
-        let upto = spans.partition_point(|&(s, start, _)| (s, start) <= (sku, day));
-        upto > 0 && spans[upto - 1].0 == sku && day <= spans[upto - 1].2
-    };
-    let contract = data.contract(contract_idx);
-    let mut findings = Vec::new();
-    let unbilled = by_day.iter().filter(|&&(sku, day, _)| !covered(sku, day));
+    // Deliveries and spans are both in (SKU, day) order: one sweep finds the uncovered ones.
+    let mut span = 0;
     let mut months: Vec<((SkuIdx, Date), Vec<u32>)> = Vec::new();
-    for &(sku, day, d) in unbilled {
-        let month = (sku, day.first_of_month());
+    for &(key, d) in by_day {
+        while span < spans.len() && spans[span].1 < key {
+            span += 1;
+        }
+        if span < spans.len() && spans[span].0 <= key {
+            continue;
+        }
+        let record = &data.deliveries.records[d as usize];
+        let month = (record.sku, record.delivered_on.first_of_month());
         match months.last_mut() {
             Some((m, records)) if *m == month => records.push(d),
             _ => months.push((month, vec![d])),
         }
     }
+    let contract = data.contract(contract_idx);
+    let mut findings = Vec::new();
     for ((sku, first_day), records) in months {
         let delivered: Decimal = records
             .iter()
