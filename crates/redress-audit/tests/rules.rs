@@ -353,3 +353,142 @@ proptest! {
         prop_assert_eq!(one(&b), (kind, Some(1), expected));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// R1: a charge for any month after the contract's end is outside it, for its full amount.
+    #[test]
+    fn charges_after_the_contract_ends_are_outside_it(code in currency(), months_late in 1u32..24, price in amount(1_000, 2)) {
+        let mut b = Billing::new(code, "0");
+        b.contract_ends("2025-01-31");
+        b.price("X", &price.to_string(), "0", "2025-01-01", None);
+        let start = support::day("2025-01-01").checked_add(jiff::Span::new().months(i64::from(months_late))).unwrap();
+        let end = start.last_of_month();
+        let inv = b.invoice("INV-1", "2027-06-01");
+        let (s, e) = (start.to_string(), end.to_string());
+        b.charge(inv, "X", (&s, &e), "1", &price.to_string(), "0", None);
+        let amount = b.currency().round(price);
+        prop_assert_eq!(one(&b), (OutsideContract, Some(1), amount));
+    }
+
+    /// R3: of n identical charges, the first stands and each of the n − 1 others is a duplicate
+    /// for its full amount.
+    #[test]
+    fn every_copy_after_the_first_is_a_duplicate(copies in 2usize..6, price in amount(1_000, 2)) {
+        let mut b = Billing::new("EUR", "0");
+        b.price("X", &price.to_string(), "0", "2025-01-01", None);
+        for n in 0..copies {
+            let inv = b.invoice(&format!("INV-{n}"), &format!("2025-02-0{}", n + 1));
+            b.charge(inv, "X", JAN, "1", &price.to_string(), "0", None);
+        }
+        b.delivery("X", "2025-01-10", "1");
+        let findings = b.findings();
+        prop_assert_eq!(findings.len(), copies - 1);
+        for (n, (kind, invoice, _, impact)) in findings.into_iter().enumerate() {
+            prop_assert_eq!(kind, DuplicateCharge);
+            prop_assert_eq!(invoice, Some(format!("INV-{}", n + 1)));
+            prop_assert_eq!(impact, b.currency().round(price));
+        }
+    }
+
+    /// R5: billing without the agreed discount costs the customer exactly the discount's value.
+    #[test]
+    fn a_missing_discount_is_valued_at_the_discount(code in currency(), quantity in 1i64..50, price in amount(500, 2), discount in 1u32..=60) {
+        let mut b = Billing::new(code, "0");
+        let d = Decimal::from(discount);
+        b.price("X", &price.to_string(), &d.to_string(), "2025-01-01", None);
+        let inv = b.invoice("INV-1", "2025-02-01");
+        b.charge(inv, "X", JAN, &quantity.to_string(), &price.to_string(), "0", None);
+        b.delivery("X", "2025-01-10", &quantity.to_string());
+        let c = b.currency();
+        let q = Decimal::from(quantity);
+        let expected = c.round(q * price) - c.round(q * price * (Decimal::ONE - d / Decimal::ONE_HUNDRED));
+        prop_assert_eq!(one(&b), (DiscountMissing, Some(1), expected));
+    }
+
+    /// R6 and R8: an amount, tax or total off by k minor units is found off by exactly k.
+    #[test]
+    fn amounts_off_by_some_minor_units_are_found_off_by_exactly_that(code in currency(), units in -50i64..500, which in 0usize..3) {
+        prop_assume!(units != 0);
+        let (mut b, inv) = hosting_in(code);
+        let c = b.currency();
+        let k = Decimal::new(units, c.minor_unit());
+        let data = b.build();
+        let right = data.invoices[0].clone();
+        let (kind, line) = match which {
+            0 => {
+                let amount = data.lines[0].amount + k;
+                b.data.lines[0].amount = amount;
+                b.state_totals(inv, &amount.to_string(), &c.round(amount * Decimal::new(1, 1)).to_string(), &(amount + c.round(amount * Decimal::new(1, 1))).to_string());
+                (LineArithmetic, Some(1))
+            }
+            1 => {
+                b.state_totals(inv, &right.subtotal.to_string(), &(right.tax_total + k).to_string(), &(right.total + k).to_string());
+                (TaxMismatch, None)
+            }
+            _ => {
+                b.state_totals(inv, &right.subtotal.to_string(), &right.tax_total.to_string(), &(right.total + k).to_string());
+                (TotalMismatch, None)
+            }
+        };
+        prop_assert_eq!(one(&b), (kind, line, k));
+    }
+
+    /// R8: paying k more than the total is an overpayment of k; paying less is no finding.
+    #[test]
+    fn overpayments_are_what_was_paid_beyond_the_total(units in -10_000i64..10_000) {
+        prop_assume!(units != 0);
+        let (mut b, inv) = hosting_in("USD");
+        let total = b.build().invoices[0].total;
+        let paid = total + Decimal::new(units, 2);
+        prop_assume!(paid > Decimal::ZERO);
+        b.payment(inv, "2025-02-20", &paid.to_string());
+        let expected = if units > 0 { vec![(Overpayment, Some("INV-1".to_owned()), None, Decimal::new(units, 2))] } else { vec![] };
+        prop_assert_eq!(b.findings(), expected);
+    }
+
+    /// R8: a late fee above the rate on what was unpaid is excess by the difference; at or
+    /// below it, it stands.
+    #[test]
+    fn late_fees_are_held_to_the_rate_on_what_was_unpaid(cents in -100i64..300) {
+        // 1.5 % of 99.00 unpaid is 1.49.
+        let fee = dec("1.49") + Decimal::new(cents, 2);
+        prop_assume!(fee >= Decimal::ZERO);
+        let b = late_fee_case("2025-03-20", Some("2025-03-10"), &fee.to_string());
+        let expected = if cents > 0 { vec![(LateFeeExcess, Some("INV-2".to_owned()), Some(1), Decimal::new(cents, 2))] } else { vec![] };
+        prop_assert_eq!(b.findings(), expected);
+    }
+
+    /// Verdicts: the adjustment is the positive impacts on what is disputed, and the verdict
+    /// follows from it and the claim.
+    #[test]
+    fn verdicts_follow_from_what_was_found_and_claimed(overcharge_cents in 0i64..5_000, claim_cents in 0i64..10_000) {
+        let (mut b, inv) = hosting_in("USD");
+        b.data.lines[0].amount += Decimal::new(overcharge_cents, 2);
+        b.dispute(inv, Some(1), &Decimal::new(claim_cents, 2).to_string());
+        let data = b.build();
+        let audit = redress_audit::audit(&data);
+        let found = Decimal::new(overcharge_cents, 2);
+        let verdict = &audit.verdicts[0];
+        prop_assert_eq!(verdict.adjustment, found);
+        let expected = if found.is_zero() {
+            Verdict::Rejected
+        } else if found >= Decimal::new(claim_cents, 2) {
+            Verdict::Upheld
+        } else {
+            Verdict::PartiallyUpheld
+        };
+        prop_assert_eq!(verdict.verdict, expected);
+    }
+}
+
+/// [`hosting`] in another currency: HOST at 100 less 10 %, 10 % tax, one right January line.
+fn hosting_in(code: &str) -> (Billing, redress_domain::InvoiceIdx) {
+    let mut b = Billing::new(code, "10");
+    b.price("HOST", "100", "10", "2025-01-01", None);
+    let inv = b.invoice("INV-1", "2025-02-01");
+    b.charge(inv, "HOST", JAN, "1", "100", "10", None);
+    b.delivery("HOST", "2025-01-15", "1");
+    (b, inv)
+}
