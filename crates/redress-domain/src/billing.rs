@@ -86,7 +86,7 @@ pub struct Deliveries {
     pub records: Vec<Delivery>,
     /// `delivery_id` of each record, same order.
     pub ids: TextColumn,
-    /// `reference` of each record (free text), same order.
+    /// `reference` of each record (free text), same order; empty when read without free text.
     pub references: TextColumn,
 }
 
@@ -274,7 +274,7 @@ pub struct BillingData {
     pub invoices: Vec<Invoice>,
     /// Invoice lines, in file order.
     pub lines: Vec<InvoiceLine>,
-    /// `description` of each line, same order.
+    /// `description` of each line, same order; empty when read without free text.
     pub line_descriptions: TextColumn,
     /// `payment_id` of each payment, same order.
     pub payment_ids: TextColumn,

@@ -13,7 +13,7 @@ mod problem;
 mod read;
 
 pub use problem::{Problem, Problems, SHOWN_PER_FILE};
-pub use read::read_billing_data;
+pub use read::{ReadOptions, read_billing_data, read_billing_data_with};
 
 use std::path::PathBuf;
 

@@ -5,7 +5,7 @@ use crate::output::{self, Format};
 use crate::progress::ReadingBar;
 use anyhow::Context;
 use clap::Args;
-use redress_import::{ImportError, read_billing_data};
+use redress_import::{ImportError, ReadOptions, read_billing_data_with};
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -30,7 +30,9 @@ pub struct AuditArgs {
 pub fn run(args: AuditArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let bar = ReadingBar::for_dir(&args.dir);
-    let data = match read_billing_data(&args.dir, &bar) {
+    // The audit reads no descriptions or delivery references: leave them out.
+    let options = ReadOptions { free_text: false };
+    let data = match read_billing_data_with(&args.dir, options, &bar) {
         Ok(data) => data,
         Err(ImportError::Invalid(problems)) => {
             bar.finish();

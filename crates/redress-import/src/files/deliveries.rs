@@ -31,6 +31,7 @@ pub(crate) fn read(import: &mut Import<'_>) {
         return;
     };
     let (contract_ids, loaded) = (&import.data.contract_ids, import.loaded.contracts);
+    let free_text = import.options.free_text;
     let deliveries = &mut import.data.deliveries;
     let all_skus = &mut import.data.skus;
     let mut problems = Vec::new();
@@ -56,7 +57,10 @@ pub(crate) fn read(import: &mut Import<'_>) {
             quantity: quantity.ok()?,
         };
         state.ids.push(id.ok()?);
-        state.references.push(reference.ok()?);
+        let reference = reference.ok()?;
+        if free_text {
+            state.references.push(reference);
+        }
         Some(delivery)
     };
     table.parse(

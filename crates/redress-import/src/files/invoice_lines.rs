@@ -64,13 +64,16 @@ pub(crate) fn read(import: &mut Import<'_>) {
     };
     let all_lines = &mut import.data.lines;
     let descriptions = &mut import.data.line_descriptions;
+    let free_text = import.options.free_text;
     let all_skus = &mut import.data.skus;
     let mut problems = Vec::new();
     let mut lines = Vec::new();
     let parse = |row: &mut Row<'_>, state: &mut ChunkState| {
         let line = read_line(row, state, &known)?;
         let description = row.text(4).ok()?;
-        state.descriptions.push(description);
+        if free_text {
+            state.descriptions.push(description);
+        }
         Some(line)
     };
     table.parse(

@@ -1,7 +1,7 @@
 //! `invoices.csv`: invoice_id, customer_id, contract_id, issue_date, due_date, currency,
 //! subtotal, tax_total, total.
 
-use crate::csv_table::Row;
+use crate::csv_table::{Chunk, Row};
 use crate::read::{Import, LastReference, reference_cached, repeated_id_problem};
 use redress_domain::{Contract, ContractIdx, CustomerIdx, IdTable, Invoice};
 
@@ -29,31 +29,37 @@ pub(crate) fn read(import: &mut Import<'_>) {
         customers_loaded: import.loaded.customers,
         contracts_loaded: import.loaded.contracts,
     };
-    let chunks = table.parse_all(import.progress, |row, last: &mut Last| {
+    let mut problems = Vec::new();
+    let mut first_lines = Vec::new();
+    let (invoice_ids, invoices) = (&mut import.data.invoice_ids, &mut import.invoices);
+    let parse = |row: &mut Row<'_>, last: &mut Last| {
         let id = row.id(0);
         let invoice = read_invoice(row, &known, last);
         Some((id.ok()?.to_owned(), invoice))
-    });
-    let mut problems = Vec::new();
-    let mut first_lines = Vec::new();
-    for chunk in chunks {
-        problems.extend(chunk.problems);
-        for ((id, invoice), line) in chunk.rows.into_iter().zip(chunk.lines) {
-            match import.data.invoice_ids.insert_new(&id) {
-                Ok(_) => {
-                    import.invoices.push(invoice);
-                    first_lines.push(line);
+    };
+    // Merged block by block while the next block is parsed.
+    table.parse(
+        import.progress,
+        parse,
+        |chunk: Chunk<(String, Option<Invoice>), Last>| {
+            problems.extend(chunk.problems);
+            for ((id, invoice), line) in chunk.rows.into_iter().zip(chunk.lines) {
+                match invoice_ids.insert_new(&id) {
+                    Ok(_) => {
+                        invoices.push(invoice);
+                        first_lines.push(line);
+                    }
+                    Err(first) => problems.push(repeated_id_problem(
+                        FILE,
+                        COLUMNS[0],
+                        &id,
+                        line,
+                        first_lines[first as usize],
+                    )),
                 }
-                Err(first) => problems.push(repeated_id_problem(
-                    FILE,
-                    COLUMNS[0],
-                    &id,
-                    line,
-                    first_lines[first as usize],
-                )),
             }
-        }
-    }
+        },
+    );
     import.loaded.invoices = true;
     import.report(problems);
 }

@@ -1,6 +1,7 @@
 //! `notices.csv`: notice_id, invoice_id, sent_on, kind (`invoice`, `reminder`,
 //! `overdue_notice`), channel.
 
+use crate::csv_table::{Chunk, Row};
 use crate::read::{Import, LastReference, reference_cached, repeated_id_problem, repeated_ids};
 use redress_domain::{InvoiceIdx, Notice, NoticeKind, TextColumn};
 
@@ -12,9 +13,12 @@ pub(crate) fn read(import: &mut Import<'_>) {
         return;
     };
     let (invoice_ids, loaded) = (&import.data.invoice_ids, import.loaded.invoices);
-    let chunks = table.parse_all(
+    let mut problems = Vec::new();
+    let mut lines = Vec::new();
+    let (records, all_ids) = (&mut import.data.notices, &mut import.data.notice_ids);
+    table.parse(
         import.progress,
-        |row, (ids, last): &mut (TextColumn, LastReference)| {
+        |row: &mut Row<'_>, (ids, last): &mut (TextColumn, LastReference)| {
             let id = row.id(0);
             let invoice = reference_cached(row, 1, invoice_ids, loaded, "invoices.csv", last);
             let sent_on = row.date(2);
@@ -29,15 +33,13 @@ pub(crate) fn read(import: &mut Import<'_>) {
             ids.push(id.ok()?);
             Some(notice)
         },
+        |chunk: Chunk<Notice, (TextColumn, LastReference)>| {
+            problems.extend(chunk.problems);
+            records.extend(chunk.rows);
+            all_ids.extend(&chunk.state.0);
+            lines.extend(chunk.lines);
+        },
     );
-    let mut problems = Vec::new();
-    let mut lines = Vec::new();
-    for chunk in chunks {
-        problems.extend(chunk.problems);
-        import.data.notices.extend(chunk.rows);
-        import.data.notice_ids.extend(&chunk.state.0);
-        lines.extend(chunk.lines);
-    }
     let ids = &import.data.notice_ids;
     for (row, first) in repeated_ids(ids) {
         problems.push(repeated_id_problem(

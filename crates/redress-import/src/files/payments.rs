@@ -1,5 +1,6 @@
 //! `payments.csv`: payment_id, invoice_id, paid_on, amount, method, reference.
 
+use crate::csv_table::{Chunk, Row};
 use crate::read::{Import, LastReference, reference_cached, repeated_id_problem, repeated_ids};
 use redress_domain::{InvoiceIdx, Payment, TextColumn};
 
@@ -22,9 +23,12 @@ pub(crate) fn read(import: &mut Import<'_>) {
         &import.invoices,
         import.loaded.invoices,
     );
-    let chunks = table.parse_all(
+    let mut problems = Vec::new();
+    let mut lines = Vec::new();
+    let (records, all_ids) = (&mut import.data.payments, &mut import.data.payment_ids);
+    table.parse(
         import.progress,
-        |row, (ids, last): &mut (TextColumn, LastReference)| {
+        |row: &mut Row<'_>, (ids, last): &mut (TextColumn, LastReference)| {
             let id = row.id(0);
             let invoice = reference_cached(row, 1, invoice_ids, loaded, "invoices.csv", last);
             let paid_on = row.date(2);
@@ -46,15 +50,13 @@ pub(crate) fn read(import: &mut Import<'_>) {
             ids.push(id.ok()?);
             Some(payment)
         },
+        |chunk: Chunk<Payment, (TextColumn, LastReference)>| {
+            problems.extend(chunk.problems);
+            records.extend(chunk.rows);
+            all_ids.extend(&chunk.state.0);
+            lines.extend(chunk.lines);
+        },
     );
-    let mut problems = Vec::new();
-    let mut lines = Vec::new();
-    for chunk in chunks {
-        problems.extend(chunk.problems);
-        import.data.payments.extend(chunk.rows);
-        import.data.payment_ids.extend(&chunk.state.0);
-        lines.extend(chunk.lines);
-    }
     let ids = &import.data.payment_ids;
     for (row, first) in repeated_ids(ids) {
         problems.push(repeated_id_problem(
