@@ -282,12 +282,17 @@ impl Columns {
         let mut record = ByteRecord::new();
         // One check of the whole chunk instead of one per field.
         let valid_utf8 = std::str::from_utf8(bytes).is_ok();
+        let mut lines = LineCounter {
+            line: first_line,
+            counted_to: 0,
+        };
         loop {
-            let line = first_line + reader.position().line() - 1;
+            let before = reader.position().byte() as usize;
             match reader.read_byte_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
+                    let line = lines.at(bytes, before);
                     out.problems.push(Problem::at(
                         self.file,
                         line,
@@ -297,10 +302,10 @@ impl Columns {
                     continue;
                 }
             }
-            // The reader skips blank lines, so take the line from the record itself.
-            let line = record
-                .position()
-                .map_or(line, |p| first_line + p.line() - 1);
+            // Physical lines, so a quoted field's line breaks count (the reader's own count
+            // does not), and skipped blank lines too.
+            let start = record.position().map_or(before, |p| p.byte() as usize);
+            let line = lines.at(bytes, start);
             if record.len() != self.header_len {
                 out.problems.push(
                     Problem::at(
@@ -326,6 +331,28 @@ impl Columns {
             }
         }
         out
+    }
+}
+
+/// The physical line at a byte offset of a chunk, counted forward as rows are read.
+struct LineCounter {
+    line: u64,
+    counted_to: usize,
+}
+
+impl LineCounter {
+    /// The line on which `offset` of `bytes` lies; offsets only grow.
+    fn at(&mut self, bytes: &[u8], mut offset: usize) -> u64 {
+        // The reader may place a row after the `\r` of a CRLF, or before blank lines it skips:
+        // the row itself starts after any line ends.
+        while offset < bytes.len() && matches!(bytes[offset], b'\r' | b'\n') {
+            offset += 1;
+        }
+        if offset > self.counted_to {
+            self.line += memchr_iter(b'\n', &bytes[self.counted_to..offset]).count() as u64;
+            self.counted_to = offset;
+        }
+        self.line
     }
 }
 
@@ -565,6 +592,50 @@ impl<'a> Row<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::NoProgress;
+
+    /// A file of several blocks, with quoted fields holding commas, quotes and line breaks
+    /// scattered through it, reads every row once, in order, with its true line number.
+    #[test]
+    fn files_larger_than_a_block_read_every_row_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("id,note\n");
+        let mut expected = Vec::new(); // (id, note, line)
+        let mut line = 2u64;
+        let mut n = 0u64;
+        while text.len() < 2 * BLOCK + BLOCK / 2 {
+            let note = match n % 7 {
+                0 => "two\nlines, \"quoted\"".to_owned(),
+                3 => format!("plain {n}"),
+                _ => "x".repeat((n % 50) as usize),
+            };
+            let field = if note.contains(['\n', ',', '"']) {
+                format!("\"{}\"", note.replace('"', "\"\""))
+            } else {
+                note.clone()
+            };
+            text.push_str(&format!("R{n},{field}\r\n"));
+            expected.push((format!("R{n}"), note.clone(), line));
+            line += 1 + note.matches('\n').count() as u64;
+            n += 1;
+        }
+        std::fs::write(dir.path().join("t.csv"), &text).unwrap();
+        let mut problems = Problems::default();
+        let table = CsvTable::open(dir.path(), "t.csv", &["id", "note"], &mut problems).unwrap();
+        let chunks = table.parse_all(&NoProgress, |row, _: &mut ()| {
+            Some((
+                row.id(0).ok()?.to_owned(),
+                row.text(1).ok()?.to_owned(),
+                row.line,
+            ))
+        });
+        let rows: Vec<(String, String, u64)> = chunks.into_iter().flat_map(|c| c.rows).collect();
+        assert!(problems.is_empty());
+        assert_eq!(rows.len(), expected.len());
+        if let Some(i) = (0..rows.len()).find(|&i| rows[i] != expected[i]) {
+            panic!("row {i}: read {:?}, wrote {:?}", rows[i], expected[i]);
+        }
+    }
 
     #[test]
     fn chunks_never_cut_inside_quotes() {

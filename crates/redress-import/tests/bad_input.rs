@@ -388,3 +388,17 @@ fn a_broken_row_does_not_make_its_references_look_missing() {
         "{message}"
     );
 }
+
+#[test]
+fn reading_without_free_text_keeps_every_record_but_the_two_large_text_columns() {
+    use redress_import::{ReadOptions, read_billing_data_with};
+    let full = read_billing_data(&fixture(), &NoProgress).unwrap();
+    let lean =
+        read_billing_data_with(&fixture(), ReadOptions { free_text: false }, &NoProgress).unwrap();
+    assert_eq!(lean.lines, full.lines);
+    assert_eq!(lean.deliveries.records, full.deliveries.records);
+    assert_eq!(lean.deliveries.ids, full.deliveries.ids);
+    assert_eq!(lean.payments, full.payments);
+    assert!(lean.line_descriptions.is_empty() && lean.deliveries.references.is_empty());
+    assert_eq!(full.line_descriptions.get(0), "Hosting, January");
+}
