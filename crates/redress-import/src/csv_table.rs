@@ -3,7 +3,8 @@
 //!
 //! A chunk boundary must not fall inside a quoted field (RFC 4180 allows line breaks there), so
 //! boundaries are placed at line breaks with an even number of quotes before them. Line numbers
-//! stay exact: each chunk knows how many physical lines precede it.
+//! stay exact: each chunk knows how many physical lines precede it, and places its rows among
+//! its own line breaks.
 
 use crate::Progress;
 use crate::problem::{Problem, Problems};
@@ -219,8 +220,8 @@ impl CsvTable {
                         .par_windows(2)
                         .zip(first_lines.par_iter())
                         .map(|(w, &first_line)| {
-                            let chunk =
-                                columns.parse_chunk(&current[w[0]..w[1]], first_line, &parse);
+                            let bytes = &current[w[0]..w[1]];
+                            let chunk = columns.parse_chunk(bytes, first_line, &parse);
                             progress.advance((w[1] - w[0]) as u64);
                             chunk
                         })
@@ -264,6 +265,7 @@ fn fill(source: &mut File, buffer: &mut Vec<u8>) -> bool {
 }
 
 impl Columns {
+    /// Parses one chunk of whole rows, which starts on line `first_line`.
     fn parse_chunk<T, C, F>(&self, bytes: &[u8], first_line: u64, parse: &F) -> Chunk<T, C>
     where
         C: Default,
@@ -282,9 +284,22 @@ impl Columns {
         let mut record = ByteRecord::new();
         // One check of the whole chunk instead of one per field.
         let valid_utf8 = std::str::from_utf8(bytes).is_ok();
-        let mut lines = LineCounter {
-            line: first_line,
-            counted_to: 0,
+        // Lines as an editor shows them: the reader's own count leaves out line breaks inside
+        // quoted fields, so rows are placed by byte offset among the chunk's line breaks.
+        let breaks: Vec<u32> = memchr_iter(b'\n', bytes).map(|at| at as u32).collect();
+        let mut passed = 0;
+        let mut line_at = |offset: usize| {
+            // A row may be placed after the `\r` of a CRLF, or before blank lines the reader
+            // skips: it starts after any line ends.
+            let start = offset
+                + bytes[offset.min(bytes.len())..]
+                    .iter()
+                    .take_while(|b| matches!(b, b'\r' | b'\n'))
+                    .count();
+            while passed < breaks.len() && (breaks[passed] as usize) < start {
+                passed += 1;
+            }
+            first_line + passed as u64
         };
         loop {
             let before = reader.position().byte() as usize;
@@ -292,7 +307,7 @@ impl Columns {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = lines.at(bytes, before);
+                    let line = line_at(before);
                     out.problems.push(Problem::at(
                         self.file,
                         line,
@@ -302,10 +317,7 @@ impl Columns {
                     continue;
                 }
             }
-            // Physical lines, so a quoted field's line breaks count (the reader's own count
-            // does not), and skipped blank lines too.
-            let start = record.position().map_or(before, |p| p.byte() as usize);
-            let line = lines.at(bytes, start);
+            let line = line_at(record.position().map_or(before, |p| p.byte() as usize));
             if record.len() != self.header_len {
                 out.problems.push(
                     Problem::at(
@@ -331,28 +343,6 @@ impl Columns {
             }
         }
         out
-    }
-}
-
-/// The physical line at a byte offset of a chunk, counted forward as rows are read.
-struct LineCounter {
-    line: u64,
-    counted_to: usize,
-}
-
-impl LineCounter {
-    /// The line on which `offset` of `bytes` lies; offsets only grow.
-    fn at(&mut self, bytes: &[u8], mut offset: usize) -> u64 {
-        // The reader may place a row after the `\r` of a CRLF, or before blank lines it skips:
-        // the row itself starts after any line ends.
-        while offset < bytes.len() && matches!(bytes[offset], b'\r' | b'\n') {
-            offset += 1;
-        }
-        if offset > self.counted_to {
-            self.line += memchr_iter(b'\n', &bytes[self.counted_to..offset]).count() as u64;
-            self.counted_to = offset;
-        }
-        self.line
     }
 }
 
