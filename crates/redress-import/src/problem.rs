@@ -108,6 +108,22 @@ impl Problems {
         }
     }
 
+    /// Adds another file's problems at their place in `file_order`, before the problems of
+    /// files that come after it.
+    pub fn merge_in_order(&mut self, file_order: &[&str], other: Problems) {
+        let rank = |file: &str| {
+            file_order
+                .iter()
+                .position(|f| *f == file)
+                .unwrap_or(usize::MAX)
+        };
+        self.kept.extend(other.kept);
+        // Stable: each file's problems stay in line order.
+        self.kept.sort_by_key(|p| rank(p.file));
+        self.omitted.extend(other.omitted);
+        self.omitted.sort_by_key(|(file, _)| rank(file));
+    }
+
     /// Whether nothing is wrong.
     pub fn is_empty(&self) -> bool {
         self.kept.is_empty()

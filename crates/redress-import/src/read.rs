@@ -5,7 +5,7 @@ use crate::files;
 use crate::problem::{Problem, Problems};
 use crate::{ImportError, Progress};
 use rayon::prelude::*;
-use redress_domain::{BillingData, Contract, Customer, IdTable, Invoice, TextColumn};
+use redress_domain::{BillingData, Contract, Customer, IdTable, Invoice, SkuIdx, TextColumn};
 use rustc_hash::FxHasher;
 use std::hash::Hasher;
 use std::path::Path;
@@ -54,24 +54,50 @@ pub fn read_billing_data_with(
         line_keys: Vec::new(),
     };
     // Referenced files come before the files that refer to them.
-    let readers: [(&str, FileReader); 9] = [
-        ("customers.csv", files::customers::read),
-        ("contracts.csv", files::contracts::read),
-        ("prices.csv", files::prices::read),
-        ("deliveries.csv", files::deliveries::read),
-        ("invoices.csv", files::invoices::read),
-        ("invoice_lines.csv", files::invoice_lines::read),
-        ("payments.csv", files::payments::read),
-        ("notices.csv", files::notices::read),
-        ("disputes.csv", files::disputes::read),
-    ];
-    for (file, read) in readers {
+    let timed = |import: &mut Import<'_>, file: &str, read: FileReader| {
         let started = Instant::now();
-        read(&mut import);
+        read(import);
         progress.file_read(file, started.elapsed());
-    }
+    };
+    timed(&mut import, "customers.csv", files::customers::read);
+    timed(&mut import, "contracts.csv", files::contracts::read);
+    timed(&mut import, "prices.csv", files::prices::read);
+    // Deliveries refer only to contracts: they are read beside the invoice files, each side
+    // filling the gaps the other leaves on the cores.
+    let contract_ids = import.data.contract_ids.clone();
+    let contracts_loaded = import.loaded.contracts;
+    let (deliveries, ()) = rayon::join(
+        || {
+            let started = Instant::now();
+            let read =
+                files::deliveries::read(dir, options, progress, &contract_ids, contracts_loaded);
+            progress.file_read("deliveries.csv", started.elapsed());
+            read
+        },
+        || {
+            timed(&mut import, "invoices.csv", files::invoices::read);
+            timed(&mut import, "invoice_lines.csv", files::invoice_lines::read);
+            timed(&mut import, "payments.csv", files::payments::read);
+            timed(&mut import, "notices.csv", files::notices::read);
+        },
+    );
+    import.join_deliveries(deliveries);
+    timed(&mut import, "disputes.csv", files::disputes::read);
     import.finish()
 }
+
+/// The files in the order their problems are listed.
+const FILE_ORDER: &[&str] = &[
+    "customers.csv",
+    "contracts.csv",
+    "prices.csv",
+    "deliveries.csv",
+    "invoices.csv",
+    "invoice_lines.csv",
+    "payments.csv",
+    "notices.csv",
+    "disputes.csv",
+];
 
 /// Reads one file into the import under way.
 type FileReader = fn(&mut Import<'_>);
@@ -116,6 +142,19 @@ impl Import<'_> {
     pub fn report(&mut self, mut problems: Vec<Problem>) {
         problems.sort_by_key(|p| p.line);
         self.problems.extend(problems);
+    }
+
+    /// Takes in the deliveries read beside the other files: their SKUs into the shared table,
+    /// their problems in file order.
+    fn join_deliveries(&mut self, read: files::deliveries::DeliveriesRead) {
+        let skus: Vec<u32> = read.skus.iter().map(|s| self.data.skus.intern(s)).collect();
+        let mut deliveries = read.deliveries;
+        deliveries
+            .records
+            .par_iter_mut()
+            .for_each(|d| d.sku = SkuIdx(skus[d.sku.index()]));
+        self.data.deliveries = deliveries;
+        self.problems.merge_in_order(FILE_ORDER, read.problems);
     }
 
     fn finish(self) -> Result<BillingData, ImportError> {

@@ -1,11 +1,16 @@
 //! `deliveries.csv`: delivery_id, contract_id, sku, delivered_on, quantity, reference.
 //!
 //! Millions of rows: parsed in parallel, each chunk with its own SKU table and text columns,
-//! merged in file order.
+//! merged in file order, while the invoice files are read beside it.
 
-use crate::csv_table::{Chunk, Row};
-use crate::read::{Import, LastReference, reference_cached, repeated_id_problem, repeated_ids};
-use redress_domain::{ContractIdx, Delivery, IdTable, SkuIdx, TextColumn};
+use crate::Progress;
+use crate::csv_table::{Chunk, CsvTable, Row};
+use crate::problem::Problems;
+use crate::read::{
+    LastReference, ReadOptions, reference_cached, repeated_id_problem, repeated_ids,
+};
+use redress_domain::{ContractIdx, Deliveries, Delivery, IdTable, SkuIdx, TextColumn};
+use std::path::Path;
 
 const FILE: &str = "deliveries.csv";
 const COLUMNS: &[&str] = &[
@@ -26,14 +31,35 @@ struct ChunkState {
     contract: LastReference,
 }
 
-pub(crate) fn read(import: &mut Import<'_>) {
-    let Some(table) = import.open(FILE, COLUMNS) else {
-        return;
+/// `deliveries.csv` as read on its own, to be joined to the rest of the import.
+pub(crate) struct DeliveriesRead {
+    /// The records, their SKUs indexes into `skus`.
+    pub deliveries: Deliveries,
+    /// The SKUs the records name.
+    pub skus: IdTable,
+    /// What is wrong with the file, in line order.
+    pub problems: Problems,
+}
+
+/// Reads `deliveries.csv`. It refers only to contracts, so it is read beside the invoice files
+/// (see `read.rs`), with its own SKU table.
+pub(crate) fn read(
+    dir: &Path,
+    options: ReadOptions,
+    progress: &dyn Progress,
+    contract_ids: &IdTable,
+    loaded: bool,
+) -> DeliveriesRead {
+    let mut out = DeliveriesRead {
+        deliveries: Deliveries::default(),
+        skus: IdTable::new(),
+        problems: Problems::default(),
     };
-    let (contract_ids, loaded) = (&import.data.contract_ids, import.loaded.contracts);
-    let free_text = import.options.free_text;
-    let deliveries = &mut import.data.deliveries;
-    let all_skus = &mut import.data.skus;
+    let Some(table) = CsvTable::open(dir, FILE, COLUMNS, &mut out.problems) else {
+        return out;
+    };
+    let free_text = options.free_text;
+    let (deliveries, all_skus) = (&mut out.deliveries, &mut out.skus);
     let mut problems = Vec::new();
     let mut lines = Vec::new();
     let parse = |row: &mut Row<'_>, state: &mut ChunkState| {
@@ -63,31 +89,26 @@ pub(crate) fn read(import: &mut Import<'_>) {
         }
         Some(delivery)
     };
-    table.parse(
-        import.progress,
-        parse,
-        |chunk: Chunk<Delivery, ChunkState>| {
-            problems.extend(chunk.problems);
-            let skus: Vec<u32> = chunk
-                .state
-                .skus
-                .iter()
-                .map(|s| all_skus.intern(s))
-                .collect();
-            deliveries
-                .records
-                .extend(chunk.rows.into_iter().map(|mut d| {
-                    d.sku = SkuIdx(skus[d.sku.index()]);
-                    d
-                }));
-            deliveries.ids.extend(&chunk.state.ids);
-            deliveries.references.extend(&chunk.state.references);
-            lines.extend(chunk.lines);
-        },
-    );
-    let deliveries = &import.data.deliveries;
-    for (row, first) in repeated_ids(&deliveries.ids) {
-        let id = deliveries.ids.get(row);
+    table.parse(progress, parse, |chunk: Chunk<Delivery, ChunkState>| {
+        problems.extend(chunk.problems);
+        let skus: Vec<u32> = chunk
+            .state
+            .skus
+            .iter()
+            .map(|s| all_skus.intern(s))
+            .collect();
+        deliveries
+            .records
+            .extend(chunk.rows.into_iter().map(|mut d| {
+                d.sku = SkuIdx(skus[d.sku.index()]);
+                d
+            }));
+        deliveries.ids.extend(&chunk.state.ids);
+        deliveries.references.extend(&chunk.state.references);
+        lines.extend(chunk.lines);
+    });
+    for (row, first) in repeated_ids(&out.deliveries.ids) {
+        let id = out.deliveries.ids.get(row);
         problems.push(repeated_id_problem(
             FILE,
             COLUMNS[0],
@@ -96,5 +117,7 @@ pub(crate) fn read(import: &mut Import<'_>) {
             lines[first],
         ));
     }
-    import.report(problems);
+    problems.sort_by_key(|p| p.line);
+    out.problems.extend(problems);
+    out
 }
