@@ -1,6 +1,6 @@
 //! The order files are read in, and what they share while being read.
 
-use crate::csv_table::{CsvTable, Field, Row};
+use crate::csv_table::{Chunk, CsvTable, Field, Row};
 use crate::files;
 use crate::problem::{Problem, Problems};
 use crate::{ImportError, Progress};
@@ -271,6 +271,73 @@ pub(crate) fn repeated_ids(ids: &TextColumn) -> Vec<(usize, usize)> {
     }
     repeats.sort_unstable();
     repeats
+}
+
+/// A problem for each row of `ids` whose id an earlier row already used; `lines` holds the line
+/// of each row.
+pub(crate) fn repeated_id_problems(
+    file: &'static str,
+    column: &'static str,
+    ids: &TextColumn,
+    lines: &[u64],
+) -> Vec<Problem> {
+    repeated_ids(ids)
+        .into_iter()
+        .map(|(row, first)| {
+            repeated_id_problem(file, column, ids.get(row), lines[row], lines[first])
+        })
+        .collect()
+}
+
+/// Adds the rows of a file that later files refer to by id: each id goes into `ids` and its
+/// record (`None` for a row with problems, whose id must still resolve) into `records`, at the
+/// same index. An id used twice is a problem.
+pub(crate) struct IdentifiedRows<'a, R> {
+    pub file: &'static str,
+    pub column: &'static str,
+    pub ids: &'a mut IdTable,
+    pub records: &'a mut Vec<Option<R>>,
+    first_lines: Vec<u64>,
+    /// Problems found so far.
+    pub problems: Vec<Problem>,
+}
+
+impl<'a, R> IdentifiedRows<'a, R> {
+    /// Rows of `file`, known by `column`, going into `ids` and `records`.
+    pub fn new(
+        file: &'static str,
+        column: &'static str,
+        ids: &'a mut IdTable,
+        records: &'a mut Vec<Option<R>>,
+    ) -> Self {
+        Self {
+            file,
+            column,
+            ids,
+            records,
+            first_lines: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Adds a chunk's rows and problems, in order.
+    pub fn add<C>(&mut self, chunk: Chunk<(String, Option<R>), C>) {
+        self.problems.extend(chunk.problems);
+        for ((id, record), line) in chunk.rows.into_iter().zip(chunk.lines) {
+            match self.ids.insert_new(&id) {
+                Ok(_) => {
+                    self.records.push(record);
+                    self.first_lines.push(line);
+                }
+                Err(first) => {
+                    let first_line = self.first_lines[first as usize];
+                    let problem =
+                        repeated_id_problem(self.file, self.column, &id, line, first_line);
+                    self.problems.push(problem);
+                }
+            }
+        }
+    }
 }
 
 /// The problem for an id that an earlier line already used.

@@ -2,7 +2,7 @@
 //! open-ended), payment_terms_days, late_fee_percent, late_fee_grace_days, tax_rate_percent.
 
 use crate::csv_table::Row;
-use crate::read::{Import, reference, repeated_id_problem};
+use crate::read::{IdentifiedRows, Import, reference};
 use redress_domain::{Contract, CustomerIdx, IdTable, Period};
 
 const FILE: &str = "contracts.csv";
@@ -28,26 +28,14 @@ pub(crate) fn read(import: &mut Import<'_>) {
         let contract = read_contract(row, customer_ids, loaded);
         Some((id.ok()?.to_owned(), contract))
     });
-    let mut problems = Vec::new();
-    let mut first_lines = Vec::new();
-    for chunk in chunks {
-        problems.extend(chunk.problems);
-        for ((id, contract), line) in chunk.rows.into_iter().zip(chunk.lines) {
-            match import.data.contract_ids.insert_new(&id) {
-                Ok(_) => {
-                    import.contracts.push(contract);
-                    first_lines.push(line);
-                }
-                Err(first) => problems.push(repeated_id_problem(
-                    FILE,
-                    COLUMNS[0],
-                    &id,
-                    line,
-                    first_lines[first as usize],
-                )),
-            }
-        }
-    }
+    let mut rows = IdentifiedRows::new(
+        FILE,
+        COLUMNS[0],
+        &mut import.data.contract_ids,
+        &mut import.contracts,
+    );
+    chunks.into_iter().for_each(|chunk| rows.add(chunk));
+    let problems = rows.problems;
     import.loaded.contracts = true;
     import.report(problems);
 }

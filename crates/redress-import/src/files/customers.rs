@@ -1,7 +1,7 @@
 //! `customers.csv`: customer_id, name, email, language, customer_since.
 
 use crate::csv_table::Row;
-use crate::read::{Import, repeated_id_problem};
+use crate::read::{IdentifiedRows, Import};
 use redress_domain::Customer;
 
 const FILE: &str = "customers.csv";
@@ -16,26 +16,14 @@ pub(crate) fn read(import: &mut Import<'_>) {
         let customer = read_customer(row);
         Some((id.ok()?.to_owned(), customer))
     });
-    let mut problems = Vec::new();
-    let mut first_lines = Vec::new();
-    for chunk in chunks {
-        problems.extend(chunk.problems);
-        for ((id, customer), line) in chunk.rows.into_iter().zip(chunk.lines) {
-            match import.data.customer_ids.insert_new(&id) {
-                Ok(_) => {
-                    import.customers.push(customer);
-                    first_lines.push(line);
-                }
-                Err(first) => problems.push(repeated_id_problem(
-                    FILE,
-                    COLUMNS[0],
-                    &id,
-                    line,
-                    first_lines[first as usize],
-                )),
-            }
-        }
-    }
+    let mut rows = IdentifiedRows::new(
+        FILE,
+        COLUMNS[0],
+        &mut import.data.customer_ids,
+        &mut import.customers,
+    );
+    chunks.into_iter().for_each(|chunk| rows.add(chunk));
+    let problems = rows.problems;
     import.loaded.customers = true;
     import.report(problems);
 }

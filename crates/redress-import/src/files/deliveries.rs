@@ -6,9 +6,7 @@
 use crate::Progress;
 use crate::csv_table::{Chunk, CsvTable, Row};
 use crate::problem::Problems;
-use crate::read::{
-    LastReference, ReadOptions, reference_cached, repeated_id_problem, repeated_ids,
-};
+use crate::read::{LastReference, ReadOptions, reference_cached, repeated_id_problems};
 use redress_domain::{ContractIdx, Deliveries, Delivery, IdTable, SkuIdx, TextColumn};
 use std::path::Path;
 
@@ -107,16 +105,12 @@ pub(crate) fn read(
         deliveries.references.extend(&chunk.state.references);
         lines.extend(chunk.lines);
     });
-    for (row, first) in repeated_ids(&out.deliveries.ids) {
-        let id = out.deliveries.ids.get(row);
-        problems.push(repeated_id_problem(
-            FILE,
-            COLUMNS[0],
-            id,
-            lines[row],
-            lines[first],
-        ));
-    }
+    problems.extend(repeated_id_problems(
+        FILE,
+        COLUMNS[0],
+        &out.deliveries.ids,
+        &lines,
+    ));
     problems.sort_by_key(|p| p.line);
     out.problems.extend(problems);
     out

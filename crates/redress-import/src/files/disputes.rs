@@ -1,7 +1,7 @@
 //! `disputes.csv` (optional): dispute_id, invoice_id, line_no (empty: the whole invoice),
 //! opened_on, reason, claimed_amount, narrative.
 
-use crate::read::{Import, reference, repeated_id_problem, repeated_ids};
+use crate::read::{Import, reference, repeated_id_problems};
 use redress_domain::{Dispute, DisputeReason, InvoiceIdx, TextColumn};
 
 const FILE: &str = "disputes.csv";
@@ -77,15 +77,11 @@ pub(crate) fn read(import: &mut Import<'_>) {
         import.data.dispute_ids.extend(&chunk.state);
         lines.extend(chunk.lines);
     }
-    let ids = &import.data.dispute_ids;
-    for (row, first) in repeated_ids(ids) {
-        problems.push(repeated_id_problem(
-            FILE,
-            COLUMNS[0],
-            ids.get(row),
-            lines[row],
-            lines[first],
-        ));
-    }
+    problems.extend(repeated_id_problems(
+        FILE,
+        COLUMNS[0],
+        &import.data.dispute_ids,
+        &lines,
+    ));
     import.report(problems);
 }

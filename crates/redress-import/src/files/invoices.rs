@@ -2,7 +2,7 @@
 //! subtotal, tax_total, total.
 
 use crate::csv_table::{Chunk, Row};
-use crate::read::{Import, LastReference, reference_cached, repeated_id_problem};
+use crate::read::{IdentifiedRows, Import, LastReference, reference_cached};
 use redress_domain::{Contract, ContractIdx, CustomerIdx, IdTable, Invoice};
 
 const FILE: &str = "invoices.csv";
@@ -29,9 +29,12 @@ pub(crate) fn read(import: &mut Import<'_>) {
         customers_loaded: import.loaded.customers,
         contracts_loaded: import.loaded.contracts,
     };
-    let mut problems = Vec::new();
-    let mut first_lines = Vec::new();
-    let (invoice_ids, invoices) = (&mut import.data.invoice_ids, &mut import.invoices);
+    let mut rows = IdentifiedRows::new(
+        FILE,
+        COLUMNS[0],
+        &mut import.data.invoice_ids,
+        &mut import.invoices,
+    );
     let parse = |row: &mut Row<'_>, last: &mut Last| {
         let id = row.id(0);
         let invoice = read_invoice(row, &known, last);
@@ -41,25 +44,9 @@ pub(crate) fn read(import: &mut Import<'_>) {
     table.parse(
         import.progress,
         parse,
-        |chunk: Chunk<(String, Option<Invoice>), Last>| {
-            problems.extend(chunk.problems);
-            for ((id, invoice), line) in chunk.rows.into_iter().zip(chunk.lines) {
-                match invoice_ids.insert_new(&id) {
-                    Ok(_) => {
-                        invoices.push(invoice);
-                        first_lines.push(line);
-                    }
-                    Err(first) => problems.push(repeated_id_problem(
-                        FILE,
-                        COLUMNS[0],
-                        &id,
-                        line,
-                        first_lines[first as usize],
-                    )),
-                }
-            }
-        },
+        |chunk: Chunk<(String, Option<Invoice>), Last>| rows.add(chunk),
     );
+    let problems = rows.problems;
     import.loaded.invoices = true;
     import.report(problems);
 }

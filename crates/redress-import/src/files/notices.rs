@@ -2,7 +2,7 @@
 //! `overdue_notice`), channel.
 
 use crate::csv_table::{Chunk, Row};
-use crate::read::{Import, LastReference, reference_cached, repeated_id_problem, repeated_ids};
+use crate::read::{Import, LastReference, reference_cached, repeated_id_problems};
 use redress_domain::{InvoiceIdx, Notice, NoticeKind, TextColumn};
 
 const FILE: &str = "notices.csv";
@@ -40,15 +40,11 @@ pub(crate) fn read(import: &mut Import<'_>) {
             lines.extend(chunk.lines);
         },
     );
-    let ids = &import.data.notice_ids;
-    for (row, first) in repeated_ids(ids) {
-        problems.push(repeated_id_problem(
-            FILE,
-            COLUMNS[0],
-            ids.get(row),
-            lines[row],
-            lines[first],
-        ));
-    }
+    problems.extend(repeated_id_problems(
+        FILE,
+        COLUMNS[0],
+        &import.data.notice_ids,
+        &lines,
+    ));
     import.report(problems);
 }

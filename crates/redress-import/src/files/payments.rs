@@ -1,7 +1,7 @@
 //! `payments.csv`: payment_id, invoice_id, paid_on, amount, method, reference.
 
 use crate::csv_table::{Chunk, Row};
-use crate::read::{Import, LastReference, reference_cached, repeated_id_problem, repeated_ids};
+use crate::read::{Import, LastReference, reference_cached, repeated_id_problems};
 use redress_domain::{InvoiceIdx, Payment, TextColumn};
 
 const FILE: &str = "payments.csv";
@@ -57,15 +57,11 @@ pub(crate) fn read(import: &mut Import<'_>) {
             lines.extend(chunk.lines);
         },
     );
-    let ids = &import.data.payment_ids;
-    for (row, first) in repeated_ids(ids) {
-        problems.push(repeated_id_problem(
-            FILE,
-            COLUMNS[0],
-            ids.get(row),
-            lines[row],
-            lines[first],
-        ));
-    }
+    problems.extend(repeated_id_problems(
+        FILE,
+        COLUMNS[0],
+        &import.data.payment_ids,
+        &lines,
+    ));
     import.report(problems);
 }
