@@ -1,7 +1,27 @@
 #!/usr/bin/env bash
-# Every check Redress has: formatting, lints, and the whole test suite.
+# Every check Redress has: formatting, lints, the whole test suite on the embedded SQLite
+# backend, and the database suite again on PostgreSQL when a server answers.
+#
+# REDRESS_TEST_POSTGRES_URL names the PostgreSQL server's admin database (default
+# postgres://postgres@127.0.0.1:5432/test); each test creates and drops its own database there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo test --workspace --all-targets
+
+export REDRESS_TEST_POSTGRES_URL=${REDRESS_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
+if python3 - "$REDRESS_TEST_POSTGRES_URL" <<'PY'
+import socket, sys, urllib.parse
+url = urllib.parse.urlparse(sys.argv[1])
+try:
+    socket.create_connection((url.hostname or "127.0.0.1", url.port or 5432), timeout=2).close()
+except OSError:
+    sys.exit(1)
+PY
+then
+  echo "== PostgreSQL pass: the database suite against $REDRESS_TEST_POSTGRES_URL"
+  REDRESS_TEST_BACKEND=postgres cargo test -p redress-storage --tests
+else
+  echo "== PostgreSQL pass: NOT RUN (no server answers at $REDRESS_TEST_POSTGRES_URL)"
+fi

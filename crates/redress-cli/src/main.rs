@@ -24,6 +24,10 @@ enum Command {
     Audit(commands::audit::AuditArgs),
     /// Write a realistic billing-data v1 directory with planted errors, and their truth.
     DemoData(commands::demo_data::DemoDataArgs),
+    /// Load a billing-data v1 directory into the database (all or nothing; upserts by id).
+    Import(commands::import::ImportArgs),
+    /// Bring the database schema up to date.
+    Migrate(commands::migrate::MigrateArgs),
 }
 
 /// An error that means the user's input was wrong (exit code 2), already explained on stderr.
@@ -43,6 +47,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Audit(args) => commands::audit::run(args),
         Command::DemoData(args) => commands::demo_data::run(args),
+        Command::Import(args) => commands::import::run(args),
+        Command::Migrate(args) => commands::migrate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -306,3 +306,53 @@ fn several_seeds_of_generated_data_match_their_truth() {
         audit_against_truth(dir.path());
     }
 }
+
+#[test]
+fn import_loads_an_export_into_the_embedded_database_and_reimporting_duplicates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("redress-data");
+    let export = example();
+    let args = [
+        "import",
+        export.to_str().unwrap(),
+        "--data-dir",
+        data_dir.to_str().unwrap(),
+    ];
+    for _ in 0..2 {
+        let out = redress(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("11 invoices with 24 lines, 7 payments and 8 notices"));
+    }
+    assert!(data_dir.join("redress.db").exists());
+    let migrate = redress(&["migrate", "--data-dir", data_dir.to_str().unwrap()]);
+    assert!(text(&migrate.stderr).contains("the database schema is up to date"));
+}
+
+#[test]
+fn import_of_bad_data_lists_the_problems_and_creates_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        example().join("customers.csv"),
+        dir.path().join("customers.csv"),
+    )
+    .unwrap();
+    let data_dir = dir.path().join("redress-data");
+    let out = redress(&[
+        "import",
+        dir.path().to_str().unwrap(),
+        "--data-dir",
+        data_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("contracts.csv: the file is missing"));
+    assert!(!data_dir.exists());
+}
+
+#[test]
+fn an_unknown_database_url_is_refused_by_name() {
+    let out = redress(&["migrate", "--database-url", "mysql://db/redress"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("`mysql://db/redress` is not a database URL Redress can use")
+    );
+}

@@ -180,6 +180,15 @@ impl NoticeKind {
         (Self::Reminder, "reminder"),
         (Self::OverdueNotice, "overdue_notice"),
     ];
+
+    /// Its name in billing data.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invoice => "invoice",
+            Self::Reminder => "reminder",
+            Self::OverdueNotice => "overdue_notice",
+        }
+    }
 }
 
 /// A notice sent to the customer about an invoice.

@@ -1,0 +1,66 @@
+//! `redress import DIR`: loads a billing-data v1 export into the database, all or nothing.
+
+use super::database::{DatabaseArgs, runtime};
+use crate::InvalidInput;
+use crate::progress::ReadingBar;
+use clap::Args;
+use redress_import::{ImportError, read_billing_data};
+use redress_storage::Store;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Arguments of `redress import`.
+#[derive(Args)]
+pub struct ImportArgs {
+    /// A billing-data v1 directory.
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// Reads, checks and writes the export. Rows are upserted by id: importing the same or an
+/// updated export again duplicates nothing.
+pub fn run(args: ImportArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let bar = ReadingBar::for_dir(&args.dir);
+    let data = match read_billing_data(&args.dir, &bar) {
+        Ok(data) => data,
+        Err(ImportError::Invalid(problems)) => {
+            bar.finish();
+            eprint!("{problems}");
+            eprintln!(
+                "error: {} has {} problem(s); nothing was imported",
+                args.dir.display(),
+                problems.total()
+            );
+            return Err(InvalidInput.into());
+        }
+        Err(e) => {
+            bar.finish();
+            eprintln!("error: {e}");
+            return Err(InvalidInput.into());
+        }
+    };
+    bar.message("writing");
+    let counts = runtime()?.block_on(async {
+        let store = Store::open(&args.database.location()).await?;
+        let counts = store.import(&data).await?;
+        store.close().await;
+        anyhow::Ok(counts)
+    })?;
+    bar.finish();
+    eprintln!(
+        "imported {} customers, {} contracts, {} price rows, {} deliveries, {} invoices with {} lines, \
+         {} payments and {} notices in {:.1} s",
+        counts.customers,
+        counts.contracts,
+        counts.prices,
+        counts.deliveries,
+        counts.invoices,
+        counts.invoice_lines,
+        counts.payments,
+        counts.notices,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
