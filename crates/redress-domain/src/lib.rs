@@ -2,18 +2,23 @@
 //! documents a dispute is checked against (contracts, price rows, deliveries, invoices and their
 //! lines, payments, notices, disputes).
 //!
+//! It also holds the rules of a dispute's lifecycle and of the audit log's hash chain.
+//!
 //! Everything here is pure data and arithmetic: no file, network or database access. Values are
 //! parsed into types that cannot hold an invalid value (a [`Currency`] always has a minor unit, a
 //! [`Period`] never ends before it starts), so the audit rules never re-check them.
 
+pub mod audit_log;
 pub mod billing;
 pub mod calendar;
+pub mod dispute;
 pub mod ids;
 pub mod money;
 pub mod number;
 
 pub use billing::*;
 pub use calendar::{Date, DateError, Period, PeriodError, parse_date};
+pub use dispute::{DisputeStatus, TransitionError};
 pub use ids::{ContractIdx, CustomerIdx, IdTable, InvoiceIdx, SkuIdx, TextColumn};
 pub use money::{Currency, CurrencyError, Money};
 pub use number::{Decimal, NumberError, parse_decimal, percent_of};
