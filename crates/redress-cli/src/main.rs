@@ -1,6 +1,6 @@
 //! `redress`: billing-dispute resolution. This binary is the edge where errors become messages
 //! and exit codes: 0 when the work was done (findings are not an error), 2 when the input is
-//! invalid, 1 for anything else.
+//! invalid (or the audit log is broken), 1 for anything else.
 
 mod commands;
 mod output;
@@ -28,6 +28,8 @@ enum Command {
     Import(commands::import::ImportArgs),
     /// Bring the database schema up to date.
     Migrate(commands::migrate::MigrateArgs),
+    /// Check the audit log's hash chain and name the first broken event.
+    VerifyLog(commands::verify_log::VerifyLogArgs),
 }
 
 /// An error that means the user's input was wrong (exit code 2), already explained on stderr.
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::DemoData(args) => commands::demo_data::run(args),
         Command::Import(args) => commands::import::run(args),
         Command::Migrate(args) => commands::migrate::run(args),
+        Command::VerifyLog(args) => commands::verify_log::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -356,3 +356,43 @@ fn an_unknown_database_url_is_refused_by_name() {
         text(&out.stderr).contains("`mysql://db/redress` is not a database URL Redress can use")
     );
 }
+
+#[test]
+fn verify_log_checks_the_chain_and_names_an_edited_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("redress-data");
+    let data = data_dir.to_str().unwrap();
+    let export = example();
+    for _ in 0..2 {
+        assert!(
+            redress(&["import", export.to_str().unwrap(), "--data-dir", data])
+                .status
+                .success()
+        );
+    }
+    let ok = redress(&["verify-log", "--data-dir", data]);
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert!(text(&ok.stderr).contains("the audit log is intact: 2 events"));
+
+    // Someone with the database file drops the guard and edits the first event.
+    let db = data_dir.join("redress.db");
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::{Connection, Executor};
+        sqlx::any::install_default_drivers();
+        let url = format!("sqlite://{}", db.display());
+        let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+        conn.execute("DROP TRIGGER audit_events_are_never_updated")
+            .await
+            .unwrap();
+        conn.execute("UPDATE audit_events SET actor = 'mallory' WHERE sequence = 1")
+            .await
+            .unwrap();
+    });
+    let broken = redress(&["verify-log", "--data-dir", data]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        text(&broken.stderr).contains("event 1 was changed after it was recorded"),
+        "{}",
+        text(&broken.stderr)
+    );
+}

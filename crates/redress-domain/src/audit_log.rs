@@ -126,6 +126,64 @@ pub enum BrokenChain {
     /// The event's content does not match its hash.
     #[error("event {0} was changed after it was recorded")]
     Content(u64),
+    /// Events at the end are gone: the log's head names a later event than the last one found.
+    #[error(
+        "the log ends at event {found}, but event {recorded} was recorded: events after {found} are missing"
+    )]
+    Truncated {
+        /// The last event found.
+        found: u64,
+        /// The last event the log's head records.
+        recorded: u64,
+    },
+}
+
+/// Checks a log event by event, in order, so a log of any length can be checked a page at a
+/// time.
+#[derive(Debug, Clone)]
+pub struct ChainCheck {
+    previous: EventHash,
+    expected: u64,
+}
+
+impl Default for ChainCheck {
+    fn default() -> Self {
+        Self {
+            previous: EventHash::GENESIS,
+            expected: 1,
+        }
+    }
+}
+
+impl ChainCheck {
+    /// Checks the next event: in place, linked to the one before, and unchanged.
+    pub fn check(&mut self, event: &AuditEvent) -> Result<(), BrokenChain> {
+        if event.sequence != self.expected {
+            return Err(BrokenChain::Sequence {
+                expected: self.expected,
+                found: event.sequence,
+            });
+        }
+        if event.previous_hash != self.previous {
+            return Err(BrokenChain::Link(event.sequence));
+        }
+        if event_hash(event.sequence, &event.event, event.previous_hash) != event.hash {
+            return Err(BrokenChain::Content(event.sequence));
+        }
+        self.previous = event.hash;
+        self.expected += 1;
+        Ok(())
+    }
+
+    /// How many events have been checked.
+    pub fn checked(&self) -> u64 {
+        self.expected - 1
+    }
+
+    /// The hash of the last event checked (`GENESIS` before any).
+    pub fn last_hash(&self) -> EventHash {
+        self.previous
+    }
 }
 
 /// Checks a whole log, in order: every event in place, linked to the one before, and unchanged.
@@ -133,25 +191,11 @@ pub enum BrokenChain {
 pub fn verify_chain<'a>(
     events: impl IntoIterator<Item = &'a AuditEvent>,
 ) -> Result<u64, BrokenChain> {
-    let mut previous = EventHash::GENESIS;
-    let mut expected = 1;
+    let mut check = ChainCheck::default();
     for event in events {
-        if event.sequence != expected {
-            return Err(BrokenChain::Sequence {
-                expected,
-                found: event.sequence,
-            });
-        }
-        if event.previous_hash != previous {
-            return Err(BrokenChain::Link(event.sequence));
-        }
-        if event_hash(event.sequence, &event.event, event.previous_hash) != event.hash {
-            return Err(BrokenChain::Content(event.sequence));
-        }
-        previous = event.hash;
-        expected += 1;
+        check.check(event)?;
     }
-    Ok(expected - 1)
+    Ok(check.checked())
 }
 
 #[cfg(test)]

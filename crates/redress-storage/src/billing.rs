@@ -1,7 +1,9 @@
 //! Billing data in the database: imported from a billing-data v1 export, all or nothing, and
 //! upserted by id so that importing the same or an updated export again duplicates nothing.
 
-use crate::{Backend, StorageError, Store};
+use crate::audit_log::{append, now};
+use crate::{Backend, StorageError, Store, placeholders};
+use redress_domain::audit_log::NewEvent;
 use redress_domain::{BillingData, LineKind};
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
@@ -28,6 +30,23 @@ pub struct ImportCounts {
 
 /// How many rows each billing table holds.
 pub type TableCounts = ImportCounts;
+
+impl ImportCounts {
+    /// The counts as a JSON object, for the audit log.
+    pub fn to_json(&self) -> String {
+        serde_json::json!({
+            "customers": self.customers,
+            "contracts": self.contracts,
+            "prices": self.prices,
+            "deliveries": self.deliveries,
+            "invoices": self.invoices,
+            "invoice_lines": self.invoice_lines,
+            "payments": self.payments,
+            "notices": self.notices,
+        })
+        .to_string()
+    }
+}
 
 /// A value bound to a statement.
 enum Value {
@@ -123,8 +142,13 @@ fn maybe(value: Option<impl ToString>) -> Value {
 }
 
 impl Store {
-    /// Writes all of `data` in one transaction: every row, or (on any failure) none.
-    pub async fn import(&self, data: &BillingData) -> Result<ImportCounts, StorageError> {
+    /// Writes all of `data` in one transaction: every row, or (on any failure) none. The import
+    /// is recorded in the audit log as done by `actor`, with what it wrote.
+    pub async fn import(
+        &self,
+        data: &BillingData,
+        actor: &str,
+    ) -> Result<ImportCounts, StorageError> {
         let backend = self.backend;
         let mut tx = self.pool().begin().await?;
         let customer = |i: u32| data.customer_ids.name(i).to_owned();
@@ -291,8 +315,7 @@ impl Store {
                 }),
             )
             .await?;
-        tx.commit().await?;
-        Ok(ImportCounts {
+        let counts = ImportCounts {
             customers,
             contracts,
             prices,
@@ -301,7 +324,19 @@ impl Store {
             invoice_lines,
             payments,
             notices,
-        })
+        };
+        let event = NewEvent {
+            occurred_at: now(),
+            actor: actor.to_owned(),
+            entity: "billing_data".to_owned(),
+            entity_id: "import".to_owned(),
+            action: "imported".to_owned(),
+            before: None,
+            after: Some(counts.to_json()),
+        };
+        append(&mut tx, backend, event).await?;
+        tx.commit().await?;
+        Ok(counts)
     }
 
     /// How many rows each billing table holds.
@@ -430,26 +465,5 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         Ok(row.map(|(amount,)| amount))
-    }
-}
-
-/// A statement written with `?` placeholders, in the backend's own style (`$1`, `$2`, … for
-/// PostgreSQL).
-pub(crate) fn placeholders(backend: Backend, sql: &'static str) -> AssertSqlSafe<String> {
-    match backend {
-        Backend::Sqlite => AssertSqlSafe(sql.to_owned()),
-        Backend::Postgres => {
-            let mut out = String::with_capacity(sql.len() + 8);
-            let mut n = 0;
-            for c in sql.chars() {
-                if c == '?' {
-                    n += 1;
-                    out.push_str(&format!("${n}"));
-                } else {
-                    out.push(c);
-                }
-            }
-            AssertSqlSafe(out)
-        }
     }
 }

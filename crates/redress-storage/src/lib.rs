@@ -5,6 +5,7 @@
 //! chosen by the URL's scheme (`sqlite:` or `postgres:`). Both run the same queries through
 //! sqlx's `Any` driver, each with its own versioned migrations, applied when the store opens.
 
+pub mod audit_log;
 mod billing;
 mod migrations;
 
@@ -168,6 +169,27 @@ impl Store {
     /// Closes every connection.
     pub async fn close(self) {
         self.pool.close().await;
+    }
+}
+
+/// A statement written with `?` placeholders, in the backend's own style (`$1`, `$2`, … for
+/// PostgreSQL). Only ever given SQL written in this crate, never user input.
+pub(crate) fn placeholders(backend: Backend, sql: &str) -> sqlx::AssertSqlSafe<String> {
+    match backend {
+        Backend::Sqlite => sqlx::AssertSqlSafe(sql.to_owned()),
+        Backend::Postgres => {
+            let mut out = String::with_capacity(sql.len() + 8);
+            let mut n = 0;
+            for c in sql.chars() {
+                if c == '?' {
+                    n += 1;
+                    out.push_str(&format!("${n}"));
+                } else {
+                    out.push(c);
+                }
+            }
+            sqlx::AssertSqlSafe(out)
+        }
     }
 }
 

@@ -10,12 +10,20 @@ use std::future::Future;
 use std::pin::Pin;
 
 /// `(version, description, SQLite script, PostgreSQL script)`, in order.
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "billing data",
-    include_str!("../migrations/sqlite/0001_billing_data.sql"),
-    include_str!("../migrations/postgres/0001_billing_data.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "billing data",
+        include_str!("../migrations/sqlite/0001_billing_data.sql"),
+        include_str!("../migrations/postgres/0001_billing_data.sql"),
+    ),
+    (
+        2,
+        "audit log",
+        include_str!("../migrations/sqlite/0002_audit_log.sql"),
+        include_str!("../migrations/postgres/0002_audit_log.sql"),
+    ),
+];
 
 /// The embedded migrations of one backend.
 #[derive(Debug)]

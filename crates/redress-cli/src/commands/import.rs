@@ -44,7 +44,11 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
     bar.message("writing");
     let counts = runtime()?.block_on(async {
         let store = Store::open(&args.database.location()).await?;
-        let counts = store.import(&data).await?;
+        let actor = format!(
+            "redress import ({})",
+            std::env::var("USER").unwrap_or_else(|_| "unknown user".into())
+        );
+        let counts = store.import(&data, &actor).await?;
         store.close().await;
         anyhow::Ok(counts)
     })?;

@@ -5,3 +5,4 @@ pub mod database;
 pub mod demo_data;
 pub mod import;
 pub mod migrate;
+pub mod verify_log;

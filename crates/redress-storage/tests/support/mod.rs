@@ -77,9 +77,11 @@ impl TestDb {
         store.close().await;
         if let Some((admin, name)) = &self.postgres {
             let mut conn = AnyConnection::connect(admin).await.unwrap();
-            conn.execute(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
-                .await
-                .unwrap();
+            conn.execute(AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .await
+            .unwrap();
         }
     }
 }
