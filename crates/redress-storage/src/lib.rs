@@ -7,6 +7,7 @@
 
 pub mod audit_log;
 mod billing;
+mod contract_data;
 mod migrations;
 
 pub use billing::{ImportCounts, TableCounts};
@@ -85,6 +86,9 @@ pub enum StorageError {
     /// A migration failed or the applied ones do not match this version of Redress.
     #[error("cannot bring the database schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value that cannot be read back: the database was changed behind Redress's back.
+    #[error("the database holds a value Redress cannot read: {0}")]
+    Corrupt(String),
     /// Any other database failure.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

@@ -23,6 +23,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_audit_log.sql"),
         include_str!("../migrations/postgres/0002_audit_log.sql"),
     ),
+    (
+        3,
+        "disputes",
+        include_str!("../migrations/sqlite/0003_disputes.sql"),
+        include_str!("../migrations/postgres/0003_disputes.sql"),
+    ),
 ];
 
 /// The embedded migrations of one backend.
