@@ -8,6 +8,7 @@
 pub mod audit_log;
 mod billing;
 mod contract_data;
+pub mod disputes;
 mod migrations;
 
 pub use billing::{ImportCounts, TableCounts};

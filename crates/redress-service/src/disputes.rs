@@ -1,0 +1,194 @@
+//! Opening a dispute: checked against the stored invoice, verified at once by the audit rules
+//! over the invoice's contract, and recorded with its verdict.
+
+use redress_audit::report::{FindingRecord, finding_record};
+use redress_audit::{Verdict, verdict};
+use redress_domain::{
+    BillingData, Date, Decimal, Dispute, DisputeReason, DisputeStatus, InvoiceIdx,
+};
+use redress_storage::disputes::{DisputeError, DisputeRow};
+use redress_storage::{StorageError, Store};
+
+/// What a customer's dispute says, as taken from any channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisputeIntake {
+    /// The dispute's id when it has one already (from an export); otherwise Redress gives one.
+    pub id: Option<String>,
+    /// The invoice disputed.
+    pub invoice_id: String,
+    /// The line disputed; `None` for the whole invoice.
+    pub line_no: Option<u32>,
+    /// The customer's reason.
+    pub reason: DisputeReason,
+    /// What the customer claims, net of tax, in the invoice's currency.
+    pub claimed_amount: Decimal,
+    /// The customer's own words.
+    pub narrative: String,
+    /// How it came in: `email`, `phone`, `portal`, `import`, …
+    pub channel: String,
+    /// When the customer raised it; today when not given.
+    pub opened_on: Option<Date>,
+}
+
+/// Why a dispute was not opened. Each names the field at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    /// No such invoice is stored.
+    #[error("invoice_id: no invoice `{0}` is stored")]
+    UnknownInvoice(String),
+    /// The invoice has no such line.
+    #[error("line_no: invoice {invoice_id} has no line {line_no}")]
+    UnknownLine {
+        /// The invoice.
+        invoice_id: String,
+        /// The line asked for.
+        line_no: u32,
+    },
+    /// The claim is negative or finer than the currency's minor unit.
+    #[error(
+        "claimed_amount: {amount} is not an amount of {currency} (expected zero or more, with at most {minor_unit} decimals)"
+    )]
+    BadClaim {
+        /// The claim.
+        amount: Decimal,
+        /// The invoice's currency.
+        currency: String,
+        /// Its decimals.
+        minor_unit: u32,
+    },
+    /// The dispute could not be recorded.
+    #[error(transparent)]
+    Dispute(#[from] DisputeError),
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl IntakeError {
+    /// The request field at fault, if one is.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::UnknownInvoice(_) => Some("invoice_id"),
+            Self::UnknownLine { .. } => Some("line_no"),
+            Self::BadClaim { .. } => Some("claimed_amount"),
+            Self::Dispute(DisputeError::Exists(_)) => Some("id"),
+            _ => None,
+        }
+    }
+}
+
+/// What the audit rules say of a dispute.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    /// Upheld, partially upheld or rejected.
+    pub verdict: Verdict,
+    /// What is owed to the customer on what they dispute, net of tax.
+    pub adjustment: Decimal,
+    /// The findings counted, with their evidence.
+    pub findings: Vec<FindingRecord>,
+}
+
+/// Verifies `dispute` against `data`, which holds (at least) its invoice's whole contract.
+pub fn verify(data: &BillingData, dispute: &Dispute) -> Verification {
+    let audit = redress_audit::audit(data);
+    let on_invoice = audit
+        .findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.invoice == Some(dispute.invoice));
+    let judged = verdict::judge(0, dispute, on_invoice);
+    Verification {
+        verdict: judged.verdict,
+        adjustment: judged.adjustment,
+        findings: judged
+            .findings
+            .iter()
+            .map(|&i| finding_record(data, &audit.findings[i]))
+            .collect(),
+    }
+}
+
+/// Opens a dispute: checks it against the stored invoice, verifies it, and records it (linked
+/// to any open dispute of the same line) with its creation in the audit log.
+pub async fn open_dispute(
+    store: &Store,
+    intake: DisputeIntake,
+    actor: &str,
+) -> Result<DisputeRow, IntakeError> {
+    let data = store
+        .contract_data_for_invoice(&intake.invoice_id)
+        .await?
+        .ok_or_else(|| IntakeError::UnknownInvoice(intake.invoice_id.clone()))?;
+    let invoice = InvoiceIdx(
+        data.invoice_ids
+            .get(&intake.invoice_id)
+            .expect("loaded with its contract"),
+    );
+    if let Some(line_no) = intake.line_no
+        && !data
+            .lines
+            .iter()
+            .any(|l| l.invoice == invoice && l.line_no == line_no)
+    {
+        return Err(IntakeError::UnknownLine {
+            invoice_id: intake.invoice_id,
+            line_no,
+        });
+    }
+    let stored = data.invoice(invoice);
+    let (currency, customer) = (stored.currency, stored.customer);
+    if intake.claimed_amount < Decimal::ZERO || !currency.fits(intake.claimed_amount) {
+        return Err(IntakeError::BadClaim {
+            amount: intake.claimed_amount,
+            currency: currency.code().to_owned(),
+            minor_unit: currency.minor_unit(),
+        });
+    }
+    let now = jiff::Timestamp::now();
+    let opened_on = intake
+        .opened_on
+        .unwrap_or_else(|| jiff::tz::TimeZone::UTC.to_datetime(now).date());
+    let dispute = Dispute {
+        invoice,
+        line_no: intake.line_no,
+        opened_on,
+        reason: intake.reason,
+        claimed_amount: intake.claimed_amount,
+        narrative: intake.narrative.clone(),
+    };
+    let verification = verify(&data, &dispute);
+    let now = now.to_string();
+    let minor =
+        currency.round(intake.claimed_amount) * Decimal::from(10i64.pow(currency.minor_unit()));
+    let row = DisputeRow {
+        id: intake.id.unwrap_or_else(new_dispute_id),
+        invoice_id: intake.invoice_id,
+        customer_id: data.customer_ids.name(customer.0).to_owned(),
+        line_no: intake.line_no,
+        reason: intake.reason.as_str().to_owned(),
+        claimed_amount: currency.format(intake.claimed_amount),
+        claimed_minor: minor.trunc().try_into().unwrap_or(i64::MAX),
+        currency: currency.code().to_owned(),
+        narrative: intake.narrative,
+        channel: intake.channel,
+        taken_by: actor.to_owned(),
+        status: DisputeStatus::Open,
+        escalated: false,
+        assignee: None,
+        linked_to: None,
+        opened_on: opened_on.to_string(),
+        created_at: now.clone(),
+        updated_at: now.clone(),
+        verdict: verification.verdict.as_str().to_owned(),
+        adjustment: currency.format(verification.adjustment),
+        findings_json: serde_json::to_string(&verification.findings)
+            .unwrap_or_else(|_| "[]".into()),
+        verified_at: now,
+    };
+    Ok(store.insert_dispute(row, actor).await?)
+}
+
+/// A new dispute id: `DSP-` and 12 random hex digits.
+fn new_dispute_id() -> String {
+    format!("DSP-{:012x}", fastrand::u64(..) >> 16)
+}

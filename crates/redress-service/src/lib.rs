@@ -1,0 +1,6 @@
+//! Redress's use cases, shared by the server and the CLI: each combines the audit rules and the
+//! database into one thing a user does, such as opening a dispute.
+
+pub mod disputes;
+
+pub use disputes::{DisputeIntake, IntakeError, Verification, open_dispute, verify};

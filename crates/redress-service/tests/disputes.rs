@@ -1,0 +1,204 @@
+//! Opening and working disputes against the database: verified on intake exactly as the audit
+//! of the export says, linked to open disputes of the same line, moved only as the lifecycle
+//! allows, and every step in the audit log. Runs on the backend `REDRESS_TEST_BACKEND` names.
+
+#[path = "../../redress-storage/tests/support/mod.rs"]
+mod support;
+
+use redress_domain::{DisputeReason, DisputeStatus};
+use redress_import::{NoProgress, read_billing_data};
+use redress_service::{DisputeIntake, IntakeError, open_dispute};
+use redress_storage::Store;
+use redress_storage::disputes::DisputeError;
+use support::TestDb;
+
+async fn with_example() -> (TestDb, Store) {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
+    store
+        .import(&read_billing_data(&dir, &NoProgress).unwrap(), "test")
+        .await
+        .unwrap();
+    (db, store)
+}
+
+fn intake(invoice: &str, line_no: Option<u32>, claimed: &str) -> DisputeIntake {
+    DisputeIntake {
+        id: None,
+        invoice_id: invoice.into(),
+        line_no,
+        reason: DisputeReason::Overcharged,
+        claimed_amount: claimed.parse().unwrap(),
+        narrative: "Esto no es lo que acordamos.".into(),
+        channel: "email".into(),
+        opened_on: None,
+    }
+}
+
+#[tokio::test]
+async fn a_dispute_is_verified_on_intake_as_the_audit_says() {
+    let (db, store) = with_example().await;
+    // The worked example's DSP-3 and DSP-5: partially upheld 13.89, upheld 172.00.
+    let partial = open_dispute(&store, intake("INV-A3", None, "50.00"), "agent-ana")
+        .await
+        .unwrap();
+    assert_eq!(
+        (partial.verdict.as_str(), partial.adjustment.as_str()),
+        ("partially_upheld", "13.89")
+    );
+    assert_eq!(partial.status, DisputeStatus::Open);
+    assert_eq!(partial.customer_id, "C-ACME");
+    assert!(
+        partial.findings_json.contains("late_fee_excess") && partial.findings_json.contains("P-01")
+    );
+    let whole = open_dispute(&store, intake("INV-A4", None, "5.00"), "agent-ana")
+        .await
+        .unwrap();
+    assert_eq!(
+        (whole.verdict.as_str(), whole.adjustment.as_str()),
+        ("upheld", "172.00")
+    );
+    let right = open_dispute(&store, intake("INV-A1", Some(4), "10.00"), "agent-ana")
+        .await
+        .unwrap();
+    assert_eq!(
+        (right.verdict.as_str(), right.adjustment.as_str()),
+        ("rejected", "0.00")
+    );
+    let stored = store.dispute(&partial.id).await.unwrap().unwrap();
+    assert_eq!(stored, partial);
+    db.drop_database(store).await;
+}
+
+#[tokio::test]
+async fn a_second_dispute_of_a_line_is_accepted_and_linked_to_the_open_one() {
+    let (db, store) = with_example().await;
+    let first = open_dispute(&store, intake("INV-S2", Some(2), "1425"), "portal")
+        .await
+        .unwrap();
+    let second = open_dispute(&store, intake("INV-S2", Some(2), "1000"), "phone")
+        .await
+        .unwrap();
+    assert_eq!(second.linked_to.as_deref(), Some(first.id.as_str()));
+    assert_eq!(second.verdict, "upheld");
+    let other_line = open_dispute(&store, intake("INV-S2", Some(1), "1"), "phone")
+        .await
+        .unwrap();
+    assert_eq!(other_line.linked_to, None);
+    db.drop_database(store).await;
+}
+
+#[tokio::test]
+async fn bad_intake_names_the_field_and_records_nothing() {
+    let (db, store) = with_example().await;
+    let cases = [
+        (
+            intake("INV-ZZ", None, "1.00"),
+            "invoice_id",
+            "no invoice `INV-ZZ` is stored",
+        ),
+        (
+            intake("INV-A1", Some(9), "1.00"),
+            "line_no",
+            "invoice INV-A1 has no line 9",
+        ),
+        (
+            intake("INV-S2", None, "10.5"),
+            "claimed_amount",
+            "10.5 is not an amount of JPY",
+        ),
+        (
+            intake("INV-A1", None, "-1.00"),
+            "claimed_amount",
+            "-1.00 is not an amount of USD",
+        ),
+    ];
+    for (bad, field, message) in cases {
+        let refused = open_dispute(&store, bad, "agent").await.unwrap_err();
+        assert_eq!(refused.field(), Some(field));
+        assert!(refused.to_string().contains(message), "{refused}");
+    }
+    // Only the import is in the log.
+    assert_eq!(store.verify_log().await.unwrap(), 1);
+    db.drop_database(store).await;
+}
+
+#[tokio::test]
+async fn a_dispute_is_worked_from_intake_to_close_with_every_step_in_the_log() {
+    let (db, store) = with_example().await;
+    let dispute = open_dispute(&store, intake("INV-A4", Some(2), "100.00"), "agent-ana")
+        .await
+        .unwrap();
+    for status in [
+        DisputeStatus::Acknowledged,
+        DisputeStatus::Investigating,
+        DisputeStatus::Resolved,
+        DisputeStatus::Closed,
+    ] {
+        assert_eq!(
+            store
+                .set_dispute_status(&dispute.id, status, "agent-ana")
+                .await
+                .unwrap()
+                .status,
+            status
+        );
+    }
+    let refused = store
+        .set_dispute_status(&dispute.id, DisputeStatus::Open, "agent-ana")
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, DisputeError::Transition(_)));
+    assert!(
+        refused
+            .to_string()
+            .contains("nothing more can happen to it")
+    );
+    let history = store.events_of("dispute", &dispute.id).await.unwrap();
+    let actions: Vec<&str> = history.iter().map(|e| e.event.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "created",
+            "status_changed",
+            "status_changed",
+            "status_changed",
+            "status_changed"
+        ]
+    );
+    assert!(
+        history[4]
+            .event
+            .before
+            .as_deref()
+            .unwrap()
+            .contains(r#""status":"resolved""#)
+    );
+    assert!(
+        history[4]
+            .event
+            .after
+            .as_deref()
+            .unwrap()
+            .contains(r#""status":"closed""#)
+    );
+    assert_eq!(store.verify_log().await.unwrap(), 6);
+    db.drop_database(store).await;
+}
+
+#[tokio::test]
+async fn a_dispute_id_is_used_once() {
+    let (db, store) = with_example().await;
+    let mut first = intake("INV-A1", None, "1.00");
+    first.id = Some("DSP-1".into());
+    open_dispute(&store, first.clone(), "import").await.unwrap();
+    let again = open_dispute(&store, first, "import").await.unwrap_err();
+    assert!(
+        matches!(again, IntakeError::Dispute(DisputeError::Exists(_))),
+        "{again}"
+    );
+    assert_eq!(again.field(), Some("id"));
+    db.drop_database(store).await;
+}
