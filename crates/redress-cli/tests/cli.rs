@@ -318,10 +318,21 @@ fn import_loads_an_export_into_the_embedded_database_and_reimporting_duplicates_
         "--data-dir",
         data_dir.to_str().unwrap(),
     ];
-    for _ in 0..2 {
+    for already in [0, 5] {
         let out = redress(&args);
         assert!(out.status.success(), "{}", text(&out.stderr));
-        assert!(text(&out.stderr).contains("11 invoices with 24 lines, 7 payments and 8 notices"));
+        let said = text(&out.stderr);
+        assert!(
+            said.contains("11 invoices with 24 lines, 7 payments and 8 notices"),
+            "{said}"
+        );
+        assert!(
+            said.contains(&format!(
+                "opened {} disputes ({already} already there)",
+                5 - already
+            )),
+            "{said}"
+        );
     }
     assert!(data_dir.join("redress.db").exists());
     let migrate = redress(&["migrate", "--data-dir", data_dir.to_str().unwrap()]);
@@ -372,7 +383,12 @@ fn verify_log_checks_the_chain_and_names_an_edited_event() {
     }
     let ok = redress(&["verify-log", "--data-dir", data]);
     assert!(ok.status.success(), "{}", text(&ok.stderr));
-    assert!(text(&ok.stderr).contains("the audit log is intact: 2 events"));
+    // Two imports, and the five disputes of the first.
+    assert!(
+        text(&ok.stderr).contains("the audit log is intact: 7 events"),
+        "{}",
+        text(&ok.stderr)
+    );
 
     // Someone with the database file drops the guard and edits the first event.
     let db = data_dir.join("redress.db");

@@ -135,8 +135,7 @@ pub async fn open_dispute(
             line_no,
         });
     }
-    let stored = data.invoice(invoice);
-    let (currency, customer) = (stored.currency, stored.customer);
+    let currency = data.invoice(invoice).currency;
     if intake.claimed_amount < Decimal::ZERO || !currency.fits(intake.claimed_amount) {
         return Err(IntakeError::BadClaim {
             amount: intake.claimed_amount,
@@ -154,29 +153,77 @@ pub async fn open_dispute(
         opened_on,
         reason: intake.reason,
         claimed_amount: intake.claimed_amount,
-        narrative: intake.narrative.clone(),
+        narrative: intake.narrative,
     };
     let verification = verify(&data, &dispute);
-    let now = now.to_string();
+    let id = intake.id.unwrap_or_else(new_dispute_id);
+    let row = dispute_row(&data, &dispute, id, intake.channel, actor, &verification);
+    Ok(store.insert_dispute(row, actor).await?)
+}
+
+/// Opens the disputes of an export (`disputes.csv`), verified by one audit of the whole export
+/// (which says of each invoice what verifying it alone from the database would). A dispute
+/// whose id is already stored is left as it is. Gives `(opened, already stored)`.
+pub async fn open_imported_disputes(
+    store: &Store,
+    data: &BillingData,
+    actor: &str,
+) -> Result<(u64, u64), IntakeError> {
+    let audit = redress_audit::audit(data);
+    let (mut opened, mut existing) = (0, 0);
+    for judged in &audit.verdicts {
+        let dispute = &data.disputes[judged.dispute];
+        let verification = Verification {
+            verdict: judged.verdict,
+            adjustment: judged.adjustment,
+            findings: judged
+                .findings
+                .iter()
+                .map(|&i| finding_record(data, &audit.findings[i]))
+                .collect(),
+        };
+        let id = data.dispute_ids.get(judged.dispute).to_owned();
+        let row = dispute_row(data, dispute, id, "import".to_owned(), actor, &verification);
+        match store.insert_dispute(row, actor).await {
+            Ok(_) => opened += 1,
+            Err(DisputeError::Exists(_)) => existing += 1,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok((opened, existing))
+}
+
+/// A new dispute's row, as verified.
+fn dispute_row(
+    data: &BillingData,
+    dispute: &Dispute,
+    id: String,
+    channel: String,
+    actor: &str,
+    verification: &Verification,
+) -> DisputeRow {
+    let invoice = data.invoice(dispute.invoice);
+    let currency = invoice.currency;
+    let now = jiff::Timestamp::now().to_string();
     let minor =
-        currency.round(intake.claimed_amount) * Decimal::from(10i64.pow(currency.minor_unit()));
-    let row = DisputeRow {
-        id: intake.id.unwrap_or_else(new_dispute_id),
-        invoice_id: intake.invoice_id,
-        customer_id: data.customer_ids.name(customer.0).to_owned(),
-        line_no: intake.line_no,
-        reason: intake.reason.as_str().to_owned(),
-        claimed_amount: currency.format(intake.claimed_amount),
+        currency.round(dispute.claimed_amount) * Decimal::from(10i64.pow(currency.minor_unit()));
+    DisputeRow {
+        id,
+        invoice_id: data.invoice_id(dispute.invoice).to_owned(),
+        customer_id: data.customer_ids.name(invoice.customer.0).to_owned(),
+        line_no: dispute.line_no,
+        reason: dispute.reason.as_str().to_owned(),
+        claimed_amount: currency.format(dispute.claimed_amount),
         claimed_minor: minor.trunc().try_into().unwrap_or(i64::MAX),
         currency: currency.code().to_owned(),
-        narrative: intake.narrative,
-        channel: intake.channel,
+        narrative: dispute.narrative.clone(),
+        channel,
         taken_by: actor.to_owned(),
         status: DisputeStatus::Open,
         escalated: false,
         assignee: None,
         linked_to: None,
-        opened_on: opened_on.to_string(),
+        opened_on: dispute.opened_on.to_string(),
         created_at: now.clone(),
         updated_at: now.clone(),
         verdict: verification.verdict.as_str().to_owned(),
@@ -184,8 +231,7 @@ pub async fn open_dispute(
         findings_json: serde_json::to_string(&verification.findings)
             .unwrap_or_else(|_| "[]".into()),
         verified_at: now,
-    };
-    Ok(store.insert_dispute(row, actor).await?)
+    }
 }
 
 /// A new dispute id: `DSP-` and 12 random hex digits.

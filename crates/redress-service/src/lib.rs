@@ -3,4 +3,6 @@
 
 pub mod disputes;
 
-pub use disputes::{DisputeIntake, IntakeError, Verification, open_dispute, verify};
+pub use disputes::{
+    DisputeIntake, IntakeError, Verification, open_dispute, open_imported_disputes, verify,
+};

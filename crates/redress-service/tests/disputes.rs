@@ -202,3 +202,47 @@ async fn a_dispute_id_is_used_once() {
     assert_eq!(again.field(), Some("id"));
     db.drop_database(store).await;
 }
+
+#[tokio::test]
+async fn the_disputes_of_an_export_are_opened_with_the_verdicts_of_the_worked_example() {
+    let (db, store) = with_example().await;
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
+    let data = read_billing_data(&dir, &NoProgress).unwrap();
+    assert_eq!(
+        redress_service::open_imported_disputes(&store, &data, "import")
+            .await
+            .unwrap(),
+        (5, 0)
+    );
+    let expected = [
+        ("DSP-1", "upheld", "100.00"),
+        ("DSP-2", "upheld", "1425"),
+        ("DSP-3", "partially_upheld", "13.89"),
+        ("DSP-4", "rejected", "0.00"),
+        ("DSP-5", "upheld", "172.00"),
+    ];
+    for (id, verdict, adjustment) in expected {
+        let stored = store.dispute(id).await.unwrap().unwrap();
+        assert_eq!(
+            (stored.verdict.as_str(), stored.adjustment.as_str()),
+            (verdict, adjustment),
+            "{id}"
+        );
+        assert_eq!(stored.channel, "import");
+    }
+    let dsp5 = store.dispute("DSP-5").await.unwrap().unwrap();
+    assert_eq!(
+        dsp5.narrative,
+        "This whole invoice is a mess.\nPlease check every line."
+    );
+    assert_eq!(dsp5.opened_on, "2025-05-06");
+    // Importing again opens nothing new.
+    assert_eq!(
+        redress_service::open_imported_disputes(&store, &data, "import")
+            .await
+            .unwrap(),
+        (0, 5)
+    );
+    db.drop_database(store).await;
+}

@@ -5,6 +5,7 @@ use crate::InvalidInput;
 use crate::progress::ReadingBar;
 use clap::Args;
 use redress_import::{ImportError, read_billing_data};
+use redress_service::open_imported_disputes;
 use redress_storage::Store;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -19,7 +20,8 @@ pub struct ImportArgs {
 }
 
 /// Reads, checks and writes the export. Rows are upserted by id: importing the same or an
-/// updated export again duplicates nothing.
+/// updated export again duplicates nothing. The rows of `disputes.csv` become disputes
+/// (channel `import`), verified like any other; one already stored is left as it is.
 pub fn run(args: ImportArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let bar = ReadingBar::for_dir(&args.dir);
@@ -49,13 +51,15 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
             std::env::var("USER").unwrap_or_else(|_| "unknown user".into())
         );
         let counts = store.import(&data, &actor).await?;
+        let disputes = open_imported_disputes(&store, &data, &actor).await?;
         store.close().await;
-        anyhow::Ok(counts)
+        anyhow::Ok((counts, disputes))
     })?;
+    let (counts, (opened, existing)) = counts;
     bar.finish();
     eprintln!(
         "imported {} customers, {} contracts, {} price rows, {} deliveries, {} invoices with {} lines, \
-         {} payments and {} notices in {:.1} s",
+         {} payments and {} notices, and opened {} disputes ({} already there) in {:.1} s",
         counts.customers,
         counts.contracts,
         counts.prices,
@@ -64,6 +68,8 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
         counts.invoice_lines,
         counts.payments,
         counts.notices,
+        opened,
+        existing,
         started.elapsed().as_secs_f64()
     );
     Ok(())
