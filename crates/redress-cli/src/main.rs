@@ -30,6 +30,8 @@ enum Command {
     Migrate(commands::migrate::MigrateArgs),
     /// Check the audit log's hash chain and name the first broken event.
     VerifyLog(commands::verify_log::VerifyLogArgs),
+    /// Manage API tokens.
+    Token(commands::token::TokenArgs),
 }
 
 /// An error that means the user's input was wrong (exit code 2), already explained on stderr.
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::Import(args) => commands::import::run(args),
         Command::Migrate(args) => commands::migrate::run(args),
         Command::VerifyLog(args) => commands::verify_log::run(args),
+        Command::Token(args) => commands::token::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

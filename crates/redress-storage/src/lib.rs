@@ -10,6 +10,7 @@ mod billing;
 mod contract_data;
 pub mod disputes;
 mod migrations;
+pub mod tokens;
 
 pub use billing::{ImportCounts, TableCounts};
 

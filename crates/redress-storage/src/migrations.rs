@@ -29,6 +29,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_disputes.sql"),
         include_str!("../migrations/postgres/0003_disputes.sql"),
     ),
+    (
+        4,
+        "api tokens",
+        include_str!("../migrations/sqlite/0004_api_tokens.sql"),
+        include_str!("../migrations/postgres/0004_api_tokens.sql"),
+    ),
 ];
 
 /// The embedded migrations of one backend.

@@ -5,4 +5,5 @@ pub mod database;
 pub mod demo_data;
 pub mod import;
 pub mod migrate;
+pub mod token;
 pub mod verify_log;

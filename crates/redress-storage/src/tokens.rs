@@ -1,0 +1,123 @@
+//! API tokens: created with a role, shown once, stored only as their SHA-256.
+
+use crate::audit_log::{append, now};
+use crate::{StorageError, Store, placeholders};
+use redress_domain::audit_log::NewEvent;
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// What a token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Takes and works disputes.
+    Agent,
+    /// Approves what needs approval, and everything an agent does.
+    Approver,
+    /// Everything, including managing tokens.
+    Admin,
+    /// Reads everything, changes nothing.
+    Auditor,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 4] = [Role::Agent, Role::Approver, Role::Admin, Role::Auditor];
+
+    /// Its name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::Approver => "approver",
+            Role::Admin => "admin",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    /// The role named `name`.
+    pub fn from_name(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    /// Whether the role may change things (all but the auditor).
+    pub fn can_write(self) -> bool {
+        self != Role::Auditor
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who a request's token says it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The token's name, as written in the audit log.
+    pub name: String,
+    /// Its role.
+    pub role: Role,
+}
+
+fn sha256_hex(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Store {
+    /// Creates a token for `name` with `role`; gives the token, which is never stored or shown
+    /// again.
+    pub async fn create_token(
+        &self,
+        name: &str,
+        role: Role,
+        actor: &str,
+    ) -> Result<String, StorageError> {
+        let secret: String = (0..4)
+            .map(|_| format!("{:016x}", fastrand::u64(..)))
+            .collect();
+        let token = format!("rdr_{secret}");
+        let id = format!("TOK-{:012x}", fastrand::u64(..) >> 16);
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(placeholders(self.backend, "INSERT INTO api_tokens (id, name, role, token_sha256, created_at) VALUES (?, ?, ?, ?, ?)"))
+            .bind(id.clone())
+            .bind(name.to_owned())
+            .bind(role.as_str().to_owned())
+            .bind(sha256_hex(&token))
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        let after = serde_json::json!({"id": id, "name": name, "role": role.as_str()}).to_string();
+        let event = NewEvent {
+            occurred_at: now(),
+            actor: actor.to_owned(),
+            entity: "api_token".to_owned(),
+            entity_id: id,
+            action: "created".to_owned(),
+            before: None,
+            after: Some(after),
+        };
+        append(&mut tx, self.backend, event).await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// The caller a token belongs to, if it is a live token.
+    pub async fn caller(&self, token: &str) -> Result<Option<Caller>, StorageError> {
+        let row: Option<(String, String)> = sqlx::query_as(placeholders(
+            self.backend,
+            "SELECT name, role FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL",
+        ))
+        .bind(sha256_hex(token))
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.and_then(|(name, role)| {
+            Some(Caller {
+                name,
+                role: Role::from_name(&role)?,
+            })
+        }))
+    }
+}
