@@ -32,6 +32,8 @@ enum Command {
     VerifyLog(commands::verify_log::VerifyLogArgs),
     /// Manage API tokens.
     Token(commands::token::TokenArgs),
+    /// Serve the HTTP API.
+    Serve(commands::serve::ServeArgs),
 }
 
 /// An error that means the user's input was wrong (exit code 2), already explained on stderr.
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Migrate(args) => commands::migrate::run(args),
         Command::VerifyLog(args) => commands::verify_log::run(args),
         Command::Token(args) => commands::token::run(args),
+        Command::Serve(args) => commands::serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

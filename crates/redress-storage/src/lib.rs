@@ -162,6 +162,12 @@ impl Store {
         migrations::run(&self.pool, self.backend).await
     }
 
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// The backend in use.
     pub fn backend(&self) -> Backend {
         self.backend

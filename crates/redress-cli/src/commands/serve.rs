@@ -1,0 +1,57 @@
+//! `redress serve`: the HTTP API, on SQLite by default or PostgreSQL with `--database-url`.
+
+use super::database::{DatabaseArgs, runtime};
+use anyhow::Context;
+use clap::Args;
+use redress_storage::Store;
+use std::net::SocketAddr;
+
+/// Arguments of `redress serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Where to listen.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    pub addr: SocketAddr,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    runtime()?.block_on(async {
+        let store = Store::open(&args.database.location()).await?;
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        eprintln!(
+            "redress is listening on http://{} ({:?} database)",
+            listener.local_addr()?,
+            store.backend()
+        );
+        redress_server::serve(listener, store, shutdown_signal()).await?;
+        eprintln!("redress stopped");
+        Ok(())
+    })
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

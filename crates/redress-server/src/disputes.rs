@@ -1,0 +1,180 @@
+//! `/api/v1/disputes`: intake, reading, history and lifecycle moves.
+
+use crate::AppState;
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use redress_domain::{Decimal, DisputeReason, DisputeStatus, parse_date, parse_decimal};
+use redress_service::{DisputeIntake, open_dispute};
+use redress_storage::disputes::DisputeRow;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// The body of `POST /api/v1/disputes`.
+#[derive(Deserialize)]
+pub struct NewDispute {
+    invoice_id: String,
+    line_no: Option<u32>,
+    reason: String,
+    /// A decimal string such as `"50.00"` (or a whole number); never a float.
+    claimed_amount: Value,
+    narrative: String,
+    channel: Option<String>,
+    opened_on: Option<String>,
+}
+
+/// A dispute as the API shows it.
+pub fn dispute_json(d: &DisputeRow) -> Value {
+    json!({
+        "id": d.id,
+        "invoice_id": d.invoice_id,
+        "customer_id": d.customer_id,
+        "line_no": d.line_no,
+        "reason": d.reason,
+        "claimed_amount": d.claimed_amount,
+        "currency": d.currency,
+        "narrative": d.narrative,
+        "channel": d.channel,
+        "taken_by": d.taken_by,
+        "status": d.status.as_str(),
+        "escalated": d.escalated,
+        "assignee": d.assignee,
+        "linked_to": d.linked_to,
+        "opened_on": d.opened_on,
+        "created_at": d.created_at,
+        "updated_at": d.updated_at,
+        "verification": {
+            "verdict": d.verdict,
+            "adjustment": d.adjustment,
+            "findings": serde_json::from_str::<Value>(&d.findings_json).unwrap_or(Value::Array(vec![])),
+            "verified_at": d.verified_at,
+        },
+    })
+}
+
+fn claimed_amount(value: &Value) -> Result<Decimal, ApiError> {
+    let bad = || {
+        ApiError::invalid_field(
+            "claimed_amount",
+            "claimed_amount must be a decimal string such as \"50.00\" (or a whole number), not a floating-point number",
+        )
+    };
+    match value {
+        Value::String(text) => parse_decimal(text)
+            .map_err(|e| ApiError::invalid_field("claimed_amount", format!("claimed_amount {e}"))),
+        Value::Number(n) => n.as_i64().map(Decimal::from).ok_or_else(bad),
+        _ => Err(bad()),
+    }
+}
+
+/// `POST /api/v1/disputes`: takes a dispute and verifies it at once.
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Authenticated,
+    Json(body): Json<NewDispute>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let caller = caller.writer()?;
+    let reason = DisputeReason::ALL.iter().find(|(_, n)| *n == body.reason).map(|(r, _)| *r).ok_or_else(|| {
+        ApiError::invalid_field("reason", format!("`{}` is not a reason (expected overcharged, duplicate, not_received, wrong_price, late_fee or other)", body.reason))
+    })?;
+    let opened_on = body
+        .opened_on
+        .as_deref()
+        .map(|d| {
+            parse_date(d)
+                .map_err(|e| ApiError::invalid_field("opened_on", format!("opened_on {e}")))
+        })
+        .transpose()?;
+    let intake = DisputeIntake {
+        id: None,
+        invoice_id: body.invoice_id,
+        line_no: body.line_no,
+        reason,
+        claimed_amount: claimed_amount(&body.claimed_amount)?,
+        narrative: body.narrative,
+        channel: body.channel.unwrap_or_else(|| "api".to_owned()),
+        opened_on,
+    };
+    let dispute = open_dispute(&state.store, intake, &caller.name).await?;
+    Ok((StatusCode::CREATED, Json(dispute_json(&dispute))))
+}
+
+/// `GET /api/v1/disputes/{id}`.
+pub async fn get(
+    State(state): State<AppState>,
+    _caller: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let dispute = state
+        .store
+        .dispute(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no dispute has the id `{id}`")))?;
+    Ok(Json(dispute_json(&dispute)))
+}
+
+/// `GET /api/v1/disputes/{id}/events`: the dispute's full history from the audit log.
+pub async fn events(
+    State(state): State<AppState>,
+    _caller: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    if state.store.dispute(&id).await?.is_none() {
+        return Err(ApiError::not_found(format!("no dispute has the id `{id}`")));
+    }
+    let events: Vec<Value> = state
+        .store
+        .events_of("dispute", &id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let parse =
+                |text: Option<String>| text.and_then(|t| serde_json::from_str::<Value>(&t).ok());
+            json!({
+                "sequence": e.sequence,
+                "occurred_at": e.event.occurred_at,
+                "actor": e.event.actor,
+                "action": e.event.action,
+                "before": parse(e.event.before),
+                "after": parse(e.event.after),
+                "hash": e.hash.to_string(),
+                "previous_hash": e.previous_hash.to_string(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "events": events })))
+}
+
+/// The body of `POST /api/v1/disputes/{id}/transitions`.
+#[derive(Deserialize)]
+pub struct Transition {
+    to: String,
+}
+
+/// `POST /api/v1/disputes/{id}/transitions`: moves a dispute on, if its lifecycle allows.
+pub async fn transition(
+    State(state): State<AppState>,
+    caller: Authenticated,
+    Path(id): Path<String>,
+    Json(body): Json<Transition>,
+) -> Result<Json<Value>, ApiError> {
+    let caller = caller.writer()?;
+    let to = DisputeStatus::from_name(&body.to).ok_or_else(|| {
+        let names: Vec<&str> = DisputeStatus::ALL.iter().map(|s| s.as_str()).collect();
+        ApiError::invalid_field(
+            "to",
+            format!(
+                "`{}` is not a status (expected one of {})",
+                body.to,
+                names.join(", ")
+            ),
+        )
+    })?;
+    let dispute = state
+        .store
+        .set_dispute_status(&id, to, &caller.name)
+        .await?;
+    Ok(Json(dispute_json(&dispute)))
+}

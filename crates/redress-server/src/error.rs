@@ -1,0 +1,119 @@
+//! The one place where errors become HTTP responses: `{"error": {"code", "message", "details"}}`
+//! with the right status, and never a stack trace.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use redress_service::IntakeError;
+use redress_storage::StorageError;
+use redress_storage::audit_log::LogError;
+use redress_storage::disputes::DisputeError;
+use serde_json::{Value, json};
+
+/// An error as the API reports it.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    details: Value,
+}
+
+impl ApiError {
+    /// An error with a status, a stable code and a message for people.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            details: Value::Null,
+        }
+    }
+
+    /// Adds machine-readable details.
+    pub fn details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+
+    /// A request field that is missing or wrong (422), named in the details.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", message)
+            .details(json!({ "field": field }))
+    }
+
+    /// No such thing (404).
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", what)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({ "error": { "code": self.code, "message": self.message, "details": self.details } });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(e: StorageError) -> Self {
+        // The cause goes to the server's log, not to the caller.
+        eprintln!("storage error: {e}");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage_unavailable",
+            "the database could not complete the request; try again",
+        )
+    }
+}
+
+impl From<LogError> for ApiError {
+    fn from(e: LogError) -> Self {
+        match e {
+            LogError::Storage(e) => e.into(),
+            broken => Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "audit_log_broken",
+                broken.to_string(),
+            ),
+        }
+    }
+}
+
+impl From<DisputeError> for ApiError {
+    fn from(e: DisputeError) -> Self {
+        match e {
+            DisputeError::NotFound(id) => Self::not_found(format!("no dispute has the id `{id}`")),
+            DisputeError::Exists(id) => Self::new(
+                StatusCode::CONFLICT,
+                "already_exists",
+                format!("a dispute with the id `{id}` already exists"),
+            ),
+            DisputeError::Transition(refused) => {
+                let allowed: Vec<&str> = refused.allowed().iter().map(|s| s.as_str()).collect();
+                Self::new(StatusCode::CONFLICT, "invalid_transition", refused.to_string())
+                    .details(json!({ "status": refused.from.as_str(), "requested": refused.to.as_str(), "allowed": allowed }))
+            }
+            DisputeError::Storage(e) => e.into(),
+        }
+    }
+}
+
+impl From<IntakeError> for ApiError {
+    fn from(e: IntakeError) -> Self {
+        match e {
+            IntakeError::Dispute(e) => e.into(),
+            IntakeError::Storage(e) => e.into(),
+            other => {
+                let field = other.field().unwrap_or("body");
+                let message = other.to_string();
+                Self::invalid_field(
+                    field,
+                    message
+                        .split_once(": ")
+                        .map_or(message.as_str(), |(_, m)| m),
+                )
+            }
+        }
+    }
+}

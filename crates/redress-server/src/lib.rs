@@ -1,0 +1,61 @@
+//! Redress's HTTP API. Handlers are thin: they turn requests into use cases
+//! (`redress-service`) and storage calls, and errors into responses in one place (`error`).
+
+pub mod auth;
+pub mod disputes;
+pub mod error;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use redress_storage::Store;
+use serde_json::{Value, json};
+use std::future::Future;
+use tokio::net::TcpListener;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+}
+
+/// Every route.
+pub fn router(store: Store) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/disputes", post(disputes::create))
+        .route("/api/v1/disputes/{id}", get(disputes::get))
+        .route("/api/v1/disputes/{id}/events", get(disputes::events))
+        .route(
+            "/api/v1/disputes/{id}/transitions",
+            post(disputes::transition),
+        )
+        .fallback(|| async { error::ApiError::not_found("no such route") })
+        .with_state(AppState { store })
+}
+
+/// `GET /healthz`: 200 while the database answers; needs no token.
+async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "database unavailable" })),
+        ),
+    }
+}
+
+/// Serves the API on `listener` until `shutdown` completes, then finishes the requests in
+/// flight.
+pub async fn serve(
+    listener: TcpListener,
+    store: Store,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(store))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

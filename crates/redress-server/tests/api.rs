@@ -1,0 +1,291 @@
+//! The API as a client uses it: the real server on a random port, a fresh database per test
+//! (SQLite, or PostgreSQL with `REDRESS_TEST_BACKEND=postgres`), the worked example imported.
+
+#[path = "../../redress-storage/tests/support/mod.rs"]
+mod support;
+
+use redress_import::{NoProgress, read_billing_data};
+use redress_storage::Store;
+use redress_storage::tokens::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::TestDb;
+
+/// A running server with the worked example loaded, and a token of each role.
+struct App {
+    base: String,
+    agent: String,
+    auditor: String,
+    client: reqwest::Client,
+    db: TestDb,
+    store: Store,
+    stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl App {
+    async fn start() -> Self {
+        let db = TestDb::new().await;
+        let store = db.store().await;
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/audit-v1/data");
+        store
+            .import(&read_billing_data(&dir, &NoProgress).unwrap(), "test")
+            .await
+            .unwrap();
+        let agent = store
+            .create_token("agent-ana", Role::Agent, "test")
+            .await
+            .unwrap();
+        let auditor = store
+            .create_token("auditor-ola", Role::Auditor, "test")
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = store.clone();
+        tokio::spawn(async move {
+            redress_server::serve(listener, served, async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+        Self {
+            base,
+            agent,
+            auditor,
+            client: reqwest::Client::new(),
+            db,
+            store,
+            stop,
+        }
+    }
+
+    async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.json().await.unwrap())
+    }
+
+    async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.json().await.unwrap())
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        self.db.drop_database(self.store).await;
+    }
+}
+
+fn dispute(invoice: &str, line_no: Option<u32>, claimed: &str) -> Value {
+    json!({"invoice_id": invoice, "line_no": line_no, "reason": "overcharged", "claimed_amount": claimed,
+           "narrative": "We were charged twice for March hosting.", "channel": "email"})
+}
+
+#[tokio::test]
+async fn health_needs_no_token_and_everything_else_does() {
+    let app = App::start().await;
+    let health = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    let anonymous = app
+        .client
+        .get(format!("{}/api/v1/disputes/DSP-1", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = anonymous.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unauthorized");
+    let (status, body) = app.get("/api/v1/disputes/DSP-1", "rdr_not_a_token").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthorized"))
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_dispute_is_taken_verified_and_worked_to_close_over_the_api() {
+    let app = App::start().await;
+    let (status, created) = app
+        .post(
+            "/api/v1/disputes",
+            &app.agent,
+            dispute("INV-A4", Some(2), "100.00"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["status"], "open");
+    assert_eq!(created["verification"]["verdict"], "upheld");
+    assert_eq!(created["verification"]["adjustment"], "100.00");
+    assert_eq!(
+        created["verification"]["findings"][0]["kind"],
+        "duplicate_charge"
+    );
+    assert_eq!(created["taken_by"], "agent-ana");
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    for to in ["acknowledged", "investigating", "resolved", "closed"] {
+        let (status, moved) = app
+            .post(
+                &format!("/api/v1/disputes/{id}/transitions"),
+                &app.agent,
+                json!({"to": to}),
+            )
+            .await;
+        assert_eq!(
+            (status, moved["status"].as_str()),
+            (StatusCode::OK, Some(to))
+        );
+    }
+    let (status, refused) = app
+        .post(
+            &format!("/api/v1/disputes/{id}/transitions"),
+            &app.agent,
+            json!({"to": "investigating"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(refused["error"]["code"], "invalid_transition");
+    assert_eq!(refused["error"]["details"]["allowed"], json!([]));
+
+    let (status, history) = app
+        .get(&format!("/api/v1/disputes/{id}/events"), &app.auditor)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let actions: Vec<&str> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "created",
+            "status_changed",
+            "status_changed",
+            "status_changed",
+            "status_changed"
+        ]
+    );
+    assert_eq!(history["events"][4]["after"]["status"], "closed");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_move_the_lifecycle_does_not_allow_says_what_is_allowed() {
+    let app = App::start().await;
+    let (_, created) = app
+        .post(
+            "/api/v1/disputes",
+            &app.agent,
+            dispute("INV-A3", None, "50.00"),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap();
+    let (status, refused) = app
+        .post(
+            &format!("/api/v1/disputes/{id}/transitions"),
+            &app.agent,
+            json!({"to": "closed"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(
+        refused["error"]["details"]["allowed"],
+        json!(["acknowledged", "withdrawn"])
+    );
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("from open it can become acknowledged or withdrawn")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bad_requests_name_the_field_and_change_nothing() {
+    let app = App::start().await;
+    let cases = [
+        (dispute("INV-NOPE", None, "1.00"), "invoice_id"),
+        (dispute("INV-A1", Some(9), "1.00"), "line_no"),
+        (dispute("INV-S2", None, "10.5"), "claimed_amount"),
+        (
+            json!({"invoice_id": "INV-A1", "reason": "overcharged", "claimed_amount": 10.5, "narrative": "x"}),
+            "claimed_amount",
+        ),
+        (
+            json!({"invoice_id": "INV-A1", "reason": "too_expensive", "claimed_amount": "1", "narrative": "x"}),
+            "reason",
+        ),
+    ];
+    for (body, field) in cases {
+        let (status, error) = app.post("/api/v1/disputes", &app.agent, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert_eq!(error["error"]["details"]["field"], field, "{error}");
+    }
+    // The import and the two tokens are all the log holds.
+    assert_eq!(app.store.verify_log().await.unwrap(), 3);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_auditor_reads_but_cannot_change_anything() {
+    let app = App::start().await;
+    let (status, error) = app
+        .post(
+            "/api/v1/disputes",
+            &app.auditor,
+            dispute("INV-A1", None, "1.00"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(error["error"]["code"], "forbidden");
+    let (_, created) = app
+        .post(
+            "/api/v1/disputes",
+            &app.agent,
+            dispute("INV-A1", None, "1.00"),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap();
+    let (status, read) = app
+        .get(&format!("/api/v1/disputes/{id}"), &app.auditor)
+        .await;
+    assert_eq!((status, read["id"].as_str()), (StatusCode::OK, Some(id)));
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/disputes/{id}/transitions"),
+            &app.auditor,
+            json!({"to": "acknowledged"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, missing) = app.get("/api/v1/disputes/DSP-NONE", &app.auditor).await;
+    assert_eq!(
+        (status, missing["error"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+    app.stop().await;
+}
