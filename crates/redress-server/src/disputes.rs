@@ -3,9 +3,12 @@
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::idempotency::once;
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use redress_domain::{Decimal, DisputeReason, DisputeStatus, parse_date, parse_decimal};
 use redress_service::{DisputeIntake, open_dispute};
 use redress_storage::disputes::DisputeRow;
@@ -69,13 +72,44 @@ fn claimed_amount(value: &Value) -> Result<Decimal, ApiError> {
     }
 }
 
-/// `POST /api/v1/disputes`: takes a dispute and verifies it at once.
+/// The JSON body of a request, or a 422 that says what is wrong with it.
+fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::invalid_field(
+            "body",
+            format!("the request body is not what this route takes: {e}"),
+        )
+    })
+}
+
+/// `POST /api/v1/disputes`: takes a dispute and verifies it at once. Honours `Idempotency-Key`.
 pub async fn create(
     State(state): State<AppState>,
     caller: Authenticated,
-    Json(body): Json<NewDispute>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = caller.writer()?;
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    let caller = match caller.writer() {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
+    once(
+        &state,
+        &caller.name,
+        &headers,
+        "POST /api/v1/disputes",
+        &bytes,
+        || create_dispute(&state, caller.name.clone(), &bytes),
+    )
+    .await
+}
+
+async fn create_dispute(
+    state: &AppState,
+    caller: String,
+    bytes: &[u8],
+) -> Result<(StatusCode, Value), ApiError> {
+    let body: NewDispute = parse_body(bytes)?;
     let reason = DisputeReason::ALL.iter().find(|(_, n)| *n == body.reason).map(|(r, _)| *r).ok_or_else(|| {
         ApiError::invalid_field("reason", format!("`{}` is not a reason (expected overcharged, duplicate, not_received, wrong_price, late_fee or other)", body.reason))
     })?;
@@ -97,8 +131,8 @@ pub async fn create(
         channel: body.channel.unwrap_or_else(|| "api".to_owned()),
         opened_on,
     };
-    let dispute = open_dispute(&state.store, intake, &caller.name).await?;
-    Ok((StatusCode::CREATED, Json(dispute_json(&dispute))))
+    let dispute = open_dispute(&state.store, intake, &caller).await?;
+    Ok((StatusCode::CREATED, dispute_json(&dispute)))
 }
 
 /// `GET /api/v1/disputes/{id}`.
@@ -154,13 +188,32 @@ pub struct Transition {
 }
 
 /// `POST /api/v1/disputes/{id}/transitions`: moves a dispute on, if its lifecycle allows.
+/// Honours `Idempotency-Key`.
 pub async fn transition(
     State(state): State<AppState>,
     caller: Authenticated,
     Path(id): Path<String>,
-    Json(body): Json<Transition>,
-) -> Result<Json<Value>, ApiError> {
-    let caller = caller.writer()?;
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    let caller = match caller.writer() {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
+    let route = format!("POST /api/v1/disputes/{id}/transitions");
+    once(&state, &caller.name, &headers, &route, &bytes, || {
+        move_dispute(&state, caller.name.clone(), &id, &bytes)
+    })
+    .await
+}
+
+async fn move_dispute(
+    state: &AppState,
+    caller: String,
+    id: &str,
+    bytes: &[u8],
+) -> Result<(StatusCode, Value), ApiError> {
+    let body: Transition = parse_body(bytes)?;
     let to = DisputeStatus::from_name(&body.to).ok_or_else(|| {
         let names: Vec<&str> = DisputeStatus::ALL.iter().map(|s| s.as_str()).collect();
         ApiError::invalid_field(
@@ -172,9 +225,6 @@ pub async fn transition(
             ),
         )
     })?;
-    let dispute = state
-        .store
-        .set_dispute_status(&id, to, &caller.name)
-        .await?;
-    Ok(Json(dispute_json(&dispute)))
+    let dispute = state.store.set_dispute_status(id, to, &caller).await?;
+    Ok((StatusCode::OK, dispute_json(&dispute)))
 }

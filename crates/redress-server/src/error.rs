@@ -48,10 +48,18 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The status and JSON body of the response.
+    pub fn parts(&self) -> (StatusCode, Value) {
+        let body = json!({ "error": { "code": self.code, "message": self.message, "details": self.details } });
+        (self.status, body)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": { "code": self.code, "message": self.message, "details": self.details } });
-        (self.status, Json(body)).into_response()
+        let (status, body) = self.parts();
+        (status, Json(body)).into_response()
     }
 }
 

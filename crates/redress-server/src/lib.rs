@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod disputes;
 pub mod error;
+pub mod idempotency;
 
 use axum::Json;
 use axum::Router;

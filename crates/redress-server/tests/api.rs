@@ -74,6 +74,20 @@ impl App {
         (response.status(), response.json().await.unwrap())
     }
 
+    async fn post_once(&self, path: &str, key: &str, body: Value) -> (StatusCode, Value, bool) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.agent)
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let replayed = response.headers().get("idempotent-replayed").is_some();
+        (response.status(), response.json().await.unwrap(), replayed)
+    }
+
     async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
         let response = self
             .client
@@ -287,5 +301,47 @@ async fn an_auditor_reads_but_cannot_change_anything() {
         (status, missing["error"]["code"].as_str()),
         (StatusCode::NOT_FOUND, Some("not_found"))
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_same_idempotency_key_and_body_returns_the_first_response_and_creates_nothing_new() {
+    let app = App::start().await;
+    let body = dispute("INV-A4", Some(2), "100.00");
+    let (status, first, replayed) = app
+        .post_once("/api/v1/disputes", "intake-7f3a", body.clone())
+        .await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, false));
+    let (status, again, replayed) = app.post_once("/api/v1/disputes", "intake-7f3a", body).await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, true));
+    assert_eq!(again, first);
+    // One dispute, one "created" event: import, two tokens, the dispute.
+    assert_eq!(app.store.verify_log().await.unwrap(), 4);
+
+    let (status, refused, _) = app
+        .post_once(
+            "/api/v1/disputes",
+            "intake-7f3a",
+            dispute("INV-A4", Some(2), "99.00"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused["error"]["code"], "idempotency_key_reused");
+
+    // A refused request is answered the same way when retried: nothing is done twice.
+    let id = first["id"].as_str().unwrap();
+    let path = format!("/api/v1/disputes/{id}/transitions");
+    let (status, _, _) = app
+        .post_once(&path, "move-1", json!({"to": "acknowledged"}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, retried, replayed) = app
+        .post_once(&path, "move-1", json!({"to": "acknowledged"}))
+        .await;
+    assert_eq!(
+        (status, replayed, retried["status"].as_str()),
+        (StatusCode::OK, true, Some("acknowledged"))
+    );
+    assert_eq!(app.store.verify_log().await.unwrap(), 5);
     app.stop().await;
 }

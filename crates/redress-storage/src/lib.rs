@@ -9,6 +9,7 @@ pub mod audit_log;
 mod billing;
 mod contract_data;
 pub mod disputes;
+pub mod idempotency;
 mod migrations;
 pub mod tokens;
 

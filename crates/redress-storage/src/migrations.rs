@@ -35,6 +35,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_api_tokens.sql"),
         include_str!("../migrations/postgres/0004_api_tokens.sql"),
     ),
+    (
+        5,
+        "idempotency keys",
+        include_str!("../migrations/sqlite/0005_idempotency.sql"),
+        include_str!("../migrations/postgres/0005_idempotency.sql"),
+    ),
 ];
 
 /// The embedded migrations of one backend.
