@@ -6,14 +6,15 @@ use crate::error::ApiError;
 use crate::idempotency::once;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use redress_domain::{Decimal, DisputeReason, DisputeStatus, parse_date, parse_decimal};
 use redress_service::{DisputeIntake, open_dispute};
-use redress_storage::disputes::DisputeRow;
+use redress_storage::disputes::{DisputeFilter, DisputeOrder, DisputeRow};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
 /// The body of `POST /api/v1/disputes`.
 #[derive(Deserialize)]
@@ -227,4 +228,130 @@ async fn move_dispute(
     })?;
     let dispute = state.store.set_dispute_status(id, to, &caller).await?;
     Ok((StatusCode::OK, dispute_json(&dispute)))
+}
+
+/// `GET /api/v1/disputes`: filtered, sorted, a page at a time.
+///
+/// Filters: `status`, `customer`, `reason`, `assignee`, `opened_from`, `opened_to`
+/// (`YYYY-MM-DD`), and `min_amount`/`max_amount` with `currency`. `sort` is `-created_at`
+/// (newest first, the default), `created_at` or `-claimed_amount`. `limit` is 1 to 200 (default
+/// 50); `cursor` continues from the `next_cursor` of the page before.
+pub async fn list(
+    State(state): State<AppState>,
+    _caller: Authenticated,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    const KNOWN: [&str; 12] = [
+        "status",
+        "customer",
+        "reason",
+        "assignee",
+        "opened_from",
+        "opened_to",
+        "currency",
+        "min_amount",
+        "max_amount",
+        "sort",
+        "limit",
+        "cursor",
+    ];
+    if let Some(unknown) = query.keys().find(|k| !KNOWN.contains(&k.as_str())) {
+        return Err(ApiError::invalid_field(
+            unknown,
+            format!(
+                "`{unknown}` is not a filter of this list (expected one of {})",
+                KNOWN.join(", ")
+            ),
+        ));
+    }
+    let get = |name: &str| query.get(name).cloned();
+    let status = get("status")
+        .map(|s| {
+            DisputeStatus::from_name(&s)
+                .ok_or_else(|| ApiError::invalid_field("status", format!("`{s}` is not a status")))
+        })
+        .transpose()?;
+    for day in ["opened_from", "opened_to"] {
+        if let Some(text) = query.get(day) {
+            parse_date(text).map_err(|e| ApiError::invalid_field(day, format!("{day} {e}")))?;
+        }
+    }
+    let currency = get("currency")
+        .map(|code| {
+            redress_domain::Currency::from_code(&code)
+                .map_err(|e| ApiError::invalid_field("currency", e.to_string()))
+        })
+        .transpose()?;
+    let minor = |name: &str| -> Result<Option<i64>, ApiError> {
+        let Some(text) = query.get(name) else {
+            return Ok(None);
+        };
+        let currency = currency.ok_or_else(|| {
+            ApiError::invalid_field(
+                name,
+                format!("{name} needs a currency, since amounts are compared in it"),
+            )
+        })?;
+        let amount = parse_decimal(text)
+            .map_err(|e| ApiError::invalid_field(name, format!("{name} {e}")))?;
+        if !currency.fits(amount) {
+            return Err(ApiError::invalid_field(
+                name,
+                format!("{amount} has more decimals than {currency} allows"),
+            ));
+        }
+        let units = amount * Decimal::from(10i64.pow(currency.minor_unit()));
+        Ok(Some(i64::try_from(units.trunc()).unwrap_or(i64::MAX)))
+    };
+    let filter = DisputeFilter {
+        status,
+        customer_id: get("customer"),
+        reason: get("reason"),
+        assignee: get("assignee"),
+        opened_from: get("opened_from"),
+        opened_to: get("opened_to"),
+        currency: currency.map(|c| c.code().to_owned()),
+        min_claimed_minor: minor("min_amount")?,
+        max_claimed_minor: minor("max_amount")?,
+    };
+    let order = match query.get("sort").map(String::as_str) {
+        None | Some("-created_at") => DisputeOrder::NewestFirst,
+        Some("created_at") => DisputeOrder::OldestFirst,
+        Some("-claimed_amount") => DisputeOrder::LargestClaimFirst,
+        Some(other) => {
+            return Err(ApiError::invalid_field(
+                "sort",
+                format!(
+                    "`{other}` is not a sort (expected -created_at, created_at or -claimed_amount)"
+                ),
+            ));
+        }
+    };
+    let limit = match query.get("limit") {
+        None => 50,
+        Some(text) => text
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=200).contains(n))
+            .ok_or_else(|| {
+                ApiError::invalid_field(
+                    "limit",
+                    format!("`{text}` is not a page size from 1 to 200"),
+                )
+            })?,
+    };
+    let page = state
+        .store
+        .list_disputes(
+            &filter,
+            order,
+            limit,
+            query.get("cursor").map(String::as_str),
+        )
+        .await?
+        .map_err(|e| ApiError::invalid_field("cursor", e.to_string()))?;
+    let disputes: Vec<Value> = page.disputes.iter().map(dispute_json).collect();
+    Ok(Json(
+        json!({ "disputes": disputes, "next_cursor": page.next_cursor }),
+    ))
 }

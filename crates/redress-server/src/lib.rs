@@ -27,7 +27,10 @@ pub struct AppState {
 pub fn router(store: Store) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/api/v1/disputes", post(disputes::create))
+        .route(
+            "/api/v1/disputes",
+            post(disputes::create).get(disputes::list),
+        )
         .route("/api/v1/disputes/{id}", get(disputes::get))
         .route("/api/v1/disputes/{id}/events", get(disputes::events))
         .route(

@@ -345,3 +345,101 @@ async fn the_same_idempotency_key_and_body_returns_the_first_response_and_create
     assert_eq!(app.store.verify_log().await.unwrap(), 5);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn disputes_are_listed_filtered_sorted_and_paged_by_cursor() {
+    let app = App::start().await;
+    let claims = [
+        ("INV-A1", "10.00"),
+        ("INV-A2", "30.00"),
+        ("INV-A3", "20.00"),
+        ("INV-A4", "40.00"),
+        ("INV-S2", "1425"),
+    ];
+    let mut ids = Vec::new();
+    for (invoice, claimed) in claims {
+        let (status, created) = app
+            .post(
+                "/api/v1/disputes",
+                &app.agent,
+                dispute(invoice, None, claimed),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    app.post(
+        &format!("/api/v1/disputes/{}/transitions", ids[1]),
+        &app.agent,
+        json!({"to": "acknowledged"}),
+    )
+    .await;
+
+    // Newest first, two to a page, every dispute exactly once.
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/disputes?limit=2&cursor={c}"),
+            None => "/api/v1/disputes?limit=2".to_owned(),
+        };
+        let (status, page) = app.get(&path, &app.auditor).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        seen.extend(
+            page["disputes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["id"].as_str().unwrap().to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    let newest_first: Vec<String> = ids.iter().rev().cloned().collect();
+    assert_eq!(seen, newest_first);
+
+    let ids_of = |page: &Value| -> Vec<String> {
+        page["disputes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (_, acknowledged) = app
+        .get("/api/v1/disputes?status=acknowledged", &app.agent)
+        .await;
+    assert_eq!(ids_of(&acknowledged), [ids[1].clone()]);
+    let (_, usd_20_to_40) = app
+        .get(
+            "/api/v1/disputes?currency=USD&min_amount=20&max_amount=40&sort=-claimed_amount",
+            &app.agent,
+        )
+        .await;
+    assert_eq!(
+        ids_of(&usd_20_to_40),
+        [ids[3].clone(), ids[1].clone(), ids[2].clone()]
+    );
+    let (_, sora) = app
+        .get("/api/v1/disputes?customer=C-SORA", &app.agent)
+        .await;
+    assert_eq!(ids_of(&sora), [ids[4].clone()]);
+
+    for (query, field) in [
+        ("status=pending", "status"),
+        ("min_amount=5", "min_amount"),
+        ("sort=amount", "sort"),
+        ("limit=1000", "limit"),
+        ("cursor=zz", "cursor"),
+        ("colour=red", "colour"),
+    ] {
+        let (status, error) = app
+            .get(&format!("/api/v1/disputes?{query}"), &app.agent)
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {error}");
+        assert_eq!(error["error"]["details"]["field"], field, "{query}");
+    }
+    app.stop().await;
+}

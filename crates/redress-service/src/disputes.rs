@@ -204,7 +204,7 @@ fn dispute_row(
 ) -> DisputeRow {
     let invoice = data.invoice(dispute.invoice);
     let currency = invoice.currency;
-    let now = jiff::Timestamp::now().to_string();
+    let now = redress_storage::now();
     let minor =
         currency.round(dispute.claimed_amount) * Decimal::from(10i64.pow(currency.minor_unit()));
     DisputeRow {

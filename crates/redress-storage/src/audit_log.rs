@@ -107,11 +107,11 @@ pub(crate) async fn append(
     Ok(sealed)
 }
 
-/// Now, as the log writes it.
-pub(crate) fn now() -> String {
+/// Now, in UTC with microseconds, always the same width (`2026-11-23T14:28:28.750764Z`), so
+/// that timestamps stored as text sort as times.
+pub fn now() -> String {
     jiff::Timestamp::now()
-        .round(jiff::Unit::Microsecond)
-        .unwrap_or_else(|_| jiff::Timestamp::now())
+        .strftime("%Y-%m-%dT%H:%M:%S%.6fZ")
         .to_string()
 }
 
@@ -174,5 +174,15 @@ impl Store {
             .into());
         }
         Ok(check.checked())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps_have_one_width_so_that_they_sort_as_text() {
+        let now = super::now();
+        assert_eq!(now.len(), "2026-11-23T14:28:28.750764Z".len(), "{now}");
+        assert!(now.ends_with('Z') && now.as_bytes()[19] == b'.', "{now}");
     }
 }

@@ -273,3 +273,185 @@ fn dispute_event(
         after,
     }
 }
+
+/// Which disputes to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DisputeFilter {
+    /// Only in this status.
+    pub status: Option<DisputeStatus>,
+    /// Only of this customer.
+    pub customer_id: Option<String>,
+    /// Only with this reason.
+    pub reason: Option<String>,
+    /// Only assigned to this agent.
+    pub assignee: Option<String>,
+    /// Only opened on or after this day (`YYYY-MM-DD`).
+    pub opened_from: Option<String>,
+    /// Only opened on or before this day.
+    pub opened_to: Option<String>,
+    /// Only in this currency (needed for amount bounds).
+    pub currency: Option<String>,
+    /// Only claims of at least this many minor units.
+    pub min_claimed_minor: Option<i64>,
+    /// Only claims of at most this many minor units.
+    pub max_claimed_minor: Option<i64>,
+}
+
+/// The order of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DisputeOrder {
+    /// Newest first (the default).
+    #[default]
+    NewestFirst,
+    /// Oldest first.
+    OldestFirst,
+    /// Largest claim first.
+    LargestClaimFirst,
+}
+
+/// A page of disputes and the cursor of the next page, if there is one.
+#[derive(Debug, Clone)]
+pub struct DisputePage {
+    /// The disputes.
+    pub disputes: Vec<DisputeRow>,
+    /// Opaque: pass it back as `cursor` for the next page.
+    pub next_cursor: Option<String>,
+}
+
+/// A value bound to a list query.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+fn hex(text: &str) -> String {
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<String> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect();
+    String::from_utf8(bytes?).ok()
+}
+
+/// A cursor that is not one this store gave.
+#[derive(Debug, thiserror::Error)]
+#[error("the cursor is not one this list gave")]
+pub struct BadCursor;
+
+impl Store {
+    /// A page of the disputes that pass `filter`, in `order`, after `cursor`. Keyset paging: a
+    /// page costs the same however deep it is, and a dispute opened meanwhile shifts nothing.
+    pub async fn list_disputes(
+        &self,
+        filter: &DisputeFilter,
+        order: DisputeOrder,
+        limit: u32,
+        cursor: Option<&str>,
+    ) -> Result<Result<DisputePage, BadCursor>, StorageError> {
+        let mut clauses: Vec<&str> = Vec::new();
+        let mut binds: Vec<Bind> = Vec::new();
+        let mut text = |clause, value: &Option<String>, binds: &mut Vec<Bind>| {
+            if let Some(v) = value {
+                clauses.push(clause);
+                binds.push(Bind::Text(v.clone()));
+            }
+        };
+        text(
+            "status = ?",
+            &filter.status.map(|s| s.as_str().to_owned()),
+            &mut binds,
+        );
+        text("customer_id = ?", &filter.customer_id, &mut binds);
+        text("reason = ?", &filter.reason, &mut binds);
+        text("assignee = ?", &filter.assignee, &mut binds);
+        text("opened_on >= ?", &filter.opened_from, &mut binds);
+        text("opened_on <= ?", &filter.opened_to, &mut binds);
+        text("currency = ?", &filter.currency, &mut binds);
+        if let Some(min) = filter.min_claimed_minor {
+            clauses.push("claimed_minor >= ?");
+            binds.push(Bind::Int(min));
+        }
+        if let Some(max) = filter.max_claimed_minor {
+            clauses.push("claimed_minor <= ?");
+            binds.push(Bind::Int(max));
+        }
+        let (key, direction, after) = match order {
+            DisputeOrder::NewestFirst => (
+                "created_at",
+                "DESC",
+                "(created_at < ? OR (created_at = ? AND id < ?))",
+            ),
+            DisputeOrder::OldestFirst => (
+                "created_at",
+                "ASC",
+                "(created_at > ? OR (created_at = ? AND id > ?))",
+            ),
+            DisputeOrder::LargestClaimFirst => (
+                "claimed_minor",
+                "DESC",
+                "(claimed_minor < ? OR (claimed_minor = ? AND id < ?))",
+            ),
+        };
+        if let Some(cursor) = cursor {
+            let Some((value, id)) = unhex(cursor)
+                .as_deref()
+                .and_then(|c| c.split_once('\u{1f}'))
+                .map(|(v, i)| (v.to_owned(), i.to_owned()))
+            else {
+                return Ok(Err(BadCursor));
+            };
+            clauses.push(after);
+            if key == "claimed_minor" {
+                let Ok(value) = value.parse::<i64>() else {
+                    return Ok(Err(BadCursor));
+                };
+                binds.extend([Bind::Int(value), Bind::Int(value)]);
+            } else {
+                binds.extend([Bind::Text(value.clone()), Bind::Text(value)]);
+            }
+            binds.push(Bind::Text(id));
+        }
+        let filter_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        let limit = limit.clamp(1, 200);
+        let sql = format!(
+            "SELECT {COLUMNS} FROM disputes {filter_sql} ORDER BY {key} {direction}, id {direction} LIMIT {}",
+            limit + 1
+        );
+        let mut query = sqlx::query(placeholders(self.backend, &sql));
+        for bind in binds {
+            query = match bind {
+                Bind::Text(t) => query.bind(t),
+                Bind::Int(n) => query.bind(n),
+            };
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        let mut disputes = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+        let next_cursor = if disputes.len() > limit as usize {
+            disputes.truncate(limit as usize);
+            disputes.last().map(|last| {
+                let value = if key == "claimed_minor" {
+                    last.claimed_minor.to_string()
+                } else {
+                    last.created_at.clone()
+                };
+                hex(&format!("{value}\u{1f}{}", last.id))
+            })
+        } else {
+            None
+        };
+        Ok(Ok(DisputePage {
+            disputes,
+            next_cursor,
+        }))
+    }
+}

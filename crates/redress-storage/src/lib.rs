@@ -13,6 +13,7 @@ pub mod idempotency;
 mod migrations;
 pub mod tokens;
 
+pub use audit_log::now;
 pub use billing::{ImportCounts, TableCounts};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
