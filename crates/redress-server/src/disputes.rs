@@ -355,3 +355,186 @@ pub async fn list(
         json!({ "disputes": disputes, "next_cursor": page.next_cursor }),
     ))
 }
+
+/// A change to a dispute by a caller who may write: idempotent, with its JSON body parsed.
+async fn write<Body, Fut>(
+    state: &AppState,
+    caller: Authenticated,
+    headers: &HeaderMap,
+    route: String,
+    bytes: &[u8],
+    act: impl FnOnce(String, Body) -> Fut,
+) -> Response
+where
+    Body: serde::de::DeserializeOwned,
+    Fut: std::future::Future<Output = Result<(StatusCode, Value), ApiError>>,
+{
+    let caller = match caller.writer() {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
+    let name = caller.name.clone();
+    once(state, &caller.name, headers, &route, bytes, || async move {
+        let body: Body = if bytes.is_empty() {
+            parse_body(b"{}")?
+        } else {
+            parse_body(bytes)?
+        };
+        act(name, body).await
+    })
+    .await
+}
+
+/// The body of `POST /api/v1/disputes/{id}/assignment`.
+#[derive(Deserialize)]
+pub struct Assignment {
+    assignee: Option<String>,
+}
+
+/// `POST /api/v1/disputes/{id}/assignment`: assigns the dispute to an agent (`null`: nobody).
+pub async fn assign(
+    State(state): State<AppState>,
+    caller: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    let route = format!("POST /api/v1/disputes/{id}/assignment");
+    let store = state.store.clone();
+    write(
+        &state,
+        caller,
+        &headers,
+        route,
+        &bytes,
+        |actor, body: Assignment| async move {
+            let dispute = store.assign_dispute(&id, body.assignee, &actor).await?;
+            Ok((StatusCode::OK, dispute_json(&dispute)))
+        },
+    )
+    .await
+}
+
+/// The body of `POST /api/v1/disputes/{id}/escalation`.
+#[derive(Deserialize)]
+pub struct Escalation {
+    escalated: bool,
+}
+
+/// `POST /api/v1/disputes/{id}/escalation`: raises or lowers the flag, while the dispute is open.
+pub async fn escalate(
+    State(state): State<AppState>,
+    caller: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    let route = format!("POST /api/v1/disputes/{id}/escalation");
+    let store = state.store.clone();
+    write(
+        &state,
+        caller,
+        &headers,
+        route,
+        &bytes,
+        |actor, body: Escalation| async move {
+            let dispute = store.set_escalated(&id, body.escalated, &actor).await?;
+            Ok((StatusCode::OK, dispute_json(&dispute)))
+        },
+    )
+    .await
+}
+
+/// The body of `POST /api/v1/disputes/{id}/notes`.
+#[derive(Deserialize)]
+pub struct NewNote {
+    kind: Option<String>,
+    body: String,
+}
+
+fn note_json(note: &redress_storage::disputes::CaseNote) -> Value {
+    json!({"id": note.id, "kind": note.kind, "author": note.author, "body": note.body, "created_at": note.created_at})
+}
+
+/// `POST /api/v1/disputes/{id}/notes`: an internal note, or (`kind: statement`) what the
+/// employee who ran the transaction says.
+pub async fn add_note(
+    State(state): State<AppState>,
+    caller: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    let route = format!("POST /api/v1/disputes/{id}/notes");
+    let store = state.store.clone();
+    write(
+        &state,
+        caller,
+        &headers,
+        route,
+        &bytes,
+        |actor, body: NewNote| async move {
+            let kind = body.kind.unwrap_or_else(|| "note".to_owned());
+            if kind != "note" && kind != "statement" {
+                return Err(ApiError::invalid_field(
+                    "kind",
+                    format!("`{kind}` is not a kind of note (expected note or statement)"),
+                ));
+            }
+            if body.body.trim().is_empty() {
+                return Err(ApiError::invalid_field("body", "a note needs some text"));
+            }
+            let note = store.add_case_note(&id, &kind, &body.body, &actor).await?;
+            Ok((StatusCode::CREATED, note_json(&note)))
+        },
+    )
+    .await
+}
+
+/// `GET /api/v1/disputes/{id}/notes`: the case file's notes and statements, oldest first.
+pub async fn notes(
+    State(state): State<AppState>,
+    _caller: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    if state.store.dispute(&id).await?.is_none() {
+        return Err(ApiError::not_found(format!("no dispute has the id `{id}`")));
+    }
+    let notes: Vec<Value> = state
+        .store
+        .case_notes(&id)
+        .await?
+        .iter()
+        .map(note_json)
+        .collect();
+    Ok(Json(json!({ "notes": notes })))
+}
+
+/// The (empty) body of `POST /api/v1/disputes/{id}/verify`.
+#[derive(Deserialize)]
+pub struct Reverify {}
+
+/// `POST /api/v1/disputes/{id}/verify`: verifies the dispute again against the billing data as
+/// stored now.
+pub async fn reverify(
+    State(state): State<AppState>,
+    caller: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    let route = format!("POST /api/v1/disputes/{id}/verify");
+    let store = state.store.clone();
+    write(
+        &state,
+        caller,
+        &headers,
+        route,
+        &bytes,
+        |actor, _: Reverify| async move {
+            let dispute = redress_service::reverify_dispute(&store, &id, &actor).await?;
+            Ok((StatusCode::OK, dispute_json(&dispute)))
+        },
+    )
+    .await
+}

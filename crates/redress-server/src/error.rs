@@ -102,6 +102,12 @@ impl From<DisputeError> for ApiError {
                 Self::new(StatusCode::CONFLICT, "invalid_transition", refused.to_string())
                     .details(json!({ "status": refused.from.as_str(), "requested": refused.to.as_str(), "allowed": allowed }))
             }
+            DisputeError::NotOpen { id, status } => Self::new(
+                StatusCode::CONFLICT,
+                "not_open",
+                format!("dispute {id} is {status}: it can no longer be escalated"),
+            )
+            .details(json!({ "status": status.as_str() })),
             DisputeError::Storage(e) => e.into(),
         }
     }

@@ -37,6 +37,13 @@ pub fn router(store: Store) -> Router {
             "/api/v1/disputes/{id}/transitions",
             post(disputes::transition),
         )
+        .route("/api/v1/disputes/{id}/assignment", post(disputes::assign))
+        .route("/api/v1/disputes/{id}/escalation", post(disputes::escalate))
+        .route(
+            "/api/v1/disputes/{id}/notes",
+            post(disputes::add_note).get(disputes::notes),
+        )
+        .route("/api/v1/disputes/{id}/verify", post(disputes::reverify))
         .fallback(|| async { error::ApiError::not_found("no such route") })
         .with_state(AppState { store })
 }

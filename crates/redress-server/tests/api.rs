@@ -443,3 +443,157 @@ async fn disputes_are_listed_filtered_sorted_and_paged_by_cursor() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_case_file_holds_notes_statements_assignment_and_escalation() {
+    let app = App::start().await;
+    let (_, created) = app
+        .post(
+            "/api/v1/disputes",
+            &app.agent,
+            dispute("INV-A3", Some(2), "35.00"),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap();
+    let at = |what: &str| format!("/api/v1/disputes/{id}/{what}");
+
+    let (status, assigned) = app
+        .post(
+            &at("assignment"),
+            &app.agent,
+            json!({"assignee": "agent-bo"}),
+        )
+        .await;
+    assert_eq!(
+        (status, assigned["assignee"].as_str()),
+        (StatusCode::OK, Some("agent-bo"))
+    );
+    let (status, escalated) = app
+        .post(&at("escalation"), &app.agent, json!({"escalated": true}))
+        .await;
+    assert_eq!(
+        (status, escalated["escalated"].as_bool()),
+        (StatusCode::OK, Some(true))
+    );
+    let (status, note) = app
+        .post(
+            &at("notes"),
+            &app.agent,
+            json!({"body": "Customer called twice."}),
+        )
+        .await;
+    assert_eq!(
+        (status, note["kind"].as_str()),
+        (StatusCode::CREATED, Some("note"))
+    );
+    let statement = json!({"kind": "statement", "body": "I applied the fee before the overdue notice went out."});
+    let (status, _) = app.post(&at("notes"), &app.agent, statement).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, bad) = app
+        .post(
+            &at("notes"),
+            &app.agent,
+            json!({"kind": "gossip", "body": "x"}),
+        )
+        .await;
+    assert_eq!(
+        (status, bad["error"]["details"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("kind"))
+    );
+
+    let (_, notes) = app.get(&at("notes"), &app.auditor).await;
+    let kinds: Vec<&str> = notes["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["note", "statement"]);
+    assert_eq!(notes["notes"][0]["author"], "agent-ana");
+
+    // Once resolved, it can no longer be escalated.
+    for to in ["acknowledged", "investigating", "resolved"] {
+        app.post(&at("transitions"), &app.agent, json!({"to": to}))
+            .await;
+    }
+    let (status, refused) = app
+        .post(&at("escalation"), &app.agent, json!({"escalated": false}))
+        .await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("not_open"))
+    );
+
+    let (_, history) = app.get(&at("events"), &app.auditor).await;
+    let actions: Vec<&str> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "created",
+            "assigned",
+            "escalated",
+            "note_added",
+            "statement_added",
+            "status_changed",
+            "status_changed",
+            "status_changed"
+        ]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_dispute_is_verified_again_after_the_billing_data_changes() {
+    let app = App::start().await;
+    // INV-A4 line 2 duplicates March hosting: upheld in full.
+    let (_, created) = app
+        .post(
+            "/api/v1/disputes",
+            &app.agent,
+            dispute("INV-A4", Some(2), "100.00"),
+        )
+        .await;
+    assert_eq!(created["verification"]["verdict"], "upheld");
+    let id = created["id"].as_str().unwrap();
+    // An updated export re-bills the duplicate as April hosting at the contract price.
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
+    let mut data = read_billing_data(&dir, &NoProgress).unwrap();
+    let a4 = redress_domain::InvoiceIdx(data.invoice_ids.get("INV-A4").unwrap());
+    let line = data
+        .lines
+        .iter_mut()
+        .find(|l| l.invoice == a4 && l.line_no == 2)
+        .unwrap();
+    line.unit_price = "120.00".parse().unwrap();
+    line.discount_percent = "10".parse().unwrap();
+    line.amount = "108.00".parse().unwrap();
+    if let redress_domain::LineKind::Charge { period, .. } = &mut line.kind {
+        *period = redress_domain::Period::new(
+            redress_domain::parse_date("2025-04-01").unwrap(),
+            redress_domain::parse_date("2025-04-30").unwrap(),
+        )
+        .unwrap();
+    }
+    app.store.import(&data, "test").await.unwrap();
+    let (status, again) = app
+        .post(
+            &format!("/api/v1/disputes/{id}/verify"),
+            &app.agent,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["verification"]["verdict"], "rejected", "{again}");
+    assert_eq!(again["verification"]["adjustment"], "0.00");
+    assert_ne!(
+        again["verification"]["verified_at"],
+        created["verification"]["verified_at"]
+    );
+    app.stop().await;
+}

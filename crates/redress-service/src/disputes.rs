@@ -238,3 +238,49 @@ fn dispute_row(
 fn new_dispute_id() -> String {
     format!("DSP-{:012x}", fastrand::u64(..) >> 16)
 }
+
+/// Verifies a stored dispute again, against the billing data as stored now (after an updated
+/// export was imported), and records the new verdict.
+pub async fn reverify_dispute(
+    store: &Store,
+    id: &str,
+    actor: &str,
+) -> Result<DisputeRow, IntakeError> {
+    let stored = store
+        .dispute(id)
+        .await?
+        .ok_or_else(|| DisputeError::NotFound(id.to_owned()))?;
+    let data = store
+        .contract_data_for_invoice(&stored.invoice_id)
+        .await?
+        .ok_or_else(|| IntakeError::UnknownInvoice(stored.invoice_id.clone()))?;
+    let invoice = InvoiceIdx(
+        data.invoice_ids
+            .get(&stored.invoice_id)
+            .expect("loaded with its contract"),
+    );
+    let reason = DisputeReason::ALL
+        .iter()
+        .find(|(_, n)| *n == stored.reason)
+        .map_or(DisputeReason::Other, |(r, _)| *r);
+    let dispute = Dispute {
+        invoice,
+        line_no: stored.line_no,
+        opened_on: redress_domain::parse_date(&stored.opened_on).unwrap_or_default(),
+        reason,
+        claimed_amount: redress_domain::parse_decimal(&stored.claimed_amount).unwrap_or_default(),
+        narrative: stored.narrative.clone(),
+    };
+    let verification = verify(&data, &dispute);
+    let currency = data.invoice(invoice).currency;
+    let findings = serde_json::to_string(&verification.findings).unwrap_or_else(|_| "[]".into());
+    Ok(store
+        .set_verification(
+            id,
+            verification.verdict.as_str(),
+            &currency.format(verification.adjustment),
+            &findings,
+            actor,
+        )
+        .await?)
+}

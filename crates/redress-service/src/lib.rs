@@ -4,5 +4,6 @@
 pub mod disputes;
 
 pub use disputes::{
-    DisputeIntake, IntakeError, Verification, open_dispute, open_imported_disputes, verify,
+    DisputeIntake, IntakeError, Verification, open_dispute, open_imported_disputes,
+    reverify_dispute, verify,
 };

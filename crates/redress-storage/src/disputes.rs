@@ -82,6 +82,14 @@ pub enum DisputeError {
     /// A dispute with that id already exists.
     #[error("a dispute with the id `{0}` already exists")]
     Exists(String),
+    /// The dispute is no longer open (resolved, closed or withdrawn).
+    #[error("dispute {id} is {status}: it can no longer be escalated")]
+    NotOpen {
+        /// The dispute.
+        id: String,
+        /// Where it stands.
+        status: DisputeStatus,
+    },
     /// The lifecycle does not allow the move.
     #[error(transparent)]
     Transition(#[from] TransitionError),
@@ -213,6 +221,88 @@ impl Store {
         to: DisputeStatus,
         actor: &str,
     ) -> Result<DisputeRow, DisputeError> {
+        self.change_dispute(id, actor, "status_changed", |d| {
+            Ok(DisputeRow {
+                status: d.status.transition(to)?,
+                ..d.clone()
+            })
+        })
+        .await
+    }
+
+    /// Assigns a dispute to an agent (`None`: to nobody).
+    pub async fn assign_dispute(
+        &self,
+        id: &str,
+        assignee: Option<String>,
+        actor: &str,
+    ) -> Result<DisputeRow, DisputeError> {
+        self.change_dispute(id, actor, "assigned", |d| {
+            Ok(DisputeRow {
+                assignee: assignee.clone(),
+                ..d.clone()
+            })
+        })
+        .await
+    }
+
+    /// Raises or lowers a dispute's escalation flag, while it is open.
+    pub async fn set_escalated(
+        &self,
+        id: &str,
+        escalated: bool,
+        actor: &str,
+    ) -> Result<DisputeRow, DisputeError> {
+        let action = if escalated {
+            "escalated"
+        } else {
+            "deescalated"
+        };
+        self.change_dispute(id, actor, action, |d| {
+            if !d.status.is_open() {
+                return Err(DisputeError::NotOpen {
+                    id: d.id.clone(),
+                    status: d.status,
+                });
+            }
+            Ok(DisputeRow {
+                escalated,
+                ..d.clone()
+            })
+        })
+        .await
+    }
+
+    /// Records a new verification of a dispute (after the billing data changed).
+    pub async fn set_verification(
+        &self,
+        id: &str,
+        verdict: &str,
+        adjustment: &str,
+        findings_json: &str,
+        actor: &str,
+    ) -> Result<DisputeRow, DisputeError> {
+        self.change_dispute(id, actor, "verified", |d| {
+            Ok(DisputeRow {
+                verdict: verdict.to_owned(),
+                adjustment: adjustment.to_owned(),
+                findings_json: findings_json.to_owned(),
+                verified_at: now(),
+                ..d.clone()
+            })
+        })
+        .await
+    }
+
+    /// Changes a dispute under a row lock: `change` gives the new state from the old (or
+    /// refuses), and the change is written with its event in one transaction.
+    async fn change_dispute(
+        &self,
+        id: &str,
+        actor: &str,
+        action: &str,
+        change: impl FnOnce(&DisputeRow) -> Result<DisputeRow, DisputeError>,
+    ) -> Result<DisputeRow, DisputeError> {
         let b = self.backend;
         let mut tx = self.pool().begin().await?;
         let select = match b {
@@ -228,25 +318,30 @@ impl Store {
             .map(from_row)
             .transpose()?
             .ok_or_else(|| DisputeError::NotFound(id.to_owned()))?;
-        let status = before.status.transition(to)?;
         let after = DisputeRow {
-            status,
             updated_at: now(),
-            ..before.clone()
+            ..change(&before)?
         };
         sqlx::query(placeholders(
             b,
-            "UPDATE disputes SET status = ?, updated_at = ? WHERE id = ?",
+            "UPDATE disputes SET status = ?, escalated = ?, assignee = ?, updated_at = ?, verdict = ?, \
+             adjustment = ?, findings_json = ?, verified_at = ? WHERE id = ?",
         ))
-        .bind(status.as_str().to_owned())
+        .bind(after.status.as_str().to_owned())
+        .bind(i64::from(after.escalated))
+        .bind(after.assignee.clone())
         .bind(after.updated_at.clone())
+        .bind(after.verdict.clone())
+        .bind(after.adjustment.clone())
+        .bind(after.findings_json.clone())
+        .bind(after.verified_at.clone())
         .bind(id.to_owned())
         .execute(&mut *tx)
         .await?;
         let event = dispute_event(
             actor,
             id,
-            "status_changed",
+            action,
             Some(before.to_json()),
             Some(after.to_json()),
         );
@@ -453,5 +548,101 @@ impl Store {
             disputes,
             next_cursor,
         }))
+    }
+}
+
+/// A note in a dispute's case file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseNote {
+    /// Its id.
+    pub id: String,
+    /// The dispute.
+    pub dispute_id: String,
+    /// `note` (internal) or `statement` (by the employee who ran the transaction).
+    pub kind: String,
+    /// Who wrote it.
+    pub author: String,
+    /// What it says.
+    pub body: String,
+    /// When.
+    pub created_at: String,
+}
+
+impl Store {
+    /// Adds a note or statement to a dispute's case file, recorded in the audit log.
+    pub async fn add_case_note(
+        &self,
+        dispute_id: &str,
+        kind: &str,
+        body: &str,
+        author: &str,
+    ) -> Result<CaseNote, DisputeError> {
+        let b = self.backend;
+        let mut tx = self.pool().begin().await?;
+        let exists: Option<(String,)> =
+            sqlx::query_as(placeholders(b, "SELECT id FROM disputes WHERE id = ?"))
+                .bind(dispute_id.to_owned())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if exists.is_none() {
+            return Err(DisputeError::NotFound(dispute_id.to_owned()));
+        }
+        let note = CaseNote {
+            id: format!("NOTE-{:012x}", fastrand::u64(..) >> 16),
+            dispute_id: dispute_id.to_owned(),
+            kind: kind.to_owned(),
+            author: author.to_owned(),
+            body: body.to_owned(),
+            created_at: now(),
+        };
+        sqlx::query(placeholders(b, "INSERT INTO case_notes (id, dispute_id, kind, author, body, created_at) VALUES (?, ?, ?, ?, ?, ?)"))
+            .bind(note.id.clone())
+            .bind(note.dispute_id.clone())
+            .bind(note.kind.clone())
+            .bind(note.author.clone())
+            .bind(note.body.clone())
+            .bind(note.created_at.clone())
+            .execute(&mut *tx)
+            .await?;
+        let after =
+            serde_json::json!({"id": note.id, "kind": note.kind, "body": note.body}).to_string();
+        append(
+            &mut tx,
+            b,
+            dispute_event(
+                author,
+                dispute_id,
+                &format!("{kind}_added"),
+                None,
+                Some(after),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(note)
+    }
+
+    /// A dispute's case notes, oldest first.
+    pub async fn case_notes(&self, dispute_id: &str) -> Result<Vec<CaseNote>, StorageError> {
+        let rows: Vec<(String, String, String, String, String, String)> = sqlx::query_as(placeholders(
+            self.backend,
+            "SELECT id, dispute_id, kind, author, body, created_at FROM case_notes WHERE dispute_id = ? ORDER BY created_at, id",
+        ))
+        .bind(dispute_id.to_owned())
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, dispute_id, kind, author, body, created_at)| CaseNote {
+                    id,
+                    dispute_id,
+                    kind,
+                    author,
+                    body,
+                    created_at,
+                },
+            )
+            .collect())
     }
 }

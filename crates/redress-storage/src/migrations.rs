@@ -41,6 +41,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_idempotency.sql"),
         include_str!("../migrations/postgres/0005_idempotency.sql"),
     ),
+    (
+        6,
+        "case notes",
+        include_str!("../migrations/sqlite/0006_case_notes.sql"),
+        include_str!("../migrations/postgres/0006_case_notes.sql"),
+    ),
 ];
 
 /// The embedded migrations of one backend.
