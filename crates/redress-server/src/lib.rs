@@ -2,6 +2,7 @@
 //! (`redress-service`) and storage calls, and errors into responses in one place (`error`).
 
 pub mod auth;
+pub mod billing;
 pub mod disputes;
 pub mod error;
 pub mod idempotency;
@@ -44,6 +45,9 @@ pub fn router(store: Store) -> Router {
             post(disputes::add_note).get(disputes::notes),
         )
         .route("/api/v1/disputes/{id}/verify", post(disputes::reverify))
+        .route("/api/v1/customers/{id}", get(billing::customer))
+        .route("/api/v1/contracts/{id}", get(billing::contract))
+        .route("/api/v1/invoices/{id}", get(billing::invoice))
         .fallback(|| async { error::ApiError::not_found("no such route") })
         .with_state(AppState { store })
 }

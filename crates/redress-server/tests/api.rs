@@ -597,3 +597,37 @@ async fn a_dispute_is_verified_again_after_the_billing_data_changes() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_billing_data_behind_a_dispute_can_be_read() {
+    let app = App::start().await;
+    let (status, invoice) = app.get("/api/v1/invoices/INV-A3", &app.auditor).await;
+    assert_eq!(status, StatusCode::OK, "{invoice}");
+    assert_eq!(invoice["total"], "147.00");
+    assert_eq!(invoice["lines"][1]["kind"], "late_fee");
+    assert_eq!(invoice["lines"][1]["late_fee_for"], "INV-A1");
+    assert_eq!(invoice["lines"][0]["description"], "Hosting, March");
+    let (_, paid) = app.get("/api/v1/invoices/INV-D1", &app.auditor).await;
+    assert_eq!(paid["payments"][0]["amount"], "700.125");
+    assert_eq!(paid["notices"][1]["kind"], "overdue_notice");
+    let (_, contract) = app.get("/api/v1/contracts/K-SORA", &app.auditor).await;
+    assert_eq!(
+        (
+            contract["currency"].as_str(),
+            contract["prices"][0]["unit_price"].as_str()
+        ),
+        (Some("JPY"), Some("1500"))
+    );
+    let (_, customer) = app.get("/api/v1/customers/C-DANA", &app.auditor).await;
+    assert_eq!(customer["name"], "Dana \"DQ\" Qasim");
+    assert_eq!(customer["contracts"], json!(["K-DANA"]));
+    for missing in [
+        "/api/v1/invoices/INV-X",
+        "/api/v1/contracts/K-X",
+        "/api/v1/customers/C-X",
+    ] {
+        let (status, _) = app.get(missing, &app.auditor).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+    }
+    app.stop().await;
+}

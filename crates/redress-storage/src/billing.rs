@@ -467,3 +467,76 @@ impl Store {
         Ok(row.map(|(amount,)| amount))
     }
 }
+
+impl Store {
+    /// A contract's terms and price rows, as the API shows them.
+    pub async fn contract_json(&self, id: &str) -> Result<Option<serde_json::Value>, StorageError> {
+        type ContractRow = (
+            String,
+            String,
+            String,
+            Option<String>,
+            i64,
+            String,
+            i64,
+            String,
+        );
+        let contract: Option<ContractRow> = sqlx::query_as(placeholders(
+            self.backend,
+            "SELECT customer_id, currency, start_date, end_date, payment_terms_days, late_fee_percent, \
+             late_fee_grace_days, tax_rate_percent FROM contracts WHERE id = ?",
+        ))
+        .bind(id.to_owned())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((customer_id, currency, start_date, end_date, terms, late_fee, grace, tax)) =
+            contract
+        else {
+            return Ok(None);
+        };
+        let prices: Vec<(String, String, Option<String>, String, String)> = sqlx::query_as(placeholders(
+            self.backend,
+            "SELECT sku, valid_from, valid_to, unit_price, discount_percent FROM prices WHERE contract_id = ? ORDER BY sku, valid_from",
+        ))
+        .bind(id.to_owned())
+        .fetch_all(self.pool())
+        .await?;
+        let prices: Vec<serde_json::Value> = prices
+            .into_iter()
+            .map(|(sku, from, to, price, discount)| {
+                serde_json::json!({"sku": sku, "valid_from": from, "valid_to": to, "unit_price": price, "discount_percent": discount})
+            })
+            .collect();
+        Ok(Some(serde_json::json!({
+            "id": id, "customer_id": customer_id, "currency": currency, "start_date": start_date,
+            "end_date": end_date, "payment_terms_days": terms, "late_fee_percent": late_fee,
+            "late_fee_grace_days": grace, "tax_rate_percent": tax, "prices": prices,
+        })))
+    }
+
+    /// A customer and the ids of their contracts, as the API shows them.
+    pub async fn customer_json(&self, id: &str) -> Result<Option<serde_json::Value>, StorageError> {
+        let customer: Option<(String, String, String, String)> = sqlx::query_as(placeholders(
+            self.backend,
+            "SELECT name, email, language, customer_since FROM customers WHERE id = ?",
+        ))
+        .bind(id.to_owned())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((name, email, language, since)) = customer else {
+            return Ok(None);
+        };
+        let contracts: Vec<(String,)> = sqlx::query_as(placeholders(
+            self.backend,
+            "SELECT id FROM contracts WHERE customer_id = ? ORDER BY id",
+        ))
+        .bind(id.to_owned())
+        .fetch_all(self.pool())
+        .await?;
+        let contracts: Vec<String> = contracts.into_iter().map(|(c,)| c).collect();
+        Ok(Some(serde_json::json!({
+            "id": id, "name": name, "email": email, "language": language, "customer_since": since,
+            "contracts": contracts,
+        })))
+    }
+}
