@@ -6,6 +6,7 @@ pub mod billing;
 pub mod disputes;
 pub mod error;
 pub mod idempotency;
+pub mod operations;
 
 use axum::Json;
 use axum::Router;
@@ -26,8 +27,10 @@ pub struct AppState {
 
 /// Every route.
 pub fn router(store: Store) -> Router {
+    operations::metrics_handle();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(operations::metrics))
         .route(
             "/api/v1/disputes",
             post(disputes::create).get(disputes::list),
@@ -49,6 +52,7 @@ pub fn router(store: Store) -> Router {
         .route("/api/v1/contracts/{id}", get(billing::contract))
         .route("/api/v1/invoices/{id}", get(billing::invoice))
         .fallback(|| async { error::ApiError::not_found("no such route") })
+        .route_layer(axum::middleware::from_fn(operations::observe))
         .with_state(AppState { store })
 }
 

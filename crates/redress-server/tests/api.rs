@@ -631,3 +631,55 @@ async fn the_billing_data_behind_a_dispute_can_be_read() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn metrics_count_requests_and_disputes_by_state_and_every_response_has_a_request_id() {
+    let app = App::start().await;
+    let (status, _) = app
+        .post(
+            "/api/v1/disputes",
+            &app.agent,
+            dispute("INV-A1", None, "1.00"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let traced = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .header("x-request-id", "trace-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(traced.headers()["x-request-id"], "trace-42");
+    let fresh = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(!fresh.headers()["x-request-id"].is_empty());
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(
+            "redress_http_requests_total{method=\"POST\",route=\"/api/v1/disputes\",status=\"201\"}"
+        ),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("redress_http_request_duration_seconds"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("redress_disputes{status=\"open\"}"),
+        "{metrics}"
+    );
+    app.stop().await;
+}

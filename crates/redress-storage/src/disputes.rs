@@ -646,3 +646,17 @@ impl Store {
             .collect())
     }
 }
+
+impl Store {
+    /// How many disputes are in each status.
+    pub async fn dispute_counts(&self) -> Result<Vec<(DisputeStatus, u64)>, StorageError> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, COUNT(*) FROM disputes GROUP BY status")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(status, n)| Some((DisputeStatus::from_name(&status)?, n as u64)))
+            .collect())
+    }
+}
