@@ -1,6 +1,7 @@
 //! Redress's HTTP API. Handlers are thin: they turn requests into use cases
 //! (`redress-service`) and storage calls, and errors into responses in one place (`error`).
 
+pub mod attachments;
 pub mod auth;
 pub mod billing;
 pub mod disputes;
@@ -48,11 +49,23 @@ pub fn router(store: Store) -> Router {
             post(disputes::add_note).get(disputes::notes),
         )
         .route("/api/v1/disputes/{id}/verify", post(disputes::reverify))
+        .route(
+            "/api/v1/disputes/{id}/attachments",
+            post(attachments::add).get(attachments::list),
+        )
+        .route(
+            "/api/v1/attachments/{id}/content",
+            get(attachments::content),
+        )
         .route("/api/v1/customers/{id}", get(billing::customer))
         .route("/api/v1/contracts/{id}", get(billing::contract))
         .route("/api/v1/invoices/{id}", get(billing::invoice))
         .fallback(|| async { error::ApiError::not_found("no such route") })
         .route_layer(axum::middleware::from_fn(operations::observe))
+        // Attachments are the largest bodies taken; the handler says so when one is larger.
+        .layer(axum::extract::DefaultBodyLimit::max(
+            attachments::MAX_ATTACHMENT_BYTES + 1,
+        ))
         .with_state(AppState { store })
 }
 

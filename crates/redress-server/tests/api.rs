@@ -683,3 +683,81 @@ async fn metrics_count_requests_and_disputes_by_state_and_every_response_has_a_r
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn attachments_are_kept_once_per_content_within_limits_and_read_back_exactly() {
+    let app = App::start().await;
+    let (_, created) = app
+        .post(
+            "/api/v1/disputes",
+            &app.agent,
+            dispute("INV-A2", Some(3), "125.00"),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap();
+    let upload = |name: &'static str, content_type: &'static str, body: Vec<u8>| {
+        app.client
+            .post(format!("{}/api/v1/disputes/{id}/attachments", app.base))
+            .bearer_auth(&app.agent)
+            .header("content-type", content_type)
+            .header("x-file-name", name)
+            .body(body)
+            .send()
+    };
+    let meter_log = b"date,calls\n2025-02-28,50000\n".to_vec();
+    let first = upload("meter.csv", "text/csv", meter_log.clone())
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    let again: Value = upload(
+        "meter-copy.csv",
+        "text/csv; charset=utf-8",
+        meter_log.clone(),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(first["sha256"], again["sha256"]);
+    assert_ne!(first["id"], again["id"]);
+
+    let (_, listed) = app
+        .get(&format!("/api/v1/disputes/{id}/attachments"), &app.auditor)
+        .await;
+    assert_eq!(listed["attachments"].as_array().unwrap().len(), 2);
+    let download = app
+        .client
+        .get(format!(
+            "{}/api/v1/attachments/{}/content",
+            app.base,
+            first["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&app.auditor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.headers()["content-type"], "text/csv");
+    assert_eq!(download.bytes().await.unwrap().to_vec(), meter_log);
+
+    let wrong_type = upload("run.exe", "application/x-msdownload", b"MZ".to_vec())
+        .await
+        .unwrap();
+    assert_eq!(wrong_type.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let too_large = upload(
+        "huge.pdf",
+        "application/pdf",
+        vec![0u8; redress_server::attachments::MAX_ATTACHMENT_BYTES + 1],
+    )
+    .await
+    .unwrap();
+    assert_eq!(too_large.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let too_large: Value = too_large.json().await.unwrap();
+    assert_eq!(too_large["error"]["code"], "too_large");
+    let (status, _) = app
+        .get("/api/v1/attachments/ATT-NONE/content", &app.auditor)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    app.stop().await;
+}

@@ -5,6 +5,7 @@
 //! chosen by the URL's scheme (`sqlite:` or `postgres:`). Both run the same queries through
 //! sqlx's `Any` driver, each with its own versioned migrations, applied when the store opens.
 
+pub mod attachments;
 pub mod audit_log;
 mod billing;
 mod contract_data;

@@ -47,6 +47,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_case_notes.sql"),
         include_str!("../migrations/postgres/0006_case_notes.sql"),
     ),
+    (
+        7,
+        "attachments",
+        include_str!("../migrations/sqlite/0007_attachments.sql"),
+        include_str!("../migrations/postgres/0007_attachments.sql"),
+    ),
 ];
 
 /// The embedded migrations of one backend.
