@@ -170,27 +170,32 @@ pub async fn open_imported_disputes(
     actor: &str,
 ) -> Result<(u64, u64), IntakeError> {
     let audit = redress_audit::audit(data);
-    let (mut opened, mut existing) = (0, 0);
-    for judged in &audit.verdicts {
-        let dispute = &data.disputes[judged.dispute];
-        let verification = Verification {
-            verdict: judged.verdict,
-            adjustment: judged.adjustment,
-            findings: judged
-                .findings
-                .iter()
-                .map(|&i| finding_record(data, &audit.findings[i]))
-                .collect(),
-        };
-        let id = data.dispute_ids.get(judged.dispute).to_owned();
-        let row = dispute_row(data, dispute, id, "import".to_owned(), actor, &verification);
-        match store.insert_dispute(row, actor).await {
-            Ok(_) => opened += 1,
-            Err(DisputeError::Exists(_)) => existing += 1,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok((opened, existing))
+    let rows = audit
+        .verdicts
+        .iter()
+        .map(|judged| {
+            let verification = Verification {
+                verdict: judged.verdict,
+                adjustment: judged.adjustment,
+                findings: judged
+                    .findings
+                    .iter()
+                    .map(|&i| finding_record(data, &audit.findings[i]))
+                    .collect(),
+            };
+            let id = data.dispute_ids.get(judged.dispute).to_owned();
+            dispute_row(
+                data,
+                &data.disputes[judged.dispute],
+                id,
+                "import".to_owned(),
+                actor,
+                &verification,
+            )
+        })
+        .collect();
+    // One transaction for all of them: an import of thousands of disputes stays quick.
+    Ok(store.insert_disputes(rows, actor).await?)
 }
 
 /// A new dispute's row, as verified.

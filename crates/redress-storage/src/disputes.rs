@@ -6,8 +6,8 @@ use crate::{Backend, StorageError, Store, placeholders};
 use redress_domain::DisputeStatus;
 use redress_domain::TransitionError;
 use redress_domain::audit_log::NewEvent;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
 /// A dispute as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,66 +142,33 @@ impl Store {
     /// a line (or invoice) that already has an open dispute is accepted and linked to it.
     pub async fn insert_dispute(
         &self,
-        mut dispute: DisputeRow,
+        dispute: DisputeRow,
         actor: &str,
     ) -> Result<DisputeRow, DisputeError> {
-        let b = self.backend;
         let mut tx = self.pool().begin().await?;
-        let exists: Option<(String,)> =
-            sqlx::query_as(placeholders(b, "SELECT id FROM disputes WHERE id = ?"))
-                .bind(dispute.id.clone())
-                .fetch_optional(&mut *tx)
-                .await?;
-        if exists.is_some() {
-            return Err(DisputeError::Exists(dispute.id));
-        }
-        let open = "('open', 'acknowledged', 'investigating', 'awaiting_customer')";
-        let same_line = match dispute.line_no {
-            Some(_) => format!(
-                "SELECT id FROM disputes WHERE invoice_id = ? AND line_no = ? AND status IN {open} ORDER BY created_at, id LIMIT 1"
-            ),
-            None => format!(
-                "SELECT id FROM disputes WHERE invoice_id = ? AND line_no IS NULL AND status IN {open} ORDER BY created_at, id LIMIT 1"
-            ),
-        };
-        let mut query =
-            sqlx::query_as(placeholders(b, &same_line)).bind(dispute.invoice_id.clone());
-        if let Some(line_no) = dispute.line_no {
-            query = query.bind(i64::from(line_no));
-        }
-        let linked: Option<(String,)> = query.fetch_optional(&mut *tx).await?;
-        dispute.linked_to = linked.map(|(id,)| id);
-        let placeholders_list = vec!["?"; 22].join(", ");
-        let sql = format!("INSERT INTO disputes ({COLUMNS}) VALUES ({placeholders_list})");
-        sqlx::query(placeholders(b, &sql))
-            .bind(dispute.id.clone())
-            .bind(dispute.invoice_id.clone())
-            .bind(dispute.customer_id.clone())
-            .bind(dispute.line_no.map(i64::from))
-            .bind(dispute.reason.clone())
-            .bind(dispute.claimed_amount.clone())
-            .bind(dispute.claimed_minor)
-            .bind(dispute.currency.clone())
-            .bind(dispute.narrative.clone())
-            .bind(dispute.channel.clone())
-            .bind(dispute.taken_by.clone())
-            .bind(dispute.status.as_str().to_owned())
-            .bind(i64::from(dispute.escalated))
-            .bind(dispute.assignee.clone())
-            .bind(dispute.linked_to.clone())
-            .bind(dispute.opened_on.clone())
-            .bind(dispute.created_at.clone())
-            .bind(dispute.updated_at.clone())
-            .bind(dispute.verdict.clone())
-            .bind(dispute.adjustment.clone())
-            .bind(dispute.findings_json.clone())
-            .bind(dispute.verified_at.clone())
-            .execute(&mut *tx)
-            .await?;
-        let event = dispute_event(actor, &dispute.id, "created", None, Some(dispute.to_json()));
-        append(&mut tx, b, event).await?;
+        let dispute = insert_in(&mut tx, self.backend, dispute, actor).await?;
         tx.commit().await?;
         Ok(dispute)
+    }
+
+    /// Records many new disputes (an import's) in one transaction, leaving any whose id is
+    /// already stored. Gives `(opened, already stored)`.
+    pub async fn insert_disputes(
+        &self,
+        disputes: Vec<DisputeRow>,
+        actor: &str,
+    ) -> Result<(u64, u64), DisputeError> {
+        let mut tx = self.pool().begin().await?;
+        let (mut opened, mut existing) = (0, 0);
+        for dispute in disputes {
+            match insert_in(&mut tx, self.backend, dispute, actor).await {
+                Ok(_) => opened += 1,
+                Err(DisputeError::Exists(_)) => existing += 1,
+                Err(e) => return Err(e),
+            }
+        }
+        tx.commit().await?;
+        Ok((opened, existing))
     }
 
     /// The dispute with this id.
@@ -349,6 +316,69 @@ impl Store {
         tx.commit().await?;
         Ok(after)
     }
+}
+
+/// Inserts a new dispute within `tx`: refused if its id is taken, linked to an open dispute of
+/// the same line, recorded with its creation event.
+async fn insert_in(
+    tx: &mut Transaction<'_, Any>,
+    b: Backend,
+    mut dispute: DisputeRow,
+    actor: &str,
+) -> Result<DisputeRow, DisputeError> {
+    let exists: Option<(String,)> =
+        sqlx::query_as(placeholders(b, "SELECT id FROM disputes WHERE id = ?"))
+            .bind(dispute.id.clone())
+            .fetch_optional(&mut **tx)
+            .await?;
+    if exists.is_some() {
+        return Err(DisputeError::Exists(dispute.id));
+    }
+    let open = "('open', 'acknowledged', 'investigating', 'awaiting_customer')";
+    let same_line = match dispute.line_no {
+        Some(_) => format!(
+            "SELECT id FROM disputes WHERE invoice_id = ? AND line_no = ? AND status IN {open} ORDER BY created_at, id LIMIT 1"
+        ),
+        None => format!(
+            "SELECT id FROM disputes WHERE invoice_id = ? AND line_no IS NULL AND status IN {open} ORDER BY created_at, id LIMIT 1"
+        ),
+    };
+    let mut query = sqlx::query_as(placeholders(b, &same_line)).bind(dispute.invoice_id.clone());
+    if let Some(line_no) = dispute.line_no {
+        query = query.bind(i64::from(line_no));
+    }
+    let linked: Option<(String,)> = query.fetch_optional(&mut **tx).await?;
+    dispute.linked_to = linked.map(|(id,)| id);
+    let placeholders_list = vec!["?"; 22].join(", ");
+    let sql = format!("INSERT INTO disputes ({COLUMNS}) VALUES ({placeholders_list})");
+    sqlx::query(placeholders(b, &sql))
+        .bind(dispute.id.clone())
+        .bind(dispute.invoice_id.clone())
+        .bind(dispute.customer_id.clone())
+        .bind(dispute.line_no.map(i64::from))
+        .bind(dispute.reason.clone())
+        .bind(dispute.claimed_amount.clone())
+        .bind(dispute.claimed_minor)
+        .bind(dispute.currency.clone())
+        .bind(dispute.narrative.clone())
+        .bind(dispute.channel.clone())
+        .bind(dispute.taken_by.clone())
+        .bind(dispute.status.as_str().to_owned())
+        .bind(i64::from(dispute.escalated))
+        .bind(dispute.assignee.clone())
+        .bind(dispute.linked_to.clone())
+        .bind(dispute.opened_on.clone())
+        .bind(dispute.created_at.clone())
+        .bind(dispute.updated_at.clone())
+        .bind(dispute.verdict.clone())
+        .bind(dispute.adjustment.clone())
+        .bind(dispute.findings_json.clone())
+        .bind(dispute.verified_at.clone())
+        .execute(&mut **tx)
+        .await?;
+    let event = dispute_event(actor, &dispute.id, "created", None, Some(dispute.to_json()));
+    append(tx, b, event).await?;
+    Ok(dispute)
 }
 
 fn dispute_event(
