@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
+use crate::idempotency::once;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -33,15 +34,32 @@ fn attachment_json(a: &Attachment) -> Value {
     })
 }
 
-/// `POST /api/v1/disputes/{id}/attachments`.
+/// `POST /api/v1/disputes/{id}/attachments`. Honours `Idempotency-Key`.
 pub async fn add(
     State(state): State<AppState>,
     caller: Authenticated,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let caller = caller.writer()?;
+) -> Response {
+    let caller = match caller.writer() {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
+    let route = format!("POST /api/v1/disputes/{id}/attachments");
+    once(&state, &caller.name, &headers, &route, &body, || {
+        attach(&state, &caller.name, &id, &headers, &body)
+    })
+    .await
+}
+
+async fn attach(
+    state: &AppState,
+    caller: &str,
+    id: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(StatusCode, Value), ApiError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -91,9 +109,9 @@ pub async fn add(
         })?;
     let attachment = state
         .store
-        .add_attachment(&id, file_name, &content_type, &body, &caller.name)
+        .add_attachment(id, file_name, &content_type, body, caller)
         .await?;
-    Ok((StatusCode::CREATED, Json(attachment_json(&attachment))))
+    Ok((StatusCode::CREATED, attachment_json(&attachment)))
 }
 
 /// `GET /api/v1/disputes/{id}/attachments`.

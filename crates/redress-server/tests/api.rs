@@ -761,3 +761,39 @@ async fn attachments_are_kept_once_per_content_within_limits_and_read_back_exact
     assert_eq!(status, StatusCode::NOT_FOUND);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_attachment_retried_with_its_idempotency_key_is_kept_once() {
+    let app = App::start().await;
+    let (_, created) = app
+        .post(
+            "/api/v1/disputes",
+            &app.agent,
+            dispute("INV-A2", Some(3), "125.00"),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let response = app
+            .client
+            .post(format!("{}/api/v1/disputes/{id}/attachments", app.base))
+            .bearer_auth(&app.agent)
+            .header("content-type", "text/plain")
+            .header("x-file-name", "call-notes.txt")
+            .header("idempotency-key", "upload-1")
+            .body("Customer says only 50,000 calls were made.")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        ids.push(body["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(ids[0], ids[1]);
+    let (_, listed) = app
+        .get(&format!("/api/v1/disputes/{id}/attachments"), &app.agent)
+        .await;
+    assert_eq!(listed["attachments"].as_array().unwrap().len(), 1);
+    app.stop().await;
+}
