@@ -115,15 +115,7 @@ pub async fn open_dispute(
     intake: DisputeIntake,
     actor: &str,
 ) -> Result<DisputeRow, IntakeError> {
-    let data = store
-        .contract_data_for_invoice(&intake.invoice_id)
-        .await?
-        .ok_or_else(|| IntakeError::UnknownInvoice(intake.invoice_id.clone()))?;
-    let invoice = InvoiceIdx(
-        data.invoice_ids
-            .get(&intake.invoice_id)
-            .expect("loaded with its contract"),
-    );
+    let (data, invoice) = load_invoice(store, &intake.invoice_id).await?;
     if let Some(line_no) = intake.line_no
         && !data
             .lines
@@ -239,6 +231,23 @@ fn dispute_row(
     }
 }
 
+/// The billing data an invoice is verified against, and the invoice's place in it.
+async fn load_invoice(
+    store: &Store,
+    invoice_id: &str,
+) -> Result<(BillingData, InvoiceIdx), IntakeError> {
+    let data = store
+        .contract_data_for_invoice(invoice_id)
+        .await?
+        .ok_or_else(|| IntakeError::UnknownInvoice(invoice_id.to_owned()))?;
+    let invoice = InvoiceIdx(
+        data.invoice_ids
+            .get(invoice_id)
+            .expect("loaded with its contract"),
+    );
+    Ok((data, invoice))
+}
+
 /// A new dispute id: `DSP-` and 12 random hex digits.
 fn new_dispute_id() -> String {
     format!("DSP-{:012x}", fastrand::u64(..) >> 16)
@@ -255,15 +264,7 @@ pub async fn reverify_dispute(
         .dispute(id)
         .await?
         .ok_or_else(|| DisputeError::NotFound(id.to_owned()))?;
-    let data = store
-        .contract_data_for_invoice(&stored.invoice_id)
-        .await?
-        .ok_or_else(|| IntakeError::UnknownInvoice(stored.invoice_id.clone()))?;
-    let invoice = InvoiceIdx(
-        data.invoice_ids
-            .get(&stored.invoice_id)
-            .expect("loaded with its contract"),
-    );
+    let (data, invoice) = load_invoice(store, &stored.invoice_id).await?;
     let reason = DisputeReason::ALL
         .iter()
         .find(|(_, n)| *n == stored.reason)

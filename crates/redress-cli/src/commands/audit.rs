@@ -1,11 +1,11 @@
 //! `redress audit DIR`: reads billing data, runs the audit, writes findings and verdicts.
 
-use crate::InvalidInput;
+use super::read_or_report;
 use crate::output::{self, Format};
 use crate::progress::ReadingBar;
 use anyhow::Context;
 use clap::Args;
-use redress_import::{ImportError, ReadOptions, read_billing_data_with};
+use redress_import::ReadOptions;
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -32,24 +32,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<()> {
     let bar = ReadingBar::for_dir(&args.dir);
     // The audit reads no descriptions or delivery references: leave them out.
     let options = ReadOptions { free_text: false };
-    let data = match read_billing_data_with(&args.dir, options, &bar) {
-        Ok(data) => data,
-        Err(ImportError::Invalid(problems)) => {
-            bar.finish();
-            eprint!("{problems}");
-            eprintln!(
-                "error: {} has {} problem(s); nothing was audited",
-                args.dir.display(),
-                problems.total()
-            );
-            return Err(InvalidInput.into());
-        }
-        Err(e) => {
-            bar.finish();
-            eprintln!("error: {e}");
-            return Err(InvalidInput.into());
-        }
-    };
+    let data = read_or_report(&args.dir, options, &bar, "audited")?;
     let read = started.elapsed();
     bar.message("auditing");
     let audit = redress_audit::audit(&data);

@@ -1,10 +1,10 @@
 //! `redress import DIR`: loads a billing-data v1 export into the database, all or nothing.
 
 use super::database::{DatabaseArgs, runtime};
-use crate::InvalidInput;
+use super::{cli_actor, read_or_report};
 use crate::progress::ReadingBar;
 use clap::Args;
-use redress_import::{ImportError, read_billing_data};
+use redress_import::ReadOptions;
 use redress_service::open_imported_disputes;
 use redress_storage::Store;
 use std::path::PathBuf;
@@ -25,31 +25,11 @@ pub struct ImportArgs {
 pub fn run(args: ImportArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let bar = ReadingBar::for_dir(&args.dir);
-    let data = match read_billing_data(&args.dir, &bar) {
-        Ok(data) => data,
-        Err(ImportError::Invalid(problems)) => {
-            bar.finish();
-            eprint!("{problems}");
-            eprintln!(
-                "error: {} has {} problem(s); nothing was imported",
-                args.dir.display(),
-                problems.total()
-            );
-            return Err(InvalidInput.into());
-        }
-        Err(e) => {
-            bar.finish();
-            eprintln!("error: {e}");
-            return Err(InvalidInput.into());
-        }
-    };
+    let data = read_or_report(&args.dir, ReadOptions::default(), &bar, "imported")?;
     bar.message("writing");
     let counts = runtime()?.block_on(async {
         let store = Store::open(&args.database.location()).await?;
-        let actor = format!(
-            "redress import ({})",
-            std::env::var("USER").unwrap_or_else(|_| "unknown user".into())
-        );
+        let actor = cli_actor("import");
         let counts = store.import(&data, &actor).await?;
         let disputes = open_imported_disputes(&store, &data, &actor).await?;
         store.close().await;

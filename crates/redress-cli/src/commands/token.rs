@@ -39,7 +39,7 @@ pub fn run(args: TokenArgs) -> anyhow::Result<()> {
     match args.command {
         TokenCommand::Create { role, name, database } => runtime()?.block_on(async {
             let store = Store::open(&database.location()).await?;
-            let actor = format!("redress token ({})", std::env::var("USER").unwrap_or_else(|_| "unknown user".into()));
+            let actor = super::cli_actor("token");
             let token = store.create_token(&name, role, &actor).await?;
             store.close().await;
             eprintln!("created a token for {name} with the role {role}; it is shown once, and only its hash is kept:");
