@@ -120,9 +120,7 @@ pub async fn list(
     _caller: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    if state.store.dispute(&id).await?.is_none() {
-        return Err(ApiError::not_found(format!("no dispute has the id `{id}`")));
-    }
+    crate::disputes::existing_dispute(&state, &id).await?;
     let attachments: Vec<Value> = state
         .store
         .attachments(&id)

@@ -136,18 +136,22 @@ async fn create_dispute(
     Ok((StatusCode::CREATED, dispute_json(&dispute)))
 }
 
+/// The stored dispute `id`, or a 404 that names it.
+pub async fn existing_dispute(state: &AppState, id: &str) -> Result<DisputeRow, ApiError> {
+    state
+        .store
+        .dispute(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no dispute has the id `{id}`")))
+}
+
 /// `GET /api/v1/disputes/{id}`.
 pub async fn get(
     State(state): State<AppState>,
     _caller: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let dispute = state
-        .store
-        .dispute(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no dispute has the id `{id}`")))?;
-    Ok(Json(dispute_json(&dispute)))
+    Ok(Json(dispute_json(&existing_dispute(&state, &id).await?)))
 }
 
 /// `GET /api/v1/disputes/{id}/events`: the dispute's full history from the audit log.
@@ -156,9 +160,7 @@ pub async fn events(
     _caller: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    if state.store.dispute(&id).await?.is_none() {
-        return Err(ApiError::not_found(format!("no dispute has the id `{id}`")));
-    }
+    existing_dispute(&state, &id).await?;
     let events: Vec<Value> = state
         .store
         .events_of("dispute", &id)
@@ -497,9 +499,7 @@ pub async fn notes(
     _caller: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    if state.store.dispute(&id).await?.is_none() {
-        return Err(ApiError::not_found(format!("no dispute has the id `{id}`")));
-    }
+    existing_dispute(&state, &id).await?;
     let notes: Vec<Value> = state
         .store
         .case_notes(&id)
