@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
-use crate::idempotency::once;
+use crate::idempotency::write_once;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -42,20 +42,16 @@ pub async fn add(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let caller = match caller.writer() {
-        Ok(caller) => caller,
-        Err(e) => return e.into_response(),
-    };
     let route = format!("POST /api/v1/disputes/{id}/attachments");
-    once(&state, &caller.name, &headers, &route, &body, || {
-        attach(&state, &caller.name, &id, &headers, &body)
+    write_once(&state, caller, &headers, &route, &body, |actor| {
+        attach(&state, actor, &id, &headers, &body)
     })
     .await
 }
 
 async fn attach(
     state: &AppState,
-    caller: &str,
+    caller: String,
     id: &str,
     headers: &HeaderMap,
     body: &[u8],
@@ -109,7 +105,7 @@ async fn attach(
         })?;
     let attachment = state
         .store
-        .add_attachment(id, file_name, &content_type, body, caller)
+        .add_attachment(id, file_name, &content_type, body, &caller)
         .await?;
     Ok((StatusCode::CREATED, attachment_json(&attachment)))
 }

@@ -3,12 +3,12 @@
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
-use crate::idempotency::once;
+use crate::idempotency::write_once;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use redress_domain::{Decimal, DisputeReason, DisputeStatus, parse_date, parse_decimal};
 use redress_service::{DisputeIntake, open_dispute};
 use redress_storage::disputes::{DisputeFilter, DisputeOrder, DisputeRow};
@@ -90,17 +90,14 @@ pub async fn create(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Response {
-    let caller = match caller.writer() {
-        Ok(caller) => caller,
-        Err(e) => return e.into_response(),
-    };
-    once(
+    let route = "POST /api/v1/disputes".to_owned();
+    write(
         &state,
-        &caller.name,
+        caller,
         &headers,
-        "POST /api/v1/disputes",
+        route,
         &bytes,
-        || create_dispute(&state, caller.name.clone(), &bytes),
+        |actor, body: NewDispute| create_dispute(&state, actor, body),
     )
     .await
 }
@@ -108,9 +105,8 @@ pub async fn create(
 async fn create_dispute(
     state: &AppState,
     caller: String,
-    bytes: &[u8],
+    body: NewDispute,
 ) -> Result<(StatusCode, Value), ApiError> {
-    let body: NewDispute = parse_body(bytes)?;
     let reason = DisputeReason::ALL.iter().find(|(_, n)| *n == body.reason).map(|(r, _)| *r).ok_or_else(|| {
         ApiError::invalid_field("reason", format!("`{}` is not a reason (expected overcharged, duplicate, not_received, wrong_price, late_fee or other)", body.reason))
     })?;
@@ -199,14 +195,15 @@ pub async fn transition(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Response {
-    let caller = match caller.writer() {
-        Ok(caller) => caller,
-        Err(e) => return e.into_response(),
-    };
     let route = format!("POST /api/v1/disputes/{id}/transitions");
-    once(&state, &caller.name, &headers, &route, &bytes, || {
-        move_dispute(&state, caller.name.clone(), &id, &bytes)
-    })
+    write(
+        &state,
+        caller,
+        &headers,
+        route,
+        &bytes,
+        |actor, body: Transition| move_dispute(&state, actor, &id, body),
+    )
     .await
 }
 
@@ -214,9 +211,8 @@ async fn move_dispute(
     state: &AppState,
     caller: String,
     id: &str,
-    bytes: &[u8],
+    body: Transition,
 ) -> Result<(StatusCode, Value), ApiError> {
-    let body: Transition = parse_body(bytes)?;
     let to = DisputeStatus::from_name(&body.to).ok_or_else(|| {
         let names: Vec<&str> = DisputeStatus::ALL.iter().map(|s| s.as_str()).collect();
         ApiError::invalid_field(
@@ -371,18 +367,14 @@ where
     Body: serde::de::DeserializeOwned,
     Fut: std::future::Future<Output = Result<(StatusCode, Value), ApiError>>,
 {
-    let caller = match caller.writer() {
-        Ok(caller) => caller,
-        Err(e) => return e.into_response(),
-    };
-    let name = caller.name.clone();
-    once(state, &caller.name, headers, &route, bytes, || async move {
+    write_once(state, caller, headers, &route, bytes, |actor| async move {
+        // Routes whose body is all optional take an empty one as `{}`.
         let body: Body = if bytes.is_empty() {
             parse_body(b"{}")?
         } else {
             parse_body(bytes)?
         };
-        act(name, body).await
+        act(actor, body).await
     })
     .await
 }

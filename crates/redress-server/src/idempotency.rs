@@ -2,6 +2,7 @@
 //! changes nothing; the same key with another body is refused (422).
 
 use crate::AppState;
+use crate::auth::Authenticated;
 use crate::error::ApiError;
 use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -86,6 +87,27 @@ where
             (status, Json(body)).into_response()
         }
     }
+}
+
+/// A change by a caller whose role may write, handled at most once per `Idempotency-Key`;
+/// `act` gets the caller's name. Every POST that changes something goes through here.
+pub async fn write_once<Fut>(
+    state: &AppState,
+    caller: Authenticated,
+    headers: &HeaderMap,
+    route: &str,
+    body: &[u8],
+    act: impl FnOnce(String) -> Fut,
+) -> Response
+where
+    Fut: Future<Output = Result<(StatusCode, Value), ApiError>>,
+{
+    let caller = match caller.writer() {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
+    let name = caller.name.clone();
+    once(state, &caller.name, headers, route, body, || act(name)).await
 }
 
 fn respond(result: Result<(StatusCode, Value), ApiError>) -> Response {
