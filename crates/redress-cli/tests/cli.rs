@@ -392,18 +392,13 @@ fn verify_log_checks_the_chain_and_names_an_edited_event() {
 
     // Someone with the database file drops the guard and edits the first event.
     let db = data_dir.join("redress.db");
-    tokio::runtime::Runtime::new().unwrap().block_on(async {
-        use sqlx::{Connection, Executor};
-        sqlx::any::install_default_drivers();
-        let url = format!("sqlite://{}", db.display());
-        let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
-        conn.execute("DROP TRIGGER audit_events_are_never_updated")
-            .await
-            .unwrap();
-        conn.execute("UPDATE audit_events SET actor = 'mallory' WHERE sequence = 1")
-            .await
-            .unwrap();
-    });
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "DROP TRIGGER audit_events_are_never_updated; \
+             UPDATE audit_events SET actor = 'mallory' WHERE sequence = 1;",
+        )
+        .unwrap();
     let broken = redress(&["verify-log", "--data-dir", data]);
     assert_eq!(broken.status.code(), Some(2));
     assert!(

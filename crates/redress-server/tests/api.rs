@@ -29,7 +29,7 @@ impl App {
         let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../../fixtures/audit-v1/data");
         store
-            .import(&read_billing_data(&dir, &NoProgress).unwrap(), "test")
+            .import(read_billing_data(&dir, &NoProgress).unwrap(), "test")
             .await
             .unwrap();
         let agent = store
@@ -580,7 +580,7 @@ async fn a_dispute_is_verified_again_after_the_billing_data_changes() {
         )
         .unwrap();
     }
-    app.store.import(&data, "test").await.unwrap();
+    app.store.import(data.clone(), "test").await.unwrap();
     let (status, again) = app
         .post(
             &format!("/api/v1/disputes/{id}/verify"),

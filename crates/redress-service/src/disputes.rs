@@ -7,7 +7,8 @@ use redress_domain::{
     BillingData, Date, Decimal, Dispute, DisputeReason, DisputeStatus, InvoiceIdx,
 };
 use redress_storage::disputes::{DisputeError, DisputeRow};
-use redress_storage::{StorageError, Store};
+use redress_storage::{ImportCounts, StorageError, Store};
+use std::sync::Arc;
 
 /// What a customer's dispute says, as taken from any channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,16 +154,11 @@ pub async fn open_dispute(
     Ok(store.insert_dispute(row, actor).await?)
 }
 
-/// Opens the disputes of an export (`disputes.csv`), verified by one audit of the whole export
-/// (which says of each invoice what verifying it alone from the database would). A dispute
-/// whose id is already stored is left as it is. Gives `(opened, already stored)`.
-pub async fn open_imported_disputes(
-    store: &Store,
-    data: &BillingData,
-    actor: &str,
-) -> Result<(u64, u64), IntakeError> {
+/// The disputes of an export (`disputes.csv`) as they are opened, verified by one audit of the
+/// whole export (which says of each invoice what verifying it alone from the database would).
+pub fn imported_disputes(data: &BillingData, actor: &str) -> Vec<DisputeRow> {
     let audit = redress_audit::audit(data);
-    let rows = audit
+    audit
         .verdicts
         .iter()
         .map(|judged| {
@@ -185,9 +181,48 @@ pub async fn open_imported_disputes(
                 &verification,
             )
         })
-        .collect();
+        .collect()
+}
+
+/// Opens the disputes of an export already imported. A dispute whose id is already stored is
+/// left as it is. Gives `(opened, already stored)`.
+pub async fn open_imported_disputes(
+    store: &Store,
+    data: &BillingData,
+    actor: &str,
+) -> Result<(u64, u64), IntakeError> {
     // One transaction for all of them: an import of thousands of disputes stays quick.
-    Ok(store.insert_disputes(rows, actor).await?)
+    Ok(store
+        .insert_disputes(imported_disputes(data, actor), actor)
+        .await?)
+}
+
+/// What an import wrote: the rows of each table, and the disputes opened and already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportOutcome {
+    /// Rows written, table by table.
+    pub counts: ImportCounts,
+    /// Disputes of the export opened now.
+    pub opened: u64,
+    /// Disputes of the export already stored, left as they were.
+    pub already_stored: u64,
+}
+
+/// Imports an export: its billing data and its disputes (channel `import`, verified like any
+/// other), all in one transaction.
+pub async fn import_export(
+    store: &Store,
+    data: Arc<BillingData>,
+    actor: &str,
+) -> Result<ImportOutcome, IntakeError> {
+    let disputes = imported_disputes(&data, actor);
+    let (counts, opened, already_stored) =
+        store.import_with_disputes(data, disputes, actor).await?;
+    Ok(ImportOutcome {
+        counts,
+        opened,
+        already_stored,
+    })
 }
 
 /// A new dispute's row, as verified.

@@ -4,6 +4,6 @@
 pub mod disputes;
 
 pub use disputes::{
-    DisputeIntake, IntakeError, Verification, open_dispute, open_imported_disputes,
-    reverify_dispute, verify,
+    DisputeIntake, ImportOutcome, IntakeError, Verification, import_export, imported_disputes,
+    open_dispute, open_imported_disputes, reverify_dispute, verify,
 };

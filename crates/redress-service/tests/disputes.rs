@@ -18,7 +18,7 @@ async fn with_example() -> (TestDb, Store) {
     let dir =
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
     store
-        .import(&read_billing_data(&dir, &NoProgress).unwrap(), "test")
+        .import(read_billing_data(&dir, &NoProgress).unwrap(), "test")
         .await
         .unwrap();
     (db, store)

@@ -2,7 +2,8 @@
 
 use crate::audit_log::{append, now};
 use crate::disputes::DisputeError;
-use crate::{StorageError, Store, placeholders};
+use crate::sql::{Row, params};
+use crate::{StorageError, Store};
 use redress_domain::audit_log::NewEvent;
 use sha2::{Digest, Sha256};
 
@@ -27,21 +28,20 @@ pub struct Attachment {
     pub created_at: String,
 }
 
-type AttachmentRow = (String, String, String, String, String, i64, String, String);
+const COLUMNS: &str =
+    "id, dispute_id, sha256, file_name, content_type, size, uploaded_by, created_at";
 
-fn to_attachment(
-    (id, dispute_id, sha256, file_name, content_type, size, uploaded_by, created_at): AttachmentRow,
-) -> Attachment {
-    Attachment {
-        id,
-        dispute_id,
-        sha256,
-        file_name,
-        content_type,
-        size: size as u64,
-        uploaded_by,
-        created_at,
-    }
+fn read_attachment(row: &dyn Row) -> Result<Attachment, StorageError> {
+    Ok(Attachment {
+        id: row.string(0)?,
+        dispute_id: row.string(1)?,
+        sha256: row.string(2)?,
+        file_name: row.string(3)?,
+        content_type: row.string(4)?,
+        size: row.int(5)? as u64,
+        uploaded_by: row.string(6)?,
+        created_at: row.string(7)?,
+    })
 }
 
 impl Store {
@@ -54,26 +54,10 @@ impl Store {
         content: &[u8],
         actor: &str,
     ) -> Result<Attachment, DisputeError> {
-        let b = self.backend;
         let sha256: String = Sha256::digest(content)
             .iter()
             .map(|x| format!("{x:02x}"))
             .collect();
-        let mut tx = self.pool().begin().await?;
-        let exists: Option<(String,)> =
-            sqlx::query_as(placeholders(b, "SELECT id FROM disputes WHERE id = ?"))
-                .bind(dispute_id.to_owned())
-                .fetch_optional(&mut *tx)
-                .await?;
-        if exists.is_none() {
-            return Err(DisputeError::NotFound(dispute_id.to_owned()));
-        }
-        sqlx::query(placeholders(b, "INSERT INTO attachment_blobs (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING"))
-            .bind(sha256.clone())
-            .bind(content.len() as i64)
-            .bind(content.to_vec())
-            .execute(&mut *tx)
-            .await?;
         let attachment = Attachment {
             id: format!("ATT-{:012x}", fastrand::u64(..) >> 16),
             dispute_id: dispute_id.to_owned(),
@@ -84,51 +68,64 @@ impl Store {
             uploaded_by: actor.to_owned(),
             created_at: now(),
         };
-        sqlx::query(placeholders(
-            b,
-            "INSERT INTO attachments (id, dispute_id, sha256, file_name, content_type, size, uploaded_by, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        ))
-        .bind(attachment.id.clone())
-        .bind(attachment.dispute_id.clone())
-        .bind(attachment.sha256.clone())
-        .bind(attachment.file_name.clone())
-        .bind(attachment.content_type.clone())
-        .bind(attachment.size as i64)
-        .bind(attachment.uploaded_by.clone())
-        .bind(attachment.created_at.clone())
-        .execute(&mut *tx)
-        .await?;
-        let after = serde_json::json!({
-            "id": attachment.id, "sha256": attachment.sha256, "file_name": attachment.file_name,
-            "content_type": attachment.content_type, "size": attachment.size,
+        let content = content.to_vec();
+        self.write(move |db| {
+            let a = attachment;
+            if !crate::disputes::exists(db, &a.dispute_id)? {
+                return Err(DisputeError::NotFound(a.dispute_id));
+            }
+            db.execute(
+                "INSERT INTO attachment_blobs (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                params![&a.sha256, a.size as i64, &content[..]],
+            )?;
+            db.execute(
+                &format!("INSERT INTO attachments ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                params![
+                    &a.id,
+                    &a.dispute_id,
+                    &a.sha256,
+                    &a.file_name,
+                    &a.content_type,
+                    a.size as i64,
+                    &a.uploaded_by,
+                    &a.created_at,
+                ],
+            )?;
+            let after = serde_json::json!({
+                "id": a.id, "sha256": a.sha256, "file_name": a.file_name,
+                "content_type": a.content_type, "size": a.size,
+            })
+            .to_string();
+            append(
+                db,
+                NewEvent {
+                    occurred_at: now(),
+                    actor: a.uploaded_by.clone(),
+                    entity: "dispute".to_owned(),
+                    entity_id: a.dispute_id.clone(),
+                    action: "attachment_added".to_owned(),
+                    before: None,
+                    after: Some(after),
+                },
+            )?;
+            Ok(a)
         })
-        .to_string();
-        let event = NewEvent {
-            occurred_at: now(),
-            actor: actor.to_owned(),
-            entity: "dispute".to_owned(),
-            entity_id: dispute_id.to_owned(),
-            action: "attachment_added".to_owned(),
-            before: None,
-            after: Some(after),
-        };
-        append(&mut tx, b, event).await?;
-        tx.commit().await?;
-        Ok(attachment)
+        .await
     }
 
     /// A dispute's attachments, oldest first.
     pub async fn attachments(&self, dispute_id: &str) -> Result<Vec<Attachment>, StorageError> {
-        let rows: Vec<AttachmentRow> = sqlx::query_as(placeholders(
-            self.backend,
-            "SELECT id, dispute_id, sha256, file_name, content_type, size, uploaded_by, created_at \
-             FROM attachments WHERE dispute_id = ? ORDER BY created_at, id",
-        ))
-        .bind(dispute_id.to_owned())
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows.into_iter().map(to_attachment).collect())
+        let dispute_id = dispute_id.to_owned();
+        self.run(move |db| {
+            db.rows(
+                &format!(
+                    "SELECT {COLUMNS} FROM attachments WHERE dispute_id = ? ORDER BY created_at, id"
+                ),
+                params![&dispute_id],
+                read_attachment,
+            )
+        })
+        .await
     }
 
     /// An attachment and its content.
@@ -136,23 +133,27 @@ impl Store {
         &self,
         id: &str,
     ) -> Result<Option<(Attachment, Vec<u8>)>, StorageError> {
-        let row: Option<AttachmentRow> = sqlx::query_as(placeholders(
-            self.backend,
-            "SELECT id, dispute_id, sha256, file_name, content_type, size, uploaded_by, created_at FROM attachments WHERE id = ?",
-        ))
-        .bind(id.to_owned())
-        .fetch_optional(self.pool())
-        .await?;
-        let Some(attachment) = row.map(to_attachment) else {
-            return Ok(None);
-        };
-        let (content,): (Vec<u8>,) = sqlx::query_as(placeholders(
-            self.backend,
-            "SELECT content FROM attachment_blobs WHERE sha256 = ?",
-        ))
-        .bind(attachment.sha256.clone())
-        .fetch_one(self.pool())
-        .await?;
-        Ok(Some((attachment, content)))
+        let id = id.to_owned();
+        self.read(move |db| {
+            let Some(attachment) = db.row(
+                &format!("SELECT {COLUMNS} FROM attachments WHERE id = ?"),
+                params![&id],
+                read_attachment,
+            )?
+            else {
+                return Ok(None);
+            };
+            let content = db
+                .row(
+                    "SELECT content FROM attachment_blobs WHERE sha256 = ?",
+                    params![&attachment.sha256],
+                    |row| Ok(row.blob(0)?.to_vec()),
+                )?
+                .ok_or_else(|| {
+                    StorageError::Corrupt(format!("the content of attachment {id} is missing"))
+                })?;
+            Ok(Some((attachment, content)))
+        })
+        .await
     }
 }

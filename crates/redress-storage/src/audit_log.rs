@@ -2,24 +2,9 @@
 //! never updated or deleted (the database refuses both), and checked end to end by
 //! [`Store::verify_log`].
 
-use crate::{Backend, StorageError, Store, placeholders};
+use crate::sql::{Db, Row, params};
+use crate::{StorageError, Store};
 use redress_domain::audit_log::{AuditEvent, BrokenChain, ChainCheck, EventHash, NewEvent};
-use sqlx::{Any, Transaction};
-
-/// A stored event's row: sequence, occurred_at, actor, entity, entity_id, action, before, after,
-/// previous hash, hash.
-type EventRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-);
 
 const EVENT_COLUMNS: &str = "sequence, occurred_at, actor, entity, entity_id, action, before_json, \
                              after_json, previous_hash, hash";
@@ -38,73 +23,101 @@ pub enum LogError {
     Storage(#[from] StorageError),
 }
 
-impl From<sqlx::Error> for LogError {
-    fn from(e: sqlx::Error) -> Self {
-        Self::Storage(e.into())
-    }
+/// A stored event, as read; its hashes are checked by [`to_event`].
+struct EventRow {
+    sequence: u64,
+    event: NewEvent,
+    previous_hash: String,
+    hash: String,
 }
 
-fn to_event(row: EventRow) -> Result<AuditEvent, LogError> {
-    let (sequence, occurred_at, actor, entity, entity_id, action, before, after, previous, hash) =
-        row;
-    let sequence = sequence as u64;
-    let parse = |hex: &str| EventHash::from_hex(hex).ok_or(LogError::MalformedHash(sequence));
-    Ok(AuditEvent {
-        sequence,
+fn read_event(row: &dyn Row) -> Result<EventRow, StorageError> {
+    Ok(EventRow {
+        sequence: row.int(0)? as u64,
         event: NewEvent {
-            occurred_at,
-            actor,
-            entity,
-            entity_id,
-            action,
-            before,
-            after,
+            occurred_at: row.string(1)?,
+            actor: row.string(2)?,
+            entity: row.string(3)?,
+            entity_id: row.string(4)?,
+            action: row.string(5)?,
+            before: row.opt_string(6)?,
+            after: row.opt_string(7)?,
         },
-        previous_hash: parse(&previous)?,
-        hash: parse(&hash)?,
+        previous_hash: row.string(8)?,
+        hash: row.string(9)?,
     })
 }
 
-/// Appends `event` to the log within `tx`, after the current last event.
-pub(crate) async fn append(
-    tx: &mut Transaction<'_, Any>,
-    backend: Backend,
-    event: NewEvent,
-) -> Result<AuditEvent, StorageError> {
+fn to_event(row: EventRow) -> Result<AuditEvent, LogError> {
+    let sequence = row.sequence;
+    let parse = |hex: &str| EventHash::from_hex(hex).ok_or(LogError::MalformedHash(sequence));
+    Ok(AuditEvent {
+        sequence,
+        previous_hash: parse(&row.previous_hash)?,
+        hash: parse(&row.hash)?,
+        event: row.event,
+    })
+}
+
+/// The audit log's last event, as the head row records it: `(sequence, hash)`.
+fn head(db: &mut dyn Db) -> Result<(u64, EventHash), StorageError> {
     // Locking the head row makes concurrent appends take turns (SQLite writers always do).
-    let head_sql = match backend {
-        Backend::Sqlite => "SELECT sequence, hash FROM audit_head WHERE id = 1",
-        Backend::Postgres => "SELECT sequence, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+    let sql = match db.backend() {
+        crate::Backend::Sqlite => "SELECT sequence, hash FROM audit_head WHERE id = 1",
+        crate::Backend::Postgres => "SELECT sequence, hash FROM audit_head WHERE id = 1 FOR UPDATE",
     };
-    let (last, last_hash): (i64, String) = sqlx::query_as(head_sql).fetch_one(&mut **tx).await?;
-    let previous = EventHash::from_hex(&last_hash).unwrap_or(EventHash::GENESIS);
-    let sealed = event.seal(last as u64 + 1, previous);
-    sqlx::query(placeholders(
-        backend,
-        "INSERT INTO audit_events (sequence, occurred_at, actor, entity, entity_id, action, \
-         before_json, after_json, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    let (sequence, hash) = db
+        .row(sql, &[], |row| Ok((row.int(0)?, row.string(1)?)))?
+        .ok_or_else(|| StorageError::Corrupt("the audit log's head row is missing".into()))?;
+    Ok((
+        sequence as u64,
+        EventHash::from_hex(&hash).unwrap_or(EventHash::GENESIS),
     ))
-    .bind(sealed.sequence as i64)
-    .bind(sealed.event.occurred_at.clone())
-    .bind(sealed.event.actor.clone())
-    .bind(sealed.event.entity.clone())
-    .bind(sealed.event.entity_id.clone())
-    .bind(sealed.event.action.clone())
-    .bind(sealed.event.before.clone())
-    .bind(sealed.event.after.clone())
-    .bind(sealed.previous_hash.to_string())
-    .bind(sealed.hash.to_string())
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(placeholders(
-        backend,
+}
+
+/// Appends `events` to the log within the open transaction, after the current last event, and
+/// gives them sealed.
+pub(crate) fn append_all(
+    db: &mut dyn Db,
+    events: Vec<NewEvent>,
+) -> Result<Vec<AuditEvent>, StorageError> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (mut last, mut previous) = head(db)?;
+    let mut sealed = Vec::with_capacity(events.len());
+    for event in events {
+        last += 1;
+        let event = event.seal(last, previous);
+        previous = event.hash;
+        db.execute(
+            "INSERT INTO audit_events (sequence, occurred_at, actor, entity, entity_id, action, \
+             before_json, after_json, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            params![
+                event.sequence as i64,
+                &event.event.occurred_at,
+                &event.event.actor,
+                &event.event.entity,
+                &event.event.entity_id,
+                &event.event.action,
+                &event.event.before,
+                &event.event.after,
+                &event.previous_hash.to_string(),
+                &event.hash.to_string(),
+            ],
+        )?;
+        sealed.push(event);
+    }
+    db.execute(
         "UPDATE audit_head SET sequence = ?, hash = ? WHERE id = 1",
-    ))
-    .bind(sealed.sequence as i64)
-    .bind(sealed.hash.to_string())
-    .execute(&mut **tx)
-    .await?;
+        params![last as i64, &previous.to_string()],
+    )?;
     Ok(sealed)
+}
+
+/// Appends `event` to the log within the open transaction, after the current last event.
+pub(crate) fn append(db: &mut dyn Db, event: NewEvent) -> Result<AuditEvent, StorageError> {
+    Ok(append_all(db, vec![event])?.remove(0))
 }
 
 /// Now, in UTC with microseconds, always the same width (`2026-11-23T14:28:28.750764Z`), so
@@ -118,10 +131,7 @@ pub fn now() -> String {
 impl Store {
     /// Records `event` on its own (for changes that have no other writes).
     pub async fn record_event(&self, event: NewEvent) -> Result<AuditEvent, StorageError> {
-        let mut tx = self.pool().begin().await?;
-        let sealed = append(&mut tx, self.backend, event).await?;
-        tx.commit().await?;
-        Ok(sealed)
+        self.write(move |db| append(db, event)).await
     }
 
     /// The events about one thing, oldest first.
@@ -130,13 +140,14 @@ impl Store {
         entity: &str,
         entity_id: &str,
     ) -> Result<Vec<AuditEvent>, LogError> {
-        let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM audit_events WHERE entity = ? AND entity_id = ? ORDER BY sequence"
-        );
-        let rows: Vec<EventRow> = sqlx::query_as(placeholders(self.backend, &sql))
-            .bind(entity.to_owned())
-            .bind(entity_id.to_owned())
-            .fetch_all(self.pool())
+        let (entity, entity_id) = (entity.to_owned(), entity_id.to_owned());
+        let rows = self
+            .run(move |db| {
+                let sql = format!(
+                    "SELECT {EVENT_COLUMNS} FROM audit_events WHERE entity = ? AND entity_id = ? ORDER BY sequence"
+                );
+                db.rows(&sql, params![&entity, &entity_id], read_event)
+            })
             .await?;
         rows.into_iter().map(to_event).collect()
     }
@@ -147,12 +158,14 @@ impl Store {
         const PAGE: i64 = 10_000;
         let mut check = ChainCheck::default();
         loop {
-            let sql = format!(
-                "SELECT {EVENT_COLUMNS} FROM audit_events WHERE sequence > ? ORDER BY sequence LIMIT {PAGE}"
-            );
-            let rows: Vec<EventRow> = sqlx::query_as(placeholders(self.backend, &sql))
-                .bind(check.checked() as i64)
-                .fetch_all(self.pool())
+            let after = check.checked() as i64;
+            let rows = self
+                .run(move |db| {
+                    let sql = format!(
+                        "SELECT {EVENT_COLUMNS} FROM audit_events WHERE sequence > ? ORDER BY sequence LIMIT {PAGE}"
+                    );
+                    db.rows(&sql, params![after], read_event)
+                })
                 .await?;
             let done = (rows.len() as i64) < PAGE;
             for row in rows {
@@ -162,10 +175,16 @@ impl Store {
                 break;
             }
         }
-        let (recorded, hash): (i64, String) =
-            sqlx::query_as("SELECT sequence, hash FROM audit_head WHERE id = 1")
-                .fetch_one(self.pool())
-                .await?;
+        let (recorded, hash) = self
+            .run(|db| {
+                db.row(
+                    "SELECT sequence, hash FROM audit_head WHERE id = 1",
+                    &[],
+                    |row| Ok((row.int(0)?, row.string(1)?)),
+                )?
+                .ok_or_else(|| StorageError::Corrupt("the audit log's head row is missing".into()))
+            })
+            .await?;
         if recorded as u64 != check.checked() || hash != check.last_hash().to_string() {
             return Err(BrokenChain::Truncated {
                 found: check.checked(),

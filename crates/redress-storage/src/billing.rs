@@ -2,10 +2,13 @@
 //! upserted by id so that importing the same or an updated export again duplicates nothing.
 
 use crate::audit_log::{append, now};
-use crate::{Backend, StorageError, Store, placeholders};
+use crate::disputes::{DisputeError, DisputeRow, insert_all};
+use crate::sql::{Db, RowSource, Upsert, Value, params};
+use crate::{StorageError, Store};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::{BillingData, LineKind};
-use sqlx::{Any, AssertSqlSafe, Transaction};
+use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// How many rows of each table an import wrote (inserted or updated).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -48,314 +51,330 @@ impl ImportCounts {
     }
 }
 
-/// A value bound to a statement.
-enum Value {
-    Text(String),
-    Maybe(Option<String>),
-    Int(i64),
+/// Text made on the fly for the values of one row, reused from row to row so that formatting
+/// numbers and dates allocates nothing.
+#[derive(Default)]
+struct Scratch {
+    text: String,
+    ends: Vec<usize>,
 }
 
-/// One table's upsert: its columns and the columns of its key.
-struct Upsert {
-    table: &'static str,
-    columns: &'static [&'static str],
-    key: &'static [&'static str],
-}
-
-impl Upsert {
-    /// `INSERT … VALUES (…), (…) ON CONFLICT (key) DO UPDATE SET …` for `rows` rows.
-    fn statement(&self, backend: Backend, rows: usize) -> String {
-        let width = self.columns.len();
-        let mut sql = format!(
-            "INSERT INTO {} ({}) VALUES ",
-            self.table,
-            self.columns.join(", ")
-        );
-        for row in 0..rows {
-            sql.push_str(if row == 0 { "(" } else { ", (" });
-            for col in 0..width {
-                if col > 0 {
-                    sql.push_str(", ");
-                }
-                match backend {
-                    Backend::Sqlite => sql.push('?'),
-                    Backend::Postgres => sql.push_str(&format!("${}", row * width + col + 1)),
-                }
-            }
-            sql.push(')');
-        }
-        let updates: Vec<String> = self
-            .columns
-            .iter()
-            .filter(|c| !self.key.contains(c))
-            .map(|c| format!("{c} = excluded.{c}"))
-            .collect();
-        sql.push_str(&format!(
-            " ON CONFLICT ({}) DO UPDATE SET {}",
-            self.key.join(", "),
-            updates.join(", ")
-        ));
-        sql
+impl Scratch {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
     }
 
-    /// Writes `rows`, many to a statement.
-    async fn write(
-        &self,
-        tx: &mut Transaction<'_, Any>,
-        backend: Backend,
-        rows: impl Iterator<Item = Vec<Value>>,
-    ) -> Result<u64, StorageError> {
-        // Within both backends' limits on bound parameters per statement.
-        let per_statement = 8_000 / self.columns.len();
-        let full = self.statement(backend, per_statement);
-        let mut batch: Vec<Vec<Value>> = Vec::with_capacity(per_statement);
-        let mut written = 0;
-        let mut rows = rows.peekable();
-        while rows.peek().is_some() {
-            batch.clear();
-            batch.extend(rows.by_ref().take(per_statement));
-            let sql = if batch.len() == per_statement {
-                full.clone()
-            } else {
-                self.statement(backend, batch.len())
-            };
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for value in batch.drain(..).flatten() {
-                query = match value {
-                    Value::Text(text) => query.bind(text),
-                    Value::Maybe(text) => query.bind(text),
-                    Value::Int(n) => query.bind(n),
+    /// Formats `value` into the buffer; gives its slot.
+    fn put(&mut self, value: impl std::fmt::Display) -> usize {
+        let _ = write!(self.text, "{value}");
+        self.ends.push(self.text.len());
+        self.ends.len() - 1
+    }
+
+    fn get(&self, slot: usize) -> &str {
+        let start = if slot == 0 { 0 } else { self.ends[slot - 1] };
+        &self.text[start..self.ends[slot]]
+    }
+}
+
+/// A value of a row being written: borrowed from the billing data, or formatted into the
+/// row's [`Scratch`].
+#[derive(Clone, Copy)]
+enum Cell<'a> {
+    Borrowed(Value<'a>),
+    Formatted(usize),
+}
+
+/// Writes rows of `upsert` made by `row`, one per item of `items`.
+fn write_rows<'d, T: 'd>(
+    db: &mut dyn Db,
+    upsert: &Upsert,
+    items: impl Iterator<Item = T>,
+    mut row: impl FnMut(T, &mut Scratch, &mut Vec<Cell<'d>>),
+) -> Result<u64, StorageError> {
+    let mut items = items;
+    let mut scratch = Scratch::default();
+    let mut cells: Vec<Cell<'d>> = Vec::with_capacity(upsert.columns.len());
+    let source: &mut RowSource<'_> = &mut |sink| {
+        for item in items.by_ref() {
+            scratch.clear();
+            cells.clear();
+            row(item, &mut scratch, &mut cells);
+            // On the stack: no table has more columns than this.
+            let mut values = [Value::Null; 16];
+            for (value, cell) in values.iter_mut().zip(&cells) {
+                *value = match *cell {
+                    Cell::Borrowed(value) => value,
+                    Cell::Formatted(slot) => Value::Text(scratch.get(slot)),
                 };
             }
-            written += query.execute(&mut **tx).await?.rows_affected();
+            sink(&values[..cells.len()])?;
         }
-        Ok(written)
+        Ok(())
+    };
+    db.upsert_many(upsert, source)
+}
+
+/// A value borrowed from the billing data.
+fn b<'a>(value: impl Into<Value<'a>>) -> Cell<'a> {
+    Cell::Borrowed(value.into())
+}
+
+/// A value formatted for the row.
+fn f(scratch: &mut Scratch, value: impl std::fmt::Display) -> Cell<'static> {
+    Cell::Formatted(scratch.put(value))
+}
+
+/// An optional value formatted for the row.
+fn f_opt(scratch: &mut Scratch, value: Option<impl std::fmt::Display>) -> Cell<'static> {
+    match value {
+        Some(value) => f(scratch, value),
+        None => Cell::Borrowed(Value::Null),
     }
 }
 
-fn text(value: impl ToString) -> Value {
-    Value::Text(value.to_string())
-}
+/// Writes all of `data` within the open transaction.
+fn import_in(db: &mut dyn Db, data: &BillingData) -> Result<ImportCounts, StorageError> {
+    let customer = |i: u32| data.customer_ids.name(i);
+    let contract = |i: u32| data.contract_ids.name(i);
+    let invoice = |i: u32| data.invoice_ids.name(i);
 
-fn maybe(value: Option<impl ToString>) -> Value {
-    Value::Maybe(value.map(|v| v.to_string()))
+    let customers = write_rows(
+        db,
+        &CUSTOMERS,
+        data.customers.iter().enumerate(),
+        |(i, c), s, row| {
+            row.extend([
+                b(customer(i as u32)),
+                b(c.name.as_str()),
+                b(c.email.as_str()),
+                b(c.language.as_str()),
+                f(s, c.customer_since),
+            ]);
+        },
+    )?;
+    let contracts = write_rows(
+        db,
+        &CONTRACTS,
+        data.contracts.iter().enumerate(),
+        |(i, c), s, row| {
+            row.extend([
+                b(contract(i as u32)),
+                b(customer(c.customer.0)),
+                b(c.currency.code()),
+                f(s, c.start_date),
+                f_opt(s, c.end_date),
+                b(i64::from(c.payment_terms_days)),
+                f(s, c.late_fee_percent),
+                b(i64::from(c.late_fee_grace_days)),
+                f(s, c.tax_rate_percent),
+            ]);
+        },
+    )?;
+    let prices = write_rows(db, &PRICES, data.prices.iter(), |p, s, row| {
+        row.extend([
+            b(contract(p.contract.0)),
+            b(data.sku(p.sku)),
+            f(s, p.valid_from),
+            f_opt(s, p.valid_to),
+            f(s, p.unit_price),
+            f(s, p.discount_percent),
+        ]);
+    })?;
+    let records = &data.deliveries;
+    let deliveries = write_rows(
+        db,
+        &DELIVERIES,
+        records.records.iter().enumerate(),
+        |(i, d), s, row| {
+            row.extend([
+                b(records.ids.get(i)),
+                b(contract(d.contract.0)),
+                b(data.sku(d.sku)),
+                f(s, d.delivered_on),
+                f(s, d.quantity),
+                b(if records.references.is_empty() {
+                    ""
+                } else {
+                    records.references.get(i)
+                }),
+            ]);
+        },
+    )?;
+    let invoices = write_rows(
+        db,
+        &INVOICES,
+        data.invoices.iter().enumerate(),
+        |(i, inv), s, row| {
+            row.extend([
+                b(invoice(i as u32)),
+                b(customer(inv.customer.0)),
+                b(contract(inv.contract.0)),
+                f(s, inv.issue_date),
+                f(s, inv.due_date),
+                b(inv.currency.code()),
+                f(s, inv.subtotal),
+                f(s, inv.tax_total),
+                f(s, inv.total),
+            ]);
+        },
+    )?;
+    let descriptions = &data.line_descriptions;
+    let invoice_lines = write_rows(
+        db,
+        &INVOICE_LINES,
+        data.lines.iter().enumerate(),
+        |(i, l), s, row| {
+            row.extend([b(invoice(l.invoice.0)), b(i64::from(l.line_no))]);
+            match l.kind {
+                LineKind::Charge { sku, period } => row.extend([
+                    b("charge"),
+                    b(data.sku(sku)),
+                    b(if descriptions.is_empty() {
+                        ""
+                    } else {
+                        descriptions.get(i)
+                    }),
+                    f(s, period.start()),
+                    f(s, period.end()),
+                ]),
+                LineKind::LateFee { .. } => row.extend([
+                    b("late_fee"),
+                    b(Value::Null),
+                    b(if descriptions.is_empty() {
+                        ""
+                    } else {
+                        descriptions.get(i)
+                    }),
+                    b(Value::Null),
+                    b(Value::Null),
+                ]),
+            }
+            row.extend([
+                f(s, l.quantity),
+                f(s, l.unit_price),
+                f(s, l.discount_percent),
+                f(s, l.amount),
+                match l.kind {
+                    LineKind::LateFee { late_fee_for } => b(invoice(late_fee_for.0)),
+                    LineKind::Charge { .. } => b(Value::Null),
+                },
+            ]);
+        },
+    )?;
+    let payments = write_rows(
+        db,
+        &PAYMENTS,
+        data.payments.iter().enumerate(),
+        |(i, p), s, row| {
+            row.extend([
+                b(data.payment_ids.get(i)),
+                b(invoice(p.invoice.0)),
+                f(s, p.paid_on),
+                f(s, p.amount),
+                b(p.method.as_str()),
+                b(p.reference.as_str()),
+            ]);
+        },
+    )?;
+    let notices = write_rows(
+        db,
+        &NOTICES,
+        data.notices.iter().enumerate(),
+        |(i, n), s, row| {
+            row.extend([
+                b(data.notice_ids.get(i)),
+                b(invoice(n.invoice.0)),
+                f(s, n.sent_on),
+                b(n.kind.as_str()),
+                b(n.channel.as_str()),
+            ]);
+        },
+    )?;
+    Ok(ImportCounts {
+        customers,
+        contracts,
+        prices,
+        deliveries,
+        invoices,
+        invoice_lines,
+        payments,
+        notices,
+    })
 }
 
 impl Store {
     /// Writes all of `data` in one transaction: every row, or (on any failure) none. The import
-    /// is recorded in the audit log as done by `actor`, with what it wrote.
+    /// is recorded in the audit log as done by `actor`, with what it wrote. The data is shared
+    /// (`Arc`) because the writing happens on a blocking thread of its own.
     pub async fn import(
         &self,
-        data: &BillingData,
+        data: impl Into<Arc<BillingData>>,
         actor: &str,
     ) -> Result<ImportCounts, StorageError> {
-        let backend = self.backend;
-        let mut tx = self.pool().begin().await?;
-        let customer = |i: u32| data.customer_ids.name(i).to_owned();
-        let contract = |i: u32| data.contract_ids.name(i).to_owned();
-        let invoice = |i: u32| data.invoice_ids.name(i).to_owned();
-
-        let customers = CUSTOMERS
-            .write(
-                &mut tx,
-                backend,
-                data.customers.iter().enumerate().map(|(i, c)| {
-                    vec![
-                        Value::Text(customer(i as u32)),
-                        text(&c.name),
-                        text(&c.email),
-                        text(&c.language),
-                        text(c.customer_since),
-                    ]
-                }),
-            )
-            .await?;
-        let contracts = CONTRACTS
-            .write(
-                &mut tx,
-                backend,
-                data.contracts.iter().enumerate().map(|(i, c)| {
-                    vec![
-                        Value::Text(contract(i as u32)),
-                        Value::Text(customer(c.customer.0)),
-                        text(c.currency),
-                        text(c.start_date),
-                        maybe(c.end_date),
-                        Value::Int(i64::from(c.payment_terms_days)),
-                        text(c.late_fee_percent),
-                        Value::Int(i64::from(c.late_fee_grace_days)),
-                        text(c.tax_rate_percent),
-                    ]
-                }),
-            )
-            .await?;
-        let prices = PRICES
-            .write(
-                &mut tx,
-                backend,
-                data.prices.iter().map(|p| {
-                    vec![
-                        Value::Text(contract(p.contract.0)),
-                        text(data.sku(p.sku)),
-                        text(p.valid_from),
-                        maybe(p.valid_to),
-                        text(p.unit_price),
-                        text(p.discount_percent),
-                    ]
-                }),
-            )
-            .await?;
-        let records = &data.deliveries;
-        let deliveries = DELIVERIES
-            .write(
-                &mut tx,
-                backend,
-                records.records.iter().enumerate().map(|(i, d)| {
-                    vec![
-                        text(records.ids.get(i)),
-                        Value::Text(contract(d.contract.0)),
-                        text(data.sku(d.sku)),
-                        text(d.delivered_on),
-                        text(d.quantity),
-                        text(if records.references.is_empty() {
-                            ""
-                        } else {
-                            records.references.get(i)
-                        }),
-                    ]
-                }),
-            )
-            .await?;
-        let invoices = INVOICES
-            .write(
-                &mut tx,
-                backend,
-                data.invoices.iter().enumerate().map(|(i, inv)| {
-                    vec![
-                        Value::Text(invoice(i as u32)),
-                        Value::Text(customer(inv.customer.0)),
-                        Value::Text(contract(inv.contract.0)),
-                        text(inv.issue_date),
-                        text(inv.due_date),
-                        text(inv.currency),
-                        text(inv.subtotal),
-                        text(inv.tax_total),
-                        text(inv.total),
-                    ]
-                }),
-            )
-            .await?;
-        let descriptions = &data.line_descriptions;
-        let invoice_lines = INVOICE_LINES
-            .write(
-                &mut tx,
-                backend,
-                data.lines.iter().enumerate().map(|(i, l)| {
-                    let (kind, sku, start, end, late_fee_for) = match l.kind {
-                        LineKind::Charge { sku, period } => (
-                            "charge",
-                            Some(data.sku(sku)),
-                            Some(period.start()),
-                            Some(period.end()),
-                            None,
-                        ),
-                        LineKind::LateFee { late_fee_for } => {
-                            ("late_fee", None, None, None, Some(invoice(late_fee_for.0)))
-                        }
-                    };
-                    vec![
-                        Value::Text(invoice(l.invoice.0)),
-                        Value::Int(i64::from(l.line_no)),
-                        text(kind),
-                        maybe(sku),
-                        text(if descriptions.is_empty() {
-                            ""
-                        } else {
-                            descriptions.get(i)
-                        }),
-                        maybe(start),
-                        maybe(end),
-                        text(l.quantity),
-                        text(l.unit_price),
-                        text(l.discount_percent),
-                        text(l.amount),
-                        maybe(late_fee_for),
-                    ]
-                }),
-            )
-            .await?;
-        let payments = PAYMENTS
-            .write(
-                &mut tx,
-                backend,
-                data.payments.iter().enumerate().map(|(i, p)| {
-                    vec![
-                        text(data.payment_ids.get(i)),
-                        Value::Text(invoice(p.invoice.0)),
-                        text(p.paid_on),
-                        text(p.amount),
-                        text(&p.method),
-                        text(&p.reference),
-                    ]
-                }),
-            )
-            .await?;
-        let notices = NOTICES
-            .write(
-                &mut tx,
-                backend,
-                data.notices.iter().enumerate().map(|(i, n)| {
-                    vec![
-                        text(data.notice_ids.get(i)),
-                        Value::Text(invoice(n.invoice.0)),
-                        text(n.sent_on),
-                        text(n.kind.as_str()),
-                        text(&n.channel),
-                    ]
-                }),
-            )
-            .await?;
-        let counts = ImportCounts {
-            customers,
-            contracts,
-            prices,
-            deliveries,
-            invoices,
-            invoice_lines,
-            payments,
-            notices,
-        };
-        let event = NewEvent {
-            occurred_at: now(),
-            actor: actor.to_owned(),
-            entity: "billing_data".to_owned(),
-            entity_id: "import".to_owned(),
-            action: "imported".to_owned(),
-            before: None,
-            after: Some(counts.to_json()),
-        };
-        append(&mut tx, backend, event).await?;
-        tx.commit().await?;
+        let (counts, _, _) = self
+            .import_with_disputes(data, Vec::new(), actor)
+            .await
+            .map_err(|e| match e {
+                DisputeError::Storage(e) => e,
+                other => StorageError::Corrupt(other.to_string()),
+            })?;
         Ok(counts)
+    }
+
+    /// Writes all of `data` and opens `disputes` (an export's, already verified) in one
+    /// transaction: all of it, or (on any failure) none. A dispute whose id is already stored is
+    /// left as it is. Gives what was written, and `(opened, already stored)` disputes.
+    pub async fn import_with_disputes(
+        &self,
+        data: impl Into<Arc<BillingData>>,
+        disputes: Vec<DisputeRow>,
+        actor: &str,
+    ) -> Result<(ImportCounts, u64, u64), DisputeError> {
+        let data = data.into();
+        let actor = actor.to_owned();
+        self.write(move |db| {
+            let counts = import_in(db, &data)?;
+            append(
+                db,
+                NewEvent {
+                    occurred_at: now(),
+                    actor: actor.clone(),
+                    entity: "billing_data".to_owned(),
+                    entity_id: "import".to_owned(),
+                    action: "imported".to_owned(),
+                    before: None,
+                    after: Some(counts.to_json()),
+                },
+            )?;
+            let (opened, existing) = insert_all(db, disputes, &actor)?;
+            Ok((counts, opened, existing))
+        })
+        .await
     }
 
     /// How many rows each billing table holds.
     pub async fn billing_counts(&self) -> Result<TableCounts, StorageError> {
-        let count = |table: &'static str| async move {
-            let sql = AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
-            let (n,): (i64,) = sqlx::query_as(sql).fetch_one(self.pool()).await?;
-            Ok::<u64, StorageError>(n as u64)
-        };
-        Ok(TableCounts {
-            customers: count("customers").await?,
-            contracts: count("contracts").await?,
-            prices: count("prices").await?,
-            deliveries: count("deliveries").await?,
-            invoices: count("invoices").await?,
-            invoice_lines: count("invoice_lines").await?,
-            payments: count("payments").await?,
-            notices: count("notices").await?,
+        self.read(|db| {
+            let mut count = |table: &str| -> Result<u64, StorageError> {
+                let n = db.row(&format!("SELECT COUNT(*) FROM {table}"), &[], |row| {
+                    row.int(0)
+                })?;
+                Ok(n.unwrap_or(0) as u64)
+            };
+            Ok(TableCounts {
+                customers: count("customers")?,
+                contracts: count("contracts")?,
+                prices: count("prices")?,
+                deliveries: count("deliveries")?,
+                invoices: count("invoices")?,
+                invoice_lines: count("invoice_lines")?,
+                payments: count("payments")?,
+                notices: count("notices")?,
+            })
         })
+        .await
     }
 }
 
@@ -457,86 +476,78 @@ const NOTICES: Upsert = Upsert {
 impl Store {
     /// The amount of a payment as stored, if there is one with that id.
     pub async fn payment_amount(&self, payment_id: &str) -> Result<Option<String>, StorageError> {
-        let row: Option<(String,)> = sqlx::query_as(placeholders(
-            self.backend,
-            "SELECT amount FROM payments WHERE id = ?",
-        ))
-        .bind(payment_id.to_owned())
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.map(|(amount,)| amount))
+        let payment_id = payment_id.to_owned();
+        self.run(move |db| {
+            db.row(
+                "SELECT amount FROM payments WHERE id = ?",
+                params![&payment_id],
+                |row| row.string(0),
+            )
+        })
+        .await
     }
-}
 
-impl Store {
     /// A contract's terms and price rows, as the API shows them.
     pub async fn contract_json(&self, id: &str) -> Result<Option<serde_json::Value>, StorageError> {
-        type ContractRow = (
-            String,
-            String,
-            String,
-            Option<String>,
-            i64,
-            String,
-            i64,
-            String,
-        );
-        let contract: Option<ContractRow> = sqlx::query_as(placeholders(
-            self.backend,
-            "SELECT customer_id, currency, start_date, end_date, payment_terms_days, late_fee_percent, \
-             late_fee_grace_days, tax_rate_percent FROM contracts WHERE id = ?",
-        ))
-        .bind(id.to_owned())
-        .fetch_optional(self.pool())
-        .await?;
-        let Some((customer_id, currency, start_date, end_date, terms, late_fee, grace, tax)) =
-            contract
-        else {
-            return Ok(None);
-        };
-        let prices: Vec<(String, String, Option<String>, String, String)> = sqlx::query_as(placeholders(
-            self.backend,
-            "SELECT sku, valid_from, valid_to, unit_price, discount_percent FROM prices WHERE contract_id = ? ORDER BY sku, valid_from",
-        ))
-        .bind(id.to_owned())
-        .fetch_all(self.pool())
-        .await?;
-        let prices: Vec<serde_json::Value> = prices
-            .into_iter()
-            .map(|(sku, from, to, price, discount)| {
-                serde_json::json!({"sku": sku, "valid_from": from, "valid_to": to, "unit_price": price, "discount_percent": discount})
-            })
-            .collect();
-        Ok(Some(serde_json::json!({
-            "id": id, "customer_id": customer_id, "currency": currency, "start_date": start_date,
-            "end_date": end_date, "payment_terms_days": terms, "late_fee_percent": late_fee,
-            "late_fee_grace_days": grace, "tax_rate_percent": tax, "prices": prices,
-        })))
+        let id = id.to_owned();
+        self.read(move |db| {
+            let contract = db.row(
+                "SELECT customer_id, currency, start_date, end_date, payment_terms_days, late_fee_percent, \
+                 late_fee_grace_days, tax_rate_percent FROM contracts WHERE id = ?",
+                params![&id],
+                |row| {
+                    Ok(serde_json::json!({
+                        "id": id, "customer_id": row.text(0)?, "currency": row.text(1)?,
+                        "start_date": row.text(2)?, "end_date": row.opt_text(3)?,
+                        "payment_terms_days": row.int(4)?, "late_fee_percent": row.text(5)?,
+                        "late_fee_grace_days": row.int(6)?, "tax_rate_percent": row.text(7)?,
+                    }))
+                },
+            )?;
+            let Some(mut contract) = contract else {
+                return Ok(None);
+            };
+            let prices = db.rows(
+                "SELECT sku, valid_from, valid_to, unit_price, discount_percent FROM prices WHERE contract_id = ? ORDER BY sku, valid_from",
+                params![&id],
+                |row| {
+                    Ok(serde_json::json!({
+                        "sku": row.text(0)?, "valid_from": row.text(1)?, "valid_to": row.opt_text(2)?,
+                        "unit_price": row.text(3)?, "discount_percent": row.text(4)?,
+                    }))
+                },
+            )?;
+            contract["prices"] = serde_json::Value::Array(prices);
+            Ok(Some(contract))
+        })
+        .await
     }
 
     /// A customer and the ids of their contracts, as the API shows them.
     pub async fn customer_json(&self, id: &str) -> Result<Option<serde_json::Value>, StorageError> {
-        let customer: Option<(String, String, String, String)> = sqlx::query_as(placeholders(
-            self.backend,
-            "SELECT name, email, language, customer_since FROM customers WHERE id = ?",
-        ))
-        .bind(id.to_owned())
-        .fetch_optional(self.pool())
-        .await?;
-        let Some((name, email, language, since)) = customer else {
-            return Ok(None);
-        };
-        let contracts: Vec<(String,)> = sqlx::query_as(placeholders(
-            self.backend,
-            "SELECT id FROM contracts WHERE customer_id = ? ORDER BY id",
-        ))
-        .bind(id.to_owned())
-        .fetch_all(self.pool())
-        .await?;
-        let contracts: Vec<String> = contracts.into_iter().map(|(c,)| c).collect();
-        Ok(Some(serde_json::json!({
-            "id": id, "name": name, "email": email, "language": language, "customer_since": since,
-            "contracts": contracts,
-        })))
+        let id = id.to_owned();
+        self.read(move |db| {
+            let customer = db.row(
+                "SELECT name, email, language, customer_since FROM customers WHERE id = ?",
+                params![&id],
+                |row| {
+                    Ok(serde_json::json!({
+                        "id": id, "name": row.text(0)?, "email": row.text(1)?,
+                        "language": row.text(2)?, "customer_since": row.text(3)?,
+                    }))
+                },
+            )?;
+            let Some(mut customer) = customer else {
+                return Ok(None);
+            };
+            let contracts = db.rows(
+                "SELECT id FROM contracts WHERE customer_id = ? ORDER BY id",
+                params![&id],
+                |row| row.string(0),
+            )?;
+            customer["contracts"] = serde_json::json!(contracts);
+            Ok(Some(customer))
+        })
+        .await
     }
 }

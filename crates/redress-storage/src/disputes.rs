@@ -2,12 +2,11 @@
 //! every change recorded in the audit log in the same transaction.
 
 use crate::audit_log::{append, now};
-use crate::{Backend, StorageError, Store, placeholders};
+use crate::sql::{Db, Row, Value, params};
+use crate::{Backend, StorageError, Store};
 use redress_domain::DisputeStatus;
 use redress_domain::TransitionError;
 use redress_domain::audit_log::NewEvent;
-use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 
 /// A dispute as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,43 +97,46 @@ pub enum DisputeError {
     Storage(#[from] StorageError),
 }
 
-impl From<sqlx::Error> for DisputeError {
-    fn from(e: sqlx::Error) -> Self {
-        Self::Storage(e.into())
-    }
-}
-
 const COLUMNS: &str = "id, invoice_id, customer_id, line_no, reason, claimed_amount, claimed_minor, \
     currency, narrative, channel, taken_by, status, escalated, assignee, linked_to, opened_on, \
     created_at, updated_at, verdict, adjustment, findings_json, verified_at";
 
-fn from_row(row: &AnyRow) -> Result<DisputeRow, StorageError> {
-    let status: String = row.try_get(11)?;
+fn read_dispute(row: &dyn Row) -> Result<DisputeRow, StorageError> {
+    let status = row.text(11)?;
     Ok(DisputeRow {
-        id: row.try_get(0)?,
-        invoice_id: row.try_get(1)?,
-        customer_id: row.try_get(2)?,
-        line_no: row.try_get::<Option<i64>, _>(3)?.map(|n| n as u32),
-        reason: row.try_get(4)?,
-        claimed_amount: row.try_get(5)?,
-        claimed_minor: row.try_get(6)?,
-        currency: row.try_get(7)?,
-        narrative: row.try_get(8)?,
-        channel: row.try_get(9)?,
-        taken_by: row.try_get(10)?,
-        status: DisputeStatus::from_name(&status)
+        id: row.string(0)?,
+        invoice_id: row.string(1)?,
+        customer_id: row.string(2)?,
+        line_no: row.opt_int(3)?.map(|n| n as u32),
+        reason: row.string(4)?,
+        claimed_amount: row.string(5)?,
+        claimed_minor: row.int(6)?,
+        currency: row.string(7)?,
+        narrative: row.string(8)?,
+        channel: row.string(9)?,
+        taken_by: row.string(10)?,
+        status: DisputeStatus::from_name(status)
             .ok_or_else(|| StorageError::Corrupt(format!("dispute status `{status}`")))?,
-        escalated: row.try_get::<i64, _>(12)? != 0,
-        assignee: row.try_get(13)?,
-        linked_to: row.try_get(14)?,
-        opened_on: row.try_get(15)?,
-        created_at: row.try_get(16)?,
-        updated_at: row.try_get(17)?,
-        verdict: row.try_get(18)?,
-        adjustment: row.try_get(19)?,
-        findings_json: row.try_get(20)?,
-        verified_at: row.try_get(21)?,
+        escalated: row.int(12)? != 0,
+        assignee: row.opt_string(13)?,
+        linked_to: row.opt_string(14)?,
+        opened_on: row.string(15)?,
+        created_at: row.string(16)?,
+        updated_at: row.string(17)?,
+        verdict: row.string(18)?,
+        adjustment: row.string(19)?,
+        findings_json: row.string(20)?,
+        verified_at: row.string(21)?,
     })
+}
+
+/// Whether a dispute with this id is stored.
+pub(crate) fn exists(db: &mut dyn Db, id: &str) -> Result<bool, StorageError> {
+    Ok(db
+        .row("SELECT 1 FROM disputes WHERE id = ?", params![id], |_| {
+            Ok(())
+        })?
+        .is_some())
 }
 
 impl Store {
@@ -145,10 +147,8 @@ impl Store {
         dispute: DisputeRow,
         actor: &str,
     ) -> Result<DisputeRow, DisputeError> {
-        let mut tx = self.pool().begin().await?;
-        let dispute = insert_in(&mut tx, self.backend, dispute, actor).await?;
-        tx.commit().await?;
-        Ok(dispute)
+        let actor = actor.to_owned();
+        self.write(move |db| insert_in(db, dispute, &actor)).await
     }
 
     /// Records many new disputes (an import's) in one transaction, leaving any whose id is
@@ -158,27 +158,21 @@ impl Store {
         disputes: Vec<DisputeRow>,
         actor: &str,
     ) -> Result<(u64, u64), DisputeError> {
-        let mut tx = self.pool().begin().await?;
-        let (mut opened, mut existing) = (0, 0);
-        for dispute in disputes {
-            match insert_in(&mut tx, self.backend, dispute, actor).await {
-                Ok(_) => opened += 1,
-                Err(DisputeError::Exists(_)) => existing += 1,
-                Err(e) => return Err(e),
-            }
-        }
-        tx.commit().await?;
-        Ok((opened, existing))
+        let actor = actor.to_owned();
+        self.write(move |db| insert_all(db, disputes, &actor)).await
     }
 
     /// The dispute with this id.
     pub async fn dispute(&self, id: &str) -> Result<Option<DisputeRow>, StorageError> {
-        let sql = format!("SELECT {COLUMNS} FROM disputes WHERE id = ?");
-        let row = sqlx::query(placeholders(self.backend, &sql))
-            .bind(id.to_owned())
-            .fetch_optional(self.pool())
-            .await?;
-        row.as_ref().map(from_row).transpose()
+        let id = id.to_owned();
+        self.run(move |db| {
+            db.row(
+                &format!("SELECT {COLUMNS} FROM disputes WHERE id = ?"),
+                params![&id],
+                read_dispute,
+            )
+        })
+        .await
     }
 
     /// Moves a dispute to `to`, if its lifecycle allows, recording the change.
@@ -188,7 +182,7 @@ impl Store {
         to: DisputeStatus,
         actor: &str,
     ) -> Result<DisputeRow, DisputeError> {
-        self.change_dispute(id, actor, "status_changed", |d| {
+        self.change_dispute(id, actor, "status_changed", move |d| {
             Ok(DisputeRow {
                 status: d.status.transition(to)?,
                 ..d.clone()
@@ -204,9 +198,9 @@ impl Store {
         assignee: Option<String>,
         actor: &str,
     ) -> Result<DisputeRow, DisputeError> {
-        self.change_dispute(id, actor, "assigned", |d| {
+        self.change_dispute(id, actor, "assigned", move |d| {
             Ok(DisputeRow {
-                assignee: assignee.clone(),
+                assignee,
                 ..d.clone()
             })
         })
@@ -225,7 +219,7 @@ impl Store {
         } else {
             "deescalated"
         };
-        self.change_dispute(id, actor, action, |d| {
+        self.change_dispute(id, actor, action, move |d| {
             if !d.status.is_open() {
                 return Err(DisputeError::NotOpen {
                     id: d.id.clone(),
@@ -249,11 +243,16 @@ impl Store {
         findings_json: &str,
         actor: &str,
     ) -> Result<DisputeRow, DisputeError> {
-        self.change_dispute(id, actor, "verified", |d| {
+        let (verdict, adjustment, findings_json) = (
+            verdict.to_owned(),
+            adjustment.to_owned(),
+            findings_json.to_owned(),
+        );
+        self.change_dispute(id, actor, "verified", move |d| {
             Ok(DisputeRow {
-                verdict: verdict.to_owned(),
-                adjustment: adjustment.to_owned(),
-                findings_json: findings_json.to_owned(),
+                verdict,
+                adjustment,
+                findings_json,
                 verified_at: now(),
                 ..d.clone()
             })
@@ -268,116 +267,122 @@ impl Store {
         id: &str,
         actor: &str,
         action: &str,
-        change: impl FnOnce(&DisputeRow) -> Result<DisputeRow, DisputeError>,
+        change: impl FnOnce(&DisputeRow) -> Result<DisputeRow, DisputeError> + Send + 'static,
     ) -> Result<DisputeRow, DisputeError> {
-        let b = self.backend;
-        let mut tx = self.pool().begin().await?;
-        let select = match b {
-            Backend::Sqlite => format!("SELECT {COLUMNS} FROM disputes WHERE id = ?"),
-            Backend::Postgres => format!("SELECT {COLUMNS} FROM disputes WHERE id = ? FOR UPDATE"),
-        };
-        let row = sqlx::query(placeholders(b, &select))
-            .bind(id.to_owned())
-            .fetch_optional(&mut *tx)
-            .await?;
-        let before = row
-            .as_ref()
-            .map(from_row)
-            .transpose()?
-            .ok_or_else(|| DisputeError::NotFound(id.to_owned()))?;
-        let after = DisputeRow {
-            updated_at: now(),
-            ..change(&before)?
-        };
-        sqlx::query(placeholders(
-            b,
-            "UPDATE disputes SET status = ?, escalated = ?, assignee = ?, updated_at = ?, verdict = ?, \
-             adjustment = ?, findings_json = ?, verified_at = ? WHERE id = ?",
-        ))
-        .bind(after.status.as_str().to_owned())
-        .bind(i64::from(after.escalated))
-        .bind(after.assignee.clone())
-        .bind(after.updated_at.clone())
-        .bind(after.verdict.clone())
-        .bind(after.adjustment.clone())
-        .bind(after.findings_json.clone())
-        .bind(after.verified_at.clone())
-        .bind(id.to_owned())
-        .execute(&mut *tx)
-        .await?;
-        let event = dispute_event(
-            actor,
-            id,
-            action,
-            Some(before.to_json()),
-            Some(after.to_json()),
-        );
-        append(&mut tx, b, event).await?;
-        tx.commit().await?;
-        Ok(after)
+        let (id, actor, action) = (id.to_owned(), actor.to_owned(), action.to_owned());
+        self.write(move |db| {
+            let select = match db.backend() {
+                Backend::Sqlite => format!("SELECT {COLUMNS} FROM disputes WHERE id = ?"),
+                Backend::Postgres => format!("SELECT {COLUMNS} FROM disputes WHERE id = ? FOR UPDATE"),
+            };
+            let before = db
+                .row(&select, params![&id], read_dispute)?
+                .ok_or_else(|| DisputeError::NotFound(id.clone()))?;
+            let after = DisputeRow {
+                updated_at: now(),
+                ..change(&before)?
+            };
+            db.execute(
+                "UPDATE disputes SET status = ?, escalated = ?, assignee = ?, updated_at = ?, verdict = ?, \
+                 adjustment = ?, findings_json = ?, verified_at = ? WHERE id = ?",
+                params![
+                    after.status.as_str(),
+                    i64::from(after.escalated),
+                    &after.assignee,
+                    &after.updated_at,
+                    &after.verdict,
+                    &after.adjustment,
+                    &after.findings_json,
+                    &after.verified_at,
+                    &id,
+                ],
+            )?;
+            let event = dispute_event(
+                &actor,
+                &id,
+                &action,
+                Some(before.to_json()),
+                Some(after.to_json()),
+            );
+            append(db, event)?;
+            Ok(after)
+        })
+        .await
     }
 }
 
-/// Inserts a new dispute within `tx`: refused if its id is taken, linked to an open dispute of
-/// the same line, recorded with its creation event.
-async fn insert_in(
-    tx: &mut Transaction<'_, Any>,
-    b: Backend,
+/// Inserts new disputes within the open transaction, leaving any whose id is already stored.
+/// Gives `(opened, already stored)`.
+pub(crate) fn insert_all(
+    db: &mut dyn Db,
+    disputes: Vec<DisputeRow>,
+    actor: &str,
+) -> Result<(u64, u64), DisputeError> {
+    let (mut opened, mut existing) = (0, 0);
+    for dispute in disputes {
+        match insert_in(db, dispute, actor) {
+            Ok(_) => opened += 1,
+            Err(DisputeError::Exists(_)) => existing += 1,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((opened, existing))
+}
+
+/// Inserts a new dispute within the open transaction: refused if its id is taken, linked to an
+/// open dispute of the same line, recorded with its creation event.
+fn insert_in(
+    db: &mut dyn Db,
     mut dispute: DisputeRow,
     actor: &str,
 ) -> Result<DisputeRow, DisputeError> {
-    let exists: Option<(String,)> =
-        sqlx::query_as(placeholders(b, "SELECT id FROM disputes WHERE id = ?"))
-            .bind(dispute.id.clone())
-            .fetch_optional(&mut **tx)
-            .await?;
-    if exists.is_some() {
+    if exists(db, &dispute.id)? {
         return Err(DisputeError::Exists(dispute.id));
     }
     let open = "('open', 'acknowledged', 'investigating', 'awaiting_customer')";
-    let same_line = match dispute.line_no {
-        Some(_) => format!(
-            "SELECT id FROM disputes WHERE invoice_id = ? AND line_no = ? AND status IN {open} ORDER BY created_at, id LIMIT 1"
-        ),
-        None => format!(
-            "SELECT id FROM disputes WHERE invoice_id = ? AND line_no IS NULL AND status IN {open} ORDER BY created_at, id LIMIT 1"
-        ),
+    dispute.linked_to = match dispute.line_no {
+        Some(line_no) => db.row(
+            &format!("SELECT id FROM disputes WHERE invoice_id = ? AND line_no = ? AND status IN {open} ORDER BY created_at, id LIMIT 1"),
+            params![&dispute.invoice_id, i64::from(line_no)],
+            |row| row.string(0),
+        )?,
+        None => db.row(
+            &format!("SELECT id FROM disputes WHERE invoice_id = ? AND line_no IS NULL AND status IN {open} ORDER BY created_at, id LIMIT 1"),
+            params![&dispute.invoice_id],
+            |row| row.string(0),
+        )?,
     };
-    let mut query = sqlx::query_as(placeholders(b, &same_line)).bind(dispute.invoice_id.clone());
-    if let Some(line_no) = dispute.line_no {
-        query = query.bind(i64::from(line_no));
-    }
-    let linked: Option<(String,)> = query.fetch_optional(&mut **tx).await?;
-    dispute.linked_to = linked.map(|(id,)| id);
     let placeholders_list = vec!["?"; 22].join(", ");
-    let sql = format!("INSERT INTO disputes ({COLUMNS}) VALUES ({placeholders_list})");
-    sqlx::query(placeholders(b, &sql))
-        .bind(dispute.id.clone())
-        .bind(dispute.invoice_id.clone())
-        .bind(dispute.customer_id.clone())
-        .bind(dispute.line_no.map(i64::from))
-        .bind(dispute.reason.clone())
-        .bind(dispute.claimed_amount.clone())
-        .bind(dispute.claimed_minor)
-        .bind(dispute.currency.clone())
-        .bind(dispute.narrative.clone())
-        .bind(dispute.channel.clone())
-        .bind(dispute.taken_by.clone())
-        .bind(dispute.status.as_str().to_owned())
-        .bind(i64::from(dispute.escalated))
-        .bind(dispute.assignee.clone())
-        .bind(dispute.linked_to.clone())
-        .bind(dispute.opened_on.clone())
-        .bind(dispute.created_at.clone())
-        .bind(dispute.updated_at.clone())
-        .bind(dispute.verdict.clone())
-        .bind(dispute.adjustment.clone())
-        .bind(dispute.findings_json.clone())
-        .bind(dispute.verified_at.clone())
-        .execute(&mut **tx)
-        .await?;
+    let d = &dispute;
+    db.execute(
+        &format!("INSERT INTO disputes ({COLUMNS}) VALUES ({placeholders_list})"),
+        params![
+            &d.id,
+            &d.invoice_id,
+            &d.customer_id,
+            d.line_no.map(i64::from),
+            &d.reason,
+            &d.claimed_amount,
+            d.claimed_minor,
+            &d.currency,
+            &d.narrative,
+            &d.channel,
+            &d.taken_by,
+            d.status.as_str(),
+            i64::from(d.escalated),
+            &d.assignee,
+            &d.linked_to,
+            &d.opened_on,
+            &d.created_at,
+            &d.updated_at,
+            &d.verdict,
+            &d.adjustment,
+            &d.findings_json,
+            &d.verified_at,
+        ],
+    )?;
     let event = dispute_event(actor, &dispute.id, "created", None, Some(dispute.to_json()));
-    append(tx, b, event).await?;
+    append(db, event)?;
     Ok(dispute)
 }
 
@@ -552,15 +557,18 @@ impl Store {
             "SELECT {COLUMNS} FROM disputes {filter_sql} ORDER BY {key} {direction}, id {direction} LIMIT {}",
             limit + 1
         );
-        let mut query = sqlx::query(placeholders(self.backend, &sql));
-        for bind in binds {
-            query = match bind {
-                Bind::Text(t) => query.bind(t),
-                Bind::Int(n) => query.bind(n),
-            };
-        }
-        let rows = query.fetch_all(self.pool()).await?;
-        let mut disputes = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+        let mut disputes = self
+            .run(move |db| {
+                let values: Vec<Value<'_>> = binds
+                    .iter()
+                    .map(|bind| match bind {
+                        Bind::Text(t) => Value::Text(t),
+                        Bind::Int(n) => Value::Int(*n),
+                    })
+                    .collect();
+                db.rows(&sql, &values, read_dispute)
+            })
+            .await?;
         let next_cursor = if disputes.len() > limit as usize {
             disputes.truncate(limit as usize);
             disputes.last().map(|last| {
@@ -607,16 +615,6 @@ impl Store {
         body: &str,
         author: &str,
     ) -> Result<CaseNote, DisputeError> {
-        let b = self.backend;
-        let mut tx = self.pool().begin().await?;
-        let exists: Option<(String,)> =
-            sqlx::query_as(placeholders(b, "SELECT id FROM disputes WHERE id = ?"))
-                .bind(dispute_id.to_owned())
-                .fetch_optional(&mut *tx)
-                .await?;
-        if exists.is_none() {
-            return Err(DisputeError::NotFound(dispute_id.to_owned()));
-        }
         let note = CaseNote {
             id: format!("NOTE-{:012x}", fastrand::u64(..) >> 16),
             dispute_id: dispute_id.to_owned(),
@@ -625,65 +623,66 @@ impl Store {
             body: body.to_owned(),
             created_at: now(),
         };
-        sqlx::query(placeholders(b, "INSERT INTO case_notes (id, dispute_id, kind, author, body, created_at) VALUES (?, ?, ?, ?, ?, ?)"))
-            .bind(note.id.clone())
-            .bind(note.dispute_id.clone())
-            .bind(note.kind.clone())
-            .bind(note.author.clone())
-            .bind(note.body.clone())
-            .bind(note.created_at.clone())
-            .execute(&mut *tx)
-            .await?;
-        let after =
-            serde_json::json!({"id": note.id, "kind": note.kind, "body": note.body}).to_string();
-        append(
-            &mut tx,
-            b,
-            dispute_event(
-                author,
-                dispute_id,
-                &format!("{kind}_added"),
-                None,
-                Some(after),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(note)
+        self.write(move |db| {
+            if !exists(db, &note.dispute_id)? {
+                return Err(DisputeError::NotFound(note.dispute_id));
+            }
+            db.execute(
+                "INSERT INTO case_notes (id, dispute_id, kind, author, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                params![&note.id, &note.dispute_id, &note.kind, &note.author, &note.body, &note.created_at],
+            )?;
+            let after =
+                serde_json::json!({"id": note.id, "kind": note.kind, "body": note.body}).to_string();
+            append(
+                db,
+                dispute_event(
+                    &note.author,
+                    &note.dispute_id,
+                    &format!("{}_added", note.kind),
+                    None,
+                    Some(after),
+                ),
+            )?;
+            Ok(note)
+        })
+        .await
     }
 
     /// A dispute's case notes, oldest first.
     pub async fn case_notes(&self, dispute_id: &str) -> Result<Vec<CaseNote>, StorageError> {
-        let rows: Vec<(String, String, String, String, String, String)> = sqlx::query_as(placeholders(
-            self.backend,
-            "SELECT id, dispute_id, kind, author, body, created_at FROM case_notes WHERE dispute_id = ? ORDER BY created_at, id",
-        ))
-        .bind(dispute_id.to_owned())
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, dispute_id, kind, author, body, created_at)| CaseNote {
-                    id,
-                    dispute_id,
-                    kind,
-                    author,
-                    body,
-                    created_at,
+        let dispute_id = dispute_id.to_owned();
+        self.run(move |db| {
+            db.rows(
+                "SELECT id, dispute_id, kind, author, body, created_at FROM case_notes WHERE dispute_id = ? ORDER BY created_at, id",
+                params![&dispute_id],
+                |row| {
+                    Ok(CaseNote {
+                        id: row.string(0)?,
+                        dispute_id: row.string(1)?,
+                        kind: row.string(2)?,
+                        author: row.string(3)?,
+                        body: row.string(4)?,
+                        created_at: row.string(5)?,
+                    })
                 },
             )
-            .collect())
+        })
+        .await
     }
 }
 
 impl Store {
     /// How many disputes are in each status.
     pub async fn dispute_counts(&self) -> Result<Vec<(DisputeStatus, u64)>, StorageError> {
-        let rows: Vec<(String, i64)> =
-            sqlx::query_as("SELECT status, COUNT(*) FROM disputes GROUP BY status")
-                .fetch_all(self.pool())
-                .await?;
+        let rows = self
+            .run(|db| {
+                db.rows(
+                    "SELECT status, COUNT(*) FROM disputes GROUP BY status",
+                    &[],
+                    |row| Ok((row.string(0)?, row.int(1)?)),
+                )
+            })
+            .await?;
         Ok(rows
             .into_iter()
             .filter_map(|(status, n)| Some((DisputeStatus::from_name(&status)?, n as u64)))

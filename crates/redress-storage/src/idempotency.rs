@@ -1,7 +1,8 @@
 //! Idempotency keys: what a retried POST needs to get its first answer instead of acting twice.
 
 use crate::audit_log::now;
-use crate::{StorageError, Store, placeholders};
+use crate::sql::params;
+use crate::{StorageError, Store};
 
 /// What the store knows of a key when a request claims it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,39 +31,34 @@ impl Store {
         key: &str,
         request_sha256: &str,
     ) -> Result<Claim, StorageError> {
-        let b = self.backend;
-        // The primary key makes the insert the arbiter between concurrent requests.
-        let inserted = sqlx::query(placeholders(
-            b,
-            "INSERT INTO idempotency_keys (caller, key, request_sha256, created_at) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (caller, key) DO NOTHING",
-        ))
-        .bind(caller.to_owned())
-        .bind(key.to_owned())
-        .bind(request_sha256.to_owned())
-        .bind(now())
-        .execute(self.pool())
-        .await?
-        .rows_affected();
-        if inserted == 1 {
-            return Ok(Claim::Fresh);
-        }
-        let (hash, status, response): (String, Option<i64>, Option<String>) = sqlx::query_as(placeholders(
-            b,
-            "SELECT request_sha256, status, response FROM idempotency_keys WHERE caller = ? AND key = ?",
-        ))
-        .bind(caller.to_owned())
-        .bind(key.to_owned())
-        .fetch_one(self.pool())
-        .await?;
-        Ok(match (hash == request_sha256, status, response) {
-            (false, _, _) => Claim::Mismatch,
-            (true, Some(status), Some(response)) => Claim::Replay {
-                status: status as u16,
-                response,
-            },
-            (true, _, _) => Claim::InProgress,
+        let (caller, key, request) = (caller.to_owned(), key.to_owned(), request_sha256.to_owned());
+        self.write_alone(move |db| {
+            // The primary key makes the insert the arbiter between concurrent requests.
+            let inserted = db.execute(
+                "INSERT INTO idempotency_keys (caller, key, request_sha256, created_at) VALUES (?, ?, ?, ?) \
+                 ON CONFLICT (caller, key) DO NOTHING",
+                params![&caller, &key, &request, &now()],
+            )?;
+            if inserted == 1 {
+                return Ok(Claim::Fresh);
+            }
+            let (hash, status, response) = db
+                .row(
+                    "SELECT request_sha256, status, response FROM idempotency_keys WHERE caller = ? AND key = ?",
+                    params![&caller, &key],
+                    |row| Ok((row.string(0)?, row.opt_int(1)?, row.opt_string(2)?)),
+                )?
+                .ok_or_else(|| StorageError::Corrupt("an idempotency key vanished".into()))?;
+            Ok(match (hash == request, status, response) {
+                (false, _, _) => Claim::Mismatch,
+                (true, Some(status), Some(response)) => Claim::Replay {
+                    status: status as u16,
+                    response,
+                },
+                (true, _, _) => Claim::InProgress,
+            })
         })
+        .await
     }
 
     /// Records the response to a claimed key; `None` releases the key (the request failed in a
@@ -73,28 +69,19 @@ impl Store {
         key: &str,
         outcome: Option<(u16, &str)>,
     ) -> Result<(), StorageError> {
-        let b = self.backend;
-        match outcome {
-            Some((status, response)) => {
-                sqlx::query(placeholders(b, "UPDATE idempotency_keys SET status = ?, response = ? WHERE caller = ? AND key = ?"))
-                    .bind(i64::from(status))
-                    .bind(response.to_owned())
-                    .bind(caller.to_owned())
-                    .bind(key.to_owned())
-                    .execute(self.pool())
-                    .await?;
-            }
-            None => {
-                sqlx::query(placeholders(
-                    b,
-                    "DELETE FROM idempotency_keys WHERE caller = ? AND key = ?",
-                ))
-                .bind(caller.to_owned())
-                .bind(key.to_owned())
-                .execute(self.pool())
-                .await?;
-            }
-        }
+        let (caller, key) = (caller.to_owned(), key.to_owned());
+        let outcome = outcome.map(|(status, response)| (status, response.to_owned()));
+        self.write_alone(move |db| match outcome {
+            Some((status, response)) => db.execute(
+                "UPDATE idempotency_keys SET status = ?, response = ? WHERE caller = ? AND key = ?",
+                params![i64::from(status), &response, &caller, &key],
+            ),
+            None => db.execute(
+                "DELETE FROM idempotency_keys WHERE caller = ? AND key = ?",
+                params![&caller, &key],
+            ),
+        })
+        .await?;
         Ok(())
     }
 }

@@ -2,8 +2,12 @@
 //!
 //! The embedded default is a SQLite file in WAL mode under a data directory, so Redress runs
 //! with nothing else installed; PostgreSQL serves teams that outgrow one machine. The backend is
-//! chosen by the URL's scheme (`sqlite:` or `postgres:`). Both run the same queries through
-//! sqlx's `Any` driver, each with its own versioned migrations, applied when the store opens.
+//! chosen by the URL's scheme (`sqlite:` or `postgres:`). Every query is written once, against
+//! the small interface in [`sql`], which [`sqlite`] and [`postgresql`] implement; each backend has
+//! its own versioned migrations, applied when the store opens.
+//!
+//! The logic runs synchronously on a blocking thread, one whole use case at a time, with a
+//! connection from the store's pool; [`Store`]'s methods are `async` for the server.
 
 pub mod attachments;
 pub mod audit_log;
@@ -12,15 +16,19 @@ mod contract_data;
 pub mod disputes;
 pub mod idempotency;
 mod migrations;
+mod postgresql;
+mod sql;
+mod sqlite;
 pub mod tokens;
 
 pub use audit_log::now;
 pub use billing::{ImportCounts, TableCounts};
 
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sql::{Db, Intent};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use tokio::sync::Semaphore;
 
 /// The SQLite file in a data directory.
 pub const DATABASE_FILE: &str = "redress.db";
@@ -81,29 +89,79 @@ pub enum StorageError {
         source: std::io::Error,
     },
     /// The database cannot be reached or opened.
-    #[error("cannot open the database {url}: {source}")]
+    #[error("cannot open the database {url}: {reason}")]
     Connect {
         /// The URL, without its password.
         url: String,
-        /// Why.
-        source: sqlx::Error,
+        /// Why, as the database said.
+        reason: String,
     },
-    /// A migration failed or the applied ones do not match this version of Redress.
-    #[error("cannot bring the database schema up to date: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A migration already applied to this database differs from this version's.
+    #[error(
+        "migration {version} ({description}) was changed after it was applied to this database"
+    )]
+    MigrationChanged {
+        /// Its version.
+        version: i64,
+        /// What it does.
+        description: &'static str,
+    },
+    /// A migration failed; nothing of it was applied.
+    #[error("migration {version} ({description}) failed: {reason}")]
+    MigrationFailed {
+        /// Its version.
+        version: i64,
+        /// What it does.
+        description: &'static str,
+        /// Why, as the database said.
+        reason: String,
+    },
     /// A stored value that cannot be read back: the database was changed behind Redress's back.
     #[error("the database holds a value Redress cannot read: {0}")]
     Corrupt(String),
-    /// Any other database failure.
+    /// SQLite failed.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL failed.
+    #[error("database error: {}", postgresql::describe(.0))]
+    Postgres(postgres::Error),
+    /// Rows could not be streamed to PostgreSQL.
+    #[error("database error while copying rows: {0}")]
+    Copy(std::io::Error),
+    /// The store was closed.
+    #[error("the database connection pool is closed")]
+    Closed,
+}
+
+/// Opens a new connection of the store's backend.
+type Connector = dyn Fn() -> Result<Box<dyn Db>, StorageError> + Send + Sync;
+
+/// What every clone of a store shares.
+struct Shared {
+    backend: Backend,
+    connect: Box<Connector>,
+    /// Connections not in use.
+    idle: Mutex<Vec<Box<dyn Db>>>,
+    /// One per connection the pool may have open at once.
+    permits: Arc<Semaphore>,
+    /// Writers in this process take turns here rather than in the database: SQLite has one
+    /// writer at a time and makes the others poll, and on PostgreSQL every write waits for
+    /// the audit log's head row anyway.
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// An open database, its schema up to date.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Store {
-    pool: AnyPool,
-    backend: Backend,
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.shared.backend)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Store {
@@ -117,95 +175,193 @@ impl Store {
 
     /// Opens the database without touching its schema.
     pub async fn connect(location: &Location) -> Result<Self, StorageError> {
-        install_default_drivers();
-        let url = match location {
+        let (backend, connect, connections): (Backend, Box<Connector>, usize) = match location {
             Location::DataDir(dir) => {
                 std::fs::create_dir_all(dir).map_err(|source| StorageError::DataDir {
                     path: dir.clone(),
                     source,
                 })?;
-                format!("sqlite://{}?mode=rwc", dir.join(DATABASE_FILE).display())
+                (
+                    Backend::Sqlite,
+                    sqlite_connector(dir.join(DATABASE_FILE)),
+                    8,
+                )
             }
-            Location::Url(url) => url.clone(),
+            Location::Url(url) => match url.parse::<Backend>()? {
+                Backend::Sqlite => {
+                    let path = url
+                        .trim_start_matches("sqlite:")
+                        .trim_start_matches("//")
+                        .split('?')
+                        .next()
+                        .unwrap_or_default();
+                    (Backend::Sqlite, sqlite_connector(PathBuf::from(path)), 8)
+                }
+                Backend::Postgres => {
+                    let url = url.clone();
+                    let connect: Box<Connector> = Box::new(move || {
+                        postgresql::Postgres::connect(&url)
+                            .map(|db| Box::new(db) as Box<dyn Db>)
+                            .map_err(|e| StorageError::Connect {
+                                url: redact(&url),
+                                reason: postgresql::describe(&e),
+                            })
+                    });
+                    (Backend::Postgres, connect, 10)
+                }
+            },
         };
-        let backend: Backend = url.parse()?;
-        let connect = |source| StorageError::Connect {
-            url: redact(&url),
-            source,
-        };
-        let options = AnyPoolOptions::new().max_connections(match backend {
-            // One writer at a time is SQLite's nature; readers share the file through WAL.
-            Backend::Sqlite => 4,
-            Backend::Postgres => 8,
-        });
-        let options = match backend {
-            Backend::Sqlite => options.after_connect(|conn, _| {
-                Box::pin(async move {
-                    conn.execute(
-                        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                         PRAGMA synchronous = NORMAL;",
-                    )
-                    .await?;
-                    Ok(())
-                })
+        let store = Self {
+            shared: Arc::new(Shared {
+                backend,
+                connect,
+                idle: Mutex::new(Vec::new()),
+                permits: Arc::new(Semaphore::new(connections)),
+                writer: Arc::new(tokio::sync::Mutex::new(())),
             }),
-            Backend::Postgres => options,
         };
-        let pool = options.connect(&url).await.map_err(connect)?;
-        if backend == Backend::Sqlite {
-            // Persistent for the file: readers never block the writer.
-            pool.execute("PRAGMA journal_mode = WAL").await?;
-        }
-        Ok(Self { pool, backend })
+        // The first connection now, so that a wrong URL or an unreachable server is reported
+        // at once rather than on the first request.
+        store.run(|_| Ok::<(), StorageError>(())).await?;
+        Ok(store)
     }
 
     /// Applies the migrations this version of Redress has and the database lacks; returns the
     /// versions applied.
     pub async fn migrate(&self) -> Result<Vec<i64>, StorageError> {
-        migrations::run(&self.pool, self.backend).await
+        let turn = self.shared.writer.clone().lock_owned().await;
+        self.run(move |db| {
+            let _turn = turn;
+            migrations::run(db)
+        })
+        .await
     }
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), StorageError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+        self.run(|db| db.row("SELECT 1", &[], |row| row.int(0)).map(|_| ()))
+            .await
     }
 
     /// The backend in use.
     pub fn backend(&self) -> Backend {
-        self.backend
+        self.shared.backend
     }
 
-    /// The connection pool, for the data-access modules.
-    pub(crate) fn pool(&self) -> &AnyPool {
-        &self.pool
+    /// Runs `work` on a connection of the pool, on a blocking thread, outside any transaction
+    /// (for reads of one statement).
+    pub(crate) async fn run<T, E>(
+        &self,
+        work: impl FnOnce(&mut dyn Db) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        let permit = self
+            .shared
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| StorageError::Closed)?;
+        let shared = self.shared.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let idle = shared.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            let mut db = match idle {
+                Some(db) => db,
+                None => (shared.connect)()?,
+            };
+            let result = work(&mut *db);
+            // A connection whose server went away is dropped, not handed out again.
+            if db.is_usable() {
+                shared
+                    .idle
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(db);
+            }
+            result
+        });
+        match job.await {
+            Ok(result) => result,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
     }
 
-    /// Closes every connection.
+    /// Runs `work` in a read-only transaction: every query sees the same snapshot.
+    pub(crate) async fn read<T, E>(
+        &self,
+        work: impl FnOnce(&mut dyn Db) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        self.run(move |db| db.transaction(Intent::Read, work)).await
+    }
+
+    /// Runs `work` in a transaction that writes, once it is this process's turn: all of it is
+    /// committed, or (when it gives `Err`) none of it.
+    pub(crate) async fn write<T, E>(
+        &self,
+        work: impl FnOnce(&mut dyn Db) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        let turn = self.shared.writer.clone().lock_owned().await;
+        self.run(move |db| {
+            let _turn = turn;
+            db.transaction(Intent::Write, work)
+        })
+        .await
+    }
+
+    /// Runs `work`, whose statements each stand alone (autocommitted), once it may write: on
+    /// SQLite that is this process's turn, since the file has one writer at a time; on
+    /// PostgreSQL, at once.
+    pub(crate) async fn write_alone<T, E>(
+        &self,
+        work: impl FnOnce(&mut dyn Db) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        match self.shared.backend {
+            Backend::Sqlite => {
+                let turn = self.shared.writer.clone().lock_owned().await;
+                self.run(move |db| {
+                    let _turn = turn;
+                    work(db)
+                })
+                .await
+            }
+            Backend::Postgres => self.run(work).await,
+        }
+    }
+
+    /// Closes every connection not in use; the others close when their work is done.
     pub async fn close(self) {
-        self.pool.close().await;
+        self.shared.permits.close();
+        let idle = std::mem::take(&mut *self.shared.idle.lock().unwrap_or_else(|e| e.into_inner()));
+        drop(idle);
     }
 }
 
-/// A statement written with `?` placeholders, in the backend's own style (`$1`, `$2`, … for
-/// PostgreSQL). Only ever given SQL written in this crate, never user input.
-pub(crate) fn placeholders(backend: Backend, sql: &str) -> sqlx::AssertSqlSafe<String> {
-    match backend {
-        Backend::Sqlite => sqlx::AssertSqlSafe(sql.to_owned()),
-        Backend::Postgres => {
-            let mut out = String::with_capacity(sql.len() + 8);
-            let mut n = 0;
-            for c in sql.chars() {
-                if c == '?' {
-                    n += 1;
-                    out.push_str(&format!("${n}"));
-                } else {
-                    out.push(c);
-                }
-            }
-            sqlx::AssertSqlSafe(out)
-        }
-    }
+/// Opens connections to the SQLite file at `path`.
+fn sqlite_connector(path: PathBuf) -> Box<Connector> {
+    Box::new(move || {
+        sqlite::Sqlite::open(&path)
+            .map(|db| Box::new(db) as Box<dyn Db>)
+            .map_err(|e| StorageError::Connect {
+                url: format!("sqlite://{}", path.display()),
+                reason: e.to_string(),
+            })
+    })
 }
 
 /// A URL fit to show: without its password.

@@ -1,13 +1,11 @@
-//! Versioned migrations, one set per backend, embedded in the binary and applied by sqlx's
-//! migrator (which records them in `_sqlx_migrations` and refuses ones changed after applying).
+//! Versioned migrations, one set per backend, embedded in the binary. The pending ones are
+//! applied together in one transaction, each recorded in `redress_migrations` with the SHA-256
+//! of its script, so that a script changed after it was applied is refused rather than
+//! silently skipped.
 
-use crate::{Backend, StorageError};
-use sqlx::AnyPool;
-use sqlx::SqlSafeStr;
-use sqlx::error::BoxDynError;
-use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
-use std::future::Future;
-use std::pin::Pin;
+use crate::sql::{Db, Intent, params};
+use crate::{Backend, StorageError, now};
+use sha2::{Digest, Sha256};
 
 /// `(version, description, SQLite script, PostgreSQL script)`, in order.
 const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
@@ -55,54 +53,64 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     ),
 ];
 
-/// The embedded migrations of one backend.
-#[derive(Debug)]
-struct Embedded(Backend);
+const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (
+    version BIGINT PRIMARY KEY,
+    description TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+)";
 
-impl MigrationSource<'static> for Embedded {
-    fn resolve(
-        self,
-    ) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 'static>> {
-        let migrations = MIGRATIONS
-            .iter()
-            .map(|&(version, description, sqlite, postgres)| {
-                let sql = match self.0 {
-                    Backend::Sqlite => sqlite,
-                    Backend::Postgres => postgres,
-                };
-                Migration::new(
-                    version,
-                    description.into(),
-                    MigrationType::Simple,
-                    sql.into_sql_str(),
-                    false,
-                )
-            })
-            .collect();
-        Box::pin(async move { Ok(migrations) })
-    }
-}
-
-/// Applies what is pending; returns the versions applied now.
-pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<Vec<i64>, StorageError> {
-    let migrator = Migrator::new(Embedded(backend)).await?;
-    let applied: Vec<i64> = applied_versions(pool).await?;
-    migrator.run(pool).await?;
-    Ok(MIGRATIONS
+fn sha256_hex(script: &str) -> String {
+    Sha256::digest(script.as_bytes())
         .iter()
-        .map(|m| m.0)
-        .filter(|v| !applied.contains(v))
-        .collect())
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
-/// Versions already applied (none on a new database).
-async fn applied_versions(pool: &AnyPool) -> Result<Vec<i64>, StorageError> {
-    let rows: Result<Vec<(i64,)>, sqlx::Error> =
-        sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success")
-            .fetch_all(pool)
-            .await;
-    // The table does not exist before the first migration.
-    Ok(rows
-        .map(|r| r.into_iter().map(|(v,)| v).collect())
-        .unwrap_or_default())
+/// Applies what is pending; returns the versions applied now. Two processes migrating at once
+/// take turns: SQLite's write lock, or a PostgreSQL advisory lock, is held throughout.
+pub(crate) fn run(db: &mut dyn Db) -> Result<Vec<i64>, StorageError> {
+    let backend = db.backend();
+    db.transaction(Intent::Write, |db| {
+        if backend == Backend::Postgres {
+            // Any constant will do, as long as it is Redress's alone: "redress" in ASCII.
+            db.execute("SELECT pg_advisory_xact_lock(32199629435401075)", &[])?;
+        }
+        db.script(LEDGER)?;
+        let applied: Vec<(i64, String)> = db.rows(
+            "SELECT version, sha256 FROM redress_migrations ORDER BY version",
+            &[],
+            |row| Ok((row.int(0)?, row.string(1)?)),
+        )?;
+        let mut now_applied = Vec::new();
+        for &(version, description, sqlite, postgres) in MIGRATIONS {
+            let script = match backend {
+                Backend::Sqlite => sqlite,
+                Backend::Postgres => postgres,
+            };
+            let sha256 = sha256_hex(script);
+            match applied.iter().find(|(v, _)| *v == version) {
+                Some((_, recorded)) if *recorded == sha256 => continue,
+                Some(_) => {
+                    return Err(StorageError::MigrationChanged {
+                        version,
+                        description,
+                    });
+                }
+                None => {}
+            }
+            db.script(script)
+                .map_err(|e| StorageError::MigrationFailed {
+                    version,
+                    description,
+                    reason: e.to_string(),
+                })?;
+            db.execute(
+                "INSERT INTO redress_migrations (version, description, sha256, applied_at) VALUES (?, ?, ?, ?)",
+                params![version, description, &sha256, &now()],
+            )?;
+            now_applied.push(version);
+        }
+        Ok(now_applied)
+    })
 }

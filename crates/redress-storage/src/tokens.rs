@@ -1,7 +1,8 @@
 //! API tokens: created with a role, shown once, stored only as their SHA-256.
 
 use crate::audit_log::{append, now};
-use crate::{StorageError, Store, placeholders};
+use crate::sql::params;
+use crate::{StorageError, Store};
 use redress_domain::audit_log::NewEvent;
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -80,39 +81,44 @@ impl Store {
             .collect();
         let token = format!("rdr_{secret}");
         let id = format!("TOK-{:012x}", fastrand::u64(..) >> 16);
-        let mut tx = self.pool().begin().await?;
-        sqlx::query(placeholders(self.backend, "INSERT INTO api_tokens (id, name, role, token_sha256, created_at) VALUES (?, ?, ?, ?, ?)"))
-            .bind(id.clone())
-            .bind(name.to_owned())
-            .bind(role.as_str().to_owned())
-            .bind(sha256_hex(&token))
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-        let after = serde_json::json!({"id": id, "name": name, "role": role.as_str()}).to_string();
-        let event = NewEvent {
-            occurred_at: now(),
-            actor: actor.to_owned(),
-            entity: "api_token".to_owned(),
-            entity_id: id,
-            action: "created".to_owned(),
-            before: None,
-            after: Some(after),
-        };
-        append(&mut tx, self.backend, event).await?;
-        tx.commit().await?;
+        let (name, actor) = (name.to_owned(), actor.to_owned());
+        let hash = sha256_hex(&token);
+        self.write(move |db| {
+            db.execute(
+                "INSERT INTO api_tokens (id, name, role, token_sha256, created_at) VALUES (?, ?, ?, ?, ?)",
+                params![&id, &name, role.as_str(), &hash, &now()],
+            )?;
+            let after =
+                serde_json::json!({"id": id, "name": name, "role": role.as_str()}).to_string();
+            append(
+                db,
+                NewEvent {
+                    occurred_at: now(),
+                    actor,
+                    entity: "api_token".to_owned(),
+                    entity_id: id,
+                    action: "created".to_owned(),
+                    before: None,
+                    after: Some(after),
+                },
+            )
+        })
+        .await?;
         Ok(token)
     }
 
     /// The caller a token belongs to, if it is a live token.
     pub async fn caller(&self, token: &str) -> Result<Option<Caller>, StorageError> {
-        let row: Option<(String, String)> = sqlx::query_as(placeholders(
-            self.backend,
-            "SELECT name, role FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL",
-        ))
-        .bind(sha256_hex(token))
-        .fetch_optional(self.pool())
-        .await?;
+        let hash = sha256_hex(token);
+        let row = self
+            .run(move |db| {
+                db.row(
+                    "SELECT name, role FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL",
+                    params![&hash],
+                    |row| Ok((row.string(0)?, row.string(1)?)),
+                )
+            })
+            .await?;
         Ok(row.and_then(|(name, role)| {
             Some(Caller {
                 name,

@@ -28,7 +28,7 @@ const EXAMPLE_COUNTS: TableCounts = ImportCounts {
 async fn importing_an_export_writes_every_row() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    let written = store.import(&example(), "test").await.unwrap();
+    let written = store.import(example(), "test").await.unwrap();
     assert_eq!(written, EXAMPLE_COUNTS);
     assert_eq!(store.billing_counts().await.unwrap(), EXAMPLE_COUNTS);
     db.drop_database(store).await;
@@ -39,10 +39,10 @@ async fn importing_again_updates_in_place_and_duplicates_nothing() {
     let db = TestDb::new().await;
     let store = db.store().await;
     let mut data = example();
-    store.import(&data, "test").await.unwrap();
+    store.import(data.clone(), "test").await.unwrap();
     // The updated export corrects a payment.
     data.payments[0].amount = "2075.50".parse().unwrap();
-    store.import(&data, "test").await.unwrap();
+    store.import(data.clone(), "test").await.unwrap();
     assert_eq!(store.billing_counts().await.unwrap(), EXAMPLE_COUNTS);
     let amount = store.payment_amount("P-01").await.unwrap();
     assert_eq!(amount.as_deref(), Some("2075.50"));
@@ -57,7 +57,7 @@ async fn an_import_that_fails_writes_nothing() {
     // A contract whose customer is not in the data: the database refuses it after the
     // customers before it were written, and the whole import must roll back.
     data.customers.pop();
-    assert!(store.import(&data, "test").await.is_err());
+    assert!(store.import(data.clone(), "test").await.is_err());
     assert_eq!(
         store.billing_counts().await.unwrap(),
         TableCounts::default()

@@ -30,7 +30,7 @@ fn findings_by_invoice(data: &BillingData) -> BTreeMap<String, Vec<String>> {
 async fn every_invoice_verifies_as_in_the_full_audit(data: BillingData) {
     let db = TestDb::new().await;
     let store = db.store().await;
-    store.import(&data, "test").await.unwrap();
+    store.import(data.clone(), "test").await.unwrap();
     let expected = findings_by_invoice(&data);
     for invoice in data.invoice_ids.iter() {
         let subset = store

@@ -5,9 +5,10 @@ use super::{cli_actor, read_or_report};
 use crate::progress::ReadingBar;
 use clap::Args;
 use redress_import::ReadOptions;
-use redress_service::open_imported_disputes;
+use redress_service::{ImportOutcome, import_export};
 use redress_storage::Store;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Arguments of `redress import`.
@@ -19,23 +20,31 @@ pub struct ImportArgs {
     pub database: DatabaseArgs,
 }
 
-/// Reads, checks and writes the export. Rows are upserted by id: importing the same or an
-/// updated export again duplicates nothing. The rows of `disputes.csv` become disputes
-/// (channel `import`), verified like any other; one already stored is left as it is.
+/// Reads, checks and writes the export, disputes included, in one transaction. Rows are
+/// upserted by id: importing the same or an updated export again duplicates nothing. The rows
+/// of `disputes.csv` become disputes (channel `import`), verified like any other; one already
+/// stored is left as it is.
 pub fn run(args: ImportArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let bar = ReadingBar::for_dir(&args.dir);
-    let data = read_or_report(&args.dir, ReadOptions::default(), &bar, "imported")?;
+    let data = Arc::new(read_or_report(
+        &args.dir,
+        ReadOptions::default(),
+        &bar,
+        "imported",
+    )?);
     bar.message("writing");
-    let counts = runtime()?.block_on(async {
+    let outcome = runtime()?.block_on(async {
         let store = Store::open(&args.database.location()).await?;
-        let actor = cli_actor("import");
-        let counts = store.import(&data, &actor).await?;
-        let disputes = open_imported_disputes(&store, &data, &actor).await?;
+        let outcome = import_export(&store, data, &cli_actor("import")).await?;
         store.close().await;
-        anyhow::Ok((counts, disputes))
+        anyhow::Ok(outcome)
     })?;
-    let (counts, (opened, existing)) = counts;
+    let ImportOutcome {
+        counts,
+        opened,
+        already_stored: existing,
+    } = outcome;
     bar.finish();
     eprintln!(
         "imported {} customers, {} contracts, {} price rows, {} deliveries, {} invoices with {} lines, \

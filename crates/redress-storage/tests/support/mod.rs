@@ -6,9 +6,30 @@
 
 #![allow(dead_code)]
 
-use redress_storage::{Location, Store};
-use sqlx::{AnyConnection, AssertSqlSafe, Connection, Executor};
+use redress_storage::{DATABASE_FILE, Location, Store};
 use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Runs `sql` on the PostgreSQL server at `url`, on a thread of its own (the synchronous client
+/// must not block a thread that runs async tasks).
+fn on_postgres(url: &str, sql: Vec<String>) -> Vec<Result<(), String>> {
+    let url = url.to_owned();
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls)
+            .expect("the PostgreSQL test server answers");
+        sql.iter()
+            .map(|s| {
+                client
+                    .batch_execute(s)
+                    .map_err(|e| match std::error::Error::source(&e) {
+                        Some(cause) => format!("{e}: {cause}"),
+                        None => e.to_string(),
+                    })
+            })
+            .collect()
+    })
+    .join()
+    .unwrap()
+}
 
 /// A test's database, removed by [`TestDb::drop_database`].
 pub struct TestDb {
@@ -38,7 +59,6 @@ impl TestDb {
 
     async fn postgres() -> Self {
         static NEXT: AtomicU32 = AtomicU32::new(0);
-        sqlx::any::install_default_drivers();
         let admin = std::env::var("REDRESS_TEST_POSTGRES_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
         let name = format!(
@@ -46,15 +66,15 @@ impl TestDb {
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         );
-        let mut conn = AnyConnection::connect(&admin)
-            .await
-            .expect("the PostgreSQL test server answers");
-        conn.execute(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
-            .await
-            .unwrap();
-        conn.execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .await
-            .unwrap();
+        for result in on_postgres(
+            &admin,
+            vec![
+                format!("DROP DATABASE IF EXISTS {name}"),
+                format!("CREATE DATABASE {name}"),
+            ],
+        ) {
+            result.unwrap();
+        }
         let base = admin
             .rsplit_once('/')
             .map_or(admin.as_str(), |(base, _)| base);
@@ -76,12 +96,27 @@ impl TestDb {
     pub async fn drop_database(self, store: Store) {
         store.close().await;
         if let Some((admin, name)) = &self.postgres {
-            let mut conn = AnyConnection::connect(admin).await.unwrap();
-            conn.execute(AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .await
-            .unwrap();
+            for result in on_postgres(
+                admin,
+                vec![format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")],
+            ) {
+                result.unwrap();
+            }
+        }
+    }
+
+    /// Runs `sql` as the database's owner could, behind Redress's back; gives each statement's
+    /// outcome, with the database's message when it refused.
+    pub fn raw(&self, sql: &[&str]) -> Vec<Result<(), String>> {
+        let sql: Vec<String> = sql.iter().map(|s| s.to_string()).collect();
+        match &self.location {
+            Location::Url(url) => on_postgres(url, sql),
+            Location::DataDir(dir) => {
+                let conn = rusqlite::Connection::open(dir.join(DATABASE_FILE)).unwrap();
+                sql.iter()
+                    .map(|s| conn.execute_batch(s).map_err(|e| e.to_string()))
+                    .collect()
+            }
         }
     }
 }

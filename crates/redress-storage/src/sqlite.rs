@@ -1,0 +1,147 @@
+//! The embedded backend: a SQLite file in WAL mode, through rusqlite. Statements are prepared
+//! once per connection and kept.
+
+use crate::sql::{Db, Row, RowSource, Upsert, Value};
+use crate::{Backend, StorageError};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags, ToSql};
+use std::path::Path;
+use std::time::Duration;
+
+/// A connection to the SQLite file.
+pub(crate) struct Sqlite {
+    conn: Connection,
+}
+
+impl Sqlite {
+    /// Opens (creating when missing) the database file.
+    pub fn open(path: &Path) -> Result<Self, rusqlite::Error> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        // Another process (an import beside the server) may hold the write lock for a while.
+        conn.busy_timeout(Duration::from_secs(30))?;
+        // WAL: readers never block the writer. NORMAL: a commit survives a crash of Redress,
+        // and only a power cut can lose the last ones (never corrupt the file).
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+        )?;
+        conn.set_prepared_statement_cache_capacity(256);
+        Ok(Self { conn })
+    }
+}
+
+impl ToSql for Value<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match *self {
+            Value::Null => ValueRef::Null,
+            Value::Int(n) => ValueRef::Integer(n),
+            Value::Text(text) => ValueRef::Text(text.as_bytes()),
+            Value::Blob(bytes) => ValueRef::Blob(bytes),
+        }))
+    }
+}
+
+/// A row as SQLite gives it.
+struct SqliteRow<'r, 's>(&'r rusqlite::Row<'s>);
+
+impl SqliteRow<'_, '_> {
+    fn value(&self, column: usize) -> Result<ValueRef<'_>, StorageError> {
+        Ok(self.0.get_ref(column)?)
+    }
+}
+
+fn wrong_type(column: usize, expected: &str) -> StorageError {
+    StorageError::Corrupt(format!("column {column} is not {expected}"))
+}
+
+impl Row for SqliteRow<'_, '_> {
+    fn text(&self, column: usize) -> Result<&str, StorageError> {
+        self.value(column)?
+            .as_str()
+            .map_err(|_| wrong_type(column, "text"))
+    }
+
+    fn opt_text(&self, column: usize) -> Result<Option<&str>, StorageError> {
+        self.value(column)?
+            .as_str_or_null()
+            .map_err(|_| wrong_type(column, "text"))
+    }
+
+    fn int(&self, column: usize) -> Result<i64, StorageError> {
+        self.value(column)?
+            .as_i64()
+            .map_err(|_| wrong_type(column, "a whole number"))
+    }
+
+    fn opt_int(&self, column: usize) -> Result<Option<i64>, StorageError> {
+        self.value(column)?
+            .as_i64_or_null()
+            .map_err(|_| wrong_type(column, "a whole number"))
+    }
+
+    fn blob(&self, column: usize) -> Result<&[u8], StorageError> {
+        self.value(column)?
+            .as_blob()
+            .map_err(|_| wrong_type(column, "bytes"))
+    }
+}
+
+impl Db for Sqlite {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value<'_>]) -> Result<u64, StorageError> {
+        let mut statement = self.conn.prepare_cached(sql)?;
+        Ok(statement.execute(rusqlite::params_from_iter(params))? as u64)
+    }
+
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Value<'_>],
+        each: &mut dyn FnMut(&dyn Row) -> Result<(), StorageError>,
+    ) -> Result<(), StorageError> {
+        let mut statement = self.conn.prepare_cached(sql)?;
+        let mut rows = statement.query(rusqlite::params_from_iter(params))?;
+        while let Some(row) = rows.next()? {
+            each(&SqliteRow(row))?;
+        }
+        Ok(())
+    }
+
+    fn script(&mut self, sql: &str) -> Result<(), StorageError> {
+        Ok(self.conn.execute_batch(sql)?)
+    }
+
+    fn upsert_many(
+        &mut self,
+        upsert: &Upsert,
+        rows: &mut RowSource<'_>,
+    ) -> Result<u64, StorageError> {
+        // One prepared single-row statement, run once per row: within a transaction, SQLite
+        // takes rows this way as fast as it can write them.
+        let placeholders = vec!["?"; upsert.columns.len()].join(", ");
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({placeholders}) {}",
+            upsert.table,
+            upsert.columns.join(", "),
+            upsert.on_conflict()
+        );
+        let mut statement = self.conn.prepare(&sql)?;
+        let mut written = 0;
+        rows(&mut |values| {
+            written += statement.execute(rusqlite::params_from_iter(values))? as u64;
+            Ok(())
+        })?;
+        Ok(written)
+    }
+
+    fn is_usable(&self) -> bool {
+        true
+    }
+}
