@@ -3,15 +3,17 @@
 
 use crate::AppState;
 use crate::auth::Authenticated;
-use crate::error::ApiError;
-use crate::idempotency::write_once;
+use crate::disputes::DisputeId;
+use crate::error::{ApiError, ErrorBody};
+use crate::idempotency::{IdempotencyKey, write_once};
+use crate::views::{AttachmentList, AttachmentView};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use redress_storage::attachments::Attachment;
-use serde_json::{Value, json};
+use serde_json::json;
+use utoipa::IntoParams;
 
 /// The largest attachment taken: 10 MiB.
 pub const MAX_ATTACHMENT_BYTES: usize = 10 << 20;
@@ -27,14 +29,53 @@ pub const ATTACHMENT_TYPES: [&str; 7] = [
     "application/json",
 ];
 
-fn attachment_json(a: &Attachment) -> Value {
-    json!({
-        "id": a.id, "dispute_id": a.dispute_id, "sha256": a.sha256, "file_name": a.file_name,
-        "content_type": a.content_type, "size": a.size, "uploaded_by": a.uploaded_by, "created_at": a.created_at,
-    })
+/// The file's name, which an upload carries in a header, as the document describes it.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct FileName {
+    /// The file's name: up to 255 characters, no slashes.
+    #[param(
+        rename = "X-File-Name",
+        min_length = 1,
+        max_length = 255,
+        example = "invoice-scan.pdf"
+    )]
+    pub file_name: String,
 }
 
-/// `POST /api/v1/disputes/{id}/attachments`. Honours `Idempotency-Key`.
+/// An attachment named in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct AttachmentId {
+    /// The attachment's id.
+    pub id: String,
+}
+
+/// Attaches an evidence file to the dispute.
+///
+/// The body is the file itself, its type in `Content-Type` and its name in `X-File-Name`:
+/// PDF, PNG, JPEG, text, CSV, JSON or mail, up to 10 MiB. Content is stored once per SHA-256.
+#[utoipa::path(
+    post,
+    path = "/api/v1/disputes/{id}/attachments",
+    operation_id = "add_attachment",
+    tag = "case file",
+    params(DisputeId, FileName, IdempotencyKey),
+    request_body(description = "The file, as it is", content(
+        ("application/pdf"), ("image/png"), ("image/jpeg"), ("text/plain"), ("text/csv"),
+        ("message/rfc822"), ("application/json"),
+    )),
+    responses(
+        (status = CREATED, description = "Attached", body = AttachmentView,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this is the first answer to the same `Idempotency-Key` and body, sent again"))),
+        (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+        (status = CONFLICT, description = "A request with this `Idempotency-Key` is still being handled", body = ErrorBody),
+        (status = PAYLOAD_TOO_LARGE, description = "The file is larger than 10 MiB", body = ErrorBody),
+        (status = UNSUPPORTED_MEDIA_TYPE, description = "Redress keeps no evidence of this type", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "The file is empty, `X-File-Name` is missing or wrong, or the `Idempotency-Key` was used with another body", body = ErrorBody),
+    )
+)]
 pub async fn add(
     State(state): State<AppState>,
     caller: Authenticated,
@@ -55,7 +96,7 @@ async fn attach(
     id: &str,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(StatusCode, Value), ApiError> {
+) -> Result<(StatusCode, AttachmentView), ApiError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -107,27 +148,54 @@ async fn attach(
         .store
         .add_attachment(id, file_name, &content_type, body, &caller)
         .await?;
-    Ok((StatusCode::CREATED, attachment_json(&attachment)))
+    Ok((StatusCode::CREATED, AttachmentView::from(&attachment)))
 }
 
-/// `GET /api/v1/disputes/{id}/attachments`.
+/// The dispute's attachments, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/disputes/{id}/attachments",
+    operation_id = "list_attachments",
+    tag = "case file",
+    params(DisputeId),
+    responses(
+        (status = OK, description = "The attachments", body = AttachmentList),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     _caller: Authenticated,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AttachmentList>, ApiError> {
     crate::disputes::existing_dispute(&state, &id).await?;
-    let attachments: Vec<Value> = state
+    let attachments = state
         .store
         .attachments(&id)
         .await?
         .iter()
-        .map(attachment_json)
+        .map(AttachmentView::from)
         .collect();
-    Ok(Json(json!({ "attachments": attachments })))
+    Ok(Json(AttachmentList { attachments }))
 }
 
-/// `GET /api/v1/attachments/{id}/content`: the file, as it was attached.
+/// The file, as it was attached.
+#[utoipa::path(
+    get,
+    path = "/api/v1/attachments/{id}/content",
+    operation_id = "attachment_content",
+    tag = "case file",
+    params(AttachmentId),
+    responses(
+        (status = OK, description = "The file, with the `Content-Type` it was attached with",
+            headers(("Content-Disposition" = String, description = "`attachment; filename=\"…\"`, with the name it was attached under")),
+            content(
+                ("application/pdf"), ("image/png"), ("image/jpeg"), ("text/plain"), ("text/csv"),
+                ("message/rfc822"), ("application/json"),
+            )),
+        (status = NOT_FOUND, description = "No attachment has this id", body = ErrorBody),
+    )
+)]
 pub async fn content(
     State(state): State<AppState>,
     _caller: Authenticated,

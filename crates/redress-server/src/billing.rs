@@ -3,107 +3,107 @@
 
 use crate::AppState;
 use crate::auth::Authenticated;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
+use crate::views::{ContractView, CustomerView, InvoiceView};
 use axum::Json;
 use axum::extract::{Path, State};
-use redress_domain::{BillingData, InvoiceIdx, LineKind};
-use serde_json::{Value, json};
+use axum::http::StatusCode;
+use redress_domain::InvoiceIdx;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use utoipa::IntoParams;
 
-/// `GET /api/v1/invoices/{id}`: the invoice with its lines, payments and notices.
+/// A customer, contract or invoice named in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct BillingId {
+    /// Its id, as in the billing data.
+    pub id: String,
+}
+
+/// An invoice with its lines, payments and notices.
+#[utoipa::path(
+    get,
+    path = "/api/v1/invoices/{id}",
+    operation_id = "get_invoice",
+    tag = "billing data",
+    params(BillingId),
+    responses(
+        (status = OK, description = "The invoice", body = InvoiceView),
+        (status = NOT_FOUND, description = "No invoice has this id", body = ErrorBody),
+    )
+)]
 pub async fn invoice(
     State(state): State<AppState>,
     _caller: Authenticated,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<InvoiceView>, ApiError> {
     let data = state
         .store
         .contract_data_for_invoice(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no invoice has the id `{id}`")))?;
     let index = InvoiceIdx(data.invoice_ids.get(&id).expect("loaded with its contract"));
-    Ok(Json(invoice_json(&data, index)))
+    Ok(Json(InvoiceView::new(&data, index)))
 }
 
-fn invoice_json(data: &BillingData, index: InvoiceIdx) -> Value {
-    let invoice = data.invoice(index);
-    let currency = invoice.currency;
-    let lines: Vec<Value> = data
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.invoice == index)
-        .map(|(i, l)| {
-            let (kind, sku, period_start, period_end, late_fee_for) = match l.kind {
-                LineKind::Charge { sku, period } => {
-                    ("charge", Some(data.sku(sku)), Some(period.start().to_string()), Some(period.end().to_string()), None)
-                }
-                LineKind::LateFee { late_fee_for } => ("late_fee", None, None, None, Some(data.invoice_id(late_fee_for))),
-            };
-            json!({
-                "line_no": l.line_no, "kind": kind, "sku": sku, "description": data.line_descriptions.get(i),
-                "period_start": period_start, "period_end": period_end, "quantity": l.quantity.to_string(),
-                "unit_price": l.unit_price.to_string(), "discount_percent": l.discount_percent.to_string(),
-                "amount": currency.format(l.amount), "late_fee_for": late_fee_for,
-            })
-        })
-        .collect();
-    let payments: Vec<Value> = data
-        .payments
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.invoice == index)
-        .map(|(i, p)| {
-            json!({"id": data.payment_ids.get(i), "paid_on": p.paid_on.to_string(), "amount": currency.format(p.amount),
-                   "method": p.method, "reference": p.reference})
-        })
-        .collect();
-    let notices: Vec<Value> = data
-        .notices
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.invoice == index)
-        .map(|(i, n)| json!({"id": data.notice_ids.get(i), "sent_on": n.sent_on.to_string(), "kind": n.kind.as_str(), "channel": n.channel}))
-        .collect();
-    json!({
-        "id": data.invoice_id(index),
-        "customer_id": data.customer_ids.name(invoice.customer.0),
-        "contract_id": data.contract_id(invoice.contract),
-        "issue_date": invoice.issue_date.to_string(),
-        "due_date": invoice.due_date.to_string(),
-        "currency": currency.code(),
-        "subtotal": currency.format(invoice.subtotal),
-        "tax_total": currency.format(invoice.tax_total),
-        "total": currency.format(invoice.total),
-        "lines": lines,
-        "payments": payments,
-        "notices": notices,
-    })
-}
-
-/// `GET /api/v1/contracts/{id}`: the contract's terms and price rows.
+/// A contract's terms and price rows.
+#[utoipa::path(
+    get,
+    path = "/api/v1/contracts/{id}",
+    operation_id = "get_contract",
+    tag = "billing data",
+    params(BillingId),
+    responses(
+        (status = OK, description = "The contract", body = ContractView),
+        (status = NOT_FOUND, description = "No contract has this id", body = ErrorBody),
+    )
+)]
 pub async fn contract(
     State(state): State<AppState>,
     _caller: Authenticated,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    state
-        .store
-        .contract_json(&id)
-        .await?
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found(format!("no contract has the id `{id}`")))
+) -> Result<Json<ContractView>, ApiError> {
+    let stored = state.store.contract_json(&id).await?;
+    let stored =
+        stored.ok_or_else(|| ApiError::not_found(format!("no contract has the id `{id}`")))?;
+    Ok(Json(view_of(stored)?))
 }
 
-/// `GET /api/v1/customers/{id}`: the customer and their contracts.
+/// A customer and the ids of their contracts.
+#[utoipa::path(
+    get,
+    path = "/api/v1/customers/{id}",
+    operation_id = "get_customer",
+    tag = "billing data",
+    params(BillingId),
+    responses(
+        (status = OK, description = "The customer", body = CustomerView),
+        (status = NOT_FOUND, description = "No customer has this id", body = ErrorBody),
+    )
+)]
 pub async fn customer(
     State(state): State<AppState>,
     _caller: Authenticated,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    state
-        .store
-        .customer_json(&id)
-        .await?
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found(format!("no customer has the id `{id}`")))
+) -> Result<Json<CustomerView>, ApiError> {
+    let stored = state.store.customer_json(&id).await?;
+    let stored =
+        stored.ok_or_else(|| ApiError::not_found(format!("no customer has the id `{id}`")))?;
+    Ok(Json(view_of(stored)?))
+}
+
+/// The store's JSON for a customer or contract, read into its view: the answer then holds
+/// what the document says, even when the store's JSON grows.
+fn view_of<View: DeserializeOwned>(stored: Value) -> Result<View, ApiError> {
+    serde_json::from_value(stored).map_err(|e| {
+        // A mismatch between storage and server, not the caller's doing: the cause goes to the
+        // server's log.
+        eprintln!("billing data does not read as its view: {e}");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "the billing data could not be shown",
+        )
+    })
 }

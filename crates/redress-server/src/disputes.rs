@@ -2,8 +2,12 @@
 
 use crate::AppState;
 use crate::auth::Authenticated;
-use crate::error::ApiError;
-use crate::idempotency::write_once;
+use crate::error::{ApiError, ErrorBody};
+use crate::idempotency::{IdempotencyKey, write_once};
+use crate::views::{
+    DisputePage, DisputeView, EventList, EventView, NOTE_KINDS, NoteKindNames, NoteList, NoteView,
+    ReasonNames, SortNames, StatusNames,
+};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -13,49 +17,32 @@ use redress_domain::{Decimal, DisputeReason, DisputeStatus, parse_date, parse_de
 use redress_service::{DisputeIntake, open_dispute};
 use redress_storage::disputes::{DisputeFilter, DisputeOrder, DisputeRow};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::HashMap;
+use utoipa::{IntoParams, ToSchema};
 
 /// The body of `POST /api/v1/disputes`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct NewDispute {
+    /// The invoice disputed.
+    #[schema(example = "INV-000001-003")]
     invoice_id: String,
+    /// The line disputed; leave it out for the whole invoice.
     line_no: Option<u32>,
+    /// The customer's reason.
+    #[schema(value_type = ReasonNames)]
     reason: String,
-    /// A decimal string such as `"50.00"` (or a whole number); never a float.
+    /// What the customer claims, in the invoice's currency: a decimal string such as `"50.00"`,
+    /// never a floating-point number (a whole number is taken too).
+    #[schema(value_type = String, example = "50.00")]
     claimed_amount: Value,
+    /// The customer's own words.
     narrative: String,
+    /// How it came in, e.g. `email`, `phone`, `portal` (default `api`).
     channel: Option<String>,
+    /// When the customer raised it (`YYYY-MM-DD`; today, in UTC, when left out).
+    #[schema(format = Date)]
     opened_on: Option<String>,
-}
-
-/// A dispute as the API shows it.
-pub fn dispute_json(d: &DisputeRow) -> Value {
-    json!({
-        "id": d.id,
-        "invoice_id": d.invoice_id,
-        "customer_id": d.customer_id,
-        "line_no": d.line_no,
-        "reason": d.reason,
-        "claimed_amount": d.claimed_amount,
-        "currency": d.currency,
-        "narrative": d.narrative,
-        "channel": d.channel,
-        "taken_by": d.taken_by,
-        "status": d.status.as_str(),
-        "escalated": d.escalated,
-        "assignee": d.assignee,
-        "linked_to": d.linked_to,
-        "opened_on": d.opened_on,
-        "created_at": d.created_at,
-        "updated_at": d.updated_at,
-        "verification": {
-            "verdict": d.verdict,
-            "adjustment": d.adjustment,
-            "findings": serde_json::from_str::<Value>(&d.findings_json).unwrap_or(Value::Array(vec![])),
-            "verified_at": d.verified_at,
-        },
-    })
 }
 
 fn claimed_amount(value: &Value) -> Result<Decimal, ApiError> {
@@ -83,7 +70,26 @@ fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
     })
 }
 
-/// `POST /api/v1/disputes`: takes a dispute and verifies it at once. Honours `Idempotency-Key`.
+/// Takes a dispute and verifies it at once.
+///
+/// The claim is checked against the stored invoice and verified by the audit rules over the
+/// invoice's contract. A second dispute of a line that already has an open one is linked to it
+/// (`linked_to`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/disputes",
+    operation_id = "create_dispute",
+    tag = "disputes",
+    params(IdempotencyKey),
+    request_body = NewDispute,
+    responses(
+        (status = CREATED, description = "Taken and verified", body = DisputeView,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this is the first answer to the same `Idempotency-Key` and body, sent again"))),
+        (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
+        (status = CONFLICT, description = "A request with this `Idempotency-Key` is still being handled", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "A field is missing or wrong (`details.field`), the invoice is unknown, or the `Idempotency-Key` was used with another body", body = ErrorBody),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: Authenticated,
@@ -106,7 +112,7 @@ async fn create_dispute(
     state: &AppState,
     caller: String,
     body: NewDispute,
-) -> Result<(StatusCode, Value), ApiError> {
+) -> Result<(StatusCode, DisputeView), ApiError> {
     let reason = DisputeReason::ALL.iter().find(|(_, n)| *n == body.reason).map(|(r, _)| *r).ok_or_else(|| {
         ApiError::invalid_field("reason", format!("`{}` is not a reason (expected overcharged, duplicate, not_received, wrong_price, late_fee or other)", body.reason))
     })?;
@@ -129,7 +135,7 @@ async fn create_dispute(
         opened_on,
     };
     let dispute = open_dispute(&state.store, intake, &caller).await?;
-    Ok((StatusCode::CREATED, dispute_json(&dispute)))
+    Ok((StatusCode::CREATED, DisputeView::from(&dispute)))
 }
 
 /// The stored dispute `id`, or a 404 that names it.
@@ -141,23 +147,56 @@ pub async fn existing_dispute(state: &AppState, id: &str) -> Result<DisputeRow, 
         .ok_or_else(|| ApiError::not_found(format!("no dispute has the id `{id}`")))
 }
 
-/// `GET /api/v1/disputes/{id}`.
+/// A dispute named in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct DisputeId {
+    /// The dispute's id, e.g. `DSP-1`.
+    pub id: String,
+}
+
+/// One dispute.
+#[utoipa::path(
+    get,
+    path = "/api/v1/disputes/{id}",
+    operation_id = "get_dispute",
+    tag = "disputes",
+    params(DisputeId),
+    responses(
+        (status = OK, description = "The dispute", body = DisputeView),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     _caller: Authenticated,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(dispute_json(&existing_dispute(&state, &id).await?)))
+) -> Result<Json<DisputeView>, ApiError> {
+    Ok(Json(DisputeView::from(
+        &existing_dispute(&state, &id).await?,
+    )))
 }
 
-/// `GET /api/v1/disputes/{id}/events`: the dispute's full history from the audit log.
+/// The dispute's full history, from the audit log.
+#[utoipa::path(
+    get,
+    path = "/api/v1/disputes/{id}/events",
+    operation_id = "dispute_events",
+    tag = "disputes",
+    params(DisputeId),
+    responses(
+        (status = OK, description = "Its events, oldest first", body = EventList),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+        (status = INTERNAL_SERVER_ERROR, description = "The audit log's hash chain is broken (`audit_log_broken`); `redress verify-log` says where", body = ErrorBody),
+    )
+)]
 pub async fn events(
     State(state): State<AppState>,
     _caller: Authenticated,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<EventList>, ApiError> {
     existing_dispute(&state, &id).await?;
-    let events: Vec<Value> = state
+    let events = state
         .store
         .events_of("dispute", &id)
         .await?
@@ -165,29 +204,49 @@ pub async fn events(
         .map(|e| {
             let parse =
                 |text: Option<String>| text.and_then(|t| serde_json::from_str::<Value>(&t).ok());
-            json!({
-                "sequence": e.sequence,
-                "occurred_at": e.event.occurred_at,
-                "actor": e.event.actor,
-                "action": e.event.action,
-                "before": parse(e.event.before),
-                "after": parse(e.event.after),
-                "hash": e.hash.to_string(),
-                "previous_hash": e.previous_hash.to_string(),
-            })
+            EventView {
+                sequence: e.sequence,
+                occurred_at: e.event.occurred_at,
+                actor: e.event.actor,
+                action: e.event.action,
+                before: parse(e.event.before),
+                after: parse(e.event.after),
+                hash: e.hash.to_string(),
+                previous_hash: e.previous_hash.to_string(),
+            }
         })
         .collect();
-    Ok(Json(json!({ "events": events })))
+    Ok(Json(EventList { events }))
 }
 
 /// The body of `POST /api/v1/disputes/{id}/transitions`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct Transition {
+    /// The status to move to.
+    #[schema(value_type = StatusNames)]
     to: String,
 }
 
-/// `POST /api/v1/disputes/{id}/transitions`: moves a dispute on, if its lifecycle allows.
-/// Honours `Idempotency-Key`.
+/// Moves a dispute on, if its lifecycle allows.
+///
+/// `open → acknowledged → investigating ⇄ awaiting_customer → resolved → closed`, and
+/// `withdrawn` from any open status.
+#[utoipa::path(
+    post,
+    path = "/api/v1/disputes/{id}/transitions",
+    operation_id = "move_dispute",
+    tag = "disputes",
+    params(DisputeId, IdempotencyKey),
+    request_body = Transition,
+    responses(
+        (status = OK, description = "Moved", body = DisputeView,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this is the first answer to the same `Idempotency-Key` and body, sent again"))),
+        (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+        (status = CONFLICT, description = "The lifecycle does not allow this move (`details.allowed` lists what does), or a request with this `Idempotency-Key` is still being handled", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "`to` is not a status, or the `Idempotency-Key` was used with another body", body = ErrorBody),
+    )
+)]
 pub async fn transition(
     State(state): State<AppState>,
     caller: Authenticated,
@@ -212,7 +271,7 @@ async fn move_dispute(
     caller: String,
     id: &str,
     body: Transition,
-) -> Result<(StatusCode, Value), ApiError> {
+) -> Result<(StatusCode, DisputeView), ApiError> {
     let to = DisputeStatus::from_name(&body.to).ok_or_else(|| {
         let names: Vec<&str> = DisputeStatus::ALL.iter().map(|s| s.as_str()).collect();
         ApiError::invalid_field(
@@ -225,40 +284,91 @@ async fn move_dispute(
         )
     })?;
     let dispute = state.store.set_dispute_status(id, to, &caller).await?;
-    Ok((StatusCode::OK, dispute_json(&dispute)))
+    Ok((StatusCode::OK, DisputeView::from(&dispute)))
 }
 
-/// `GET /api/v1/disputes`: filtered, sorted, a page at a time.
+/// The query of `GET /api/v1/disputes`, as the document describes it. Every parameter is
+/// optional. The handler reads the query by name instead, so that it can refuse a name it does
+/// not know and say which.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DisputeFilters {
+    /// Only disputes in this status.
+    #[param(value_type = Option<StatusNames>)]
+    pub status: Option<String>,
+    /// Only this customer's disputes (the customer's id).
+    pub customer: Option<String>,
+    /// Only disputes for this reason.
+    #[param(value_type = Option<ReasonNames>)]
+    pub reason: Option<String>,
+    /// Only disputes assigned to this agent.
+    pub assignee: Option<String>,
+    /// Only disputes the customer raised on this day or later (`YYYY-MM-DD`).
+    #[param(format = Date)]
+    pub opened_from: Option<String>,
+    /// Only disputes the customer raised on this day or earlier (`YYYY-MM-DD`).
+    #[param(format = Date)]
+    pub opened_to: Option<String>,
+    /// Only disputes in this currency (ISO 4217). `min_amount` and `max_amount` need it.
+    #[param(example = "EUR")]
+    pub currency: Option<String>,
+    /// Only claims of at least this much, a decimal string in `currency`.
+    #[param(example = "20.00")]
+    pub min_amount: Option<String>,
+    /// Only claims of at most this much, a decimal string in `currency`.
+    #[param(example = "40.00")]
+    pub max_amount: Option<String>,
+    /// The order (default `-created_at`, newest first).
+    #[param(value_type = Option<SortNames>)]
+    pub sort: Option<String>,
+    /// How many disputes to a page.
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<u32>,
+    /// Where to go on from: the `next_cursor` of the page before.
+    pub cursor: Option<String>,
+}
+
+/// The names `GET /api/v1/disputes` takes in its query, as `DisputeFilters` documents them.
+const FILTERS: [&str; 12] = [
+    "status",
+    "customer",
+    "reason",
+    "assignee",
+    "opened_from",
+    "opened_to",
+    "currency",
+    "min_amount",
+    "max_amount",
+    "sort",
+    "limit",
+    "cursor",
+];
+
+/// Disputes, filtered, sorted, a page at a time.
 ///
-/// Filters: `status`, `customer`, `reason`, `assignee`, `opened_from`, `opened_to`
-/// (`YYYY-MM-DD`), and `min_amount`/`max_amount` with `currency`. `sort` is `-created_at`
-/// (newest first, the default), `created_at` or `-claimed_amount`. `limit` is 1 to 200 (default
-/// 50); `cursor` continues from the `next_cursor` of the page before.
+/// The amounts `min_amount` and `max_amount` are compared in `currency`, which they need.
+#[utoipa::path(
+    get,
+    path = "/api/v1/disputes",
+    operation_id = "list_disputes",
+    tag = "disputes",
+    params(DisputeFilters),
+    responses(
+        (status = OK, description = "A page of disputes", body = DisputePage),
+        (status = UNPROCESSABLE_ENTITY, description = "A parameter is unknown or wrong (`details.field`)", body = ErrorBody),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     _caller: Authenticated,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
-    const KNOWN: [&str; 12] = [
-        "status",
-        "customer",
-        "reason",
-        "assignee",
-        "opened_from",
-        "opened_to",
-        "currency",
-        "min_amount",
-        "max_amount",
-        "sort",
-        "limit",
-        "cursor",
-    ];
-    if let Some(unknown) = query.keys().find(|k| !KNOWN.contains(&k.as_str())) {
+) -> Result<Json<DisputePage>, ApiError> {
+    if let Some(unknown) = query.keys().find(|k| !FILTERS.contains(&k.as_str())) {
         return Err(ApiError::invalid_field(
             unknown,
             format!(
                 "`{unknown}` is not a filter of this list (expected one of {})",
-                KNOWN.join(", ")
+                FILTERS.join(", ")
             ),
         ));
     }
@@ -312,19 +422,16 @@ pub async fn list(
         min_claimed_minor: minor("min_amount")?,
         max_claimed_minor: minor("max_amount")?,
     };
-    let order = match query.get("sort").map(String::as_str) {
-        None | Some("-created_at") => DisputeOrder::NewestFirst,
-        Some("created_at") => DisputeOrder::OldestFirst,
-        Some("-claimed_amount") => DisputeOrder::LargestClaimFirst,
-        Some(other) => {
-            return Err(ApiError::invalid_field(
-                "sort",
-                format!(
-                    "`{other}` is not a sort (expected -created_at, created_at or -claimed_amount)"
-                ),
-            ));
-        }
-    };
+    let sort = query.get("sort").map(String::as_str);
+    let order = order_of(sort).ok_or_else(|| {
+        ApiError::invalid_field(
+            "sort",
+            format!(
+                "`{}` is not a sort (expected -created_at, created_at or -claimed_amount)",
+                sort.unwrap_or_default()
+            ),
+        )
+    })?;
     let limit = match query.get("limit") {
         None => 50,
         Some(text) => text
@@ -348,14 +455,24 @@ pub async fn list(
         )
         .await?
         .map_err(|e| ApiError::invalid_field("cursor", e.to_string()))?;
-    let disputes: Vec<Value> = page.disputes.iter().map(dispute_json).collect();
-    Ok(Json(
-        json!({ "disputes": disputes, "next_cursor": page.next_cursor }),
-    ))
+    Ok(Json(DisputePage {
+        disputes: page.disputes.iter().map(DisputeView::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// The order `sort` names, if it names one; without it, newest first.
+fn order_of(sort: Option<&str>) -> Option<DisputeOrder> {
+    match sort {
+        None | Some("-created_at") => Some(DisputeOrder::NewestFirst),
+        Some("created_at") => Some(DisputeOrder::OldestFirst),
+        Some("-claimed_amount") => Some(DisputeOrder::LargestClaimFirst),
+        Some(_) => None,
+    }
 }
 
 /// A change to a dispute by a caller who may write: idempotent, with its JSON body parsed.
-async fn write<Body, Fut>(
+async fn write<Body, View, Fut>(
     state: &AppState,
     caller: Authenticated,
     headers: &HeaderMap,
@@ -365,7 +482,8 @@ async fn write<Body, Fut>(
 ) -> Response
 where
     Body: serde::de::DeserializeOwned,
-    Fut: std::future::Future<Output = Result<(StatusCode, Value), ApiError>>,
+    View: serde::Serialize,
+    Fut: std::future::Future<Output = Result<(StatusCode, View), ApiError>>,
 {
     write_once(state, caller, headers, &route, bytes, |actor| async move {
         // Routes whose body is all optional take an empty one as `{}`.
@@ -380,12 +498,31 @@ where
 }
 
 /// The body of `POST /api/v1/disputes/{id}/assignment`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct Assignment {
+    /// The agent to work it; `null` (or left out) for nobody.
+    #[schema(example = "agent-ana")]
     assignee: Option<String>,
 }
 
-/// `POST /api/v1/disputes/{id}/assignment`: assigns the dispute to an agent (`null`: nobody).
+/// Assigns the dispute to an agent, or to nobody.
+#[utoipa::path(
+    post,
+    path = "/api/v1/disputes/{id}/assignment",
+    operation_id = "assign_dispute",
+    tag = "disputes",
+    params(DisputeId, IdempotencyKey),
+    // Every field is optional, so no body at all is taken as `{}`.
+    request_body = Option<Assignment>,
+    responses(
+        (status = OK, description = "Assigned", body = DisputeView,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this is the first answer to the same `Idempotency-Key` and body, sent again"))),
+        (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+        (status = CONFLICT, description = "A request with this `Idempotency-Key` is still being handled", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "The body is not an assignment, or the `Idempotency-Key` was used with another body", body = ErrorBody),
+    )
+)]
 pub async fn assign(
     State(state): State<AppState>,
     caller: Authenticated,
@@ -403,19 +540,36 @@ pub async fn assign(
         &bytes,
         |actor, body: Assignment| async move {
             let dispute = store.assign_dispute(&id, body.assignee, &actor).await?;
-            Ok((StatusCode::OK, dispute_json(&dispute)))
+            Ok((StatusCode::OK, DisputeView::from(&dispute)))
         },
     )
     .await
 }
 
 /// The body of `POST /api/v1/disputes/{id}/escalation`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct Escalation {
+    /// `true` raises the flag, `false` lowers it.
     escalated: bool,
 }
 
-/// `POST /api/v1/disputes/{id}/escalation`: raises or lowers the flag, while the dispute is open.
+/// Raises or lowers the escalation flag, while the dispute is open.
+#[utoipa::path(
+    post,
+    path = "/api/v1/disputes/{id}/escalation",
+    operation_id = "escalate_dispute",
+    tag = "disputes",
+    params(DisputeId, IdempotencyKey),
+    request_body = Escalation,
+    responses(
+        (status = OK, description = "Flag set", body = DisputeView,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this is the first answer to the same `Idempotency-Key` and body, sent again"))),
+        (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+        (status = CONFLICT, description = "The dispute is no longer open (`details.status`), or a request with this `Idempotency-Key` is still being handled", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "The body is not an escalation, or the `Idempotency-Key` was used with another body", body = ErrorBody),
+    )
+)]
 pub async fn escalate(
     State(state): State<AppState>,
     caller: Authenticated,
@@ -433,25 +587,41 @@ pub async fn escalate(
         &bytes,
         |actor, body: Escalation| async move {
             let dispute = store.set_escalated(&id, body.escalated, &actor).await?;
-            Ok((StatusCode::OK, dispute_json(&dispute)))
+            Ok((StatusCode::OK, DisputeView::from(&dispute)))
         },
     )
     .await
 }
 
 /// The body of `POST /api/v1/disputes/{id}/notes`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct NewNote {
+    /// `note` (internal, the default) or `statement` (by the employee who ran the
+    /// transaction).
+    #[schema(value_type = Option<NoteKindNames>)]
     kind: Option<String>,
+    /// What it says; not empty.
     body: String,
 }
 
-fn note_json(note: &redress_storage::disputes::CaseNote) -> Value {
-    json!({"id": note.id, "kind": note.kind, "author": note.author, "body": note.body, "created_at": note.created_at})
-}
-
-/// `POST /api/v1/disputes/{id}/notes`: an internal note, or (`kind: statement`) what the
-/// employee who ran the transaction says.
+/// Adds an internal note, or (`kind: statement`) what the employee who ran the transaction
+/// says, to the dispute's case file.
+#[utoipa::path(
+    post,
+    path = "/api/v1/disputes/{id}/notes",
+    operation_id = "add_note",
+    tag = "case file",
+    params(DisputeId, IdempotencyKey),
+    request_body = NewNote,
+    responses(
+        (status = CREATED, description = "Added", body = NoteView,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this is the first answer to the same `Idempotency-Key` and body, sent again"))),
+        (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+        (status = CONFLICT, description = "A request with this `Idempotency-Key` is still being handled", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "The kind is unknown or the text empty (`details.field`), or the `Idempotency-Key` was used with another body", body = ErrorBody),
+    )
+)]
 pub async fn add_note(
     State(state): State<AppState>,
     caller: Authenticated,
@@ -468,8 +638,8 @@ pub async fn add_note(
         route,
         &bytes,
         |actor, body: NewNote| async move {
-            let kind = body.kind.unwrap_or_else(|| "note".to_owned());
-            if kind != "note" && kind != "statement" {
+            let kind = body.kind.unwrap_or_else(|| NOTE_KINDS[0].to_owned());
+            if !NOTE_KINDS.contains(&kind.as_str()) {
                 return Err(ApiError::invalid_field(
                     "kind",
                     format!("`{kind}` is not a kind of note (expected note or statement)"),
@@ -479,35 +649,62 @@ pub async fn add_note(
                 return Err(ApiError::invalid_field("body", "a note needs some text"));
             }
             let note = store.add_case_note(&id, &kind, &body.body, &actor).await?;
-            Ok((StatusCode::CREATED, note_json(&note)))
+            Ok((StatusCode::CREATED, NoteView::from(&note)))
         },
     )
     .await
 }
 
-/// `GET /api/v1/disputes/{id}/notes`: the case file's notes and statements, oldest first.
+/// The case file's notes and statements, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/disputes/{id}/notes",
+    operation_id = "list_notes",
+    tag = "case file",
+    params(DisputeId),
+    responses(
+        (status = OK, description = "The notes", body = NoteList),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+    )
+)]
 pub async fn notes(
     State(state): State<AppState>,
     _caller: Authenticated,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<NoteList>, ApiError> {
     existing_dispute(&state, &id).await?;
-    let notes: Vec<Value> = state
+    let notes = state
         .store
         .case_notes(&id)
         .await?
         .iter()
-        .map(note_json)
+        .map(NoteView::from)
         .collect();
-    Ok(Json(json!({ "notes": notes })))
+    Ok(Json(NoteList { notes }))
 }
 
 /// The (empty) body of `POST /api/v1/disputes/{id}/verify`.
 #[derive(Deserialize)]
 pub struct Reverify {}
 
-/// `POST /api/v1/disputes/{id}/verify`: verifies the dispute again against the billing data as
-/// stored now.
+/// Verifies the dispute again, against the billing data as stored now.
+///
+/// It takes no body (or `{}`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/disputes/{id}/verify",
+    operation_id = "reverify_dispute",
+    tag = "disputes",
+    params(DisputeId, IdempotencyKey),
+    responses(
+        (status = OK, description = "Verified again; `verification` holds the new verdict", body = DisputeView,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this is the first answer to the same `Idempotency-Key` and body, sent again"))),
+        (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+        (status = CONFLICT, description = "A request with this `Idempotency-Key` is still being handled", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "The `Idempotency-Key` was used with another body", body = ErrorBody),
+    )
+)]
 pub async fn reverify(
     State(state): State<AppState>,
     caller: Authenticated,
@@ -525,8 +722,36 @@ pub async fn reverify(
         &bytes,
         |actor, _: Reverify| async move {
             let dispute = redress_service::reverify_dispute(&store, &id, &actor).await?;
-            Ok((StatusCode::OK, dispute_json(&dispute)))
+            Ok((StatusCode::OK, DisputeView::from(&dispute)))
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_takes_the_query_parameters_it_documents() {
+        let documented: Vec<String> = DisputeFilters::into_params(|| None)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(documented, FILTERS);
+    }
+
+    #[test]
+    fn the_list_takes_every_sort_it_documents() {
+        let utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Object(sorts)) =
+            <SortNames as utoipa::PartialSchema>::schema()
+        else {
+            panic!("the sorts are a plain string schema");
+        };
+        let names = sorts.enum_values.expect("the sorts are listed");
+        assert_eq!(names.len(), 3);
+        for name in names {
+            assert!(order_of(name.as_str()).is_some(), "{name}");
+        }
+    }
 }

@@ -8,7 +8,33 @@ use redress_service::IntakeError;
 use redress_storage::StorageError;
 use redress_storage::audit_log::LogError;
 use redress_storage::disputes::DisputeError;
+use serde::Serialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+/// The body of every error response.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"error": {"code": "invalid_request", "message": "a note needs some text", "details": {"field": "body"}}}))]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorInfo,
+}
+
+/// What went wrong, for people and for programs.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorInfo {
+    /// Stable, for programs: `unauthorized`, `forbidden`, `not_found`, `invalid_request`,
+    /// `already_exists`, `invalid_transition`, `not_open`, `idempotency_key_reused`,
+    /// `idempotency_key_in_use`, `unsupported_type`, `too_large`, `storage_unavailable`,
+    /// `audit_log_broken`, `internal_error`.
+    pub code: &'static str,
+    /// For people; may change.
+    pub message: String,
+    /// For programs, or `null`: `field` names the request field at fault (a body field, a
+    /// query parameter or a header); a refused move gives `status`, `requested` and `allowed`.
+    #[schema(value_type = Option<Object>, required = true)]
+    pub details: Value,
+}
 
 /// An error as the API reports it.
 #[derive(Debug)]
@@ -49,9 +75,15 @@ impl ApiError {
 }
 
 impl ApiError {
-    /// The status and JSON body of the response.
-    pub fn parts(&self) -> (StatusCode, Value) {
-        let body = json!({ "error": { "code": self.code, "message": self.message, "details": self.details } });
+    /// The status and body of the response.
+    pub fn parts(self) -> (StatusCode, ErrorBody) {
+        let body = ErrorBody {
+            error: ErrorInfo {
+                code: self.code,
+                message: self.message,
+                details: self.details,
+            },
+        };
         (self.status, body)
     }
 }

@@ -5,15 +5,27 @@ use crate::AppState;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
 use axum::Json;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use redress_storage::idempotency::Claim;
-use serde_json::Value;
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::future::Future;
+use utoipa::IntoParams;
+
+/// The `Idempotency-Key` header a POST may carry, as the document describes it.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyKey {
+    /// 1 to 255 visible ASCII characters, chosen by the client. The same key and body get the
+    /// first answer again (with `Idempotent-Replayed: true`) and change nothing; the same key
+    /// with another body is refused with a 422.
+    #[param(rename = "Idempotency-Key", value_type = String, required = false, min_length = 1, max_length = 255)]
+    pub idempotency_key: Option<String>,
+}
 
 /// Handles a POST at most once per caller and `Idempotency-Key` (when the header is given).
-pub async fn once<Fut>(
+pub async fn once<View, Fut>(
     state: &AppState,
     caller: &str,
     headers: &HeaderMap,
@@ -22,7 +34,8 @@ pub async fn once<Fut>(
     handle: impl FnOnce() -> Fut,
 ) -> Response
 where
-    Fut: Future<Output = Result<(StatusCode, Value), ApiError>>,
+    View: Serialize,
+    Fut: Future<Output = Result<(StatusCode, View), ApiError>>,
 {
     let Some(key) = headers.get("idempotency-key") else {
         return respond(handle().await);
@@ -51,8 +64,8 @@ where
         Err(e) => ApiError::from(e).into_response(),
         Ok(Claim::Replay { status, response }) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            let body: Value = serde_json::from_str(&response).unwrap_or(Value::Null);
-            let mut replayed = (status, Json(body)).into_response();
+            // The first answer's JSON as it was sent, byte for byte.
+            let mut replayed = json_response(status, response);
             replayed
                 .headers_mut()
                 .insert("idempotent-replayed", HeaderValue::from_static("true"));
@@ -72,26 +85,25 @@ where
         .into_response(),
         Ok(Claim::Fresh) => {
             let (status, body) = match handle().await {
-                Ok(answer) => answer,
-                Err(e) => e.parts(),
+                Ok((status, view)) => (status, json_text(&view)),
+                Err(e) => {
+                    let (status, body) = e.parts();
+                    (status, json_text(&body))
+                }
             };
             // A server-side failure is worth retrying: release the key instead of keeping it.
-            let outcome = (!status.is_server_error()).then(|| (status.as_u16(), body.to_string()));
-            if let Err(e) = state
-                .store
-                .finish_idempotent(caller, key, outcome.as_ref().map(|(s, b)| (*s, b.as_str())))
-                .await
-            {
+            let outcome = (!status.is_server_error()).then_some((status.as_u16(), body.as_str()));
+            if let Err(e) = state.store.finish_idempotent(caller, key, outcome).await {
                 return ApiError::from(e).into_response();
             }
-            (status, Json(body)).into_response()
+            json_response(status, body)
         }
     }
 }
 
 /// A change by a caller whose role may write, handled at most once per `Idempotency-Key`;
 /// `act` gets the caller's name. Every POST that changes something goes through here.
-pub async fn write_once<Fut>(
+pub async fn write_once<View, Fut>(
     state: &AppState,
     caller: Authenticated,
     headers: &HeaderMap,
@@ -100,7 +112,8 @@ pub async fn write_once<Fut>(
     act: impl FnOnce(String) -> Fut,
 ) -> Response
 where
-    Fut: Future<Output = Result<(StatusCode, Value), ApiError>>,
+    View: Serialize,
+    Fut: Future<Output = Result<(StatusCode, View), ApiError>>,
 {
     let caller = match caller.writer() {
         Ok(caller) => caller,
@@ -110,9 +123,21 @@ where
     once(state, &caller.name, headers, route, body, || act(name)).await
 }
 
-fn respond(result: Result<(StatusCode, Value), ApiError>) -> Response {
+fn respond(result: Result<(StatusCode, impl Serialize), ApiError>) -> Response {
     match result {
-        Ok((status, body)) => (status, Json(body)).into_response(),
+        Ok((status, view)) => (status, Json(view)).into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+/// A view as JSON text: the form an answer is kept in for replays.
+fn json_text(view: &impl Serialize) -> String {
+    // Views hold strings, numbers, booleans and JSON values under string keys: that always
+    // serializes.
+    serde_json::to_string(view).expect("a view serializes to JSON")
+}
+
+/// A response whose body is the JSON text `body`.
+fn json_response(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }

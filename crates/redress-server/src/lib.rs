@@ -7,75 +7,97 @@ pub mod billing;
 pub mod disputes;
 pub mod error;
 pub mod idempotency;
+pub mod openapi;
 pub mod operations;
+pub mod views;
 
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use redress_storage::Store;
-use serde_json::{Value, json};
 use std::future::Future;
+use std::sync::Arc;
 use tokio::net::TcpListener;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use views::Health;
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     /// The database.
     pub store: Store,
+    /// The OpenAPI document of the routes served.
+    pub openapi: Arc<utoipa::openapi::OpenApi>,
+}
+
+/// Every route, each with its part of the OpenAPI document. A route added any other way would
+/// be missing from the document, and `tests/openapi.rs` fails.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::base())
+        .routes(routes!(healthz))
+        .routes(routes!(operations::metrics))
+        .routes(routes!(openapi::document))
+        .routes(routes!(disputes::create, disputes::list))
+        .routes(routes!(disputes::get))
+        .routes(routes!(disputes::events))
+        .routes(routes!(disputes::transition))
+        .routes(routes!(disputes::assign))
+        .routes(routes!(disputes::escalate))
+        .routes(routes!(disputes::add_note, disputes::notes))
+        .routes(routes!(disputes::reverify))
+        .routes(routes!(attachments::add, attachments::list))
+        .routes(routes!(attachments::content))
+        .routes(routes!(billing::customer))
+        .routes(routes!(billing::contract))
+        .routes(routes!(billing::invoice))
+}
+
+/// The OpenAPI 3.1 document of every route, as `GET /api/v1/openapi.json` serves it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    openapi::finish(routes().split_for_parts().1)
 }
 
 /// Every route.
 pub fn router(store: Store) -> Router {
     operations::metrics_handle();
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(operations::metrics))
-        .route(
-            "/api/v1/disputes",
-            post(disputes::create).get(disputes::list),
-        )
-        .route("/api/v1/disputes/{id}", get(disputes::get))
-        .route("/api/v1/disputes/{id}/events", get(disputes::events))
-        .route(
-            "/api/v1/disputes/{id}/transitions",
-            post(disputes::transition),
-        )
-        .route("/api/v1/disputes/{id}/assignment", post(disputes::assign))
-        .route("/api/v1/disputes/{id}/escalation", post(disputes::escalate))
-        .route(
-            "/api/v1/disputes/{id}/notes",
-            post(disputes::add_note).get(disputes::notes),
-        )
-        .route("/api/v1/disputes/{id}/verify", post(disputes::reverify))
-        .route(
-            "/api/v1/disputes/{id}/attachments",
-            post(attachments::add).get(attachments::list),
-        )
-        .route(
-            "/api/v1/attachments/{id}/content",
-            get(attachments::content),
-        )
-        .route("/api/v1/customers/{id}", get(billing::customer))
-        .route("/api/v1/contracts/{id}", get(billing::contract))
-        .route("/api/v1/invoices/{id}", get(billing::invoice))
+    let (routes, document) = routes().split_for_parts();
+    routes
         .fallback(|| async { error::ApiError::not_found("no such route") })
         .route_layer(axum::middleware::from_fn(operations::observe))
         // Attachments are the largest bodies taken; the handler says so when one is larger.
         .layer(axum::extract::DefaultBodyLimit::max(
             attachments::MAX_ATTACHMENT_BYTES + 1,
         ))
-        .with_state(AppState { store })
+        .with_state(AppState {
+            store,
+            openapi: Arc::new(openapi::finish(document)),
+        })
 }
 
-/// `GET /healthz`: 200 while the database answers; needs no token.
-async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+/// Whether the service is up: 200 while the database answers.
+///
+/// Needs no token.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    operation_id = "healthz",
+    tag = "operations",
+    responses(
+        (status = OK, description = "Up", body = Health),
+        (status = SERVICE_UNAVAILABLE, description = "The database does not answer", body = Health,
+            example = json!({"status": "database unavailable"})),
+    )
+)]
+async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))),
+        Ok(()) => (StatusCode::OK, Json(Health { status: "ok" })),
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "database unavailable" })),
+            Json(Health {
+                status: "database unavailable",
+            }),
         ),
     }
 }

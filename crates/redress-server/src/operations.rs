@@ -60,7 +60,18 @@ pub async fn observe(request: Request, next: Next) -> Response {
     response
 }
 
-/// `GET /metrics`: Prometheus text, with disputes counted by state at the moment of the scrape.
+/// Prometheus metrics: requests, latencies, and disputes by state at the moment of the scrape.
+///
+/// Needs no token.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    operation_id = "metrics",
+    tag = "operations",
+    responses(
+        (status = OK, description = "Prometheus text", content_type = "text/plain; version=0.0.4", body = String),
+    )
+)]
 pub async fn metrics(State(state): State<AppState>) -> Response {
     match state.store.dispute_counts().await {
         Ok(counts) => {

@@ -797,3 +797,27 @@ async fn an_attachment_retried_with_its_idempotency_key_is_kept_once() {
     assert_eq!(listed["attachments"].as_array().unwrap().len(), 1);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_openapi_document_is_served_to_any_token_and_to_no_one_without() {
+    let app = App::start().await;
+    let (status, document) = app.get("/api/v1/openapi.json", &app.auditor).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        document["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        document["openapi"]
+    );
+    assert_eq!(
+        document,
+        serde_json::to_value(redress_server::openapi()).unwrap()
+    );
+    let anonymous = app
+        .client
+        .get(format!("{}/api/v1/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    app.stop().await;
+}
