@@ -63,16 +63,20 @@ pub struct AuditIndex {
 }
 
 impl AuditIndex {
-    /// Builds every join over `data`, using both cores.
+    /// Builds every join over `data`, using both cores when there is enough of it.
     pub fn build(data: &BillingData) -> Self {
         let contracts = data.contracts.len();
         let invoices = data.invoices.len();
+        // A contract or two (a dispute's verification) is joined faster on this thread alone.
+        let parallel = data.lines.len() + data.deliveries.records.len() >= 100_000;
         let (
             (invoices_by_contract, charge_lines_by_contract),
             (lines_by_invoice, deliveries_by_contract),
-        ) = rayon::join(
+        ) = maybe_join(
+            parallel,
             || {
-                rayon::join(
+                maybe_join(
+                    parallel,
                     || Grouped::build(contracts, invoices, |i| Some(data.invoices[i].contract.0)),
                     || {
                         Grouped::build(contracts, data.lines.len(), |l| {
@@ -84,7 +88,8 @@ impl AuditIndex {
                 )
             },
             || {
-                rayon::join(
+                maybe_join(
+                    parallel,
                     || {
                         Grouped::build(invoices, data.lines.len(), |l| {
                             Some(data.lines[l].invoice.0)
@@ -112,6 +117,21 @@ impl AuditIndex {
                 Some(data.notices[n].invoice.0)
             }),
         }
+    }
+}
+
+/// Both results: side by side on the thread pool when `parallel`, else one after the other.
+fn maybe_join<A, B, RA, RB>(parallel: bool, a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB + Send,
+    RA: Send,
+    RB: Send,
+{
+    if parallel {
+        rayon::join(a, b)
+    } else {
+        (a(), b())
     }
 }
 

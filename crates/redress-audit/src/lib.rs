@@ -29,14 +29,24 @@ pub struct Audit {
     pub verdicts: Vec<DisputeVerdict>,
 }
 
+/// Below this many contracts an audit runs on the calling thread: handing a contract or two
+/// to the thread pool (a dispute's verification) costs more than auditing them.
+const PARALLEL_FROM_CONTRACTS: usize = 64;
+
 /// Audits all of `data`.
 pub fn audit(data: &BillingData) -> Audit {
     let index = AuditIndex::build(data);
-    let findings: Vec<Finding> = (0..data.contracts.len() as u32)
-        .into_par_iter()
-        .with_min_len(64)
-        .flat_map_iter(|c| rules::audit_contract(data, &index, ContractIdx(c)))
-        .collect();
+    let contracts = 0..data.contracts.len() as u32;
+    let audit_contract = |c| rules::audit_contract(data, &index, ContractIdx(c));
+    let findings: Vec<Finding> = if data.contracts.len() < PARALLEL_FROM_CONTRACTS {
+        contracts.flat_map(audit_contract).collect()
+    } else {
+        contracts
+            .into_par_iter()
+            .with_min_len(PARALLEL_FROM_CONTRACTS)
+            .flat_map_iter(audit_contract)
+            .collect()
+    };
     let verdicts = judge_disputes(data, &findings);
     Audit { findings, verdicts }
 }

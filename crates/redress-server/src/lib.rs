@@ -30,6 +30,8 @@ pub struct AppState {
     pub store: Store,
     /// The OpenAPI document of the routes served.
     pub openapi: Arc<utoipa::openapi::OpenApi>,
+    /// Tokens checked in the last few seconds.
+    pub tokens: Arc<auth::RecentTokens>,
 }
 
 /// Every route, each with its part of the OpenAPI document. A route added any other way would
@@ -73,6 +75,7 @@ pub fn router(store: Store) -> Router {
         .with_state(AppState {
             store,
             openapi: Arc::new(openapi::finish(document)),
+            tokens: Arc::new(auth::RecentTokens::default()),
         })
 }
 

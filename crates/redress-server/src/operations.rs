@@ -56,7 +56,7 @@ pub async fn observe(request: Request, next: Next) -> Response {
         "ts": redress_storage::now(), "request_id": request_id, "method": method, "route": route,
         "path": path, "status": response.status().as_u16(), "ms": (seconds * 1000.0 * 1000.0).round() / 1000.0,
     });
-    eprintln!("{line}");
+    log_line(&line);
     response
 }
 
@@ -92,4 +92,13 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         body,
     )
         .into_response()
+}
+
+/// Writes one JSON log line to stderr in a single write, so that lines of concurrent requests
+/// never interleave and a line costs one system call (stderr is unbuffered).
+pub fn log_line(line: &serde_json::Value) {
+    use std::io::Write;
+    let mut text = line.to_string();
+    text.push('\n');
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }

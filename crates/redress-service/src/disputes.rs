@@ -116,7 +116,44 @@ pub async fn open_dispute(
     intake: DisputeIntake,
     actor: &str,
 ) -> Result<DisputeRow, IntakeError> {
-    let (data, invoice) = load_invoice(store, &intake.invoice_id).await?;
+    // An id Redress gives is taken again in the unlikely case that it is already in use.
+    let attempts = if intake.id.is_some() { 1 } else { 3 };
+    let mut outcome = Err(IntakeError::Dispute(DisputeError::Exists(String::new())));
+    for _ in 0..attempts {
+        outcome = open_once(store, intake.clone(), actor).await;
+        if !matches!(outcome, Err(IntakeError::Dispute(DisputeError::Exists(_)))) {
+            break;
+        }
+    }
+    outcome
+}
+
+async fn open_once(
+    store: &Store,
+    intake: DisputeIntake,
+    actor: &str,
+) -> Result<DisputeRow, IntakeError> {
+    let invoice_id = intake.invoice_id.clone();
+    let taken_by = actor.to_owned();
+    // Checked and verified between reading the contract and recording the dispute, in one go.
+    store
+        .open_dispute_with(&invoice_id, actor, move |data| {
+            let data =
+                data.ok_or_else(|| IntakeError::UnknownInvoice(intake.invoice_id.clone()))?;
+            let invoice = invoice_index(&data, &intake.invoice_id);
+            verified_dispute(&data, invoice, intake, &taken_by)
+        })
+        .await
+}
+
+/// The dispute `intake` asks for, checked against `data` (which holds its invoice's contract)
+/// and verified.
+fn verified_dispute(
+    data: &BillingData,
+    invoice: InvoiceIdx,
+    intake: DisputeIntake,
+    actor: &str,
+) -> Result<DisputeRow, IntakeError> {
     if let Some(line_no) = intake.line_no
         && !data
             .lines
@@ -148,10 +185,16 @@ pub async fn open_dispute(
         claimed_amount: intake.claimed_amount,
         narrative: intake.narrative,
     };
-    let verification = verify(&data, &dispute);
+    let verification = verify(data, &dispute);
     let id = intake.id.unwrap_or_else(new_dispute_id);
-    let row = dispute_row(&data, &dispute, id, intake.channel, actor, &verification);
-    Ok(store.insert_dispute(row, actor).await?)
+    Ok(dispute_row(
+        data,
+        &dispute,
+        id,
+        intake.channel,
+        actor,
+        &verification,
+    ))
 }
 
 /// The disputes of an export (`disputes.csv`) as they are opened, verified by one audit of the
@@ -275,17 +318,22 @@ async fn load_invoice(
         .contract_data_for_invoice(invoice_id)
         .await?
         .ok_or_else(|| IntakeError::UnknownInvoice(invoice_id.to_owned()))?;
-    let invoice = InvoiceIdx(
-        data.invoice_ids
-            .get(invoice_id)
-            .expect("loaded with its contract"),
-    );
+    let invoice = invoice_index(&data, invoice_id);
     Ok((data, invoice))
 }
 
-/// A new dispute id: `DSP-` and 12 random hex digits.
+/// The place of `invoice_id` in `data`, which was loaded for it.
+fn invoice_index(data: &BillingData, invoice_id: &str) -> InvoiceIdx {
+    InvoiceIdx(
+        data.invoice_ids
+            .get(invoice_id)
+            .expect("loaded with its contract"),
+    )
+}
+
+/// A new dispute id: `DSP-` and 19 hex digits that sort by time.
 fn new_dispute_id() -> String {
-    format!("DSP-{:012x}", fastrand::u64(..) >> 16)
+    redress_storage::new_id("DSP")
 }
 
 /// Verifies a stored dispute again, against the billing data as stored now (after an updated

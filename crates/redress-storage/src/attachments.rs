@@ -59,7 +59,7 @@ impl Store {
             .map(|x| format!("{x:02x}"))
             .collect();
         let attachment = Attachment {
-            id: format!("ATT-{:012x}", fastrand::u64(..) >> 16),
+            id: crate::new_id("ATT"),
             dispute_id: dispute_id.to_owned(),
             sha256,
             file_name: file_name.to_owned(),

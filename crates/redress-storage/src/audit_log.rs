@@ -128,6 +128,14 @@ pub fn now() -> String {
         .to_string()
 }
 
+/// A new id: `prefix`, a dash, the time in milliseconds (11 hex digits) and 32 random bits (8
+/// hex digits). Ids taken later sort later, so that new rows go to the end of the indexes of
+/// ids instead of anywhere in them.
+pub fn new_id(prefix: &str) -> String {
+    let millis = jiff::Timestamp::now().as_millisecond().max(0) as u64;
+    format!("{prefix}-{millis:011x}{:08x}", fastrand::u32(..))
+}
+
 impl Store {
     /// Records `event` on its own (for changes that have no other writes).
     pub async fn record_event(&self, event: NewEvent) -> Result<AuditEvent, StorageError> {
@@ -198,6 +206,15 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ids_taken_later_sort_later() {
+        let first = super::new_id("DSP");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let second = super::new_id("DSP");
+        assert!(first < second, "{first} {second}");
+        assert_eq!(first.len(), "DSP-".len() + 19);
+    }
+
     #[test]
     fn timestamps_have_one_width_so_that_they_sort_as_text() {
         let now = super::now();

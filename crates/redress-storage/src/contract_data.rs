@@ -97,7 +97,8 @@ impl Store {
     }
 }
 
-fn load(db: &mut dyn Db, invoice_id: &str) -> Result<Option<BillingData>, StorageError> {
+/// Reads what [`Store::contract_data_for_invoice`] gives, within the open transaction.
+pub(crate) fn load(db: &mut dyn Db, invoice_id: &str) -> Result<Option<BillingData>, StorageError> {
     let Some(contract_id) = db.row(
         "SELECT contract_id FROM invoices WHERE id = ?",
         params![invoice_id],

@@ -151,6 +151,37 @@ impl Store {
         self.write(move |db| insert_in(db, dispute, &actor)).await
     }
 
+    /// Opens a dispute of `invoice_id` as one unit of work on one connection: reads the billing
+    /// data of the invoice's contract from one snapshot (as [`Store::contract_data_for_invoice`]
+    /// does; `None` when there is no such invoice), lets `decide` turn it into the dispute to
+    /// record (checked and verified) or refuse, and records that dispute as
+    /// [`Store::insert_dispute`] does. Intake is the busiest path: doing it in one go saves a
+    /// thread hop and a pool round trip per dispute.
+    pub async fn open_dispute_with<E>(
+        &self,
+        invoice_id: &str,
+        actor: &str,
+        decide: impl FnOnce(Option<redress_domain::BillingData>) -> Result<DisputeRow, E>
+        + Send
+        + 'static,
+    ) -> Result<DisputeRow, E>
+    where
+        E: From<DisputeError> + From<StorageError> + Send + 'static,
+    {
+        let (invoice_id, actor) = (invoice_id.to_owned(), actor.to_owned());
+        self.run_then_write(
+            move |db| {
+                db.transaction(crate::sql::Intent::Read, |db| {
+                    crate::contract_data::load(db, &invoice_id)
+                })
+                .map_err(E::from)
+                .and_then(decide)
+            },
+            move |db, dispute| insert_in(db, dispute, &actor).map_err(E::from),
+        )
+        .await
+    }
+
     /// Records many new disputes (an import's) in one transaction, leaving any whose id is
     /// already stored. Gives `(opened, already stored)`.
     pub async fn insert_disputes(
@@ -616,7 +647,7 @@ impl Store {
         author: &str,
     ) -> Result<CaseNote, DisputeError> {
         let note = CaseNote {
-            id: format!("NOTE-{:012x}", fastrand::u64(..) >> 16),
+            id: crate::new_id("NOTE"),
             dispute_id: dispute_id.to_owned(),
             kind: kind.to_owned(),
             author: author.to_owned(),

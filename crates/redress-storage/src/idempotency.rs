@@ -32,7 +32,7 @@ impl Store {
         request_sha256: &str,
     ) -> Result<Claim, StorageError> {
         let (caller, key, request) = (caller.to_owned(), key.to_owned(), request_sha256.to_owned());
-        self.write_alone(move |db| {
+        self.write(move |db| {
             // The primary key makes the insert the arbiter between concurrent requests.
             let inserted = db.execute(
                 "INSERT INTO idempotency_keys (caller, key, request_sha256, created_at) VALUES (?, ?, ?, ?) \
@@ -71,7 +71,7 @@ impl Store {
     ) -> Result<(), StorageError> {
         let (caller, key) = (caller.to_owned(), key.to_owned());
         let outcome = outcome.map(|(status, response)| (status, response.to_owned()));
-        self.write_alone(move |db| match outcome {
+        self.write(move |db| match outcome {
             Some((status, response)) => db.execute(
                 "UPDATE idempotency_keys SET status = ?, response = ? WHERE caller = ? AND key = ?",
                 params![i64::from(status), &response, &caller, &key],

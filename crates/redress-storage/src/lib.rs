@@ -20,8 +20,9 @@ mod postgresql;
 mod sql;
 mod sqlite;
 pub mod tokens;
+mod write_queue;
 
-pub use audit_log::now;
+pub use audit_log::{new_id, now};
 pub use billing::{ImportCounts, TableCounts};
 
 use sql::{Db, Intent};
@@ -128,9 +129,26 @@ pub enum StorageError {
     /// Rows could not be streamed to PostgreSQL.
     #[error("database error while copying rows: {0}")]
     Copy(std::io::Error),
+    /// The operating system gave no random bytes for a secret.
+    #[error("cannot make a secret: the operating system gives no random bytes ({0})")]
+    NoRandomness(String),
     /// The store was closed.
     #[error("the database connection pool is closed")]
     Closed,
+    /// A write was refused by the database at commit time, with the others committed with it.
+    #[error("the write was not committed: {0}")]
+    NotCommitted(String),
+    /// A write failed in a way Redress did not foresee (a bug); nothing of it was kept.
+    #[error("the write was interrupted by an internal error; nothing of it was kept")]
+    Interrupted,
+}
+
+/// The database a location names.
+enum Target {
+    /// The SQLite file.
+    Sqlite(PathBuf),
+    /// The PostgreSQL server's URL.
+    Postgres(String),
 }
 
 /// Opens a new connection of the store's backend.
@@ -144,10 +162,12 @@ struct Shared {
     idle: Mutex<Vec<Box<dyn Db>>>,
     /// One per connection the pool may have open at once.
     permits: Arc<Semaphore>,
-    /// Writers in this process take turns here rather than in the database: SQLite has one
-    /// writer at a time and makes the others poll, and on PostgreSQL every write waits for
-    /// the audit log's head row anyway.
-    writer: Arc<tokio::sync::Mutex<()>>,
+    /// Writers in this process take turns here rather than in the database (SQLite has one
+    /// writer at a time and makes the others poll; on PostgreSQL every write waits for the
+    /// audit log's head row anyway), and those that wait are committed together. A writer
+    /// joins the queue on its blocking thread, after taking its connection (every writer in
+    /// that order, so that none waits for another's).
+    writes: write_queue::WriteQueue,
 }
 
 /// An open database, its schema up to date.
@@ -175,41 +195,39 @@ impl Store {
 
     /// Opens the database without touching its schema.
     pub async fn connect(location: &Location) -> Result<Self, StorageError> {
-        let (backend, connect, connections): (Backend, Box<Connector>, usize) = match location {
+        let target = match location {
             Location::DataDir(dir) => {
                 std::fs::create_dir_all(dir).map_err(|source| StorageError::DataDir {
                     path: dir.clone(),
                     source,
                 })?;
-                (
-                    Backend::Sqlite,
-                    sqlite_connector(dir.join(DATABASE_FILE)),
-                    8,
-                )
+                Target::Sqlite(dir.join(DATABASE_FILE))
             }
             Location::Url(url) => match url.parse::<Backend>()? {
-                Backend::Sqlite => {
-                    let path = url
-                        .trim_start_matches("sqlite:")
+                Backend::Sqlite => Target::Sqlite(PathBuf::from(
+                    url.trim_start_matches("sqlite:")
                         .trim_start_matches("//")
                         .split('?')
                         .next()
-                        .unwrap_or_default();
-                    (Backend::Sqlite, sqlite_connector(PathBuf::from(path)), 8)
-                }
-                Backend::Postgres => {
-                    let url = url.clone();
-                    let connect: Box<Connector> = Box::new(move || {
-                        postgresql::Postgres::connect(&url)
-                            .map(|db| Box::new(db) as Box<dyn Db>)
-                            .map_err(|e| StorageError::Connect {
-                                url: redact(&url),
-                                reason: postgresql::describe(&e),
-                            })
-                    });
-                    (Backend::Postgres, connect, 10)
-                }
+                        .unwrap_or_default(),
+                )),
+                Backend::Postgres => Target::Postgres(url.clone()),
             },
+        };
+        let (backend, connect, connections): (Backend, Box<Connector>, usize) = match &target {
+            Target::Sqlite(path) => (Backend::Sqlite, sqlite_connector(path.clone()), 8),
+            Target::Postgres(url) => {
+                let url = url.clone();
+                let connect: Box<Connector> = Box::new(move || {
+                    postgresql::Postgres::connect(&url)
+                        .map(|db| Box::new(db) as Box<dyn Db>)
+                        .map_err(|e| StorageError::Connect {
+                            url: redact(&url),
+                            reason: postgresql::describe(&e),
+                        })
+                });
+                (Backend::Postgres, connect, 10)
+            }
         };
         let store = Self {
             shared: Arc::new(Shared {
@@ -217,24 +235,24 @@ impl Store {
                 connect,
                 idle: Mutex::new(Vec::new()),
                 permits: Arc::new(Semaphore::new(connections)),
-                writer: Arc::new(tokio::sync::Mutex::new(())),
+                writes: write_queue::WriteQueue::default(),
             }),
         };
         // The first connection now, so that a wrong URL or an unreachable server is reported
         // at once rather than on the first request.
         store.run(|_| Ok::<(), StorageError>(())).await?;
+        if let Target::Sqlite(path) = target {
+            checkpoint_in_background(path, Arc::downgrade(&store.shared));
+        }
         Ok(store)
     }
 
     /// Applies the migrations this version of Redress has and the database lacks; returns the
     /// versions applied.
     pub async fn migrate(&self) -> Result<Vec<i64>, StorageError> {
-        let turn = self.shared.writer.clone().lock_owned().await;
-        self.run(move |db| {
-            let _turn = turn;
-            migrations::run(db)
-        })
-        .await
+        let shared = self.shared.clone();
+        self.run(move |db| shared.writes.write(db, migrations::run))
+            .await
     }
 
     /// Checks that the database answers.
@@ -303,7 +321,8 @@ impl Store {
     }
 
     /// Runs `work` in a transaction that writes, once it is this process's turn: all of it is
-    /// committed, or (when it gives `Err`) none of it.
+    /// committed, or (when it gives `Err`) none of it. Writes that wait for their turn are
+    /// committed together ([`write_queue`]).
     pub(crate) async fn write<T, E>(
         &self,
         work: impl FnOnce(&mut dyn Db) -> Result<T, E> + Send + 'static,
@@ -312,36 +331,27 @@ impl Store {
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
-        let turn = self.shared.writer.clone().lock_owned().await;
-        self.run(move |db| {
-            let _turn = turn;
-            db.transaction(Intent::Write, work)
-        })
-        .await
+        let shared = self.shared.clone();
+        self.run(move |db| shared.writes.write(db, work)).await
     }
 
-    /// Runs `work`, whose statements each stand alone (autocommitted), once it may write: on
-    /// SQLite that is this process's turn, since the file has one writer at a time; on
-    /// PostgreSQL, at once.
-    pub(crate) async fn write_alone<T, E>(
+    /// Runs `prepare` (reads, and what comes of them) and then, when it gives `Ok`, `write`
+    /// with its result in a transaction that writes, on one connection and one blocking thread.
+    pub(crate) async fn run_then_write<P: Send + 'static, T, E>(
         &self,
-        work: impl FnOnce(&mut dyn Db) -> Result<T, E> + Send + 'static,
+        prepare: impl FnOnce(&mut dyn Db) -> Result<P, E> + Send + 'static,
+        write: impl FnOnce(&mut dyn Db, P) -> Result<T, E> + Send + 'static,
     ) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
-        match self.shared.backend {
-            Backend::Sqlite => {
-                let turn = self.shared.writer.clone().lock_owned().await;
-                self.run(move |db| {
-                    let _turn = turn;
-                    work(db)
-                })
-                .await
-            }
-            Backend::Postgres => self.run(work).await,
-        }
+        let shared = self.shared.clone();
+        self.run(move |db| {
+            let prepared = prepare(db)?;
+            shared.writes.write(db, move |db| write(db, prepared))
+        })
+        .await
     }
 
     /// Closes every connection not in use; the others close when their work is done.
@@ -350,6 +360,39 @@ impl Store {
         let idle = std::mem::take(&mut *self.shared.idle.lock().unwrap_or_else(|e| e.into_inner()));
         drop(idle);
     }
+}
+
+/// WAL frames (of 4 KiB pages) past which the log is started over: 32 MiB.
+const RESTART_LOG_FROM_FRAMES: i64 = 8192;
+
+/// Copies what SQLite's write-ahead log holds into the database file twice a second, on a
+/// thread of its own, for as long as the store is open. SQLite's own checkpoints would run
+/// inside whichever commit crossed the threshold, and make it wait.
+///
+/// A checkpoint copies only what no reader still needs, so under steady load the log would
+/// only ever grow. Once it is large, a second checkpoint runs between two of this process's
+/// writes: right after the first, it has little left to copy, and once it has copied all,
+/// the next write starts the log over.
+fn checkpoint_in_background(path: PathBuf, store: std::sync::Weak<Shared>) {
+    let _ = std::thread::Builder::new()
+        .name("redress-checkpoint".into())
+        .spawn(move || {
+            let Ok(db) = sqlite::Sqlite::open(&path) else {
+                return;
+            };
+            loop {
+                std::thread::sleep(std::time::Duration::from_millis(500));
+                let Some(shared) = store.upgrade() else {
+                    return;
+                };
+                if db
+                    .checkpoint()
+                    .is_ok_and(|frames| frames > RESTART_LOG_FROM_FRAMES)
+                {
+                    let _ = shared.writes.between_writes(|| db.checkpoint());
+                }
+            }
+        });
 }
 
 /// Opens connections to the SQLite file at `path`.

@@ -3,7 +3,7 @@
 //! of its script, so that a script changed after it was applied is refused rather than
 //! silently skipped.
 
-use crate::sql::{Db, Intent, params};
+use crate::sql::{Db, params};
 use crate::{Backend, StorageError, now};
 use sha2::{Digest, Sha256};
 
@@ -51,6 +51,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_attachments.sql"),
         include_str!("../migrations/postgres/0007_attachments.sql"),
     ),
+    (
+        8,
+        "audit log keyed by row id",
+        include_str!("../migrations/sqlite/0008_audit_log_rowid.sql"),
+        include_str!("../migrations/postgres/0008_audit_log_rowid.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (
@@ -67,16 +73,18 @@ fn sha256_hex(script: &str) -> String {
         .collect()
 }
 
-/// Applies what is pending; returns the versions applied now. Two processes migrating at once
-/// take turns: SQLite's write lock, or a PostgreSQL advisory lock, is held throughout.
+/// Applies what is pending, within the open transaction; returns the versions applied now.
+/// Two processes migrating at once take turns: SQLite's write lock, or a PostgreSQL advisory
+/// lock, is held throughout.
 pub(crate) fn run(db: &mut dyn Db) -> Result<Vec<i64>, StorageError> {
     let backend = db.backend();
-    db.transaction(Intent::Write, |db| {
+    {
         if backend == Backend::Postgres {
             // Any constant will do, as long as it is Redress's alone: "redress" in ASCII.
             db.execute("SELECT pg_advisory_xact_lock(32199629435401075)", &[])?;
         }
         db.script(LEDGER)?;
+        adopt_sqlx_ledger(db)?;
         let applied: Vec<(i64, String)> = db.rows(
             "SELECT version, sha256 FROM redress_migrations ORDER BY version",
             &[],
@@ -112,5 +120,46 @@ pub(crate) fn run(db: &mut dyn Db) -> Result<Vec<i64>, StorageError> {
             now_applied.push(version);
         }
         Ok(now_applied)
-    })
+    }
+}
+
+/// Databases made by earlier versions of Redress recorded their migrations in sqlx's
+/// `_sqlx_migrations`; the versions it lists successful are taken as applied, once.
+fn adopt_sqlx_ledger(db: &mut dyn Db) -> Result<(), StorageError> {
+    let exists = match db.backend() {
+        Backend::Sqlite => {
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+        }
+        Backend::Postgres => {
+            "SELECT 1 FROM pg_tables WHERE tablename = '_sqlx_migrations' AND schemaname = current_schema()"
+        }
+    };
+    if db.row(exists, &[], |_| Ok(()))?.is_none()
+        || db
+            .row("SELECT 1 FROM redress_migrations", &[], |_| Ok(()))?
+            .is_some()
+    {
+        return Ok(());
+    }
+    let versions = db.rows(
+        "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+        &[],
+        |row| row.int(0),
+    )?;
+    let backend = db.backend();
+    for version in versions {
+        if let Some(&(_, description, sqlite, postgres)) =
+            MIGRATIONS.iter().find(|m| m.0 == version)
+        {
+            let script = match backend {
+                Backend::Sqlite => sqlite,
+                Backend::Postgres => postgres,
+            };
+            db.execute(
+                "INSERT INTO redress_migrations (version, description, sha256, applied_at) VALUES (?, ?, ?, ?)",
+                params![version, description, &sha256_hex(script), &now()],
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -163,6 +163,16 @@ pub(crate) enum Intent {
 }
 
 impl dyn Db + '_ {
+    /// The statement that begins a transaction of this kind on this backend.
+    pub fn begin_statement(&self, intent: Intent) -> &'static str {
+        match (self.backend(), intent) {
+            (Backend::Sqlite, Intent::Read) => "BEGIN DEFERRED",
+            (Backend::Sqlite, Intent::Write) => "BEGIN IMMEDIATE",
+            (Backend::Postgres, Intent::Read) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            (Backend::Postgres, Intent::Write) => "BEGIN",
+        }
+    }
+
     /// Every row of a query, each turned into a `T` by `read`.
     pub fn rows<T>(
         &mut self,
@@ -202,13 +212,7 @@ impl dyn Db + '_ {
         intent: Intent,
         work: impl FnOnce(&mut dyn Db) -> Result<T, E>,
     ) -> Result<T, E> {
-        let begin = match (self.backend(), intent) {
-            (Backend::Sqlite, Intent::Read) => "BEGIN DEFERRED",
-            (Backend::Sqlite, Intent::Write) => "BEGIN IMMEDIATE",
-            (Backend::Postgres, Intent::Read) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-            (Backend::Postgres, Intent::Write) => "BEGIN",
-        };
-        self.script(begin)?;
+        self.script(self.begin_statement(intent))?;
         match work(self) {
             Ok(value) => match self.script("COMMIT") {
                 Ok(()) => Ok(value),

@@ -76,11 +76,12 @@ impl Store {
         role: Role,
         actor: &str,
     ) -> Result<String, StorageError> {
-        let secret: String = (0..4)
-            .map(|_| format!("{:016x}", fastrand::u64(..)))
-            .collect();
+        // 256 bits from the operating system's cryptographic generator: a token is a password.
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| StorageError::NoRandomness(e.to_string()))?;
+        let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         let token = format!("rdr_{secret}");
-        let id = format!("TOK-{:012x}", fastrand::u64(..) >> 16);
+        let id = crate::new_id("TOK");
         let (name, actor) = (name.to_owned(), actor.to_owned());
         let hash = sha256_hex(&token);
         self.write(move |db| {
