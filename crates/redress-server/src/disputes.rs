@@ -432,6 +432,12 @@ pub async fn list(
             ),
         )
     })?;
+    if order == DisputeOrder::LargestClaimFirst && filter.currency.is_none() {
+        return Err(ApiError::invalid_field(
+            "sort",
+            "-claimed_amount needs a currency, since claims are compared in it",
+        ));
+    }
     let limit = match query.get("limit") {
         None => 50,
         Some(text) => text

@@ -2,7 +2,7 @@
 //! never updated or deleted (the database refuses both), and checked end to end by
 //! [`Store::verify_log`].
 
-use crate::sql::{Db, Row, params};
+use crate::sql::{Db, Row, Upsert, Value, params};
 use crate::{StorageError, Store};
 use redress_domain::audit_log::{AuditEvent, BrokenChain, ChainCheck, EventHash, NewEvent};
 
@@ -85,28 +85,53 @@ pub(crate) fn append_all(
         return Ok(Vec::new());
     }
     let (mut last, mut previous) = head(db)?;
-    let mut sealed = Vec::with_capacity(events.len());
-    for event in events {
-        last += 1;
-        let event = event.seal(last, previous);
-        previous = event.hash;
+    let sealed: Vec<AuditEvent> = events
+        .into_iter()
+        .map(|event| {
+            last += 1;
+            let event = event.seal(last, previous);
+            previous = event.hash;
+            event
+        })
+        .collect();
+    fn row<'a>(event: &'a AuditEvent, hashes: &'a (String, String)) -> [Value<'a>; 10] {
+        [
+            Value::Int(event.sequence as i64),
+            Value::from(&event.event.occurred_at),
+            Value::from(&event.event.actor),
+            Value::from(&event.event.entity),
+            Value::from(&event.event.entity_id),
+            Value::from(&event.event.action),
+            Value::from(&event.event.before),
+            Value::from(&event.event.after),
+            Value::from(&hashes.0),
+            Value::from(&hashes.1),
+        ]
+    }
+    let hashes: Vec<(String, String)> = sealed
+        .iter()
+        .map(|e| (e.previous_hash.to_string(), e.hash.to_string()))
+        .collect();
+    if sealed.len() < BULK_FROM {
+        // One statement for them all.
+        let each = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        let values: Vec<Value<'_>> = sealed
+            .iter()
+            .zip(&hashes)
+            .flat_map(|(event, hashes)| row(event, hashes))
+            .collect();
         db.execute(
-            "INSERT INTO audit_events (sequence, occurred_at, actor, entity, entity_id, action, \
-             before_json, after_json, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            params![
-                event.sequence as i64,
-                &event.event.occurred_at,
-                &event.event.actor,
-                &event.event.entity,
-                &event.event.entity_id,
-                &event.event.action,
-                &event.event.before,
-                &event.event.after,
-                &event.previous_hash.to_string(),
-                &event.hash.to_string(),
-            ],
+            &format!(
+                "INSERT INTO audit_events ({EVENT_COLUMNS}) VALUES {}",
+                vec![each; sealed.len()].join(", ")
+            ),
+            &values,
         )?;
-        sealed.push(event);
+    } else {
+        let mut pairs = sealed.iter().zip(&hashes);
+        db.upsert_many(&EVENTS, &mut |sink| {
+            pairs.try_for_each(|(event, hashes)| sink(&row(event, hashes)))
+        })?;
     }
     db.execute(
         "UPDATE audit_head SET sequence = ?, hash = ? WHERE id = 1",
@@ -115,9 +140,33 @@ pub(crate) fn append_all(
     Ok(sealed)
 }
 
-/// Appends `event` to the log within the open transaction, after the current last event.
-pub(crate) fn append(db: &mut dyn Db, event: NewEvent) -> Result<AuditEvent, StorageError> {
-    Ok(append_all(db, vec![event])?.remove(0))
+/// From this many events at once (an import's disputes), the log is written in bulk.
+const BULK_FROM: usize = 64;
+
+/// The audit log's rows, only ever inserted.
+const EVENTS: Upsert = Upsert {
+    table: "audit_events",
+    columns: &[
+        "sequence",
+        "occurred_at",
+        "actor",
+        "entity",
+        "entity_id",
+        "action",
+        "before_json",
+        "after_json",
+        "previous_hash",
+        "hash",
+    ],
+    key: &[],
+};
+
+/// Records `event` in the log as part of the open transaction: it is appended, after the
+/// log's last event, when the transaction commits (with every other event of the transaction,
+/// in one go), and not at all if it rolls back.
+pub(crate) fn append(db: &mut dyn Db, event: NewEvent) -> Result<(), StorageError> {
+    db.events().push(event);
+    Ok(())
 }
 
 /// Now, in UTC with microseconds, always the same width (`2026-11-23T14:28:28.750764Z`), so
@@ -138,7 +187,7 @@ pub fn new_id(prefix: &str) -> String {
 
 impl Store {
     /// Records `event` on its own (for changes that have no other writes).
-    pub async fn record_event(&self, event: NewEvent) -> Result<AuditEvent, StorageError> {
+    pub async fn record_event(&self, event: NewEvent) -> Result<(), StorageError> {
         self.write(move |db| append(db, event)).await
     }
 

@@ -334,7 +334,7 @@ impl Store {
     ) -> Result<(ImportCounts, u64, u64), DisputeError> {
         let data = data.into();
         let actor = actor.to_owned();
-        self.write(move |db| {
+        self.write_bulk(move |db| {
             let counts = import_in(db, &data)?;
             append(
                 db,

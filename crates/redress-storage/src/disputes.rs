@@ -151,9 +151,8 @@ impl Store {
         self.write(move |db| insert_in(db, dispute, &actor)).await
     }
 
-    /// Opens a dispute of `invoice_id` as one unit of work on one connection: reads the billing
-    /// data of the invoice's contract from one snapshot (as [`Store::contract_data_for_invoice`]
-    /// does; `None` when there is no such invoice), lets `decide` turn it into the dispute to
+    /// Opens a dispute of `invoice_id` as one unit of work: reads the billing data of the
+    /// invoice's contract (as [`Store::contract_data_for_invoice`] does; `None` when there is no such invoice), lets `decide` turn it into the dispute to
     /// record (checked and verified) or refuse, and records that dispute as
     /// [`Store::insert_dispute`] does. Intake is the busiest path: doing it in one go saves a
     /// thread hop and a pool round trip per dispute.
@@ -169,17 +168,29 @@ impl Store {
         E: From<DisputeError> + From<StorageError> + Send + 'static,
     {
         let (invoice_id, actor) = (invoice_id.to_owned(), actor.to_owned());
-        self.run_then_write(
-            move |db| {
-                db.transaction(crate::sql::Intent::Read, |db| {
-                    crate::contract_data::load(db, &invoice_id)
-                })
+        let read = move |db: &mut dyn Db| {
+            crate::contract_data::load(db, &invoice_id)
                 .map_err(E::from)
                 .and_then(decide)
-            },
-            move |db, dispute| insert_in(db, dispute, &actor).map_err(E::from),
-        )
-        .await
+        };
+        match self.backend() {
+            // On the writing connection, whose page cache is warm, within the write: reading
+            // on another would read every page from the file again.
+            Backend::Sqlite => {
+                self.write(move |db| {
+                    let dispute = read(db)?;
+                    insert_in(db, dispute, &actor).map_err(E::from)
+                })
+                .await
+            }
+            // Read side by side on the pool: the server does the reading.
+            Backend::Postgres => {
+                self.run_then_write(read, move |db, dispute| {
+                    insert_in(db, dispute, &actor).map_err(E::from)
+                })
+                .await
+            }
+        }
     }
 
     /// Records many new disputes (an import's) in one transaction, leaving any whose id is
@@ -342,76 +353,194 @@ impl Store {
     }
 }
 
-/// Inserts new disputes within the open transaction, leaving any whose id is already stored.
-/// Gives `(opened, already stored)`.
+/// Inserts new disputes (an import's) within the open transaction, leaving any whose id is
+/// already stored: each linked to the earliest open dispute of its line, stored or earlier in
+/// `disputes`, as [`insert_in`] would link it, and recorded with its creation event. Written in
+/// bulk. Gives `(opened, already stored)`.
 pub(crate) fn insert_all(
     db: &mut dyn Db,
     disputes: Vec<DisputeRow>,
     actor: &str,
 ) -> Result<(u64, u64), DisputeError> {
-    let (mut opened, mut existing) = (0, 0);
-    for dispute in disputes {
-        match insert_in(db, dispute, actor) {
-            Ok(_) => opened += 1,
-            Err(DisputeError::Exists(_)) => existing += 1,
-            Err(e) => return Err(e),
-        }
+    if disputes.is_empty() {
+        return Ok((0, 0));
     }
-    Ok((opened, existing))
+    let mut stored = std::collections::HashSet::new();
+    for chunk in disputes.chunks(500) {
+        let list = vec!["?"; chunk.len()].join(", ");
+        let ids: Vec<Value<'_>> = chunk.iter().map(|d| Value::from(&d.id)).collect();
+        db.query_each(
+            &format!("SELECT id FROM disputes WHERE id IN ({list})"),
+            &ids,
+            &mut |row| {
+                stored.insert(row.string(0)?);
+                Ok(())
+            },
+        )?;
+    }
+    // The earliest open dispute of each line (or whole invoice) of these invoices.
+    let invoices: std::collections::HashSet<&str> =
+        disputes.iter().map(|d| d.invoice_id.as_str()).collect();
+    let invoices: Vec<&str> = invoices.into_iter().collect();
+    let mut earliest: std::collections::HashMap<(String, Option<i64>), String> =
+        std::collections::HashMap::new();
+    for chunk in invoices.chunks(500) {
+        let list = vec!["?"; chunk.len()].join(", ");
+        let values: Vec<Value<'_>> = chunk.iter().map(|i| Value::Text(i)).collect();
+        db.query_each(
+            &format!(
+                "SELECT invoice_id, line_no, id FROM disputes WHERE invoice_id IN ({list}) \
+                 AND status IN {OPEN} ORDER BY created_at DESC, id DESC"
+            ),
+            &values,
+            &mut |row| {
+                // Latest first, so that the earliest is the one left.
+                earliest.insert((row.string(0)?, row.opt_int(1)?), row.string(2)?);
+                Ok(())
+            },
+        )?;
+    }
+    let total = disputes.len() as u64;
+    let mut new = Vec::with_capacity(disputes.len());
+    for mut dispute in disputes {
+        if !stored.insert(dispute.id.clone()) {
+            continue;
+        }
+        let line = (dispute.invoice_id.clone(), dispute.line_no.map(i64::from));
+        dispute.linked_to = earliest.get(&line).cloned();
+        if dispute.status.is_open() {
+            earliest.entry(line).or_insert_with(|| dispute.id.clone());
+        }
+        new.push(dispute);
+    }
+    let mut rows = new.iter();
+    db.upsert_many(&DISPUTES, &mut |sink| {
+        rows.try_for_each(|d| {
+            let (line_no, escalated) = (d.line_no.map(i64::from), i64::from(d.escalated));
+            sink(&[
+                Value::from(&d.id),
+                Value::from(&d.invoice_id),
+                Value::from(&d.customer_id),
+                Value::from(line_no),
+                Value::from(&d.reason),
+                Value::from(&d.claimed_amount),
+                Value::Int(d.claimed_minor),
+                Value::from(&d.currency),
+                Value::from(&d.narrative),
+                Value::from(&d.channel),
+                Value::from(&d.taken_by),
+                Value::Text(d.status.as_str()),
+                Value::Int(escalated),
+                Value::from(&d.assignee),
+                Value::from(&d.linked_to),
+                Value::from(&d.opened_on),
+                Value::from(&d.created_at),
+                Value::from(&d.updated_at),
+                Value::from(&d.verdict),
+                Value::from(&d.adjustment),
+                Value::from(&d.findings_json),
+                Value::from(&d.verified_at),
+            ])
+        })
+    })?;
+    for d in &new {
+        append(
+            db,
+            dispute_event(actor, &d.id, "created", None, Some(d.to_json())),
+        )?;
+    }
+    let opened = new.len() as u64;
+    Ok((opened, total - opened))
 }
 
-/// Inserts a new dispute within the open transaction: refused if its id is taken, linked to an
-/// open dispute of the same line, recorded with its creation event.
+/// Open statuses, as SQL.
+const OPEN: &str = "('open', 'acknowledged', 'investigating', 'awaiting_customer')";
+
+/// Disputes as rows, only ever inserted here (changes go through [`Store::change_dispute`]).
+const DISPUTES: crate::sql::Upsert = crate::sql::Upsert {
+    table: "disputes",
+    columns: &[
+        "id",
+        "invoice_id",
+        "customer_id",
+        "line_no",
+        "reason",
+        "claimed_amount",
+        "claimed_minor",
+        "currency",
+        "narrative",
+        "channel",
+        "taken_by",
+        "status",
+        "escalated",
+        "assignee",
+        "linked_to",
+        "opened_on",
+        "created_at",
+        "updated_at",
+        "verdict",
+        "adjustment",
+        "findings_json",
+        "verified_at",
+    ],
+    key: &[],
+};
+
+/// Inserts a new dispute within the open transaction: refused if its id is taken, linked to the
+/// earliest open dispute of the same line (or whole invoice), recorded with its creation event.
+/// One statement does all three, since intake is the busiest write.
 fn insert_in(
     db: &mut dyn Db,
     mut dispute: DisputeRow,
     actor: &str,
 ) -> Result<DisputeRow, DisputeError> {
-    if exists(db, &dispute.id)? {
-        return Err(DisputeError::Exists(dispute.id));
-    }
-    let open = "('open', 'acknowledged', 'investigating', 'awaiting_customer')";
-    dispute.linked_to = match dispute.line_no {
-        Some(line_no) => db.row(
-            &format!("SELECT id FROM disputes WHERE invoice_id = ? AND line_no = ? AND status IN {open} ORDER BY created_at, id LIMIT 1"),
-            params![&dispute.invoice_id, i64::from(line_no)],
-            |row| row.string(0),
-        )?,
-        None => db.row(
-            &format!("SELECT id FROM disputes WHERE invoice_id = ? AND line_no IS NULL AND status IN {open} ORDER BY created_at, id LIMIT 1"),
-            params![&dispute.invoice_id],
-            |row| row.string(0),
-        )?,
+    let same_line = match dispute.line_no {
+        Some(_) => "line_no = CAST(? AS INTEGER)",
+        None => "line_no IS NULL",
     };
-    let placeholders_list = vec!["?"; 22].join(", ");
+    let sql = format!(
+        "INSERT INTO disputes ({COLUMNS}) SELECT ?, ?, ?, CAST(? AS INTEGER), ?, ?, CAST(? AS BIGINT), \
+         ?, ?, ?, ?, ?, CAST(? AS INTEGER), ?, \
+         (SELECT id FROM disputes WHERE invoice_id = ? AND {same_line} AND status IN {OPEN} \
+          ORDER BY created_at, id LIMIT 1), \
+         ?, ?, ?, ?, ?, ?, ? \
+         WHERE NOT EXISTS (SELECT 1 FROM disputes WHERE id = ?) RETURNING linked_to"
+    );
     let d = &dispute;
-    db.execute(
-        &format!("INSERT INTO disputes ({COLUMNS}) VALUES ({placeholders_list})"),
-        params![
-            &d.id,
-            &d.invoice_id,
-            &d.customer_id,
-            d.line_no.map(i64::from),
-            &d.reason,
-            &d.claimed_amount,
-            d.claimed_minor,
-            &d.currency,
-            &d.narrative,
-            &d.channel,
-            &d.taken_by,
-            d.status.as_str(),
-            i64::from(d.escalated),
-            &d.assignee,
-            &d.linked_to,
-            &d.opened_on,
-            &d.created_at,
-            &d.updated_at,
-            &d.verdict,
-            &d.adjustment,
-            &d.findings_json,
-            &d.verified_at,
-        ],
-    )?;
+    let (line_no, escalated) = (d.line_no.map(i64::from), i64::from(d.escalated));
+    let mut values = vec![
+        Value::from(&d.id),
+        Value::from(&d.invoice_id),
+        Value::from(&d.customer_id),
+        Value::from(line_no),
+        Value::from(&d.reason),
+        Value::from(&d.claimed_amount),
+        Value::Int(d.claimed_minor),
+        Value::from(&d.currency),
+        Value::from(&d.narrative),
+        Value::from(&d.channel),
+        Value::from(&d.taken_by),
+        Value::Text(d.status.as_str()),
+        Value::Int(escalated),
+        Value::from(&d.assignee),
+        Value::from(&d.invoice_id),
+    ];
+    values.extend(line_no.map(Value::Int));
+    values.extend([
+        Value::from(&d.opened_on),
+        Value::from(&d.created_at),
+        Value::from(&d.updated_at),
+        Value::from(&d.verdict),
+        Value::from(&d.adjustment),
+        Value::from(&d.findings_json),
+        Value::from(&d.verified_at),
+        Value::from(&d.id),
+    ]);
+    let inserted = db.row(&sql, &values, |row| row.opt_string(0))?;
+    let Some(linked_to) = inserted else {
+        return Err(DisputeError::Exists(dispute.id));
+    };
+    dispute.linked_to = linked_to;
     let event = dispute_event(actor, &dispute.id, "created", None, Some(dispute.to_json()));
     append(db, event)?;
     Ok(dispute)
@@ -543,21 +672,11 @@ impl Store {
             binds.push(Bind::Int(max));
         }
         let (key, direction, after) = match order {
-            DisputeOrder::NewestFirst => (
-                "created_at",
-                "DESC",
-                "(created_at < ? OR (created_at = ? AND id < ?))",
-            ),
-            DisputeOrder::OldestFirst => (
-                "created_at",
-                "ASC",
-                "(created_at > ? OR (created_at = ? AND id > ?))",
-            ),
-            DisputeOrder::LargestClaimFirst => (
-                "claimed_minor",
-                "DESC",
-                "(claimed_minor < ? OR (claimed_minor = ? AND id < ?))",
-            ),
+            DisputeOrder::NewestFirst => ("created_at", "DESC", "(created_at, id) < (?, ?)"),
+            DisputeOrder::OldestFirst => ("created_at", "ASC", "(created_at, id) > (?, ?)"),
+            DisputeOrder::LargestClaimFirst => {
+                ("claimed_minor", "DESC", "(claimed_minor, id) < (?, ?)")
+            }
         };
         if let Some(cursor) = cursor {
             let Some((value, id)) = unhex(cursor)
@@ -572,9 +691,9 @@ impl Store {
                 let Ok(value) = value.parse::<i64>() else {
                     return Ok(Err(BadCursor));
                 };
-                binds.extend([Bind::Int(value), Bind::Int(value)]);
+                binds.push(Bind::Int(value));
             } else {
-                binds.extend([Bind::Text(value.clone()), Bind::Text(value)]);
+                binds.push(Bind::Text(value));
             }
             binds.push(Bind::Text(id));
         }
@@ -584,8 +703,11 @@ impl Store {
             format!("WHERE {}", clauses.join(" AND "))
         };
         let limit = limit.clamp(1, 200);
+        // The page's ids first, from an index alone where one holds every column the filters
+        // and the order need; then only those rows.
         let sql = format!(
-            "SELECT {COLUMNS} FROM disputes {filter_sql} ORDER BY {key} {direction}, id {direction} LIMIT {}",
+            "SELECT {COLUMNS} FROM disputes WHERE id IN (SELECT id FROM disputes {filter_sql} \
+             ORDER BY {key} {direction}, id {direction} LIMIT {}) ORDER BY {key} {direction}, id {direction}",
             limit + 1
         );
         let mut disputes = self

@@ -250,9 +250,7 @@ impl Store {
     /// Applies the migrations this version of Redress has and the database lacks; returns the
     /// versions applied.
     pub async fn migrate(&self) -> Result<Vec<i64>, StorageError> {
-        let shared = self.shared.clone();
-        self.run(move |db| shared.writes.write(db, migrations::run))
-            .await
+        self.write(migrations::run).await
     }
 
     /// Checks that the database answers.
@@ -332,7 +330,11 @@ impl Store {
         E: From<StorageError> + Send + 'static,
     {
         let shared = self.shared.clone();
-        self.run(move |db| shared.writes.write(db, work)).await
+        let job = tokio::task::spawn_blocking(move || shared.writes.write(&*shared.connect, work));
+        match job.await {
+            Ok(result) => result,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
     }
 
     /// Runs `prepare` (reads, and what comes of them) and then, when it gives `Ok`, `write`
@@ -349,9 +351,35 @@ impl Store {
         let shared = self.shared.clone();
         self.run(move |db| {
             let prepared = prepare(db)?;
-            shared.writes.write(db, move |db| write(db, prepared))
+            shared
+                .writes
+                .write(&*shared.connect, move |db| write(db, prepared))
         })
         .await
+    }
+
+    /// Runs `work`, one very large write (an import), in one transaction on a connection of
+    /// its own, readied for it and closed after, while no other write of this process runs.
+    pub(crate) async fn write_bulk<T, E>(
+        &self,
+        work: impl FnOnce(&mut dyn Db) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        let shared = self.shared.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            let mut db = (shared.connect)()?;
+            db.prepare_for_bulk()?;
+            shared
+                .writes
+                .between_writes(|| db.transaction(Intent::Write, work))
+        });
+        match job.await {
+            Ok(result) => result,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
     }
 
     /// Closes every connection not in use; the others close when their work is done.

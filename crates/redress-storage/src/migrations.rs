@@ -57,6 +57,18 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_audit_log_rowid.sql"),
         include_str!("../migrations/postgres/0008_audit_log_rowid.sql"),
     ),
+    (
+        9,
+        "indexes for reading a contract back",
+        include_str!("../migrations/sqlite/0009_contract_reads.sql"),
+        include_str!("../migrations/postgres/0009_contract_reads.sql"),
+    ),
+    (
+        10,
+        "indexes for the dispute list",
+        include_str!("../migrations/sqlite/0010_dispute_list.sql"),
+        include_str!("../migrations/postgres/0010_dispute_list.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (

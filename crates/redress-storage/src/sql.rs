@@ -7,6 +7,7 @@
 //! than a thread hop per statement and per row.
 
 use crate::{Backend, StorageError};
+use redress_domain::audit_log::NewEvent;
 
 /// A value bound to a statement's `?`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -100,13 +101,18 @@ pub(crate) struct Upsert {
     pub table: &'static str,
     /// Every column written, in the order rows give them.
     pub columns: &'static [&'static str],
-    /// The columns of the key that decides between insert and update.
+    /// The columns of the key that decides between insert and update; none for rows that
+    /// are only ever inserted.
     pub key: &'static [&'static str],
 }
 
 impl Upsert {
-    /// `ON CONFLICT (key) DO UPDATE SET …`, the same on both backends.
+    /// `ON CONFLICT (key) DO UPDATE SET …`, the same on both backends; nothing for rows that are
+    /// only ever inserted.
     pub fn on_conflict(&self) -> String {
+        if self.key.is_empty() {
+            return String::new();
+        }
         let updates: Vec<String> = self
             .columns
             .iter()
@@ -150,6 +156,21 @@ pub(crate) trait Db: Send {
 
     /// Whether the connection can still be used (a server can go away).
     fn is_usable(&self) -> bool;
+
+    /// The audit events of the open transaction, appended to the log (in one go) when it
+    /// commits: see [`crate::audit_log::append`].
+    fn events(&mut self) -> &mut Vec<NewEvent>;
+
+    /// Readies this connection for committing every write of the process.
+    fn prepare_for_writing(&mut self) -> Result<(), StorageError> {
+        Ok(())
+    }
+
+    /// Readies this connection for one very large transaction (an import); it is not used for
+    /// anything else afterwards.
+    fn prepare_for_bulk(&mut self) -> Result<(), StorageError> {
+        Ok(())
+    }
 }
 
 /// How a transaction begins.
@@ -212,9 +233,10 @@ impl dyn Db + '_ {
         intent: Intent,
         work: impl FnOnce(&mut dyn Db) -> Result<T, E>,
     ) -> Result<T, E> {
+        self.events().clear();
         self.script(self.begin_statement(intent))?;
         match work(self) {
-            Ok(value) => match self.script("COMMIT") {
+            Ok(value) => match self.commit() {
                 Ok(()) => Ok(value),
                 Err(e) => {
                     let _ = self.script("ROLLBACK");
@@ -223,10 +245,18 @@ impl dyn Db + '_ {
             },
             Err(e) => {
                 // The error that matters is the one that made us roll back.
+                self.events().clear();
                 let _ = self.script("ROLLBACK");
                 Err(e)
             }
         }
+    }
+
+    /// Appends the transaction's audit events to the log, then commits.
+    pub fn commit(&mut self) -> Result<(), StorageError> {
+        let events = std::mem::take(self.events());
+        crate::audit_log::append_all(self, events)?;
+        self.script("COMMIT")
     }
 }
 

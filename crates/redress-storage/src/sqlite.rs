@@ -3,6 +3,7 @@
 
 use crate::sql::{Db, Row, RowSource, Upsert, Value};
 use crate::{Backend, StorageError};
+use redress_domain::audit_log::NewEvent;
 use rusqlite::config::DbConfig;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, ToSql};
@@ -12,6 +13,7 @@ use std::time::Duration;
 /// A connection to the SQLite file.
 pub(crate) struct Sqlite {
     conn: Connection,
+    events: Vec<NewEvent>,
 }
 
 impl Sqlite {
@@ -41,7 +43,10 @@ impl Sqlite {
         // a bound value might suggest a better plan: for every intake, every query, every time.
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         conn.set_prepared_statement_cache_capacity(256);
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            events: Vec::new(),
+        })
     }
 }
 
@@ -63,6 +68,69 @@ impl ToSql for Value<'_> {
             Value::Text(text) => ValueRef::Text(text.as_bytes()),
             Value::Blob(bytes) => ValueRef::Blob(bytes),
         }))
+    }
+}
+
+/// SQLite's limit on the values bound to one statement.
+const MOST_VARIABLES: usize = 32_766;
+
+/// Rows waiting to be written by one statement, their values copied into one buffer.
+#[derive(Default)]
+struct Batch {
+    text: String,
+    bytes: Vec<u8>,
+    values: Vec<Kept>,
+    rows: usize,
+}
+
+/// A value kept in a [`Batch`].
+enum Kept {
+    Null,
+    Int(i64),
+    Text(std::ops::Range<usize>),
+    Blob(std::ops::Range<usize>),
+}
+
+impl Batch {
+    fn push(&mut self, row: &[Value<'_>]) {
+        for value in row {
+            let mut keep = |bytes: &[u8]| {
+                let start = self.bytes.len();
+                self.bytes.extend_from_slice(bytes);
+                start..self.bytes.len()
+            };
+            let kept = match *value {
+                Value::Null => Kept::Null,
+                Value::Int(n) => Kept::Int(n),
+                Value::Text(text) => {
+                    let start = self.text.len();
+                    self.text.push_str(text);
+                    Kept::Text(start..self.text.len())
+                }
+                Value::Blob(bytes) => Kept::Blob(keep(bytes)),
+            };
+            self.values.push(kept);
+        }
+        self.rows += 1;
+    }
+
+    /// Binds every value kept to `statement`, runs it and empties the batch.
+    fn run(&mut self, statement: &mut rusqlite::Statement<'_>) -> Result<u64, StorageError> {
+        for (i, kept) in self.values.iter().enumerate() {
+            let value = match kept {
+                Kept::Null => Value::Null,
+                Kept::Int(n) => Value::Int(*n),
+                Kept::Text(range) => Value::Text(&self.text[range.clone()]),
+                Kept::Blob(range) => Value::Blob(&self.bytes[range.clone()]),
+            };
+            statement.raw_bind_parameter(i + 1, value)?;
+        }
+        let written = statement.raw_execute()? as u64;
+        self.text.clear();
+        self.bytes.clear();
+        self.values.clear();
+        self.rows = 0;
+        Ok(written)
     }
 }
 
@@ -144,25 +212,58 @@ impl Db for Sqlite {
         upsert: &Upsert,
         rows: &mut RowSource<'_>,
     ) -> Result<u64, StorageError> {
-        // One prepared single-row statement, run once per row: within a transaction, SQLite
-        // takes rows this way as fast as it can write them.
-        let placeholders = vec!["?"; upsert.columns.len()].join(", ");
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES ({placeholders}) {}",
-            upsert.table,
-            upsert.columns.join(", "),
-            upsert.on_conflict()
-        );
-        let mut statement = self.conn.prepare(&sql)?;
+        // Many rows to a statement: within a transaction SQLite saves, per statement, each page
+        // it changes that was already changed before (so that the statement alone can be
+        // undone), and one row to a statement would save the same pages over and over.
+        let width = upsert.columns.len();
+        let per_statement = (MOST_VARIABLES / width).min(500);
+        let statement_for = |rows: usize| {
+            let row = format!("({})", vec!["?"; width].join(", "));
+            format!(
+                "INSERT INTO {} ({}) VALUES {} {}",
+                upsert.table,
+                upsert.columns.join(", "),
+                vec![row; rows].join(", "),
+                upsert.on_conflict()
+            )
+        };
+        let mut full = self.conn.prepare(&statement_for(per_statement))?;
+        let mut batch = Batch::default();
         let mut written = 0;
         rows(&mut |values| {
-            written += statement.execute(rusqlite::params_from_iter(values))? as u64;
+            batch.push(values);
+            if batch.rows == per_statement {
+                written += batch.run(&mut full)?;
+            }
             Ok(())
         })?;
+        if batch.rows > 0 {
+            let mut rest = self.conn.prepare(&statement_for(batch.rows))?;
+            written += batch.run(&mut rest)?;
+        }
         Ok(written)
+    }
+
+    fn events(&mut self) -> &mut Vec<NewEvent> {
+        &mut self.events
     }
 
     fn is_usable(&self) -> bool {
         true
+    }
+
+    fn prepare_for_writing(&mut self) -> Result<(), StorageError> {
+        // Only this connection writes, so its cache outlives its transactions (a connection
+        // drops its cache when another has written): up to 1 GiB of pages stays at hand.
+        Ok(self.conn.execute_batch("PRAGMA cache_size = -1048576")?)
+    }
+
+    fn prepare_for_bulk(&mut self) -> Result<(), StorageError> {
+        // Up to 4 GiB of pages in memory until the commit. With less, SQLite writes changed
+        // pages out to the log as the cache fills, and again each time they change, and a
+        // large import writes its data to the log many times over.
+        Ok(self
+            .conn
+            .execute_batch("PRAGMA cache_size = -4194304; PRAGMA temp_store = MEMORY;")?)
     }
 }

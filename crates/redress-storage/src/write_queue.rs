@@ -1,9 +1,11 @@
-//! Group commit. Writers take turns, one transaction at a time; writers that arrive while
-//! another holds the turn wait, and the next to take it commits all of them in one
-//! transaction, each in a savepoint of its own. Every writer still gets its own outcome (a
-//! refusal or a failure rolls back its own changes only), and nothing is reported written
-//! before it is committed. One commit for many writes is what makes intake fast: SQLite writes
-//! each touched page once per commit, and PostgreSQL waits for the disk once per commit.
+//! Group commit. Writers take turns, one transaction at a time, on one connection kept for
+//! writing; writers that arrive while another holds the turn wait, and the next to take it
+//! commits all of them in one transaction, each in a savepoint of its own. Every writer still
+//! gets its own outcome (a refusal or a failure rolls back its own changes only), and nothing
+//! is reported written before it is committed. One commit for many writes is what makes intake
+//! fast: SQLite writes each touched page once per commit, and PostgreSQL waits for the disk
+//! once per commit. One connection for every write keeps SQLite's page cache: a connection
+//! drops its whole cache whenever another has written.
 
 use crate::StorageError;
 use crate::sql::{Db, Intent};
@@ -18,9 +20,13 @@ const MOST_TOGETHER: usize = 64;
 pub(crate) struct WriteQueue {
     /// Writes waiting for a transaction.
     pending: Mutex<Vec<Box<dyn Pending>>>,
-    /// Held by whoever is running a transaction of writes.
-    turn: Mutex<()>,
+    /// The connection writes are committed on, held by whoever has the turn: opened when
+    /// first needed, and again after it broke.
+    writer: Mutex<Option<Box<dyn Db>>>,
 }
+
+/// Opens a connection.
+pub(crate) type Connect<'a> = &'a (dyn Fn() -> Result<Box<dyn Db>, StorageError> + Send + Sync);
 
 /// A write waiting in the queue, its result type erased.
 trait Pending: Send {
@@ -74,11 +80,11 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl WriteQueue {
-    /// Runs `work` in a transaction that writes, on `db` or on the connection of a writer who
-    /// took the turn first, and gives its outcome once it is committed (or not).
+    /// Runs `work` in a transaction that writes, on the writing connection (opened with
+    /// `connect` when there is none), and gives its outcome once it is committed (or not).
     pub fn write<T, E>(
         &self,
-        db: &mut dyn Db,
+        connect: Connect<'_>,
         work: impl FnOnce(&mut dyn Db) -> Result<T, E> + Send + 'static,
     ) -> Result<T, E>
     where
@@ -92,7 +98,7 @@ impl WriteQueue {
             slot: slot.clone(),
         }));
         loop {
-            let turn = lock(&self.turn);
+            let mut writer = lock(&self.writer);
             if let Some(outcome) = lock(&slot).take() {
                 // Committed (or not) by the writer who had the turn.
                 return outcome;
@@ -103,8 +109,19 @@ impl WriteQueue {
                 let take = pending.len().min(MOST_TOGETHER);
                 pending.drain(..take).collect()
             };
-            commit_together(db, batch);
-            drop(turn);
+            if !writer.as_ref().is_some_and(|db| db.is_usable()) {
+                match connect().and_then(|mut db| db.prepare_for_writing().map(|()| db)) {
+                    Ok(db) => *writer = Some(db),
+                    Err(e) => {
+                        batch.into_iter().for_each(|w| w.settle(Err(&e)));
+                        continue;
+                    }
+                }
+            }
+            if let Some(db) = writer.as_mut() {
+                commit_together(db.as_mut(), batch);
+            }
+            drop(writer);
             if let Some(outcome) = lock(&slot).take() {
                 return outcome;
             }
@@ -116,7 +133,7 @@ impl WriteQueue {
 impl WriteQueue {
     /// Runs `work` while no write of this process runs.
     pub fn between_writes<T>(&self, work: impl FnOnce() -> T) -> T {
-        let _turn = lock(&self.turn);
+        let _turn = lock(&self.writer);
         work()
     }
 }
@@ -127,23 +144,28 @@ fn commit_together(db: &mut dyn Db, mut batch: Vec<Box<dyn Pending>>) {
     if batch.is_empty() {
         return;
     }
+    db.events().clear();
     if let Err(e) = db.script(db.begin_statement(Intent::Write)) {
         batch.into_iter().for_each(|w| w.settle(Err(&e)));
         return;
     }
     let outcome = if let [alone] = &mut batch[..] {
         if alone.run(db) {
-            db.script("COMMIT")
+            db.commit()
         } else {
+            db.events().clear();
             db.script("ROLLBACK")
         }
     } else {
         let mut ran = Ok(());
         for write in &mut batch {
+            // A write rolled back to its savepoint takes its audit events with it.
+            let mark = db.events().len();
             ran = db.script("SAVEPOINT write").and_then(|()| {
                 if write.run(db) {
                     db.script("RELEASE SAVEPOINT write")
                 } else {
+                    db.events().truncate(mark);
                     db.script("ROLLBACK TO SAVEPOINT write; RELEASE SAVEPOINT write")
                 }
             });
@@ -151,9 +173,11 @@ fn commit_together(db: &mut dyn Db, mut batch: Vec<Box<dyn Pending>>) {
                 break;
             }
         }
-        ran.and_then(|()| db.script("COMMIT"))
+        // One append to the log for the events of every write, then one commit.
+        ran.and_then(|()| db.commit())
     };
     if outcome.is_err() {
+        db.events().clear();
         let _ = db.script("ROLLBACK");
     }
     let ended = outcome.as_ref().map(|_| ());
