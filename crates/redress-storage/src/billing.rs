@@ -335,7 +335,11 @@ impl Store {
         let data = data.into();
         let actor = actor.to_owned();
         self.write_bulk(move |db| {
+            let fresh = db
+                .row("SELECT 1 FROM contracts LIMIT 1", &[], |_| Ok(()))?
+                .is_none();
             let counts = import_in(db, &data)?;
+            crate::contract_data::renew_snapshots(db, &data, fresh)?;
             append(
                 db,
                 NewEvent {

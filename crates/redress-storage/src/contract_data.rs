@@ -2,9 +2,17 @@
 //! invoices, lines, payments and notices, and the earlier invoices its late fees are for.
 //! Duplicates and quantities look across the contract's other invoices, so the whole contract
 //! is loaded, and nothing more.
+//!
+//! A contract comes back as [`Record`]s: a kind, a number (a line's) and the record's columns as
+//! text. They are read from the tables (one statement for the contract, one more for each
+//! invoice of another contract its late fees are for), or from the contract's *snapshot*: the
+//! same records kept as one JSON document, written when an export is first imported and again
+//! whenever a verification had to read the tables. A snapshot is only used while it belongs to
+//! the current version of the billing data, which every import moves on.
 
-use crate::sql::{Db, Row, params};
+use crate::sql::{Db, Row, Upsert, Value, params};
 use crate::{StorageError, Store};
+use rayon::prelude::*;
 use redress_domain::{
     BillingData, Contract, ContractIdx, Currency, Customer, CustomerIdx, Date, Decimal, Delivery,
     Invoice, InvoiceIdx, InvoiceLine, LineKind, Notice, NoticeKind, Payment, Period, PriceRow,
@@ -87,19 +95,531 @@ impl Builder {
 
 impl Store {
     /// The billing data of the contract `invoice_id` is under, with the invoices its late fees
-    /// are for; `None` when there is no such invoice. The contract is read in one statement,
-    /// so from one snapshot.
+    /// are for; `None` when there is no such invoice.
     pub async fn contract_data_for_invoice(
         &self,
         invoice_id: &str,
     ) -> Result<Option<BillingData>, StorageError> {
         let invoice_id = invoice_id.to_owned();
-        self.run(move |db| load(db, &invoice_id)).await
+        self.run(move |db| Ok(load(db, &invoice_id)?.map(|loaded| loaded.data)))
+            .await
     }
 }
 
-/// Reads what [`Store::contract_data_for_invoice`] gives, within the open transaction.
-pub(crate) fn load(db: &mut dyn Db, invoice_id: &str) -> Result<Option<BillingData>, StorageError> {
+/// What a record is.
+mod kind {
+    pub const CONTRACT: u8 = 0;
+    pub const PRICE: u8 = 1;
+    pub const DELIVERY: u8 = 2;
+    pub const INVOICE: u8 = 3;
+    pub const LINE: u8 = 4;
+    pub const PAYMENT: u8 = 5;
+    pub const NOTICE: u8 = 6;
+    /// The contract of an invoice a late fee is for, when it is another contract.
+    pub const OTHER_CONTRACT: u8 = 7;
+    /// An invoice of another contract a late fee is for, and its payments and notices.
+    pub const OTHER_INVOICE: u8 = 8;
+    pub const OTHER_PAYMENT: u8 = 9;
+    pub const OTHER_NOTICE: u8 = 10;
+}
+
+/// One record of a contract: its kind, a number (a line's; else 0) and its columns as text, in
+/// the layout the `add_` function of its kind reads.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct Record(pub u8, pub i64, pub Vec<Option<String>>);
+
+/// A [`Record`] read from a snapshot, its text borrowed where it can be.
+#[derive(serde::Deserialize)]
+struct RecordRef<'a>(
+    u8,
+    i64,
+    #[serde(borrow)] Vec<Option<std::borrow::Cow<'a, str>>>,
+);
+
+/// Records in one form whichever way they were made: without empty columns at the end, and in
+/// the order the audit is given them (by kind, then by their first column, number and second
+/// column, compared as bytes, whatever the database's collation).
+fn sort_records(records: &mut [Record]) {
+    for record in records.iter_mut() {
+        while record.2.last().is_some_and(Option::is_none) {
+            record.2.pop();
+        }
+    }
+    fn key(r: &Record) -> (u8, &str, i64, &str) {
+        let cell = |i: usize| r.2.get(i).and_then(|c| c.as_deref()).unwrap_or("");
+        (r.0, cell(0), r.1, cell(1))
+    }
+    // Records made from an export usually come in order already.
+    if !records.is_sorted_by(|a, b| key(a) <= key(b)) {
+        records.sort_by(|a, b| key(a).cmp(&key(b)));
+    }
+}
+
+/// A contract's records as a snapshot, ready to keep.
+#[derive(Debug, Clone)]
+pub(crate) struct Snapshot {
+    /// The contract.
+    pub contract_id: String,
+    /// The version of the billing data it was read from.
+    pub version: i64,
+    /// The records, as JSON.
+    pub records: String,
+}
+
+impl Snapshot {
+    fn of(contract_id: String, version: i64, records: &[Record]) -> Result<Self, StorageError> {
+        let records =
+            serde_json::to_string(records).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        Ok(Self {
+            contract_id,
+            version,
+            records,
+        })
+    }
+
+    /// Keeps the snapshot (within the open transaction), in place of any older one.
+    pub fn keep(&self, db: &mut dyn Db) -> Result<(), StorageError> {
+        db.execute(
+            "INSERT INTO contract_snapshots (contract_id, version, records) VALUES (?, ?, ?) \
+             ON CONFLICT (contract_id) DO UPDATE SET version = excluded.version, records = excluded.records",
+            params![&self.contract_id, self.version, &self.records],
+        )?;
+        Ok(())
+    }
+}
+
+/// A contract read back: its billing data and, when it had no current snapshot, one to keep.
+pub(crate) struct Loaded {
+    /// The contract's billing data.
+    pub data: BillingData,
+    /// A snapshot to keep, when it was read from the tables.
+    pub snapshot: Option<Snapshot>,
+}
+
+/// After an import: moves the billing data's version on (so that every snapshot kept so far
+/// stops counting) and drops the old snapshots. When the import was the first, the tables hold
+/// exactly `data`, and every contract's snapshot is made from it at once; otherwise each is
+/// made again when a verification first reads the contract.
+pub(crate) fn renew_snapshots(
+    db: &mut dyn Db,
+    data: &BillingData,
+    first_import: bool,
+) -> Result<(), StorageError> {
+    db.execute(
+        "UPDATE billing_version SET version = version + 1 WHERE id = 1",
+        &[],
+    )?;
+    let version = billing_version(db)?;
+    db.execute("DELETE FROM contract_snapshots", &[])?;
+    if !first_import {
+        return Ok(());
+    }
+    let groups = Groups::of(data);
+    // Made on every core, a block of contracts at a time, and written as they come.
+    let contracts = data.contracts.len();
+    let mut next = 0;
+    db.upsert_many(&SNAPSHOTS, &mut |sink| {
+        while next < contracts {
+            let block = next..(next + 2048).min(contracts);
+            next = block.end;
+            let made: Vec<Result<Snapshot, StorageError>> = block
+                .into_par_iter()
+                .map(|c| snapshot_of(data, &groups, c, version))
+                .collect();
+            for snapshot in made {
+                let s = snapshot?;
+                sink(&[
+                    Value::from(&s.contract_id),
+                    Value::Int(s.version),
+                    Value::from(&s.records),
+                ])?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Snapshots, only ever inserted (after the old ones are dropped).
+const SNAPSHOTS: Upsert = Upsert {
+    table: "contract_snapshots",
+    columns: &["contract_id", "version", "records"],
+    key: &[],
+};
+
+/// The records of `data` grouped by what they belong to, to make snapshots from.
+struct Groups {
+    prices: Vec<Vec<usize>>,
+    deliveries: Vec<Vec<usize>>,
+    invoices: Vec<Vec<usize>>,
+    lines: Vec<Vec<usize>>,
+    payments: Vec<Vec<usize>>,
+    notices: Vec<Vec<usize>>,
+}
+
+impl Groups {
+    fn of(data: &BillingData) -> Self {
+        fn group(len: usize, owners: impl Iterator<Item = usize>) -> Vec<Vec<usize>> {
+            let mut groups = vec![Vec::new(); len];
+            owners
+                .enumerate()
+                .for_each(|(i, owner)| groups[owner].push(i));
+            groups
+        }
+        let (contracts, invoices) = (data.contracts.len(), data.invoices.len());
+        Self {
+            prices: group(contracts, data.prices.iter().map(|p| p.contract.index())),
+            deliveries: group(
+                contracts,
+                data.deliveries.records.iter().map(|d| d.contract.index()),
+            ),
+            invoices: group(contracts, data.invoices.iter().map(|i| i.contract.index())),
+            lines: group(invoices, data.lines.iter().map(|l| l.invoice.index())),
+            payments: group(invoices, data.payments.iter().map(|p| p.invoice.index())),
+            notices: group(invoices, data.notices.iter().map(|n| n.invoice.index())),
+        }
+    }
+}
+
+fn text(value: &dyn std::fmt::Display) -> Option<String> {
+    Some(value.to_string())
+}
+
+fn contract_record(data: &BillingData, kind: u8, c: usize) -> Record {
+    let contract = &data.contracts[c];
+    let customer = &data.customers[contract.customer.index()];
+    Record(
+        kind,
+        0,
+        vec![
+            text(&data.contract_ids.name(c as u32)),
+            text(&data.customer_ids.name(contract.customer.0)),
+            text(&contract.currency.code()),
+            text(&contract.start_date),
+            contract.end_date.map(|d| d.to_string()),
+            text(&contract.payment_terms_days),
+            text(&contract.late_fee_percent),
+            text(&contract.late_fee_grace_days),
+            text(&contract.tax_rate_percent),
+            text(&customer.name),
+            text(&customer.email),
+            text(&customer.language),
+            text(&customer.customer_since),
+        ],
+    )
+}
+
+fn invoice_record(data: &BillingData, kind: u8, i: usize) -> Record {
+    let invoice = &data.invoices[i];
+    Record(
+        kind,
+        0,
+        vec![
+            text(&data.invoice_ids.name(i as u32)),
+            text(&data.customer_ids.name(invoice.customer.0)),
+            text(&data.contract_ids.name(invoice.contract.0)),
+            text(&invoice.issue_date),
+            text(&invoice.due_date),
+            text(&invoice.currency.code()),
+            text(&invoice.subtotal),
+            text(&invoice.tax_total),
+            text(&invoice.total),
+        ],
+    )
+}
+
+fn payment_record(data: &BillingData, kind: u8, p: usize) -> Record {
+    let payment = &data.payments[p];
+    Record(
+        kind,
+        0,
+        vec![
+            text(&data.invoice_ids.name(payment.invoice.0)),
+            text(&data.payment_ids.get(p)),
+            text(&payment.paid_on),
+            text(&payment.amount),
+            text(&payment.method),
+            text(&payment.reference),
+        ],
+    )
+}
+
+fn notice_record(data: &BillingData, kind: u8, n: usize) -> Record {
+    let notice = &data.notices[n];
+    Record(
+        kind,
+        0,
+        vec![
+            text(&data.invoice_ids.name(notice.invoice.0)),
+            text(&data.notice_ids.get(n)),
+            text(&notice.sent_on),
+            text(&notice.kind.as_str()),
+            text(&notice.channel),
+        ],
+    )
+}
+
+/// The snapshot of contract `c` of `data`: the records [`read_records`] would read back from
+/// tables that hold exactly `data`.
+fn snapshot_of(
+    data: &BillingData,
+    groups: &Groups,
+    c: usize,
+    version: i64,
+) -> Result<Snapshot, StorageError> {
+    let mut records = vec![contract_record(data, kind::CONTRACT, c)];
+    for &p in &groups.prices[c] {
+        let price = &data.prices[p];
+        records.push(Record(
+            kind::PRICE,
+            0,
+            vec![
+                text(&data.sku(price.sku)),
+                text(&price.valid_from),
+                price.valid_to.map(|d| d.to_string()),
+                text(&price.unit_price),
+                text(&price.discount_percent),
+            ],
+        ));
+    }
+    let delivery_ids = &data.deliveries.ids;
+    let references = &data.deliveries.references;
+    for &d in &groups.deliveries[c] {
+        let delivery = &data.deliveries.records[d];
+        let reference = if references.is_empty() {
+            ""
+        } else {
+            references.get(d)
+        };
+        records.push(Record(
+            kind::DELIVERY,
+            0,
+            vec![
+                text(&delivery_ids.get(d)),
+                text(&data.sku(delivery.sku)),
+                text(&delivery.delivered_on),
+                text(&delivery.quantity),
+                text(&reference),
+            ],
+        ));
+    }
+    let mut others = Vec::new();
+    for &i in &groups.invoices[c] {
+        records.push(invoice_record(data, kind::INVOICE, i));
+        for &l in &groups.lines[i] {
+            let line = &data.lines[l];
+            let description = if data.line_descriptions.is_empty() {
+                ""
+            } else {
+                data.line_descriptions.get(l)
+            };
+            let (line_kind, sku, start, end, late_fee_for) = match line.kind {
+                LineKind::Charge { sku, period } => (
+                    "charge",
+                    Some(data.sku(sku).to_owned()),
+                    Some(period.start().to_string()),
+                    Some(period.end().to_string()),
+                    None,
+                ),
+                LineKind::LateFee { late_fee_for } => {
+                    if data.invoice(late_fee_for).contract.index() != c {
+                        others.push(late_fee_for.index());
+                    }
+                    let target = data.invoice_id(late_fee_for).to_owned();
+                    ("late_fee", None, None, None, Some(target))
+                }
+            };
+            records.push(Record(
+                kind::LINE,
+                i64::from(line.line_no),
+                vec![
+                    text(&data.invoice_ids.name(i as u32)),
+                    text(&line_kind),
+                    sku,
+                    text(&description),
+                    start,
+                    end,
+                    text(&line.quantity),
+                    text(&line.unit_price),
+                    text(&line.discount_percent),
+                    text(&line.amount),
+                    late_fee_for,
+                ],
+            ));
+        }
+        records.extend(
+            groups.payments[i]
+                .iter()
+                .map(|&p| payment_record(data, kind::PAYMENT, p)),
+        );
+        records.extend(
+            groups.notices[i]
+                .iter()
+                .map(|&n| notice_record(data, kind::NOTICE, n)),
+        );
+    }
+    others.sort_unstable();
+    others.dedup();
+    let mut other_contracts = Vec::new();
+    for &i in &others {
+        records.push(invoice_record(data, kind::OTHER_INVOICE, i));
+        other_contracts.push(data.invoices[i].contract.index());
+        records.extend(
+            groups.payments[i]
+                .iter()
+                .map(|&p| payment_record(data, kind::OTHER_PAYMENT, p)),
+        );
+        records.extend(
+            groups.notices[i]
+                .iter()
+                .map(|&n| notice_record(data, kind::OTHER_NOTICE, n)),
+        );
+    }
+    other_contracts.sort_unstable();
+    other_contracts.dedup();
+    records.extend(
+        other_contracts
+            .into_iter()
+            .map(|o| contract_record(data, kind::OTHER_CONTRACT, o)),
+    );
+    sort_records(&mut records);
+    Snapshot::of(
+        data.contract_ids.name(c as u32).to_owned(),
+        version,
+        &records,
+    )
+}
+
+/// The version of the billing data now.
+pub(crate) fn billing_version(db: &mut dyn Db) -> Result<i64, StorageError> {
+    db.row(
+        "SELECT version FROM billing_version WHERE id = 1",
+        &[],
+        |row| row.int(0),
+    )?
+    .ok_or_else(|| StorageError::Corrupt("the billing data's version row is missing".into()))
+}
+
+/// Reads what [`Store::contract_data_for_invoice`] gives: from the contract's snapshot when it
+/// has a current one, else from the tables (and then gives a snapshot to keep).
+pub(crate) fn load(db: &mut dyn Db, invoice_id: &str) -> Result<Option<Loaded>, StorageError> {
+    let kept = db.row(
+        "SELECT s.records FROM invoices i JOIN contract_snapshots s ON s.contract_id = i.contract_id \
+         JOIN billing_version v ON v.id = 1 AND v.version = s.version WHERE i.id = ?",
+        params![invoice_id],
+        |row| row.string(0),
+    )?;
+    if let Some(json) = kept {
+        let records: Vec<RecordRef<'_>> =
+            serde_json::from_str(&json).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let data = build(records.iter().map(|r| (r.0, r.1, &r.2[..])))?;
+        return Ok(Some(Loaded {
+            data,
+            snapshot: None,
+        }));
+    }
+    // The version first: if an import lands in between, the snapshot is of the older version
+    // and is never used, rather than of the newer version and wrong.
+    let version = billing_version(db)?;
+    let Some(records) = read_records(db, invoice_id)? else {
+        return Ok(None);
+    };
+    let data = build(records.iter().map(|r| (r.0, r.1, &r.2[..])))?;
+    let contract_id = records
+        .first()
+        .and_then(|r| r.2.first().cloned().flatten())
+        .ok_or_else(|| corrupt("contract without", "id"))?;
+    let snapshot = Snapshot::of(contract_id, version, &records)?;
+    Ok(Some(Loaded {
+        data,
+        snapshot: Some(snapshot),
+    }))
+}
+
+/// The records of the contract `invoice_id` is under, from the tables; `None` when there is no
+/// such invoice.
+fn read_records(db: &mut dyn Db, invoice_id: &str) -> Result<Option<Vec<Record>>, StorageError> {
+    // A row's columns from `from` on, `width` of them, without the empty ones at the end (the
+    // padding of the narrower kinds).
+    let cells = |row: &dyn Row, from: usize, width: usize| {
+        let mut cells = (from..from + width)
+            .map(|i| row.opt_string(i))
+            .collect::<Result<Vec<_>, StorageError>>()?;
+        while cells.last().is_some_and(Option::is_none) {
+            cells.pop();
+        }
+        Ok::<_, StorageError>(cells)
+    };
+    let mut records = Vec::new();
+    db.query_each(CONTRACT_OF_INVOICE, params![invoice_id], &mut |row| {
+        let kind = u8::try_from(row.int(0)?).map_err(|_| corrupt("record kind", "?"))?;
+        records.push(Record(kind, row.int(1)?, cells(row, 2, RECORD_COLUMNS)?));
+        Ok(())
+    })?;
+    if records.is_empty() {
+        return Ok(None);
+    }
+    // The invoices of other contracts that late fees are for, with their contracts.
+    let own: std::collections::HashSet<String> = records
+        .iter()
+        .filter(|r| r.0 == kind::INVOICE)
+        .filter_map(|r| r.2.first().cloned().flatten())
+        .collect();
+    let mut contracts: std::collections::HashSet<String> = records
+        .iter()
+        .filter(|r| r.0 == kind::CONTRACT)
+        .filter_map(|r| r.2.first().cloned().flatten())
+        .collect();
+    let mut targets: Vec<String> = records
+        .iter()
+        .filter(|r| r.0 == kind::LINE)
+        .filter_map(|r| r.2.get(10).cloned().flatten())
+        .filter(|target| !own.contains(target))
+        .collect();
+    targets.sort();
+    targets.dedup();
+    for target in targets {
+        let mut invoice = None;
+        db.query_each(INVOICE_SELECT_BY_ID, params![&target], &mut |row| {
+            invoice = Some(Record(kind::OTHER_INVOICE, 0, cells(row, 0, 9)?));
+            Ok(())
+        })?;
+        let invoice = invoice.ok_or_else(|| corrupt("late fee for missing invoice", &target))?;
+        let contract_id = invoice.2.get(2).cloned().flatten().unwrap_or_default();
+        records.push(invoice);
+        if contracts.insert(contract_id.clone()) {
+            let before = records.len();
+            db.query_each(
+                &format!("{CONTRACT_SELECT} WHERE c.id = ?"),
+                params![&contract_id],
+                &mut |row| {
+                    records.push(Record(kind::OTHER_CONTRACT, 0, cells(row, 0, 13)?));
+                    Ok(())
+                },
+            )?;
+            if records.len() == before {
+                return Err(corrupt("contract", &contract_id));
+            }
+        }
+        for (sql, kind, width) in [
+            (PAYMENTS_BY_INVOICE, kind::OTHER_PAYMENT, 6),
+            (NOTICES_BY_INVOICE, kind::OTHER_NOTICE, 5),
+        ] {
+            db.query_each(sql, params![&target], &mut |row| {
+                records.push(Record(kind, 0, cells(row, 0, width)?));
+                Ok(())
+            })?;
+        }
+    }
+    sort_records(&mut records);
+    Ok(Some(records))
+}
+
+/// The billing data the records make. The contract comes first, then its records, then those
+/// of other contracts its late fees are for.
+fn build<'r, S: AsRef<str> + 'r>(
+    records: impl Iterator<Item = (u8, i64, &'r [Option<S>])>,
+) -> Result<BillingData, StorageError> {
     let mut builder = Builder {
         data: BillingData::default(),
         customers: Vec::new(),
@@ -107,16 +627,13 @@ pub(crate) fn load(db: &mut dyn Db, invoice_id: &str) -> Result<Option<BillingDa
         invoices: Vec::new(),
     };
     let mut main = None;
-    let mut loaded = Vec::new();
-    let mut late_fee_targets: Vec<String> = Vec::new();
-    // The whole contract in one statement (one round trip, one snapshot), a row per record,
-    // tagged with what it is: see `CONTRACT_OF_INVOICE`.
-    db.query_each(CONTRACT_OF_INVOICE, params![invoice_id], &mut |tagged| {
-        let row = &Shifted(tagged, 2);
-        match tagged.int(0)? {
-            0 => main = Some(add_contract(&mut builder, row)?),
-            1 => {
-                let contract = main.ok_or_else(|| corrupt("price row without", "contract"))?;
+    for (kind, number, cells) in records {
+        let row = &Cells(cells);
+        let contract = || main.ok_or_else(|| corrupt("a record before its", "contract"));
+        match kind {
+            kind::CONTRACT => main = Some(add_contract(&mut builder, row)?),
+            kind::PRICE => {
+                let contract = contract()?;
                 let sku = SkuIdx(builder.data.skus.intern(row.text(0)?));
                 builder.data.prices.push(PriceRow {
                     contract,
@@ -127,8 +644,8 @@ pub(crate) fn load(db: &mut dyn Db, invoice_id: &str) -> Result<Option<BillingDa
                     discount_percent: dec(row.text(4)?)?,
                 });
             }
-            2 => {
-                let contract = main.ok_or_else(|| corrupt("delivery without", "contract"))?;
+            kind::DELIVERY => {
+                let contract = contract()?;
                 let sku = SkuIdx(builder.data.skus.intern(row.text(1)?));
                 builder.data.deliveries.records.push(Delivery {
                     contract,
@@ -139,72 +656,50 @@ pub(crate) fn load(db: &mut dyn Db, invoice_id: &str) -> Result<Option<BillingDa
                 builder.data.deliveries.ids.push(row.text(0)?);
                 builder.data.deliveries.references.push(row.text(4)?);
             }
-            3 => loaded.push(add_invoice(&mut builder, row)?),
-            4 => {
-                let line_no = whole(tagged.int(1)?)?;
-                add_line(&mut builder, row, line_no, &mut late_fee_targets)?;
+            kind::INVOICE | kind::OTHER_INVOICE => {
+                add_invoice(&mut builder, row)?;
             }
-            5 => add_payment(&mut builder, row)?,
-            6 => add_notice(&mut builder, row)?,
+            kind::LINE => add_line(&mut builder, row, whole(number)?)?,
+            kind::PAYMENT | kind::OTHER_PAYMENT => add_payment(&mut builder, row)?,
+            kind::NOTICE | kind::OTHER_NOTICE => add_notice(&mut builder, row)?,
+            kind::OTHER_CONTRACT => {
+                add_contract(&mut builder, row)?;
+            }
             other => return Err(corrupt("record kind", &other.to_string())),
         }
-        Ok(())
-    })?;
-    if main.is_none() {
-        return Ok(None);
     }
-    let own_invoices = loaded.len();
-    for target in late_fee_targets {
-        let mut found = false;
-        let mut target_contract = String::new();
-        db.query_each(INVOICE_SELECT_BY_ID, params![&target], &mut |row| {
-            found = true;
-            target_contract = row.string(2)?;
-            Ok(())
-        })?;
-        if !found {
-            return Err(corrupt("late fee for missing invoice", &target));
-        }
-        let target_idx = builder.contract(&target_contract);
-        if builder.contracts[target_idx.index()].is_none() {
-            load_contract(db, &mut builder, &target_contract)?;
-        }
-        db.query_each(INVOICE_SELECT_BY_ID, params![&target], &mut |row| {
-            loaded.push(add_invoice(&mut builder, row)?);
-            Ok(())
-        })?;
-    }
-    // The payments and notices of the invoices its late fees are for (usually none).
-    for id in &loaded[own_invoices..] {
-        db.query_each(PAYMENTS_BY_INVOICE, params![id], &mut |row| {
-            add_payment(&mut builder, row)
-        })?;
-        db.query_each(NOTICES_BY_INVOICE, params![id], &mut |row| {
-            add_notice(&mut builder, row)
-        })?;
-    }
-    builder.finish().map(Some)
+    builder.finish()
 }
 
-/// Adds a contract and its customer, read from another contract's late fee.
-fn load_contract(
-    db: &mut dyn Db,
-    builder: &mut Builder,
-    contract_id: &str,
-) -> Result<(), StorageError> {
-    let mut found = false;
-    db.query_each(
-        &format!("{CONTRACT_SELECT} WHERE c.id = ?"),
-        params![contract_id],
-        &mut |row| {
-            found = true;
-            add_contract(builder, row).map(|_| ())
-        },
-    )?;
-    if found {
-        Ok(())
-    } else {
-        Err(corrupt("contract", contract_id))
+/// The columns of a record (as many as the widest kind has).
+const RECORD_COLUMNS: usize = 13;
+
+/// A record's columns, read as a row.
+struct Cells<'a, S>(&'a [Option<S>]);
+
+impl<S: AsRef<str>> Row for Cells<'_, S> {
+    fn text(&self, column: usize) -> Result<&str, StorageError> {
+        self.opt_text(column)?
+            .ok_or_else(|| corrupt("empty column", &column.to_string()))
+    }
+    fn opt_text(&self, column: usize) -> Result<Option<&str>, StorageError> {
+        Ok(self
+            .0
+            .get(column)
+            .and_then(|c| c.as_ref())
+            .map(AsRef::as_ref))
+    }
+    fn int(&self, column: usize) -> Result<i64, StorageError> {
+        let text = self.text(column)?;
+        text.parse().map_err(|_| corrupt("whole number", text))
+    }
+    fn opt_int(&self, column: usize) -> Result<Option<i64>, StorageError> {
+        self.opt_text(column)?
+            .map(|text| text.parse().map_err(|_| corrupt("whole number", text)))
+            .transpose()
+    }
+    fn blob(&self, column: usize) -> Result<&[u8], StorageError> {
+        self.text(column).map(str::as_bytes)
     }
 }
 
@@ -234,27 +729,17 @@ fn add_contract(builder: &mut Builder, row: &dyn Row) -> Result<ContractIdx, Sto
 }
 
 /// Adds an invoice line: `invoice_id, kind, sku, description, period_start, period_end,
-/// quantity, unit_price, discount_percent, amount, late_fee_for`. The invoices a late fee is
-/// for that are not loaded yet are noted in `late_fee_targets`.
-fn add_line(
-    builder: &mut Builder,
-    row: &dyn Row,
-    line_no: u32,
-    late_fee_targets: &mut Vec<String>,
-) -> Result<(), StorageError> {
+/// quantity, unit_price, discount_percent, amount, late_fee_for`.
+fn add_line(builder: &mut Builder, row: &dyn Row, line_no: u32) -> Result<(), StorageError> {
     let invoice = builder.invoice(row.text(0)?);
     let kind = match row.text(1)? {
         "late_fee" => {
             let target = row
                 .opt_text(10)?
                 .ok_or_else(|| corrupt("late fee without", "late_fee_for"))?;
-            let late_fee_for = builder.invoice(target);
-            if builder.invoices[late_fee_for.index()].is_none()
-                && !late_fee_targets.iter().any(|t| t == target)
-            {
-                late_fee_targets.push(target.to_owned());
+            LineKind::LateFee {
+                late_fee_for: builder.invoice(target),
             }
-            LineKind::LateFee { late_fee_for }
         }
         _ => {
             let sku = row
@@ -316,27 +801,6 @@ fn add_notice(builder: &mut Builder, row: &dyn Row) -> Result<(), StorageError> 
     Ok(())
 }
 
-/// A row read from a given column on: the columns of a tagged row after its tags.
-struct Shifted<'r>(&'r dyn Row, usize);
-
-impl Row for Shifted<'_> {
-    fn text(&self, column: usize) -> Result<&str, StorageError> {
-        self.0.text(column + self.1)
-    }
-    fn opt_text(&self, column: usize) -> Result<Option<&str>, StorageError> {
-        self.0.opt_text(column + self.1)
-    }
-    fn int(&self, column: usize) -> Result<i64, StorageError> {
-        self.0.int(column + self.1)
-    }
-    fn opt_int(&self, column: usize) -> Result<Option<i64>, StorageError> {
-        self.0.opt_int(column + self.1)
-    }
-    fn blob(&self, column: usize) -> Result<&[u8], StorageError> {
-        self.0.blob(column + self.1)
-    }
-}
-
 /// Adds an invoice row (of the invoice selects); gives its id.
 fn add_invoice(builder: &mut Builder, row: &dyn Row) -> Result<String, StorageError> {
     let id = row.string(0)?;
@@ -368,7 +832,7 @@ const CONTRACT_SELECT: &str = "SELECT c.id, c.customer_id, c.currency, c.start_d
 /// Everything of the contract an invoice (the one `?`) is under, one row per record: a kind
 /// (0 contract, 1 price row, 2 delivery, 3 invoice, 4 line, 5 payment, 6 notice), a number
 /// (the line's), and the record's columns as text, in the layouts the `add_` functions read.
-/// Each kind comes in the order the audit expects it.
+/// ([`sort_records`] puts them in order.)
 const CONTRACT_OF_INVOICE: &str = "WITH k AS (SELECT contract_id AS id FROM invoices WHERE id = ?) \
     SELECT 0, 0, c.id, c.customer_id, c.currency, c.start_date, c.end_date, \
         CAST(c.payment_terms_days AS TEXT), c.late_fee_percent, CAST(c.late_fee_grace_days AS TEXT), \
@@ -392,7 +856,7 @@ const CONTRACT_OF_INVOICE: &str = "WITH k AS (SELECT contract_id AS id FROM invo
     UNION ALL SELECT 6, 0, o.invoice_id, o.id, o.sent_on, o.kind, o.channel, \
         NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
         FROM k JOIN invoices i ON i.contract_id = k.id JOIN notices o ON o.invoice_id = i.id \
-    ORDER BY 1, 3, 2, 4";
+";
 const INVOICE_SELECT_BY_ID: &str = "SELECT id, customer_id, contract_id, issue_date, due_date, currency, subtotal, tax_total, total FROM invoices WHERE id = ?";
 const PAYMENTS_BY_INVOICE: &str = "SELECT invoice_id, id, paid_on, amount, method, reference FROM payments WHERE invoice_id = ? ORDER BY id";
 const NOTICES_BY_INVOICE: &str =

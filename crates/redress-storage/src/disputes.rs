@@ -2,6 +2,7 @@
 //! every change recorded in the audit log in the same transaction.
 
 use crate::audit_log::{append, now};
+use crate::contract_data::Snapshot;
 use crate::sql::{Db, Row, Value, params};
 use crate::{Backend, StorageError, Store};
 use redress_domain::DisputeStatus;
@@ -168,29 +169,21 @@ impl Store {
         E: From<DisputeError> + From<StorageError> + Send + 'static,
     {
         let (invoice_id, actor) = (invoice_id.to_owned(), actor.to_owned());
+        // The dispute to record, and the contract's snapshot to keep when it had none.
         let read = move |db: &mut dyn Db| {
-            crate::contract_data::load(db, &invoice_id)
-                .map_err(E::from)
-                .and_then(decide)
+            let loaded = crate::contract_data::load(db, &invoice_id).map_err(E::from)?;
+            let snapshot = loaded.as_ref().and_then(|l| l.snapshot.clone());
+            Ok((decide(loaded.map(|l| l.data))?, snapshot))
         };
-        match self.backend() {
-            // On the writing connection, whose page cache is warm, within the write: reading
-            // on another would read every page from the file again.
-            Backend::Sqlite => {
-                self.write(move |db| {
-                    let dispute = read(db)?;
-                    insert_in(db, dispute, &actor).map_err(E::from)
-                })
-                .await
+        let record = move |db: &mut dyn Db, (dispute, snapshot): (DisputeRow, Option<Snapshot>)| {
+            if let Some(snapshot) = snapshot {
+                snapshot.keep(db)?;
             }
-            // Read side by side on the pool: the server does the reading.
-            Backend::Postgres => {
-                self.run_then_write(read, move |db, dispute| {
-                    insert_in(db, dispute, &actor).map_err(E::from)
-                })
-                .await
-            }
-        }
+            insert_in(db, dispute, &actor).map_err(E::from)
+        };
+        // Read side by side on the pool (a contract's snapshot is one row), then written by
+        // the one writing connection.
+        self.run_then_write(read, record).await
     }
 
     /// Records many new disputes (an import's) in one transaction, leaving any whose id is

@@ -390,8 +390,10 @@ impl Store {
     }
 }
 
-/// WAL frames (of 4 KiB pages) past which the log is started over: 32 MiB.
+/// WAL frames (of 4 KiB pages) past which the log is made to start over: 32 MiB.
 const RESTART_LOG_FROM_FRAMES: i64 = 8192;
+/// Most frames left to copy for a checkpoint between writes: a few milliseconds' work.
+const LEFT_FOR_BETWEEN_WRITES: i64 = 2048;
 
 /// Copies what SQLite's write-ahead log holds into the database file twice a second, on a
 /// thread of its own, for as long as the store is open. SQLite's own checkpoints would run
@@ -413,10 +415,11 @@ fn checkpoint_in_background(path: PathBuf, store: std::sync::Weak<Shared>) {
                 let Some(shared) = store.upgrade() else {
                     return;
                 };
-                if db
-                    .checkpoint()
-                    .is_ok_and(|frames| frames > RESTART_LOG_FROM_FRAMES)
-                {
+                // Between writes only when little is left to copy (not, say, right after a
+                // large import, whose copying would hold the writers back for seconds).
+                if db.checkpoint().is_ok_and(|(frames, copied)| {
+                    frames > RESTART_LOG_FROM_FRAMES && frames - copied < LEFT_FOR_BETWEEN_WRITES
+                }) {
                     let _ = shared.writes.between_writes(|| db.checkpoint());
                 }
             }

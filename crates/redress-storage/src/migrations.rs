@@ -69,6 +69,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_dispute_list.sql"),
         include_str!("../migrations/postgres/0010_dispute_list.sql"),
     ),
+    (
+        11,
+        "contract snapshots",
+        include_str!("../migrations/sqlite/0011_contract_snapshots.sql"),
+        include_str!("../migrations/postgres/0011_contract_snapshots.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (

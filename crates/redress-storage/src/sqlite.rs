@@ -52,11 +52,14 @@ impl Sqlite {
 
 impl Sqlite {
     /// Copies what the write-ahead log holds into the database file, as far as no reader
-    /// still needs it, without blocking anyone; gives how many frames the log holds.
-    pub fn checkpoint(&self) -> Result<i64, StorageError> {
+    /// still needs it, without blocking anyone; gives how many frames the log holds and how
+    /// many of them are now copied.
+    pub fn checkpoint(&self) -> Result<(i64, i64), StorageError> {
         Ok(self
             .conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))?)
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+                Ok((row.get(1)?, row.get(2)?))
+            })?)
     }
 }
 
