@@ -338,8 +338,25 @@ impl Store {
             let fresh = db
                 .row("SELECT 1 FROM contracts LIMIT 1", &[], |_| Ok(()))?
                 .is_none();
-            let counts = import_in(db, &data)?;
-            crate::contract_data::renew_snapshots(db, &data, fresh)?;
+            let version = crate::contract_data::billing_version(db)? + 1;
+            // On a first import every contract's snapshot is made from memory, on the cores the
+            // writing leaves free.
+            let (counts, made) = std::thread::scope(|scope| {
+                let made = fresh
+                    .then(|| scope.spawn(|| crate::contract_data::snapshots_of(&data, version)));
+                let counts = import_in(db, &data);
+                let made = made.map(|m| m.join());
+                // Data the database refused is the error to report, whatever the snapshots
+                // made of it.
+                let counts = counts?;
+                let made = match made {
+                    None => None,
+                    Some(Ok(made)) => Some(made?),
+                    Some(Err(panic)) => std::panic::resume_unwind(panic),
+                };
+                Ok::<_, StorageError>((counts, made))
+            })?;
+            crate::contract_data::renew_snapshots(db, version, made)?;
             append(
                 db,
                 NewEvent {
