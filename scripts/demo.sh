@@ -1,8 +1,35 @@
 #!/usr/bin/env bash
-# Generates a year of billing data for 200 customers with planted errors, and audits it.
+# The demo server: a year of billing data for 200 customers with planted errors (in
+# ./redress-demo), imported into the embedded SQLite database (./redress-data), a token for an
+# agent (printed, and kept in ./redress-data/agent.token), and `redress serve` on
+# http://127.0.0.1:8080 until Ctrl-C.
+#
+#   scripts/demo.sh                                              # SQLite, the embedded default
+#   scripts/demo.sh --database-url postgres://postgres@127.0.0.1:5432/redress   # PostgreSQL
+#
+# Any flags are given to `redress import`, `redress token create` and `redress serve` alike.
+# Importing again is harmless: rows are upserted by id and disputes already there are kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=${1:-redress-demo}
+demo=${REDRESS_DEMO_DIR:-redress-demo}
 cargo build --release --quiet --bin redress
-./target/release/redress demo-data "$dir" --customers 200 --months 12 --seed 42
-./target/release/redress audit "$dir" --format table
+redress=target/release/redress
+
+if [ ! -f "$demo/truth.jsonl" ]; then
+  "$redress" demo-data "$demo" --customers 200 --months 12 --seed 42
+fi
+"$redress" import "$demo" "$@"
+token=$("$redress" token create --role agent --name demo-agent "$@" | tail -n1)
+mkdir -p redress-data
+printf '%s\n' "$token" > redress-data/agent.token
+cat >&2 <<EOF
+
+The demo server is starting on http://127.0.0.1:8080 (Ctrl-C stops it). In another terminal:
+
+  export TOKEN=$token     # also in redress-data/agent.token
+  curl -s localhost:8080/api/v1/disputes?status=open -H "Authorization: Bearer \$TOKEN"
+
+The README's tour works a dispute from intake to close from here.
+
+EOF
+exec "$redress" serve "$@"

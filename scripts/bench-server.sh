@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Benchmark of the server (issue 4), on SQLite and on PostgreSQL:
+#
+#  1. `redress import` of the 2.5-million-line dataset (60,000 customers over 12 months, with
+#     the export's own 10,319 disputes) into a fresh database, timed;
+#  2. a fresh database with the same billing data and 1 million disputes (made by
+#     scripts/bench/many-disputes.py), served by `redress serve`;
+#  3. dispute intake (POST /api/v1/disputes, scripts/bench/intake.lua) and filtered list pages
+#     (GET /api/v1/disputes, scripts/bench/list.lua, every kind of page mixed, then each kind on
+#     its own) under concurrent load from wrk on loopback.
+#
+# It writes the figures into docs/performance.md. Not a test: run it by hand on a quiet machine,
+# as root (it installs wrk when missing, and runs a PostgreSQL server of its own as `postgres`).
+#
+#   scripts/bench-server.sh                       # everything, data in ./bench-server
+#   BACKENDS=sqlite DURATION=10s scripts/bench-server.sh
+#   PG_URL=postgres://postgres@127.0.0.1:5432/postgres scripts/bench-server.sh  # another server
+#
+# PostgreSQL: unless PG_URL names a server, the script runs one of its own (port 5433, data in
+# BENCH_DIR/pgdata) with settings for a machine that is the database's: see PG_SETTINGS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+work=$(realpath -m "${BENCH_DIR:-bench-server}")
+customers=${CUSTOMERS:-60000}
+disputes=${DISPUTES:-1000000}
+duration=${DURATION:-30s}
+list_duration=${LIST_DURATION:-10s}
+connections=${CONNECTIONS:-16}
+backends=${BACKENDS:-sqlite postgres}
+port=18080
+pg_port=5433
+PG_SETTINGS=${PG_SETTINGS:-"-c shared_buffers=4GB -c effective_cache_size=16GB -c work_mem=64MB \
+-c maintenance_work_mem=2GB -c max_wal_size=16GB -c checkpoint_timeout=30min \
+-c max_parallel_maintenance_workers=2 -c max_connections=200"}
+
+mkdir -p "$work"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+cargo build --release --quiet --bin redress
+redress=$root/target/release/redress
+
+if [ ! -f "$work/data/truth.jsonl" ]; then
+  echo "generating $customers customers x 12 months into $work/data" >&2
+  "$redress" demo-data "$work/data" --customers "$customers" --months 12 --seed 1 --error-rate 0.01
+fi
+if [ ! -f "$work/server/disputes.csv" ]; then
+  echo "writing $disputes disputes into $work/server" >&2
+  python3 scripts/bench/many-disputes.py "$work/data" "$work/server" "$disputes"
+fi
+lines=$(( $(wc -l < "$work/data/invoice_lines.csv") - 1 ))
+deliveries=$(( $(wc -l < "$work/data/deliveries.csv") - 1 ))
+
+pg_started=
+start_postgres() {
+  [ -n "${PG_URL:-}" ] && return
+  local bin
+  bin=/usr/lib/postgresql/$(ls /usr/lib/postgresql | sort -n | tail -n1)/bin
+  if [ ! -f "$work/pgdata/PG_VERSION" ]; then
+    mkdir -p "$work/pgdata" && chown postgres "$work/pgdata"
+    runuser -u postgres -- "$bin/initdb" -D "$work/pgdata" -A trust -U postgres >/dev/null
+  fi
+  touch "$work/postgres.log" && chown postgres "$work/postgres.log"
+  # shellcheck disable=SC2086
+  runuser -u postgres -- "$bin/pg_ctl" -D "$work/pgdata" -l "$work/postgres.log" -w \
+    -o "-p $pg_port -k /tmp -c listen_addresses=127.0.0.1 $PG_SETTINGS" start >/dev/null
+  pg_started=$bin
+}
+stop_postgres() {
+  if [ -n "$pg_started" ]; then
+    runuser -u postgres -- "$pg_started/pg_ctl" -D "$work/pgdata" -m fast stop >/dev/null
+    pg_started=
+  fi
+}
+server_pid=
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  stop_postgres
+}
+trap cleanup EXIT
+
+# A fresh, empty database NAME on the backend; prints the arguments that name it.
+fresh_database() {
+  local backend=$1 name=$2
+  if [ "$backend" = sqlite ]; then
+    rm -rf "${work:?}/$name"
+    echo "--data-dir $work/$name"
+  else
+    local admin=${PG_URL:-postgres://postgres@127.0.0.1:$pg_port/postgres}
+    psql -q "$admin" -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
+    echo "--database-url ${admin%/*}/$name"
+  fi
+}
+
+# Runs `redress import` and prints its wall time in seconds.
+timed_import() {
+  local dir=$1; shift
+  /usr/bin/time -f "%e" -o "$work/time.txt" "$redress" import "$dir" "$@" 2> "$work/import.log" \
+    || { cat "$work/import.log" >&2; exit 1; }
+  tail -n1 "$work/import.log" >&2
+  cat "$work/time.txt"
+}
+
+# wrk's throughput and latency percentiles: "requests/s p50 p90 p99" (ms).
+measure() {
+  local script=$1 seconds=$2
+  shift 2
+  env "$@" wrk -t1 -c"$connections" -d"$seconds" --latency -s "$script" "http://127.0.0.1:$port" \
+    > "$work/wrk.txt" 2> "$work/wrk.err" || true
+  if [ -s "$work/wrk.err" ]; then head -n3 "$work/wrk.err" >&2; fi
+  python3 - "$work/wrk.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def ms(label):
+    m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    value, unit = float(m.group(1)), m.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(f"{rate:.0f} {ms('50%'):.1f} {ms('90%'):.1f} {ms('99%'):.1f} {errors.group(1) if errors else 0}")
+PY
+}
+
+# Figures per backend; a backend not run this time keeps its last ones.
+results=$work/results.txt
+touch "$results"
+for backend in $backends; do
+  echo "== $backend" >&2
+  sed -i "/^$backend /d" "$results"
+  [ "$backend" = postgres ] && start_postgres
+  # shellcheck disable=SC2046
+  import_seconds=$(timed_import "$work/data" $(fresh_database "$backend" redress_import))
+  echo "import: $import_seconds s" >&2
+  read -ra db <<< "$(fresh_database "$backend" redress_bench)"
+  setup_seconds=$(timed_import "$work/server" "${db[@]}")
+  echo "import with $disputes disputes: $setup_seconds s" >&2
+  token=$("$redress" token create --role agent --name bench "${db[@]}" 2>/dev/null | tail -n1)
+  if [ "$backend" = sqlite ]; then
+    # Start from a checkpointed database, as a server that has been running would.
+    python3 -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute('PRAGMA wal_checkpoint(TRUNCATE)')" \
+      "$work/redress_bench/redress.db"
+  fi
+  "$redress" serve --addr "127.0.0.1:$port" "${db[@]}" > "$work/serve-$backend.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 600); do
+    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
+    sleep 0.1
+  done
+  # Warm the caches the way a running server's are: a pass of list pages and intake.
+  measure scripts/bench/list.lua 10s TOKEN="$token" CUSTOMERS="$customers" >/dev/null
+  measure scripts/bench/intake.lua 10s TOKEN="$token" BENCH_DIR="$work/server" >/dev/null
+  echo "$backend import $import_seconds $setup_seconds" >> "$results"
+  echo "$backend intake $(measure scripts/bench/intake.lua "$duration" TOKEN="$token" BENCH_DIR="$work/server")" >> "$results"
+  echo "$backend list $(measure scripts/bench/list.lua "$duration" TOKEN="$token" CUSTOMERS="$customers")" >> "$results"
+  for family in 1 2 3 4 5 6; do
+    echo "$backend list$family $(measure scripts/bench/list.lua "$list_duration" TOKEN="$token" CUSTOMERS="$customers" FAMILY=$family)" >> "$results"
+  done
+  kill -INT "$server_pid"
+  wait "$server_pid" || true
+  server_pid=
+  [ "$backend" = postgres ] && stop_postgres
+  grep "^$backend" "$results" >&2
+done
+
+python3 - "$results" "$lines" "$deliveries" "$disputes" "$connections" "$duration" "$list_duration" <<'PY'
+import datetime, platform, re, subprocess, sys
+results, lines, deliveries, disputes, connections, duration, list_duration = sys.argv[1:]
+rows = {}
+for line in open(results):
+    backend, what, *figures = line.split()
+    rows.setdefault(backend, {})[what] = figures
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+names = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+backends = [b for b in ("sqlite", "postgres") if b in rows]
+def cell(backend, what, i):
+    figures = rows[backend].get(what)
+    return figures[i] if figures else "–"
+out = [f"Measured {datetime.date.today()} by `scripts/bench-server.sh` on 2 cores ({cpu}), release build, "
+       f"wrk with {connections} connections on loopback, {int(lines):,} invoice lines and "
+       f"{int(deliveries):,} deliveries in the database, and {int(disputes):,} disputes for the load:", ""]
+head = "| | " + " | ".join(names[b] for b in backends) + " |"
+out += [head, "|---|" + "---|" * len(backends)]
+out.append("| `redress import`, the 2.5-million-line dataset into a fresh database | " +
+           " | ".join(f"{float(cell(b, 'import', 0)):.1f} s" for b in backends) + " |")
+out.append(f"| `redress import`, the same with {int(disputes):,} disputes (bench set-up) | " +
+           " | ".join(f"{float(cell(b, 'import', 1)):.0f} s" for b in backends) + " |")
+def load(what, label):
+    out.append(f"| {label}: requests/s | " + " | ".join(f"{int(cell(b, what, 0)):,}" for b in backends) + " |")
+    out.append(f"| {label}: p50 / p90 / p99 | " + " | ".join(
+        f"{cell(b, what, 1)} / {cell(b, what, 2)} / **{cell(b, what, 3)} ms**" for b in backends) + " |")
+    failures = sum(int(cell(b, what, 4)) for b in backends if rows[b].get(what))
+    if failures:
+        out.append(f"| {label}: responses other than success | " + " | ".join(cell(b, what, 4) for b in backends) + " |")
+load("intake", f"intake (`POST /api/v1/disputes`, {duration})")
+load("list", f"list pages, every kind mixed ({duration})")
+kinds = {
+    "list1": "open disputes, 50 a page",
+    "list2": "one customer's disputes",
+    "list3": "a reason within a month",
+    "list4": "an amount range in a currency, largest first",
+    "list5": "open disputes of a reason, oldest first",
+    "list6": "deep pages by amount (a cursor far into the list)",
+}
+out += ["", f"List pages by kind, each on its own for {list_duration} (p99, and requests/s):", ""]
+out += [head, "|---|" + "---|" * len(backends)]
+for what, label in kinds.items():
+    out.append(f"| {label} | " + " | ".join(f"{cell(b, what, 3)} ms ({int(cell(b, what, 0)):,}/s)" for b in backends) + " |")
+section = "\n".join(out)
+path = "docs/performance.md"
+doc = open(path).read()
+start, end = "<!-- bench-server:start -->", "<!-- bench-server:end -->"
+if start in doc:
+    doc = doc[:doc.index(start) + len(start)] + "\n" + section + "\n" + doc[doc.index(end):]
+else:
+    doc += f"\n{start}\n{section}\n{end}\n"
+open(path, "w").write(doc)
+print(section)
+PY
