@@ -9,6 +9,12 @@ mod progress;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+// Verifying a dispute builds its contract's records anew, and an import formats millions of
+// values: many small allocations, from many threads. mimalloc serves them in fewer cycles and
+// with less contention than the system's allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Redress finds billing errors and resolves billing disputes.
 #[derive(Parser)]
 #[command(name = "redress", version, about, long_about = None)]

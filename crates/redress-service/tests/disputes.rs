@@ -246,3 +246,51 @@ async fn the_disputes_of_an_export_are_opened_with_the_verdicts_of_the_worked_ex
     );
     db.drop_database(store).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disputes_taken_at_once_are_all_kept_and_one_refused_spoils_none_of_the_others() {
+    let (db, store) = with_example().await;
+    let before = store.verify_log().await.unwrap();
+    let invoices = ["INV-A1", "INV-A3", "INV-A4", "INV-S2"];
+    let tasks: Vec<_> = (0..40)
+        .map(|i| {
+            let store = store.clone();
+            let mut dispute = intake(invoices[i % invoices.len()], None, "1.00");
+            // Two ask for the same id. Taken together, they are likely to be written in the
+            // same commit, and the database refuses the second there.
+            if i == 7 || i == 8 {
+                dispute.id = Some("DSP-SAME".into());
+            }
+            tokio::spawn(async move { open_dispute(&store, dispute, "agent-ana").await })
+        })
+        .collect();
+    let (mut opened, mut refused) = (Vec::new(), 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(dispute) => opened.push(dispute.id),
+            Err(IntakeError::Dispute(DisputeError::Exists(id))) => {
+                assert_eq!(id, "DSP-SAME");
+                refused += 1;
+            }
+            Err(other) => panic!("unexpected refusal: {other}"),
+        }
+    }
+    assert_eq!((opened.len(), refused), (39, 1));
+    opened.sort();
+    opened.dedup();
+    assert_eq!(opened.len(), 39, "every dispute has an id of its own");
+    for id in &opened {
+        assert!(store.dispute(id).await.unwrap().is_some(), "{id} was lost");
+    }
+    let open: u64 = store
+        .dispute_counts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(open, 39);
+    // One event per dispute kept, none for the refused one, and the chain unbroken.
+    assert_eq!(store.verify_log().await.unwrap(), before + 39);
+    db.drop_database(store).await;
+}

@@ -76,3 +76,51 @@ async fn migrations_apply_once() {
     assert_eq!(reopened.migrate().await.unwrap(), Vec::<i64>::new());
     db.drop_database(reopened).await;
 }
+
+#[tokio::test]
+async fn a_database_migrated_by_an_earlier_redress_is_adopted_without_running_anything_again() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    store.import(example(), "test").await.unwrap();
+    store.close().await;
+    // As earlier versions of Redress left it: the same schema, with sqlx's ledger instead of
+    // Redress's own.
+    let applied: Vec<String> = (1..=11).map(|v| format!("({v}, 'm{v}', TRUE)")).collect();
+    let setup = [
+        "DROP TABLE redress_migrations".to_owned(),
+        "CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, \
+         success BOOLEAN NOT NULL)"
+            .to_owned(),
+        format!(
+            "INSERT INTO _sqlx_migrations (version, description, success) VALUES {}",
+            applied.join(", ")
+        ),
+    ];
+    let setup: Vec<&str> = setup.iter().map(String::as_str).collect();
+    assert!(db.raw(&setup).iter().all(Result::is_ok));
+    let reopened = db.store().await;
+    assert_eq!(reopened.migrate().await.unwrap(), Vec::<i64>::new());
+    assert_eq!(reopened.billing_counts().await.unwrap(), EXAMPLE_COUNTS);
+    db.drop_database(reopened).await;
+}
+
+#[tokio::test]
+async fn a_migration_changed_after_it_was_applied_is_refused_by_name() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    store.close().await;
+    let edited = db.raw(&["UPDATE redress_migrations SET sha256 = 'edited' WHERE version = 3"]);
+    assert!(edited.iter().all(Result::is_ok));
+    let refused = redress_storage::Store::open(&db.location)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            redress_storage::StorageError::MigrationChanged { version: 3, .. }
+        ),
+        "{refused}"
+    );
+    let unmigrated = redress_storage::Store::connect(&db.location).await.unwrap();
+    db.drop_database(unmigrated).await;
+}
