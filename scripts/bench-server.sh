@@ -27,6 +27,7 @@ disputes=${DISPUTES:-1000000}
 duration=${DURATION:-30s}
 list_duration=${LIST_DURATION:-10s}
 connections=${CONNECTIONS:-16}
+light_connections=${LIGHT_CONNECTIONS:-4}
 backends=${BACKENDS:-sqlite postgres}
 port=18080
 pg_port=5433
@@ -104,7 +105,7 @@ timed_import() {
 measure() {
   local script=$1 seconds=$2
   shift 2
-  env "$@" wrk -t1 -c"$connections" -d"$seconds" --latency -s "$script" "http://127.0.0.1:$port" \
+  env "$@" wrk -t1 -c"${WRK_CONNECTIONS:-$connections}" -d"$seconds" --latency -s "$script" "http://127.0.0.1:$port" \
     > "$work/wrk.txt" 2> "$work/wrk.err" || true
   if [ -s "$work/wrk.err" ]; then head -n3 "$work/wrk.err" >&2; fi
   python3 - "$work/wrk.txt" <<'PY'
@@ -151,6 +152,7 @@ for backend in $backends; do
   echo "$backend import $import_seconds $setup_seconds" >> "$results"
   echo "$backend intake $(measure scripts/bench/intake.lua "$duration" TOKEN="$token" BENCH_DIR="$work/server")" >> "$results"
   echo "$backend list $(measure scripts/bench/list.lua "$duration" TOKEN="$token" CUSTOMERS="$customers")" >> "$results"
+  echo "$backend listlight $(WRK_CONNECTIONS=$light_connections measure scripts/bench/list.lua "$duration" TOKEN="$token" CUSTOMERS="$customers")" >> "$results"
   for family in 1 2 3 4 5 6; do
     echo "$backend list$family $(measure scripts/bench/list.lua "$list_duration" TOKEN="$token" CUSTOMERS="$customers" FAMILY=$family)" >> "$results"
   done
@@ -161,9 +163,9 @@ for backend in $backends; do
   grep "^$backend" "$results" >&2
 done
 
-python3 - "$results" "$lines" "$deliveries" "$disputes" "$connections" "$duration" "$list_duration" <<'PY'
-import datetime, platform, re, subprocess, sys
-results, lines, deliveries, disputes, connections, duration, list_duration = sys.argv[1:]
+python3 - "$results" "$lines" "$deliveries" "$disputes" "$connections" "$duration" "$list_duration" "$light_connections" <<'PY'
+import datetime, sys
+results, lines, deliveries, disputes, connections, duration, list_duration, light = sys.argv[1:]
 rows = {}
 for line in open(results):
     backend, what, *figures = line.split()
@@ -192,6 +194,7 @@ def load(what, label):
         out.append(f"| {label}: responses other than success | " + " | ".join(cell(b, what, 4) for b in backends) + " |")
 load("intake", f"intake (`POST /api/v1/disputes`, {duration})")
 load("list", f"list pages, every kind mixed ({duration})")
+load("listlight", f"list pages, every kind mixed, {light} connections ({duration})")
 kinds = {
     "list1": "open disputes, 50 a page",
     "list2": "one customer's disputes",
