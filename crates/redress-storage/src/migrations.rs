@@ -75,6 +75,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_contract_snapshots.sql"),
         include_str!("../migrations/postgres/0011_contract_snapshots.sql"),
     ),
+    (
+        12,
+        "narrow delivery index",
+        include_str!("../migrations/sqlite/0012_narrow_delivery_index.sql"),
+        include_str!("../migrations/postgres/0012_narrow_delivery_index.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (
