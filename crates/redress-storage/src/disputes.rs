@@ -408,33 +408,7 @@ pub(crate) fn insert_all(
     }
     let mut rows = new.iter();
     db.upsert_many(&DISPUTES, &mut |sink| {
-        rows.try_for_each(|d| {
-            let (line_no, escalated) = (d.line_no.map(i64::from), i64::from(d.escalated));
-            sink(&[
-                Value::from(&d.id),
-                Value::from(&d.invoice_id),
-                Value::from(&d.customer_id),
-                Value::from(line_no),
-                Value::from(&d.reason),
-                Value::from(&d.claimed_amount),
-                Value::Int(d.claimed_minor),
-                Value::from(&d.currency),
-                Value::from(&d.narrative),
-                Value::from(&d.channel),
-                Value::from(&d.taken_by),
-                Value::Text(d.status.as_str()),
-                Value::Int(escalated),
-                Value::from(&d.assignee),
-                Value::from(&d.linked_to),
-                Value::from(&d.opened_on),
-                Value::from(&d.created_at),
-                Value::from(&d.updated_at),
-                Value::from(&d.verdict),
-                Value::from(&d.adjustment),
-                Value::from(&d.findings_json),
-                Value::from(&d.verified_at),
-            ])
-        })
+        rows.try_for_each(|d| sink(&d.values()))
     })?;
     for d in &new {
         append(
@@ -479,6 +453,39 @@ const DISPUTES: crate::sql::Upsert = crate::sql::Upsert {
     key: &[],
 };
 
+/// Where `linked_to` is among [`DISPUTES`]' columns.
+const LINKED_TO: usize = 14;
+
+impl DisputeRow {
+    /// The row's values, in the order of [`DISPUTES`]' columns (and of `COLUMNS`).
+    fn values(&self) -> [Value<'_>; 22] {
+        [
+            Value::from(&self.id),
+            Value::from(&self.invoice_id),
+            Value::from(&self.customer_id),
+            Value::from(self.line_no.map(i64::from)),
+            Value::from(&self.reason),
+            Value::from(&self.claimed_amount),
+            Value::Int(self.claimed_minor),
+            Value::from(&self.currency),
+            Value::from(&self.narrative),
+            Value::from(&self.channel),
+            Value::from(&self.taken_by),
+            Value::Text(self.status.as_str()),
+            Value::Int(i64::from(self.escalated)),
+            Value::from(&self.assignee),
+            Value::from(&self.linked_to),
+            Value::from(&self.opened_on),
+            Value::from(&self.created_at),
+            Value::from(&self.updated_at),
+            Value::from(&self.verdict),
+            Value::from(&self.adjustment),
+            Value::from(&self.findings_json),
+            Value::from(&self.verified_at),
+        ]
+    }
+}
+
 /// Inserts a new dispute within the open transaction: refused if its id is taken, linked to the
 /// earliest open dispute of the same line (or whole invoice), recorded with its creation event.
 /// One statement does all three, since intake is the busiest write.
@@ -499,36 +506,16 @@ fn insert_in(
          ?, ?, ?, ?, ?, ?, ? \
          WHERE NOT EXISTS (SELECT 1 FROM disputes WHERE id = ?) RETURNING linked_to"
     );
-    let d = &dispute;
-    let (line_no, escalated) = (d.line_no.map(i64::from), i64::from(d.escalated));
-    let mut values = vec![
-        Value::from(&d.id),
-        Value::from(&d.invoice_id),
-        Value::from(&d.customer_id),
-        Value::from(line_no),
-        Value::from(&d.reason),
-        Value::from(&d.claimed_amount),
-        Value::Int(d.claimed_minor),
-        Value::from(&d.currency),
-        Value::from(&d.narrative),
-        Value::from(&d.channel),
-        Value::from(&d.taken_by),
-        Value::Text(d.status.as_str()),
-        Value::Int(escalated),
-        Value::from(&d.assignee),
-        Value::from(&d.invoice_id),
-    ];
-    values.extend(line_no.map(Value::Int));
-    values.extend([
-        Value::from(&d.opened_on),
-        Value::from(&d.created_at),
-        Value::from(&d.updated_at),
-        Value::from(&d.verdict),
-        Value::from(&d.adjustment),
-        Value::from(&d.findings_json),
-        Value::from(&d.verified_at),
-        Value::from(&d.id),
-    ]);
+    // The row's values in column order, with the link's lookup (invoice, line) in place of
+    // `linked_to`, and the id again for the check that it is new.
+    let row = dispute.values();
+    debug_assert_eq!(DISPUTES.columns[LINKED_TO], "linked_to");
+    let (before_link, after_link) = (&row[..LINKED_TO], &row[LINKED_TO + 1..]);
+    let mut values = before_link.to_vec();
+    values.push(Value::from(&dispute.invoice_id));
+    values.extend(dispute.line_no.map(|n| Value::Int(i64::from(n))));
+    values.extend_from_slice(after_link);
+    values.push(Value::from(&dispute.id));
     let inserted = db.row(&sql, &values, |row| row.opt_string(0))?;
     let Some(linked_to) = inserted else {
         return Err(DisputeError::Exists(dispute.id));

@@ -282,7 +282,7 @@ impl Store {
             .await
             .map_err(|_| StorageError::Closed)?;
         let shared = self.shared.clone();
-        let job = tokio::task::spawn_blocking(move || {
+        on_blocking_thread(move || {
             let _permit = permit;
             let idle = shared.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
             let mut db = match idle {
@@ -299,11 +299,8 @@ impl Store {
                     .push(db);
             }
             result
-        });
-        match job.await {
-            Ok(result) => result,
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
-        }
+        })
+        .await
     }
 
     /// Runs `work` in a read-only transaction: every query sees the same snapshot.
@@ -330,11 +327,7 @@ impl Store {
         E: From<StorageError> + Send + 'static,
     {
         let shared = self.shared.clone();
-        let job = tokio::task::spawn_blocking(move || shared.writes.write(&*shared.connect, work));
-        match job.await {
-            Ok(result) => result,
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
-        }
+        on_blocking_thread(move || shared.writes.write(&*shared.connect, work)).await
     }
 
     /// Runs `prepare` (reads, and what comes of them) and then, when it gives `Ok`, `write`
@@ -369,17 +362,14 @@ impl Store {
         E: From<StorageError> + Send + 'static,
     {
         let shared = self.shared.clone();
-        let job = tokio::task::spawn_blocking(move || {
+        on_blocking_thread(move || {
             let mut db = (shared.connect)()?;
             db.prepare_for_bulk()?;
             shared
                 .writes
                 .between_writes(|| db.transaction(Intent::Write, work))
-        });
-        match job.await {
-            Ok(result) => result,
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
-        }
+        })
+        .await
     }
 
     /// Closes every connection not in use; the others close when their work is done.
@@ -387,6 +377,15 @@ impl Store {
         self.shared.permits.close();
         let idle = std::mem::take(&mut *self.shared.idle.lock().unwrap_or_else(|e| e.into_inner()));
         drop(idle);
+    }
+}
+
+/// Runs `work` on one of tokio's blocking threads; a panic there is passed on as if it had
+/// happened here.
+async fn on_blocking_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
     }
 }
 
