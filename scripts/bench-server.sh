@@ -5,15 +5,17 @@
 #     the export's own 10,319 disputes) into a fresh database, timed;
 #  2. a fresh database with the same billing data and 1 million disputes (made by
 #     scripts/bench/many-disputes.py), served by `redress serve`;
-#  3. dispute intake (POST /api/v1/disputes, scripts/bench/intake.lua) and filtered list pages
-#     (GET /api/v1/disputes, scripts/bench/list.lua, every kind of page mixed, then each kind on
-#     its own) under concurrent load from wrk on loopback.
+#  3. dispute intake (POST /api/v1/disputes) and filtered list pages (GET /api/v1/disputes)
+#     from `redress-load` on loopback: at a fixed rate (the targets' 2,000 a second; latencies
+#     counted from when each request fell due), and as fast as the server answers (16 clients;
+#     how many a second it can take).
 #
 # It writes the figures into docs/performance.md. Not a test: run it by hand on a quiet machine,
-# as root (it installs wrk when missing, and runs a PostgreSQL server of its own as `postgres`).
+# as root (it runs the load generator at real-time priority, so that its own scheduling does
+# not count as the server's latency, and a PostgreSQL server of its own as `postgres`).
 #
 #   scripts/bench-server.sh                       # everything, data in ./bench-server
-#   BACKENDS=sqlite DURATION=10s scripts/bench-server.sh
+#   BACKENDS=sqlite DURATION=10 scripts/bench-server.sh
 #   PG_URL=postgres://postgres@127.0.0.1:5432/postgres scripts/bench-server.sh  # another server
 #
 # PostgreSQL: unless PG_URL names a server, the script runs one of its own (port 5433, data in
@@ -24,10 +26,11 @@ root=$PWD
 work=$(realpath -m "${BENCH_DIR:-bench-server}")
 customers=${CUSTOMERS:-60000}
 disputes=${DISPUTES:-1000000}
-duration=${DURATION:-30s}
-list_duration=${LIST_DURATION:-10s}
+duration=${DURATION:-30}
+list_duration=${LIST_DURATION:-10}
+rate=${RATE:-2000}
+kind_rate=${KIND_RATE:-500}
 connections=${CONNECTIONS:-16}
-light_connections=${LIGHT_CONNECTIONS:-4}
 backends=${BACKENDS:-sqlite postgres}
 port=18080
 pg_port=5433
@@ -36,9 +39,12 @@ PG_SETTINGS=${PG_SETTINGS:-"-c shared_buffers=4GB -c effective_cache_size=16GB -
 -c max_parallel_maintenance_workers=2 -c max_connections=200"}
 
 mkdir -p "$work"
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-cargo build --release --quiet --bin redress
+cargo build --release --quiet --bin redress --bin redress-load
 redress=$root/target/release/redress
+load=$root/target/release/redress-load
+# The load at real-time priority where it may be (root): its timers then fire on time.
+realtime=()
+chrt -f 10 true 2>/dev/null && realtime=(chrt -f 10)
 
 if [ ! -f "$work/data/truth.jsonl" ]; then
   echo "generating $customers customers x 12 months into $work/data" >&2
@@ -101,24 +107,11 @@ timed_import() {
   cat "$work/time.txt"
 }
 
-# wrk's throughput and latency percentiles: "requests/s p50 p90 p99" (ms).
+# The load's figures: "requests/s p50 p90 p99 failures" (ms). WORKLOAD and the load's options.
 measure() {
-  local script=$1 seconds=$2
-  shift 2
-  env "$@" wrk -t1 -c"${WRK_CONNECTIONS:-$connections}" -d"$seconds" --latency -s "$script" "http://127.0.0.1:$port" \
-    > "$work/wrk.txt" 2> "$work/wrk.err" || true
-  if [ -s "$work/wrk.err" ]; then head -n3 "$work/wrk.err" >&2; fi
-  python3 - "$work/wrk.txt" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-def ms(label):
-    m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
-    value, unit = float(m.group(1)), m.group(2)
-    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(f"{rate:.0f} {ms('50%'):.1f} {ms('90%'):.1f} {ms('99%'):.1f} {errors.group(1) if errors else 0}")
-PY
+  "${realtime[@]}" "$load" --url "http://127.0.0.1:$port" --token "$token" --customers "$customers" \
+    --bench-dir "$work/server" --workload "$@" 2> "$work/load.err" || { cat "$work/load.err" >&2; exit 1; }
+  grep -E "^a request" "$work/load.err" | head -n3 >&2 || true
 }
 
 # Figures per backend; a backend not run this time keeps its last ones.
@@ -147,14 +140,15 @@ for backend in $backends; do
     sleep 0.1
   done
   # Warm the caches the way a running server's are: a pass of list pages and intake.
-  measure scripts/bench/list.lua 10s TOKEN="$token" CUSTOMERS="$customers" >/dev/null
-  measure scripts/bench/intake.lua 10s TOKEN="$token" BENCH_DIR="$work/server" >/dev/null
+  measure list --seconds 10 >/dev/null
+  measure intake --seconds 10 --rate "$rate" --connections 64 >/dev/null
   echo "$backend import $import_seconds $setup_seconds" >> "$results"
-  echo "$backend intake $(measure scripts/bench/intake.lua "$duration" TOKEN="$token" BENCH_DIR="$work/server")" >> "$results"
-  echo "$backend list $(measure scripts/bench/list.lua "$duration" TOKEN="$token" CUSTOMERS="$customers")" >> "$results"
-  echo "$backend listlight $(WRK_CONNECTIONS=$light_connections measure scripts/bench/list.lua "$duration" TOKEN="$token" CUSTOMERS="$customers")" >> "$results"
+  echo "$backend intake-rate $(measure intake --seconds "$duration" --rate "$rate" --connections 64)" >> "$results"
+  echo "$backend intake-flat $(measure intake --seconds "$duration" --connections "$connections")" >> "$results"
+  echo "$backend list-rate $(measure list --seconds "$duration" --rate "$rate" --connections 64)" >> "$results"
+  echo "$backend list-flat $(measure list --seconds "$duration" --connections "$connections")" >> "$results"
   for family in 1 2 3 4 5 6; do
-    echo "$backend list$family $(measure scripts/bench/list.lua "$list_duration" TOKEN="$token" CUSTOMERS="$customers" FAMILY=$family)" >> "$results"
+    echo "$backend list$family $(measure list --family $family --seconds "$list_duration" --rate "$kind_rate" --connections 64)" >> "$results"
   done
   kill -INT "$server_pid"
   wait "$server_pid" || true
@@ -163,9 +157,9 @@ for backend in $backends; do
   grep "^$backend" "$results" >&2
 done
 
-python3 - "$results" "$lines" "$deliveries" "$disputes" "$connections" "$duration" "$list_duration" "$light_connections" <<'PY'
+python3 - "$results" "$lines" "$deliveries" "$disputes" "$connections" "$duration" "$list_duration" "$rate" "$kind_rate" <<'PY'
 import datetime, sys
-results, lines, deliveries, disputes, connections, duration, list_duration, light = sys.argv[1:]
+results, lines, deliveries, disputes, connections, duration, list_duration, rate, kind_rate = sys.argv[1:]
 rows = {}
 for line in open(results):
     backend, what, *figures = line.split()
@@ -176,25 +170,29 @@ backends = [b for b in ("sqlite", "postgres") if b in rows]
 def cell(backend, what, i):
     figures = rows[backend].get(what)
     return figures[i] if figures else "–"
+rate = int(rate)
 out = [f"Measured {datetime.date.today()} by `scripts/bench-server.sh` on 2 cores ({cpu}), release build, "
-       f"wrk with {connections} connections on loopback, {int(lines):,} invoice lines and "
-       f"{int(deliveries):,} deliveries in the database, and {int(disputes):,} disputes for the load:", ""]
+       f"`redress-load` on loopback, {int(lines):,} invoice lines and {int(deliveries):,} deliveries "
+       f"in the database, and {int(disputes):,} disputes for the load. At a fixed rate, each latency "
+       f"is counted from when its request fell due; the target is the p99 in bold:", ""]
 head = "| | " + " | ".join(names[b] for b in backends) + " |"
 out += [head, "|---|" + "---|" * len(backends)]
 out.append("| `redress import`, the 2.5-million-line dataset into a fresh database | " +
            " | ".join(f"{float(cell(b, 'import', 0)):.1f} s" for b in backends) + " |")
 out.append(f"| `redress import`, the same with {int(disputes):,} disputes (bench set-up) | " +
            " | ".join(f"{float(cell(b, 'import', 1)):.0f} s" for b in backends) + " |")
-def load(what, label):
+def load(what, label, bold):
     out.append(f"| {label}: requests/s | " + " | ".join(f"{int(cell(b, what, 0)):,}" for b in backends) + " |")
+    p99 = (lambda v: f"**{v} ms**") if bold else (lambda v: f"{v} ms")
     out.append(f"| {label}: p50 / p90 / p99 | " + " | ".join(
-        f"{cell(b, what, 1)} / {cell(b, what, 2)} / **{cell(b, what, 3)} ms**" for b in backends) + " |")
+        f"{cell(b, what, 1)} / {cell(b, what, 2)} / {p99(cell(b, what, 3))}" for b in backends) + " |")
     failures = sum(int(cell(b, what, 4)) for b in backends if rows[b].get(what))
     if failures:
         out.append(f"| {label}: responses other than success | " + " | ".join(cell(b, what, 4) for b in backends) + " |")
-load("intake", f"intake (`POST /api/v1/disputes`, {duration})")
-load("list", f"list pages, every kind mixed ({duration})")
-load("listlight", f"list pages, every kind mixed, {light} connections ({duration})")
+load("intake-rate", f"intake (`POST /api/v1/disputes`) due at {rate:,}/s for {duration} s", True)
+load("intake-flat", f"intake as fast as answered, {connections} clients, {duration} s", False)
+load("list-rate", f"list pages, every kind mixed, due at {rate:,}/s for {duration} s", True)
+load("list-flat", f"list pages as fast as answered, {connections} clients, {duration} s", False)
 kinds = {
     "list1": "open disputes, 50 a page",
     "list2": "one customer's disputes",
@@ -203,10 +201,10 @@ kinds = {
     "list5": "open disputes of a reason, oldest first",
     "list6": "deep pages by amount (a cursor far into the list)",
 }
-out += ["", f"List pages by kind, each on its own for {list_duration} (p99, and requests/s):", ""]
+out += ["", f"List pages by kind, each on its own, due at {int(kind_rate):,}/s for {list_duration} s (p50 / p99):", ""]
 out += [head, "|---|" + "---|" * len(backends)]
 for what, label in kinds.items():
-    out.append(f"| {label} | " + " | ".join(f"{cell(b, what, 3)} ms ({int(cell(b, what, 0)):,}/s)" for b in backends) + " |")
+    out.append(f"| {label} | " + " | ".join(f"{cell(b, what, 1)} / {cell(b, what, 3)} ms" for b in backends) + " |")
 section = "\n".join(out)
 path = "docs/performance.md"
 doc = open(path).read()

@@ -284,21 +284,7 @@ impl Store {
         let shared = self.shared.clone();
         on_blocking_thread(move || {
             let _permit = permit;
-            let idle = shared.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-            let mut db = match idle {
-                Some(db) => db,
-                None => (shared.connect)()?,
-            };
-            let result = work(&mut *db);
-            // A connection whose server went away is dropped, not handed out again.
-            if db.is_usable() {
-                shared
-                    .idle
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(db);
-            }
-            result
+            shared.on_connection(work)
         })
         .await
     }
@@ -341,9 +327,21 @@ impl Store {
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
+        let permit = self
+            .shared
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| StorageError::Closed)?;
         let shared = self.shared.clone();
-        self.run(move |db| {
-            let prepared = prepare(db)?;
+        on_blocking_thread(move || {
+            // The pool's connection is given back before the write waits for its turn: the
+            // next requests read while this one waits, and are then committed with it.
+            let prepared = {
+                let _permit = permit;
+                shared.on_connection(prepare)?
+            };
             shared
                 .writes
                 .write(&*shared.connect, move |db| write(db, prepared))
@@ -380,6 +378,27 @@ impl Store {
     }
 }
 
+impl Shared {
+    /// Runs `work` on a connection of the pool (opening one when none is idle) and gives the
+    /// connection back, unless it broke.
+    fn on_connection<T, E>(&self, work: impl FnOnce(&mut dyn Db) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StorageError>,
+    {
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut db = match idle {
+            Some(db) => db,
+            None => (self.connect)()?,
+        };
+        let result = work(&mut *db);
+        // A connection whose server went away is dropped, not handed out again.
+        if db.is_usable() {
+            self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(db);
+        }
+        result
+    }
+}
+
 /// Runs `work` on one of tokio's blocking threads; a panic there is passed on as if it had
 /// happened here.
 async fn on_blocking_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
@@ -412,6 +431,8 @@ fn checkpoint_in_background(path: PathBuf, store: std::sync::Weak<Shared>) {
             let Ok(db) = sqlite::Sqlite::open(&path) else {
                 return;
             };
+            // The database file itself, to flush what the checkpoints copied into it.
+            let file = std::fs::File::open(&path).ok();
             loop {
                 std::thread::sleep(std::time::Duration::from_millis(200));
                 let Some(shared) = store.upgrade() else {
@@ -422,6 +443,20 @@ fn checkpoint_in_background(path: PathBuf, store: std::sync::Weak<Shared>) {
                 if db.checkpoint().is_ok_and(|(frames, copied)| {
                     frames > RESTART_LOG_FROM_FRAMES && frames - copied < LEFT_FOR_BETWEEN_WRITES
                 }) {
+                    // The checkpoint that copies the last frames flushes the database file,
+                    // which holds every page copied since it was last flushed (tens of
+                    // milliseconds of disk under load). So flushing and copying are done here
+                    // first, while the writers go on, each round leaving less for the next:
+                    // the checkpoint the writers wait for has a few pages left (3 ms, from 30).
+                    for _ in 0..3 {
+                        if let Some(file) = &file {
+                            let _ = file.sync_data();
+                        }
+                        let _ = db.checkpoint();
+                    }
+                    if let Some(file) = &file {
+                        let _ = file.sync_data();
+                    }
                     let _ = shared.writes.between_writes(|| db.checkpoint());
                 }
             }

@@ -33,11 +33,13 @@ impl Sqlite {
         // file instead is slower here: the file grows with every checkpoint, and each growth
         // unmaps and maps it again.)
         // Checkpoints are left to a thread of their own (see `checkpoint_in_background`), so
-        // that no commit waits for one.
+        // that no commit waits for one. The log is kept up to 256 MiB when it starts over, as
+        // large as it grows under load: cutting it shorter only makes the file system find
+        // room for it again, which holds up the commits that extend it.
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
              PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 0; \
-             PRAGMA journal_size_limit = 67108864;",
+             PRAGMA journal_size_limit = 268435456;",
         )?;
         // Without the planner's stability guarantee, SQLite prepares a statement again whenever
         // a bound value might suggest a better plan: for every intake, every query, every time.
@@ -257,8 +259,12 @@ impl Db for Sqlite {
 
     fn prepare_for_writing(&mut self) -> Result<(), StorageError> {
         // Only this connection writes, so its cache outlives its transactions (a connection
-        // drops its cache when another has written): up to 1 GiB of pages stays at hand.
-        Ok(self.conn.execute_batch("PRAGMA cache_size = -1048576")?)
+        // drops its cache when another has written): up to 1 GiB of pages stays at hand. The
+        // savepoint of each write committed with others keeps its undo in memory, not in a
+        // temporary file.
+        Ok(self
+            .conn
+            .execute_batch("PRAGMA cache_size = -1048576; PRAGMA temp_store = MEMORY;")?)
     }
 
     fn prepare_for_bulk(&mut self) -> Result<(), StorageError> {
