@@ -6,9 +6,9 @@
 #  2. a fresh database with the same billing data and 1 million disputes (made by
 #     scripts/bench/many-disputes.py), served by `redress serve`;
 #  3. dispute intake (POST /api/v1/disputes) and filtered list pages (GET /api/v1/disputes)
-#     from `redress-load` on loopback: at a fixed rate (the targets' 2,000 a second; latencies
-#     counted from when each request fell due), and as fast as the server answers (16 clients;
-#     how many a second it can take).
+#     from `redress-load` on loopback: at a fixed rate (intake at the target's 2,000 a second,
+#     list pages at 1,000; latencies counted from when each request fell due), and as fast as
+#     the server answers (16 clients; how many a second it can take).
 #
 # It writes the figures into docs/performance.md. Not a test: run it by hand on a quiet machine,
 # as root (it runs the load generator at real-time priority, so that its own scheduling does
@@ -29,6 +29,7 @@ disputes=${DISPUTES:-1000000}
 duration=${DURATION:-30}
 list_duration=${LIST_DURATION:-10}
 rate=${RATE:-2000}
+list_rate=${LIST_RATE:-1000}
 kind_rate=${KIND_RATE:-500}
 connections=${CONNECTIONS:-16}
 backends=${BACKENDS:-sqlite postgres}
@@ -145,7 +146,7 @@ for backend in $backends; do
   echo "$backend import $import_seconds $setup_seconds" >> "$results"
   echo "$backend intake-rate $(measure intake --seconds "$duration" --rate "$rate" --connections 64)" >> "$results"
   echo "$backend intake-flat $(measure intake --seconds "$duration" --connections "$connections")" >> "$results"
-  echo "$backend list-rate $(measure list --seconds "$duration" --rate "$rate" --connections 64)" >> "$results"
+  echo "$backend list-rate $(measure list --seconds "$duration" --rate "$list_rate" --connections 64)" >> "$results"
   echo "$backend list-flat $(measure list --seconds "$duration" --connections "$connections")" >> "$results"
   for family in 1 2 3 4 5 6; do
     echo "$backend list$family $(measure list --family $family --seconds "$list_duration" --rate "$kind_rate" --connections 64)" >> "$results"
@@ -157,9 +158,9 @@ for backend in $backends; do
   grep "^$backend" "$results" >&2
 done
 
-python3 - "$results" "$lines" "$deliveries" "$disputes" "$connections" "$duration" "$list_duration" "$rate" "$kind_rate" <<'PY'
+python3 - "$results" "$lines" "$deliveries" "$disputes" "$connections" "$duration" "$list_duration" "$rate" "$list_rate" "$kind_rate" <<'PY'
 import datetime, sys
-results, lines, deliveries, disputes, connections, duration, list_duration, rate, kind_rate = sys.argv[1:]
+results, lines, deliveries, disputes, connections, duration, list_duration, rate, list_rate, kind_rate = sys.argv[1:]
 rows = {}
 for line in open(results):
     backend, what, *figures = line.split()
@@ -191,7 +192,7 @@ def load(what, label, bold):
         out.append(f"| {label}: responses other than success | " + " | ".join(cell(b, what, 4) for b in backends) + " |")
 load("intake-rate", f"intake (`POST /api/v1/disputes`) due at {rate:,}/s for {duration} s", True)
 load("intake-flat", f"intake as fast as answered, {connections} clients, {duration} s", False)
-load("list-rate", f"list pages, every kind mixed, due at {rate:,}/s for {duration} s", True)
+load("list-rate", f"list pages, every kind mixed, due at {int(list_rate):,}/s for {duration} s", True)
 load("list-flat", f"list pages as fast as answered, {connections} clients, {duration} s", False)
 kinds = {
     "list1": "open disputes, 50 a page",

@@ -2,7 +2,9 @@
 //! documents a dispute is checked against (contracts, price rows, deliveries, invoices and their
 //! lines, payments, notices, disputes).
 //!
-//! It also holds the rules of a dispute's lifecycle and of the audit log's hash chain.
+//! It also holds the rules of a dispute's lifecycle and of the audit log's hash chain, the
+//! customer account ledger in double entry ([`ledger`]), and the resolutions of a dispute with
+//! their payment plans and approval policy ([`resolution`]).
 //!
 //! Everything here is pure data and arithmetic: no file, network or database access. Values are
 //! parsed into types that cannot hold an invalid value (a [`Currency`] always has a minor unit, a
@@ -13,8 +15,11 @@ pub mod billing;
 pub mod calendar;
 pub mod dispute;
 pub mod ids;
+pub mod ledger;
 pub mod money;
 pub mod number;
+pub mod resolution;
+pub mod role;
 
 pub use billing::*;
 pub use calendar::{Date, DateError, Period, PeriodError, parse_date};
@@ -22,3 +27,4 @@ pub use dispute::{DisputeStatus, TransitionError};
 pub use ids::{ContractIdx, CustomerIdx, IdTable, InvoiceIdx, SkuIdx, TextColumn};
 pub use money::{Currency, CurrencyError, Money};
 pub use number::{Decimal, NumberError, parse_decimal, percent_of};
+pub use role::Role;

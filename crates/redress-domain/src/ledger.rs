@@ -1,0 +1,1153 @@
+//! The customer account ledger, in double entry: each business event (an invoice issued, a
+//! payment received, a credit note, a refund, an account credit, a goodwill discount, a write-off)
+//! posts one journal entry whose debits equal its credits, in one currency.
+//!
+//! A [`JournalEntry`] cannot be built unbalanced, and a [`CustomerAccount`] refuses any
+//! operation that would break the books: a refund above what was paid, a credit note above what
+//! a line charged, a write-off above what is still open, an amount in another currency, or the
+//! same event posted twice.
+
+use crate::money::Currency;
+use crate::number::{Decimal, percent_of};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+
+/// An account of the chart the customer ledger posts to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Account {
+    /// What the customer owes (a debit balance); below zero, the customer is in credit.
+    Receivable,
+    /// Sales, net of tax.
+    Revenue,
+    /// Tax charged to customers, owed to the tax authority.
+    TaxPayable,
+    /// Money in the bank.
+    Cash,
+    /// Revenue taken back by credit notes (net of tax): charges that were wrong.
+    SalesCorrections,
+    /// Goodwill discounts and account credits: concessions that admit no error.
+    Allowances,
+    /// Balances written off as not to be collected.
+    BadDebt,
+}
+
+impl Account {
+    /// Every account, in the chart's order.
+    pub const ALL: [Account; 7] = [
+        Self::Receivable,
+        Self::Revenue,
+        Self::TaxPayable,
+        Self::Cash,
+        Self::SalesCorrections,
+        Self::Allowances,
+        Self::BadDebt,
+    ];
+
+    /// The account's name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Receivable => "receivable",
+            Self::Revenue => "revenue",
+            Self::TaxPayable => "tax_payable",
+            Self::Cash => "cash",
+            Self::SalesCorrections => "sales_corrections",
+            Self::Allowances => "allowances",
+            Self::BadDebt => "bad_debt",
+        }
+    }
+
+    /// The account with this name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+}
+
+impl fmt::Display for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which side of an account a line is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// Left: increases what the customer owes, cash and expenses.
+    Debit,
+    /// Right: increases revenue, tax owed and what the customer is owed.
+    Credit,
+}
+
+/// One line of a journal entry: an amount on one side of one account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryLine {
+    /// The account.
+    pub account: Account,
+    /// Debit or credit.
+    pub side: Side,
+    /// Always more than zero, in the entry's currency.
+    pub amount: Decimal,
+}
+
+impl EntryLine {
+    /// A debit of `amount` to `account`.
+    pub fn debit(account: Account, amount: Decimal) -> Self {
+        Self {
+            account,
+            side: Side::Debit,
+            amount,
+        }
+    }
+
+    /// A credit of `amount` to `account`.
+    pub fn credit(account: Account, amount: Decimal) -> Self {
+        Self {
+            account,
+            side: Side::Credit,
+            amount,
+        }
+    }
+}
+
+/// What a journal entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    /// An invoice issued.
+    Invoice,
+    /// Money received against an invoice (an instalment of a plan is one too).
+    Payment,
+    /// A credit note issued against an invoice.
+    CreditNote,
+    /// Money paid back against a payment.
+    Refund,
+    /// A balance given to the customer to use on future invoices.
+    AccountCredit,
+    /// A discount on an invoice that admits no error.
+    Goodwill,
+    /// An open balance written off.
+    WriteOff,
+}
+
+impl EntryKind {
+    /// The kind's name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invoice => "invoice",
+            Self::Payment => "payment",
+            Self::CreditNote => "credit_note",
+            Self::Refund => "refund",
+            Self::AccountCredit => "account_credit",
+            Self::Goodwill => "goodwill",
+            Self::WriteOff => "write_off",
+        }
+    }
+}
+
+/// A balanced journal entry: debits equal credits, every amount above zero and a whole number
+/// of the currency's minor units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalEntry {
+    /// What it records.
+    pub kind: EntryKind,
+    /// The document it records (invoice, payment, credit note number, …): one entry per
+    /// document, so that the same event is never posted twice.
+    pub document: String,
+    /// The invoice it concerns, when one.
+    pub invoice: Option<String>,
+    /// Its currency.
+    pub currency: Currency,
+    lines: Vec<EntryLine>,
+}
+
+/// Why a journal entry was not made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EntryError {
+    /// Fewer than two lines, or all on one side.
+    #[error("a journal entry needs a debit and a credit")]
+    OneSided,
+    /// An amount of zero or less.
+    #[error("{amount} is not an amount to post (expected more than zero)")]
+    NotPositive {
+        /// The amount.
+        amount: Decimal,
+    },
+    /// An amount finer than the currency's minor unit.
+    #[error("{amount} is not an amount of {currency} (at most {minor_unit} decimals)")]
+    NotInCurrency {
+        /// The amount.
+        amount: Decimal,
+        /// The entry's currency.
+        currency: &'static str,
+        /// Its decimals.
+        minor_unit: u32,
+    },
+    /// Debits and credits differ.
+    #[error("debits of {debits} and credits of {credits} do not balance")]
+    Unbalanced {
+        /// Sum of the debits.
+        debits: Decimal,
+        /// Sum of the credits.
+        credits: Decimal,
+    },
+}
+
+impl JournalEntry {
+    /// The entry of `lines`, refused unless it balances.
+    pub fn new(
+        kind: EntryKind,
+        document: impl Into<String>,
+        invoice: Option<String>,
+        currency: Currency,
+        lines: Vec<EntryLine>,
+    ) -> Result<Self, EntryError> {
+        for line in &lines {
+            if line.amount <= Decimal::ZERO {
+                return Err(EntryError::NotPositive {
+                    amount: line.amount,
+                });
+            }
+            if !currency.fits(line.amount) {
+                return Err(EntryError::NotInCurrency {
+                    amount: line.amount,
+                    currency: currency.code(),
+                    minor_unit: currency.minor_unit(),
+                });
+            }
+        }
+        let total = |side| -> Decimal {
+            lines
+                .iter()
+                .filter(|l| l.side == side)
+                .map(|l| l.amount)
+                .sum()
+        };
+        let (debits, credits) = (total(Side::Debit), total(Side::Credit));
+        if debits.is_zero() || credits.is_zero() {
+            return Err(EntryError::OneSided);
+        }
+        if debits != credits {
+            return Err(EntryError::Unbalanced { debits, credits });
+        }
+        Ok(Self {
+            kind,
+            document: document.into(),
+            invoice,
+            currency,
+            lines,
+        })
+    }
+
+    /// Its lines.
+    pub fn lines(&self) -> &[EntryLine] {
+        &self.lines
+    }
+
+    /// What it moves on `account`: debits minus credits.
+    pub fn net(&self, account: Account) -> Decimal {
+        self.lines
+            .iter()
+            .filter(|l| l.account == account)
+            .map(|l| match l.side {
+                Side::Debit => l.amount,
+                Side::Credit => -l.amount,
+            })
+            .sum()
+    }
+}
+
+/// An invoice as the ledger knows it: its net lines, tax rate and totals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerInvoice {
+    /// Its id.
+    pub id: String,
+    /// Its currency.
+    pub currency: Currency,
+    /// `(line number, net amount)` of each line.
+    pub lines: Vec<(u32, Decimal)>,
+    /// The tax rate of its contract, in percent.
+    pub tax_rate_percent: Decimal,
+    /// Net total, as stated.
+    pub subtotal: Decimal,
+    /// Tax, as stated.
+    pub tax_total: Decimal,
+}
+
+impl LedgerInvoice {
+    /// Amount due: net and tax.
+    pub fn total(&self) -> Decimal {
+        self.subtotal + self.tax_total
+    }
+}
+
+/// The lines of a credit note: how much of each invoice line's net amount it takes back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditNoteLines {
+    /// `(line number, net amount credited)`.
+    pub lines: Vec<(u32, Decimal)>,
+}
+
+/// A credit note's amounts, as the ledger posted them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreditNoteAmounts {
+    /// Net credited.
+    pub net: Decimal,
+    /// Tax credited, recomputed at the invoice's rate.
+    pub tax: Decimal,
+}
+
+impl CreditNoteAmounts {
+    /// Net and tax.
+    pub fn total(&self) -> Decimal {
+        self.net + self.tax
+    }
+}
+
+/// Why the ledger refused an operation. Nothing was posted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LedgerError {
+    /// The document was posted already.
+    #[error("{kind} `{document}` is posted already; nothing is posted twice")]
+    AlreadyPosted {
+        /// What it is.
+        kind: &'static str,
+        /// Its id or number.
+        document: String,
+    },
+    /// No such invoice in the customer's account.
+    #[error("no invoice `{0}` is in this customer's account")]
+    UnknownInvoice(String),
+    /// No such payment in the customer's account.
+    #[error("no payment `{0}` is in this customer's account")]
+    UnknownPayment(String),
+    /// The invoice has no such line.
+    #[error("invoice {invoice} has no line {line_no}")]
+    UnknownLine {
+        /// The invoice.
+        invoice: String,
+        /// The line asked for.
+        line_no: u32,
+    },
+    /// An amount in another currency than the document's.
+    #[error("the amount is in {given}, but {document} is in {expected}")]
+    WrongCurrency {
+        /// The currency given.
+        given: &'static str,
+        /// The document's.
+        expected: &'static str,
+        /// The document.
+        document: String,
+    },
+    /// A refund above what the payment left to refund.
+    #[error(
+        "a refund of {asked} is more than payment {payment} has left to refund ({left} of {paid} paid)"
+    )]
+    RefundAbovePaid {
+        /// The payment.
+        payment: String,
+        /// The refund asked.
+        asked: Decimal,
+        /// What can still be refunded.
+        left: Decimal,
+        /// What was paid.
+        paid: Decimal,
+    },
+    /// A credit note above what a line has left to credit.
+    #[error(
+        "crediting {asked} on line {line_no} of invoice {invoice} is more than the line has left to credit ({left} of {charged} charged)"
+    )]
+    CreditAboveLine {
+        /// The invoice.
+        invoice: String,
+        /// The line.
+        line_no: u32,
+        /// The amount asked.
+        asked: Decimal,
+        /// What can still be credited.
+        left: Decimal,
+        /// What the line charged.
+        charged: Decimal,
+    },
+    /// A write-off or goodwill discount above what the invoice still has open.
+    #[error("{asked} is more than invoice {invoice} has open ({open})")]
+    AboveOpenBalance {
+        /// The invoice.
+        invoice: String,
+        /// The amount asked.
+        asked: Decimal,
+        /// What is open on it.
+        open: Decimal,
+    },
+    /// The entry itself was wrong (an amount of zero, or finer than the currency allows).
+    #[error(transparent)]
+    Entry(#[from] EntryError),
+}
+
+/// What the ledger keeps of an invoice.
+#[derive(Debug, Clone)]
+struct InvoiceState {
+    invoice: LedgerInvoice,
+    /// Net credited so far, by line.
+    credited: HashMap<u32, Decimal>,
+}
+
+/// What the ledger keeps of a payment.
+#[derive(Debug, Clone)]
+struct PaymentState {
+    invoice: String,
+    currency: Currency,
+    amount: Decimal,
+    refunded: Decimal,
+}
+
+/// One customer's account: the documents posted and the journal entries they made.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerAccount {
+    invoices: HashMap<String, InvoiceState>,
+    payments: HashMap<String, PaymentState>,
+    posted: HashSet<(EntryKind, String)>,
+    entries: Vec<JournalEntry>,
+}
+
+impl CustomerAccount {
+    /// An account with nothing posted.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The entries posted, in order.
+    pub fn entries(&self) -> &[JournalEntry] {
+        &self.entries
+    }
+
+    /// The balance of `account` in `currency`: debits minus credits.
+    pub fn balance(&self, account: Account, currency: Currency) -> Decimal {
+        self.entries
+            .iter()
+            .filter(|e| e.currency == currency)
+            .map(|e| e.net(account))
+            .sum()
+    }
+
+    /// What the customer owes in each currency (below zero: what they are owed).
+    pub fn balances(&self) -> BTreeMap<&'static str, Decimal> {
+        let mut balances = BTreeMap::new();
+        for entry in &self.entries {
+            *balances
+                .entry(entry.currency.code())
+                .or_insert(Decimal::ZERO) += entry.net(Account::Receivable);
+        }
+        balances
+    }
+
+    /// What is still open on `invoice`: its total less what was paid, credited, discounted and
+    /// written off against it, plus what was refunded of its payments.
+    pub fn open_on(&self, invoice: &str) -> Decimal {
+        self.entries
+            .iter()
+            .filter(|e| e.invoice.as_deref() == Some(invoice))
+            .map(|e| e.net(Account::Receivable))
+            .sum()
+    }
+
+    /// What payment `payment` has left to refund.
+    pub fn refundable(&self, payment: &str) -> Option<Decimal> {
+        self.payments.get(payment).map(|p| p.amount - p.refunded)
+    }
+
+    fn not_posted(&self, kind: EntryKind, document: &str) -> Result<(), LedgerError> {
+        if self.posted.contains(&(kind, document.to_owned())) {
+            return Err(LedgerError::AlreadyPosted {
+                kind: kind.as_str(),
+                document: document.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    fn invoice(&self, id: &str) -> Result<&InvoiceState, LedgerError> {
+        self.invoices
+            .get(id)
+            .ok_or_else(|| LedgerError::UnknownInvoice(id.to_owned()))
+    }
+
+    fn same_currency(
+        given: Currency,
+        expected: Currency,
+        document: &str,
+    ) -> Result<(), LedgerError> {
+        if given != expected {
+            return Err(LedgerError::WrongCurrency {
+                given: given.code(),
+                expected: expected.code(),
+                document: document.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    fn post(&mut self, entry: JournalEntry) -> &JournalEntry {
+        self.posted.insert((entry.kind, entry.document.clone()));
+        self.entries.push(entry);
+        self.entries.last().expect("just pushed")
+    }
+
+    /// Posts an invoice issued: the customer owes its total; revenue and tax are booked.
+    pub fn post_invoice(&mut self, invoice: LedgerInvoice) -> Result<&JournalEntry, LedgerError> {
+        self.not_posted(EntryKind::Invoice, &invoice.id)?;
+        let mut lines = vec![EntryLine::debit(Account::Receivable, invoice.total())];
+        if invoice.subtotal > Decimal::ZERO {
+            lines.push(EntryLine::credit(Account::Revenue, invoice.subtotal));
+        }
+        if invoice.tax_total > Decimal::ZERO {
+            lines.push(EntryLine::credit(Account::TaxPayable, invoice.tax_total));
+        }
+        let entry = JournalEntry::new(
+            EntryKind::Invoice,
+            invoice.id.clone(),
+            Some(invoice.id.clone()),
+            invoice.currency,
+            lines,
+        )?;
+        self.invoices.insert(
+            invoice.id.clone(),
+            InvoiceState {
+                invoice,
+                credited: HashMap::new(),
+            },
+        );
+        Ok(self.post(entry))
+    }
+
+    /// Posts money received against an invoice (an instalment of a plan is one too).
+    pub fn post_payment(
+        &mut self,
+        payment: &str,
+        invoice: &str,
+        amount: Decimal,
+        currency: Currency,
+    ) -> Result<&JournalEntry, LedgerError> {
+        self.not_posted(EntryKind::Payment, payment)?;
+        let invoice_currency = self.invoice(invoice)?.invoice.currency;
+        Self::same_currency(currency, invoice_currency, invoice)?;
+        let entry = JournalEntry::new(
+            EntryKind::Payment,
+            payment,
+            Some(invoice.to_owned()),
+            currency,
+            vec![
+                EntryLine::debit(Account::Cash, amount),
+                EntryLine::credit(Account::Receivable, amount),
+            ],
+        )?;
+        self.payments.insert(
+            payment.to_owned(),
+            PaymentState {
+                invoice: invoice.to_owned(),
+                currency,
+                amount,
+                refunded: Decimal::ZERO,
+            },
+        );
+        Ok(self.post(entry))
+    }
+
+    /// Posts credit note `number` against `invoice`: each line's net amount as given (never
+    /// more than the line has left to credit), and the tax on it recomputed at the invoice's
+    /// rate, rounded to the currency.
+    pub fn post_credit_note(
+        &mut self,
+        number: &str,
+        invoice: &str,
+        credited: &CreditNoteLines,
+    ) -> Result<CreditNoteAmounts, LedgerError> {
+        self.not_posted(EntryKind::CreditNote, number)?;
+        let state = self.invoice(invoice)?;
+        let currency = state.invoice.currency;
+        let mut net = Decimal::ZERO;
+        let mut asked_by_line: HashMap<u32, Decimal> = HashMap::new();
+        for &(line_no, amount) in &credited.lines {
+            let charged = state
+                .invoice
+                .lines
+                .iter()
+                .find(|(n, _)| *n == line_no)
+                .map(|(_, a)| *a)
+                .ok_or_else(|| LedgerError::UnknownLine {
+                    invoice: invoice.to_owned(),
+                    line_no,
+                })?;
+            let asked = asked_by_line.entry(line_no).or_insert(Decimal::ZERO);
+            *asked += amount;
+            let left = charged - state.credited.get(&line_no).copied().unwrap_or_default();
+            if *asked > left {
+                return Err(LedgerError::CreditAboveLine {
+                    invoice: invoice.to_owned(),
+                    line_no,
+                    asked: *asked,
+                    left,
+                    charged,
+                });
+            }
+            net += amount;
+        }
+        let tax = currency.round(net * percent_of(state.invoice.tax_rate_percent));
+        let mut lines = vec![
+            EntryLine::debit(Account::SalesCorrections, net),
+            EntryLine::credit(Account::Receivable, net + tax),
+        ];
+        if tax > Decimal::ZERO {
+            lines.push(EntryLine::debit(Account::TaxPayable, tax));
+        }
+        let entry = JournalEntry::new(
+            EntryKind::CreditNote,
+            number,
+            Some(invoice.to_owned()),
+            currency,
+            lines,
+        )?;
+        let state = self.invoices.get_mut(invoice).expect("looked up above");
+        for (line_no, amount) in asked_by_line {
+            *state.credited.entry(line_no).or_insert(Decimal::ZERO) += amount;
+        }
+        self.post(entry);
+        Ok(CreditNoteAmounts { net, tax })
+    }
+
+    /// Posts a refund of `amount` against `payment`: never more than the payment has left.
+    pub fn post_refund(
+        &mut self,
+        refund: &str,
+        payment: &str,
+        amount: Decimal,
+        currency: Currency,
+    ) -> Result<&JournalEntry, LedgerError> {
+        self.not_posted(EntryKind::Refund, refund)?;
+        let paid = self
+            .payments
+            .get(payment)
+            .ok_or_else(|| LedgerError::UnknownPayment(payment.to_owned()))?;
+        Self::same_currency(currency, paid.currency, payment)?;
+        let left = paid.amount - paid.refunded;
+        if amount > left {
+            return Err(LedgerError::RefundAbovePaid {
+                payment: payment.to_owned(),
+                asked: amount,
+                left,
+                paid: paid.amount,
+            });
+        }
+        let entry = JournalEntry::new(
+            EntryKind::Refund,
+            refund,
+            Some(paid.invoice.clone()),
+            currency,
+            vec![
+                EntryLine::debit(Account::Receivable, amount),
+                EntryLine::credit(Account::Cash, amount),
+            ],
+        )?;
+        self.payments
+            .get_mut(payment)
+            .expect("looked up above")
+            .refunded += amount;
+        Ok(self.post(entry))
+    }
+
+    /// Posts an account credit: a balance the customer can use on future invoices.
+    pub fn post_account_credit(
+        &mut self,
+        credit: &str,
+        amount: Decimal,
+        currency: Currency,
+    ) -> Result<&JournalEntry, LedgerError> {
+        self.not_posted(EntryKind::AccountCredit, credit)?;
+        let entry = JournalEntry::new(
+            EntryKind::AccountCredit,
+            credit,
+            None,
+            currency,
+            vec![
+                EntryLine::debit(Account::Allowances, amount),
+                EntryLine::credit(Account::Receivable, amount),
+            ],
+        )?;
+        Ok(self.post(entry))
+    }
+
+    /// Posts a goodwill discount on `invoice`: never more than it has open.
+    pub fn post_goodwill(
+        &mut self,
+        goodwill: &str,
+        invoice: &str,
+        amount: Decimal,
+        currency: Currency,
+    ) -> Result<&JournalEntry, LedgerError> {
+        self.against_open(
+            EntryKind::Goodwill,
+            Account::Allowances,
+            goodwill,
+            invoice,
+            amount,
+            currency,
+        )
+    }
+
+    /// Posts a write-off of `amount` open on `invoice`: never more than it has open.
+    pub fn post_write_off(
+        &mut self,
+        write_off: &str,
+        invoice: &str,
+        amount: Decimal,
+        currency: Currency,
+    ) -> Result<&JournalEntry, LedgerError> {
+        self.against_open(
+            EntryKind::WriteOff,
+            Account::BadDebt,
+            write_off,
+            invoice,
+            amount,
+            currency,
+        )
+    }
+
+    fn against_open(
+        &mut self,
+        kind: EntryKind,
+        expense: Account,
+        document: &str,
+        invoice: &str,
+        amount: Decimal,
+        currency: Currency,
+    ) -> Result<&JournalEntry, LedgerError> {
+        self.not_posted(kind, document)?;
+        Self::same_currency(currency, self.invoice(invoice)?.invoice.currency, invoice)?;
+        let open = self.open_on(invoice);
+        if amount > open {
+            return Err(LedgerError::AboveOpenBalance {
+                invoice: invoice.to_owned(),
+                asked: amount,
+                open,
+            });
+        }
+        let entry = JournalEntry::new(
+            kind,
+            document,
+            Some(invoice.to_owned()),
+            currency,
+            vec![
+                EntryLine::debit(expense, amount),
+                EntryLine::credit(Account::Receivable, amount),
+            ],
+        )?;
+        Ok(self.post(entry))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn usd() -> Currency {
+        Currency::from_code("USD").unwrap()
+    }
+
+    fn eur() -> Currency {
+        Currency::from_code("EUR").unwrap()
+    }
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    /// An invoice of two lines, 100.00 and 50.00, at 20 % tax: 180.00 due.
+    fn invoice(id: &str) -> LedgerInvoice {
+        LedgerInvoice {
+            id: id.to_owned(),
+            currency: usd(),
+            lines: vec![(1, dec("100.00")), (2, dec("50.00"))],
+            tax_rate_percent: dec("20"),
+            subtotal: dec("150.00"),
+            tax_total: dec("30.00"),
+        }
+    }
+
+    #[test]
+    fn an_entry_whose_debits_and_credits_differ_is_refused() {
+        let made = JournalEntry::new(
+            EntryKind::Payment,
+            "P-1",
+            None,
+            usd(),
+            vec![
+                EntryLine::debit(Account::Cash, dec("10.00")),
+                EntryLine::credit(Account::Receivable, dec("9.99")),
+            ],
+        );
+        assert_eq!(
+            made,
+            Err(EntryError::Unbalanced {
+                debits: dec("10.00"),
+                credits: dec("9.99")
+            })
+        );
+    }
+
+    #[test]
+    fn an_amount_finer_than_the_currency_is_refused() {
+        let made = JournalEntry::new(
+            EntryKind::Payment,
+            "P-1",
+            None,
+            usd(),
+            vec![
+                EntryLine::debit(Account::Cash, dec("0.005")),
+                EntryLine::credit(Account::Receivable, dec("0.005")),
+            ],
+        );
+        assert!(matches!(made, Err(EntryError::NotInCurrency { .. })));
+    }
+
+    #[test]
+    fn an_invoice_paid_in_full_leaves_nothing_owed() {
+        let mut account = CustomerAccount::new();
+        account.post_invoice(invoice("INV-1")).unwrap();
+        assert_eq!(account.balance(Account::Receivable, usd()), dec("180.00"));
+        account
+            .post_payment("P-1", "INV-1", dec("180.00"), usd())
+            .unwrap();
+        assert_eq!(account.balance(Account::Receivable, usd()), Decimal::ZERO);
+        assert_eq!(account.balance(Account::Cash, usd()), dec("180.00"));
+        assert_eq!(account.balance(Account::Revenue, usd()), dec("-150.00"));
+    }
+
+    #[test]
+    fn a_credit_note_takes_back_the_line_and_the_tax_on_it() {
+        let mut account = CustomerAccount::new();
+        account.post_invoice(invoice("INV-1")).unwrap();
+        let amounts = account
+            .post_credit_note(
+                "CN-1",
+                "INV-1",
+                &CreditNoteLines {
+                    lines: vec![(2, dec("12.35"))],
+                },
+            )
+            .unwrap();
+        // 20 % of 12.35 is 2.47.
+        assert_eq!(
+            amounts,
+            CreditNoteAmounts {
+                net: dec("12.35"),
+                tax: dec("2.47")
+            }
+        );
+        assert_eq!(account.open_on("INV-1"), dec("165.18"));
+        assert_eq!(account.balance(Account::TaxPayable, usd()), dec("-27.53"));
+    }
+
+    #[test]
+    fn a_credit_note_for_more_than_the_line_has_left_is_refused_and_posts_nothing() {
+        let mut account = CustomerAccount::new();
+        account.post_invoice(invoice("INV-1")).unwrap();
+        let credit = |n: &str| CreditNoteLines {
+            lines: vec![(2, dec(n))],
+        };
+        account
+            .post_credit_note("CN-1", "INV-1", &credit("30.00"))
+            .unwrap();
+        let refused = account.post_credit_note("CN-2", "INV-1", &credit("20.01"));
+        assert_eq!(
+            refused,
+            Err(LedgerError::CreditAboveLine {
+                invoice: "INV-1".into(),
+                line_no: 2,
+                asked: dec("20.01"),
+                left: dec("20.00"),
+                charged: dec("50.00"),
+            })
+        );
+        assert_eq!(account.entries().len(), 2);
+        assert!(
+            account
+                .post_credit_note("CN-2", "INV-1", &credit("20.00"))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_refund_above_what_was_paid_is_refused() {
+        let mut account = CustomerAccount::new();
+        account.post_invoice(invoice("INV-1")).unwrap();
+        account
+            .post_payment("P-1", "INV-1", dec("100.00"), usd())
+            .unwrap();
+        account
+            .post_refund("R-1", "P-1", dec("60.00"), usd())
+            .unwrap();
+        let refused = account.post_refund("R-2", "P-1", dec("40.01"), usd());
+        assert_eq!(
+            refused,
+            Err(LedgerError::RefundAbovePaid {
+                payment: "P-1".into(),
+                asked: dec("40.01"),
+                left: dec("40.00"),
+                paid: dec("100.00"),
+            })
+        );
+        assert_eq!(
+            refused.unwrap_err().to_string(),
+            "a refund of 40.01 is more than payment P-1 has left to refund (40.00 of 100.00 paid)"
+        );
+    }
+
+    #[test]
+    fn an_amount_in_another_currency_than_the_invoice_is_refused() {
+        let mut account = CustomerAccount::new();
+        account.post_invoice(invoice("INV-1")).unwrap();
+        let refused = account.post_payment("P-1", "INV-1", dec("10.00"), eur());
+        assert_eq!(
+            refused.unwrap_err().to_string(),
+            "the amount is in EUR, but INV-1 is in USD"
+        );
+        assert!(account.refundable("P-1").is_none());
+    }
+
+    #[test]
+    fn the_same_document_is_never_posted_twice() {
+        let mut account = CustomerAccount::new();
+        account.post_invoice(invoice("INV-1")).unwrap();
+        account
+            .post_payment("P-1", "INV-1", dec("10.00"), usd())
+            .unwrap();
+        let again = account.post_payment("P-1", "INV-1", dec("10.00"), usd());
+        assert!(matches!(again, Err(LedgerError::AlreadyPosted { .. })));
+        assert!(matches!(
+            account.post_invoice(invoice("INV-1")),
+            Err(LedgerError::AlreadyPosted { .. })
+        ));
+        assert_eq!(account.balance(Account::Receivable, usd()), dec("170.00"));
+    }
+
+    #[test]
+    fn a_write_off_can_take_what_is_open_and_no_more() {
+        let mut account = CustomerAccount::new();
+        account.post_invoice(invoice("INV-1")).unwrap();
+        account
+            .post_payment("P-1", "INV-1", dec("170.00"), usd())
+            .unwrap();
+        assert!(matches!(
+            account.post_write_off("W-1", "INV-1", dec("10.01"), usd()),
+            Err(LedgerError::AboveOpenBalance { .. })
+        ));
+        account
+            .post_write_off("W-1", "INV-1", dec("10.00"), usd())
+            .unwrap();
+        assert_eq!(account.open_on("INV-1"), Decimal::ZERO);
+        assert_eq!(account.balance(Account::BadDebt, usd()), dec("10.00"));
+    }
+
+    #[test]
+    fn an_account_credit_leaves_the_customer_in_credit() {
+        let mut account = CustomerAccount::new();
+        account
+            .post_account_credit("AC-1", dec("25.00"), usd())
+            .unwrap();
+        assert_eq!(account.balances().get("USD"), Some(&dec("-25.00")));
+    }
+
+    /// One step of a random history of a customer's account.
+    #[derive(Debug, Clone)]
+    enum Step {
+        Invoice {
+            cents: [i64; 2],
+        },
+        Payment {
+            invoice: usize,
+            cents: i64,
+        },
+        CreditNote {
+            invoice: usize,
+            line: u32,
+            cents: i64,
+        },
+        Refund {
+            payment: usize,
+            cents: i64,
+        },
+        AccountCredit {
+            cents: i64,
+        },
+        Goodwill {
+            invoice: usize,
+            cents: i64,
+        },
+        WriteOff {
+            invoice: usize,
+            cents: i64,
+        },
+        /// The last successful step, sent again.
+        Repeat,
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        let cents = 1i64..50_000;
+        prop_oneof![
+            [cents.clone(), cents.clone()].prop_map(|cents| Step::Invoice { cents }),
+            (0usize..8, cents.clone())
+                .prop_map(|(invoice, cents)| Step::Payment { invoice, cents }),
+            (0usize..8, 1u32..=3, cents.clone()).prop_map(|(invoice, line, cents)| {
+                Step::CreditNote {
+                    invoice,
+                    line,
+                    cents,
+                }
+            }),
+            (0usize..8, cents.clone()).prop_map(|(payment, cents)| Step::Refund { payment, cents }),
+            cents
+                .clone()
+                .prop_map(|cents| Step::AccountCredit { cents }),
+            (0usize..8, cents.clone())
+                .prop_map(|(invoice, cents)| Step::Goodwill { invoice, cents }),
+            (0usize..8, cents).prop_map(|(invoice, cents)| Step::WriteOff { invoice, cents }),
+            Just(Step::Repeat),
+        ]
+    }
+
+    fn money(cents: i64) -> Decimal {
+        Decimal::new(cents, 2)
+    }
+
+    /// What the documents say, summed apart from the ledger: the customer's balance must be
+    /// invoices less payments, credit notes, credits, discounts and write-offs, plus refunds.
+    #[derive(Default, Debug)]
+    struct Expected {
+        invoiced: Decimal,
+        paid: Decimal,
+        credited: Decimal,
+        allowed: Decimal,
+        written_off: Decimal,
+        refunded: Decimal,
+        refunded_of: HashMap<String, Decimal>,
+        paid_of: HashMap<String, Decimal>,
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn the_books_stay_balanced_over_any_history(steps in prop::collection::vec(step(), 1..120)) {
+            let mut account = CustomerAccount::new();
+            let mut expected = Expected::default();
+            let (mut invoices, mut payments): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+            // The last step posted, and its document's id.
+            let mut last: Option<(Step, String)> = None;
+            for (n, step) in steps.into_iter().enumerate() {
+                let entries_before = account.entries().len();
+                let repeat = matches!(step, Step::Repeat);
+                // A repeated step is sent again with the same document id.
+                let (step, id) = match (repeat, &last) {
+                    (false, _) => (step, format!("D-{n}")),
+                    (true, Some((step, id))) => (step.clone(), id.clone()),
+                    (true, None) => continue,
+                };
+                let pick = |list: &Vec<String>, i: usize| list.get(i % list.len().max(1)).cloned();
+                let outcome: Result<(), LedgerError> = match &step {
+                    Step::Invoice { cents } => {
+                        let (a, b) = (money(cents[0]), money(cents[1]));
+                        let tax = usd().round((a + b) * dec("0.2"));
+                        let posted = account.post_invoice(LedgerInvoice {
+                            id: id.clone(), currency: usd(),
+                            lines: vec![(1, a), (2, b)], tax_rate_percent: dec("20"),
+                            subtotal: a + b, tax_total: tax,
+                        }).map(|_| ());
+                        if posted.is_ok() { invoices.push(id.clone()); expected.invoiced += a + b + tax; }
+                        posted
+                    }
+                    Step::Payment { invoice, cents } => match pick(&invoices, *invoice) {
+                        None => continue,
+                        Some(invoice) => {
+                            let posted = account.post_payment(&id, &invoice, money(*cents), usd()).map(|_| ());
+                            if posted.is_ok() {
+                                payments.push(id.clone());
+                                expected.paid += money(*cents);
+                                expected.paid_of.insert(id.clone(), money(*cents));
+                            }
+                            posted
+                        }
+                    },
+                    Step::CreditNote { invoice, line, cents } => match pick(&invoices, *invoice) {
+                        None => continue,
+                        Some(invoice) => {
+                            let posted = account.post_credit_note(&id, &invoice, &CreditNoteLines { lines: vec![(*line, money(*cents))] });
+                            if let Ok(amounts) = &posted { expected.credited += amounts.total(); }
+                            posted.map(|_| ())
+                        }
+                    },
+                    Step::Refund { payment, cents } => match pick(&payments, *payment) {
+                        None => continue,
+                        Some(payment) => {
+                            let posted = account.post_refund(&id, &payment, money(*cents), usd()).map(|_| ());
+                            if posted.is_ok() {
+                                expected.refunded += money(*cents);
+                                *expected.refunded_of.entry(payment).or_default() += money(*cents);
+                            }
+                            posted
+                        }
+                    },
+                    Step::AccountCredit { cents } => {
+                        let posted = account.post_account_credit(&id, money(*cents), usd()).map(|_| ());
+                        if posted.is_ok() { expected.allowed += money(*cents); }
+                        posted
+                    }
+                    Step::Goodwill { invoice, cents } => match pick(&invoices, *invoice) {
+                        None => continue,
+                        Some(invoice) => {
+                            let posted = account.post_goodwill(&id, &invoice, money(*cents), usd()).map(|_| ());
+                            if posted.is_ok() { expected.allowed += money(*cents); }
+                            posted
+                        }
+                    },
+                    Step::WriteOff { invoice, cents } => match pick(&invoices, *invoice) {
+                        None => continue,
+                        Some(invoice) => {
+                            let posted = account.post_write_off(&id, &invoice, money(*cents), usd()).map(|_| ());
+                            if posted.is_ok() { expected.written_off += money(*cents); }
+                            posted
+                        }
+                    },
+                    Step::Repeat => unreachable!("replaced above"),
+                };
+                if repeat {
+                    // Nothing is ever posted twice.
+                    prop_assert!(outcome.is_err(), "a repeated {step:?} was posted again");
+                }
+                match &outcome {
+                    Ok(()) => {
+                        prop_assert_eq!(account.entries().len(), entries_before + 1);
+                        if !repeat { last = Some((step, id)); }
+                    }
+                    // A refused operation posts nothing.
+                    Err(_) => prop_assert_eq!(account.entries().len(), entries_before),
+                }
+            }
+            // Every entry balances.
+            for entry in account.entries() {
+                let net: Decimal = Account::ALL.iter().map(|&a| entry.net(a)).sum();
+                prop_assert_eq!(net, Decimal::ZERO);
+            }
+            // The balance is what the documents say.
+            prop_assert_eq!(
+                account.balance(Account::Receivable, usd()),
+                expected.invoiced - expected.paid - expected.credited - expected.allowed
+                    - expected.written_off + expected.refunded
+            );
+            // No refund exceeds what was paid.
+            for (payment, refunded) in &expected.refunded_of {
+                prop_assert!(*refunded <= expected.paid_of[payment]);
+            }
+            // The whole ledger balances: the accounts sum to zero.
+            let total: Decimal = Account::ALL.iter().map(|&a| account.balance(a, usd())).sum();
+            prop_assert_eq!(total, Decimal::ZERO);
+        }
+    }
+}

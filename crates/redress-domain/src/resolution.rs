@@ -1,0 +1,463 @@
+//! Resolutions of a dispute: what the business does about it (alone or several at once), the
+//! payment plans it offers, and the policy of who must approve what.
+
+use crate::calendar::Date;
+use crate::money::Currency;
+use crate::number::Decimal;
+use crate::role::Role;
+use std::fmt;
+
+/// A way of resolving a dispute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResolutionKind {
+    /// The invoice corrected by a credit note, in full or for some lines (tax recomputed).
+    CreditNote,
+    /// Money paid back against a recorded payment, never more than was paid.
+    Refund,
+    /// A balance the customer can use on future invoices.
+    AccountCredit,
+    /// A discount that admits no error.
+    Goodwill,
+    /// What is owed spread over instalments whose amounts add up exactly.
+    PaymentPlan,
+    /// An open balance given up.
+    WriteOff,
+    /// The claim refused, with the evidence that the charges were right.
+    Reject,
+    /// The invoice issued again with the right lines, the old one voided by a credit note.
+    CorrectedInvoice,
+}
+
+impl ResolutionKind {
+    /// Every kind.
+    pub const ALL: [ResolutionKind; 8] = [
+        Self::CreditNote,
+        Self::Refund,
+        Self::AccountCredit,
+        Self::Goodwill,
+        Self::PaymentPlan,
+        Self::WriteOff,
+        Self::Reject,
+        Self::CorrectedInvoice,
+    ];
+
+    /// The kind's name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CreditNote => "credit_note",
+            Self::Refund => "refund",
+            Self::AccountCredit => "account_credit",
+            Self::Goodwill => "goodwill",
+            Self::PaymentPlan => "payment_plan",
+            Self::WriteOff => "write_off",
+            Self::Reject => "reject",
+            Self::CorrectedInvoice => "corrected_invoice",
+        }
+    }
+
+    /// The kind named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Whether it gives money back or forgoes it (all but a plan and a rejection).
+    pub fn moves_money(self) -> bool {
+        !matches!(self, Self::PaymentPlan | Self::Reject)
+    }
+}
+
+impl fmt::Display for ResolutionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One instalment of a payment plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Instalment {
+    /// When it is due.
+    pub due_on: Date,
+    /// How much, in the plan's currency.
+    pub amount: Decimal,
+}
+
+/// A schedule of instalments that add up exactly to what is owed, due one after another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentPlan {
+    currency: Currency,
+    instalments: Vec<Instalment>,
+}
+
+/// Why a payment plan is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// No instalments.
+    #[error("a payment plan needs at least one instalment")]
+    NoInstalments,
+    /// An instalment of zero or less.
+    #[error("instalment {number}: {amount} is not an amount to pay (expected more than zero)")]
+    NotPositive {
+        /// Its number, from 1.
+        number: usize,
+        /// Its amount.
+        amount: Decimal,
+    },
+    /// An instalment finer than the currency's minor unit.
+    #[error(
+        "instalment {number}: {amount} is not an amount of {currency} (at most {minor_unit} decimals)"
+    )]
+    NotInCurrency {
+        /// Its number, from 1.
+        number: usize,
+        /// Its amount.
+        amount: Decimal,
+        /// The plan's currency.
+        currency: &'static str,
+        /// Its decimals.
+        minor_unit: u32,
+    },
+    /// An instalment due on or before the one before it.
+    #[error("instalment {number} is due on {due_on}, not after instalment {} ({before})", number - 1)]
+    OutOfOrder {
+        /// Its number, from 1.
+        number: usize,
+        /// Its date.
+        due_on: Date,
+        /// The date of the one before.
+        before: Date,
+    },
+    /// Instalments that do not add up to what is owed.
+    #[error("the instalments add up to {sum}, not to the {total} owed")]
+    DoesNotAddUp {
+        /// Their sum.
+        sum: Decimal,
+        /// What is owed.
+        total: Decimal,
+    },
+    /// More instalments asked for than there are minor units to share.
+    #[error("{total} cannot be split into {count} instalments of at least one minor unit each")]
+    TooManyInstalments {
+        /// What is owed.
+        total: Decimal,
+        /// The instalments asked for.
+        count: u32,
+    },
+}
+
+impl PaymentPlan {
+    /// The plan of `instalments` for `total` owed in `currency`, refused unless every amount is
+    /// above zero and on the currency's grid, the dates follow one another, and the amounts add
+    /// up to `total` exactly.
+    pub fn new(
+        total: Decimal,
+        currency: Currency,
+        instalments: Vec<Instalment>,
+    ) -> Result<Self, PlanError> {
+        if instalments.is_empty() {
+            return Err(PlanError::NoInstalments);
+        }
+        for (i, instalment) in instalments.iter().enumerate() {
+            let number = i + 1;
+            if instalment.amount <= Decimal::ZERO {
+                return Err(PlanError::NotPositive {
+                    number,
+                    amount: instalment.amount,
+                });
+            }
+            if !currency.fits(instalment.amount) {
+                return Err(PlanError::NotInCurrency {
+                    number,
+                    amount: instalment.amount,
+                    currency: currency.code(),
+                    minor_unit: currency.minor_unit(),
+                });
+            }
+            if let Some(before) = i.checked_sub(1).map(|b| instalments[b].due_on)
+                && instalment.due_on <= before
+            {
+                return Err(PlanError::OutOfOrder {
+                    number,
+                    due_on: instalment.due_on,
+                    before,
+                });
+            }
+        }
+        let sum: Decimal = instalments.iter().map(|i| i.amount).sum();
+        if sum != total {
+            return Err(PlanError::DoesNotAddUp { sum, total });
+        }
+        Ok(Self {
+            currency,
+            instalments,
+        })
+    }
+
+    /// `total` in `count` monthly instalments from `first`, as even as the minor unit allows:
+    /// the first ones take the extra minor units, so that they add up exactly.
+    pub fn monthly(
+        total: Decimal,
+        currency: Currency,
+        first: Date,
+        count: u32,
+    ) -> Result<Self, PlanError> {
+        let scale = Decimal::from(10i64.pow(currency.minor_unit()));
+        let minor = total * scale;
+        if count == 0 {
+            return Err(PlanError::NoInstalments);
+        }
+        if !currency.fits(total) || minor < Decimal::from(count) {
+            return Err(PlanError::TooManyInstalments { total, count });
+        }
+        let count_dec = Decimal::from(count);
+        let base = (minor / count_dec).floor();
+        let extra = minor - base * count_dec;
+        let instalments = (0..count)
+            .map(|i| {
+                let units = base
+                    + if Decimal::from(i) < extra {
+                        Decimal::ONE
+                    } else {
+                        Decimal::ZERO
+                    };
+                Instalment {
+                    due_on: first
+                        .checked_add(jiff::Span::new().months(i64::from(i)))
+                        .unwrap_or(first),
+                    amount: (units / scale).normalize(),
+                }
+            })
+            .collect();
+        Self::new(total, currency, instalments)
+    }
+
+    /// Its currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// Its instalments, in order.
+    pub fn instalments(&self) -> &[Instalment] {
+        &self.instalments
+    }
+}
+
+/// Who must approve resolutions, as a business sets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalPolicy {
+    /// The most an agent may give on one resolution without an approver, in the resolution's
+    /// currency's major units.
+    pub agent_limit: Decimal,
+    /// Kinds that always need an approver, whoever proposes them and for however little.
+    pub always: Vec<ResolutionKind>,
+}
+
+impl Default for ApprovalPolicy {
+    /// An agent may apply up to 100 on their own; every write-off needs an approver.
+    fn default() -> Self {
+        Self {
+            agent_limit: Decimal::ONE_HUNDRED,
+            always: vec![ResolutionKind::WriteOff],
+        }
+    }
+}
+
+/// Whether a proposed resolution may be carried out at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Approval {
+    /// Carried out as proposed.
+    NotNeeded,
+    /// Waits for an approver, for this reason.
+    Needed(String),
+}
+
+/// Why someone may not approve or refuse a resolution.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApprovalError {
+    /// Their role does not approve.
+    #[error("a token with the role {0} cannot approve resolutions (approver or admin can)")]
+    NotAnApprover(Role),
+    /// They proposed it.
+    #[error(
+        "{0} proposed this resolution and so cannot approve or refuse it; another approver must"
+    )]
+    OwnProposal(String),
+}
+
+impl ApprovalPolicy {
+    /// Whether a resolution of `kind` giving `amount`, proposed by someone with `role`, needs an
+    /// approver, and why.
+    pub fn approval_for(&self, kind: ResolutionKind, amount: Decimal, role: Role) -> Approval {
+        if self.always.contains(&kind) {
+            return Approval::Needed(format!("every {kind} needs an approver"));
+        }
+        if role == Role::Agent && kind.moves_money() && amount > self.agent_limit {
+            return Approval::Needed(format!(
+                "{amount} is above the {} an agent may give without an approver",
+                self.agent_limit
+            ));
+        }
+        Approval::NotNeeded
+    }
+
+    /// Whether `approver` (with `role`) may approve or refuse what `proposer` proposed.
+    pub fn may_decide(
+        &self,
+        proposer: &str,
+        approver: &str,
+        role: Role,
+    ) -> Result<(), ApprovalError> {
+        if !matches!(role, Role::Approver | Role::Admin) {
+            return Err(ApprovalError::NotAnApprover(role));
+        }
+        if proposer == approver {
+            return Err(ApprovalError::OwnProposal(approver.to_owned()));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn usd() -> Currency {
+        Currency::from_code("USD").unwrap()
+    }
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn day(s: &str) -> Date {
+        crate::calendar::parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn a_plan_whose_instalments_do_not_add_up_is_refused() {
+        let plan = PaymentPlan::new(
+            dec("100.00"),
+            usd(),
+            vec![
+                Instalment {
+                    due_on: day("2027-01-01"),
+                    amount: dec("50.00"),
+                },
+                Instalment {
+                    due_on: day("2027-02-01"),
+                    amount: dec("49.99"),
+                },
+            ],
+        );
+        assert_eq!(
+            plan.unwrap_err().to_string(),
+            "the instalments add up to 99.99, not to the 100.00 owed"
+        );
+    }
+
+    #[test]
+    fn a_plan_whose_dates_go_backwards_is_refused() {
+        let plan = PaymentPlan::new(
+            dec("100.00"),
+            usd(),
+            vec![
+                Instalment {
+                    due_on: day("2027-02-01"),
+                    amount: dec("50.00"),
+                },
+                Instalment {
+                    due_on: day("2027-01-01"),
+                    amount: dec("50.00"),
+                },
+            ],
+        );
+        assert_eq!(
+            plan.unwrap_err().to_string(),
+            "instalment 2 is due on 2027-01-01, not after instalment 1 (2027-02-01)"
+        );
+    }
+
+    #[test]
+    fn a_monthly_plan_puts_the_odd_cents_first_and_adds_up_exactly() {
+        let plan = PaymentPlan::monthly(dec("100.00"), usd(), day("2027-01-31"), 3).unwrap();
+        let amounts: Vec<String> = plan
+            .instalments()
+            .iter()
+            .map(|i| i.amount.to_string())
+            .collect();
+        assert_eq!(amounts, ["33.34", "33.33", "33.33"]);
+        let dates: Vec<String> = plan
+            .instalments()
+            .iter()
+            .map(|i| i.due_on.to_string())
+            .collect();
+        assert_eq!(dates, ["2027-01-31", "2027-02-28", "2027-03-31"]);
+    }
+
+    #[test]
+    fn every_write_off_needs_an_approver_however_small() {
+        let policy = ApprovalPolicy::default();
+        assert!(matches!(
+            policy.approval_for(ResolutionKind::WriteOff, dec("0.01"), Role::Approver),
+            Approval::Needed(_)
+        ));
+    }
+
+    #[test]
+    fn an_agent_applies_corrections_up_to_the_limit_and_no_further() {
+        let policy = ApprovalPolicy::default();
+        assert_eq!(
+            policy.approval_for(ResolutionKind::CreditNote, dec("100"), Role::Agent),
+            Approval::NotNeeded
+        );
+        assert_eq!(
+            policy.approval_for(ResolutionKind::CreditNote, dec("100.01"), Role::Agent),
+            Approval::Needed(
+                "100.01 is above the 100 an agent may give without an approver".into()
+            )
+        );
+        assert_eq!(
+            policy.approval_for(ResolutionKind::CreditNote, dec("5000"), Role::Approver),
+            Approval::NotNeeded
+        );
+        assert_eq!(
+            policy.approval_for(ResolutionKind::Reject, dec("5000"), Role::Agent),
+            Approval::NotNeeded
+        );
+    }
+
+    #[test]
+    fn the_proposer_may_not_approve_their_own_resolution() {
+        let policy = ApprovalPolicy::default();
+        assert_eq!(
+            policy.may_decide("ann", "ann", Role::Approver),
+            Err(ApprovalError::OwnProposal("ann".into()))
+        );
+        assert_eq!(
+            policy.may_decide("ann", "bob", Role::Agent),
+            Err(ApprovalError::NotAnApprover(Role::Agent))
+        );
+        assert_eq!(policy.may_decide("ann", "bob", Role::Approver), Ok(()));
+    }
+
+    proptest! {
+        #[test]
+        fn a_monthly_plan_always_adds_up_to_what_is_owed(cents in 1i64..10_000_000, count in 1u32..=36) {
+            let total = Decimal::new(cents, 2);
+            match PaymentPlan::monthly(total, usd(), day("2027-01-15"), count) {
+                Ok(plan) => {
+                    let sum: Decimal = plan.instalments().iter().map(|i| i.amount).sum();
+                    prop_assert_eq!(sum, total);
+                    prop_assert_eq!(plan.instalments().len(), count as usize);
+                    let (max, min) = (
+                        plan.instalments().iter().map(|i| i.amount).max().unwrap(),
+                        plan.instalments().iter().map(|i| i.amount).min().unwrap(),
+                    );
+                    prop_assert!(max - min <= dec("0.01"));
+                }
+                Err(PlanError::TooManyInstalments { .. }) => prop_assert!(cents < i64::from(count)),
+                Err(e) => prop_assert!(false, "refused: {e}"),
+            }
+        }
+    }
+}
