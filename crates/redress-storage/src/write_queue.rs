@@ -158,12 +158,21 @@ fn commit_together(db: &mut dyn Db, mut batch: Vec<Box<dyn Pending>>) {
         }
     } else {
         let mut ran = Ok(());
+        // A kept write's savepoint is released with the next one's start, in one round trip
+        // to PostgreSQL instead of two; the commit releases the last.
+        let mut kept_before = false;
         for write in &mut batch {
             // A write rolled back to its savepoint takes its audit events with it.
             let mark = db.events().len();
-            ran = db.script("SAVEPOINT write").and_then(|()| {
-                if write.run(db) {
-                    db.script("RELEASE SAVEPOINT write")
+            let start = if kept_before {
+                "RELEASE SAVEPOINT write; SAVEPOINT write"
+            } else {
+                "SAVEPOINT write"
+            };
+            ran = db.script(start).and_then(|()| {
+                kept_before = write.run(db);
+                if kept_before {
+                    Ok(())
                 } else {
                     db.events().truncate(mark);
                     db.script("ROLLBACK TO SAVEPOINT write; RELEASE SAVEPOINT write")
