@@ -29,11 +29,15 @@ pub enum Account {
     Allowances,
     /// Balances written off as not to be collected.
     BadDebt,
+    /// What an invoice's stated total differs from its net and tax: an arithmetic error on
+    /// the invoice, kept apart so that the customer is owed what they were billed and the error
+    /// stays in sight until it is corrected.
+    BillingDifferences,
 }
 
 impl Account {
     /// Every account, in the chart's order.
-    pub const ALL: [Account; 7] = [
+    pub const ALL: [Account; 8] = [
         Self::Receivable,
         Self::Revenue,
         Self::TaxPayable,
@@ -41,6 +45,7 @@ impl Account {
         Self::SalesCorrections,
         Self::Allowances,
         Self::BadDebt,
+        Self::BillingDifferences,
     ];
 
     /// The account's name in the API and the database.
@@ -53,6 +58,7 @@ impl Account {
             Self::SalesCorrections => "sales_corrections",
             Self::Allowances => "allowances",
             Self::BadDebt => "bad_debt",
+            Self::BillingDifferences => "billing_differences",
         }
     }
 

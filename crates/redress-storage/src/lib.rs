@@ -15,6 +15,7 @@ mod billing;
 mod contract_data;
 pub mod disputes;
 pub mod idempotency;
+pub mod ledger;
 mod migrations;
 mod postgresql;
 mod sql;

@@ -81,6 +81,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0012_narrow_delivery_index.sql"),
         include_str!("../migrations/postgres/0012_narrow_delivery_index.sql"),
     ),
+    (
+        13,
+        "credit notes and ledger",
+        include_str!("../migrations/sqlite/0013_credit_notes_and_ledger.sql"),
+        include_str!("../migrations/postgres/0013_credit_notes_and_ledger.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (
