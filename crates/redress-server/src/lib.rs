@@ -7,6 +7,7 @@ pub mod billing;
 pub mod disputes;
 pub mod error;
 pub mod idempotency;
+pub mod ledger;
 pub mod openapi;
 pub mod operations;
 pub mod views;
@@ -54,6 +55,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(billing::customer))
         .routes(routes!(billing::contract))
         .routes(routes!(billing::invoice))
+        .routes(routes!(ledger::customer_ledger))
+        .routes(routes!(ledger::credit_note))
 }
 
 /// The OpenAPI 3.1 document of every route, as `GET /api/v1/openapi.json` serves it.

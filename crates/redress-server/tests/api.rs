@@ -823,3 +823,54 @@ async fn the_openapi_document_is_served_to_any_token_and_to_no_one_without() {
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_customers_ledger_and_credit_notes_can_be_read_and_balance() {
+    let app = App::start().await;
+    let (status, before) = app
+        .get("/api/v1/customers/C-ACME/ledger", &app.auditor)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let owed = |ledger: &Value| -> redress_domain::Decimal {
+        ledger["balances"]["USD"].as_str().unwrap().parse().unwrap()
+    };
+    let note = app
+        .store
+        .issue_credit_note(
+            redress_storage::ledger::NewCreditNote {
+                invoice_id: "INV-A1".into(),
+                lines: vec![(1, "10.00".parse().unwrap())],
+                reason: "Hosting was billed above the contract price".into(),
+            },
+            "agent-ana",
+        )
+        .await
+        .unwrap();
+    let (status, after) = app
+        .get("/api/v1/customers/C-ACME/ledger", &app.auditor)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // 10.00 net and 0.89 tax at the contract's 8.875 %.
+    assert_eq!(owed(&before) - owed(&after), "10.89".parse().unwrap());
+    let last = after["entries"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "credit_note");
+    assert_eq!(last["document"], note.id.as_str());
+    let (status, shown) = app
+        .get(&format!("/api/v1/credit-notes/{}", note.id), &app.auditor)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (&shown["number"], &shown["total"], &shown["lines"]),
+        (
+            &json!(1),
+            &json!("10.89"),
+            &json!([{"line_no": 1, "amount": "10.00"}])
+        )
+    );
+    for missing in ["/api/v1/customers/C-X/ledger", "/api/v1/credit-notes/CN-X"] {
+        let (status, body) = app.get(missing, &app.auditor).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+        assert_eq!(body["error"]["code"], "not_found");
+    }
+    app.stop().await;
+}
