@@ -478,7 +478,7 @@ fn order_of(sort: Option<&str>) -> Option<DisputeOrder> {
 }
 
 /// A change to a dispute by a caller who may write: idempotent, with its JSON body parsed.
-async fn write<Body, View, Fut>(
+pub(crate) async fn write<Body, View, Fut>(
     state: &AppState,
     caller: Authenticated,
     headers: &HeaderMap,

@@ -163,3 +163,34 @@ impl From<IntakeError> for ApiError {
         }
     }
 }
+
+impl From<redress_service::resolutions::ResolveError> for ApiError {
+    fn from(e: redress_service::resolutions::ResolveError) -> Self {
+        use redress_domain::resolution::ApprovalError;
+        use redress_service::resolutions::ResolveError;
+        use redress_storage::ledger::CreditNoteError;
+        use redress_storage::resolutions::ResolutionError;
+        match e {
+            ResolveError::Invalid { field, message } => Self::invalid_field(field, message),
+            ResolveError::Approval(refused) => {
+                let code = match refused {
+                    ApprovalError::NotAnApprover(_) => "forbidden",
+                    ApprovalError::OwnProposal(_) => "own_proposal",
+                };
+                Self::new(StatusCode::FORBIDDEN, code, refused.to_string())
+            }
+            ResolveError::Resolution(e) => match e {
+                ResolutionError::Dispute(e) => e.into(),
+                ResolutionError::NotFound(_) => Self::not_found(e.to_string()),
+                ResolutionError::DisputeNotOpen { .. } | ResolutionError::NotPending { .. } => {
+                    Self::new(StatusCode::CONFLICT, "not_open", e.to_string())
+                }
+                ResolutionError::CreditNote(CreditNoteError::Storage(e))
+                | ResolutionError::Storage(e) => e.into(),
+                ResolutionError::CreditNote(refused) => {
+                    Self::invalid_field("lines", refused.to_string())
+                }
+            },
+        }
+    }
+}

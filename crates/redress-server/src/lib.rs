@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod ledger;
 pub mod openapi;
 pub mod operations;
+pub mod resolutions;
 pub mod views;
 
 use axum::Json;
@@ -57,6 +58,13 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(billing::invoice))
         .routes(routes!(ledger::customer_ledger))
         .routes(routes!(ledger::credit_note))
+        .routes(routes!(
+            resolutions::propose_resolution,
+            resolutions::list_resolutions
+        ))
+        .routes(routes!(resolutions::get_resolution))
+        .routes(routes!(resolutions::approve))
+        .routes(routes!(resolutions::reject))
 }
 
 /// The OpenAPI 3.1 document of every route, as `GET /api/v1/openapi.json` serves it.

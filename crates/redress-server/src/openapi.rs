@@ -35,6 +35,7 @@ pub const API_PREFIX: &str = "/api/v1/";
         (name = "disputes", description = "Taking disputes, reading them, and moving them through their lifecycle."),
         (name = "case file", description = "A dispute's notes, staff statements and evidence files."),
         (name = "billing data", description = "The customers, contracts and invoices a dispute is checked against."),
+        (name = "resolutions", description = "Resolving a dispute: proposals, approvals and refusals under the approval policy."),
         (name = "ledger", description = "Each customer's account in double entry, and the credit notes issued."),
         (name = "operations", description = "Health, metrics and this document."),
     ),

@@ -874,3 +874,182 @@ async fn a_customers_ledger_and_credit_notes_can_be_read_and_balance() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_dispute_is_resolved_by_credit_notes_within_the_agents_limit_or_with_an_approver() {
+    let app = App::start().await;
+    let approver = app
+        .store
+        .create_token("approver-ali", Role::Approver, "test")
+        .await
+        .unwrap();
+    let (status, opened) = app
+        .post(
+            "/api/v1/disputes",
+            &app.agent,
+            dispute("INV-A1", Some(1), "10.00"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let path = format!(
+        "/api/v1/disputes/{}/resolutions",
+        opened["id"].as_str().unwrap()
+    );
+    let credit = |line_no: u32, amount: &str| {
+        json!({"kind": "credit_note", "reason": "Billed above the contract price",
+               "lines": [{"line_no": line_no, "amount": amount}]})
+    };
+    // Within the agent's limit of 100: applied at once, a credit note issued.
+    let (status, applied) = app.post(&path, &app.agent, credit(1, "10.00")).await;
+    assert_eq!(status, StatusCode::CREATED, "{applied}");
+    assert_eq!(applied["status"], "applied");
+    let note_id = applied["document_id"].as_str().unwrap().to_owned();
+    let (_, note) = app
+        .get(&format!("/api/v1/credit-notes/{note_id}"), &app.auditor)
+        .await;
+    assert_eq!(note["total"], "10.89");
+    // Above it: waits for an approver, whom the agent is not.
+    let (status, pending) = app.post(&path, &app.agent, credit(2, "150.00")).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(pending["status"], "pending_approval");
+    assert_eq!(
+        pending["approval_reason"],
+        "150.00 is above the 100 an agent may give without an approver"
+    );
+    assert!(pending.get("document_id").is_none());
+    let approve = format!(
+        "/api/v1/resolutions/{}/approve",
+        pending["id"].as_str().unwrap()
+    );
+    let (status, refused) = app.post(&approve, &app.agent, json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    let (status, approved) = app
+        .post(
+            &approve,
+            &approver,
+            json!({"note": "Checked against the contract"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{approved}");
+    assert_eq!(
+        (&approved["status"], &approved["decided_by"]),
+        (&json!("applied"), &json!("approver-ali"))
+    );
+    let (_, second) = app
+        .get(
+            &format!(
+                "/api/v1/credit-notes/{}",
+                approved["document_id"].as_str().unwrap()
+            ),
+            &app.auditor,
+        )
+        .await;
+    assert_eq!(second["number"], note["number"].as_i64().unwrap() + 1);
+    // Approved once is approved: a second decision is a conflict.
+    let (status, _) = app.post(&approve, &approver, json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // Refused: nothing is applied.
+    let (_, pending) = app.post(&path, &app.agent, credit(3, "200.00")).await;
+    let reject = format!(
+        "/api/v1/resolutions/{}/reject",
+        pending["id"].as_str().unwrap()
+    );
+    let (status, rejected) = app
+        .post(
+            &reject,
+            &approver,
+            json!({"note": "The hours were delivered"}),
+        )
+        .await;
+    assert_eq!(
+        (status, &rejected["status"]),
+        (StatusCode::OK, &json!("refused"))
+    );
+    assert!(rejected.get("document_id").is_none());
+    let (_, listed) = app.get(&path, &app.auditor).await;
+    let statuses: Vec<&str> = listed["resolutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["applied", "applied", "refused"]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_resolution_that_does_not_fit_the_invoice_or_the_dispute_is_refused_and_writes_nothing() {
+    let app = App::start().await;
+    let (_, opened) = app
+        .post(
+            "/api/v1/disputes",
+            &app.agent,
+            dispute("INV-A1", Some(1), "10.00"),
+        )
+        .await;
+    let id = opened["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/disputes/{id}/resolutions");
+    let refusals = [
+        (
+            json!({"kind": "credit_note", "reason": "x", "currency": "EUR", "lines": [{"line_no": 1, "amount": "1.00"}]}),
+            "currency",
+            "the amounts are in EUR, but invoice INV-A1 is in USD",
+        ),
+        (
+            json!({"kind": "credit_note", "reason": "x", "lines": [{"line_no": 1, "amount": "90.01"}]}),
+            "lines",
+            "crediting 90.01 on line 1 of invoice INV-A1 is more than the line has left to credit (90.00 of 90.00 charged)",
+        ),
+        (
+            json!({"kind": "credit_note", "reason": "x", "lines": [{"line_no": 9, "amount": "1.00"}]}),
+            "lines",
+            "invoice INV-A1 has no line 9",
+        ),
+        (
+            json!({"kind": "credit_note", "reason": "x", "lines": [{"line_no": 1, "amount": "1.001"}]}),
+            "lines",
+            "line 1: 1.001 is not an amount to credit in USD (more than zero, at most 2 decimals)",
+        ),
+        (
+            json!({"kind": "discount", "reason": "x"}),
+            "kind",
+            "`discount` is not a kind of resolution (expected one of credit_note, refund, account_credit, goodwill, payment_plan, write_off, reject, corrected_invoice)",
+        ),
+    ];
+    for (body, field, message) in refusals {
+        let (status, answer) = app.post(&path, &app.agent, body.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(answer["error"]["details"]["field"], field, "{answer}");
+        assert_eq!(answer["error"]["message"], message, "{answer}");
+    }
+    let (_, listed) = app.get(&path, &app.auditor).await;
+    assert_eq!(listed["resolutions"], json!([]));
+    let (_, ledger) = app
+        .get("/api/v1/customers/C-ACME/ledger", &app.auditor)
+        .await;
+    assert!(
+        ledger["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["kind"] != "credit_note")
+    );
+    // A dispute the customer withdrew takes no resolution.
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/disputes/{id}/transitions"),
+            &app.agent,
+            json!({"to": "withdrawn"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, answer) = app
+        .post(
+            &path,
+            &app.agent,
+            json!({"kind": "reject", "reason": "The charge was right"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    app.stop().await;
+}

@@ -2,6 +2,7 @@
 //! database into one thing a user does, such as opening a dispute.
 
 pub mod disputes;
+pub mod resolutions;
 
 pub use disputes::{
     DisputeIntake, ImportOutcome, IntakeError, Verification, import_export, imported_disputes,

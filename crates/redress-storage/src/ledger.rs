@@ -221,111 +221,7 @@ impl Store {
         actor: &str,
     ) -> Result<CreditNote, CreditNoteError> {
         let actor = actor.to_owned();
-        self.write(move |db| {
-            let (customer_id, currency, mut account) = account_of_invoice(db, &note.invoice_id)?
-                .ok_or_else(|| CreditNoteError::UnknownInvoice(note.invoice_id.clone()))?;
-            // Checked before a number is taken: a refused credit note takes none.
-            let amounts = account.post_credit_note(
-                "to issue",
-                &note.invoice_id,
-                &CreditNoteLines {
-                    lines: note.lines.clone(),
-                },
-            )?;
-            let entry = account.entries().last().cloned().expect("just posted");
-            let series = credit_note_series();
-            let number = next_number(db, &series)?;
-            let issued = CreditNote {
-                id: format!("{series}-{number:06}"),
-                series,
-                number,
-                invoice_id: note.invoice_id.clone(),
-                customer_id,
-                currency: currency.code().to_owned(),
-                net: currency.format(amounts.net),
-                tax: currency.format(amounts.tax),
-                total: currency.format(amounts.total()),
-                lines: note
-                    .lines
-                    .iter()
-                    .map(|(n, a)| (*n, currency.format(*a)))
-                    .collect(),
-                reason: note.reason.clone(),
-                issued_at: now(),
-                issued_by: actor.clone(),
-            };
-            let lines_json = serde_json::to_string(&issued.lines).unwrap_or_else(|_| "[]".into());
-            db.execute(
-                &format!(
-                    "INSERT INTO credit_notes ({CREDIT_NOTE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                ),
-                params![
-                    &issued.id,
-                    &issued.series,
-                    issued.number,
-                    &issued.invoice_id,
-                    &issued.customer_id,
-                    &issued.currency,
-                    &issued.net,
-                    &issued.tax,
-                    &issued.total,
-                    &lines_json,
-                    &issued.reason,
-                    &issued.issued_at,
-                    &issued.issued_by,
-                ],
-            )?;
-            let kind = EntryKind::CreditNote.as_str();
-            db.execute(
-                "INSERT INTO ledger_postings (kind, document, customer_id, invoice_id, currency, posted_at, posted_by) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
-                params![
-                    kind,
-                    &issued.id,
-                    &issued.customer_id,
-                    &issued.invoice_id,
-                    &issued.currency,
-                    &issued.issued_at,
-                    &issued.issued_by,
-                ],
-            )?;
-            for (i, line) in entry.lines().iter().enumerate() {
-                let side = match line.side {
-                    Side::Debit => "debit",
-                    Side::Credit => "credit",
-                };
-                db.execute(
-                    "INSERT INTO ledger_lines (kind, document, line_no, account, side, amount) VALUES (?, ?, ?, ?, ?, ?)",
-                    params![
-                        kind,
-                        &issued.id,
-                        i as i64 + 1,
-                        line.account.as_str(),
-                        side,
-                        &currency.format(line.amount),
-                    ],
-                )?;
-            }
-            let after = serde_json::json!({
-                "id": issued.id, "invoice_id": issued.invoice_id, "net": issued.net,
-                "tax": issued.tax, "total": issued.total, "currency": issued.currency,
-                "lines": issued.lines, "reason": issued.reason,
-            });
-            append(
-                db,
-                NewEvent {
-                    occurred_at: issued.issued_at.clone(),
-                    actor: actor.clone(),
-                    entity: "credit_note".into(),
-                    entity_id: issued.id.clone(),
-                    action: "issued".into(),
-                    before: None,
-                    after: Some(after.to_string()),
-                },
-            )?;
-            Ok(issued)
-        })
-        .await
+        self.write(move |db| issue_in(db, &note, &actor)).await
     }
 
     /// The credit note with this id.
@@ -482,4 +378,134 @@ fn entry(
             .map(|(account, side, value)| (account.as_str().to_owned(), side.to_owned(), value))
             .collect(),
     }
+}
+
+/// Checks a credit note against its invoice (and the credit notes before it), then numbers it,
+/// writes it, posts its entry and records it in the audit log, in the open transaction. A
+/// refused one takes no number.
+pub(crate) fn check_credit_note(
+    db: &mut dyn Db,
+    note: &NewCreditNote,
+) -> Result<
+    (
+        String,
+        Currency,
+        CustomerAccount,
+        redress_domain::ledger::CreditNoteAmounts,
+    ),
+    CreditNoteError,
+> {
+    let (customer_id, currency, mut account) = account_of_invoice(db, &note.invoice_id)?
+        .ok_or_else(|| CreditNoteError::UnknownInvoice(note.invoice_id.clone()))?;
+    let amounts = account.post_credit_note(
+        "to issue",
+        &note.invoice_id,
+        &CreditNoteLines {
+            lines: note.lines.clone(),
+        },
+    )?;
+    Ok((customer_id, currency, account, amounts))
+}
+
+/// Issues `note` in the open transaction (see [`Store::issue_credit_note`]).
+pub(crate) fn issue_in(
+    db: &mut dyn Db,
+    note: &NewCreditNote,
+    actor: &str,
+) -> Result<CreditNote, CreditNoteError> {
+    let actor = actor.to_owned();
+    // Checked before a number is taken: a refused credit note takes none.
+    let (customer_id, currency, account, amounts) = check_credit_note(db, note)?;
+    let entry = account.entries().last().cloned().expect("just posted");
+    let series = credit_note_series();
+    let number = next_number(db, &series)?;
+    let issued = CreditNote {
+        id: format!("{series}-{number:06}"),
+        series,
+        number,
+        invoice_id: note.invoice_id.clone(),
+        customer_id,
+        currency: currency.code().to_owned(),
+        net: currency.format(amounts.net),
+        tax: currency.format(amounts.tax),
+        total: currency.format(amounts.total()),
+        lines: note
+            .lines
+            .iter()
+            .map(|(n, a)| (*n, currency.format(*a)))
+            .collect(),
+        reason: note.reason.clone(),
+        issued_at: now(),
+        issued_by: actor.clone(),
+    };
+    let lines_json = serde_json::to_string(&issued.lines).unwrap_or_else(|_| "[]".into());
+    db.execute(
+            &format!(
+                "INSERT INTO credit_notes ({CREDIT_NOTE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ),
+            params![
+                &issued.id,
+                &issued.series,
+                issued.number,
+                &issued.invoice_id,
+                &issued.customer_id,
+                &issued.currency,
+                &issued.net,
+                &issued.tax,
+                &issued.total,
+                &lines_json,
+                &issued.reason,
+                &issued.issued_at,
+                &issued.issued_by,
+            ],
+        )?;
+    let kind = EntryKind::CreditNote.as_str();
+    db.execute(
+            "INSERT INTO ledger_postings (kind, document, customer_id, invoice_id, currency, posted_at, posted_by) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            params![
+                kind,
+                &issued.id,
+                &issued.customer_id,
+                &issued.invoice_id,
+                &issued.currency,
+                &issued.issued_at,
+                &issued.issued_by,
+            ],
+        )?;
+    for (i, line) in entry.lines().iter().enumerate() {
+        let side = match line.side {
+            Side::Debit => "debit",
+            Side::Credit => "credit",
+        };
+        db.execute(
+                "INSERT INTO ledger_lines (kind, document, line_no, account, side, amount) VALUES (?, ?, ?, ?, ?, ?)",
+                params![
+                    kind,
+                    &issued.id,
+                    i as i64 + 1,
+                    line.account.as_str(),
+                    side,
+                    &currency.format(line.amount),
+                ],
+            )?;
+    }
+    let after = serde_json::json!({
+        "id": issued.id, "invoice_id": issued.invoice_id, "net": issued.net,
+        "tax": issued.tax, "total": issued.total, "currency": issued.currency,
+        "lines": issued.lines, "reason": issued.reason,
+    });
+    append(
+        db,
+        NewEvent {
+            occurred_at: issued.issued_at.clone(),
+            actor: actor.clone(),
+            entity: "credit_note".into(),
+            entity_id: issued.id.clone(),
+            action: "issued".into(),
+            before: None,
+            after: Some(after.to_string()),
+        },
+    )?;
+    Ok(issued)
 }

@@ -18,6 +18,7 @@ pub mod idempotency;
 pub mod ledger;
 mod migrations;
 mod postgresql;
+pub mod resolutions;
 mod sql;
 mod sqlite;
 pub mod tokens;

@@ -87,6 +87,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_credit_notes_and_ledger.sql"),
         include_str!("../migrations/postgres/0013_credit_notes_and_ledger.sql"),
     ),
+    (
+        14,
+        "resolutions",
+        include_str!("../migrations/sqlite/0014_resolutions.sql"),
+        include_str!("../migrations/postgres/0014_resolutions.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (

@@ -1,0 +1,333 @@
+//! Resolutions of disputes: proposed, approved or refused, and read back.
+//!
+//! The approval policy is the default one (`ApprovalPolicy::default`): an agent may give up to
+//! 100 in the invoice's currency on their own, every write-off needs an approver, and no one
+//! approves their own proposal.
+
+use crate::AppState;
+use crate::auth::Authenticated;
+use crate::disputes::{DisputeId, write};
+use crate::error::{ApiError, ErrorBody};
+use crate::idempotency::IdempotencyKey;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use redress_domain::parse_decimal;
+use redress_domain::resolution::ApprovalPolicy;
+use redress_service::resolutions::{Proposal, decide, propose};
+use redress_storage::resolutions::Resolution;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A line of a credit note proposed.
+#[derive(Deserialize, ToSchema)]
+pub struct CreditLine {
+    /// The invoice line.
+    pub line_no: u32,
+    /// Net amount to credit, as an exact decimal string in the invoice's currency.
+    #[schema(example = "12.50")]
+    pub amount: String,
+}
+
+/// The body of `POST /api/v1/disputes/{id}/resolutions`.
+#[derive(Deserialize, ToSchema)]
+pub struct NewResolutionBody {
+    /// `credit_note` or `reject` (the other kinds are not yet applied by this version).
+    #[schema(example = "credit_note")]
+    pub kind: String,
+    /// Why, in words the customer will read.
+    pub reason: String,
+    /// The currency of the amounts; must be the invoice's when given.
+    pub currency: Option<String>,
+    /// For a credit note: the lines and the net amount credited on each.
+    #[serde(default)]
+    pub lines: Vec<CreditLine>,
+}
+
+/// The body of approving or refusing a resolution.
+#[derive(Deserialize, ToSchema)]
+pub struct Decision {
+    /// What the approver says.
+    pub note: Option<String>,
+}
+
+/// A resolution of a dispute.
+#[derive(Serialize, ToSchema)]
+pub struct ResolutionView {
+    /// Its id.
+    pub id: String,
+    /// The dispute.
+    pub dispute_id: String,
+    /// `credit_note`, `reject`, …
+    pub kind: String,
+    /// `pending_approval`, `applied` or `refused`.
+    pub status: String,
+    /// What it gives the customer, net.
+    pub amount: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Why.
+    pub reason: String,
+    /// Why it waits (or waited) for an approver.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval_reason: Option<String>,
+    /// Who proposed it, and when.
+    pub proposed_by: String,
+    /// When.
+    pub proposed_at: String,
+    /// Who approved or refused it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+    /// When.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<String>,
+    /// What the approver said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision_note: Option<String>,
+    /// The document applying it wrote, e.g. the credit note's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<String>,
+}
+
+impl From<Resolution> for ResolutionView {
+    fn from(r: Resolution) -> Self {
+        Self {
+            id: r.id,
+            dispute_id: r.dispute_id,
+            kind: r.kind,
+            status: r.status,
+            amount: r.amount,
+            currency: r.currency,
+            reason: r.reason,
+            approval_reason: r.approval_reason,
+            proposed_by: r.proposed_by,
+            proposed_at: r.proposed_at,
+            decided_by: r.decided_by,
+            decided_at: r.decided_at,
+            decision_note: r.decision_note,
+            document_id: r.document_id,
+        }
+    }
+}
+
+/// A dispute's resolutions, oldest first.
+#[derive(Serialize, ToSchema)]
+pub struct ResolutionList {
+    /// The resolutions.
+    pub resolutions: Vec<ResolutionView>,
+}
+
+/// A resolution named in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ResolutionId {
+    /// Its id.
+    pub id: String,
+}
+
+/// Proposes a resolution: applied at once when the policy allows (a credit note is issued),
+/// else left waiting for an approver.
+#[utoipa::path(
+    post,
+    path = "/api/v1/disputes/{id}/resolutions",
+    operation_id = "propose_resolution",
+    tag = "resolutions",
+    params(DisputeId, IdempotencyKey),
+    request_body = NewResolutionBody,
+    responses(
+        (status = CREATED, description = "Proposed: applied, or waiting for approval", body = ResolutionView),
+        (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+        (status = CONFLICT, description = "The dispute is no longer open", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "A field is wrong (`details.field`): an unknown kind, a currency not the invoice's, a line the invoice lacks or more than it has left to credit", body = ErrorBody),
+    )
+)]
+pub async fn propose_resolution(
+    State(state): State<AppState>,
+    caller: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    let route = format!("POST /api/v1/disputes/{id}/resolutions");
+    let store = state.store.clone();
+    let role = caller.0.role;
+    write(
+        &state,
+        caller,
+        &headers,
+        route,
+        &bytes,
+        |actor, body: NewResolutionBody| async move {
+            let lines = body
+                .lines
+                .iter()
+                .map(|line| {
+                    parse_decimal(&line.amount)
+                        .map(|amount| (line.line_no, amount))
+                        .map_err(|e| {
+                            ApiError::invalid_field(
+                                "lines",
+                                format!("line {}: amount {e}", line.line_no),
+                            )
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let proposal = Proposal {
+                kind: body.kind,
+                reason: body.reason,
+                currency: body.currency,
+                lines,
+            };
+            let proposed = propose(
+                &store,
+                &ApprovalPolicy::default(),
+                &id,
+                proposal,
+                &actor,
+                role,
+            )
+            .await?;
+            Ok((StatusCode::CREATED, ResolutionView::from(proposed)))
+        },
+    )
+    .await
+}
+
+/// A dispute's resolutions, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/disputes/{id}/resolutions",
+    operation_id = "list_resolutions",
+    tag = "resolutions",
+    params(DisputeId),
+    responses(
+        (status = OK, description = "The resolutions", body = ResolutionList),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+    )
+)]
+pub async fn list_resolutions(
+    State(state): State<AppState>,
+    _caller: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<ResolutionList>, ApiError> {
+    crate::disputes::existing_dispute(&state, &id).await?;
+    let resolutions = state.store.resolutions_of(&id).await?;
+    Ok(Json(ResolutionList {
+        resolutions: resolutions.into_iter().map(ResolutionView::from).collect(),
+    }))
+}
+
+/// A resolution.
+#[utoipa::path(
+    get,
+    path = "/api/v1/resolutions/{id}",
+    operation_id = "get_resolution",
+    tag = "resolutions",
+    params(ResolutionId),
+    responses(
+        (status = OK, description = "The resolution", body = ResolutionView),
+        (status = NOT_FOUND, description = "No resolution has this id", body = ErrorBody),
+    )
+)]
+pub async fn get_resolution(
+    State(state): State<AppState>,
+    _caller: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<ResolutionView>, ApiError> {
+    let resolution = state
+        .store
+        .resolution(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no resolution has the id `{id}`")))?;
+    Ok(Json(resolution.into()))
+}
+
+async fn decide_route(
+    state: AppState,
+    caller: Authenticated,
+    id: String,
+    headers: HeaderMap,
+    bytes: Bytes,
+    approve: bool,
+) -> Response {
+    let verb = if approve { "approve" } else { "reject" };
+    let route = format!("POST /api/v1/resolutions/{id}/{verb}");
+    let store = state.store.clone();
+    let role = caller.0.role;
+    write(
+        &state,
+        caller,
+        &headers,
+        route,
+        &bytes,
+        |actor, body: Decision| async move {
+            let decided = decide(
+                &store,
+                &ApprovalPolicy::default(),
+                &id,
+                approve,
+                body.note,
+                &actor,
+                role,
+            )
+            .await?;
+            Ok((StatusCode::OK, ResolutionView::from(decided)))
+        },
+    )
+    .await
+}
+
+/// Approves a resolution waiting for approval, and applies it (a credit note is issued). Only an
+/// approver or admin may, and never the one who proposed it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/resolutions/{id}/approve",
+    operation_id = "approve_resolution",
+    tag = "resolutions",
+    params(ResolutionId, IdempotencyKey),
+    request_body = Option<Decision>,
+    responses(
+        (status = OK, description = "Approved and applied", body = ResolutionView),
+        (status = FORBIDDEN, description = "The caller is not an approver, or proposed it", body = ErrorBody),
+        (status = NOT_FOUND, description = "No resolution has this id", body = ErrorBody),
+        (status = CONFLICT, description = "It was approved or refused already", body = ErrorBody),
+    )
+)]
+pub async fn approve(
+    State(state): State<AppState>,
+    caller: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    decide_route(state, caller, id, headers, bytes, true).await
+}
+
+/// Refuses a resolution waiting for approval: nothing is applied. Only an approver or admin
+/// may, and never the one who proposed it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/resolutions/{id}/reject",
+    operation_id = "reject_resolution",
+    tag = "resolutions",
+    params(ResolutionId, IdempotencyKey),
+    request_body = Option<Decision>,
+    responses(
+        (status = OK, description = "Refused", body = ResolutionView),
+        (status = FORBIDDEN, description = "The caller is not an approver, or proposed it", body = ErrorBody),
+        (status = NOT_FOUND, description = "No resolution has this id", body = ErrorBody),
+        (status = CONFLICT, description = "It was approved or refused already", body = ErrorBody),
+    )
+)]
+pub async fn reject(
+    State(state): State<AppState>,
+    caller: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    decide_route(state, caller, id, headers, bytes, false).await
+}

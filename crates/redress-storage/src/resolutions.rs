@@ -1,0 +1,360 @@
+//! Resolutions of disputes: proposed, applied at once or held for an approver, approved (and
+//! then applied) or refused. Every step is an audited event; applying one writes its document
+//! (a credit note, …) in the same transaction.
+
+use crate::audit_log::{append, now};
+use crate::disputes::DisputeError;
+use crate::ledger::{CreditNoteError, NewCreditNote, check_credit_note, issue_in};
+use crate::sql::{Db, Row, params};
+use crate::{StorageError, Store};
+use redress_domain::DisputeStatus;
+use redress_domain::audit_log::NewEvent;
+use redress_domain::resolution::ResolutionKind;
+
+/// What a resolution does, with what it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolutionAction {
+    /// A credit note against the disputed invoice.
+    CreditNote(NewCreditNote),
+    /// The claim refused, on the evidence of the dispute's verification.
+    Reject,
+}
+
+impl ResolutionAction {
+    /// Its kind.
+    pub fn kind(&self) -> ResolutionKind {
+        match self {
+            Self::CreditNote(_) => ResolutionKind::CreditNote,
+            Self::Reject => ResolutionKind::Reject,
+        }
+    }
+}
+
+/// A resolution to propose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewResolution {
+    /// The dispute it resolves.
+    pub dispute_id: String,
+    /// What it does.
+    pub action: ResolutionAction,
+    /// What it gives the customer (net), in `currency`; zero for a rejection.
+    pub amount: String,
+    /// The disputed invoice's currency.
+    pub currency: String,
+    /// Why, in words the customer will read.
+    pub reason: String,
+    /// Why it waits for an approver, when the policy says it must.
+    pub needs_approval: Option<String>,
+}
+
+/// A resolution as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    /// Its id.
+    pub id: String,
+    /// The dispute.
+    pub dispute_id: String,
+    /// `credit_note`, `reject`, …
+    pub kind: String,
+    /// `pending_approval`, `applied` or `refused`.
+    pub status: String,
+    /// What it gives the customer (net).
+    pub amount: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// What it does, as JSON (a credit note's lines, …).
+    pub details_json: String,
+    /// Why.
+    pub reason: String,
+    /// Why it waits (or waited) for an approver.
+    pub approval_reason: Option<String>,
+    /// Who proposed it.
+    pub proposed_by: String,
+    /// When.
+    pub proposed_at: String,
+    /// Who approved or refused it.
+    pub decided_by: Option<String>,
+    /// When.
+    pub decided_at: Option<String>,
+    /// What the approver said.
+    pub decision_note: Option<String>,
+    /// The document applying it wrote (a credit note's id).
+    pub document_id: Option<String>,
+}
+
+/// Why a resolution was not proposed, approved or refused. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolutionError {
+    /// The dispute is missing.
+    #[error(transparent)]
+    Dispute(#[from] DisputeError),
+    /// The dispute is no longer open.
+    #[error("dispute {id} is {status}; a resolution can only be proposed while it is open")]
+    DisputeNotOpen {
+        /// The dispute.
+        id: String,
+        /// Where it stands.
+        status: String,
+    },
+    /// No such resolution.
+    #[error("no resolution has the id `{0}`")]
+    NotFound(String),
+    /// It was approved or refused already.
+    #[error(
+        "resolution {id} is {status}; only a resolution waiting for approval can be approved or refused"
+    )]
+    NotPending {
+        /// The resolution.
+        id: String,
+        /// Where it stands.
+        status: String,
+    },
+    /// Its credit note was refused.
+    #[error(transparent)]
+    CreditNote(#[from] CreditNoteError),
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+const COLUMNS: &str = "id, dispute_id, kind, status, amount, currency, details_json, reason, \
+     approval_reason, proposed_by, proposed_at, decided_by, decided_at, decision_note, document_id";
+
+fn read_resolution(row: &dyn Row) -> Result<Resolution, StorageError> {
+    Ok(Resolution {
+        id: row.string(0)?,
+        dispute_id: row.string(1)?,
+        kind: row.string(2)?,
+        status: row.string(3)?,
+        amount: row.string(4)?,
+        currency: row.string(5)?,
+        details_json: row.string(6)?,
+        reason: row.string(7)?,
+        approval_reason: row.opt_string(8)?,
+        proposed_by: row.string(9)?,
+        proposed_at: row.string(10)?,
+        decided_by: row.opt_string(11)?,
+        decided_at: row.opt_string(12)?,
+        decision_note: row.opt_string(13)?,
+        document_id: row.opt_string(14)?,
+    })
+}
+
+fn load(db: &mut dyn Db, id: &str) -> Result<Option<Resolution>, StorageError> {
+    db.row(
+        &format!("SELECT {COLUMNS} FROM resolutions WHERE id = ?"),
+        params![id],
+        read_resolution,
+    )
+}
+
+fn details(action: &ResolutionAction) -> String {
+    match action {
+        ResolutionAction::CreditNote(note) => serde_json::json!({
+            "invoice_id": note.invoice_id,
+            "lines": note.lines.iter().map(|(n, a)| serde_json::json!({"line_no": n, "amount": a.to_string()})).collect::<Vec<_>>(),
+        })
+        .to_string(),
+        ResolutionAction::Reject => "{}".to_owned(),
+    }
+}
+
+/// The action a stored resolution carries out.
+fn action_of(resolution: &Resolution) -> Result<ResolutionAction, StorageError> {
+    let corrupt =
+        |what: &str| StorageError::Corrupt(format!("resolution {}: {what}", resolution.id));
+    match resolution.kind.as_str() {
+        "reject" => Ok(ResolutionAction::Reject),
+        "credit_note" => {
+            let details: serde_json::Value =
+                serde_json::from_str(&resolution.details_json).map_err(|_| corrupt("details"))?;
+            let lines = details["lines"]
+                .as_array()
+                .ok_or_else(|| corrupt("lines"))?
+                .iter()
+                .map(|line| {
+                    let line_no = line["line_no"].as_u64().and_then(|n| u32::try_from(n).ok());
+                    let amount = line["amount"]
+                        .as_str()
+                        .and_then(|a| redress_domain::parse_decimal(a).ok());
+                    line_no.zip(amount).ok_or_else(|| corrupt("a line"))
+                })
+                .collect::<Result<_, _>>()?;
+            Ok(ResolutionAction::CreditNote(NewCreditNote {
+                invoice_id: details["invoice_id"]
+                    .as_str()
+                    .ok_or_else(|| corrupt("invoice"))?
+                    .to_owned(),
+                lines,
+                reason: resolution.reason.clone(),
+            }))
+        }
+        other => Err(corrupt(&format!("kind {other}"))),
+    }
+}
+
+/// Carries out `action` in the open transaction; the id of the document it wrote.
+fn apply(
+    db: &mut dyn Db,
+    action: &ResolutionAction,
+    actor: &str,
+) -> Result<Option<String>, ResolutionError> {
+    match action {
+        ResolutionAction::CreditNote(note) => Ok(Some(issue_in(db, note, actor)?.id)),
+        ResolutionAction::Reject => Ok(None),
+    }
+}
+
+fn event(
+    actor: &str,
+    resolution: &Resolution,
+    action: &str,
+    before: Option<&Resolution>,
+) -> NewEvent {
+    let json = |r: &Resolution| {
+        serde_json::json!({
+            "id": r.id, "dispute_id": r.dispute_id, "kind": r.kind, "status": r.status,
+            "amount": r.amount, "currency": r.currency, "reason": r.reason,
+            "approval_reason": r.approval_reason, "decided_by": r.decided_by,
+            "decision_note": r.decision_note, "document_id": r.document_id,
+        })
+        .to_string()
+    };
+    NewEvent {
+        occurred_at: now(),
+        actor: actor.to_owned(),
+        entity: "resolution".into(),
+        entity_id: resolution.id.clone(),
+        action: action.into(),
+        before: before.map(json),
+        after: Some(json(resolution)),
+    }
+}
+
+impl Store {
+    /// Proposes a resolution of an open dispute. One that needs no approval is applied at once
+    /// (its credit note issued); one that does waits, checked already so that approving it
+    /// cannot fail on its figures.
+    pub async fn propose_resolution(
+        &self,
+        new: NewResolution,
+        actor: &str,
+    ) -> Result<Resolution, ResolutionError> {
+        let actor = actor.to_owned();
+        self.write(move |db| {
+            let status = db
+                .row(
+                    "SELECT status FROM disputes WHERE id = ?",
+                    params![&new.dispute_id],
+                    |row| row.string(0),
+                )?
+                .ok_or_else(|| DisputeError::NotFound(new.dispute_id.clone()))?;
+            if !DisputeStatus::from_name(&status).is_some_and(DisputeStatus::is_open) {
+                return Err(ResolutionError::DisputeNotOpen {
+                    id: new.dispute_id,
+                    status,
+                });
+            }
+            let mut resolution = Resolution {
+                id: crate::new_id("RES"),
+                dispute_id: new.dispute_id.clone(),
+                kind: new.action.kind().as_str().to_owned(),
+                status: "pending_approval".into(),
+                amount: new.amount.clone(),
+                currency: new.currency.clone(),
+                details_json: details(&new.action),
+                reason: new.reason.clone(),
+                approval_reason: new.needs_approval.clone(),
+                proposed_by: actor.clone(),
+                proposed_at: now(),
+                decided_by: None,
+                decided_at: None,
+                decision_note: None,
+                document_id: None,
+            };
+            match &new.needs_approval {
+                Some(_) => {
+                    if let ResolutionAction::CreditNote(note) = &new.action {
+                        check_credit_note(db, note)?;
+                    }
+                }
+                None => {
+                    resolution.document_id = apply(db, &new.action, &actor)?;
+                    resolution.status = "applied".into();
+                }
+            }
+            let r = &resolution;
+            db.execute(
+                &format!(
+                    "INSERT INTO resolutions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                params![
+                    &r.id, &r.dispute_id, &r.kind, &r.status, &r.amount, &r.currency,
+                    &r.details_json, &r.reason, &r.approval_reason, &r.proposed_by,
+                    &r.proposed_at, &r.decided_by, &r.decided_at, &r.decision_note, &r.document_id,
+                ],
+            )?;
+            append(db, event(&actor, r, "proposed", None))?;
+            Ok(resolution)
+        })
+        .await
+    }
+
+    /// The resolution with this id.
+    pub async fn resolution(&self, id: &str) -> Result<Option<Resolution>, StorageError> {
+        let id = id.to_owned();
+        self.run(move |db| load(db, &id)).await
+    }
+
+    /// A dispute's resolutions, oldest first.
+    pub async fn resolutions_of(&self, dispute_id: &str) -> Result<Vec<Resolution>, StorageError> {
+        let dispute_id = dispute_id.to_owned();
+        self.run(move |db| {
+            db.rows(
+                &format!("SELECT {COLUMNS} FROM resolutions WHERE dispute_id = ? ORDER BY proposed_at, id"),
+                params![&dispute_id],
+                read_resolution,
+            )
+        })
+        .await
+    }
+
+    /// Approves (and applies) or refuses a resolution waiting for approval. Whether `actor`
+    /// may decide is the caller's to check first (see `ApprovalPolicy::may_decide`).
+    pub async fn decide_resolution(
+        &self,
+        id: &str,
+        approve: bool,
+        note: Option<String>,
+        actor: &str,
+    ) -> Result<Resolution, ResolutionError> {
+        let (id, actor) = (id.to_owned(), actor.to_owned());
+        self.write(move |db| {
+            let before = load(db, &id)?.ok_or_else(|| ResolutionError::NotFound(id.clone()))?;
+            if before.status != "pending_approval" {
+                return Err(ResolutionError::NotPending {
+                    id,
+                    status: before.status,
+                });
+            }
+            let mut after = before.clone();
+            after.decided_by = Some(actor.clone());
+            after.decided_at = Some(now());
+            after.decision_note = note;
+            if approve {
+                after.document_id = apply(db, &action_of(&before)?, &actor)?;
+                after.status = "applied".into();
+            } else {
+                after.status = "refused".into();
+            }
+            db.execute(
+                "UPDATE resolutions SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, document_id = ? WHERE id = ?",
+                params![&after.status, &after.decided_by, &after.decided_at, &after.decision_note, &after.document_id, &id],
+            )?;
+            let action = if approve { "approved" } else { "refused" };
+            append(db, event(&actor, &after, action, Some(&before)))?;
+            Ok(after)
+        })
+        .await
+    }
+}
