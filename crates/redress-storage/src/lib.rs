@@ -266,6 +266,16 @@ impl Store {
         self.shared.backend
     }
 
+    /// A turn at one of the pool's connections, waited for.
+    async fn permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, StorageError> {
+        self.shared
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| StorageError::Closed)
+    }
+
     /// Runs `work` on a connection of the pool, on a blocking thread, outside any transaction
     /// (for reads of one statement).
     pub(crate) async fn run<T, E>(
@@ -276,13 +286,7 @@ impl Store {
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
-        let permit = self
-            .shared
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| StorageError::Closed)?;
+        let permit = self.permit().await?;
         let shared = self.shared.clone();
         on_blocking_thread(move || {
             let _permit = permit;
@@ -329,13 +333,7 @@ impl Store {
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
-        let permit = self
-            .shared
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| StorageError::Closed)?;
+        let permit = self.permit().await?;
         let shared = self.shared.clone();
         on_blocking_thread(move || {
             // The pool's connection is given back before the write waits for its turn: the
