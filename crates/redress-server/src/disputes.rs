@@ -198,7 +198,7 @@ pub async fn events(
     existing_dispute(&state, &id).await?;
     let events = state
         .store
-        .events_of("dispute", &id)
+        .dispute_history(&id)
         .await?
         .into_iter()
         .map(|e| {
@@ -208,6 +208,8 @@ pub async fn events(
                 sequence: e.sequence,
                 occurred_at: e.event.occurred_at,
                 actor: e.event.actor,
+                entity: e.event.entity,
+                entity_id: e.event.entity_id,
                 action: e.event.action,
                 before: parse(e.event.before),
                 after: parse(e.event.after),

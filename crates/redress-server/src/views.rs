@@ -144,8 +144,13 @@ pub struct EventView {
     pub occurred_at: String,
     /// Who: a token's name, `import` or `system`.
     pub actor: String,
+    /// What it is about: `dispute`, or `resolution` for a step of one of its resolutions.
+    pub entity: String,
+    /// Which one: the dispute's id or the resolution's.
+    pub entity_id: String,
     /// What happened: `created`, `status_changed`, `assigned`, `escalated`, `deescalated`,
-    /// `verified`, `note_added`, `statement_added` or `attachment_added`.
+    /// `verified`, `note_added`, `statement_added` or `attachment_added`; for a resolution
+    /// `proposed`, `approved` or `refused`.
     pub action: String,
     /// The dispute as it was before the change; `null` when something was added (the dispute
     /// itself, a note, an attachment).

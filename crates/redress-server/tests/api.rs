@@ -974,6 +974,37 @@ async fn a_dispute_is_resolved_by_credit_notes_within_the_agents_limit_or_with_a
         .map(|r| r["status"].as_str().unwrap())
         .collect();
     assert_eq!(statuses, ["applied", "applied", "refused"]);
+    // The dispute's history tells it all, who did what.
+    let (_, history) = app
+        .get(
+            &format!("/api/v1/disputes/{}/events", opened["id"].as_str().unwrap()),
+            &app.auditor,
+        )
+        .await;
+    let steps: Vec<(String, String, String)> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let text = |k: &str| e[k].as_str().unwrap_or_default().to_owned();
+            (text("entity"), text("action"), text("actor"))
+        })
+        .collect();
+    let resolution_steps: Vec<(&str, &str)> = steps
+        .iter()
+        .filter(|(entity, _, _)| entity == "resolution")
+        .map(|(_, action, actor)| (action.as_str(), actor.as_str()))
+        .collect();
+    assert_eq!(
+        resolution_steps,
+        [
+            ("proposed", "agent-ana"),
+            ("proposed", "agent-ana"),
+            ("approved", "approver-ali"),
+            ("proposed", "agent-ana"),
+            ("refused", "approver-ali"),
+        ]
+    );
     app.stop().await;
 }
 

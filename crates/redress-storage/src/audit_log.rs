@@ -209,6 +209,23 @@ impl Store {
         rows.into_iter().map(to_event).collect()
     }
 
+    /// A dispute's full history, oldest first: the events about the dispute and about its
+    /// resolutions.
+    pub async fn dispute_history(&self, dispute_id: &str) -> Result<Vec<AuditEvent>, LogError> {
+        let dispute_id = dispute_id.to_owned();
+        let rows = self
+            .run(move |db| {
+                let sql = format!(
+                    "SELECT {EVENT_COLUMNS} FROM audit_events WHERE entity = 'dispute' AND entity_id = ? \
+                     UNION ALL SELECT {EVENT_COLUMNS} FROM audit_events WHERE entity = 'resolution' \
+                     AND entity_id IN (SELECT id FROM resolutions WHERE dispute_id = ?) ORDER BY 1"
+                );
+                db.rows(&sql, params![&dispute_id, &dispute_id], read_event)
+            })
+            .await?;
+        rows.into_iter().map(to_event).collect()
+    }
+
     /// Checks the whole log, a page at a time: every event in place, linked to the one before,
     /// unchanged, and none missing at the end. Gives how many events were checked.
     pub async fn verify_log(&self) -> Result<u64, LogError> {
