@@ -372,6 +372,20 @@ pub enum LedgerError {
         /// What the line charged.
         charged: Decimal,
     },
+    /// A credit note line of zero or less, or finer than the currency's minor unit.
+    #[error(
+        "line {line_no}: {amount} is not an amount to credit in {currency} (more than zero, at most {minor_unit} decimals)"
+    )]
+    NotACreditAmount {
+        /// The line.
+        line_no: u32,
+        /// The amount asked.
+        amount: Decimal,
+        /// The invoice's currency.
+        currency: &'static str,
+        /// Its decimals.
+        minor_unit: u32,
+    },
     /// A write-off or goodwill discount above what the invoice still has open.
     #[error("{asked} is more than invoice {invoice} has open ({open})")]
     AboveOpenBalance {
@@ -571,6 +585,15 @@ impl CustomerAccount {
         let mut net = Decimal::ZERO;
         let mut asked_by_line: HashMap<u32, Decimal> = HashMap::new();
         for &(line_no, amount) in &credited.lines {
+            // Each line on its own: a negative line would otherwise hide inside a positive total.
+            if amount <= Decimal::ZERO || !currency.fits(amount) {
+                return Err(LedgerError::NotACreditAmount {
+                    line_no,
+                    amount,
+                    currency: currency.code(),
+                    minor_unit: currency.minor_unit(),
+                });
+            }
             let charged = state
                 .invoice
                 .lines
@@ -878,6 +901,24 @@ mod tests {
                 .post_credit_note("CN-2", "INV-1", &credit("20.00"))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn a_credit_note_line_of_zero_or_less_is_refused_even_inside_a_positive_total() {
+        let mut account = CustomerAccount::new();
+        account.post_invoice(invoice("INV-1")).unwrap();
+        let refused = account.post_credit_note(
+            "CN-1",
+            "INV-1",
+            &CreditNoteLines {
+                lines: vec![(1, dec("30.00")), (2, dec("-10.00"))],
+            },
+        );
+        assert_eq!(
+            refused.unwrap_err().to_string(),
+            "line 2: -10.00 is not an amount to credit in USD (more than zero, at most 2 decimals)"
+        );
+        assert_eq!(account.entries().len(), 1);
     }
 
     #[test]

@@ -100,18 +100,6 @@ pub async fn propose(
                     "a credit note needs at least one line: {line_no, amount}",
                 ));
             }
-            for (line_no, amount) in &proposal.lines {
-                if *amount <= Decimal::ZERO || !currency.fits(*amount) {
-                    return Err(invalid(
-                        "lines",
-                        format!(
-                            "line {line_no}: {amount} is not an amount to credit in {} (more than zero, at most {} decimals)",
-                            currency.code(),
-                            currency.minor_unit()
-                        ),
-                    ));
-                }
-            }
             let net: Decimal = proposal.lines.iter().map(|(_, a)| *a).sum();
             let note = NewCreditNote {
                 invoice_id: dispute.invoice_id.clone(),
