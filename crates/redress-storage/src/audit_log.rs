@@ -197,30 +197,37 @@ impl Store {
         entity: &str,
         entity_id: &str,
     ) -> Result<Vec<AuditEvent>, LogError> {
-        let (entity, entity_id) = (entity.to_owned(), entity_id.to_owned());
-        let rows = self
-            .run(move |db| {
-                let sql = format!(
-                    "SELECT {EVENT_COLUMNS} FROM audit_events WHERE entity = ? AND entity_id = ? ORDER BY sequence"
-                );
-                db.rows(&sql, params![&entity, &entity_id], read_event)
-            })
-            .await?;
-        rows.into_iter().map(to_event).collect()
+        self.events_where(
+            "entity = ? AND entity_id = ?",
+            vec![entity.to_owned(), entity_id.to_owned()],
+        )
+        .await
     }
 
     /// A dispute's full history, oldest first: the events about the dispute and about its
     /// resolutions.
     pub async fn dispute_history(&self, dispute_id: &str) -> Result<Vec<AuditEvent>, LogError> {
-        let dispute_id = dispute_id.to_owned();
+        self.events_where(
+            "(entity = 'dispute' AND entity_id = ?) OR (entity = 'resolution' \
+             AND entity_id IN (SELECT id FROM resolutions WHERE dispute_id = ?))",
+            vec![dispute_id.to_owned(), dispute_id.to_owned()],
+        )
+        .await
+    }
+
+    /// The events that meet `condition` (with `binds` for its `?`s), oldest first.
+    async fn events_where(
+        &self,
+        condition: &'static str,
+        binds: Vec<String>,
+    ) -> Result<Vec<AuditEvent>, LogError> {
         let rows = self
             .run(move |db| {
                 let sql = format!(
-                    "SELECT {EVENT_COLUMNS} FROM audit_events WHERE entity = 'dispute' AND entity_id = ? \
-                     UNION ALL SELECT {EVENT_COLUMNS} FROM audit_events WHERE entity = 'resolution' \
-                     AND entity_id IN (SELECT id FROM resolutions WHERE dispute_id = ?) ORDER BY 1"
+                    "SELECT {EVENT_COLUMNS} FROM audit_events WHERE {condition} ORDER BY sequence"
                 );
-                db.rows(&sql, params![&dispute_id, &dispute_id], read_event)
+                let values: Vec<Value<'_>> = binds.iter().map(Value::from).collect();
+                db.rows(&sql, &values, read_event)
             })
             .await?;
         rows.into_iter().map(to_event).collect()

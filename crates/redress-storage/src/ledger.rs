@@ -140,7 +140,11 @@ fn account_of_invoice(
     )?;
     let lines = lines
         .into_iter()
-        .map(|(n, a)| Ok((u32::try_from(n).unwrap_or(0), amount(&a)?)))
+        .map(|(n, a)| {
+            let line_no = u32::try_from(n)
+                .map_err(|_| StorageError::Corrupt(format!("invoice line number {n}")))?;
+            Ok((line_no, amount(&a)?))
+        })
         .collect::<Result<Vec<_>, StorageError>>()?;
     let mut account = CustomerAccount::new();
     account.post_invoice(LedgerInvoice {
@@ -163,19 +167,33 @@ fn account_of_invoice(
     Ok(Some((customer_id, currency, account)))
 }
 
-/// The lines of a stored credit note.
+/// Credit note lines as stored (`[[line_no, "amount"], …]`); a credit note resolution keeps
+/// its lines in the same form.
+fn stored_lines(json: &str) -> Result<Vec<(u32, String)>, StorageError> {
+    serde_json::from_str(json)
+        .map_err(|e| StorageError::Corrupt(format!("a credit note's lines: {e}")))
+}
+
+/// Stored credit note lines, their amounts as numbers.
 fn credited_lines(json: &str) -> Result<Vec<(u32, Decimal)>, StorageError> {
-    let lines: Vec<(u32, String)> = serde_json::from_str(json)
-        .map_err(|e| StorageError::Corrupt(format!("a credit note's lines: {e}")))?;
+    parsed_lines(stored_lines(json)?)
+}
+
+/// Credit note lines with their amounts as numbers.
+pub(crate) fn parsed_lines(lines: Vec<(u32, String)>) -> Result<Vec<(u32, Decimal)>, StorageError> {
     lines
         .into_iter()
         .map(|(n, a)| Ok((n, amount(&a)?)))
         .collect()
 }
 
+/// Credit note lines as they are stored.
+fn lines_json(lines: &[(u32, String)]) -> String {
+    serde_json::to_string(lines).unwrap_or_else(|_| "[]".into())
+}
+
 fn read_credit_note(row: &dyn Row) -> Result<CreditNote, StorageError> {
-    let lines: Vec<(u32, String)> = serde_json::from_str(row.text(9)?)
-        .map_err(|e| StorageError::Corrupt(format!("a credit note's lines: {e}")))?;
+    let lines = stored_lines(row.text(9)?)?;
     Ok(CreditNote {
         id: row.string(0)?,
         series: row.string(1)?,
@@ -438,7 +456,7 @@ pub(crate) fn issue_in(
         issued_at: now(),
         issued_by: actor.clone(),
     };
-    let lines_json = serde_json::to_string(&issued.lines).unwrap_or_else(|_| "[]".into());
+    let lines_json = lines_json(&issued.lines);
     db.execute(
             &format!(
                 "INSERT INTO credit_notes ({CREDIT_NOTE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"

@@ -4,7 +4,7 @@
 
 use crate::audit_log::{append, now};
 use crate::disputes::DisputeError;
-use crate::ledger::{CreditNoteError, NewCreditNote, check_credit_note, issue_in};
+use crate::ledger::{CreditNoteError, NewCreditNote, check_credit_note, issue_in, parsed_lines};
 use crate::sql::{Db, Row, params};
 use crate::{StorageError, Store};
 use redress_domain::DisputeStatus;
@@ -148,48 +148,46 @@ fn load(db: &mut dyn Db, id: &str) -> Result<Option<Resolution>, StorageError> {
     )
 }
 
+/// What a credit note resolution will issue: its invoice, and its lines as credit notes keep
+/// them.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CreditNoteDetails {
+    invoice_id: String,
+    lines: Vec<(u32, String)>,
+}
+
 fn details(action: &ResolutionAction) -> String {
     match action {
-        ResolutionAction::CreditNote(note) => serde_json::json!({
-            "invoice_id": note.invoice_id,
-            "lines": note.lines.iter().map(|(n, a)| serde_json::json!({"line_no": n, "amount": a.to_string()})).collect::<Vec<_>>(),
+        ResolutionAction::CreditNote(note) => serde_json::to_string(&CreditNoteDetails {
+            invoice_id: note.invoice_id.clone(),
+            lines: note
+                .lines
+                .iter()
+                .map(|(n, a)| (*n, a.to_string()))
+                .collect(),
         })
-        .to_string(),
+        .unwrap_or_else(|_| "{}".into()),
         ResolutionAction::Reject => "{}".to_owned(),
     }
 }
 
 /// The action a stored resolution carries out.
 fn action_of(resolution: &Resolution) -> Result<ResolutionAction, StorageError> {
-    let corrupt =
-        |what: &str| StorageError::Corrupt(format!("resolution {}: {what}", resolution.id));
     match resolution.kind.as_str() {
         "reject" => Ok(ResolutionAction::Reject),
         "credit_note" => {
-            let details: serde_json::Value =
-                serde_json::from_str(&resolution.details_json).map_err(|_| corrupt("details"))?;
-            let lines = details["lines"]
-                .as_array()
-                .ok_or_else(|| corrupt("lines"))?
-                .iter()
-                .map(|line| {
-                    let line_no = line["line_no"].as_u64().and_then(|n| u32::try_from(n).ok());
-                    let amount = line["amount"]
-                        .as_str()
-                        .and_then(|a| redress_domain::parse_decimal(a).ok());
-                    line_no.zip(amount).ok_or_else(|| corrupt("a line"))
-                })
-                .collect::<Result<_, _>>()?;
+            let details: CreditNoteDetails = serde_json::from_str(&resolution.details_json)
+                .map_err(|e| StorageError::Corrupt(format!("resolution {}: {e}", resolution.id)))?;
             Ok(ResolutionAction::CreditNote(NewCreditNote {
-                invoice_id: details["invoice_id"]
-                    .as_str()
-                    .ok_or_else(|| corrupt("invoice"))?
-                    .to_owned(),
-                lines,
+                invoice_id: details.invoice_id,
+                lines: parsed_lines(details.lines)?,
                 reason: resolution.reason.clone(),
             }))
         }
-        other => Err(corrupt(&format!("kind {other}"))),
+        other => Err(StorageError::Corrupt(format!(
+            "resolution {}: kind {other}",
+            resolution.id
+        ))),
     }
 }
 
