@@ -279,8 +279,28 @@ async fn disputes_taken_at_once_are_all_kept_and_one_refused_spoils_none_of_the_
     opened.sort();
     opened.dedup();
     assert_eq!(opened.len(), 39, "every dispute has an id of its own");
+    let mut unlinked = std::collections::HashMap::new();
     for id in &opened {
-        assert!(store.dispute(id).await.unwrap().is_some(), "{id} was lost");
+        let dispute = store.dispute(id).await.unwrap();
+        let dispute = dispute.unwrap_or_else(|| panic!("{id} was lost"));
+        // Written together or not, each sees the others of its invoice: at most one of an
+        // invoice's is left unlinked, and every link is to a dispute of the same invoice.
+        match &dispute.linked_to {
+            None => *unlinked.entry(dispute.invoice_id.clone()).or_insert(0) += 1,
+            Some(to) => {
+                let to = store.dispute(to).await.unwrap().unwrap();
+                assert_eq!(
+                    to.invoice_id, dispute.invoice_id,
+                    "{id} is linked across invoices"
+                );
+            }
+        }
+    }
+    for (invoice, count) in unlinked {
+        assert_eq!(
+            count, 1,
+            "{count} disputes of {invoice} are linked to none of the others"
+        );
     }
     let open: u64 = store
         .dispute_counts()

@@ -112,21 +112,32 @@ pub(crate) fn append_all(
         .iter()
         .map(|e| (e.previous_hash.to_string(), e.hash.to_string()))
         .collect();
+    let head_hash = previous.to_string();
     if sealed.len() < BULK_FROM {
         // One statement for them all.
         let each = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        let values: Vec<Value<'_>> = sealed
+        let mut values: Vec<Value<'_>> = sealed
             .iter()
             .zip(&hashes)
             .flat_map(|(event, hashes)| row(event, hashes))
             .collect();
-        db.execute(
-            &format!(
-                "INSERT INTO audit_events ({EVENT_COLUMNS}) VALUES {}",
-                vec![each; sealed.len()].join(", ")
-            ),
-            &values,
-        )?;
+        let insert = format!(
+            "INSERT INTO audit_events ({EVENT_COLUMNS}) VALUES {}",
+            vec![each; sealed.len()].join(", ")
+        );
+        if db.backend() == crate::Backend::Postgres {
+            // With the head's update, in one round trip to the server.
+            values.extend([Value::Int(last as i64), Value::from(&head_hash)]);
+            db.execute(
+                &format!(
+                    "WITH appended AS ({insert} RETURNING 1) \
+                     UPDATE audit_head SET sequence = ?, hash = ? WHERE id = 1"
+                ),
+                &values,
+            )?;
+            return Ok(sealed);
+        }
+        db.execute(&insert, &values)?;
     } else {
         let mut pairs = sealed.iter().zip(&hashes);
         db.upsert_many(&EVENTS, &mut |sink| {
@@ -135,7 +146,7 @@ pub(crate) fn append_all(
     }
     db.execute(
         "UPDATE audit_head SET sequence = ?, hash = ? WHERE id = 1",
-        params![last as i64, &previous.to_string()],
+        params![last as i64, &head_hash],
     )?;
     Ok(sealed)
 }

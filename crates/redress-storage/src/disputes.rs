@@ -4,6 +4,7 @@
 use crate::audit_log::{append, now};
 use crate::contract_data::Snapshot;
 use crate::sql::{Db, Row, Value, params};
+use crate::write_queue::Together;
 use crate::{Backend, StorageError, Store};
 use redress_domain::DisputeStatus;
 use redress_domain::TransitionError;
@@ -170,20 +171,22 @@ impl Store {
     {
         let (invoice_id, actor) = (invoice_id.to_owned(), actor.to_owned());
         // The dispute to record, and the contract's snapshot to keep when it had none.
-        let read = move |db: &mut dyn Db| {
+        let read = move |db: &mut dyn Db| -> Result<_, E> {
             let loaded = crate::contract_data::load(db, &invoice_id).map_err(E::from)?;
             let snapshot = loaded.as_ref().and_then(|l| l.snapshot.clone());
             Ok((decide(loaded.map(|l| l.data))?, snapshot))
         };
-        let record = move |db: &mut dyn Db, (dispute, snapshot): (DisputeRow, Option<Snapshot>)| {
-            if let Some(snapshot) = snapshot {
-                snapshot.keep(db)?;
-            }
-            insert_in(db, dispute, &actor).map_err(E::from)
+        let read = move |db: &mut dyn Db| {
+            read(db).map(|(dispute, snapshot)| NewDispute {
+                dispute,
+                snapshot,
+                actor,
+                error: std::marker::PhantomData,
+            })
         };
         // Read side by side on the pool (a contract's snapshot is one row), then written by
-        // the one writing connection.
-        self.run_then_write(read, record).await
+        // the one writing connection, with the other new disputes waiting beside it.
+        self.run_then_write_together(read).await
     }
 
     /// Records many new disputes (an import's) in one transaction, leaving any whose id is
@@ -526,6 +529,136 @@ fn insert_in(
     Ok(dispute)
 }
 
+/// A new dispute waiting to be recorded, with the snapshot of its contract to keep when it had
+/// none: done [`Together`] with the others waiting, since intake is the busiest write.
+struct NewDispute<E> {
+    dispute: DisputeRow,
+    snapshot: Option<Snapshot>,
+    actor: String,
+    error: std::marker::PhantomData<fn() -> E>,
+}
+
+impl<E> Together for NewDispute<E>
+where
+    E: From<DisputeError> + From<StorageError> + Send + 'static,
+{
+    type Output = DisputeRow;
+    type Error = E;
+
+    /// One statement inserts them all, each linked as [`insert_in`] links it. A dispute of a
+    /// line (or id) that another of them has too is inserted after that statement, by
+    /// [`insert_in`], so that it sees the other and links to it.
+    fn together(
+        db: &mut dyn Db,
+        writes: &[Self],
+    ) -> Result<Vec<Result<DisputeRow, E>>, StorageError> {
+        for snapshot in writes.iter().filter_map(|w| w.snapshot.as_ref()) {
+            snapshot.keep(db)?;
+        }
+        let mut lines = std::collections::HashSet::new();
+        let mut ids = std::collections::HashSet::new();
+        let (first, after): (Vec<usize>, Vec<usize>) = (0..writes.len()).partition(|&i| {
+            let d = &writes[i].dispute;
+            // Both remembered, whichever is new.
+            let new_line = lines.insert((d.invoice_id.as_str(), d.line_no));
+            let new_id = ids.insert(d.id.as_str());
+            new_line && new_id
+        });
+        let mut results: Vec<Option<Result<DisputeRow, E>>> = writes.iter().map(|_| None).collect();
+        let mut linked =
+            insert_each_of_its_own_line(db, first.iter().map(|&i| &writes[i].dispute))?;
+        for &i in &first {
+            let write = &writes[i];
+            results[i] = Some(match linked.remove(&write.dispute.id) {
+                Some(linked_to) => {
+                    let mut dispute = write.dispute.clone();
+                    dispute.linked_to = linked_to;
+                    let json = dispute.to_json();
+                    append(
+                        db,
+                        dispute_event(&write.actor, &dispute.id, "created", None, Some(json)),
+                    )?;
+                    Ok(dispute)
+                }
+                None => Err(DisputeError::Exists(write.dispute.id.clone()).into()),
+            });
+        }
+        for &i in &after {
+            let write = &writes[i];
+            results[i] = Some(match insert_in(db, write.dispute.clone(), &write.actor) {
+                Ok(dispute) => Ok(dispute),
+                Err(DisputeError::Exists(id)) => Err(DisputeError::Exists(id).into()),
+                // The database failed: all of them are done again, one by one.
+                Err(DisputeError::Storage(e)) => return Err(e),
+                Err(e) => Err(e.into()),
+            });
+        }
+        Ok(results.into_iter().flatten().collect())
+    }
+
+    fn alone(self, db: &mut dyn Db) -> Result<DisputeRow, E> {
+        if let Some(snapshot) = &self.snapshot {
+            snapshot.keep(db)?;
+        }
+        insert_in(db, self.dispute, &self.actor).map_err(E::from)
+    }
+}
+
+/// Inserts `disputes`, each of a line (or whole invoice) and with an id that no other of them
+/// has, in one statement within the open transaction, each linked to the earliest open dispute
+/// of its line as [`insert_in`] links it. Gives the `linked_to` of each one inserted, by id: a
+/// dispute whose id was taken is not among them.
+fn insert_each_of_its_own_line<'a>(
+    db: &mut dyn Db,
+    disputes: impl Iterator<Item = &'a DisputeRow>,
+) -> Result<std::collections::HashMap<String, Option<String>>, StorageError> {
+    let mut values = Vec::new();
+    let mut rows = 0;
+    for dispute in disputes {
+        // `linked_to` is looked up by the statement.
+        let row = dispute.values();
+        values.extend_from_slice(&row[..LINKED_TO]);
+        values.extend_from_slice(&row[LINKED_TO + 1..]);
+        rows += 1;
+    }
+    let mut linked = std::collections::HashMap::new();
+    if rows == 0 {
+        return Ok(linked);
+    }
+    let columns: Vec<&str> = DISPUTES
+        .columns
+        .iter()
+        .copied()
+        .filter(|c| *c != "linked_to")
+        .collect();
+    let each = "(?, ?, ?, CAST(? AS INTEGER), ?, ?, CAST(? AS BIGINT), ?, ?, ?, ?, ?, \
+                CAST(? AS INTEGER), ?, ?, ?, ?, ?, ?, ?, ?)";
+    let picked: Vec<String> = DISPUTES
+        .columns
+        .iter()
+        .map(|c| match *c {
+            "linked_to" => format!(
+                "(SELECT d.id FROM disputes d WHERE d.invoice_id = new.invoice_id \
+                 AND (d.line_no = new.line_no OR (d.line_no IS NULL AND new.line_no IS NULL)) \
+                 AND d.status IN {OPEN} ORDER BY d.created_at, d.id LIMIT 1)"
+            ),
+            c => format!("new.{c}"),
+        })
+        .collect();
+    let sql = format!(
+        "WITH new ({}) AS (VALUES {}) INSERT INTO disputes ({COLUMNS}) SELECT {} FROM new \
+         WHERE NOT EXISTS (SELECT 1 FROM disputes d WHERE d.id = new.id) RETURNING id, linked_to",
+        columns.join(", "),
+        vec![each; rows].join(", "),
+        picked.join(", "),
+    );
+    db.query_each(&sql, &values, &mut |row| {
+        linked.insert(row.string(0)?, row.opt_string(1)?);
+        Ok(())
+    })?;
+    Ok(linked)
+}
+
 fn dispute_event(
     actor: &str,
     id: &str,
@@ -565,6 +698,17 @@ pub struct DisputeFilter {
     pub min_claimed_minor: Option<i64>,
     /// Only claims of at most this many minor units.
     pub max_claimed_minor: Option<i64>,
+}
+
+impl DisputeFilter {
+    /// Whether only disputes opened within 92 days are wanted.
+    fn within_a_quarter(&self) -> bool {
+        let day = |d: &Option<String>| d.as_deref()?.parse::<jiff::civil::Date>().ok();
+        match (day(&self.opened_from), day(&self.opened_to)) {
+            (Some(from), Some(to)) => from.until(to).is_ok_and(|span| span.get_days() <= 92),
+            _ => false,
+        }
+    }
 }
 
 /// The order of a list.
@@ -685,8 +829,24 @@ impl Store {
         let limit = limit.clamp(1, 200);
         // The page's ids first, from an index alone where one holds every column the filters
         // and the order need; then only those rows.
+        let page = if self.backend() == Backend::Postgres
+            && key == "created_at"
+            && filter.within_a_quarter()
+        {
+            // Disputes opened in a short period, newest (or oldest) first: every one of them is
+            // found first, from the index of opening days, and then sorted (`OFFSET 0` keeps
+            // PostgreSQL's planner from merging the two). Recorded and opened go together,
+            // which the planner does not know: left to itself, it walks the index of creation
+            // from the newest past every dispute opened since (a second and more, against 5 ms).
+            // SQLite's planner finds this way itself.
+            format!(
+                "SELECT id FROM (SELECT id, created_at FROM disputes {filter_sql} OFFSET 0) period"
+            )
+        } else {
+            format!("SELECT id FROM disputes {filter_sql}")
+        };
         let sql = format!(
-            "SELECT {COLUMNS} FROM disputes WHERE id IN (SELECT id FROM disputes {filter_sql} \
+            "SELECT {COLUMNS} FROM disputes WHERE id IN ({page} \
              ORDER BY {key} {direction}, id {direction} LIMIT {}) ORDER BY {key} {direction}, id {direction}",
             limit + 1
         );

@@ -14,6 +14,7 @@ pub mod audit_log;
 mod billing;
 mod contract_data;
 pub mod disputes;
+pub mod documents;
 pub mod idempotency;
 pub mod ledger;
 mod migrations;
@@ -322,29 +323,23 @@ impl Store {
         on_blocking_thread(move || shared.writes.write(&*shared.connect, work)).await
     }
 
-    /// Runs `prepare` (reads, and what comes of them) and then, when it gives `Ok`, `write`
-    /// with its result in a transaction that writes, on one connection and one blocking thread.
-    pub(crate) async fn run_then_write<P: Send + 'static, T, E>(
+    /// Runs `prepare` (reads, and what comes of them) and then, when it gives `Ok`, the write
+    /// it gave, in a transaction that writes, together with the others of its kind that wait
+    /// ([`write_queue::Together`]), on one blocking thread.
+    pub(crate) async fn run_then_write_together<W: write_queue::Together>(
         &self,
-        prepare: impl FnOnce(&mut dyn Db) -> Result<P, E> + Send + 'static,
-        write: impl FnOnce(&mut dyn Db, P) -> Result<T, E> + Send + 'static,
-    ) -> Result<T, E>
-    where
-        T: Send + 'static,
-        E: From<StorageError> + Send + 'static,
-    {
+        prepare: impl FnOnce(&mut dyn Db) -> Result<W, W::Error> + Send + 'static,
+    ) -> Result<W::Output, W::Error> {
         let permit = self.permit().await?;
         let shared = self.shared.clone();
         on_blocking_thread(move || {
             // The pool's connection is given back before the write waits for its turn: the
             // next requests read while this one waits, and are then committed with it.
-            let prepared = {
+            let write = {
                 let _permit = permit;
                 shared.on_connection(prepare)?
             };
-            shared
-                .writes
-                .write(&*shared.connect, move |db| write(db, prepared))
+            shared.writes.write_together(&*shared.connect, write)
         })
         .await
     }
