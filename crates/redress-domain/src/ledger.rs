@@ -242,6 +242,15 @@ impl JournalEntry {
         })
     }
 
+    /// The same entry, for the document given its number only once it is issued (a credit
+    /// note checked before it takes a number).
+    pub fn for_document(self, document: impl Into<String>) -> Self {
+        Self {
+            document: document.into(),
+            ..self
+        }
+    }
+
     /// Its lines.
     pub fn lines(&self) -> &[EntryLine] {
         &self.lines
@@ -466,6 +475,27 @@ impl CustomerAccount {
             .filter(|e| e.invoice.as_deref() == Some(invoice))
             .map(|e| e.net(Account::Receivable))
             .sum()
+    }
+
+    /// What each line of `invoice` has left to credit, in line order (`None`: no such invoice).
+    pub fn left_to_credit(&self, invoice: &str) -> Option<Vec<(u32, Decimal)>> {
+        let state = self.invoices.get(invoice)?;
+        Some(
+            state
+                .invoice
+                .lines
+                .iter()
+                .map(|&(line_no, charged)| {
+                    let credited = state.credited.get(&line_no).copied().unwrap_or_default();
+                    (line_no, charged - credited)
+                })
+                .collect(),
+        )
+    }
+
+    /// The invoice `invoice` as it was posted.
+    pub fn posted_invoice(&self, invoice: &str) -> Option<&LedgerInvoice> {
+        self.invoices.get(invoice).map(|state| &state.invoice)
     }
 
     /// What payment `payment` has left to refund.

@@ -46,6 +46,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// Its message for people.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// An error with a status, a stable code and a message for people.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
@@ -166,8 +171,10 @@ impl From<IntakeError> for ApiError {
 
 impl From<redress_service::resolutions::ResolveError> for ApiError {
     fn from(e: redress_service::resolutions::ResolveError) -> Self {
+        use redress_domain::ledger::LedgerError;
         use redress_domain::resolution::ApprovalError;
         use redress_service::resolutions::ResolveError;
+        use redress_storage::documents::CorrectionError;
         use redress_storage::ledger::CreditNoteError;
         use redress_storage::resolutions::ResolutionError;
         match e {
@@ -189,6 +196,22 @@ impl From<redress_service::resolutions::ResolveError> for ApiError {
                 | ResolutionError::Storage(e) => e.into(),
                 ResolutionError::CreditNote(refused) => {
                     Self::invalid_field("lines", refused.to_string())
+                }
+                ResolutionError::Correction(CorrectionError::Storage(e)) => e.into(),
+                ResolutionError::Correction(refused) => {
+                    Self::invalid_field("lines", refused.to_string())
+                }
+                ResolutionError::Refused(refused) => {
+                    let field = match refused {
+                        LedgerError::UnknownPayment(_) => "payment_id",
+                        LedgerError::UnknownInvoice(_) => "invoice_id",
+                        LedgerError::WrongCurrency { .. } => "currency",
+                        LedgerError::UnknownLine { .. }
+                        | LedgerError::CreditAboveLine { .. }
+                        | LedgerError::NotACreditAmount { .. } => "lines",
+                        _ => "amount",
+                    };
+                    Self::invalid_field(field, refused.to_string())
                 }
             },
         }

@@ -1,12 +1,20 @@
-//! Read endpoints for the customer ledger and credit notes.
+//! The customer ledger and the documents in it: credit notes, corrected invoices and payment
+//! plans, whose instalments are recorded here as they are received.
 
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::billing::BillingId;
+use crate::disputes::write;
 use crate::error::{ApiError, ErrorBody};
+use crate::idempotency::IdempotencyKey;
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
-use serde::Serialize;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use redress_domain::{Currency, Decimal, parse_decimal};
+use redress_storage::documents::{InstalmentError, StoredPlan};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
@@ -49,6 +57,256 @@ pub struct LedgerView {
     pub balances: BTreeMap<String, String>,
     /// The entries, oldest first.
     pub entries: Vec<LedgerEntryView>,
+    /// The payment plans agreed with the customer, with the instalments received.
+    pub payment_plans: Vec<PaymentPlanView>,
+}
+
+/// One instalment of a payment plan.
+#[derive(Serialize, ToSchema)]
+pub struct InstalmentView {
+    /// From 1.
+    pub number: u32,
+    /// When it is due.
+    pub due_on: String,
+    /// How much.
+    pub amount: String,
+    /// The payment that paid it, once received.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid_by: Option<String>,
+}
+
+/// A payment plan: what an invoice has open, spread over instalments that add up exactly.
+#[derive(Serialize, ToSchema)]
+pub struct PaymentPlanView {
+    /// Its id.
+    pub id: String,
+    /// The resolution that agreed it.
+    pub resolution_id: String,
+    /// The invoice it spreads.
+    pub invoice_id: String,
+    /// The customer.
+    pub customer_id: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// What it spreads: the instalments' sum.
+    pub total: String,
+    /// What is still to receive.
+    pub outstanding: String,
+    /// The instalments, in order.
+    pub instalments: Vec<InstalmentView>,
+    /// When it was agreed.
+    pub agreed_at: String,
+    /// By whom.
+    pub agreed_by: String,
+}
+
+impl PaymentPlanView {
+    fn of(plan: StoredPlan) -> Result<Self, ApiError> {
+        let currency = Currency::from_code(&plan.currency)
+            .map_err(|e| ApiError::from(redress_storage::StorageError::Corrupt(e.to_string())))?;
+        let outstanding: Decimal = plan
+            .instalments
+            .iter()
+            .filter(|i| i.paid_by.is_none())
+            .filter_map(|i| parse_decimal(&i.amount).ok())
+            .sum();
+        Ok(Self {
+            outstanding: currency.format(outstanding),
+            id: plan.id,
+            resolution_id: plan.resolution_id,
+            invoice_id: plan.invoice_id,
+            customer_id: plan.customer_id,
+            currency: plan.currency,
+            total: plan.total,
+            instalments: plan
+                .instalments
+                .into_iter()
+                .map(|i| InstalmentView {
+                    number: i.number,
+                    due_on: i.due_on,
+                    amount: i.amount,
+                    paid_by: i.paid_by,
+                })
+                .collect(),
+            agreed_at: plan.agreed_at,
+            agreed_by: plan.agreed_by,
+        })
+    }
+}
+
+/// A payment plan named in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct PaymentPlanId {
+    /// Its id.
+    pub id: String,
+}
+
+/// An instalment of a payment plan named in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct InstalmentPath {
+    /// The plan's id.
+    pub id: String,
+    /// The instalment's number, from 1.
+    pub number: u32,
+}
+
+/// A payment plan, with the instalments received.
+#[utoipa::path(
+    get,
+    path = "/api/v1/payment-plans/{id}",
+    operation_id = "get_payment_plan",
+    tag = "ledger",
+    params(PaymentPlanId),
+    responses(
+        (status = OK, description = "The plan", body = PaymentPlanView),
+        (status = NOT_FOUND, description = "No payment plan has this id", body = ErrorBody),
+    )
+)]
+pub async fn payment_plan(
+    State(state): State<AppState>,
+    _caller: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<PaymentPlanView>, ApiError> {
+    let plan = state
+        .store
+        .payment_plan(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no payment plan has the id `{id}`")))?;
+    Ok(Json(PaymentPlanView::of(plan)?))
+}
+
+/// The body of recording an instalment as received (every field optional).
+#[derive(Deserialize, ToSchema)]
+pub struct Receipt {}
+
+/// Records an instalment of a plan as received: a payment of its amount against the plan's
+/// invoice, posted to the customer's ledger once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/payment-plans/{id}/instalments/{number}/received",
+    operation_id = "receive_instalment",
+    tag = "ledger",
+    params(InstalmentPath, IdempotencyKey),
+    responses(
+        (status = OK, description = "Received; the plan as it now stands", body = PaymentPlanView),
+        (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
+        (status = NOT_FOUND, description = "No such plan, or no such instalment in it", body = ErrorBody),
+        (status = CONFLICT, description = "The instalment was received already", body = ErrorBody),
+    )
+)]
+pub async fn receive_instalment(
+    State(state): State<AppState>,
+    caller: Authenticated,
+    Path((id, number)): Path<(String, u32)>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    let route = format!("POST /api/v1/payment-plans/{id}/instalments/{number}/received");
+    let store = state.store.clone();
+    write(
+        &state,
+        caller,
+        &headers,
+        route,
+        &bytes,
+        |actor, _: Receipt| async move {
+            let plan = store
+                .receive_instalment(&id, number, &actor)
+                .await
+                .map_err(|e| match e {
+                    InstalmentError::UnknownPlan(_) | InstalmentError::UnknownInstalment { .. } => {
+                        ApiError::not_found(e.to_string())
+                    }
+                    InstalmentError::AlreadyPaid { .. } => {
+                        ApiError::new(StatusCode::CONFLICT, "already_received", e.to_string())
+                    }
+                    InstalmentError::Refused(refused) => {
+                        ApiError::invalid_field("number", refused.to_string())
+                    }
+                    InstalmentError::Storage(e) => e.into(),
+                })?;
+            Ok((StatusCode::OK, PaymentPlanView::of(plan)?))
+        },
+    )
+    .await
+}
+
+/// An invoice Redress re-issued in place of a wrong one, which a credit note voided.
+#[derive(Serialize, ToSchema)]
+pub struct CorrectedInvoiceView {
+    /// Its series and number, e.g. `RI-2026-000007`.
+    pub id: String,
+    /// Its series.
+    pub series: String,
+    /// Its number in the series, without gaps.
+    pub number: i64,
+    /// The invoice it replaces.
+    pub corrects_invoice_id: String,
+    /// The customer.
+    pub customer_id: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// The tax rate, as the contract has it.
+    pub tax_rate_percent: String,
+    /// Its lines and their net amounts.
+    pub lines: Vec<CreditNoteLineView>,
+    /// Net.
+    pub subtotal: String,
+    /// Tax.
+    pub tax_total: String,
+    /// Net and tax.
+    pub total: String,
+    /// Why it was re-issued.
+    pub reason: String,
+    /// When.
+    pub issued_at: String,
+    /// Who.
+    pub issued_by: String,
+}
+
+/// A corrected invoice.
+#[utoipa::path(
+    get,
+    path = "/api/v1/corrected-invoices/{id}",
+    operation_id = "get_corrected_invoice",
+    tag = "ledger",
+    params(CreditNoteId),
+    responses(
+        (status = OK, description = "The corrected invoice", body = CorrectedInvoiceView),
+        (status = NOT_FOUND, description = "No corrected invoice has this id", body = ErrorBody),
+    )
+)]
+pub async fn corrected_invoice(
+    State(state): State<AppState>,
+    _caller: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<CorrectedInvoiceView>, ApiError> {
+    let invoice =
+        state.store.issued_invoice(&id).await?.ok_or_else(|| {
+            ApiError::not_found(format!("no corrected invoice has the id `{id}`"))
+        })?;
+    Ok(Json(CorrectedInvoiceView {
+        id: invoice.id,
+        series: invoice.series,
+        number: invoice.number,
+        corrects_invoice_id: invoice.corrects_invoice_id,
+        customer_id: invoice.customer_id,
+        currency: invoice.currency,
+        tax_rate_percent: invoice.tax_rate_percent,
+        lines: invoice
+            .lines
+            .into_iter()
+            .map(|(line_no, amount)| CreditNoteLineView { line_no, amount })
+            .collect(),
+        subtotal: invoice.subtotal,
+        tax_total: invoice.tax_total,
+        total: invoice.total,
+        reason: invoice.reason,
+        issued_at: invoice.issued_at,
+        issued_by: invoice.issued_by,
+    }))
 }
 
 /// A line of a credit note.
@@ -114,7 +372,15 @@ pub async fn customer_ledger(
         .customer_ledger(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no customer has the id `{id}`")))?;
+    let payment_plans = state
+        .store
+        .payment_plans_of(&id)
+        .await?
+        .into_iter()
+        .map(PaymentPlanView::of)
+        .collect::<Result<_, _>>()?;
     Ok(Json(LedgerView {
+        payment_plans,
         customer_id: ledger.customer_id,
         balances: ledger.balances,
         entries: ledger

@@ -58,6 +58,9 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(billing::invoice))
         .routes(routes!(ledger::customer_ledger))
         .routes(routes!(ledger::credit_note))
+        .routes(routes!(ledger::corrected_invoice))
+        .routes(routes!(ledger::payment_plan))
+        .routes(routes!(ledger::receive_instalment))
         .routes(routes!(
             resolutions::propose_resolution,
             resolutions::list_resolutions

@@ -14,8 +14,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use redress_domain::parse_decimal;
 use redress_domain::resolution::ApprovalPolicy;
+use redress_domain::{parse_date, parse_decimal};
 use redress_service::resolutions::{Proposal, decide, propose};
 use redress_storage::resolutions::Resolution;
 use serde::{Deserialize, Serialize};
@@ -31,19 +31,49 @@ pub struct CreditLine {
     pub amount: String,
 }
 
-/// The body of `POST /api/v1/disputes/{id}/resolutions`.
+/// An instalment of a payment plan proposed.
+#[derive(Deserialize, ToSchema)]
+pub struct InstalmentBody {
+    /// When it is due, `YYYY-MM-DD`.
+    #[schema(example = "2027-01-31")]
+    pub due_on: String,
+    /// How much, as an exact decimal string in the invoice's currency.
+    #[schema(example = "100.00")]
+    pub amount: String,
+}
+
+/// The body of `POST /api/v1/disputes/{id}/resolutions`. Which fields a kind needs:
+/// `credit_note`: `lines`; `refund`: `payment_id` and `amount`; `account_credit`, `goodwill`
+/// and `write_off`: `amount`; `payment_plan`: `instalments`, or `instalment_count` and
+/// `first_due_on` (and `amount` to spread less than the invoice has open);
+/// `corrected_invoice`: `lines` (each changed line's corrected net amount, zero to drop it);
+/// `reject`: only the reason.
 #[derive(Deserialize, ToSchema)]
 pub struct NewResolutionBody {
-    /// `credit_note` or `reject` (the other kinds are not yet applied by this version).
+    /// `credit_note`, `refund`, `account_credit`, `goodwill`, `payment_plan`, `write_off`,
+    /// `reject` or `corrected_invoice`.
     #[schema(example = "credit_note")]
     pub kind: String,
     /// Why, in words the customer will read.
     pub reason: String,
     /// The currency of the amounts; must be the invoice's when given.
     pub currency: Option<String>,
-    /// For a credit note: the lines and the net amount credited on each.
+    /// Credit note: the lines and the net amount credited on each. Corrected invoice: the
+    /// lines changed and their corrected net amounts.
     #[serde(default)]
     pub lines: Vec<CreditLine>,
+    /// How much, as an exact decimal string in the invoice's currency.
+    #[schema(example = "25.00")]
+    pub amount: Option<String>,
+    /// Refund: the payment paid back.
+    pub payment_id: Option<String>,
+    /// Payment plan: the instalments, in order; they must add up exactly.
+    #[serde(default)]
+    pub instalments: Vec<InstalmentBody>,
+    /// Payment plan: this many monthly instalments, as even as the currency allows …
+    pub instalment_count: Option<u32>,
+    /// … the first due on this day, `YYYY-MM-DD`.
+    pub first_due_on: Option<String>,
 }
 
 /// The body of approving or refusing a resolution.
@@ -175,11 +205,48 @@ pub async fn propose_resolution(
                         })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            let decimal = |field: &'static str, text: &str| {
+                parse_decimal(text)
+                    .map_err(|e| ApiError::invalid_field(field, format!("{field} {e}")))
+            };
+            let date = |field: &'static str, text: &str| {
+                parse_date(text).map_err(|e| ApiError::invalid_field(field, format!("{field} {e}")))
+            };
+            let instalments = body
+                .instalments
+                .iter()
+                .enumerate()
+                .map(|(i, instalment)| {
+                    let at = |e: ApiError| {
+                        ApiError::invalid_field(
+                            "instalments",
+                            format!("instalment {}: {}", i + 1, e.message()),
+                        )
+                    };
+                    Ok((
+                        date("due_on", &instalment.due_on).map_err(at)?,
+                        decimal("amount", &instalment.amount).map_err(at)?,
+                    ))
+                })
+                .collect::<Result<Vec<_>, ApiError>>()?;
             let proposal = Proposal {
                 kind: body.kind,
                 reason: body.reason,
                 currency: body.currency,
                 lines,
+                amount: body
+                    .amount
+                    .as_deref()
+                    .map(|a| decimal("amount", a))
+                    .transpose()?,
+                payment_id: body.payment_id,
+                instalments,
+                instalment_count: body.instalment_count,
+                first_due_on: body
+                    .first_due_on
+                    .as_deref()
+                    .map(|d| date("first_due_on", d))
+                    .transpose()?,
             };
             let proposed = propose(
                 &store,

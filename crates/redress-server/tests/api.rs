@@ -426,6 +426,37 @@ async fn disputes_are_listed_filtered_sorted_and_paged_by_cursor() {
         .get("/api/v1/disputes?customer=C-SORA", &app.agent)
         .await;
     assert_eq!(ids_of(&sora), [ids[4].clone()]);
+    // Opened within a short period: found by opening day, then paged newest (or oldest) first.
+    let today = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date();
+    let period = |from: jiff::civil::Date, to: jiff::civil::Date, rest: &str| {
+        format!("/api/v1/disputes?opened_from={from}&opened_to={to}{rest}")
+    };
+    let week_ago = today.checked_sub(jiff::Span::new().days(7)).unwrap();
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, page) = app
+            .get(
+                &period(week_ago, today, &format!("&limit=2{cursor}")),
+                &app.agent,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        seen.extend(ids_of(&page));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, newest_first);
+    let (_, oldest_first) = app
+        .get(&period(week_ago, today, "&sort=created_at"), &app.agent)
+        .await;
+    assert_eq!(ids_of(&oldest_first), ids);
+    let (_, before) = app.get(&period(week_ago, week_ago, ""), &app.agent).await;
+    assert_eq!(ids_of(&before), Vec::<String>::new());
 
     for (query, field) in [
         ("status=pending", "status"),
@@ -1082,5 +1113,293 @@ async fn a_resolution_that_does_not_fit_the_invoice_or_the_dispute_is_refused_an
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn every_kind_of_resolution_is_applied_through_the_api_and_moves_the_ledger_exactly() {
+    let running = App::start().await;
+    let app = &running;
+    let approver = app
+        .store
+        .create_token("approver-ali", Role::Approver, "test")
+        .await
+        .unwrap();
+    let dec = |text: &str| -> redress_domain::Decimal { text.parse().unwrap() };
+    let ledger = || async move {
+        let (status, ledger) = app
+            .get("/api/v1/customers/C-ACME/ledger", &app.auditor)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{ledger}");
+        ledger
+    };
+    let owed = |ledger: &Value| dec(ledger["balances"]["USD"].as_str().unwrap());
+    let open_dispute = |invoice: &'static str| async move {
+        let (status, opened) = app
+            .post(
+                "/api/v1/disputes",
+                &app.agent,
+                dispute(invoice, None, "10.00"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{opened}");
+        format!(
+            "/api/v1/disputes/{}/resolutions",
+            opened["id"].as_str().unwrap()
+        )
+    };
+    let mut balance = owed(&ledger().await);
+    // Each step: a proposal, applied at once, and what it does to what the customer owes.
+    let steps = [
+        (
+            "INV-A1",
+            json!({"kind": "credit_note", "lines": [{"line_no": 1, "amount": "10.00"}]}),
+            "-10.89",
+            "credit_note",
+        ),
+        (
+            "INV-A1",
+            json!({"kind": "refund", "payment_id": "P-01", "amount": "10.89"}),
+            "10.89",
+            "refund",
+        ),
+        (
+            "INV-A1",
+            json!({"kind": "account_credit", "amount": "5.00"}),
+            "-5.00",
+            "account_credit",
+        ),
+        (
+            "INV-A5",
+            json!({"kind": "goodwill", "amount": "20.00"}),
+            "-20.00",
+            "goodwill",
+        ),
+        // Hours billed 6 where 5 were worked: INV-A2 voided (1,407.75) and re-issued at
+        // 1,217.50 net and 108.05 tax.
+        (
+            "INV-A2",
+            json!({"kind": "corrected_invoice", "lines": [{"line_no": 2, "amount": "377.50"}]}),
+            "-82.20",
+            "invoice",
+        ),
+    ];
+    for (invoice, mut body, change, posted) in steps {
+        body["reason"] = json!("Settled with the customer");
+        let path = open_dispute(invoice).await;
+        let (status, resolution) = app.post(&path, &app.agent, body.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}: {resolution}");
+        assert_eq!(resolution["status"], "applied", "{resolution}");
+        let now = ledger().await;
+        assert_eq!(owed(&now) - balance, dec(change), "{body}");
+        balance = owed(&now);
+        let last = now["entries"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["kind"], posted, "{last}");
+        // Every entry balances.
+        let side = |s: &str| -> redress_domain::Decimal {
+            last["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|l| l["side"] == s)
+                .map(|l| dec(l["amount"].as_str().unwrap()))
+                .sum()
+        };
+        assert_eq!(side("debit"), side("credit"), "{last}");
+    }
+    let (_, corrected) = app
+        .get("/api/v1/corrected-invoices/RI-2026-000001", &app.auditor)
+        .await;
+    assert_eq!(
+        (
+            &corrected["corrects_invoice_id"],
+            &corrected["subtotal"],
+            &corrected["tax_total"],
+            &corrected["total"]
+        ),
+        (
+            &json!("INV-A2"),
+            &json!("1217.50"),
+            &json!("108.05"),
+            &json!("1325.55")
+        ),
+        "{corrected}"
+    );
+
+    // A payment plan spreads what INV-A5 has open (481.88 less the goodwill): no money
+    // moves until an instalment is received.
+    let path = open_dispute("INV-A5").await;
+    let (status, plan_resolution) = app
+        .post(
+            &path,
+            &app.agent,
+            json!({"kind": "payment_plan", "reason": "Paid over three months",
+               "instalment_count": 3, "first_due_on": "2027-01-31"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{plan_resolution}");
+    let plan_path = format!(
+        "/api/v1/payment-plans/{}",
+        plan_resolution["document_id"].as_str().unwrap()
+    );
+    let (_, plan) = app.get(&plan_path, &app.auditor).await;
+    let amounts: Vec<&str> = plan["instalments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["amount"].as_str().unwrap())
+        .collect();
+    let dues: Vec<&str> = plan["instalments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["due_on"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        (plan["total"].as_str(), amounts, dues),
+        (
+            Some("461.88"),
+            vec!["153.96"; 3],
+            vec!["2027-01-31", "2027-02-28", "2027-03-31"]
+        )
+    );
+    assert_eq!(owed(&ledger().await), balance);
+    let (status, received) = app
+        .post(
+            &format!("{plan_path}/instalments/1/received"),
+            &app.agent,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{received}");
+    assert_eq!(received["outstanding"], "307.92");
+    let now = ledger().await;
+    assert_eq!(owed(&now) - balance, dec("-153.96"));
+    balance = owed(&now);
+    assert_eq!(
+        now["payment_plans"][0]["instalments"][0]["paid_by"],
+        received["instalments"][0]["paid_by"]
+    );
+    let (status, twice) = app
+        .post(
+            &format!("{plan_path}/instalments/1/received"),
+            &app.agent,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{twice}");
+
+    // Every write-off waits for an approver, and moves the ledger once approved.
+    let path = open_dispute("INV-A3").await;
+    let (_, write_off) = app
+        .post(
+            &path,
+            &app.agent,
+            json!({"kind": "write_off", "reason": "Late fee waived", "amount": "35.00"}),
+        )
+        .await;
+    assert_eq!(write_off["status"], "pending_approval", "{write_off}");
+    assert_eq!(owed(&ledger().await), balance);
+    let (status, approved) = app
+        .post(
+            &format!(
+                "/api/v1/resolutions/{}/approve",
+                write_off["id"].as_str().unwrap()
+            ),
+            &approver,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, &approved["status"]),
+        (StatusCode::OK, &json!("applied")),
+        "{approved}"
+    );
+    let now = ledger().await;
+    assert_eq!(owed(&now) - balance, dec("-35.00"));
+    assert_eq!(
+        now["entries"].as_array().unwrap().last().unwrap()["kind"],
+        "write_off"
+    );
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn money_the_ledger_cannot_give_is_refused_with_the_reason_and_nothing_is_posted() {
+    let app = App::start().await;
+    let (_, opened) = app
+        .post(
+            "/api/v1/disputes",
+            &app.agent,
+            dispute("INV-A1", None, "10.00"),
+        )
+        .await;
+    let path = format!(
+        "/api/v1/disputes/{}/resolutions",
+        opened["id"].as_str().unwrap()
+    );
+    let (_, before) = app
+        .get("/api/v1/customers/C-ACME/ledger", &app.auditor)
+        .await;
+    let refusals = [
+        (
+            json!({"kind": "refund", "payment_id": "P-01", "amount": "2075.47"}),
+            "amount",
+            "a refund of 2075.47 is more than payment P-01 has left to refund (2075.46 of 2075.46 paid)",
+        ),
+        (
+            json!({"kind": "refund", "payment_id": "P-04", "amount": "1.00"}),
+            "payment_id",
+            "no payment `P-04` is in this customer's account",
+        ),
+        (
+            json!({"kind": "refund", "amount": "1.00"}),
+            "payment_id",
+            "a refund names the payment it pays back",
+        ),
+        (
+            json!({"kind": "goodwill", "amount": "0.01"}),
+            "amount",
+            "0.01 is more than invoice INV-A1 has open (0.00)",
+        ),
+        (
+            json!({"kind": "account_credit", "amount": "-5"}),
+            "amount",
+            "-5 is not an amount of USD (more than zero, at most 2 decimals)",
+        ),
+        (
+            json!({"kind": "payment_plan", "instalments": [{"due_on": "2027-01-31", "amount": "10.00"}], "amount": "25.00"}),
+            "instalments",
+            "the instalments add up to 10.00, not to the 25.00 owed",
+        ),
+        (
+            json!({"kind": "payment_plan", "instalment_count": 2, "first_due_on": "2027-01-31"}),
+            "amount",
+            "invoice INV-A1 has nothing open to spread over a plan",
+        ),
+        (
+            json!({"kind": "corrected_invoice", "lines": [{"line_no": 1, "amount": "90.00"}]}),
+            "lines",
+            "the corrected lines are what invoice INV-A1 already charges; nothing to correct",
+        ),
+        (
+            json!({"kind": "corrected_invoice", "lines": [{"line_no": 7, "amount": "1.00"}]}),
+            "lines",
+            "invoice INV-A1 has no line 7",
+        ),
+    ];
+    for (mut body, field, message) in refusals {
+        body["reason"] = json!("Settled with the customer");
+        let (status, answer) = app.post(&path, &app.agent, body.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
+        assert_eq!(answer["error"]["details"]["field"], field, "{answer}");
+        assert_eq!(answer["error"]["message"], message, "{answer}");
+    }
+    let (_, after) = app
+        .get("/api/v1/customers/C-ACME/ledger", &app.auditor)
+        .await;
+    assert_eq!(before, after);
+    let (_, listed) = app.get(&path, &app.auditor).await;
+    assert_eq!(listed["resolutions"], json!([]));
     app.stop().await;
 }

@@ -1,8 +1,10 @@
 //! Resolving a dispute: a proposal checked against the disputed invoice and the approval
 //! policy, applied at once or held for an approver, who may not be its proposer.
 
-use redress_domain::resolution::{Approval, ApprovalError, ApprovalPolicy, ResolutionKind};
-use redress_domain::{Currency, Decimal, Role};
+use redress_domain::resolution::{
+    Approval, ApprovalError, ApprovalPolicy, Instalment, PaymentPlan, ResolutionKind,
+};
+use redress_domain::{Currency, Date, Decimal, Role};
 use redress_storage::Store;
 use redress_storage::disputes::DisputeError;
 use redress_storage::ledger::NewCreditNote;
@@ -17,8 +19,21 @@ pub struct Proposal {
     pub reason: String,
     /// The currency the amounts are in; the invoice's when not given.
     pub currency: Option<String>,
-    /// For a credit note: `(line number, net amount)` of each line credited.
+    /// For a credit note: `(line number, net amount)` of each line credited; for a corrected
+    /// invoice: `(line number, corrected net amount)` of each line changed (zero drops it).
     pub lines: Vec<(u32, Decimal)>,
+    /// For a refund, an account credit, goodwill and a write-off: how much; for a payment
+    /// plan: what it spreads (when not given, what the invoice has open).
+    pub amount: Option<Decimal>,
+    /// For a refund: the payment paid back.
+    pub payment_id: Option<String>,
+    /// For a payment plan: the instalments, `(due on, amount)`, or …
+    pub instalments: Vec<(Date, Decimal)>,
+    /// … for a payment plan: this many monthly instalments from `first_due_on`, as even as
+    /// the currency allows.
+    pub instalment_count: Option<u32>,
+    /// For a payment plan of `instalment_count` instalments: when the first is due.
+    pub first_due_on: Option<Date>,
 }
 
 /// Why a proposal, approval or refusal was not taken. Nothing was written.
@@ -92,6 +107,26 @@ pub async fn propose(
             ),
         ));
     }
+    let amount_given = |what: &str| -> Result<Decimal, ResolveError> {
+        let amount = proposal.amount.ok_or_else(|| {
+            invalid(
+                "amount",
+                format!("{what} needs an amount, in {}", currency.code()),
+            )
+        })?;
+        if amount <= Decimal::ZERO || !currency.fits(amount) {
+            return Err(invalid(
+                "amount",
+                format!(
+                    "{amount} is not an amount of {} (more than zero, at most {} decimals)",
+                    currency.code(),
+                    currency.minor_unit()
+                ),
+            ));
+        }
+        Ok(amount)
+    };
+    let invoice_id = dispute.invoice_id.clone();
     let (action, amount) = match kind {
         ResolutionKind::CreditNote => {
             if proposal.lines.is_empty() {
@@ -102,20 +137,53 @@ pub async fn propose(
             }
             let net: Decimal = proposal.lines.iter().map(|(_, a)| *a).sum();
             let note = NewCreditNote {
-                invoice_id: dispute.invoice_id.clone(),
+                invoice_id,
                 lines: proposal.lines.clone(),
                 reason: proposal.reason.clone(),
             };
             (ResolutionAction::CreditNote(note), net)
         }
         ResolutionKind::Reject => (ResolutionAction::Reject, Decimal::ZERO),
-        other => {
-            return Err(invalid(
-                "kind",
-                format!(
-                    "{other} resolutions cannot be proposed through this version yet; credit_note and reject can"
-                ),
-            ));
+        ResolutionKind::Refund => {
+            let payment_id = proposal
+                .payment_id
+                .clone()
+                .ok_or_else(|| invalid("payment_id", "a refund names the payment it pays back"))?;
+            let amount = amount_given("a refund")?;
+            (ResolutionAction::Refund { payment_id, amount }, amount)
+        }
+        ResolutionKind::AccountCredit => {
+            let amount = amount_given("an account credit")?;
+            (ResolutionAction::AccountCredit { amount }, amount)
+        }
+        ResolutionKind::Goodwill => {
+            let amount = amount_given("a goodwill discount")?;
+            (ResolutionAction::Goodwill { invoice_id, amount }, amount)
+        }
+        ResolutionKind::WriteOff => {
+            let amount = amount_given("a write-off")?;
+            (ResolutionAction::WriteOff { invoice_id, amount }, amount)
+        }
+        ResolutionKind::PaymentPlan => {
+            let plan = plan_of(&proposal, currency, store, &invoice_id).await?;
+            (
+                ResolutionAction::PaymentPlan { invoice_id, plan },
+                Decimal::ZERO,
+            )
+        }
+        ResolutionKind::CorrectedInvoice => {
+            if proposal.lines.is_empty() {
+                return Err(invalid(
+                    "lines",
+                    "a corrected invoice needs the lines it changes: {line_no, amount}",
+                ));
+            }
+            let change = correction_size(store, &invoice_id, &proposal.lines).await?;
+            let action = ResolutionAction::CorrectedInvoice {
+                invoice_id,
+                lines: proposal.lines.clone(),
+            };
+            (action, change)
         }
     };
     let needs_approval = match policy.approval_for(kind, amount, role) {
@@ -155,4 +223,85 @@ pub async fn decide(
         .ok_or_else(|| ResolutionError::NotFound(id.to_owned()))?;
     policy.may_decide(&resolution.proposed_by, approver, role)?;
     Ok(store.decide_resolution(id, approve, note, approver).await?)
+}
+
+/// The payment plan a proposal asks for: its own instalments, or so many monthly ones from a
+/// day, for the amount given or else what the invoice has open.
+async fn plan_of(
+    proposal: &Proposal,
+    currency: Currency,
+    store: &Store,
+    invoice_id: &str,
+) -> Result<PaymentPlan, ResolveError> {
+    let total = match proposal.amount {
+        Some(amount) => amount,
+        None => store
+            .open_on_invoice(invoice_id)
+            .await
+            .map_err(ResolutionError::from)?
+            .ok_or_else(|| invalid("invoice_id", format!("no invoice `{invoice_id}` is stored")))?,
+    };
+    if total <= Decimal::ZERO {
+        return Err(invalid(
+            "amount",
+            format!("invoice {invoice_id} has nothing open to spread over a plan"),
+        ));
+    }
+    let plan = match (
+        &proposal.instalments[..],
+        proposal.instalment_count,
+        proposal.first_due_on,
+    ) {
+        ([], Some(count), Some(first)) => PaymentPlan::monthly(total, currency, first, count),
+        ([], _, _) => {
+            return Err(invalid(
+                "instalments",
+                "a payment plan needs its instalments [{due_on, amount}], or instalment_count and first_due_on",
+            ));
+        }
+        (given, None, None) => PaymentPlan::new(
+            total,
+            currency,
+            given
+                .iter()
+                .map(|&(due_on, amount)| Instalment { due_on, amount })
+                .collect(),
+        ),
+        _ => {
+            return Err(invalid(
+                "instalments",
+                "give either the instalments or instalment_count and first_due_on, not both",
+            ));
+        }
+    };
+    plan.map_err(|e| invalid("instalments", e.to_string()))
+}
+
+/// How much a correction changes what the invoice charges, net, either way: what the approval
+/// policy weighs.
+async fn correction_size(
+    store: &Store,
+    invoice_id: &str,
+    corrected: &[(u32, Decimal)],
+) -> Result<Decimal, ResolveError> {
+    let lines = store
+        .invoice_line_amounts(invoice_id)
+        .await
+        .map_err(ResolutionError::from)?
+        .ok_or_else(|| invalid("invoice_id", format!("no invoice `{invoice_id}` is stored")))?;
+    let mut change = Decimal::ZERO;
+    for &(line_no, amount) in corrected {
+        let was = lines
+            .iter()
+            .find(|(n, _)| *n == line_no)
+            .map(|(_, a)| *a)
+            .ok_or_else(|| {
+                invalid(
+                    "lines",
+                    format!("invoice {invoice_id} has no line {line_no}"),
+                )
+            })?;
+        change += was - amount;
+    }
+    Ok(change.abs())
 }

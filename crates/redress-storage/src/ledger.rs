@@ -6,7 +6,8 @@ use crate::sql::{Db, Row, params};
 use crate::{StorageError, Store};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{
-    Account, CreditNoteLines, CustomerAccount, EntryKind, LedgerError, LedgerInvoice, Side,
+    Account, CreditNoteLines, CustomerAccount, EntryKind, JournalEntry, LedgerError, LedgerInvoice,
+    Side,
 };
 use redress_domain::{Currency, Decimal, parse_decimal};
 use std::collections::BTreeMap;
@@ -101,11 +102,11 @@ fn credit_note_series() -> String {
     format!("CN-{}", &now()[..4])
 }
 
-fn currency(code: &str) -> Result<Currency, StorageError> {
+pub(crate) fn currency(code: &str) -> Result<Currency, StorageError> {
     Currency::from_code(code).map_err(|e| StorageError::Corrupt(e.to_string()))
 }
 
-fn amount(text: &str) -> Result<Decimal, StorageError> {
+pub(crate) fn amount(text: &str) -> Result<Decimal, StorageError> {
     parse_decimal(text).map_err(|e| StorageError::Corrupt(format!("an amount `{text}`: {e}")))
 }
 
@@ -215,7 +216,7 @@ const CREDIT_NOTE_COLUMNS: &str = "id, series, number, invoice_id, customer_id, 
      tax, total, lines_json, reason, issued_at, issued_by";
 
 /// Moves `series` on by one and gives its new number, within the open transaction.
-fn next_number(db: &mut dyn Db, series: &str) -> Result<i64, StorageError> {
+pub(crate) fn next_number(db: &mut dyn Db, series: &str) -> Result<i64, StorageError> {
     db.execute(
         "INSERT INTO document_series (series, last_number) VALUES (?, 0) ON CONFLICT (series) DO NOTHING",
         params![series],
@@ -477,37 +478,15 @@ pub(crate) fn issue_in(
                 &issued.issued_by,
             ],
         )?;
-    let kind = EntryKind::CreditNote.as_str();
-    db.execute(
-            "INSERT INTO ledger_postings (kind, document, customer_id, invoice_id, currency, posted_at, posted_by) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-            params![
-                kind,
-                &issued.id,
-                &issued.customer_id,
-                &issued.invoice_id,
-                &issued.currency,
-                &issued.issued_at,
-                &issued.issued_by,
-            ],
-        )?;
-    for (i, line) in entry.lines().iter().enumerate() {
-        let side = match line.side {
-            Side::Debit => "debit",
-            Side::Credit => "credit",
-        };
-        db.execute(
-                "INSERT INTO ledger_lines (kind, document, line_no, account, side, amount) VALUES (?, ?, ?, ?, ?, ?)",
-                params![
-                    kind,
-                    &issued.id,
-                    i as i64 + 1,
-                    line.account.as_str(),
-                    side,
-                    &currency.format(line.amount),
-                ],
-            )?;
-    }
+    let entry = entry.for_document(issued.id.clone());
+    post_entry(
+        db,
+        &issued.customer_id,
+        &entry,
+        None,
+        &issued.issued_at,
+        &actor,
+    )?;
     let after = serde_json::json!({
         "id": issued.id, "invoice_id": issued.invoice_id, "net": issued.net,
         "tax": issued.tax, "total": issued.total, "currency": issued.currency,
@@ -526,4 +505,187 @@ pub(crate) fn issue_in(
         },
     )?;
     Ok(issued)
+}
+
+/// Writes `entry` to the ledger of `customer_id` within the open transaction. `reference` is
+/// what it is against besides its invoice: the payment a refund pays back, the plan an
+/// instalment is of.
+pub(crate) fn post_entry(
+    db: &mut dyn Db,
+    customer_id: &str,
+    entry: &JournalEntry,
+    reference: Option<&str>,
+    posted_at: &str,
+    actor: &str,
+) -> Result<(), StorageError> {
+    let kind = entry.kind.as_str();
+    db.execute(
+        "INSERT INTO ledger_postings (kind, document, customer_id, invoice_id, currency, reference, posted_at, posted_by) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        params![
+            kind,
+            &entry.document,
+            customer_id,
+            &entry.invoice,
+            entry.currency.code(),
+            reference,
+            posted_at,
+            actor,
+        ],
+    )?;
+    for (i, line) in entry.lines().iter().enumerate() {
+        let side = match line.side {
+            Side::Debit => "debit",
+            Side::Credit => "credit",
+        };
+        db.execute(
+            "INSERT INTO ledger_lines (kind, document, line_no, account, side, amount) VALUES (?, ?, ?, ?, ?, ?)",
+            params![
+                kind,
+                &entry.document,
+                i as i64 + 1,
+                line.account.as_str(),
+                side,
+                &entry.currency.format(line.amount),
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// A customer's account as the ledger stands, within the open transaction: their invoices
+/// (with their lines) and payments from the billing tables, then every entry Redress posted,
+/// in order. A new posting is checked against it: what a payment has left to refund, what an
+/// invoice has open, what a line has left to credit.
+pub(crate) fn account_of_customer(
+    db: &mut dyn Db,
+    customer_id: &str,
+) -> Result<CustomerAccount, StorageError> {
+    let corrupt =
+        |e: LedgerError| StorageError::Corrupt(format!("the ledger of {customer_id}: {e}"));
+    let mut lines: std::collections::HashMap<String, Vec<(u32, Decimal)>> = Default::default();
+    db.query_each(
+        "SELECT l.invoice_id, l.line_no, l.amount FROM invoice_lines l \
+         JOIN invoices i ON i.id = l.invoice_id WHERE i.customer_id = ? ORDER BY l.invoice_id, l.line_no",
+        params![customer_id],
+        &mut |row| {
+            let line_no = u32::try_from(row.int(1)?)
+                .map_err(|_| StorageError::Corrupt("an invoice line number".into()))?;
+            lines.entry(row.string(0)?).or_default().push((line_no, amount(row.text(2)?)?));
+            Ok(())
+        },
+    )?;
+    let invoices = db.rows(
+        "SELECT i.id, i.currency, i.subtotal, i.tax_total, c.tax_rate_percent FROM invoices i \
+         JOIN contracts c ON c.id = i.contract_id WHERE i.customer_id = ? ORDER BY i.issue_date, i.id",
+        params![customer_id],
+        |row| {
+            Ok(LedgerInvoice {
+                id: row.string(0)?,
+                currency: currency(row.text(1)?)?,
+                lines: Vec::new(),
+                subtotal: amount(row.text(2)?)?,
+                tax_total: amount(row.text(3)?)?,
+                tax_rate_percent: amount(row.text(4)?)?,
+            })
+        },
+    )?;
+    let mut account = CustomerAccount::new();
+    for mut invoice in invoices {
+        invoice.lines = lines.remove(&invoice.id).unwrap_or_default();
+        account.post_invoice(invoice).map_err(corrupt)?;
+    }
+    let payments = db.rows(
+        "SELECT p.id, p.invoice_id, p.amount, i.currency FROM payments p \
+         JOIN invoices i ON i.id = p.invoice_id WHERE i.customer_id = ? ORDER BY p.paid_on, p.id",
+        params![customer_id],
+        |row| {
+            Ok((
+                row.string(0)?,
+                row.string(1)?,
+                amount(row.text(2)?)?,
+                currency(row.text(3)?)?,
+            ))
+        },
+    )?;
+    for (id, invoice, paid, code) in payments {
+        account
+            .post_payment(&id, &invoice, paid, code)
+            .map_err(corrupt)?;
+    }
+    // What Redress posted, each with its amount on the customer's account.
+    let posted = db.rows(
+        "SELECT p.kind, p.document, p.invoice_id, p.currency, p.reference, l.amount \
+         FROM ledger_postings p JOIN ledger_lines l ON l.kind = p.kind AND l.document = p.document \
+         AND l.account = 'receivable' WHERE p.customer_id = ? ORDER BY p.posted_at, p.document",
+        params![customer_id],
+        |row| {
+            Ok((
+                row.string(0)?,
+                row.string(1)?,
+                row.opt_string(2)?,
+                currency(row.text(3)?)?,
+                row.opt_string(4)?,
+                amount(row.text(5)?)?,
+            ))
+        },
+    )?;
+    let missing = |what: &str, document: &str| {
+        StorageError::Corrupt(format!("posting {document} has no {what}"))
+    };
+    for (kind, document, invoice, code, reference, value) in posted {
+        let invoice_of = || invoice.clone().ok_or_else(|| missing("invoice", &document));
+        match kind.as_str() {
+            "credit_note" => {
+                let stored = db
+                    .row(
+                        "SELECT lines_json FROM credit_notes WHERE id = ?",
+                        params![&document],
+                        |row| row.string(0),
+                    )?
+                    .ok_or_else(|| missing("credit note", &document))?;
+                let credited = CreditNoteLines {
+                    lines: credited_lines(&stored)?,
+                };
+                account
+                    .post_credit_note(&document, &invoice_of()?, &credited)
+                    .map_err(corrupt)?;
+            }
+            "refund" => {
+                let payment = reference.ok_or_else(|| missing("payment", &document))?;
+                account
+                    .post_refund(&document, &payment, value, code)
+                    .map_err(corrupt)?;
+            }
+            "account_credit" => {
+                account
+                    .post_account_credit(&document, value, code)
+                    .map_err(corrupt)?;
+            }
+            "goodwill" => {
+                account
+                    .post_goodwill(&document, &invoice_of()?, value, code)
+                    .map_err(corrupt)?;
+            }
+            "write_off" => {
+                account
+                    .post_write_off(&document, &invoice_of()?, value, code)
+                    .map_err(corrupt)?;
+            }
+            "payment" => {
+                account
+                    .post_payment(&document, &invoice_of()?, value, code)
+                    .map_err(corrupt)?;
+            }
+            "invoice" => {
+                let issued = crate::documents::issued_invoice_in(db, &document)?
+                    .ok_or_else(|| missing("issued invoice", &document))?;
+                account
+                    .post_invoice(issued.ledger_invoice()?)
+                    .map_err(corrupt)?;
+            }
+            other => return Err(StorageError::Corrupt(format!("a posting of kind {other}"))),
+        }
+    }
+    Ok(account)
 }

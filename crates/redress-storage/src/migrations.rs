@@ -93,6 +93,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0014_resolutions.sql"),
         include_str!("../migrations/postgres/0014_resolutions.sql"),
     ),
+    (
+        15,
+        "every kind of resolution",
+        include_str!("../migrations/sqlite/0015_every_resolution.sql"),
+        include_str!("../migrations/postgres/0015_every_resolution.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (

@@ -4,18 +4,63 @@
 
 use crate::audit_log::{append, now};
 use crate::disputes::DisputeError;
-use crate::ledger::{CreditNoteError, NewCreditNote, check_credit_note, issue_in, parsed_lines};
+use crate::documents::{CorrectionError, agree_plan_in, correct_invoice_in, customer_of_invoice};
+use crate::ledger::{
+    CreditNoteError, NewCreditNote, account_of_customer, amount, currency, issue_in, parsed_lines,
+    post_entry,
+};
 use crate::sql::{Db, Row, params};
 use crate::{StorageError, Store};
-use redress_domain::DisputeStatus;
 use redress_domain::audit_log::NewEvent;
-use redress_domain::resolution::ResolutionKind;
+use redress_domain::ledger::{CustomerAccount, JournalEntry, LedgerError};
+use redress_domain::resolution::{Instalment, PaymentPlan, PlanError, ResolutionKind};
+use redress_domain::{Decimal, DisputeStatus, parse_date};
 
-/// What a resolution does, with what it needs.
+/// What a resolution does, with what it needs. Amounts are in the disputed invoice's currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResolutionAction {
     /// A credit note against the disputed invoice.
     CreditNote(NewCreditNote),
+    /// Money paid back against a recorded payment of the customer.
+    Refund {
+        /// The payment.
+        payment_id: String,
+        /// How much.
+        amount: Decimal,
+    },
+    /// A balance the customer can use on future invoices.
+    AccountCredit {
+        /// How much.
+        amount: Decimal,
+    },
+    /// A discount on the invoice that admits no error.
+    Goodwill {
+        /// The invoice.
+        invoice_id: String,
+        /// How much.
+        amount: Decimal,
+    },
+    /// An open balance on the invoice written off.
+    WriteOff {
+        /// The invoice.
+        invoice_id: String,
+        /// How much.
+        amount: Decimal,
+    },
+    /// What the invoice has open, spread over instalments.
+    PaymentPlan {
+        /// The invoice.
+        invoice_id: String,
+        /// The schedule (checked to add up when it was made).
+        plan: PaymentPlan,
+    },
+    /// The invoice re-issued with corrected lines, the old one voided by a credit note.
+    CorrectedInvoice {
+        /// The invoice.
+        invoice_id: String,
+        /// `(line number, corrected net amount)`; lines not named are kept, zero drops one.
+        lines: Vec<(u32, Decimal)>,
+    },
     /// The claim refused, on the evidence of the dispute's verification.
     Reject,
 }
@@ -25,6 +70,12 @@ impl ResolutionAction {
     pub fn kind(&self) -> ResolutionKind {
         match self {
             Self::CreditNote(_) => ResolutionKind::CreditNote,
+            Self::Refund { .. } => ResolutionKind::Refund,
+            Self::AccountCredit { .. } => ResolutionKind::AccountCredit,
+            Self::Goodwill { .. } => ResolutionKind::Goodwill,
+            Self::WriteOff { .. } => ResolutionKind::WriteOff,
+            Self::PaymentPlan { .. } => ResolutionKind::PaymentPlan,
+            Self::CorrectedInvoice { .. } => ResolutionKind::CorrectedInvoice,
             Self::Reject => ResolutionKind::Reject,
         }
     }
@@ -112,6 +163,12 @@ pub enum ResolutionError {
     /// Its credit note was refused.
     #[error(transparent)]
     CreditNote(#[from] CreditNoteError),
+    /// The ledger refused it: a refund above what was paid, a write-off above what is open, …
+    #[error("{0}")]
+    Refused(#[from] LedgerError),
+    /// The corrected invoice was refused.
+    #[error(transparent)]
+    Correction(#[from] CorrectionError),
     /// The database failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -148,59 +205,244 @@ fn load(db: &mut dyn Db, id: &str) -> Result<Option<Resolution>, StorageError> {
     )
 }
 
-/// What a credit note resolution will issue: its invoice, and its lines as credit notes keep
-/// them.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct CreditNoteDetails {
-    invoice_id: String,
-    lines: Vec<(u32, String)>,
+/// What a resolution will do, as stored: only the fields of its kind are there. (A credit note
+/// keeps its lines as credit notes keep them.)
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct Details {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    invoice_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    payment_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    amount: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lines: Option<Vec<(u32, String)>>,
+    /// `(due on, amount)` of each instalment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    instalments: Option<Vec<(String, String)>>,
 }
 
 fn details(action: &ResolutionAction) -> String {
-    match action {
-        ResolutionAction::CreditNote(note) => serde_json::to_string(&CreditNoteDetails {
-            invoice_id: note.invoice_id.clone(),
-            lines: note
-                .lines
-                .iter()
-                .map(|(n, a)| (*n, a.to_string()))
-                .collect(),
-        })
-        .unwrap_or_else(|_| "{}".into()),
-        ResolutionAction::Reject => "{}".to_owned(),
-    }
+    let lines =
+        |lines: &[(u32, Decimal)]| Some(lines.iter().map(|(n, a)| (*n, a.to_string())).collect());
+    let details = match action {
+        ResolutionAction::CreditNote(note) => Details {
+            invoice_id: Some(note.invoice_id.clone()),
+            lines: lines(&note.lines),
+            ..Details::default()
+        },
+        ResolutionAction::Refund { payment_id, amount } => Details {
+            payment_id: Some(payment_id.clone()),
+            amount: Some(amount.to_string()),
+            ..Details::default()
+        },
+        ResolutionAction::AccountCredit { amount } => Details {
+            amount: Some(amount.to_string()),
+            ..Details::default()
+        },
+        ResolutionAction::Goodwill { invoice_id, amount }
+        | ResolutionAction::WriteOff { invoice_id, amount } => Details {
+            invoice_id: Some(invoice_id.clone()),
+            amount: Some(amount.to_string()),
+            ..Details::default()
+        },
+        ResolutionAction::PaymentPlan { invoice_id, plan } => Details {
+            invoice_id: Some(invoice_id.clone()),
+            instalments: Some(
+                plan.instalments()
+                    .iter()
+                    .map(|i| (i.due_on.to_string(), i.amount.to_string()))
+                    .collect(),
+            ),
+            ..Details::default()
+        },
+        ResolutionAction::CorrectedInvoice {
+            invoice_id,
+            lines: corrected,
+        } => Details {
+            invoice_id: Some(invoice_id.clone()),
+            lines: lines(corrected),
+            ..Details::default()
+        },
+        ResolutionAction::Reject => Details::default(),
+    };
+    serde_json::to_string(&details).unwrap_or_else(|_| "{}".into())
 }
 
 /// The action a stored resolution carries out.
 fn action_of(resolution: &Resolution) -> Result<ResolutionAction, StorageError> {
-    match resolution.kind.as_str() {
-        "reject" => Ok(ResolutionAction::Reject),
-        "credit_note" => {
-            let details: CreditNoteDetails = serde_json::from_str(&resolution.details_json)
-                .map_err(|e| StorageError::Corrupt(format!("resolution {}: {e}", resolution.id)))?;
-            Ok(ResolutionAction::CreditNote(NewCreditNote {
-                invoice_id: details.invoice_id,
-                lines: parsed_lines(details.lines)?,
-                reason: resolution.reason.clone(),
-            }))
+    let corrupt =
+        |what: &str| StorageError::Corrupt(format!("resolution {}: {what}", resolution.id));
+    let details: Details =
+        serde_json::from_str(&resolution.details_json).map_err(|e| corrupt(&e.to_string()))?;
+    let invoice_id = || {
+        details
+            .invoice_id
+            .clone()
+            .ok_or_else(|| corrupt("no invoice"))
+    };
+    let value = || {
+        amount(
+            details
+                .amount
+                .as_deref()
+                .ok_or_else(|| corrupt("no amount"))?,
+        )
+    };
+    let lines = || parsed_lines(details.lines.clone().ok_or_else(|| corrupt("no lines"))?);
+    let kind = ResolutionKind::from_name(&resolution.kind).ok_or_else(|| corrupt("its kind"))?;
+    Ok(match kind {
+        ResolutionKind::Reject => ResolutionAction::Reject,
+        ResolutionKind::CreditNote => ResolutionAction::CreditNote(NewCreditNote {
+            invoice_id: invoice_id()?,
+            lines: lines()?,
+            reason: resolution.reason.clone(),
+        }),
+        ResolutionKind::Refund => ResolutionAction::Refund {
+            payment_id: details
+                .payment_id
+                .clone()
+                .ok_or_else(|| corrupt("no payment"))?,
+            amount: value()?,
+        },
+        ResolutionKind::AccountCredit => ResolutionAction::AccountCredit { amount: value()? },
+        ResolutionKind::Goodwill => ResolutionAction::Goodwill {
+            invoice_id: invoice_id()?,
+            amount: value()?,
+        },
+        ResolutionKind::WriteOff => ResolutionAction::WriteOff {
+            invoice_id: invoice_id()?,
+            amount: value()?,
+        },
+        ResolutionKind::PaymentPlan => {
+            let instalments = details
+                .instalments
+                .clone()
+                .ok_or_else(|| corrupt("no instalments"))?
+                .into_iter()
+                .map(|(due_on, value)| {
+                    Ok(Instalment {
+                        due_on: parse_date(&due_on).map_err(|e| corrupt(&e.to_string()))?,
+                        amount: amount(&value)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, StorageError>>()?;
+            let total = instalments.iter().map(|i| i.amount).sum();
+            let plan = PaymentPlan::new(total, currency(&resolution.currency)?, instalments)
+                .map_err(|e: PlanError| corrupt(&e.to_string()))?;
+            ResolutionAction::PaymentPlan {
+                invoice_id: invoice_id()?,
+                plan,
+            }
         }
-        other => Err(StorageError::Corrupt(format!(
-            "resolution {}: kind {other}",
-            resolution.id
-        ))),
-    }
+        ResolutionKind::CorrectedInvoice => ResolutionAction::CorrectedInvoice {
+            invoice_id: invoice_id()?,
+            lines: lines()?,
+        },
+    })
 }
 
-/// Carries out `action` in the open transaction; the id of the document it wrote.
+/// Carries out `action` for `resolution` in the open transaction; the id of the document it
+/// wrote (a credit note, a refund, a plan, the corrected invoice, …).
 fn apply(
     db: &mut dyn Db,
+    resolution: &Resolution,
     action: &ResolutionAction,
     actor: &str,
 ) -> Result<Option<String>, ResolutionError> {
+    let currency = currency(&resolution.currency)?;
+    let customer = |db: &mut dyn Db, invoice_id: &str| -> Result<String, ResolutionError> {
+        Ok(customer_of_invoice(db, invoice_id)?
+            .ok_or_else(|| LedgerError::UnknownInvoice(invoice_id.to_owned()))?)
+    };
+    let customer_id = db
+        .row(
+            "SELECT customer_id FROM disputes WHERE id = ?",
+            params![&resolution.dispute_id],
+            |row| row.string(0),
+        )?
+        .ok_or_else(|| DisputeError::NotFound(resolution.dispute_id.clone()))?;
     match action {
         ResolutionAction::CreditNote(note) => Ok(Some(issue_in(db, note, actor)?.id)),
         ResolutionAction::Reject => Ok(None),
+        ResolutionAction::Refund { payment_id, amount } => post(
+            db,
+            &customer_id,
+            "RFD",
+            Some(payment_id),
+            actor,
+            |account, document| {
+                account
+                    .post_refund(document, payment_id, *amount, currency)
+                    .cloned()
+            },
+        ),
+        ResolutionAction::AccountCredit { amount } => {
+            post(db, &customer_id, "ACR", None, actor, |account, document| {
+                account
+                    .post_account_credit(document, *amount, currency)
+                    .cloned()
+            })
+        }
+        ResolutionAction::Goodwill { invoice_id, amount } => {
+            let customer_id = customer(db, invoice_id)?;
+            post(db, &customer_id, "GW", None, actor, |account, document| {
+                account
+                    .post_goodwill(document, invoice_id, *amount, currency)
+                    .cloned()
+            })
+        }
+        ResolutionAction::WriteOff { invoice_id, amount } => {
+            let customer_id = customer(db, invoice_id)?;
+            post(db, &customer_id, "WO", None, actor, |account, document| {
+                account
+                    .post_write_off(document, invoice_id, *amount, currency)
+                    .cloned()
+            })
+        }
+        ResolutionAction::PaymentPlan { invoice_id, plan } => {
+            let stored: crate::documents::StoredPlan =
+                agree_plan_in::<ResolutionError>(db, &resolution.id, invoice_id, plan, actor)?;
+            Ok(Some(stored.id))
+        }
+        ResolutionAction::CorrectedInvoice { invoice_id, lines } => {
+            let (_, issued) = correct_invoice_in(db, invoice_id, lines, &resolution.reason, actor)?;
+            Ok(Some(issued.id))
+        }
     }
+}
+
+/// Posts to the ledger of `customer_id` the entry `make` gives for a new document (its id
+/// `prefix`-…): checked by the customer's account as it stands, then written. Gives the id.
+fn post(
+    db: &mut dyn Db,
+    customer_id: &str,
+    prefix: &str,
+    reference: Option<&str>,
+    actor: &str,
+    make: impl FnOnce(&mut CustomerAccount, &str) -> Result<JournalEntry, LedgerError>,
+) -> Result<Option<String>, ResolutionError> {
+    let mut account = account_of_customer(db, customer_id)?;
+    let document = crate::new_id(prefix);
+    let entry = make(&mut account, &document)?;
+    post_entry(db, customer_id, &entry, reference, &now(), actor)?;
+    Ok(Some(document))
+}
+
+/// Whether `action` could be carried out now: it is, and then undone (a number it took is
+/// given back, so numbering keeps no gap).
+fn check(
+    db: &mut dyn Db,
+    resolution: &Resolution,
+    action: &ResolutionAction,
+    actor: &str,
+) -> Result<(), ResolutionError> {
+    let mark = db.events().len();
+    db.script("SAVEPOINT trial")?;
+    let outcome = apply(db, resolution, action, actor);
+    db.events().truncate(mark);
+    db.script("ROLLBACK TO SAVEPOINT trial; RELEASE SAVEPOINT trial")?;
+    outcome.map(|_| ())
 }
 
 fn event(
@@ -271,13 +513,9 @@ impl Store {
                 document_id: None,
             };
             match &new.needs_approval {
-                Some(_) => {
-                    if let ResolutionAction::CreditNote(note) = &new.action {
-                        check_credit_note(db, note)?;
-                    }
-                }
+                Some(_) => check(db, &resolution, &new.action, &actor)?,
                 None => {
-                    resolution.document_id = apply(db, &new.action, &actor)?;
+                    resolution.document_id = apply(db, &resolution, &new.action, &actor)?;
                     resolution.status = "applied".into();
                 }
             }
@@ -340,7 +578,7 @@ impl Store {
             after.decided_at = Some(now());
             after.decision_note = note;
             if approve {
-                after.document_id = apply(db, &action_of(&before)?, &actor)?;
+                after.document_id = apply(db, &before, &action_of(&before)?, &actor)?;
                 after.status = "applied".into();
             } else {
                 after.status = "refused".into();

@@ -1,0 +1,646 @@
+//! The documents Redress issues besides credit notes: corrected invoices, numbered without gaps
+//! in a series of their own, and payment plans with the instalments received on them. Neither
+//! ever changes once written; what happens after (an instalment received) is a new posting.
+
+use crate::audit_log::{append, now};
+use crate::ledger::{
+    CreditNote, NewCreditNote, account_of_customer, amount, currency, issue_in, next_number,
+    post_entry,
+};
+use crate::sql::{Db, Row, params};
+use crate::{StorageError, Store};
+use redress_domain::audit_log::NewEvent;
+use redress_domain::ledger::{CustomerAccount, EntryKind, LedgerError, LedgerInvoice};
+use redress_domain::resolution::PaymentPlan;
+use redress_domain::{Decimal, percent_of};
+
+/// An invoice Redress issued in place of a wrong one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedInvoice {
+    /// Its id: the series and the number, e.g. `RI-2026-000007`.
+    pub id: String,
+    /// Its series, e.g. `RI-2026`.
+    pub series: String,
+    /// Its number in the series, from 1, without gaps.
+    pub number: i64,
+    /// The invoice it replaces (voided by a credit note).
+    pub corrects_invoice_id: String,
+    /// The customer.
+    pub customer_id: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// The tax rate, as the contract has it.
+    pub tax_rate_percent: String,
+    /// `(line number, net amount)` of each line.
+    pub lines: Vec<(u32, String)>,
+    /// Net.
+    pub subtotal: String,
+    /// Tax at the rate.
+    pub tax_total: String,
+    /// Net and tax.
+    pub total: String,
+    /// Why it was re-issued.
+    pub reason: String,
+    /// When.
+    pub issued_at: String,
+    /// Who.
+    pub issued_by: String,
+}
+
+impl IssuedInvoice {
+    /// What the ledger keeps of it.
+    pub(crate) fn ledger_invoice(&self) -> Result<LedgerInvoice, StorageError> {
+        Ok(LedgerInvoice {
+            id: self.id.clone(),
+            currency: currency(&self.currency)?,
+            lines: self
+                .lines
+                .iter()
+                .map(|(n, a)| Ok((*n, amount(a)?)))
+                .collect::<Result<_, StorageError>>()?,
+            tax_rate_percent: amount(&self.tax_rate_percent)?,
+            subtotal: amount(&self.subtotal)?,
+            tax_total: amount(&self.tax_total)?,
+        })
+    }
+}
+
+/// Why an invoice was not corrected. Nothing was written, and no number was taken.
+#[derive(Debug, thiserror::Error)]
+pub enum CorrectionError {
+    /// No such invoice is stored.
+    #[error("invoice_id: no invoice `{0}` is stored")]
+    UnknownInvoice(String),
+    /// A corrected line the invoice does not have.
+    #[error("invoice {invoice} has no line {line_no}")]
+    UnknownLine {
+        /// The invoice.
+        invoice: String,
+        /// The line asked for.
+        line_no: u32,
+    },
+    /// A corrected amount below zero or off the currency's grid.
+    #[error(
+        "line {line_no}: {amount} is not a line amount in {currency} (zero or more, at most {minor_unit} decimals)"
+    )]
+    NotALineAmount {
+        /// The line.
+        line_no: u32,
+        /// The amount given.
+        amount: Decimal,
+        /// The invoice's currency.
+        currency: &'static str,
+        /// Its decimals.
+        minor_unit: u32,
+    },
+    /// The corrected lines are what the invoice already charges.
+    #[error("the corrected lines are what invoice {0} already charges; nothing to correct")]
+    NothingToCorrect(String),
+    /// The invoice was credited in full already: there is nothing left to void.
+    #[error("invoice {0} was credited in full already; there is nothing left to re-issue")]
+    AlreadyVoided(String),
+    /// The ledger refused the voiding credit note or the new invoice.
+    #[error("{0}")]
+    Refused(#[from] LedgerError),
+    /// The credit note voiding the invoice was refused.
+    #[error(transparent)]
+    CreditNote(#[from] crate::ledger::CreditNoteError),
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+const ISSUED_INVOICE_COLUMNS: &str = "id, series, number, corrects_invoice_id, customer_id, \
+     currency, tax_rate_percent, lines_json, subtotal, tax_total, total, reason, issued_at, issued_by";
+
+fn read_issued_invoice(row: &dyn Row) -> Result<IssuedInvoice, StorageError> {
+    let lines: Vec<(u32, String)> = serde_json::from_str(row.text(7)?)
+        .map_err(|e| StorageError::Corrupt(format!("an issued invoice's lines: {e}")))?;
+    Ok(IssuedInvoice {
+        id: row.string(0)?,
+        series: row.string(1)?,
+        number: row.int(2)?,
+        corrects_invoice_id: row.string(3)?,
+        customer_id: row.string(4)?,
+        currency: row.string(5)?,
+        tax_rate_percent: row.string(6)?,
+        lines,
+        subtotal: row.string(8)?,
+        tax_total: row.string(9)?,
+        total: row.string(10)?,
+        reason: row.string(11)?,
+        issued_at: row.string(12)?,
+        issued_by: row.string(13)?,
+    })
+}
+
+/// The issued invoice with this id, within the open transaction (or outside any).
+pub(crate) fn issued_invoice_in(
+    db: &mut dyn Db,
+    id: &str,
+) -> Result<Option<IssuedInvoice>, StorageError> {
+    db.row(
+        &format!("SELECT {ISSUED_INVOICE_COLUMNS} FROM issued_invoices WHERE id = ?"),
+        params![id],
+        read_issued_invoice,
+    )
+}
+
+/// The customer of a stored invoice.
+pub(crate) fn customer_of_invoice(
+    db: &mut dyn Db,
+    invoice_id: &str,
+) -> Result<Option<String>, StorageError> {
+    db.row(
+        "SELECT customer_id FROM invoices WHERE id = ?",
+        params![invoice_id],
+        |row| row.string(0),
+    )
+}
+
+/// Re-issues `invoice_id` with `corrected` line amounts (`(line number, net amount)`; the lines
+/// not named are kept, a line of zero is dropped) within the open transaction: the old invoice
+/// is voided by a credit note of everything its lines have left to credit, and the new one is
+/// numbered next in its series and posted. Gives both.
+pub(crate) fn correct_invoice_in(
+    db: &mut dyn Db,
+    invoice_id: &str,
+    corrected: &[(u32, Decimal)],
+    reason: &str,
+    actor: &str,
+) -> Result<(CreditNote, IssuedInvoice), CorrectionError> {
+    let customer_id = customer_of_invoice(db, invoice_id)?
+        .ok_or_else(|| CorrectionError::UnknownInvoice(invoice_id.to_owned()))?;
+    let mut account = account_of_customer(db, &customer_id)?;
+    let old = account
+        .posted_invoice(invoice_id)
+        .cloned()
+        .ok_or_else(|| CorrectionError::UnknownInvoice(invoice_id.to_owned()))?;
+    let currency = old.currency;
+    let mut lines = old.lines.clone();
+    for &(line_no, value) in corrected {
+        if value < Decimal::ZERO || !currency.fits(value) {
+            return Err(CorrectionError::NotALineAmount {
+                line_no,
+                amount: value,
+                currency: currency.code(),
+                minor_unit: currency.minor_unit(),
+            });
+        }
+        let line = lines
+            .iter_mut()
+            .find(|(n, _)| *n == line_no)
+            .ok_or_else(|| CorrectionError::UnknownLine {
+                invoice: invoice_id.to_owned(),
+                line_no,
+            })?;
+        line.1 = value;
+    }
+    lines.retain(|(_, value)| *value > Decimal::ZERO);
+    let kept: Vec<(u32, Decimal)> = old
+        .lines
+        .iter()
+        .copied()
+        .filter(|(_, v)| *v > Decimal::ZERO)
+        .collect();
+    if lines == kept {
+        return Err(CorrectionError::NothingToCorrect(invoice_id.to_owned()));
+    }
+    let to_void: Vec<(u32, Decimal)> = account
+        .left_to_credit(invoice_id)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, left)| *left > Decimal::ZERO)
+        .collect();
+    if to_void.is_empty() {
+        return Err(CorrectionError::AlreadyVoided(invoice_id.to_owned()));
+    }
+    let series = format!("RI-{}", &now()[..4]);
+    let number = next_number(db, &series)?;
+    let id = format!("{series}-{number:06}");
+    let void = issue_in(
+        db,
+        &NewCreditNote {
+            invoice_id: invoice_id.to_owned(),
+            lines: to_void,
+            reason: format!("{reason} (voids {invoice_id}, re-issued as {id})"),
+        },
+        actor,
+    )?;
+    let subtotal: Decimal = lines.iter().map(|(_, v)| *v).sum();
+    let tax_total = currency.round(subtotal * percent_of(old.tax_rate_percent));
+    let new = LedgerInvoice {
+        id: id.clone(),
+        currency,
+        lines: lines.clone(),
+        tax_rate_percent: old.tax_rate_percent,
+        subtotal,
+        tax_total,
+    };
+    let issued = IssuedInvoice {
+        id: id.clone(),
+        series,
+        number,
+        corrects_invoice_id: invoice_id.to_owned(),
+        customer_id: customer_id.clone(),
+        currency: currency.code().to_owned(),
+        tax_rate_percent: old.tax_rate_percent.to_string(),
+        lines: lines
+            .iter()
+            .map(|(n, v)| (*n, currency.format(*v)))
+            .collect(),
+        subtotal: currency.format(subtotal),
+        tax_total: currency.format(tax_total),
+        total: currency.format(new.total()),
+        reason: reason.to_owned(),
+        issued_at: now(),
+        issued_by: actor.to_owned(),
+    };
+    let mut entry = account.post_invoice(new)?.clone();
+    // The billing tables hold the invoices the business sent; a re-issued one is named by
+    // the posting's document, and the one it corrects is its reference.
+    entry.invoice = None;
+    let lines_json = serde_json::to_string(&issued.lines).unwrap_or_else(|_| "[]".into());
+    let i = &issued;
+    db.execute(
+        &format!(
+            "INSERT INTO issued_invoices ({ISSUED_INVOICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ),
+        params![
+            &i.id, &i.series, i.number, &i.corrects_invoice_id, &i.customer_id, &i.currency,
+            &i.tax_rate_percent, &lines_json, &i.subtotal, &i.tax_total, &i.total, &i.reason,
+            &i.issued_at, &i.issued_by,
+        ],
+    )?;
+    post_entry(
+        db,
+        &customer_id,
+        &entry,
+        Some(invoice_id),
+        &i.issued_at,
+        actor,
+    )?;
+    let after = serde_json::json!({
+        "id": i.id, "corrects_invoice_id": i.corrects_invoice_id, "lines": i.lines,
+        "subtotal": i.subtotal, "tax_total": i.tax_total, "total": i.total,
+        "currency": i.currency, "voided_by": void.id, "reason": i.reason,
+    });
+    append(
+        db,
+        NewEvent {
+            occurred_at: i.issued_at.clone(),
+            actor: actor.to_owned(),
+            entity: "invoice".into(),
+            entity_id: i.id.clone(),
+            action: "issued".into(),
+            before: None,
+            after: Some(after.to_string()),
+        },
+    )?;
+    Ok((void, issued))
+}
+
+/// A payment plan agreed with a customer, with what has been received on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPlan {
+    /// Its id.
+    pub id: String,
+    /// The resolution that agreed it.
+    pub resolution_id: String,
+    /// The invoice whose open balance it spreads.
+    pub invoice_id: String,
+    /// The customer.
+    pub customer_id: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// What it spreads.
+    pub total: String,
+    /// Its instalments, in order.
+    pub instalments: Vec<StoredInstalment>,
+    /// When it was agreed.
+    pub agreed_at: String,
+    /// By whom.
+    pub agreed_by: String,
+}
+
+/// One instalment of a stored plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredInstalment {
+    /// From 1.
+    pub number: u32,
+    /// When it is due (`YYYY-MM-DD`).
+    pub due_on: String,
+    /// How much.
+    pub amount: String,
+    /// The payment that paid it, once received: `{plan}-{number}`.
+    pub paid_by: Option<String>,
+}
+
+/// Why an instalment was not recorded as received. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum InstalmentError {
+    /// No such plan.
+    #[error("no payment plan has the id `{0}`")]
+    UnknownPlan(String),
+    /// No such instalment in the plan.
+    #[error("payment plan {plan} has no instalment {number} (it has {count})")]
+    UnknownInstalment {
+        /// The plan.
+        plan: String,
+        /// The number asked for.
+        number: u32,
+        /// How many it has.
+        count: usize,
+    },
+    /// Received already.
+    #[error(
+        "instalment {number} of payment plan {plan} was received already, as payment {payment}"
+    )]
+    AlreadyPaid {
+        /// The plan.
+        plan: String,
+        /// The instalment.
+        number: u32,
+        /// Its payment.
+        payment: String,
+    },
+    /// The ledger refused it.
+    #[error("{0}")]
+    Refused(#[from] LedgerError),
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// The document of the payment of instalment `number` of `plan`.
+fn instalment_payment(plan: &str, number: u32) -> String {
+    format!("{plan}-{number}")
+}
+
+fn load_plan(db: &mut dyn Db, id: &str) -> Result<Option<StoredPlan>, StorageError> {
+    let Some(mut plan) = db.row(
+        "SELECT id, resolution_id, invoice_id, customer_id, currency, total, instalments_json, \
+         agreed_at, agreed_by FROM payment_plans WHERE id = ?",
+        params![id],
+        |row| {
+            let instalments: Vec<(String, String)> = serde_json::from_str(row.text(6)?)
+                .map_err(|e| StorageError::Corrupt(format!("a payment plan's instalments: {e}")))?;
+            let id = row.string(0)?;
+            Ok(StoredPlan {
+                instalments: instalments
+                    .into_iter()
+                    .zip(1..)
+                    .map(|((due_on, amount), number)| StoredInstalment {
+                        number,
+                        due_on,
+                        amount,
+                        paid_by: None,
+                    })
+                    .collect(),
+                id,
+                resolution_id: row.string(1)?,
+                invoice_id: row.string(2)?,
+                customer_id: row.string(3)?,
+                currency: row.string(4)?,
+                total: row.string(5)?,
+                agreed_at: row.string(7)?,
+                agreed_by: row.string(8)?,
+            })
+        },
+    )?
+    else {
+        return Ok(None);
+    };
+    let paid = db.rows(
+        "SELECT document FROM ledger_postings WHERE kind = 'payment' AND reference = ?",
+        params![&plan.id],
+        |row| row.string(0),
+    )?;
+    for instalment in &mut plan.instalments {
+        let document = instalment_payment(&plan.id, instalment.number);
+        if paid.contains(&document) {
+            instalment.paid_by = Some(document);
+        }
+    }
+    Ok(Some(plan))
+}
+
+/// Checks `plan` against what `invoice_id` has open and writes it, within the open transaction.
+pub(crate) fn agree_plan_in<E: From<LedgerError> + From<StorageError>>(
+    db: &mut dyn Db,
+    resolution_id: &str,
+    invoice_id: &str,
+    plan: &PaymentPlan,
+    actor: &str,
+) -> Result<StoredPlan, E> {
+    let customer_id = customer_of_invoice(db, invoice_id)?
+        .ok_or_else(|| LedgerError::UnknownInvoice(invoice_id.to_owned()))?;
+    let account = account_of_customer(db, &customer_id)?;
+    check_plan(&account, invoice_id, plan)?;
+    let currency = plan.currency();
+    let total: Decimal = plan.instalments().iter().map(|i| i.amount).sum();
+    let instalments: Vec<(String, String)> = plan
+        .instalments()
+        .iter()
+        .map(|i| (i.due_on.to_string(), currency.format(i.amount)))
+        .collect();
+    let stored = StoredPlan {
+        id: crate::new_id("PLN"),
+        resolution_id: resolution_id.to_owned(),
+        invoice_id: invoice_id.to_owned(),
+        customer_id,
+        currency: currency.code().to_owned(),
+        total: currency.format(total),
+        instalments: instalments
+            .iter()
+            .zip(1..)
+            .map(|((due_on, amount), number)| StoredInstalment {
+                number,
+                due_on: due_on.clone(),
+                amount: amount.clone(),
+                paid_by: None,
+            })
+            .collect(),
+        agreed_at: now(),
+        agreed_by: actor.to_owned(),
+    };
+    let s = &stored;
+    let json = serde_json::to_string(&instalments).unwrap_or_else(|_| "[]".into());
+    db.execute(
+        "INSERT INTO payment_plans (id, resolution_id, invoice_id, customer_id, currency, total, \
+         instalments_json, agreed_at, agreed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        params![
+            &s.id,
+            &s.resolution_id,
+            &s.invoice_id,
+            &s.customer_id,
+            &s.currency,
+            &s.total,
+            &json,
+            &s.agreed_at,
+            &s.agreed_by,
+        ],
+    )?;
+    Ok(stored)
+}
+
+/// Whether `plan` can spread what `invoice_id` has open: in its currency, for no more than is
+/// open on it.
+pub(crate) fn check_plan(
+    account: &CustomerAccount,
+    invoice_id: &str,
+    plan: &PaymentPlan,
+) -> Result<(), LedgerError> {
+    let invoice = account
+        .posted_invoice(invoice_id)
+        .ok_or_else(|| LedgerError::UnknownInvoice(invoice_id.to_owned()))?;
+    if invoice.currency != plan.currency() {
+        return Err(LedgerError::WrongCurrency {
+            given: plan.currency().code(),
+            expected: invoice.currency.code(),
+            document: invoice_id.to_owned(),
+        });
+    }
+    let total: Decimal = plan.instalments().iter().map(|i| i.amount).sum();
+    let open = account.open_on(invoice_id);
+    if total > open {
+        return Err(LedgerError::AboveOpenBalance {
+            invoice: invoice_id.to_owned(),
+            asked: total,
+            open,
+        });
+    }
+    Ok(())
+}
+
+impl Store {
+    /// What a stored invoice has open as the ledger stands (`None`: no such invoice).
+    pub async fn open_on_invoice(&self, invoice_id: &str) -> Result<Option<Decimal>, StorageError> {
+        let invoice_id = invoice_id.to_owned();
+        self.read(move |db| {
+            let Some(customer_id) = customer_of_invoice(db, &invoice_id)? else {
+                return Ok(None);
+            };
+            Ok(Some(
+                account_of_customer(db, &customer_id)?.open_on(&invoice_id),
+            ))
+        })
+        .await
+    }
+
+    /// The net amount of each line of a stored invoice, in line order (`None`: no such
+    /// invoice).
+    pub async fn invoice_line_amounts(
+        &self,
+        invoice_id: &str,
+    ) -> Result<Option<Vec<(u32, Decimal)>>, StorageError> {
+        let invoice_id = invoice_id.to_owned();
+        self.run(move |db| {
+            let lines = db.rows(
+                "SELECT line_no, amount FROM invoice_lines WHERE invoice_id = ? ORDER BY line_no",
+                params![&invoice_id],
+                |row| {
+                    let line_no = u32::try_from(row.int(0)?)
+                        .map_err(|_| StorageError::Corrupt("an invoice line number".into()))?;
+                    Ok((line_no, amount(row.text(1)?)?))
+                },
+            )?;
+            Ok((!lines.is_empty()).then_some(lines))
+        })
+        .await
+    }
+
+    /// The corrected invoice with this id.
+    pub async fn issued_invoice(&self, id: &str) -> Result<Option<IssuedInvoice>, StorageError> {
+        let id = id.to_owned();
+        self.run(move |db| issued_invoice_in(db, &id)).await
+    }
+
+    /// The payment plan with this id, with the instalments received.
+    pub async fn payment_plan(&self, id: &str) -> Result<Option<StoredPlan>, StorageError> {
+        let id = id.to_owned();
+        self.read(move |db| load_plan(db, &id)).await
+    }
+
+    /// The payment plans of a customer, oldest first.
+    pub async fn payment_plans_of(
+        &self,
+        customer_id: &str,
+    ) -> Result<Vec<StoredPlan>, StorageError> {
+        let customer_id = customer_id.to_owned();
+        self.read(move |db| {
+            let ids = db.rows(
+                "SELECT id FROM payment_plans WHERE customer_id = ? ORDER BY agreed_at, id",
+                params![&customer_id],
+                |row| row.string(0),
+            )?;
+            ids.iter()
+                .filter_map(|id| load_plan(db, id).transpose())
+                .collect()
+        })
+        .await
+    }
+
+    /// Records instalment `number` of a plan as received: a payment of its amount against the
+    /// plan's invoice, posted to the ledger once and recorded in the audit log.
+    pub async fn receive_instalment(
+        &self,
+        plan_id: &str,
+        number: u32,
+        actor: &str,
+    ) -> Result<StoredPlan, InstalmentError> {
+        let (plan_id, actor) = (plan_id.to_owned(), actor.to_owned());
+        self.write(move |db| {
+            let plan = load_plan(db, &plan_id)?
+                .ok_or_else(|| InstalmentError::UnknownPlan(plan_id.clone()))?;
+            let count = plan.instalments.len();
+            let instalment = usize::try_from(number)
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| plan.instalments.get(i))
+                .ok_or_else(|| InstalmentError::UnknownInstalment {
+                    plan: plan_id.clone(),
+                    number,
+                    count,
+                })?;
+            if let Some(payment) = &instalment.paid_by {
+                return Err(InstalmentError::AlreadyPaid {
+                    plan: plan_id.clone(),
+                    number,
+                    payment: payment.clone(),
+                });
+            }
+            let mut account = account_of_customer(db, &plan.customer_id)?;
+            let document = instalment_payment(&plan.id, number);
+            let entry = account
+                .post_payment(
+                    &document,
+                    &plan.invoice_id,
+                    amount(&instalment.amount)?,
+                    currency(&plan.currency)?,
+                )?
+                .clone();
+            debug_assert_eq!(entry.kind, EntryKind::Payment);
+            let at = now();
+            post_entry(db, &plan.customer_id, &entry, Some(&plan.id), &at, &actor)?;
+            let after = serde_json::json!({
+                "plan": plan.id, "instalment": number, "amount": instalment.amount,
+                "currency": plan.currency, "invoice_id": plan.invoice_id,
+            });
+            append(
+                db,
+                NewEvent {
+                    occurred_at: at,
+                    actor: actor.clone(),
+                    entity: "payment".into(),
+                    entity_id: document,
+                    action: "received".into(),
+                    before: None,
+                    after: Some(after.to_string()),
+                },
+            )?;
+            Ok(load_plan(db, &plan_id)?.expect("read above"))
+        })
+        .await
+    }
+}
