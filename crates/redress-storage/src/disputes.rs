@@ -701,13 +701,14 @@ pub struct DisputeFilter {
 }
 
 impl DisputeFilter {
-    /// Whether only disputes opened within 92 days are wanted.
-    fn within_a_quarter(&self) -> bool {
+    /// The first and last opening day wanted, when both are given and at most 92 days apart.
+    fn short_period(&self) -> Option<(String, String)> {
         let day = |d: &Option<String>| d.as_deref()?.parse::<jiff::civil::Date>().ok();
-        match (day(&self.opened_from), day(&self.opened_to)) {
-            (Some(from), Some(to)) => from.until(to).is_ok_and(|span| span.get_days() <= 92),
-            _ => false,
-        }
+        let (from, to) = (day(&self.opened_from)?, day(&self.opened_to)?);
+        let days = from.until(to).ok()?.get_days();
+        (0..=92)
+            .contains(&days)
+            .then(|| (from.to_string(), to.to_string()))
     }
 }
 
@@ -829,21 +830,27 @@ impl Store {
         let limit = limit.clamp(1, 200);
         // The page's ids first, from an index alone where one holds every column the filters
         // and the order need; then only those rows.
-        let page = if self.backend() == Backend::Postgres
-            && key == "created_at"
-            && filter.within_a_quarter()
-        {
-            // Disputes opened in a short period, newest (or oldest) first: every one of them is
-            // found first, from the index of opening days, and then sorted (`OFFSET 0` keeps
-            // PostgreSQL's planner from merging the two). Recorded and opened go together,
-            // which the planner does not know: left to itself, it walks the index of creation
-            // from the newest past every dispute opened since (a second and more, against 5 ms).
-            // SQLite's planner finds this way itself.
-            format!(
-                "SELECT id FROM (SELECT id, created_at FROM disputes {filter_sql} OFFSET 0) period"
-            )
-        } else {
-            format!("SELECT id FROM disputes {filter_sql}")
+        let period = filter.short_period().filter(|_| key == "created_at");
+        let page = match period {
+            Some((from, to)) if self.backend() == Backend::Postgres => {
+                // Disputes opened in a short period, newest (or oldest) first: the first page's
+                // worth of each opening day, from the index of reasons (or of opening days)
+                // by day and time of recording, then merged. Left to itself, PostgreSQL's
+                // planner either walks the index of recording from the newest past every
+                // dispute opened since (it does not know that recorded and opened go together:
+                // a second and more), or sorts every dispute of the period (5 ms for a month of
+                // one reason among a million, against 1 ms this way). SQLite's planner sorts
+                // the period itself, in 3 ms.
+                binds.splice(0..0, [Bind::Text(from), Bind::Text(to)]);
+                format!(
+                    "SELECT id FROM (SELECT p.id, p.created_at FROM (SELECT to_char(d, 'YYYY-MM-DD') AS day \
+                     FROM generate_series(CAST(CAST(? AS text) AS date), CAST(CAST(? AS text) AS date), interval '1 day') d) days \
+                     CROSS JOIN LATERAL (SELECT id, created_at FROM disputes {filter_sql} AND opened_on = days.day \
+                     ORDER BY created_at {direction}, id {direction} LIMIT {}) p) period",
+                    limit + 1
+                )
+            }
+            _ => format!("SELECT id FROM disputes {filter_sql}"),
         };
         let sql = format!(
             "SELECT {COLUMNS} FROM disputes WHERE id IN ({page} \

@@ -14,7 +14,7 @@ use crate::StorageError;
 use crate::sql::{Db, Intent};
 use std::any::{Any, TypeId};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// Most writes committed together: a bound on how long the last of them waits.
 const MOST_TOGETHER: usize = 64;
@@ -22,11 +22,18 @@ const MOST_TOGETHER: usize = 64;
 /// The writes of one process, taking turns.
 #[derive(Default)]
 pub(crate) struct WriteQueue {
-    /// Writes waiting for a transaction.
-    pending: Mutex<Vec<Box<dyn Pending>>>,
-    /// The connection writes are committed on, held by whoever has the turn: opened when
+    /// Writes waiting for a transaction, and whether a writer leads (runs transactions).
+    queue: Mutex<Queue>,
+    /// The connection writes are committed on, held while a transaction runs: opened when
     /// first needed, and again after it broke.
     writer: Mutex<Option<Box<dyn Db>>>,
+}
+
+/// Writes waiting, and whether one of their writers leads.
+#[derive(Default)]
+struct Queue {
+    writes: Vec<Box<dyn Pending>>,
+    leading: bool,
 }
 
 /// Opens a connection.
@@ -38,6 +45,8 @@ trait Pending: Send {
     fn run(&mut self, db: &mut dyn Db) -> bool;
     /// Hands over the outcome once the transaction has ended (`Err`: nothing was committed).
     fn settle(self: Box<Self>, ended: Result<(), &StorageError>);
+    /// Tells its writer, waiting, to lead: to run the transactions of the writes waiting.
+    fn lead(&self);
     /// For a write of a kind done together with others of its kind: the kind, and how a group
     /// of them is run.
     fn kind(&self) -> Option<(TypeId, RunGroup)> {
@@ -75,13 +84,65 @@ pub(crate) trait Together: Sized + Send + 'static {
     fn alone(self, db: &mut dyn Db) -> Result<Self::Output, Self::Error>;
 }
 
-/// The outcome of a write, where its writer finds it.
-type Slot<T, E> = Arc<Mutex<Option<Result<T, E>>>>;
+/// Where a writer waits: for its write's outcome, or to be told to lead.
+struct Slot<T, E> {
+    state: Mutex<SlotState<T, E>>,
+    changed: Condvar,
+}
+
+enum SlotState<T, E> {
+    Waiting,
+    Lead,
+    Done(Result<T, E>),
+}
+
+impl<T, E> Slot<T, E> {
+    fn new() -> Arc<Self> {
+        Arc::new(Self {
+            state: Mutex::new(SlotState::Waiting),
+            changed: Condvar::new(),
+        })
+    }
+
+    /// Waits for the outcome (`Some`) or to be told to lead (`None`).
+    fn wait(&self) -> Option<Result<T, E>> {
+        let mut state = lock(&self.state);
+        loop {
+            match std::mem::replace(&mut *state, SlotState::Waiting) {
+                SlotState::Done(outcome) => return Some(outcome),
+                SlotState::Lead => return None,
+                SlotState::Waiting => {
+                    state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+                }
+            }
+        }
+    }
+
+    /// The outcome, once there is one.
+    fn take_done(&self) -> Option<Result<T, E>> {
+        let mut state = lock(&self.state);
+        match std::mem::replace(&mut *state, SlotState::Waiting) {
+            SlotState::Done(outcome) => Some(outcome),
+            other => {
+                *state = other;
+                None
+            }
+        }
+    }
+
+    fn set(&self, to: SlotState<T, E>) {
+        let mut state = lock(&self.state);
+        if !matches!(*state, SlotState::Done(_)) {
+            *state = to;
+        }
+        self.changed.notify_one();
+    }
+}
 
 struct Write<F, T, E> {
     work: Option<F>,
     result: Option<Result<T, E>>,
-    slot: Slot<T, E>,
+    slot: Arc<Slot<T, E>>,
 }
 
 impl<F, T, E> Pending for Write<F, T, E>
@@ -106,6 +167,10 @@ where
     fn settle(self: Box<Self>, ended: Result<(), &StorageError>) {
         settle(self.result, &self.slot, ended);
     }
+
+    fn lead(&self) {
+        self.slot.set(SlotState::Lead);
+    }
 }
 
 /// Hands `result` over to its writer once the transaction has ended.
@@ -120,14 +185,14 @@ fn settle<T, E: From<StorageError>>(
         (_, Err(e)) => Err(StorageError::NotCommitted(e.to_string()).into()),
         (None, Ok(())) => Err(StorageError::Interrupted.into()),
     };
-    *lock(slot) = Some(outcome);
+    slot.set(SlotState::Done(outcome));
 }
 
 /// A write of a kind done [`Together`].
 struct Joined<W: Together> {
     write: Option<W>,
     result: Option<Result<W::Output, W::Error>>,
-    slot: Slot<W::Output, W::Error>,
+    slot: Arc<Slot<W::Output, W::Error>>,
 }
 
 impl<W: Together> Pending for Joined<W> {
@@ -144,6 +209,10 @@ impl<W: Together> Pending for Joined<W> {
 
     fn settle(self: Box<Self>, ended: Result<(), &StorageError>) {
         settle(self.result, &self.slot, ended);
+    }
+
+    fn lead(&self) {
+        self.slot.set(SlotState::Lead);
     }
 
     fn kind(&self) -> Option<(TypeId, RunGroup)> {
@@ -211,7 +280,7 @@ impl WriteQueue {
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
-        let slot: Slot<T, E> = Arc::new(Mutex::new(None));
+        let slot = Slot::new();
         self.wait_for(
             connect,
             Box::new(Write {
@@ -230,7 +299,7 @@ impl WriteQueue {
         connect: Connect<'_>,
         write: W,
     ) -> Result<W::Output, W::Error> {
-        let slot: Slot<W::Output, W::Error> = Arc::new(Mutex::new(None));
+        let slot = Slot::new();
         self.wait_for(
             connect,
             Box::new(Joined {
@@ -242,44 +311,79 @@ impl WriteQueue {
         )
     }
 
-    /// Queues `write`, and waits for its outcome in `slot`: committed by whichever writer has
-    /// the turn, or by this one when it takes the turn.
+    /// Queues `write`, and waits for its outcome in `slot`. While a writer leads, the others
+    /// wait for their outcome; the leader runs the transactions of the writes waiting, batch
+    /// after batch, until its own is done, and then hands the lead to the writer of the
+    /// oldest write still waiting. Each writer is woken once, by its own outcome (not in turn
+    /// through one lock, which made every commit wait for a chain of wake-ups).
     fn wait_for<T, E>(
         &self,
         connect: Connect<'_>,
         write: Box<dyn Pending>,
         slot: &Slot<T, E>,
-    ) -> Result<T, E> {
-        lock(&self.pending).push(write);
-        loop {
-            let mut writer = lock(&self.writer);
-            if let Some(outcome) = lock(slot).take() {
-                // Committed (or not) by the writer who had the turn.
+    ) -> Result<T, E>
+    where
+        E: From<StorageError>,
+    {
+        {
+            let mut queue = lock(&self.queue);
+            queue.writes.push(write);
+            let led = std::mem::replace(&mut queue.leading, true);
+            drop(queue);
+            if led && let Some(outcome) = slot.wait() {
                 return outcome;
             }
-            // Our write is still waiting: this turn runs it, with whatever waits beside it.
+        }
+        // Leading, until this write is done; then (even on a panic) the lead is handed on.
+        let _lead = Leading(self);
+        loop {
             let batch: Vec<Box<dyn Pending>> = {
-                let mut pending = lock(&self.pending);
-                let take = pending.len().min(MOST_TOGETHER);
-                pending.drain(..take).collect()
+                let mut queue = lock(&self.queue);
+                let take = queue.writes.len().min(MOST_TOGETHER);
+                queue.writes.drain(..take).collect()
             };
-            if !writer.as_ref().is_some_and(|db| db.is_usable()) {
-                match connect().and_then(|mut db| db.prepare_for_writing().map(|()| db)) {
-                    Ok(db) => *writer = Some(db),
-                    Err(e) => {
-                        batch.into_iter().for_each(|w| w.settle(Err(&e)));
-                        continue;
-                    }
+            if batch.is_empty() {
+                // Not waiting, yet not done: lost to a failure that settled nothing.
+                return slot
+                    .take_done()
+                    .unwrap_or_else(|| Err(StorageError::Interrupted.into()));
+            }
+            self.run(connect, batch);
+            if let Some(outcome) = slot.take_done() {
+                return outcome;
+            }
+            // More were waiting than one transaction takes, this one among the later ones.
+        }
+    }
+
+    /// Runs `batch` in one transaction on the writing connection (opened when there is none).
+    fn run(&self, connect: Connect<'_>, batch: Vec<Box<dyn Pending>>) {
+        let mut writer = lock(&self.writer);
+        if !writer.as_ref().is_some_and(|db| db.is_usable()) {
+            match connect().and_then(|mut db| db.prepare_for_writing().map(|()| db)) {
+                Ok(db) => *writer = Some(db),
+                Err(e) => {
+                    batch.into_iter().for_each(|w| w.settle(Err(&e)));
+                    return;
                 }
             }
-            if let Some(db) = writer.as_mut() {
-                commit_together(db.as_mut(), batch);
-            }
-            drop(writer);
-            if let Some(outcome) = lock(slot).take() {
-                return outcome;
-            }
-            // More were waiting than one transaction takes, ours among the later ones.
+        }
+        if let Some(db) = writer.as_mut() {
+            commit_together(db.as_mut(), batch);
+        }
+    }
+}
+
+/// The lead of a queue's writes, handed on when dropped: to the writer of the oldest write
+/// waiting, or to whichever comes next.
+struct Leading<'q>(&'q WriteQueue);
+
+impl Drop for Leading<'_> {
+    fn drop(&mut self) {
+        let mut queue = lock(&self.0.queue);
+        match queue.writes.first() {
+            Some(next) => next.lead(),
+            None => queue.leading = false,
         }
     }
 }
@@ -468,22 +572,26 @@ mod tests {
         let queue = Arc::new(WriteQueue::default());
         let groups = Arc::new(AtomicUsize::new(0));
         let turn = lock(&queue.writer);
-        let writers: Vec<_> = texts
-            .iter()
-            .map(|text| {
-                let (queue, groups, connect) = (queue.clone(), groups.clone(), connect.clone());
-                let text = text.to_string();
-                std::thread::spawn(move || {
-                    queue
-                        .write_together(&connect, Note { text, groups })
-                        .map_err(|e| e.to_string())
-                })
+        let spawn = |text: &str| {
+            let (queue, groups, connect) = (queue.clone(), groups.clone(), connect.clone());
+            let text = text.to_string();
+            std::thread::spawn(move || {
+                queue
+                    .write_together(&connect, Note { text, groups })
+                    .map_err(|e| e.to_string())
             })
-            .collect();
-        while lock(&queue.pending).len() < texts.len() {
+        };
+        // A first write takes the lead and waits for the connection; the others queue behind.
+        let first = spawn("first");
+        while !lock(&queue.queue).leading || !lock(&queue.queue).writes.is_empty() {
+            std::thread::yield_now();
+        }
+        let writers: Vec<_> = texts.iter().map(|text| spawn(text)).collect();
+        while lock(&queue.queue).writes.len() < texts.len() {
             std::thread::yield_now();
         }
         drop(turn);
+        assert!(first.join().unwrap().is_ok());
         let outcomes = writers.into_iter().map(|w| w.join().unwrap()).collect();
         let db: &mut dyn Db = &mut db;
         let mut stored = db
@@ -498,7 +606,7 @@ mod tests {
         let (outcomes, groups, stored) = written_together(&["a", "b", "c"]);
         assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
         assert_eq!(groups, 1);
-        assert_eq!(stored, ["a", "b", "c"]);
+        assert_eq!(stored, ["a", "b", "c", "first"]);
     }
 
     #[test]
@@ -511,6 +619,6 @@ mod tests {
             "{outcomes:?}"
         );
         // Alone, "fail" is an ordinary note: the group's failure left nothing behind.
-        assert_eq!(stored, ["a", "c", "fail"]);
+        assert_eq!(stored, ["a", "c", "fail", "first"]);
     }
 }
