@@ -80,8 +80,12 @@ pub struct InstalmentView {
 pub struct PaymentPlanView {
     /// Its id.
     pub id: String,
-    /// The resolution that agreed it.
-    pub resolution_id: String,
+    /// The resolution that agreed it, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution_id: Option<String>,
+    /// The arrears case that agreed it, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrears_case_id: Option<String>,
     /// The invoice it spreads.
     pub invoice_id: String,
     /// The customer.
@@ -114,6 +118,7 @@ impl PaymentPlanView {
             outstanding: currency.format(outstanding),
             id: plan.id,
             resolution_id: plan.resolution_id,
+            arrears_case_id: plan.arrears_case_id,
             invoice_id: plan.invoice_id,
             customer_id: plan.customer_id,
             currency: plan.currency,
@@ -233,17 +238,25 @@ pub async fn receive_instalment(
     .await
 }
 
-/// An invoice Redress re-issued in place of a wrong one, which a credit note voided.
+/// An invoice Redress issued: in place of a wrong one (which a credit note voided), or for
+/// the arrears of a case.
 #[derive(Serialize, ToSchema)]
-pub struct CorrectedInvoiceView {
+pub struct IssuedInvoiceView {
     /// Its series and number, e.g. `RI-2026-000007`.
     pub id: String,
     /// Its series.
     pub series: String,
     /// Its number in the series, without gaps.
     pub number: i64,
-    /// The invoice it replaces.
-    pub corrects_invoice_id: String,
+    /// `corrected` (in place of a wrong invoice) or `arrears` (what an arrears case found
+    /// under-billed).
+    pub kind: String,
+    /// The invoice it replaces, for a corrected one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrects_invoice_id: Option<String>,
+    /// The arrears case it bills, for an arrears invoice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrears_case_id: Option<String>,
     /// The customer.
     pub customer_id: String,
     /// ISO 4217 code.
@@ -266,32 +279,33 @@ pub struct CorrectedInvoiceView {
     pub issued_by: String,
 }
 
-/// A corrected invoice.
+/// An invoice Redress issued: a corrected one, or one of arrears.
 #[utoipa::path(
     get,
-    path = "/api/v1/corrected-invoices/{id}",
-    operation_id = "get_corrected_invoice",
+    path = "/api/v1/issued-invoices/{id}",
+    operation_id = "get_issued_invoice",
     tag = "ledger",
     params(CreditNoteId),
     responses(
-        (status = OK, description = "The corrected invoice", body = CorrectedInvoiceView),
-        (status = NOT_FOUND, description = "No corrected invoice has this id", body = ErrorBody),
+        (status = OK, description = "The invoice", body = IssuedInvoiceView),
+        (status = NOT_FOUND, description = "No invoice Redress issued has this id", body = ErrorBody),
     )
 )]
 pub async fn corrected_invoice(
     State(state): State<AppState>,
     _caller: Authenticated,
     Path(id): Path<String>,
-) -> Result<Json<CorrectedInvoiceView>, ApiError> {
-    let invoice =
-        state.store.issued_invoice(&id).await?.ok_or_else(|| {
-            ApiError::not_found(format!("no corrected invoice has the id `{id}`"))
-        })?;
-    Ok(Json(CorrectedInvoiceView {
+) -> Result<Json<IssuedInvoiceView>, ApiError> {
+    let invoice = state.store.issued_invoice(&id).await?.ok_or_else(|| {
+        ApiError::not_found(format!("no invoice Redress issued has the id `{id}`"))
+    })?;
+    Ok(Json(IssuedInvoiceView {
         id: invoice.id,
         series: invoice.series,
         number: invoice.number,
+        kind: invoice.kind,
         corrects_invoice_id: invoice.corrects_invoice_id,
+        arrears_case_id: invoice.arrears_case_id,
         customer_id: invoice.customer_id,
         currency: invoice.currency,
         tax_rate_percent: invoice.tax_rate_percent,

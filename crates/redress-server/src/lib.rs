@@ -4,6 +4,7 @@
 pub mod attachments;
 pub mod auth;
 pub mod billing;
+pub mod cases;
 pub mod disputes;
 pub mod error;
 pub mod idempotency;
@@ -17,6 +18,7 @@ use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
+use redress_domain::resolution::ApprovalPolicy;
 use redress_storage::Store;
 use std::future::Future;
 use std::sync::Arc;
@@ -34,6 +36,8 @@ pub struct AppState {
     pub openapi: Arc<utoipa::openapi::OpenApi>,
     /// Tokens checked in the last few seconds.
     pub tokens: Arc<auth::RecentTokens>,
+    /// Who may resolve what on their own, and who must approve the rest.
+    pub policy: Arc<ApprovalPolicy>,
 }
 
 /// Every route, each with its part of the OpenAPI document. A route added any other way would
@@ -61,6 +65,14 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ledger::corrected_invoice))
         .routes(routes!(ledger::payment_plan))
         .routes(routes!(ledger::receive_instalment))
+        .routes(routes!(cases::audit))
+        .routes(routes!(cases::list))
+        .routes(routes!(cases::get))
+        .routes(routes!(cases::offer))
+        .routes(routes!(cases::choose))
+        .routes(routes!(cases::approve))
+        .routes(routes!(cases::reject))
+        .routes(routes!(cases::systemic_issues))
         .routes(routes!(
             resolutions::propose_resolution,
             resolutions::list_resolutions
@@ -75,8 +87,13 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     openapi::finish(routes().split_for_parts().1)
 }
 
-/// Every route.
+/// Every route, under the default approval policy.
 pub fn router(store: Store) -> Router {
+    router_with(store, ApprovalPolicy::default())
+}
+
+/// Every route, under `policy`.
+pub fn router_with(store: Store, policy: ApprovalPolicy) -> Router {
     operations::metrics_handle();
     let (routes, document) = routes().split_for_parts();
     routes
@@ -90,6 +107,7 @@ pub fn router(store: Store) -> Router {
             store,
             openapi: Arc::new(openapi::finish(document)),
             tokens: Arc::new(auth::RecentTokens::default()),
+            policy: Arc::new(policy),
         })
 }
 
@@ -124,9 +142,10 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
 pub async fn serve(
     listener: TcpListener,
     store: Store,
+    policy: ApprovalPolicy,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store))
+    axum::serve(listener, router_with(store, policy))
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -1,8 +1,8 @@
 //! Resolutions of disputes: proposed, approved or refused, and read back.
 //!
-//! The approval policy is the default one (`ApprovalPolicy::default`): an agent may give up to
-//! 100 in the invoice's currency on their own, every write-off needs an approver, and no one
-//! approves their own proposal.
+//! The approval policy is the server's (`redress serve --agent-limit`, `--approval-for`; by
+//! default an agent may give up to 100 in the invoice's currency on their own, every write-off
+//! needs an approver), and no one approves their own proposal.
 
 use crate::AppState;
 use crate::auth::Authenticated;
@@ -14,7 +14,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use redress_domain::resolution::ApprovalPolicy;
 use redress_domain::{parse_date, parse_decimal};
 use redress_service::resolutions::{Proposal, decide, propose};
 use redress_storage::resolutions::Resolution;
@@ -184,6 +183,7 @@ pub async fn propose_resolution(
     let route = format!("POST /api/v1/disputes/{id}/resolutions");
     let store = state.store.clone();
     let role = caller.0.role;
+    let state_policy = state.policy.clone();
     write(
         &state,
         caller,
@@ -248,15 +248,7 @@ pub async fn propose_resolution(
                     .map(|d| date("first_due_on", d))
                     .transpose()?,
             };
-            let proposed = propose(
-                &store,
-                &ApprovalPolicy::default(),
-                &id,
-                proposal,
-                &actor,
-                role,
-            )
-            .await?;
+            let proposed = propose(&store, &state_policy, &id, proposal, &actor, role).await?;
             Ok((StatusCode::CREATED, ResolutionView::from(proposed)))
         },
     )
@@ -324,6 +316,7 @@ async fn decide_route(
     let route = format!("POST /api/v1/resolutions/{id}/{verb}");
     let store = state.store.clone();
     let role = caller.0.role;
+    let state_policy = state.policy.clone();
     write(
         &state,
         caller,
@@ -331,16 +324,8 @@ async fn decide_route(
         route,
         &bytes,
         |actor, body: Decision| async move {
-            let decided = decide(
-                &store,
-                &ApprovalPolicy::default(),
-                &id,
-                approve,
-                body.note,
-                &actor,
-                role,
-            )
-            .await?;
+            let decided =
+                decide(&store, &state_policy, &id, approve, body.note, &actor, role).await?;
             Ok((StatusCode::OK, ResolutionView::from(decided)))
         },
     )

@@ -45,7 +45,8 @@ impl App {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let served = store.clone();
         tokio::spawn(async move {
-            redress_server::serve(listener, served, async {
+            let policy = redress_domain::resolution::ApprovalPolicy::default();
+            redress_server::serve(listener, served, policy, async {
                 let _ = stopped.await;
             })
             .await
@@ -1208,7 +1209,7 @@ async fn every_kind_of_resolution_is_applied_through_the_api_and_moves_the_ledge
         assert_eq!(side("debit"), side("credit"), "{last}");
     }
     let (_, corrected) = app
-        .get("/api/v1/corrected-invoices/RI-2026-000001", &app.auditor)
+        .get("/api/v1/issued-invoices/RI-2026-000001", &app.auditor)
         .await;
     assert_eq!(
         (
@@ -1401,5 +1402,232 @@ async fn money_the_ledger_cannot_give_is_refused_with_the_reason_and_nothing_is_
     assert_eq!(before, after);
     let (_, listed) = app.get(&path, &app.auditor).await;
     assert_eq!(listed["resolutions"], json!([]));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_customer_billed_half_price_for_six_months_is_found_offered_the_options_and_settled_by_their_choice()
+ {
+    let app = App::start().await;
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/half-price");
+    app.store
+        .import(read_billing_data(&dir, &NoProgress).unwrap(), "test")
+        .await
+        .unwrap();
+    let approver = app
+        .store
+        .create_token("approver-ali", Role::Approver, "test")
+        .await
+        .unwrap();
+    let (status, _) = app
+        .post("/api/v1/arrears-cases/audit", &app.auditor, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, found) = app
+        .post("/api/v1/arrears-cases/audit", &app.agent, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    let case = found["opened"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["customer_id"] == "C-HALV")
+        .expect("a case for the customer billed at half price")
+        .clone();
+    assert_eq!(
+        (
+            &case["status"],
+            &case["net"],
+            &case["tax"],
+            &case["total"],
+            &case["currency"]
+        ),
+        (
+            &json!("open"),
+            &json!("720.00"),
+            &json!("144.00"),
+            &json!("864.00"),
+            &json!("EUR")
+        )
+    );
+    let items = case["items"].as_array().unwrap();
+    assert_eq!(items.len(), 6);
+    assert_eq!(
+        items[0]["explanation"],
+        "INV-H1 line 1: billed at 120.00 a unit, the contract's price is 240.00"
+    );
+    let options: Vec<&str> = case["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["option"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        options,
+        ["next_invoice", "separate_invoice", "payment_plan", "waive"]
+    );
+    // The customer billed right has no case; an audit run again opens nothing twice.
+    assert!(
+        found["opened"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["customer_id"] != "C-ORTA")
+    );
+    let (_, again) = app
+        .post("/api/v1/arrears-cases/audit", &app.agent, json!({}))
+        .await;
+    assert_eq!(again["opened"], json!([]));
+    assert_eq!(
+        again["already_open"],
+        found["opened"].as_array().unwrap().len()
+    );
+
+    let at = |what: &str| {
+        format!(
+            "/api/v1/arrears-cases/{}/{what}",
+            case["id"].as_str().unwrap()
+        )
+    };
+    let plan =
+        json!({"option": "payment_plan", "instalment_count": 6, "first_due_on": "2027-01-31"});
+    // Nothing is billed before the customer is contacted.
+    let (status, early) = app.post(&at("choice"), &app.agent, plan.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{early}");
+    let (status, _) = app
+        .post(&at("offer"), &app.agent, json!({"note": " "}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, offered) = app
+        .post(
+            &at("offer"),
+            &app.agent,
+            json!({"note": "Called the owner; options sent by email"}),
+        )
+        .await;
+    assert_eq!(
+        (status, &offered["status"]),
+        (StatusCode::OK, &json!("offered"))
+    );
+    let (status, bad) = app
+        .post(&at("choice"), &app.agent, json!({"option": "later"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    assert_eq!(bad["error"]["details"]["field"], "option");
+
+    // The customer chose six monthly instalments: the arrears are billed and spread.
+    let (_, before) = app
+        .get("/api/v1/customers/C-HALV/ledger", &app.auditor)
+        .await;
+    assert_eq!(before["balances"]["EUR"], "0.00");
+    let (status, settled) = app.post(&at("choice"), &app.agent, plan).await;
+    assert_eq!(status, StatusCode::OK, "{settled}");
+    assert_eq!(
+        (&settled["status"], &settled["choice"]),
+        (&json!("settled"), &json!("payment_plan"))
+    );
+    let invoice = settled["document_id"].as_str().unwrap();
+    let (_, issued) = app
+        .get(&format!("/api/v1/issued-invoices/{invoice}"), &app.auditor)
+        .await;
+    assert_eq!(
+        (
+            &issued["kind"],
+            &issued["subtotal"],
+            &issued["tax_total"],
+            &issued["total"]
+        ),
+        (
+            &json!("arrears"),
+            &json!("720.00"),
+            &json!("144.00"),
+            &json!("864.00")
+        )
+    );
+    let (_, after) = app
+        .get("/api/v1/customers/C-HALV/ledger", &app.auditor)
+        .await;
+    assert_eq!(after["balances"]["EUR"], "864.00");
+    let plan = &after["payment_plans"][0];
+    assert_eq!(plan["invoice_id"], invoice);
+    let amounts: Vec<&str> = plan["instalments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["amount"].as_str().unwrap())
+        .collect();
+    assert_eq!(amounts, vec!["144.00"; 6]);
+    let (status, _) = app
+        .post(
+            &at("choice"),
+            &app.agent,
+            json!({"option": "separate_invoice"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // Another customer asks for the arrears to be waived: that waits for an approver who
+    // did not record the choice, and bills nothing.
+    let acme = found["opened"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["customer_id"] == "C-ACME")
+        .unwrap()
+        .clone();
+    let at = |what: &str| {
+        format!(
+            "/api/v1/arrears-cases/{}/{what}",
+            acme["id"].as_str().unwrap()
+        )
+    };
+    let (_, ledger_before) = app
+        .get("/api/v1/customers/C-ACME/ledger", &app.auditor)
+        .await;
+    app.post(
+        &at("offer"),
+        &app.agent,
+        json!({"note": "Emailed accounts payable"}),
+    )
+    .await;
+    let (_, waiting) = app
+        .post(&at("choice"), &app.agent, json!({"option": "waive"}))
+        .await;
+    assert_eq!(waiting["status"], "awaiting_approval", "{waiting}");
+    let (status, _) = app.post(&at("approve"), &app.agent, json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, waived) = app.post(&at("approve"), &approver, json!({})).await;
+    assert_eq!(
+        (status, &waived["status"], &waived["decided_by"]),
+        (StatusCode::OK, &json!("settled"), &json!("approver-ali"))
+    );
+    let (_, ledger_after) = app
+        .get("/api/v1/customers/C-ACME/ledger", &app.auditor)
+        .await;
+    assert_eq!(ledger_before["balances"], ledger_after["balances"]);
+    // Every step is in the audit log, and the chain holds.
+    assert!(app.store.verify_log().await.is_ok());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn findings_of_one_cause_at_several_customers_are_one_systemic_issue() {
+    let app = App::start().await;
+    app.post("/api/v1/arrears-cases/audit", &app.agent, json!({}))
+        .await;
+    let (status, issues) = app.get("/api/v1/systemic-issues", &app.auditor).await;
+    assert_eq!(status, StatusCode::OK);
+    let issue = &issues["issues"][0];
+    assert_eq!(issue["key"], "late_fee_unwarranted");
+    assert_eq!(issue["finding_count"], 2);
+    let customers: Vec<&str> = issue["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["customer_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(customers, ["C-ACME", "C-SORA"]);
+    assert_eq!(issue["impact"], json!({"JPY": "314", "USD": "20.00"}));
     app.stop().await;
 }

@@ -1,6 +1,7 @@
 //! Redress's use cases, shared by the server and the CLI: each combines the audit rules and the
 //! database into one thing a user does, such as opening a dispute.
 
+pub mod cases;
 pub mod disputes;
 pub mod resolutions;
 

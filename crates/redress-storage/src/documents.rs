@@ -23,8 +23,13 @@ pub struct IssuedInvoice {
     pub series: String,
     /// Its number in the series, from 1, without gaps.
     pub number: i64,
-    /// The invoice it replaces (voided by a credit note).
-    pub corrects_invoice_id: String,
+    /// `corrected` (in place of a wrong invoice) or `arrears` (what an arrears case found
+    /// under-billed).
+    pub kind: String,
+    /// The invoice it replaces (voided by a credit note), for a corrected one.
+    pub corrects_invoice_id: Option<String>,
+    /// The arrears case it bills, for an arrears invoice.
+    pub arrears_case_id: Option<String>,
     /// The customer.
     pub customer_id: String,
     /// ISO 4217 code.
@@ -110,27 +115,30 @@ pub enum CorrectionError {
     Storage(#[from] StorageError),
 }
 
-const ISSUED_INVOICE_COLUMNS: &str = "id, series, number, corrects_invoice_id, customer_id, \
-     currency, tax_rate_percent, lines_json, subtotal, tax_total, total, reason, issued_at, issued_by";
+const ISSUED_INVOICE_COLUMNS: &str = "id, series, number, kind, corrects_invoice_id, \
+     arrears_case_id, customer_id, currency, tax_rate_percent, lines_json, subtotal, tax_total, \
+     total, reason, issued_at, issued_by";
 
 fn read_issued_invoice(row: &dyn Row) -> Result<IssuedInvoice, StorageError> {
-    let lines: Vec<(u32, String)> = serde_json::from_str(row.text(7)?)
+    let lines: Vec<(u32, String)> = serde_json::from_str(row.text(9)?)
         .map_err(|e| StorageError::Corrupt(format!("an issued invoice's lines: {e}")))?;
     Ok(IssuedInvoice {
         id: row.string(0)?,
         series: row.string(1)?,
         number: row.int(2)?,
-        corrects_invoice_id: row.string(3)?,
-        customer_id: row.string(4)?,
-        currency: row.string(5)?,
-        tax_rate_percent: row.string(6)?,
+        kind: row.string(3)?,
+        corrects_invoice_id: row.opt_string(4)?,
+        arrears_case_id: row.opt_string(5)?,
+        customer_id: row.string(6)?,
+        currency: row.string(7)?,
+        tax_rate_percent: row.string(8)?,
         lines,
-        subtotal: row.string(8)?,
-        tax_total: row.string(9)?,
-        total: row.string(10)?,
-        reason: row.string(11)?,
-        issued_at: row.string(12)?,
-        issued_by: row.string(13)?,
+        subtotal: row.string(10)?,
+        tax_total: row.string(11)?,
+        total: row.string(12)?,
+        reason: row.string(13)?,
+        issued_at: row.string(14)?,
+        issued_by: row.string(15)?,
     })
 }
 
@@ -146,16 +154,122 @@ pub(crate) fn issued_invoice_in(
     )
 }
 
-/// The customer of a stored invoice.
+/// The customer of a stored invoice: a billing one, or one Redress issued.
 pub(crate) fn customer_of_invoice(
     db: &mut dyn Db,
     invoice_id: &str,
 ) -> Result<Option<String>, StorageError> {
     db.row(
-        "SELECT customer_id FROM invoices WHERE id = ?",
-        params![invoice_id],
+        "SELECT customer_id FROM invoices WHERE id = ? \
+         UNION ALL SELECT customer_id FROM issued_invoices WHERE id = ?",
+        params![invoice_id, invoice_id],
         |row| row.string(0),
     )
+}
+
+/// What an invoice Redress issues is for.
+pub(crate) enum InvoicePurpose<'a> {
+    /// In place of this wrong invoice.
+    Corrects(&'a str),
+    /// The arrears of this case.
+    Arrears(&'a str),
+}
+
+/// Issues an invoice of `lines` (`(line number, net amount)`) to `customer_id` within the open
+/// transaction: numbered next in the series `prefix`-YEAR, with tax at `rate`, posted to the
+/// customer's ledger (`account` as it stands) and recorded in the audit log.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn issue_invoice_in(
+    db: &mut dyn Db,
+    account: &mut CustomerAccount,
+    purpose: InvoicePurpose<'_>,
+    customer_id: &str,
+    currency: redress_domain::Currency,
+    rate: Decimal,
+    lines: Vec<(u32, Decimal)>,
+    reason: &str,
+    actor: &str,
+) -> Result<IssuedInvoice, CorrectionError> {
+    let (kind, prefix, corrects, case) = match purpose {
+        InvoicePurpose::Corrects(invoice) => ("corrected", "RI", Some(invoice), None),
+        InvoicePurpose::Arrears(case) => ("arrears", "AI", None, Some(case)),
+    };
+    let series = format!("{prefix}-{}", &now()[..4]);
+    let number = next_number(db, &series)?;
+    let id = format!("{series}-{number:06}");
+    let subtotal: Decimal = lines.iter().map(|(_, v)| *v).sum();
+    let tax_total = currency.round(subtotal * percent_of(rate));
+    let new = LedgerInvoice {
+        id: id.clone(),
+        currency,
+        lines: lines.clone(),
+        tax_rate_percent: rate,
+        subtotal,
+        tax_total,
+    };
+    let issued = IssuedInvoice {
+        id,
+        series,
+        number,
+        kind: kind.to_owned(),
+        corrects_invoice_id: corrects.map(str::to_owned),
+        arrears_case_id: case.map(str::to_owned),
+        customer_id: customer_id.to_owned(),
+        currency: currency.code().to_owned(),
+        tax_rate_percent: rate.to_string(),
+        lines: lines
+            .iter()
+            .map(|(n, v)| (*n, currency.format(*v)))
+            .collect(),
+        subtotal: currency.format(subtotal),
+        tax_total: currency.format(tax_total),
+        total: currency.format(new.total()),
+        reason: reason.to_owned(),
+        issued_at: now(),
+        issued_by: actor.to_owned(),
+    };
+    let mut entry = account.post_invoice(new)?.clone();
+    // The billing tables hold the invoices the business sent; one Redress issued is named by
+    // the posting's document (and what it corrects is its reference).
+    entry.invoice = None;
+    let lines_json = serde_json::to_string(&issued.lines).unwrap_or_else(|_| "[]".into());
+    let i = &issued;
+    db.execute(
+        &format!(
+            "INSERT INTO issued_invoices ({ISSUED_INVOICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ),
+        params![
+            &i.id, &i.series, i.number, &i.kind, &i.corrects_invoice_id, &i.arrears_case_id,
+            &i.customer_id, &i.currency, &i.tax_rate_percent, &lines_json, &i.subtotal,
+            &i.tax_total, &i.total, &i.reason, &i.issued_at, &i.issued_by,
+        ],
+    )?;
+    post_entry(
+        db,
+        customer_id,
+        &entry,
+        corrects.or(case),
+        &i.issued_at,
+        actor,
+    )?;
+    let after = serde_json::json!({
+        "id": i.id, "kind": i.kind, "corrects_invoice_id": i.corrects_invoice_id,
+        "arrears_case_id": i.arrears_case_id, "lines": i.lines, "subtotal": i.subtotal,
+        "tax_total": i.tax_total, "total": i.total, "currency": i.currency, "reason": i.reason,
+    });
+    append(
+        db,
+        NewEvent {
+            occurred_at: i.issued_at.clone(),
+            actor: actor.to_owned(),
+            entity: "invoice".into(),
+            entity_id: i.id.clone(),
+            action: "issued".into(),
+            before: None,
+            after: Some(after.to_string()),
+        },
+    )?;
+    Ok(issued)
 }
 
 /// Re-issues `invoice_id` with `corrected` line amounts (`(line number, net amount)`; the lines
@@ -215,87 +329,25 @@ pub(crate) fn correct_invoice_in(
     if to_void.is_empty() {
         return Err(CorrectionError::AlreadyVoided(invoice_id.to_owned()));
     }
-    let series = format!("RI-{}", &now()[..4]);
-    let number = next_number(db, &series)?;
-    let id = format!("{series}-{number:06}");
     let void = issue_in(
         db,
         &NewCreditNote {
             invoice_id: invoice_id.to_owned(),
             lines: to_void,
-            reason: format!("{reason} (voids {invoice_id}, re-issued as {id})"),
+            reason: format!("{reason} (voids {invoice_id}, which is re-issued)"),
         },
         actor,
     )?;
-    let subtotal: Decimal = lines.iter().map(|(_, v)| *v).sum();
-    let tax_total = currency.round(subtotal * percent_of(old.tax_rate_percent));
-    let new = LedgerInvoice {
-        id: id.clone(),
-        currency,
-        lines: lines.clone(),
-        tax_rate_percent: old.tax_rate_percent,
-        subtotal,
-        tax_total,
-    };
-    let issued = IssuedInvoice {
-        id: id.clone(),
-        series,
-        number,
-        corrects_invoice_id: invoice_id.to_owned(),
-        customer_id: customer_id.clone(),
-        currency: currency.code().to_owned(),
-        tax_rate_percent: old.tax_rate_percent.to_string(),
-        lines: lines
-            .iter()
-            .map(|(n, v)| (*n, currency.format(*v)))
-            .collect(),
-        subtotal: currency.format(subtotal),
-        tax_total: currency.format(tax_total),
-        total: currency.format(new.total()),
-        reason: reason.to_owned(),
-        issued_at: now(),
-        issued_by: actor.to_owned(),
-    };
-    let mut entry = account.post_invoice(new)?.clone();
-    // The billing tables hold the invoices the business sent; a re-issued one is named by
-    // the posting's document, and the one it corrects is its reference.
-    entry.invoice = None;
-    let lines_json = serde_json::to_string(&issued.lines).unwrap_or_else(|_| "[]".into());
-    let i = &issued;
-    db.execute(
-        &format!(
-            "INSERT INTO issued_invoices ({ISSUED_INVOICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ),
-        params![
-            &i.id, &i.series, i.number, &i.corrects_invoice_id, &i.customer_id, &i.currency,
-            &i.tax_rate_percent, &lines_json, &i.subtotal, &i.tax_total, &i.total, &i.reason,
-            &i.issued_at, &i.issued_by,
-        ],
-    )?;
-    post_entry(
+    let issued = issue_invoice_in(
         db,
+        &mut account,
+        InvoicePurpose::Corrects(invoice_id),
         &customer_id,
-        &entry,
-        Some(invoice_id),
-        &i.issued_at,
+        currency,
+        old.tax_rate_percent,
+        lines,
+        reason,
         actor,
-    )?;
-    let after = serde_json::json!({
-        "id": i.id, "corrects_invoice_id": i.corrects_invoice_id, "lines": i.lines,
-        "subtotal": i.subtotal, "tax_total": i.tax_total, "total": i.total,
-        "currency": i.currency, "voided_by": void.id, "reason": i.reason,
-    });
-    append(
-        db,
-        NewEvent {
-            occurred_at: i.issued_at.clone(),
-            actor: actor.to_owned(),
-            entity: "invoice".into(),
-            entity_id: i.id.clone(),
-            action: "issued".into(),
-            before: None,
-            after: Some(after.to_string()),
-        },
     )?;
     Ok((void, issued))
 }
@@ -305,8 +357,10 @@ pub(crate) fn correct_invoice_in(
 pub struct StoredPlan {
     /// Its id.
     pub id: String,
-    /// The resolution that agreed it.
-    pub resolution_id: String,
+    /// The resolution that agreed it, if one did.
+    pub resolution_id: Option<String>,
+    /// The arrears case that agreed it, if one did.
+    pub arrears_case_id: Option<String>,
     /// The invoice whose open balance it spreads.
     pub invoice_id: String,
     /// The customer.
@@ -380,7 +434,7 @@ fn instalment_payment(plan: &str, number: u32) -> String {
 fn load_plan(db: &mut dyn Db, id: &str) -> Result<Option<StoredPlan>, StorageError> {
     let Some(mut plan) = db.row(
         "SELECT id, resolution_id, invoice_id, customer_id, currency, total, instalments_json, \
-         agreed_at, agreed_by FROM payment_plans WHERE id = ?",
+         agreed_at, agreed_by, arrears_case_id FROM payment_plans WHERE id = ?",
         params![id],
         |row| {
             let instalments: Vec<(String, String)> = serde_json::from_str(row.text(6)?)
@@ -398,7 +452,8 @@ fn load_plan(db: &mut dyn Db, id: &str) -> Result<Option<StoredPlan>, StorageErr
                     })
                     .collect(),
                 id,
-                resolution_id: row.string(1)?,
+                resolution_id: row.opt_string(1)?,
+                arrears_case_id: row.opt_string(9)?,
                 invoice_id: row.string(2)?,
                 customer_id: row.string(3)?,
                 currency: row.string(4)?,
@@ -425,10 +480,19 @@ fn load_plan(db: &mut dyn Db, id: &str) -> Result<Option<StoredPlan>, StorageErr
     Ok(Some(plan))
 }
 
+/// What agreed a payment plan.
+#[derive(Clone, Copy)]
+pub(crate) enum PlanAgreedBy<'a> {
+    /// This resolution of a dispute.
+    Resolution(&'a str),
+    /// This arrears case.
+    ArrearsCase(&'a str),
+}
+
 /// Checks `plan` against what `invoice_id` has open and writes it, within the open transaction.
 pub(crate) fn agree_plan_in<E: From<LedgerError> + From<StorageError>>(
     db: &mut dyn Db,
-    resolution_id: &str,
+    agreed_by: PlanAgreedBy<'_>,
     invoice_id: &str,
     plan: &PaymentPlan,
     actor: &str,
@@ -446,7 +510,14 @@ pub(crate) fn agree_plan_in<E: From<LedgerError> + From<StorageError>>(
         .collect();
     let stored = StoredPlan {
         id: crate::new_id("PLN"),
-        resolution_id: resolution_id.to_owned(),
+        resolution_id: match agreed_by {
+            PlanAgreedBy::Resolution(id) => Some(id.to_owned()),
+            PlanAgreedBy::ArrearsCase(_) => None,
+        },
+        arrears_case_id: match agreed_by {
+            PlanAgreedBy::ArrearsCase(id) => Some(id.to_owned()),
+            PlanAgreedBy::Resolution(_) => None,
+        },
         invoice_id: invoice_id.to_owned(),
         customer_id,
         currency: currency.code().to_owned(),

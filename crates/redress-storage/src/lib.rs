@@ -12,6 +12,7 @@
 pub mod attachments;
 pub mod audit_log;
 mod billing;
+pub mod cases;
 mod contract_data;
 pub mod disputes;
 pub mod documents;

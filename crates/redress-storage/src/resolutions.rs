@@ -4,7 +4,9 @@
 
 use crate::audit_log::{append, now};
 use crate::disputes::DisputeError;
-use crate::documents::{CorrectionError, agree_plan_in, correct_invoice_in, customer_of_invoice};
+use crate::documents::{
+    CorrectionError, PlanAgreedBy, agree_plan_in, correct_invoice_in, customer_of_invoice,
+};
 use crate::ledger::{
     CreditNoteError, NewCreditNote, account_of_customer, amount, currency, issue_in, parsed_lines,
     post_entry,
@@ -401,8 +403,13 @@ fn apply(
             })
         }
         ResolutionAction::PaymentPlan { invoice_id, plan } => {
-            let stored: crate::documents::StoredPlan =
-                agree_plan_in::<ResolutionError>(db, &resolution.id, invoice_id, plan, actor)?;
+            let stored: crate::documents::StoredPlan = agree_plan_in::<ResolutionError>(
+                db,
+                PlanAgreedBy::Resolution(&resolution.id),
+                invoice_id,
+                plan,
+                actor,
+            )?;
             Ok(Some(stored.id))
         }
         ResolutionAction::CorrectedInvoice { invoice_id, lines } => {

@@ -1,4 +1,6 @@
 //! `redress audit DIR`: reads billing data, runs the audit, writes findings and verdicts.
+//! `redress audit --into-cases`: audits the data stored in the database and opens an arrears
+//! case for each customer under-billed, and the systemic issues.
 
 use super::read_or_report;
 use crate::output::{self, Format};
@@ -16,7 +18,14 @@ use std::time::Instant;
 pub struct AuditArgs {
     /// A billing-data v1 directory (customers.csv, contracts.csv, prices.csv, deliveries.csv,
     /// invoices.csv, invoice_lines.csv, payments.csv, notices.csv, optionally disputes.csv).
-    pub dir: PathBuf,
+    #[arg(required_unless_present = "into_cases")]
+    pub dir: Option<PathBuf>,
+    /// Audit the data stored in the database instead, and open an arrears case for each
+    /// customer under-billed (never twice for the same findings) and the systemic issues.
+    #[arg(long, conflicts_with_all = ["dir", "format", "output"])]
+    pub into_cases: bool,
+    #[command(flatten)]
+    pub database: super::database::DatabaseArgs,
     /// `table` for people (the default on a terminal), `json` for one document, `jsonl` for one
     /// object per finding and per dispute verdict (the default otherwise).
     #[arg(long, value_enum)]
@@ -28,11 +37,18 @@ pub struct AuditArgs {
 
 /// Runs the audit.
 pub fn run(args: AuditArgs) -> anyhow::Result<()> {
+    let Some(dir) = args.dir.clone() else {
+        return into_cases(&args.database);
+    };
+    let args = AuditArgs {
+        dir: Some(dir.clone()),
+        ..args
+    };
     let started = Instant::now();
-    let bar = ReadingBar::for_dir(&args.dir);
+    let bar = ReadingBar::for_dir(&dir);
     // The audit reads no descriptions or delivery references: leave them out.
     let options = ReadOptions { free_text: false };
-    let data = read_or_report(&args.dir, options, &bar, "audited")?;
+    let data = read_or_report(&dir, options, &bar, "audited")?;
     let read = started.elapsed();
     bar.message("auditing");
     let audit = redress_audit::audit(&data);
@@ -49,7 +65,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<()> {
         )),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
-    output::write(format, &mut out, &args.dir, &data, &audit)
+    output::write(format, &mut out, &dir, &data, &audit)
         .and_then(|()| out.flush())
         .context("cannot write the report")?;
     if format != Format::Table || args.output.is_some() {
@@ -68,4 +84,43 @@ pub fn run(args: AuditArgs) -> anyhow::Result<()> {
     // than free millions of allocations one by one.
     std::mem::forget((audit, data));
     Ok(())
+}
+
+/// Audits the stored data into arrears cases and systemic issues, and says what it opened.
+fn into_cases(database: &super::database::DatabaseArgs) -> anyhow::Result<()> {
+    super::database::runtime()?.block_on(async {
+        let store = redress_storage::Store::open(&database.location()).await?;
+        let actor = std::env::var("USER").map_or_else(|_| "redress audit".to_owned(), |u| format!("{u} (redress audit)"));
+        let found = redress_service::cases::find_cases(&store, &actor).await?;
+        println!(
+            "audited {} contracts: {} findings; {} arrears cases opened, {} open already; {} systemic issues",
+            found.contracts,
+            found.findings,
+            found.opened.len(),
+            found.already_open,
+            found.systemic_issues.len()
+        );
+        for case in &found.opened {
+            println!(
+                "  {} {}: {} {} under-billed on {} items ({} with tax)",
+                case.id,
+                case.customer_id,
+                case.net,
+                case.currency,
+                case.items.len(),
+                case.total
+            );
+        }
+        for issue in &found.systemic_issues {
+            let impact: Vec<String> = issue.impact.iter().map(|(c, v)| format!("{v} {c}")).collect();
+            println!(
+                "  systemic: {} ({} findings at {} customers, {})",
+                issue.cause,
+                issue.finding_count,
+                issue.customers.len(),
+                impact.join(", ")
+            );
+        }
+        Ok(())
+    })
 }

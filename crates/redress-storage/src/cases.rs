@@ -1,0 +1,610 @@
+//! Errors the business finds itself, from an audit of the stored data: an arrears case for each
+//! customer it under-billed (contacted before anything is billed, then settled the way the
+//! customer chooses), and systemic issues, many findings of one cause, to fix at the source.
+
+use crate::audit_log::{append, now};
+use crate::documents::{InvoicePurpose, PlanAgreedBy, StoredPlan, agree_plan_in, issue_invoice_in};
+use crate::ledger::{account_of_customer, amount, currency};
+use crate::sql::{Db, Row, params};
+use crate::{StorageError, Store};
+use redress_domain::audit_log::NewEvent;
+use redress_domain::ledger::LedgerError;
+use redress_domain::resolution::PaymentPlan;
+use redress_domain::{Date, Decimal};
+
+/// What one invoice (or one never-billed delivery period) of an arrears case was under-billed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ArrearsItem {
+    /// The invoice, or `None` for deliveries never billed.
+    pub invoice_id: Option<String>,
+    /// What it is, for people: "INV-H1 line 1: billed at 120.00 a unit, the contract's price is 240.00".
+    pub explanation: String,
+    /// Under-billed, net of tax (above zero).
+    pub net: String,
+}
+
+/// An arrears case found by an audit, to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewArrearsCase {
+    /// The customer.
+    pub customer_id: String,
+    /// The currency of the contract.
+    pub currency: String,
+    /// The contract's tax rate, charged on the arrears.
+    pub tax_rate_percent: Decimal,
+    /// What was under-billed, item by item.
+    pub items: Vec<ArrearsItem>,
+    /// The findings it rests on, in a stable form, so that the same findings open one case.
+    pub fingerprint: String,
+}
+
+/// An arrears case as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArrearsCase {
+    /// Its id.
+    pub id: String,
+    /// The customer.
+    pub customer_id: String,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// `open` (found), `offered` (the customer was told and given the options),
+    /// `awaiting_approval` (the customer asked for a waiver) or `settled`.
+    pub status: String,
+    /// The contract's tax rate.
+    pub tax_rate_percent: String,
+    /// What was under-billed.
+    pub items: Vec<ArrearsItem>,
+    /// Net under-billed.
+    pub net: String,
+    /// Tax on it.
+    pub tax: String,
+    /// Net and tax: what the customer owes.
+    pub total: String,
+    /// When the audit found it, and who ran it.
+    pub found_at: String,
+    /// Who ran the audit.
+    pub found_by: String,
+    /// When the customer was contacted.
+    pub offered_at: Option<String>,
+    /// Who contacted them.
+    pub offered_by: Option<String>,
+    /// How they were contacted, and what they were told.
+    pub offer_note: Option<String>,
+    /// The option the customer chose: `next_invoice`, `separate_invoice`, `payment_plan` or
+    /// `waive`.
+    pub choice: Option<String>,
+    /// When.
+    pub chosen_at: Option<String>,
+    /// Who recorded it.
+    pub chosen_by: Option<String>,
+    /// The approver who approved (or refused) a waiver.
+    pub decided_by: Option<String>,
+    /// The arrears invoice issued.
+    pub document_id: Option<String>,
+    /// The payment plan agreed.
+    pub plan_id: Option<String>,
+    /// When it was settled.
+    pub settled_at: Option<String>,
+}
+
+/// How a customer chose to settle arrears.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArrearsChoice {
+    /// Added to their next invoice: owed from now, billed with the next one.
+    NextInvoice,
+    /// Billed on an invoice of its own, now.
+    SeparateInvoice,
+    /// Billed now and paid over monthly instalments.
+    PaymentPlan {
+        /// How many.
+        instalments: u32,
+        /// When the first is due.
+        first_due_on: Date,
+    },
+    /// Forgone: needs an approver.
+    Waive,
+}
+
+impl ArrearsChoice {
+    /// Its name in the API.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::NextInvoice => "next_invoice",
+            Self::SeparateInvoice => "separate_invoice",
+            Self::PaymentPlan { .. } => "payment_plan",
+            Self::Waive => "waive",
+        }
+    }
+}
+
+/// Why a step of an arrears case was not taken. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ArrearsError {
+    /// No such case.
+    #[error("no arrears case has the id `{0}`")]
+    NotFound(String),
+    /// The step does not fit where the case stands.
+    #[error("arrears case {id} is {status}: {what}")]
+    WrongStatus {
+        /// The case.
+        id: String,
+        /// Where it stands.
+        status: String,
+        /// What may be done from here.
+        what: &'static str,
+    },
+    /// The plan asked for does not work.
+    #[error("instalment_count: {0}")]
+    Plan(String),
+    /// The ledger refused what settling it posts.
+    #[error("{0}")]
+    Refused(#[from] LedgerError),
+    /// The database failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl From<crate::documents::CorrectionError> for ArrearsError {
+    fn from(e: crate::documents::CorrectionError) -> Self {
+        match e {
+            crate::documents::CorrectionError::Storage(e) => Self::Storage(e),
+            crate::documents::CorrectionError::Refused(e) => Self::Refused(e),
+            other => Self::Storage(StorageError::Corrupt(other.to_string())),
+        }
+    }
+}
+
+/// Many findings of one cause, across customers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemicIssue {
+    /// What groups them: the finding kind and the cause, e.g. `price_mismatch sku POS`.
+    pub key: String,
+    /// The finding kind.
+    pub kind: String,
+    /// The cause in words.
+    pub cause: String,
+    /// How many findings.
+    pub finding_count: u64,
+    /// Every customer affected, with the impact on them (signed, net): `(customer, currency,
+    /// impact)`.
+    pub customers: Vec<(String, String, String)>,
+    /// The total impact in each currency.
+    pub impact: Vec<(String, String)>,
+    /// When first found.
+    pub first_found_at: String,
+    /// When last found.
+    pub last_found_at: String,
+}
+
+const CASE_COLUMNS: &str = "id, customer_id, currency, status, tax_rate_percent, invoices_json, \
+     net, tax, total, found_at, found_by, offered_at, offered_by, offer_note, choice, chosen_at, \
+     chosen_by, decided_by, document_id, plan_id, settled_at";
+
+fn read_case(row: &dyn Row) -> Result<ArrearsCase, StorageError> {
+    let items: Vec<ArrearsItem> = serde_json::from_str(row.text(5)?)
+        .map_err(|e| StorageError::Corrupt(format!("an arrears case's items: {e}")))?;
+    Ok(ArrearsCase {
+        id: row.string(0)?,
+        customer_id: row.string(1)?,
+        currency: row.string(2)?,
+        status: row.string(3)?,
+        tax_rate_percent: row.string(4)?,
+        items,
+        net: row.string(6)?,
+        tax: row.string(7)?,
+        total: row.string(8)?,
+        found_at: row.string(9)?,
+        found_by: row.string(10)?,
+        offered_at: row.opt_string(11)?,
+        offered_by: row.opt_string(12)?,
+        offer_note: row.opt_string(13)?,
+        choice: row.opt_string(14)?,
+        chosen_at: row.opt_string(15)?,
+        chosen_by: row.opt_string(16)?,
+        decided_by: row.opt_string(17)?,
+        document_id: row.opt_string(18)?,
+        plan_id: row.opt_string(19)?,
+        settled_at: row.opt_string(20)?,
+    })
+}
+
+fn load_case(db: &mut dyn Db, id: &str) -> Result<Option<ArrearsCase>, StorageError> {
+    db.row(
+        &format!("SELECT {CASE_COLUMNS} FROM arrears_cases WHERE id = ?"),
+        params![id],
+        read_case,
+    )
+}
+
+fn case_event(
+    actor: &str,
+    case: &ArrearsCase,
+    action: &str,
+    before: Option<&ArrearsCase>,
+) -> NewEvent {
+    let json = |c: &ArrearsCase| {
+        serde_json::json!({
+            "id": c.id, "customer_id": c.customer_id, "status": c.status, "currency": c.currency,
+            "net": c.net, "tax": c.tax, "total": c.total, "items": c.items,
+            "offer_note": c.offer_note, "choice": c.choice, "decided_by": c.decided_by,
+            "document_id": c.document_id, "plan_id": c.plan_id,
+        })
+        .to_string()
+    };
+    NewEvent {
+        occurred_at: now(),
+        actor: actor.to_owned(),
+        entity: "arrears_case".into(),
+        entity_id: case.id.clone(),
+        action: action.into(),
+        before: before.map(json),
+        after: Some(json(case)),
+    }
+}
+
+/// Writes the changed workflow columns of `case` and records the step.
+fn save(
+    db: &mut dyn Db,
+    case: &ArrearsCase,
+    before: &ArrearsCase,
+    action: &str,
+    actor: &str,
+) -> Result<(), StorageError> {
+    db.execute(
+        "UPDATE arrears_cases SET status = ?, offered_at = ?, offered_by = ?, offer_note = ?, \
+         choice = ?, chosen_at = ?, chosen_by = ?, decided_by = ?, document_id = ?, plan_id = ?, \
+         settled_at = ? WHERE id = ?",
+        params![
+            &case.status,
+            &case.offered_at,
+            &case.offered_by,
+            &case.offer_note,
+            &case.choice,
+            &case.chosen_at,
+            &case.chosen_by,
+            &case.decided_by,
+            &case.document_id,
+            &case.plan_id,
+            &case.settled_at,
+            &case.id,
+        ],
+    )?;
+    append(db, case_event(actor, case, action, Some(before)))
+}
+
+/// Bills the arrears of `case` on an arrears invoice, and agrees a plan over it when asked.
+fn bill(
+    db: &mut dyn Db,
+    case: &mut ArrearsCase,
+    plan: Option<(u32, Date)>,
+    actor: &str,
+) -> Result<(), ArrearsError> {
+    let code = currency(&case.currency)?;
+    let lines = case
+        .items
+        .iter()
+        .zip(1..)
+        .map(|(item, n)| Ok((n, amount(&item.net)?)))
+        .collect::<Result<Vec<_>, StorageError>>()?;
+    let mut account = account_of_customer(db, &case.customer_id)?;
+    let how = match plan {
+        Some(_) => "paid by instalments",
+        None if case.choice.as_deref() == Some("next_invoice") => "billed with the next invoice",
+        None => "billed on its own",
+    };
+    let issued = issue_invoice_in(
+        db,
+        &mut account,
+        InvoicePurpose::Arrears(&case.id),
+        &case.customer_id,
+        code,
+        amount(&case.tax_rate_percent)?,
+        lines,
+        &format!(
+            "Arrears of case {}, {how}, as agreed with the customer",
+            case.id
+        ),
+        actor,
+    )?;
+    if let Some((count, first)) = plan {
+        let total = amount(&issued.total)?;
+        let schedule = PaymentPlan::monthly(total, code, first, count)
+            .map_err(|e| ArrearsError::Plan(e.to_string()))?;
+        let stored: StoredPlan = agree_plan_in::<ArrearsError>(
+            db,
+            PlanAgreedBy::ArrearsCase(&case.id),
+            &issued.id,
+            &schedule,
+            actor,
+        )?;
+        case.plan_id = Some(stored.id);
+    }
+    case.document_id = Some(issued.id);
+    Ok(())
+}
+
+impl Store {
+    /// Opens the arrears cases an audit found (those whose findings already have a case are
+    /// left as they are) and records the systemic issues, in one transaction. Gives the cases
+    /// opened and how many were there already.
+    pub async fn open_findings(
+        &self,
+        cases: Vec<NewArrearsCase>,
+        issues: Vec<SystemicIssue>,
+        actor: &str,
+    ) -> Result<(Vec<ArrearsCase>, u64), StorageError> {
+        let actor = actor.to_owned();
+        self.write(move |db| {
+            let mut opened = Vec::new();
+            let mut there = 0;
+            for new in cases {
+                let code = currency(&new.currency)?;
+                let net: Decimal = new
+                    .items
+                    .iter()
+                    .map(|i| amount(&i.net))
+                    .sum::<Result<Decimal, StorageError>>()?;
+                let tax = code.round(net * redress_domain::percent_of(new.tax_rate_percent));
+                let case = ArrearsCase {
+                    id: crate::new_id("ARR"),
+                    customer_id: new.customer_id,
+                    currency: new.currency,
+                    status: "open".into(),
+                    tax_rate_percent: new.tax_rate_percent.to_string(),
+                    items: new.items,
+                    net: code.format(net),
+                    tax: code.format(tax),
+                    total: code.format(net + tax),
+                    found_at: now(),
+                    found_by: actor.clone(),
+                    offered_at: None,
+                    offered_by: None,
+                    offer_note: None,
+                    choice: None,
+                    chosen_at: None,
+                    chosen_by: None,
+                    decided_by: None,
+                    document_id: None,
+                    plan_id: None,
+                    settled_at: None,
+                };
+                let items = serde_json::to_string(&case.items)
+                    .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                let c = &case;
+                let written = db.execute(
+                    "INSERT INTO arrears_cases (id, customer_id, currency, fingerprint, status, \
+                     tax_rate_percent, invoices_json, net, tax, total, found_at, found_by) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING",
+                    params![
+                        &c.id, &c.customer_id, &c.currency, &new.fingerprint, &c.status,
+                        &c.tax_rate_percent, &items, &c.net, &c.tax, &c.total, &c.found_at,
+                        &c.found_by,
+                    ],
+                )?;
+                if written == 0 {
+                    there += 1;
+                    continue;
+                }
+                append(db, case_event(&actor, &case, "found", None))?;
+                opened.push(case);
+            }
+            for issue in issues {
+                let customers = serde_json::to_string(&issue.customers)
+                    .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                let impact = serde_json::to_string(&issue.impact)
+                    .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                let at = now();
+                db.execute(
+                    "INSERT INTO systemic_issues (key, kind, cause, finding_count, customer_count, \
+                     customers_json, impact_json, first_found_at, last_found_at) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET \
+                     finding_count = excluded.finding_count, customer_count = excluded.customer_count, \
+                     customers_json = excluded.customers_json, impact_json = excluded.impact_json, \
+                     last_found_at = excluded.last_found_at",
+                    params![
+                        &issue.key, &issue.kind, &issue.cause, issue.finding_count as i64,
+                        issue.customers.len() as i64, &customers, &impact, &at, &at,
+                    ],
+                )?;
+            }
+            Ok((opened, there))
+        })
+        .await
+    }
+
+    /// The arrears case with this id.
+    pub async fn arrears_case(&self, id: &str) -> Result<Option<ArrearsCase>, StorageError> {
+        let id = id.to_owned();
+        self.run(move |db| load_case(db, &id)).await
+    }
+
+    /// The arrears cases, oldest first; only those in `status` when given.
+    pub async fn arrears_cases(
+        &self,
+        status: Option<&str>,
+    ) -> Result<Vec<ArrearsCase>, StorageError> {
+        let status = status.map(str::to_owned);
+        self.run(move |db| match &status {
+            Some(status) => db.rows(
+                &format!("SELECT {CASE_COLUMNS} FROM arrears_cases WHERE status = ? ORDER BY found_at, id"),
+                params![status],
+                read_case,
+            ),
+            None => db.rows(
+                &format!("SELECT {CASE_COLUMNS} FROM arrears_cases ORDER BY found_at, id"),
+                &[],
+                read_case,
+            ),
+        })
+        .await
+    }
+
+    /// The systemic issues, most customers first.
+    pub async fn systemic_issues(&self) -> Result<Vec<SystemicIssue>, StorageError> {
+        self.run(|db| {
+            db.rows(
+                "SELECT key, kind, cause, finding_count, customers_json, impact_json, \
+                 first_found_at, last_found_at FROM systemic_issues \
+                 ORDER BY customer_count DESC, finding_count DESC, key",
+                &[],
+                |row| {
+                    let json = |i: usize| -> Result<Vec<(String, String, String)>, StorageError> {
+                        serde_json::from_str(row.text(i)?)
+                            .map_err(|e| StorageError::Corrupt(e.to_string()))
+                    };
+                    let impact: Vec<(String, String)> = serde_json::from_str(row.text(5)?)
+                        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+                    Ok(SystemicIssue {
+                        key: row.string(0)?,
+                        kind: row.string(1)?,
+                        cause: row.string(2)?,
+                        finding_count: row.int(3)? as u64,
+                        customers: json(4)?,
+                        impact,
+                        first_found_at: row.string(6)?,
+                        last_found_at: row.string(7)?,
+                    })
+                },
+            )
+        })
+        .await
+    }
+
+    /// Records that the customer was contacted about the arrears and offered the options:
+    /// nothing is billed before.
+    pub async fn offer_arrears(
+        &self,
+        id: &str,
+        note: String,
+        actor: &str,
+    ) -> Result<ArrearsCase, ArrearsError> {
+        let (id, actor) = (id.to_owned(), actor.to_owned());
+        self.write(move |db| {
+            let before = load_case(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
+            if before.status != "open" && before.status != "offered" {
+                return Err(ArrearsError::WrongStatus {
+                    id,
+                    status: before.status,
+                    what: "its options were offered and chosen already",
+                });
+            }
+            let mut case = before.clone();
+            case.status = "offered".into();
+            case.offered_at = Some(now());
+            case.offered_by = Some(actor.clone());
+            case.offer_note = Some(note);
+            save(db, &case, &before, "offered", &actor)?;
+            Ok(case)
+        })
+        .await
+    }
+
+    /// Records the option the customer chose and carries it out: an arrears invoice (with a
+    /// plan over it, when they chose one) posted to their ledger; a waiver waits for an
+    /// approver. Only once they were offered the options.
+    pub async fn choose_arrears(
+        &self,
+        id: &str,
+        choice: ArrearsChoice,
+        actor: &str,
+    ) -> Result<ArrearsCase, ArrearsError> {
+        let (id, actor) = (id.to_owned(), actor.to_owned());
+        self.write(move |db| {
+            let before = load_case(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
+            if before.status != "offered" {
+                let what = if before.status == "open" {
+                    "contact the customer and offer the options first (POST …/offer)"
+                } else {
+                    "the customer chose already"
+                };
+                return Err(ArrearsError::WrongStatus {
+                    id,
+                    status: before.status,
+                    what,
+                });
+            }
+            let mut case = before.clone();
+            case.choice = Some(choice.as_str().to_owned());
+            case.chosen_at = Some(now());
+            case.chosen_by = Some(actor.clone());
+            match choice {
+                ArrearsChoice::Waive => case.status = "awaiting_approval".into(),
+                ArrearsChoice::NextInvoice | ArrearsChoice::SeparateInvoice => {
+                    bill(db, &mut case, None, &actor)?;
+                    case.status = "settled".into();
+                    case.settled_at = Some(now());
+                }
+                ArrearsChoice::PaymentPlan {
+                    instalments,
+                    first_due_on,
+                } => {
+                    bill(db, &mut case, Some((instalments, first_due_on)), &actor)?;
+                    case.status = "settled".into();
+                    case.settled_at = Some(now());
+                }
+            }
+            save(db, &case, &before, "chosen", &actor)?;
+            Ok(case)
+        })
+        .await
+    }
+
+    /// Approves (the arrears are forgone, nothing is billed) or refuses (the case goes back to
+    /// the customer's options) a waiver. Whether `actor` may decide is the caller's to check.
+    pub async fn decide_waiver(
+        &self,
+        id: &str,
+        approve: bool,
+        actor: &str,
+    ) -> Result<ArrearsCase, ArrearsError> {
+        let (id, actor) = (id.to_owned(), actor.to_owned());
+        self.write(move |db| {
+            let before = load_case(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
+            if before.status != "awaiting_approval" {
+                return Err(ArrearsError::WrongStatus {
+                    id,
+                    status: before.status,
+                    what: "only a waiver the customer asked for waits for an approver",
+                });
+            }
+            let mut case = before.clone();
+            case.decided_by = Some(actor.clone());
+            if approve {
+                case.status = "settled".into();
+                case.settled_at = Some(now());
+            } else {
+                case.status = "offered".into();
+                case.choice = None;
+                case.chosen_at = None;
+                case.chosen_by = None;
+            }
+            let action = if approve { "waived" } else { "waiver_refused" };
+            save(db, &case, &before, action, &actor)?;
+            Ok(case)
+        })
+        .await
+    }
+
+    /// What `each` makes of the billing data of every contract that has an invoice, one
+    /// contract at a time (what the audit of the stored data goes through).
+    pub async fn map_contracts<T: Send + 'static>(
+        &self,
+        mut each: impl FnMut(redress_domain::BillingData) -> T + Send + 'static,
+    ) -> Result<Vec<T>, StorageError> {
+        self.read(move |db| {
+            let firsts = db.rows(
+                "SELECT MIN(id) FROM invoices GROUP BY contract_id ORDER BY MIN(id)",
+                &[],
+                |row| row.string(0),
+            )?;
+            let mut out = Vec::with_capacity(firsts.len());
+            for invoice in firsts {
+                if let Some(loaded) = crate::contract_data::load(db, &invoice)? {
+                    out.push(each(loaded.data));
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+}
