@@ -18,6 +18,7 @@ pub mod ids;
 pub mod ledger;
 pub mod money;
 pub mod number;
+pub mod recommendation;
 pub mod resolution;
 pub mod role;
 

@@ -78,6 +78,7 @@ fn routes() -> OpenApiRouter<AppState> {
             resolutions::list_resolutions
         ))
         .routes(routes!(resolutions::get_resolution))
+        .routes(routes!(resolutions::recommendation))
         .routes(routes!(resolutions::approve))
         .routes(routes!(resolutions::reject))
 }

@@ -383,3 +383,97 @@ pub async fn reject(
 ) -> Response {
     decide_route(state, caller, id, headers, bytes, false).await
 }
+
+/// What the recommendation weighed about the customer.
+#[derive(Serialize, ToSchema)]
+pub struct RecommendationFacts {
+    /// Days since they became a customer.
+    pub tenure_days: i64,
+    /// Invoiced in the twelve months before the dispute, in its currency.
+    pub revenue_last_year: String,
+    /// Invoices due in those twelve months.
+    pub invoices_due: u32,
+    /// Of those, paid in full by their due date, in percent (absent when none fell due).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid_on_time_percent: Option<String>,
+    /// Their other disputes in the twelve months.
+    pub disputes_last_year: u32,
+    /// … in the last ninety days.
+    pub disputes_last_quarter: u32,
+    /// … of the twelve months', rejected.
+    pub rejected_last_year: u32,
+}
+
+/// A resolution recommended for a dispute, and why.
+#[derive(Serialize, ToSchema)]
+pub struct RecommendationView {
+    /// `credit_note`, `goodwill` or `reject`.
+    pub kind: String,
+    /// For a credit note or goodwill: how much, net.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// The invoice was paid: offer a refund (or an account credit) of the corrected amount,
+    /// at most this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund_up_to: Option<String>,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Why, in plain words, most important first.
+    pub reasons: Vec<String>,
+    /// `repeat_disputer`, `possible_abuse`: for the agent; they never turn a claim the records
+    /// support into a refusal.
+    pub flags: Vec<String>,
+    /// What it weighed.
+    pub facts: RecommendationFacts,
+}
+
+/// The resolution recommended for a dispute: from its verification, the customer's tenure,
+/// revenue and punctuality over the last year, and their other disputes.
+#[utoipa::path(
+    get,
+    path = "/api/v1/disputes/{id}/recommendation",
+    operation_id = "recommend_resolution",
+    tag = "resolutions",
+    params(DisputeId),
+    responses(
+        (status = OK, description = "The recommendation", body = RecommendationView),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+    )
+)]
+pub async fn recommendation(
+    State(state): State<AppState>,
+    _caller: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<RecommendationView>, ApiError> {
+    use redress_domain::recommendation::{Recommended, recommend};
+    let facts = state
+        .store
+        .dispute_facts(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no dispute has the id `{id}`")))?;
+    let advice = recommend(&facts.verification, &facts.relationship, &facts.history);
+    let currency = facts.verification.currency;
+    let (kind, amount) = match advice.recommended {
+        Recommended::CreditNote(amount) => ("credit_note", Some(currency.format(amount))),
+        Recommended::Goodwill(amount) => ("goodwill", Some(currency.format(amount))),
+        Recommended::Reject => ("reject", None),
+    };
+    let r = &facts.relationship;
+    Ok(Json(RecommendationView {
+        kind: kind.into(),
+        amount,
+        refund_up_to: advice.refund_up_to.map(|a| currency.format(a)),
+        currency: currency.code().into(),
+        reasons: advice.reasons,
+        flags: advice.flags.iter().map(|f| f.as_str().to_owned()).collect(),
+        facts: RecommendationFacts {
+            tenure_days: r.tenure_days,
+            revenue_last_year: currency.format(r.revenue),
+            invoices_due: r.invoices_due,
+            paid_on_time_percent: r.punctuality_percent().map(|p| p.to_string()),
+            disputes_last_year: facts.history.last_year,
+            disputes_last_quarter: facts.history.last_quarter,
+            rejected_last_year: facts.history.rejected_last_year,
+        },
+    }))
+}

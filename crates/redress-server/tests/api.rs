@@ -1631,3 +1631,76 @@ async fn findings_of_one_cause_at_several_customers_are_one_systemic_issue() {
     assert_eq!(issue["impact"], json!({"JPY": "314", "USD": "20.00"}));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn every_dispute_gets_a_recommendation_that_says_why() {
+    let app = App::start().await;
+    // The export's own disputes, verified as on import.
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
+    let data = std::sync::Arc::new(read_billing_data(&dir, &NoProgress).unwrap());
+    redress_service::import_export(&app.store, data, "test")
+        .await
+        .unwrap();
+    let recommend = |id: &'static str| {
+        let app = &app;
+        async move {
+            let (status, body) = app
+                .get(
+                    &format!("/api/v1/disputes/{id}/recommendation"),
+                    &app.auditor,
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body
+        }
+    };
+    let upheld = recommend("DSP-1").await;
+    assert_eq!(
+        (
+            &upheld["kind"],
+            &upheld["amount"],
+            &upheld["refund_up_to"],
+            &upheld["flags"]
+        ),
+        (
+            &json!("credit_note"),
+            &json!("100.00"),
+            &json!("290.00"),
+            &json!([])
+        )
+    );
+    assert_eq!(
+        upheld["reasons"][0],
+        "The records support the claim: 100.00 USD was charged too much on line 2."
+    );
+    assert_eq!(
+        (
+            &upheld["facts"]["disputes_last_year"],
+            &upheld["facts"]["rejected_last_year"]
+        ),
+        (&json!(2), &json!(1))
+    );
+    let partly = recommend("DSP-3").await;
+    assert_eq!(
+        (&partly["kind"], &partly["amount"]),
+        (&json!("credit_note"), &json!("13.89"))
+    );
+    assert!(
+        partly["reasons"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("The records support 13.89 USD of the 50.00 USD claimed")
+    );
+    let rejected = recommend("DSP-4").await;
+    assert_eq!(rejected["kind"], "reject");
+    assert_eq!(
+        rejected["reasons"][0],
+        "The records show the charges were right: the verification found no error."
+    );
+    let (status, _) = app
+        .get("/api/v1/disputes/DSP-X/recommendation", &app.auditor)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    app.stop().await;
+}

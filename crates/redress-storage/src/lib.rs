@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod ledger;
 mod migrations;
 mod postgresql;
+pub mod relationship;
 pub mod resolutions;
 mod sql;
 mod sqlite;
