@@ -40,6 +40,10 @@ enum Command {
     Token(commands::token::TokenArgs),
     /// Serve the HTTP API.
     Serve(commands::serve::ServeArgs),
+    /// Work the arrears cases `redress audit --into-cases` opened.
+    Cases(commands::cases::CasesArgs),
+    /// Print a customer's ledger: every entry, and the balance.
+    Ledger(commands::cases::LedgerArgs),
 }
 
 /// An error that means the user's input was wrong (exit code 2), already explained on stderr.
@@ -64,6 +68,8 @@ fn main() -> ExitCode {
         Command::VerifyLog(args) => commands::verify_log::run(args),
         Command::Token(args) => commands::token::run(args),
         Command::Serve(args) => commands::serve::run(args),
+        Command::Cases(args) => commands::cases::run(args),
+        Command::Ledger(args) => commands::cases::ledger(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1551,6 +1551,7 @@ async fn a_customer_billed_half_price_for_six_months_is_found_offered_the_option
     assert_eq!(after["balances"]["EUR"], "864.00");
     let plan = &after["payment_plans"][0];
     assert_eq!(plan["invoice_id"], invoice);
+    assert_eq!(plan["arrears_case_id"], case["id"]);
     let amounts: Vec<&str> = plan["instalments"]
         .as_array()
         .unwrap()
@@ -1607,6 +1608,13 @@ async fn a_customer_billed_half_price_for_six_months_is_found_offered_the_option
         .await;
     assert_eq!(ledger_before["balances"], ledger_after["balances"]);
     // Every step is in the audit log, and the chain holds.
+    let steps = app
+        .store
+        .events_of("arrears_case", case["id"].as_str().unwrap())
+        .await
+        .unwrap();
+    let actions: Vec<&str> = steps.iter().map(|e| e.event.action.as_str()).collect();
+    assert_eq!(actions, ["found", "offered", "chosen"]);
     assert!(app.store.verify_log().await.is_ok());
     app.stop().await;
 }

@@ -513,7 +513,7 @@ impl Store {
             let before = load_case(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
             if before.status != "offered" {
                 let what = if before.status == "open" {
-                    "contact the customer and offer the options first (POST …/offer)"
+                    "contact the customer and offer them the options first"
                 } else {
                     "the customer chose already"
                 };

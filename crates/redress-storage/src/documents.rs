@@ -538,11 +538,12 @@ pub(crate) fn agree_plan_in<E: From<LedgerError> + From<StorageError>>(
     let s = &stored;
     let json = serde_json::to_string(&instalments).unwrap_or_else(|_| "[]".into());
     db.execute(
-        "INSERT INTO payment_plans (id, resolution_id, invoice_id, customer_id, currency, total, \
-         instalments_json, agreed_at, agreed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO payment_plans (id, resolution_id, arrears_case_id, invoice_id, customer_id, \
+         currency, total, instalments_json, agreed_at, agreed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         params![
             &s.id,
             &s.resolution_id,
+            &s.arrears_case_id,
             &s.invoice_id,
             &s.customer_id,
             &s.currency,
@@ -551,6 +552,23 @@ pub(crate) fn agree_plan_in<E: From<LedgerError> + From<StorageError>>(
             &s.agreed_at,
             &s.agreed_by,
         ],
+    )?;
+    let after = serde_json::json!({
+        "id": s.id, "invoice_id": s.invoice_id, "customer_id": s.customer_id,
+        "resolution_id": s.resolution_id, "arrears_case_id": s.arrears_case_id,
+        "currency": s.currency, "total": s.total, "instalments": instalments,
+    });
+    append(
+        db,
+        NewEvent {
+            occurred_at: s.agreed_at.clone(),
+            actor: actor.to_owned(),
+            entity: "payment_plan".into(),
+            entity_id: s.id.clone(),
+            action: "agreed".into(),
+            before: None,
+            after: Some(after.to_string()),
+        },
     )?;
     Ok(stored)
 }

@@ -432,7 +432,36 @@ fn post(
     let mut account = account_of_customer(db, customer_id)?;
     let document = crate::new_id(prefix);
     let entry = make(&mut account, &document)?;
-    post_entry(db, customer_id, &entry, reference, &now(), actor)?;
+    let at = now();
+    post_entry(db, customer_id, &entry, reference, &at, actor)?;
+    let lines: Vec<serde_json::Value> = entry
+        .lines()
+        .iter()
+        .map(|l| {
+            serde_json::json!({
+                "account": l.account.as_str(),
+                "side": if l.side == redress_domain::ledger::Side::Debit { "debit" } else { "credit" },
+                "amount": entry.currency.format(l.amount),
+            })
+        })
+        .collect();
+    let after = serde_json::json!({
+        "kind": entry.kind.as_str(), "document": document, "customer_id": customer_id,
+        "invoice_id": entry.invoice, "reference": reference, "currency": entry.currency.code(),
+        "lines": lines,
+    });
+    append(
+        db,
+        NewEvent {
+            occurred_at: at,
+            actor: actor.to_owned(),
+            entity: "ledger_entry".into(),
+            entity_id: document.clone(),
+            action: "posted".into(),
+            before: None,
+            after: Some(after.to_string()),
+        },
+    )?;
     Ok(Some(document))
 }
 

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod audit;
+pub mod cases;
 pub mod database;
 pub mod demo_data;
 pub mod import;

@@ -1,0 +1,207 @@
+//! `redress cases …`: the arrears cases an audit of the stored data opened (`redress audit
+//! --into-cases`), worked from the command line: listed, shown, offered to the customer and
+//! settled by the option they chose. `redress ledger CUSTOMER` prints a customer's ledger.
+
+use super::database::{DatabaseArgs, runtime};
+use crate::InvalidInput;
+use clap::{Args, Subcommand};
+use redress_domain::parse_date;
+use redress_storage::Store;
+use redress_storage::cases::{ArrearsCase, ArrearsChoice, ArrearsError};
+
+/// Arguments of `redress cases`.
+#[derive(Args)]
+pub struct CasesArgs {
+    #[command(subcommand)]
+    pub command: CasesCommand,
+}
+
+/// What to do with arrears cases.
+#[derive(Subcommand)]
+pub enum CasesCommand {
+    /// Lists the cases, oldest first.
+    List {
+        /// Only in this status: open, offered, awaiting_approval or settled.
+        #[arg(long)]
+        status: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Shows a case: what was under-billed, item by item, and where it stands.
+    Show {
+        /// The case's id.
+        id: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Records that the customer was contacted and offered the options.
+    Offer {
+        /// The case's id.
+        id: String,
+        /// How they were contacted and what they were told.
+        #[arg(long)]
+        note: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Records the option the customer chose and carries it out.
+    Choose {
+        /// The case's id.
+        id: String,
+        /// next_invoice, separate_invoice, payment_plan or waive (a waiver waits for an
+        /// approver, over the API).
+        #[arg(long)]
+        option: String,
+        /// For a payment plan: how many monthly instalments.
+        #[arg(long)]
+        instalments: Option<u32>,
+        /// For a payment plan: when the first is due, YYYY-MM-DD.
+        #[arg(long)]
+        first_due_on: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+/// Arguments of `redress ledger`.
+#[derive(Args)]
+pub struct LedgerArgs {
+    /// The customer's id.
+    pub customer: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+fn refuse(message: impl std::fmt::Display) -> anyhow::Error {
+    eprintln!("error: {message}");
+    InvalidInput.into()
+}
+
+fn print_case(case: &ArrearsCase) {
+    println!(
+        "{} {} {}: {} {} under-billed, {} tax, {} in all",
+        case.id, case.customer_id, case.status, case.net, case.currency, case.tax, case.total
+    );
+    for item in &case.items {
+        println!("  {:>12} {}", item.net, item.explanation);
+    }
+    if let Some(note) = &case.offer_note {
+        println!("  offered: {note}");
+    }
+    if let Some(choice) = &case.choice {
+        let document = case.document_id.as_deref().unwrap_or("nothing billed");
+        let plan = case
+            .plan_id
+            .as_deref()
+            .map(|p| format!(", plan {p}"))
+            .unwrap_or_default();
+        println!("  chose {choice}: {document}{plan}");
+    }
+}
+
+/// Runs a cases command.
+pub fn run(args: CasesArgs) -> anyhow::Result<()> {
+    let database = match &args.command {
+        CasesCommand::List { database, .. }
+        | CasesCommand::Show { database, .. }
+        | CasesCommand::Offer { database, .. }
+        | CasesCommand::Choose { database, .. } => database.clone(),
+    };
+    runtime()?.block_on(async {
+        let store = Store::open(&database.location()).await?;
+        let actor = super::cli_actor("cases");
+        let outcome = match args.command {
+            CasesCommand::List { status, .. } => {
+                for case in store.arrears_cases(status.as_deref()).await? {
+                    println!(
+                        "{} {} {} {} {}",
+                        case.id, case.customer_id, case.status, case.total, case.currency
+                    );
+                }
+                Ok(None)
+            }
+            CasesCommand::Show { id, .. } => match store.arrears_case(&id).await? {
+                Some(case) => Ok(Some(case)),
+                None => Err(ArrearsError::NotFound(id)),
+            },
+            CasesCommand::Offer { id, note, .. } => {
+                if note.trim().is_empty() {
+                    return Err(refuse("--note: say how the customer was contacted"));
+                }
+                store.offer_arrears(&id, note, &actor).await.map(Some)
+            }
+            CasesCommand::Choose {
+                id,
+                option,
+                instalments,
+                first_due_on,
+                ..
+            } => {
+                let choice = match (option.as_str(), instalments, first_due_on) {
+                    ("next_invoice", None, None) => ArrearsChoice::NextInvoice,
+                    ("separate_invoice", None, None) => ArrearsChoice::SeparateInvoice,
+                    ("waive", None, None) => ArrearsChoice::Waive,
+                    ("payment_plan", Some(instalments), Some(first)) => ArrearsChoice::PaymentPlan {
+                        instalments,
+                        first_due_on: parse_date(&first)
+                            .map_err(|e| refuse(format!("--first-due-on {e}")))?,
+                    },
+                    ("payment_plan", _, _) => {
+                        return Err(refuse(
+                            "--option payment_plan needs --instalments N and --first-due-on YYYY-MM-DD",
+                        ));
+                    }
+                    (other, _, _) => {
+                        return Err(refuse(format!(
+                            "--option {other}: expected next_invoice, separate_invoice, payment_plan or waive (and --instalments only with a payment plan)"
+                        )));
+                    }
+                };
+                store.choose_arrears(&id, choice, &actor).await.map(Some)
+            }
+        };
+        store.close().await;
+        match outcome {
+            Ok(Some(case)) => {
+                print_case(&case);
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(ArrearsError::Storage(e)) => Err(e.into()),
+            Err(refused) => Err(refuse(refused)),
+        }
+    })
+}
+
+/// Prints a customer's ledger: every entry, oldest first, and the balance.
+pub fn ledger(args: LedgerArgs) -> anyhow::Result<()> {
+    runtime()?.block_on(async {
+        let store = Store::open(&args.database.location()).await?;
+        let ledger = store.customer_ledger(&args.customer).await?;
+        store.close().await;
+        let Some(ledger) = ledger else {
+            return Err(refuse(format!(
+                "no customer has the id `{}`",
+                args.customer
+            )));
+        };
+        for entry in &ledger.entries {
+            println!(
+                "{:<27} {:<14} {:<24} {}",
+                entry.date, entry.kind, entry.document, entry.currency
+            );
+            for (account, side, amount) in &entry.lines {
+                let (debit, credit) = if side == "debit" {
+                    (amount.as_str(), "")
+                } else {
+                    ("", amount.as_str())
+                };
+                println!("    {account:<22} {debit:>14} {credit:>14}");
+            }
+        }
+        for (currency, balance) in &ledger.balances {
+            println!("balance {currency} {balance} (above zero: owed by the customer)");
+        }
+        Ok(())
+    })
+}
