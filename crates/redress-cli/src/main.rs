@@ -40,6 +40,8 @@ enum Command {
     Token(commands::token::TokenArgs),
     /// Serve the HTTP API.
     Serve(commands::serve::ServeArgs),
+    /// Propose, approve, refuse and list the resolutions of disputes (as a token's holder).
+    Resolutions(commands::resolutions::ResolutionsArgs),
     /// Work the arrears cases `redress audit --into-cases` opened.
     Cases(commands::cases::CasesArgs),
     /// Print a customer's ledger: every entry, and the balance.
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
         Command::VerifyLog(args) => commands::verify_log::run(args),
         Command::Token(args) => commands::token::run(args),
         Command::Serve(args) => commands::serve::run(args),
+        Command::Resolutions(args) => commands::resolutions::run(args),
         Command::Cases(args) => commands::cases::run(args),
         Command::Ledger(args) => commands::cases::ledger(args),
     };

@@ -407,3 +407,175 @@ fn verify_log_checks_the_chain_and_names_an_edited_event() {
         text(&broken.stderr)
     );
 }
+
+#[test]
+fn the_half_price_customer_is_found_offered_and_settled_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("redress-data");
+    let data = data.to_str().unwrap();
+    let export = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/half-price");
+    assert!(
+        redress(&["import", export.to_str().unwrap(), "--data-dir", data])
+            .status
+            .success()
+    );
+    let found = redress(&["audit", "--into-cases", "--data-dir", data]);
+    assert!(found.status.success(), "{}", text(&found.stderr));
+    let said = text(&found.stdout);
+    assert!(
+        said.contains("1 arrears cases opened, 0 open already"),
+        "{said}"
+    );
+    assert!(
+        said.contains("C-HALV: 720.00 EUR under-billed on 6 items (864.00 with tax)"),
+        "{said}"
+    );
+    let again = text(&redress(&["audit", "--into-cases", "--data-dir", data]).stdout);
+    assert!(
+        again.contains("0 arrears cases opened, 1 open already"),
+        "{again}"
+    );
+    let listed = text(&redress(&["cases", "list", "--data-dir", data]).stdout);
+    let id = listed.split_whitespace().next().unwrap().to_owned();
+    // Not before the customer was told.
+    let early = redress(&[
+        "cases",
+        "choose",
+        &id,
+        "--option",
+        "separate_invoice",
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(early.status.code(), Some(2), "{}", text(&early.stderr));
+    assert!(text(&early.stderr).contains("contact the customer and offer them the options first"));
+    let offered = redress(&[
+        "cases",
+        "offer",
+        &id,
+        "--note",
+        "Phoned the owner",
+        "--data-dir",
+        data,
+    ]);
+    assert!(offered.status.success(), "{}", text(&offered.stderr));
+    let chose = redress(&[
+        "cases",
+        "choose",
+        &id,
+        "--option",
+        "payment_plan",
+        "--instalments",
+        "6",
+        "--first-due-on",
+        "2027-01-31",
+        "--data-dir",
+        data,
+    ]);
+    assert!(chose.status.success(), "{}", text(&chose.stderr));
+    assert!(
+        text(&chose.stdout).contains("chose payment_plan: AI-"),
+        "{}",
+        text(&chose.stdout)
+    );
+    let ledger = text(&redress(&["ledger", "C-HALV", "--data-dir", data]).stdout);
+    assert!(ledger.contains("balance EUR 864.00"), "{ledger}");
+    let log = redress(&["verify-log", "--data-dir", data]);
+    assert!(log.status.success(), "{}", text(&log.stderr));
+}
+
+#[test]
+fn resolutions_from_the_command_line_follow_the_approval_policy_and_the_tokens_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("redress-data");
+    let data = data.to_str().unwrap();
+    assert!(
+        redress(&["import", example().to_str().unwrap(), "--data-dir", data])
+            .status
+            .success()
+    );
+    let token = |role: &str, name: &str| {
+        let out = redress(&[
+            "token",
+            "create",
+            "--role",
+            role,
+            "--name",
+            name,
+            "--data-dir",
+            data,
+        ]);
+        text(&out.stdout).trim().to_owned()
+    };
+    let (agent, approver, auditor) = (
+        token("agent", "ana"),
+        token("approver", "ali"),
+        token("auditor", "ola"),
+    );
+    let propose = |token: &str, extra: &[&str]| {
+        let mut args = vec![
+            "resolutions",
+            "propose",
+            "DSP-1",
+            "--token",
+            token,
+            "--data-dir",
+            data,
+            "--reason",
+            "March hosting was billed twice",
+        ];
+        args.extend_from_slice(extra);
+        redress(&args)
+    };
+    let read_only = propose(&auditor, &["--kind", "reject"]);
+    assert_eq!(read_only.status.code(), Some(2));
+    // 100.00 on INV-A4 line 2 is within an agent's 100: applied at once.
+    let applied = propose(&agent, &["--kind", "credit_note", "--line", "2=100.00"]);
+    assert!(applied.status.success(), "{}", text(&applied.stderr));
+    assert!(text(&applied.stdout).contains("credit_note applied 100.00 USD → CN-"));
+    // With a lower limit, the same waits; the agent may not approve it, the approver may.
+    let waiting = propose(
+        &agent,
+        &[
+            "--kind",
+            "account_credit",
+            "--amount",
+            "50.00",
+            "--agent-limit",
+            "20",
+        ],
+    );
+    let said = text(&waiting.stdout);
+    assert!(
+        said.contains("account_credit pending_approval 50.00 USD"),
+        "{said}"
+    );
+    let id = said.split_whitespace().next().unwrap().to_owned();
+    let own = redress(&[
+        "resolutions",
+        "approve",
+        &id,
+        "--token",
+        &agent,
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(own.status.code(), Some(2));
+    let approved = redress(&[
+        "resolutions",
+        "approve",
+        &id,
+        "--token",
+        &approver,
+        "--data-dir",
+        data,
+    ]);
+    assert!(approved.status.success(), "{}", text(&approved.stderr));
+    assert!(text(&approved.stdout).contains("account_credit applied"));
+    let listed = text(&redress(&["resolutions", "list", "DSP-1", "--data-dir", data]).stdout);
+    assert_eq!(
+        listed.lines().filter(|l| l.contains(" applied ")).count(),
+        2,
+        "{listed}"
+    );
+}

@@ -6,6 +6,8 @@ pub mod database;
 pub mod demo_data;
 pub mod import;
 pub mod migrate;
+pub mod policy;
+pub mod resolutions;
 pub mod serve;
 pub mod token;
 pub mod verify_log;

@@ -1,11 +1,8 @@
 //! `redress serve`: the HTTP API, on SQLite by default or PostgreSQL with `--database-url`.
 
 use super::database::{DatabaseArgs, runtime};
-use crate::InvalidInput;
 use anyhow::Context;
 use clap::Args;
-use redress_domain::resolution::{ApprovalPolicy, ResolutionKind};
-use redress_domain::{Decimal, parse_decimal};
 use redress_storage::Store;
 use std::net::SocketAddr;
 
@@ -17,70 +14,13 @@ pub struct ServeArgs {
     pub addr: SocketAddr,
     #[command(flatten)]
     pub database: DatabaseArgs,
-    /// The most an agent may give on one resolution without an approver, in the invoice's
-    /// currency (approvers and admins have no limit).
-    #[arg(
-        long,
-        env = "REDRESS_AGENT_LIMIT",
-        default_value = "100",
-        value_name = "AMOUNT"
-    )]
-    pub agent_limit: String,
-    /// Kinds of resolution that always need an approver, whoever proposes them, comma
-    /// separated (`none` for none).
-    #[arg(
-        long,
-        env = "REDRESS_APPROVAL_FOR",
-        default_value = "write_off",
-        value_name = "KINDS"
-    )]
-    pub approval_for: String,
-}
-
-impl ServeArgs {
-    /// The approval policy the options set.
-    fn policy(&self) -> anyhow::Result<ApprovalPolicy> {
-        let agent_limit = parse_decimal(&self.agent_limit)
-            .ok()
-            .filter(|limit| *limit >= Decimal::ZERO)
-            .ok_or_else(|| {
-                refuse(format!(
-                    "--agent-limit {}: expected an amount of zero or more, like 250.00",
-                    self.agent_limit
-                ))
-            })?;
-        let mut always = Vec::new();
-        for name in self
-            .approval_for
-            .split(',')
-            .map(str::trim)
-            .filter(|n| !n.is_empty() && *n != "none")
-        {
-            let kind = ResolutionKind::from_name(name).ok_or_else(|| {
-                let names: Vec<&str> = ResolutionKind::ALL.iter().map(|k| k.as_str()).collect();
-                refuse(format!(
-                    "--approval-for: `{name}` is not a kind of resolution (expected some of {}, or none)",
-                    names.join(", ")
-                ))
-            })?;
-            always.push(kind);
-        }
-        Ok(ApprovalPolicy {
-            agent_limit,
-            always,
-        })
-    }
-}
-
-/// Says what was wrong with the options, and fails as wrong input does.
-fn refuse(message: String) -> anyhow::Error {
-    eprintln!("error: {message}");
-    InvalidInput.into()
+    #[command(flatten)]
+    pub policy: super::policy::PolicyArgs,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
-    let policy = args.policy()?;
+    let policy = args.policy.policy()?;
     runtime()?.block_on(async {
         let store = Store::open(&args.database.location()).await?;
         let listener = tokio::net::TcpListener::bind(args.addr)

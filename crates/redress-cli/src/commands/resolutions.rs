@@ -1,0 +1,253 @@
+//! `redress resolutions …`: resolving disputes from the command line, under the same rules as
+//! the API: the caller is the holder of an API token (`--token` or `REDRESS_TOKEN`), an
+//! `auditor` may only read, the approval policy applies, and no one approves their own
+//! proposal. Every step is an event in the audit log.
+
+use super::database::{DatabaseArgs, runtime};
+use super::policy::{PolicyArgs, refuse};
+use clap::{Args, Subcommand};
+use redress_domain::{Date, Decimal, parse_date, parse_decimal};
+use redress_service::resolutions::{Proposal, ResolveError, decide, propose};
+use redress_storage::Store;
+use redress_storage::resolutions::{Resolution, ResolutionError};
+use redress_storage::tokens::Caller;
+
+/// Arguments of `redress resolutions`.
+#[derive(Args)]
+pub struct ResolutionsArgs {
+    #[command(subcommand)]
+    pub command: ResolutionsCommand,
+}
+
+/// Who is acting, and where.
+#[derive(Args, Clone)]
+pub struct Acting {
+    /// An API token (`redress token create`): who acts, with its role.
+    #[arg(long, env = "REDRESS_TOKEN", hide_env_values = true)]
+    pub token: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// What to do with resolutions.
+#[derive(Subcommand)]
+pub enum ResolutionsCommand {
+    /// Proposes a resolution of a dispute: applied at once within the approval policy, else
+    /// held for an approver.
+    Propose {
+        /// The dispute.
+        dispute: String,
+        /// credit_note, refund, account_credit, goodwill, payment_plan, write_off, reject or
+        /// corrected_invoice.
+        #[arg(long)]
+        kind: String,
+        /// Why, in words the customer will read.
+        #[arg(long)]
+        reason: String,
+        /// A line and its amount, `LINE=AMOUNT` (credit note: net credited; corrected invoice:
+        /// the corrected net amount); repeat for more.
+        #[arg(long = "line", value_name = "LINE=AMOUNT")]
+        lines: Vec<String>,
+        /// How much (refund, account credit, goodwill, write-off; for a plan, what it spreads).
+        #[arg(long)]
+        amount: Option<String>,
+        /// The payment a refund pays back.
+        #[arg(long)]
+        payment: Option<String>,
+        /// An instalment of a plan, `YYYY-MM-DD=AMOUNT`; repeat for more.
+        #[arg(long = "instalment", value_name = "DATE=AMOUNT")]
+        instalments: Vec<String>,
+        /// A plan of this many monthly instalments …
+        #[arg(long)]
+        instalment_count: Option<u32>,
+        /// … the first due on this day.
+        #[arg(long)]
+        first_due_on: Option<String>,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Approves (and so applies) a resolution waiting for approval.
+    Approve {
+        /// The resolution.
+        id: String,
+        /// What the approver says.
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Refuses a resolution waiting for approval.
+    Reject {
+        /// The resolution.
+        id: String,
+        /// What the approver says.
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        acting: Acting,
+    },
+    /// Lists a dispute's resolutions, oldest first.
+    List {
+        /// The dispute.
+        dispute: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+fn pair<T>(
+    text: &str,
+    flag: &str,
+    first: impl Fn(&str) -> Option<T>,
+) -> anyhow::Result<(T, Decimal)> {
+    let (key, amount) = text
+        .split_once('=')
+        .ok_or_else(|| refuse(format!("{flag} {text}: expected KEY=AMOUNT")))?;
+    let key =
+        first(key).ok_or_else(|| refuse(format!("{flag} {text}: `{key}` is not valid here")))?;
+    let amount = parse_decimal(amount).map_err(|e| refuse(format!("{flag} {text}: amount {e}")))?;
+    Ok((key, amount))
+}
+
+fn print(resolution: &Resolution) {
+    println!(
+        "{} {} {} {} {}{}",
+        resolution.id,
+        resolution.kind,
+        resolution.status,
+        resolution.amount,
+        resolution.currency,
+        resolution
+            .document_id
+            .as_deref()
+            .map(|d| format!(" → {d}"))
+            .unwrap_or_default()
+    );
+    if let Some(why) = &resolution.approval_reason {
+        println!("  waits for an approver: {why}");
+    }
+}
+
+/// The token's holder, refused unless their role may change things.
+async fn caller(store: &Store, token: &str) -> anyhow::Result<Caller> {
+    let caller = store
+        .caller(token)
+        .await?
+        .ok_or_else(|| refuse("--token: not a live token"))?;
+    if !caller.role.can_write() {
+        return Err(refuse(format!(
+            "the role {} may read but not change anything",
+            caller.role
+        )));
+    }
+    Ok(caller)
+}
+
+/// Runs a resolutions command.
+pub fn run(args: ResolutionsArgs) -> anyhow::Result<()> {
+    runtime()?.block_on(async {
+        match args.command {
+            ResolutionsCommand::List { dispute, database } => {
+                let store = Store::open(&database.location()).await?;
+                for resolution in store.resolutions_of(&dispute).await? {
+                    print(&resolution);
+                }
+                Ok(())
+            }
+            ResolutionsCommand::Propose {
+                dispute,
+                kind,
+                reason,
+                lines,
+                amount,
+                payment,
+                instalments,
+                instalment_count,
+                first_due_on,
+                acting,
+            } => {
+                let policy = acting.policy.policy()?;
+                let store = Store::open(&acting.database.location()).await?;
+                let caller = caller(&store, &acting.token).await?;
+                let lines = lines
+                    .iter()
+                    .map(|l| pair(l, "--line", |n| n.parse::<u32>().ok()))
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                let instalments: Vec<(Date, Decimal)> = instalments
+                    .iter()
+                    .map(|i| pair(i, "--instalment", |d| parse_date(d).ok()))
+                    .collect::<anyhow::Result<_>>()?;
+                let amount = amount
+                    .map(|a| parse_decimal(&a).map_err(|e| refuse(format!("--amount {e}"))))
+                    .transpose()?;
+                let first_due_on = first_due_on
+                    .map(|d| parse_date(&d).map_err(|e| refuse(format!("--first-due-on {e}"))))
+                    .transpose()?;
+                let proposal = Proposal {
+                    kind,
+                    reason,
+                    currency: None,
+                    lines,
+                    amount,
+                    payment_id: payment,
+                    instalments,
+                    instalment_count,
+                    first_due_on,
+                };
+                let proposed = propose(
+                    &store,
+                    &policy,
+                    &dispute,
+                    proposal,
+                    &caller.name,
+                    caller.role,
+                )
+                .await
+                .map_err(refused)?;
+                print(&proposed);
+                Ok(())
+            }
+            ResolutionsCommand::Approve { id, note, acting } => {
+                decide_on(&id, true, note, &acting).await
+            }
+            ResolutionsCommand::Reject { id, note, acting } => {
+                decide_on(&id, false, note, &acting).await
+            }
+        }
+    })
+}
+
+/// Approves (`approve`) or refuses a resolution as the token's holder.
+async fn decide_on(
+    id: &str,
+    approve: bool,
+    note: Option<String>,
+    acting: &Acting,
+) -> anyhow::Result<()> {
+    let policy = acting.policy.policy()?;
+    let store = Store::open(&acting.database.location()).await?;
+    let caller = caller(&store, &acting.token).await?;
+    let decided = decide(
+        &store,
+        &policy,
+        id,
+        approve,
+        note,
+        &caller.name,
+        caller.role,
+    )
+    .await
+    .map_err(refused)?;
+    print(&decided);
+    Ok(())
+}
+
+/// A refusal said plainly (exit code 2); a failure of the database passed on.
+fn refused(e: ResolveError) -> anyhow::Error {
+    match e {
+        ResolveError::Resolution(ResolutionError::Storage(e)) => e.into(),
+        other => refuse(other),
+    }
+}
