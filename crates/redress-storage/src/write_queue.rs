@@ -155,13 +155,7 @@ where
         let Some(work) = self.work.take() else {
             return false;
         };
-        // A write that panics fails alone, like one that errs, instead of taking the writes
-        // committed with it down too.
-        let result = catch_unwind(AssertUnwindSafe(|| work(db)))
-            .unwrap_or_else(|_| Err(StorageError::Interrupted.into()));
-        let keep = result.is_ok();
-        self.result = Some(result);
-        keep
+        run_caught(|| work(db), &mut self.result)
     }
 
     fn settle(self: Box<Self>, ended: Result<(), &StorageError>) {
@@ -171,6 +165,20 @@ where
     fn lead(&self) {
         self.slot.set(SlotState::Lead);
     }
+}
+
+/// Runs a write, keeping its outcome in `result`; whether its changes are to be kept. A write
+/// that panics fails alone, like one that errs, instead of taking the writes committed with it
+/// down too.
+fn run_caught<T, E: From<StorageError>>(
+    work: impl FnOnce() -> Result<T, E>,
+    result: &mut Option<Result<T, E>>,
+) -> bool {
+    let outcome = catch_unwind(AssertUnwindSafe(work))
+        .unwrap_or_else(|_| Err(StorageError::Interrupted.into()));
+    let keep = outcome.is_ok();
+    *result = Some(outcome);
+    keep
 }
 
 /// Hands `result` over to its writer once the transaction has ended.
@@ -200,11 +208,7 @@ impl<W: Together> Pending for Joined<W> {
         let Some(write) = self.write.take() else {
             return false;
         };
-        let result = catch_unwind(AssertUnwindSafe(|| write.alone(db)))
-            .unwrap_or_else(|_| Err(StorageError::Interrupted.into()));
-        let keep = result.is_ok();
-        self.result = Some(result);
-        keep
+        run_caught(|| write.alone(db), &mut self.result)
     }
 
     fn settle(self: Box<Self>, ended: Result<(), &StorageError>) {
