@@ -9,6 +9,7 @@
 
 use crate::money::Currency;
 use crate::number::{Decimal, percent_of};
+use crate::resolution::PaymentPlan;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
@@ -496,6 +497,22 @@ impl CustomerAccount {
     /// The invoice `invoice` as it was posted.
     pub fn posted_invoice(&self, invoice: &str) -> Option<&LedgerInvoice> {
         self.invoices.get(invoice).map(|state| &state.invoice)
+    }
+
+    /// Whether `plan` can spread what `invoice` has open: in its currency, for no more than is
+    /// open on it. (A plan posts nothing; its instalments are payments when received.)
+    pub fn check_plan(&self, invoice: &str, plan: &PaymentPlan) -> Result<(), LedgerError> {
+        let expected = self.invoice(invoice)?.invoice.currency;
+        Self::same_currency(plan.currency(), expected, invoice)?;
+        let open = self.open_on(invoice);
+        if plan.total() > open {
+            return Err(LedgerError::AboveOpenBalance {
+                invoice: invoice.to_owned(),
+                asked: plan.total(),
+                open,
+            });
+        }
+        Ok(())
     }
 
     /// What payment `payment` has left to refund.

@@ -235,6 +235,11 @@ impl PaymentPlan {
         self.currency
     }
 
+    /// What it spreads: its instalments' sum.
+    pub fn total(&self) -> Decimal {
+        self.instalments.iter().map(|i| i.amount).sum()
+    }
+
     /// Its instalments, in order.
     pub fn instalments(&self) -> &[Instalment] {
         &self.instalments

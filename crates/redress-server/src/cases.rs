@@ -570,11 +570,7 @@ async fn decide(
                 .arrears_case(&id)
                 .await?
                 .ok_or_else(|| ApiError::not_found(format!("no arrears case has the id `{id}`")))?;
-            policy
-                .may_decide(case.chosen_by.as_deref().unwrap_or_default(), &actor, role)
-                .map_err(|refused| {
-                    ApiError::new(StatusCode::FORBIDDEN, "forbidden", refused.to_string())
-                })?;
+            policy.may_decide(case.chosen_by.as_deref().unwrap_or_default(), &actor, role)?;
             let case = store
                 .decide_waiver(&id, approve, &actor)
                 .await

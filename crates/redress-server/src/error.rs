@@ -169,23 +169,28 @@ impl From<IntakeError> for ApiError {
     }
 }
 
+impl From<redress_domain::resolution::ApprovalError> for ApiError {
+    /// Someone who may not approve or refuse (a resolution, a waiver): 403.
+    fn from(refused: redress_domain::resolution::ApprovalError) -> Self {
+        use redress_domain::resolution::ApprovalError;
+        let code = match refused {
+            ApprovalError::NotAnApprover(_) => "forbidden",
+            ApprovalError::OwnProposal(_) => "own_proposal",
+        };
+        Self::new(StatusCode::FORBIDDEN, code, refused.to_string())
+    }
+}
+
 impl From<redress_service::resolutions::ResolveError> for ApiError {
     fn from(e: redress_service::resolutions::ResolveError) -> Self {
         use redress_domain::ledger::LedgerError;
-        use redress_domain::resolution::ApprovalError;
         use redress_service::resolutions::ResolveError;
         use redress_storage::documents::CorrectionError;
         use redress_storage::ledger::CreditNoteError;
         use redress_storage::resolutions::ResolutionError;
         match e {
             ResolveError::Invalid { field, message } => Self::invalid_field(field, message),
-            ResolveError::Approval(refused) => {
-                let code = match refused {
-                    ApprovalError::NotAnApprover(_) => "forbidden",
-                    ApprovalError::OwnProposal(_) => "own_proposal",
-                };
-                Self::new(StatusCode::FORBIDDEN, code, refused.to_string())
-            }
+            ResolveError::Approval(refused) => refused.into(),
             ResolveError::Resolution(e) => match e {
                 ResolutionError::Dispute(e) => e.into(),
                 ResolutionError::NotFound(_) => Self::not_found(e.to_string()),

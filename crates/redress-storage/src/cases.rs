@@ -310,8 +310,10 @@ fn bill(
         let total = amount(&issued.total)?;
         let schedule = PaymentPlan::monthly(total, code, first, count)
             .map_err(|e| ArrearsError::Plan(e.to_string()))?;
+        // The account holds the arrears invoice just issued.
         let stored: StoredPlan = agree_plan_in::<ArrearsError>(
             db,
+            (&case.customer_id, &account),
             PlanAgreedBy::ArrearsCase(&case.id),
             &issued.id,
             &schedule,

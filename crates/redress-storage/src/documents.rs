@@ -489,20 +489,20 @@ pub(crate) enum PlanAgreedBy<'a> {
     ArrearsCase(&'a str),
 }
 
-/// Checks `plan` against what `invoice_id` has open and writes it, within the open transaction.
+/// Checks `plan` against what `invoice_id` has open in the account of `customer_id` (as it
+/// stands) and writes it, within the open transaction.
 pub(crate) fn agree_plan_in<E: From<LedgerError> + From<StorageError>>(
     db: &mut dyn Db,
+    (customer_id, account): (&str, &CustomerAccount),
     agreed_by: PlanAgreedBy<'_>,
     invoice_id: &str,
     plan: &PaymentPlan,
     actor: &str,
 ) -> Result<StoredPlan, E> {
-    let customer_id = customer_of_invoice(db, invoice_id)?
-        .ok_or_else(|| LedgerError::UnknownInvoice(invoice_id.to_owned()))?;
-    let account = account_of_customer(db, &customer_id)?;
-    check_plan(&account, invoice_id, plan)?;
+    account.check_plan(invoice_id, plan)?;
+    let customer_id = customer_id.to_owned();
     let currency = plan.currency();
-    let total: Decimal = plan.instalments().iter().map(|i| i.amount).sum();
+    let total = plan.total();
     let instalments: Vec<(String, String)> = plan
         .instalments()
         .iter()
@@ -571,35 +571,6 @@ pub(crate) fn agree_plan_in<E: From<LedgerError> + From<StorageError>>(
         },
     )?;
     Ok(stored)
-}
-
-/// Whether `plan` can spread what `invoice_id` has open: in its currency, for no more than is
-/// open on it.
-pub(crate) fn check_plan(
-    account: &CustomerAccount,
-    invoice_id: &str,
-    plan: &PaymentPlan,
-) -> Result<(), LedgerError> {
-    let invoice = account
-        .posted_invoice(invoice_id)
-        .ok_or_else(|| LedgerError::UnknownInvoice(invoice_id.to_owned()))?;
-    if invoice.currency != plan.currency() {
-        return Err(LedgerError::WrongCurrency {
-            given: plan.currency().code(),
-            expected: invoice.currency.code(),
-            document: invoice_id.to_owned(),
-        });
-    }
-    let total: Decimal = plan.instalments().iter().map(|i| i.amount).sum();
-    let open = account.open_on(invoice_id);
-    if total > open {
-        return Err(LedgerError::AboveOpenBalance {
-            invoice: invoice_id.to_owned(),
-            asked: total,
-            open,
-        });
-    }
-    Ok(())
 }
 
 impl Store {

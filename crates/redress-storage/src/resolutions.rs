@@ -357,29 +357,36 @@ fn apply(
         Ok(customer_of_invoice(db, invoice_id)?
             .ok_or_else(|| LedgerError::UnknownInvoice(invoice_id.to_owned()))?)
     };
-    let customer_id = db
-        .row(
-            "SELECT customer_id FROM disputes WHERE id = ?",
-            params![&resolution.dispute_id],
-            |row| row.string(0),
-        )?
-        .ok_or_else(|| DisputeError::NotFound(resolution.dispute_id.clone()))?;
+    // Refunds and account credits are the disputing customer's; the others, their invoice's.
+    let disputing = |db: &mut dyn Db| -> Result<String, ResolutionError> {
+        Ok(db
+            .row(
+                "SELECT customer_id FROM disputes WHERE id = ?",
+                params![&resolution.dispute_id],
+                |row| row.string(0),
+            )?
+            .ok_or_else(|| DisputeError::NotFound(resolution.dispute_id.clone()))?)
+    };
     match action {
         ResolutionAction::CreditNote(note) => Ok(Some(issue_in(db, note, actor)?.id)),
         ResolutionAction::Reject => Ok(None),
-        ResolutionAction::Refund { payment_id, amount } => post(
-            db,
-            &customer_id,
-            "RFD",
-            Some(payment_id),
-            actor,
-            |account, document| {
-                account
-                    .post_refund(document, payment_id, *amount, currency)
-                    .cloned()
-            },
-        ),
+        ResolutionAction::Refund { payment_id, amount } => {
+            let customer_id = disputing(db)?;
+            post(
+                db,
+                &customer_id,
+                "RFD",
+                Some(payment_id),
+                actor,
+                |account, document| {
+                    account
+                        .post_refund(document, payment_id, *amount, currency)
+                        .cloned()
+                },
+            )
+        }
         ResolutionAction::AccountCredit { amount } => {
+            let customer_id = disputing(db)?;
             post(db, &customer_id, "ACR", None, actor, |account, document| {
                 account
                     .post_account_credit(document, *amount, currency)
@@ -403,8 +410,11 @@ fn apply(
             })
         }
         ResolutionAction::PaymentPlan { invoice_id, plan } => {
+            let customer_id = customer(db, invoice_id)?;
+            let account = account_of_customer(db, &customer_id)?;
             let stored: crate::documents::StoredPlan = agree_plan_in::<ResolutionError>(
                 db,
+                (&customer_id, &account),
                 PlanAgreedBy::Resolution(&resolution.id),
                 invoice_id,
                 plan,

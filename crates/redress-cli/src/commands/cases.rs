@@ -3,7 +3,7 @@
 //! settled by the option they chose. `redress ledger CUSTOMER` prints a customer's ledger.
 
 use super::database::{DatabaseArgs, runtime};
-use crate::InvalidInput;
+use super::policy::refuse;
 use clap::{Args, Subcommand};
 use redress_domain::parse_date;
 use redress_storage::Store;
@@ -70,11 +70,6 @@ pub struct LedgerArgs {
     pub customer: String,
     #[command(flatten)]
     pub database: DatabaseArgs,
-}
-
-fn refuse(message: impl std::fmt::Display) -> anyhow::Error {
-    eprintln!("error: {message}");
-    InvalidInput.into()
 }
 
 fn print_case(case: &ArrearsCase) {
