@@ -300,6 +300,86 @@ pub struct BillingData {
 }
 
 impl BillingData {
+    /// The first reference to a record that is not in the data (a contract's customer, a
+    /// line's invoice, …), described; `None` when every reference holds. Data read from an
+    /// export always passes: its reader refuses such rows with their file and line.
+    pub fn dangling_reference(&self) -> Option<String> {
+        let customers = self.customers.len();
+        let contracts = self.contracts.len();
+        let invoices = self.invoices.len();
+        let skus = self.skus.len();
+        let first = |what: &str, position: Option<usize>| {
+            position.map(|i| format!("{what} {} refers to a record that is not there", i + 1))
+        };
+        first(
+            "contract",
+            self.contracts
+                .iter()
+                .position(|c| c.customer.index() >= customers),
+        )
+        .or_else(|| {
+            first(
+                "price row",
+                self.prices
+                    .iter()
+                    .position(|p| p.contract.index() >= contracts || p.sku.index() >= skus),
+            )
+        })
+        .or_else(|| {
+            first(
+                "delivery",
+                self.deliveries
+                    .records
+                    .iter()
+                    .position(|d| d.contract.index() >= contracts || d.sku.index() >= skus),
+            )
+        })
+        .or_else(|| {
+            first(
+                "invoice",
+                self.invoices.iter().position(|i| {
+                    i.customer.index() >= customers || i.contract.index() >= contracts
+                }),
+            )
+        })
+        .or_else(|| {
+            first(
+                "invoice line",
+                self.lines.iter().position(|l| {
+                    l.invoice.index() >= invoices
+                        || match l.kind {
+                            LineKind::Charge { sku, .. } => sku.index() >= skus,
+                            LineKind::LateFee { late_fee_for } => late_fee_for.index() >= invoices,
+                        }
+                }),
+            )
+        })
+        .or_else(|| {
+            first(
+                "payment",
+                self.payments
+                    .iter()
+                    .position(|p| p.invoice.index() >= invoices),
+            )
+        })
+        .or_else(|| {
+            first(
+                "notice",
+                self.notices
+                    .iter()
+                    .position(|n| n.invoice.index() >= invoices),
+            )
+        })
+        .or_else(|| {
+            first(
+                "dispute",
+                self.disputes
+                    .iter()
+                    .position(|d| d.invoice.index() >= invoices),
+            )
+        })
+    }
+
     /// The contract with index `c`.
     pub fn contract(&self, c: ContractIdx) -> &Contract {
         &self.contracts[c.index()]

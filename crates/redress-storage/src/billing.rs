@@ -333,6 +333,11 @@ impl Store {
         actor: &str,
     ) -> Result<(ImportCounts, u64, u64), DisputeError> {
         let data = data.into();
+        // Checked here, not left to the database's foreign keys: an import into empty tables
+        // puts those back without checking the rows again.
+        if let Some(dangling) = data.dangling_reference() {
+            return Err(StorageError::DanglingReference(dangling).into());
+        }
         let actor = actor.to_owned();
         self.write_bulk(move |db| {
             let fresh = db

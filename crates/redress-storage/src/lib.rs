@@ -125,6 +125,9 @@ pub enum StorageError {
     /// A stored value that cannot be read back: the database was changed behind Redress's back.
     #[error("the database holds a value Redress cannot read: {0}")]
     Corrupt(String),
+    /// Billing data to write refers to a record it does not hold; nothing was written.
+    #[error("the billing data is incomplete: {0}")]
+    DanglingReference(String),
     /// SQLite failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
