@@ -330,10 +330,10 @@ impl Postgres {
         for row in &references {
             let (name, definition): (String, String) = (row.try_get(0)?, row.try_get(1)?);
             client.batch_execute(&format!("ALTER TABLE {table} DROP CONSTRAINT {name}"))?;
-            // Put back without re-checking the rows just copied: an import checks every
-            // reference of the export before it writes anything (as `redress audit` does), and
-            // re-checking millions of rows in one join was a tenth of the import. Rows written
-            // later are checked as ever.
+            // Put back without re-checking the rows just copied: storage checked every
+            // reference of the data before writing any of it (`BillingData::dangling_reference`,
+            // in `Store::import_with_disputes`), and re-checking millions of rows in one join
+            // was a tenth of the import. Rows written later are checked as ever.
             again.push(format!(
                 "ALTER TABLE {table} ADD CONSTRAINT {name} {definition} NOT VALID"
             ));
