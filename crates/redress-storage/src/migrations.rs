@@ -99,6 +99,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0015_every_resolution.sql"),
         include_str!("../migrations/postgres/0015_every_resolution.sql"),
     ),
+    (
+        16,
+        "contract snapshots in their own form",
+        include_str!("../migrations/sqlite/0016_snapshots_in_their_own_form.sql"),
+        include_str!("../migrations/postgres/0016_snapshots_in_their_own_form.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (
