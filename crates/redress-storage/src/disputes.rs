@@ -702,13 +702,11 @@ pub struct DisputeFilter {
 
 impl DisputeFilter {
     /// The first and last opening day wanted, when both are given and at most 92 days apart.
-    fn short_period(&self) -> Option<(String, String)> {
+    fn short_period(&self) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
         let day = |d: &Option<String>| d.as_deref()?.parse::<jiff::civil::Date>().ok();
         let (from, to) = (day(&self.opened_from)?, day(&self.opened_to)?);
         let days = from.until(to).ok()?.get_days();
-        (0..=92)
-            .contains(&days)
-            .then(|| (from.to_string(), to.to_string()))
+        (0..=92).contains(&days).then_some((from, to))
     }
 }
 
@@ -734,6 +732,7 @@ pub struct DisputePage {
 }
 
 /// A value bound to a list query.
+#[derive(Clone)]
 enum Bind {
     Text(String),
     Int(i64),
@@ -839,15 +838,41 @@ impl Store {
                 // planner either walks the index of recording from the newest past every
                 // dispute opened since (it does not know that recorded and opened go together:
                 // a second and more), or sorts every dispute of the period (5 ms for a month of
-                // one reason among a million, against 1 ms this way). SQLite's planner sorts
-                // the period itself, in 3 ms.
-                binds.splice(0..0, [Bind::Text(from), Bind::Text(to)]);
+                // one reason among a million, against 1 ms this way).
+                binds.splice(
+                    0..0,
+                    [Bind::Text(from.to_string()), Bind::Text(to.to_string())],
+                );
                 format!(
                     "SELECT id FROM (SELECT p.id, p.created_at FROM (SELECT to_char(d, 'YYYY-MM-DD') AS day \
                      FROM generate_series(CAST(CAST(? AS text) AS date), CAST(CAST(? AS text) AS date), interval '1 day') d) days \
                      CROSS JOIN LATERAL (SELECT id, created_at FROM disputes {filter_sql} AND opened_on = days.day \
                      ORDER BY created_at {direction}, id {direction} LIMIT {}) p) period",
                     limit + 1
+                )
+            }
+            Some((from, to)) => {
+                // The same on SQLite, one arm of a compound select per day (it has no lateral
+                // joins): sorting a month of one reason (12,000 of a million disputes) took
+                // 2.6 ms and made this the slowest page by far; a page's worth a day, 1.3 ms.
+                let days: Vec<String> = from
+                    .series(jiff::Span::new().days(1))
+                    .take_while(|day| *day <= to)
+                    .map(|day| day.to_string())
+                    .collect();
+                let arm = format!(
+                    "SELECT * FROM (SELECT id, created_at FROM disputes {filter_sql} AND opened_on = ? \
+                     ORDER BY created_at {direction}, id {direction} LIMIT {})",
+                    limit + 1
+                );
+                let each = std::mem::take(&mut binds);
+                for day in &days {
+                    binds.extend(each.iter().cloned());
+                    binds.push(Bind::Text(day.clone()));
+                }
+                format!(
+                    "SELECT id FROM ({}) period",
+                    vec![arm.as_str(); days.len()].join(" UNION ALL ")
                 )
             }
             _ => format!("SELECT id FROM disputes {filter_sql}"),

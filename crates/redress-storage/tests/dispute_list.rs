@@ -1,0 +1,126 @@
+//! The dispute list: disputes opened within a short period are read a day at a time and merged
+//! (see `Store::list_disputes`), and must page exactly as the list of every period does.
+//! Runs against the backend `REDRESS_TEST_BACKEND` names (see `support`).
+
+mod support;
+
+use redress_domain::{BillingData, DisputeStatus, InvoiceIdx};
+use redress_import::{NoProgress, read_billing_data};
+use redress_storage::Store;
+use redress_storage::disputes::{DisputeFilter, DisputeOrder, DisputeRow};
+use std::path::PathBuf;
+use support::TestDb;
+
+fn example() -> BillingData {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
+    read_billing_data(&dir, &NoProgress).unwrap()
+}
+
+/// 90 disputes of the example's invoices, opened over 12 days and of three reasons, so that
+/// each day has disputes of each reason; recorded in an order of their own, three at a time.
+fn disputes(data: &BillingData) -> Vec<DisputeRow> {
+    let first: redress_domain::Date = "2025-03-01".parse().unwrap();
+    (0..90_u32)
+        .map(|n| {
+            let invoice = &data.invoices[n as usize % data.invoices.len()];
+            let invoice_id = data.invoice_id(InvoiceIdx(n % data.invoices.len() as u32));
+            let recorded = format!("2025-04-01T10:00:{:02}.000000Z", (n * 13 % 90) / 3);
+            DisputeRow {
+                id: format!("DSP-L{n:03}"),
+                invoice_id: invoice_id.to_owned(),
+                customer_id: data.customer_ids.name(invoice.customer.0).to_owned(),
+                line_no: None,
+                reason: ["overcharged", "duplicate", "late_fee"][n as usize % 3].to_owned(),
+                claimed_amount: "1.00".to_owned(),
+                claimed_minor: 100,
+                currency: "USD".to_owned(),
+                narrative: format!("dispute {n}"),
+                channel: "email".to_owned(),
+                taken_by: "test".to_owned(),
+                status: DisputeStatus::Open,
+                escalated: false,
+                assignee: None,
+                linked_to: None,
+                opened_on: first
+                    .checked_add(jiff::Span::new().days(i64::from(n * 7 % 12)))
+                    .unwrap()
+                    .to_string(),
+                created_at: recorded.clone(),
+                updated_at: recorded.clone(),
+                verdict: "rejected".to_owned(),
+                adjustment: "0.00".to_owned(),
+                findings_json: "[]".to_owned(),
+                verified_at: recorded,
+            }
+        })
+        .collect()
+}
+
+/// Every page of the list, `limit` at a time, as ids with their opening day.
+async fn every_page(
+    store: &Store,
+    filter: &DisputeFilter,
+    order: DisputeOrder,
+    limit: u32,
+) -> Vec<(String, String)> {
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page = store
+            .list_disputes(filter, order, limit, cursor.as_deref())
+            .await
+            .unwrap()
+            .unwrap();
+        seen.extend(
+            page.disputes
+                .iter()
+                .map(|d| (d.id.clone(), d.opened_on.clone())),
+        );
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return seen,
+        }
+    }
+}
+
+#[tokio::test]
+async fn disputes_of_a_short_period_page_as_the_whole_list_does_in_either_order() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let data = example();
+    store.import(data.clone(), "test").await.unwrap();
+    store
+        .insert_disputes(disputes(&data), "test")
+        .await
+        .unwrap();
+    let (from, to) = ("2025-03-03", "2025-03-09");
+    for order in [DisputeOrder::NewestFirst, DisputeOrder::OldestFirst] {
+        for reason in [None, Some("duplicate".to_owned())] {
+            let everything = DisputeFilter {
+                reason: reason.clone(),
+                ..Default::default()
+            };
+            let expected: Vec<(String, String)> = every_page(&store, &everything, order, 200)
+                .await
+                .into_iter()
+                .filter(|(_, opened)| (from..=to).contains(&opened.as_str()))
+                .collect();
+            assert!(expected.len() > 10, "the period holds several pages");
+            let period = DisputeFilter {
+                reason,
+                opened_from: Some(from.to_owned()),
+                opened_to: Some(to.to_owned()),
+                ..Default::default()
+            };
+            for limit in [1, 4, 200] {
+                assert_eq!(
+                    every_page(&store, &period, order, limit).await,
+                    expected,
+                    "{order:?}, {:?}, {limit} a page",
+                    period.reason
+                );
+            }
+        }
+    }
+    db.drop_database(store).await;
+}
