@@ -135,7 +135,7 @@ async fn create_dispute(
         opened_on,
     };
     let dispute = open_dispute(&state.store, intake, &caller).await?;
-    Ok((StatusCode::CREATED, DisputeView::from(&dispute)))
+    Ok((StatusCode::CREATED, DisputeView::from(dispute)))
 }
 
 /// The stored dispute `id`, or a 404 that names it.
@@ -173,7 +173,7 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<DisputeView>, ApiError> {
     Ok(Json(DisputeView::from(
-        &existing_dispute(&state, &id).await?,
+        existing_dispute(&state, &id).await?,
     )))
 }
 
@@ -286,7 +286,7 @@ async fn move_dispute(
         )
     })?;
     let dispute = state.store.set_dispute_status(id, to, &caller).await?;
-    Ok((StatusCode::OK, DisputeView::from(&dispute)))
+    Ok((StatusCode::OK, DisputeView::from(dispute)))
 }
 
 /// The query of `GET /api/v1/disputes`, as the document describes it. Every parameter is
@@ -464,7 +464,7 @@ pub async fn list(
         .await?
         .map_err(|e| ApiError::invalid_field("cursor", e.to_string()))?;
     Ok(Json(DisputePage {
-        disputes: page.disputes.iter().map(DisputeView::from).collect(),
+        disputes: page.disputes.into_iter().map(DisputeView::from).collect(),
         next_cursor: page.next_cursor,
     }))
 }
@@ -548,7 +548,7 @@ pub async fn assign(
         &bytes,
         |actor, body: Assignment| async move {
             let dispute = store.assign_dispute(&id, body.assignee, &actor).await?;
-            Ok((StatusCode::OK, DisputeView::from(&dispute)))
+            Ok((StatusCode::OK, DisputeView::from(dispute)))
         },
     )
     .await
@@ -595,7 +595,7 @@ pub async fn escalate(
         &bytes,
         |actor, body: Escalation| async move {
             let dispute = store.set_escalated(&id, body.escalated, &actor).await?;
-            Ok((StatusCode::OK, DisputeView::from(&dispute)))
+            Ok((StatusCode::OK, DisputeView::from(dispute)))
         },
     )
     .await
@@ -730,7 +730,7 @@ pub async fn reverify(
         &bytes,
         |actor, _: Reverify| async move {
             let dispute = redress_service::reverify_dispute(&store, &id, &actor).await?;
-            Ok((StatusCode::OK, DisputeView::from(&dispute)))
+            Ok((StatusCode::OK, DisputeView::from(dispute)))
         },
     )
     .await

@@ -827,8 +827,6 @@ impl Store {
             format!("WHERE {}", clauses.join(" AND "))
         };
         let limit = limit.clamp(1, 200);
-        // The page's ids first, from an index alone where one holds every column the filters
-        // and the order need; then only those rows.
         let period = filter.short_period().filter(|_| key == "created_at");
         let page = match period {
             Some((from, to)) if self.backend() == Backend::Postgres => {
@@ -843,13 +841,13 @@ impl Store {
                     0..0,
                     [Bind::Text(from.to_string()), Bind::Text(to.to_string())],
                 );
-                format!(
+                Some(format!(
                     "SELECT id FROM (SELECT p.id, p.created_at FROM (SELECT to_char(d, 'YYYY-MM-DD') AS day \
                      FROM generate_series(CAST(CAST(? AS text) AS date), CAST(CAST(? AS text) AS date), interval '1 day') d) days \
                      CROSS JOIN LATERAL (SELECT id, created_at FROM disputes {filter_sql} AND opened_on = days.day \
                      ORDER BY created_at {direction}, id {direction} LIMIT {}) p) period",
                     limit + 1
-                )
+                ))
             }
             Some((from, to)) => {
                 // The same on SQLite, one arm of a compound select per day (it has no lateral
@@ -870,18 +868,29 @@ impl Store {
                     binds.extend(each.iter().cloned());
                     binds.push(Bind::Text(day.clone()));
                 }
-                format!(
+                Some(format!(
                     "SELECT id FROM ({}) period",
                     vec![arm.as_str(); days.len()].join(" UNION ALL ")
-                )
+                ))
             }
-            _ => format!("SELECT id FROM disputes {filter_sql}"),
+            _ => None,
         };
-        let sql = format!(
-            "SELECT {COLUMNS} FROM disputes WHERE id IN ({page} \
-             ORDER BY {key} {direction}, id {direction} LIMIT {}) ORDER BY {key} {direction}, id {direction}",
+        let order_by = format!(
+            "ORDER BY {key} {direction}, id {direction} LIMIT {}",
             limit + 1
         );
+        let sql = match page {
+            // A short period: the page's ids from the days' pages, then only those rows.
+            Some(page) => format!(
+                "SELECT {COLUMNS} FROM disputes WHERE id IN ({page} {order_by}) \
+                 ORDER BY {key} {direction}, id {direction}"
+            ),
+            // Every filter has an index that serves it in order (migration 0010), so the page
+            // is read straight from it: a row fetched per dispute on the page and no more.
+            // (Reading the page's ids from the index first and then their rows looked every
+            // one of them up again by id: half a page's time on PostgreSQL.)
+            None => format!("SELECT {COLUMNS} FROM disputes {filter_sql} {order_by}"),
+        };
         let mut disputes = self
             .run(move |db| {
                 let values: Vec<Value<'_>> = binds
