@@ -166,6 +166,23 @@ for line in open(results):
     backend, what, *figures = line.split()
     rows.setdefault(backend, {})[what] = figures
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+# Whether the kernel pages out memory left idle (DAMON): the operating system's cache of the
+# database files then holds only what was read in the last minute or so, and the rest comes
+# from the disk again. Said with the figures, since it changes them.
+import glob
+def read(path):
+    try:
+        return open(path).read().strip()
+    except OSError:
+        return ""
+pageout = None
+for kdamond in glob.glob("/sys/kernel/mm/damon/admin/kdamonds/[0-9]*"):
+    for scheme in glob.glob(f"{kdamond}/contexts/*/schemes/[0-9]*"):
+        if read(f"{kdamond}/state") == "on" and read(f"{scheme}/action") == "pageout":
+            context = scheme.rsplit("/schemes/", 1)[0]
+            aggregation = int(read(f"{context}/monitoring_attrs/intervals/aggr_us") or 0)
+            age = int(read(f"{scheme}/access_pattern/age/min") or 0)
+            pageout = aggregation * age / 1e6
 names = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 backends = [b for b in ("sqlite", "postgres") if b in rows]
 def cell(backend, what, i):
@@ -175,7 +192,9 @@ rate = int(rate)
 out = [f"Measured {datetime.date.today()} by `scripts/bench-server.sh` on 2 cores ({cpu}), release build, "
        f"`redress-load` on loopback, {int(lines):,} invoice lines and {int(deliveries):,} deliveries "
        f"in the database, and {int(disputes):,} disputes for the load. At a fixed rate, each latency "
-       f"is counted from when its request fell due; the target is the p99 in bold:", ""]
+       f"is counted from when its request fell due; the target is the p99 in bold."
+       + (f" The kernel pages out memory left idle for {pageout:.0f} s (DAMON), the cache of the "
+          f"database files included." if pageout else ""), ""]
 head = "| | " + " | ".join(names[b] for b in backends) + " |"
 out += [head, "|---|" + "---|" * len(backends)]
 out.append("| `redress import`, the 2.5-million-line dataset into a fresh database | " +
