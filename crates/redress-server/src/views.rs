@@ -110,8 +110,8 @@ impl From<DisputeRow> for DisputeView {
                 verdict: d.verdict,
                 adjustment: d.adjustment,
                 // Stored by Redress itself as JSON, so it is written out as it is, not parsed
-                // into a tree and written again (a fifth of a list page's time); an empty list
-                // is the safe reading if it is not JSON.
+                // into a tree and written again; an empty list is the safe reading if it is
+                // not JSON.
                 findings: RawValue::from_string(d.findings_json).unwrap_or_else(|_| {
                     RawValue::from_string("[]".to_owned()).expect("[] is JSON")
                 }),
