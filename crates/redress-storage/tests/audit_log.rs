@@ -146,9 +146,7 @@ async fn a_forged_or_removed_event_is_named() {
 async fn an_import_is_recorded_in_the_log() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    let dir =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
-    let data = redress_import::read_billing_data(&dir, &redress_import::NoProgress).unwrap();
+    let data = support::worked_example();
     store.import(data.clone(), "tester").await.unwrap();
     let events = store.events_of("billing_data", "import").await.unwrap();
     assert_eq!(events.len(), 1);

@@ -3,15 +3,8 @@
 
 mod support;
 
-use redress_import::{NoProgress, read_billing_data};
 use redress_storage::{ImportCounts, StorageError, TableCounts};
-use std::path::PathBuf;
-use support::TestDb;
-
-fn example() -> redress_domain::BillingData {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
-    read_billing_data(&dir, &NoProgress).unwrap()
-}
+use support::{TestDb, worked_example};
 
 const EXAMPLE_COUNTS: TableCounts = ImportCounts {
     customers: 3,
@@ -28,7 +21,7 @@ const EXAMPLE_COUNTS: TableCounts = ImportCounts {
 async fn importing_an_export_writes_every_row() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    let written = store.import(example(), "test").await.unwrap();
+    let written = store.import(worked_example(), "test").await.unwrap();
     assert_eq!(written, EXAMPLE_COUNTS);
     assert_eq!(store.billing_counts().await.unwrap(), EXAMPLE_COUNTS);
     db.drop_database(store).await;
@@ -38,7 +31,7 @@ async fn importing_an_export_writes_every_row() {
 async fn importing_again_updates_in_place_and_duplicates_nothing() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    let mut data = example();
+    let mut data = worked_example();
     store.import(data.clone(), "test").await.unwrap();
     // The updated export corrects a payment.
     data.payments[0].amount = "2075.50".parse().unwrap();
@@ -53,7 +46,7 @@ async fn importing_again_updates_in_place_and_duplicates_nothing() {
 async fn an_import_that_fails_writes_nothing() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    let mut data = example();
+    let mut data = worked_example();
     // A contract whose customer is not in the data: refused, with nothing written.
     data.customers.pop();
     let refused = store.import(data.clone(), "test").await.unwrap_err();
@@ -84,7 +77,7 @@ async fn migrations_apply_once() {
 async fn a_database_migrated_by_an_earlier_redress_is_adopted_without_running_anything_again() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    store.import(example(), "test").await.unwrap();
+    store.import(worked_example(), "test").await.unwrap();
     store.close().await;
     // As earlier versions of Redress left it: the same schema, with sqlx's ledger instead of
     // Redress's own.

@@ -5,16 +5,9 @@
 mod support;
 
 use redress_domain::{BillingData, DisputeStatus, InvoiceIdx};
-use redress_import::{NoProgress, read_billing_data};
 use redress_storage::Store;
 use redress_storage::disputes::{DisputeFilter, DisputeOrder, DisputeRow};
-use std::path::PathBuf;
-use support::TestDb;
-
-fn example() -> BillingData {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
-    read_billing_data(&dir, &NoProgress).unwrap()
-}
+use support::{TestDb, worked_example};
 
 /// 90 disputes of the example's invoices, opened over 12 days and of three reasons, so that
 /// each day has disputes of each reason; recorded in an order of their own, three at a time.
@@ -87,7 +80,7 @@ async fn every_page(
 async fn disputes_of_a_short_period_page_as_the_whole_list_does_in_either_order() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    let data = example();
+    let data = worked_example();
     store.import(data.clone(), "test").await.unwrap();
     store
         .insert_disputes(disputes(&data), "test")

@@ -5,15 +5,8 @@
 mod support;
 
 use redress_domain::Decimal;
-use redress_import::{NoProgress, read_billing_data};
 use redress_storage::ledger::{CreditNoteError, NewCreditNote};
-use std::path::PathBuf;
-use support::TestDb;
-
-fn example() -> redress_domain::BillingData {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
-    read_billing_data(&dir, &NoProgress).unwrap()
-}
+use support::{TestDb, worked_example};
 
 fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
@@ -32,7 +25,7 @@ fn on_first_line(amount: &str) -> NewCreditNote {
 async fn credit_notes_issued_at_once_are_numbered_without_gaps_and_refused_ones_take_no_number() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    store.import(example(), "test").await.unwrap();
+    store.import(worked_example(), "test").await.unwrap();
     // 30 credit notes of 1.00 and, among them, 10 for more than the line charged.
     let issuing: Vec<_> = (0..40)
         .map(|i| {
@@ -63,7 +56,7 @@ async fn credit_notes_issued_at_once_are_numbered_without_gaps_and_refused_ones_
 async fn a_credit_note_above_what_the_line_has_left_is_refused_with_the_figures() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    store.import(example(), "test").await.unwrap();
+    store.import(worked_example(), "test").await.unwrap();
     store
         .issue_credit_note(on_first_line("60.00"), "agent")
         .await
@@ -97,7 +90,7 @@ async fn a_credit_note_above_what_the_line_has_left_is_refused_with_the_figures(
 async fn an_issued_credit_note_and_its_ledger_entry_can_be_neither_changed_nor_removed() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    store.import(example(), "test").await.unwrap();
+    store.import(worked_example(), "test").await.unwrap();
     let note = store
         .issue_credit_note(on_first_line("10.00"), "agent")
         .await
@@ -125,7 +118,7 @@ async fn an_issued_credit_note_and_its_ledger_entry_can_be_neither_changed_nor_r
 async fn the_customer_ledger_owes_the_invoices_less_the_payments_and_the_credit_notes() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    let data = example();
+    let data = worked_example();
     store.import(data.clone(), "test").await.unwrap();
     // What the documents say C-ACME owes, summed apart from the ledger.
     let acme = data.customer_ids.get("C-ACME").unwrap();

@@ -69,10 +69,7 @@ async fn invoices_verify(
 
 #[tokio::test]
 async fn the_worked_example_verifies_invoice_by_invoice() {
-    let dir =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
-    every_invoice_verifies_as_in_the_full_audit(read_billing_data(&dir, &NoProgress).unwrap())
-        .await;
+    every_invoice_verifies_as_in_the_full_audit(support::worked_example()).await;
 }
 
 #[tokio::test]

@@ -31,6 +31,13 @@ fn on_postgres(url: &str, sql: Vec<String>) -> Vec<Result<(), String>> {
     .unwrap()
 }
 
+/// The worked example of billing data v1 (`fixtures/audit-v1/data`), read as an export.
+pub fn worked_example() -> redress_domain::BillingData {
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
+    redress_import::read_billing_data(&dir, &redress_import::NoProgress).unwrap()
+}
+
 /// A test's database, removed by [`TestDb::drop_database`].
 pub struct TestDb {
     pub location: Location,
