@@ -21,6 +21,8 @@ pub mod ledger;
 mod migrations;
 mod postgresql;
 pub mod relationship;
+#[cfg(unix)]
+mod resident;
 pub mod resolutions;
 mod sql;
 mod sqlite;
@@ -29,6 +31,8 @@ mod write_queue;
 
 pub use audit_log::{new_id, now};
 pub use billing::{ImportCounts, TableCounts};
+#[cfg(unix)]
+pub use resident::KeepInMemoryError;
 
 use sql::{Db, Intent};
 use std::path::{Path, PathBuf};
@@ -149,6 +153,16 @@ pub enum StorageError {
     /// A write failed in a way Redress did not foresee (a bug); nothing of it was kept.
     #[error("the write was interrupted by an internal error; nothing of it was kept")]
     Interrupted,
+    /// The SQLite file's pages cannot be locked in memory.
+    #[cfg(unix)]
+    #[error(transparent)]
+    KeepInMemory(#[from] KeepInMemoryError),
+    /// Only the SQLite file can be kept in memory (PostgreSQL keeps its own cache).
+    #[error(
+        "only the embedded SQLite database can be kept in memory; PostgreSQL keeps its own cache \
+         (its shared_buffers setting)"
+    )]
+    KeepInMemoryNotSqlite,
 }
 
 /// The database a location names.
@@ -165,6 +179,8 @@ type Connector = dyn Fn() -> Result<Box<dyn Db>, StorageError> + Send + Sync;
 /// What every clone of a store shares.
 struct Shared {
     backend: Backend,
+    /// The SQLite file, on that backend.
+    file: Option<PathBuf>,
     connect: Box<Connector>,
     /// Connections not in use.
     idle: Mutex<Vec<Box<dyn Db>>>,
@@ -240,6 +256,10 @@ impl Store {
         let store = Self {
             shared: Arc::new(Shared {
                 backend,
+                file: match &target {
+                    Target::Sqlite(path) => Some(path.clone()),
+                    Target::Postgres(_) => None,
+                },
                 connect,
                 idle: Mutex::new(Vec::new()),
                 permits: Arc::new(Semaphore::new(connections)),
@@ -270,6 +290,23 @@ impl Store {
     /// The backend in use.
     pub fn backend(&self) -> Backend {
         self.shared.backend
+    }
+
+    /// Keeps the SQLite file's pages locked in memory for as long as the store is open, the
+    /// pages it grows by included (checked every second), so that a kernel that reclaims idle
+    /// memory does not send the server's reads back to the disk ([`resident`]). Gives the bytes
+    /// locked now; reading them in, where they are not in memory yet, takes a while.
+    #[cfg(unix)]
+    pub fn keep_in_memory(&self) -> Result<u64, StorageError> {
+        let path = self
+            .shared
+            .file
+            .as_deref()
+            .ok_or(StorageError::KeepInMemoryNotSqlite)?;
+        Ok(resident::keep_in_memory(
+            path,
+            Arc::downgrade(&self.shared),
+        )?)
     }
 
     /// A turn at one of the pool's connections, waited for.

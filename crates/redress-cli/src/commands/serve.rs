@@ -16,6 +16,12 @@ pub struct ServeArgs {
     pub database: DatabaseArgs,
     #[command(flatten)]
     pub policy: super::policy::PolicyArgs,
+    /// Keep the SQLite database file's pages locked in memory, so that the operating system
+    /// never sends the server's reads back to the disk. Needs a limit on locked memory
+    /// (`ulimit -l`) of at least the file's size, or CAP_IPC_LOCK. SQLite only: PostgreSQL
+    /// keeps its own cache.
+    #[arg(long, env = "REDRESS_KEEP_IN_MEMORY")]
+    pub keep_in_memory: bool,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
@@ -23,6 +29,15 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let policy = args.policy.policy()?;
     runtime()?.block_on(async {
         let store = Store::open(&args.database.location()).await?;
+        if args.keep_in_memory {
+            let started = std::time::Instant::now();
+            let bytes = store.keep_in_memory()?;
+            eprintln!(
+                "redress keeps the database in memory: {:.1} MiB locked in {:.1} s",
+                bytes as f64 / (1024.0 * 1024.0),
+                started.elapsed().as_secs_f64()
+            );
+        }
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
