@@ -60,6 +60,10 @@ struct Args {
     /// Seed of the random requests.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Also print, on standard error, each second's requests and latencies (by when they were
+    /// sent or fell due): where in a run its slow requests were.
+    #[arg(long)]
+    timeline: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -74,6 +78,8 @@ enum Kind {
 #[derive(Default)]
 struct Tally {
     latencies: Vec<u64>,
+    /// When each request was sent (or fell due), in the order of `latencies`.
+    sent: Vec<Instant>,
     failures: u64,
     /// The first few failures, to show.
     shown: Vec<String>,
@@ -121,6 +127,7 @@ impl Target {
         };
         let mut tally = self.tally.lock().unwrap_or_else(|e| e.into_inner());
         tally.latencies.push(took);
+        tally.sent.push(since);
         if let Some(failure) = failure {
             tally.failures += 1;
             if tally.shown.len() < 3 {
@@ -166,11 +173,11 @@ fn main() -> anyhow::Result<()> {
             None => flat_out(&target, args.connections, duration, args.seed).await,
         }
     });
-    report(
-        &target.tally.lock().unwrap_or_else(|e| e.into_inner()),
-        elapsed,
-        args.rate,
-    );
+    let tally = target.tally.lock().unwrap_or_else(|e| e.into_inner());
+    if args.timeline {
+        timeline(&tally);
+    }
+    report(&tally, elapsed, args.rate);
     Ok(())
 }
 
@@ -259,6 +266,32 @@ fn report(tally: &Tally, elapsed: Duration, rate: Option<f64>) {
         "{per_second:.0} {p50:.1} {p90:.1} {p99:.1} {}",
         tally.failures
     );
+}
+
+/// Prints each second's requests, p50, p99 and slowest, by when they were sent.
+fn timeline(tally: &Tally) {
+    let Some(&first) = tally.sent.iter().min() else {
+        return;
+    };
+    let mut seconds: Vec<Vec<u64>> = Vec::new();
+    for (&sent, &took) in tally.sent.iter().zip(&tally.latencies) {
+        let second = sent.duration_since(first).as_secs() as usize;
+        if seconds.len() <= second {
+            seconds.resize_with(second + 1, Vec::new);
+        }
+        seconds[second].push(took);
+    }
+    for (second, latencies) in seconds.iter_mut().enumerate() {
+        latencies.sort_unstable();
+        let ms = |p: f64| nearest_rank(latencies, p) as f64 / 1000.0;
+        eprintln!(
+            "second {second}: {} requests, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            latencies.len(),
+            ms(50.0),
+            ms(99.0),
+            ms(100.0)
+        );
+    }
 }
 
 /// The `p`-th percentile of `sorted` by nearest rank: the smallest value that at least `p` % of

@@ -11,14 +11,30 @@ use redress_domain::DisputeStatus;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-/// The process's metrics recorder (one per process, shared by every server it runs).
+/// How often the recorder folds the latencies recorded into its histograms.
+const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The process's metrics recorder (one per process, shared by every server it runs). A thread
+/// of its own runs its upkeep: the recorder keeps every latency recorded until then, so a
+/// server that no one scrapes would otherwise grow by each request it answers.
 pub fn metrics_handle() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE
         .get_or_init(|| {
-            PrometheusBuilder::new()
+            let handle = PrometheusBuilder::new()
+                .upkeep_timeout(UPKEEP_EVERY)
                 .install_recorder()
-                .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder().handle())
+                .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder().handle());
+            let upkept = handle.clone();
+            let _ = std::thread::Builder::new()
+                .name("redress-metrics".into())
+                .spawn(move || {
+                    loop {
+                        std::thread::sleep(UPKEEP_EVERY);
+                        upkept.run_upkeep();
+                    }
+                });
+            handle
         })
         .clone()
 }

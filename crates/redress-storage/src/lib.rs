@@ -186,6 +186,8 @@ struct Shared {
     idle: Mutex<Vec<Box<dyn Db>>>,
     /// One per connection the pool may have open at once.
     permits: Arc<Semaphore>,
+    /// How many connections the pool may have open at once.
+    connections: usize,
     /// Writers in this process take turns here rather than in the database (SQLite has one
     /// writer at a time and makes the others poll; on PostgreSQL every write waits for the
     /// audit log's head row anyway), and those that wait are committed together. A writer
@@ -263,6 +265,7 @@ impl Store {
                 connect,
                 idle: Mutex::new(Vec::new()),
                 permits: Arc::new(Semaphore::new(connections)),
+                connections,
                 writes: write_queue::WriteQueue::default(),
             }),
         };
@@ -285,6 +288,28 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StorageError> {
         self.run(|db| db.row("SELECT 1", &[], |row| row.int(0)).map(|_| ()))
             .await
+    }
+
+    /// Opens every connection the pool may have, for a server: the first burst of requests
+    /// then does not wait for connections to be opened (a new PostgreSQL backend reads its
+    /// catalog before its first queries) while it is under load.
+    pub async fn open_every_connection(&self) -> Result<(), StorageError> {
+        let shared = self.shared.clone();
+        on_blocking_thread(move || {
+            let wanted = shared.connections;
+            let have = shared.idle.lock().unwrap_or_else(|e| e.into_inner()).len();
+            let mut opened = Vec::new();
+            for _ in have..wanted {
+                opened.push((shared.connect)()?);
+            }
+            shared
+                .idle
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(opened);
+            Ok(())
+        })
+        .await
     }
 
     /// The backend in use.

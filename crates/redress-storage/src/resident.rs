@@ -134,7 +134,10 @@ pub(crate) fn keep_in_memory<T: Send + Sync + 'static>(
         locked: 0,
         ranges: Vec::new(),
     };
-    resident.lock_growth().map_err(|e| error(explain(&e)))?;
+    let size = resident.file.metadata().map_or(0, |m| m.len());
+    resident
+        .lock_growth()
+        .map_err(|e| error(explain(&e, size)))?;
     let locked = resident.locked;
     std::thread::Builder::new()
         .name("redress-resident".into())
@@ -153,12 +156,14 @@ pub(crate) fn keep_in_memory<T: Send + Sync + 'static>(
     Ok(locked)
 }
 
-/// What a failed `mmap` or `mlock` means for the user.
-fn explain(e: &std::io::Error) -> String {
+/// What a failed `mmap` or `mlock` of a file of `size` bytes means for the user.
+fn explain(e: &std::io::Error, size: u64) -> String {
     match e.raw_os_error() {
         Some(libc::ENOMEM | libc::EPERM | libc::EAGAIN) => format!(
             "{e}; the limit on locked memory (`ulimit -l`, or LimitMEMLOCK= for a systemd \
-             service) must be at least the file's size, or the process needs CAP_IPC_LOCK"
+             service) must be at least the file's size, {} KiB, or the process needs \
+             CAP_IPC_LOCK",
+            size.div_ceil(1024)
         ),
         _ => e.to_string(),
     }

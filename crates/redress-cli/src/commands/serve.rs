@@ -29,12 +29,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let policy = args.policy.policy()?;
     runtime()?.block_on(async {
         let store = Store::open(&args.database.location()).await?;
+        store.open_every_connection().await?;
         if args.keep_in_memory {
             let started = std::time::Instant::now();
             let bytes = store.keep_in_memory()?;
             eprintln!(
-                "redress keeps the database in memory: {:.1} MiB locked in {:.1} s",
-                bytes as f64 / (1024.0 * 1024.0),
+                "redress keeps the database in memory: {} KiB locked in {:.1} s",
+                bytes / 1024,
                 started.elapsed().as_secs_f64()
             );
         }
