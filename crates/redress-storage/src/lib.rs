@@ -319,7 +319,7 @@ impl Store {
 
     /// Keeps the SQLite file's pages locked in memory for as long as the store is open, the
     /// pages it grows by included (checked every second), so that a kernel that reclaims idle
-    /// memory does not send the server's reads back to the disk ([`resident`]). Gives the bytes
+    /// memory does not send the server's reads back to the disk. Gives the bytes
     /// locked now; reading them in, where they are not in memory yet, takes a while.
     #[cfg(unix)]
     pub fn keep_in_memory(&self) -> Result<u64, StorageError> {

@@ -94,18 +94,22 @@ impl Resident {
     /// are mapped (a page past its end cannot be locked).
     fn lock_growth(&mut self) -> std::io::Result<()> {
         let end = self.file.metadata()?.len() / self.page * self.page;
-        if end <= self.locked {
+        if end == self.locked {
             return Ok(());
         }
-        if self.ranges.len() >= MOST_MAPPINGS {
-            // The new mapping of the whole file is locked before the old ones go, so that no
-            // page is unlocked in between.
-            let whole = LockedRange::lock(&self.file, 0, to_len(end)?)?;
-            self.ranges = vec![whole];
-        } else {
-            let more = LockedRange::lock(&self.file, self.locked, to_len(end - self.locked)?)?;
-            self.ranges.push(more);
+        // A file that shrank (a VACUUM by hand) and grew again would have pages within the old
+        // mappings that nothing locks: the whole file is locked anew. So it is when the
+        // mappings are many. The old ones go first: the limit on locked memory counts a page
+        // once for each mapping that locks it.
+        if end < self.locked || self.ranges.len() >= MOST_MAPPINGS {
+            self.ranges.clear();
+            self.locked = 0;
+            if end == 0 {
+                return Ok(());
+            }
         }
+        let more = LockedRange::lock(&self.file, self.locked, to_len(end - self.locked)?)?;
+        self.ranges.push(more);
         self.locked = end;
         Ok(())
     }
@@ -166,5 +170,52 @@ fn explain(e: &std::io::Error, size: u64) -> String {
             size.div_ceil(1024)
         ),
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn resident_over(file: &Path) -> Resident {
+        Resident {
+            file: File::open(file).unwrap(),
+            page: 4096,
+            locked: 0,
+            ranges: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_file_growing_page_by_page_stays_locked_with_a_bounded_number_of_mappings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let mut file = File::create(&path).unwrap();
+        let mut resident = resident_over(&path);
+        for pages in 1..=(MOST_MAPPINGS as u64 * 2) {
+            file.write_all(&[7; 4096]).unwrap();
+            resident.lock_growth().unwrap();
+            assert_eq!(resident.locked, pages * 4096);
+            assert!(resident.ranges.len() <= MOST_MAPPINGS);
+            let mapped: usize = resident.ranges.iter().map(|r| r.len).sum();
+            assert_eq!(mapped as u64, resident.locked);
+        }
+    }
+
+    #[test]
+    fn a_part_of_a_page_at_the_end_is_left_until_the_page_is_whole_and_a_shrunk_file_is_locked_anew()
+     {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let mut file = File::create(&path).unwrap();
+        let mut resident = resident_over(&path);
+        file.write_all(&[1; 4096 * 3 + 100]).unwrap();
+        resident.lock_growth().unwrap();
+        assert_eq!(resident.locked, 4096 * 3);
+        file.set_len(4096).unwrap();
+        resident.lock_growth().unwrap();
+        assert_eq!(resident.locked, 4096);
+        assert_eq!(resident.ranges.len(), 1);
     }
 }
