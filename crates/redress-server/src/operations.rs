@@ -11,7 +11,7 @@ use redress_domain::DisputeStatus;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-/// How often the recorder folds the latencies recorded into its histograms.
+/// How often the recorder's upkeep folds the latencies recorded into its histograms.
 const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The process's metrics recorder (one per process, shared by every server it runs). A thread
@@ -22,7 +22,6 @@ pub fn metrics_handle() -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
             let handle = PrometheusBuilder::new()
-                .upkeep_timeout(UPKEEP_EVERY)
                 .install_recorder()
                 .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder().handle());
             let upkept = handle.clone();
