@@ -19,7 +19,9 @@ if [ ! -f "$demo/truth.jsonl" ]; then
   "$redress" demo-data "$demo" --customers 200 --months 12 --seed 42
 fi
 "$redress" import "$demo" "$@"
-token=$("$redress" token create --role agent --name demo-agent "$@" | tail -n1)
+# The demo's agent is made once; a demo started again gives them another token.
+token=$("$redress" token create --role agent --name demo-agent "$@" 2>/dev/null | tail -n1) ||
+  token=$("$redress" token create --user demo-agent "$@" | tail -n1)
 mkdir -p redress-data
 printf '%s\n' "$token" > redress-data/agent.token
 cat >&2 <<EOF

@@ -542,7 +542,7 @@ fn resolutions_from_the_command_line_follow_the_approval_policy_and_the_tokens_r
             "--amount",
             "50.00",
             "--agent-limit",
-            "20",
+            "USD=20",
         ],
     );
     let said = text(&waiting.stdout);

@@ -270,28 +270,77 @@ impl JournalEntry {
     }
 }
 
-/// An invoice as the ledger knows it: its net lines, tax rate and totals.
+/// One line of an invoice as the ledger knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerLine {
+    /// Its number on the invoice.
+    pub line_no: u32,
+    /// Its net amount.
+    pub net: Decimal,
+    /// The tax rate charged on it, in percent: its contract's.
+    pub tax_rate_percent: Decimal,
+}
+
+/// An invoice as the ledger knows it: its net lines with their tax rates, and its totals as
+/// stated on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerInvoice {
     /// Its id.
     pub id: String,
     /// Its currency.
     pub currency: Currency,
-    /// `(line number, net amount)` of each line.
-    pub lines: Vec<(u32, Decimal)>,
-    /// The tax rate of its contract, in percent.
-    pub tax_rate_percent: Decimal,
+    /// Its lines.
+    pub lines: Vec<LedgerLine>,
     /// Net total, as stated.
     pub subtotal: Decimal,
     /// Tax, as stated.
     pub tax_total: Decimal,
+    /// Amount due, as stated: what the customer was billed, and so what they owe. Where it is
+    /// not net plus tax, the difference is kept apart ([`Account::BillingDifferences`]).
+    pub total: Decimal,
 }
 
 impl LedgerInvoice {
-    /// Amount due: net and tax.
-    pub fn total(&self) -> Decimal {
-        self.subtotal + self.tax_total
+    /// An invoice Redress issues of `lines`: its totals computed, tax at each line's rate
+    /// (summed by rate, then rounded once per rate, as an invoice states tax).
+    pub fn issued(id: impl Into<String>, currency: Currency, lines: Vec<LedgerLine>) -> Self {
+        let subtotal: Decimal = lines.iter().map(|l| l.net).sum();
+        let tax_total = tax_on(currency, lines.iter().map(|l| (l.net, l.tax_rate_percent)));
+        Self {
+            id: id.into(),
+            currency,
+            lines,
+            subtotal,
+            tax_total,
+            total: subtotal + tax_total,
+        }
     }
+
+    /// Amount due, as stated.
+    pub fn total(&self) -> Decimal {
+        self.total
+    }
+
+    /// The line `line_no`.
+    pub fn line(&self, line_no: u32) -> Option<&LedgerLine> {
+        self.lines.iter().find(|l| l.line_no == line_no)
+    }
+}
+
+/// The tax on net amounts at their rates: each rate's net summed, then its tax rounded to the
+/// currency (half away from zero), as an invoice with lines at several rates states it.
+pub fn tax_on(
+    currency: Currency,
+    amounts: impl IntoIterator<Item = (Decimal, Decimal)>,
+) -> Decimal {
+    let mut by_rate: BTreeMap<Decimal, Decimal> = BTreeMap::new();
+    for (net, rate) in amounts {
+        *by_rate.entry(rate.normalize()).or_default() += net;
+    }
+    by_rate
+        .into_iter()
+        .map(|(rate, net)| currency.round(net * percent_of(rate)))
+        .sum()
 }
 
 /// The lines of a credit note: how much of each invoice line's net amount it takes back.
@@ -306,7 +355,8 @@ pub struct CreditNoteLines {
 pub struct CreditNoteAmounts {
     /// Net credited.
     pub net: Decimal,
-    /// Tax credited, recomputed at the invoice's rate.
+    /// Tax credited: at each line's rate, never more than the invoice has left, and exactly
+    /// what it has left once every line is credited in full.
     pub tax: Decimal,
 }
 
@@ -334,6 +384,9 @@ pub enum LedgerError {
     /// No such payment in the customer's account.
     #[error("no payment `{0}` is in this customer's account")]
     UnknownPayment(String),
+    /// No such payment plan in the customer's account.
+    #[error("no payment plan `{0}` is in this customer's account")]
+    UnknownPlan(String),
     /// The invoice has no such line.
     #[error("invoice {invoice} has no line {line_no}")]
     UnknownLine {
@@ -382,6 +435,20 @@ pub enum LedgerError {
         /// What the line charged.
         charged: Decimal,
     },
+    /// A credit note for more than the invoice still charges, once the discounts and
+    /// write-offs given on it are counted.
+    #[error(
+        "a credit note of {asked} (with tax) is more than invoice {invoice} still charges \
+         ({charged}, after the credit notes, discounts and write-offs given on it)"
+    )]
+    CreditAboveCharged {
+        /// The invoice.
+        invoice: String,
+        /// The credit note's total.
+        asked: Decimal,
+        /// What the invoice still charges.
+        charged: Decimal,
+    },
     /// A credit note line of zero or less, or finer than the currency's minor unit.
     #[error(
         "line {line_no}: {amount} is not an amount to credit in {currency} (more than zero, at most {minor_unit} decimals)"
@@ -406,6 +473,77 @@ pub enum LedgerError {
         /// What is open on it.
         open: Decimal,
     },
+    /// More than the invoice has open once what plans already spread is set aside.
+    #[error(
+        "{asked} is more than invoice {invoice} has open and not yet spread over a payment plan \
+         ({available}: {open} open, {planned} of it due on plans already agreed)"
+    )]
+    AbovePlanned {
+        /// The invoice.
+        invoice: String,
+        /// The amount asked.
+        asked: Decimal,
+        /// What is open and not planned.
+        available: Decimal,
+        /// What is open.
+        open: Decimal,
+        /// What plans already running still expect on it.
+        planned: Decimal,
+    },
+    /// An instalment received for more than its invoice still has open.
+    #[error(
+        "instalment {number} of payment plan {plan} ({asked}) is more than invoice {invoice} has \
+         open ({open}): it was credited, discounted or paid since the plan was agreed, so the \
+         plan must be agreed again"
+    )]
+    InstalmentAboveOpen {
+        /// The plan.
+        plan: String,
+        /// The instalment.
+        number: u32,
+        /// Its amount.
+        asked: Decimal,
+        /// The plan's invoice.
+        invoice: String,
+        /// What the invoice has open.
+        open: Decimal,
+    },
+    /// An instalment the plan does not have.
+    #[error("payment plan {plan} has no instalment {number} (it has {count})")]
+    UnknownInstalment {
+        /// The plan.
+        plan: String,
+        /// The number asked for.
+        number: u32,
+        /// How many it has.
+        count: usize,
+    },
+    /// An instalment received already.
+    #[error("instalment {number} of payment plan {plan} was received already")]
+    InstalmentReceived {
+        /// The plan.
+        plan: String,
+        /// The instalment.
+        number: u32,
+    },
+    /// An account credit given on a dispute for more than the disputed invoice charged.
+    #[error(
+        "an account credit given on a dispute of invoice {invoice} is at most what it charged ({total}); {asked} is more"
+    )]
+    CreditAboveInvoice {
+        /// The disputed invoice.
+        invoice: String,
+        /// The amount asked.
+        asked: Decimal,
+        /// What the invoice charged.
+        total: Decimal,
+    },
+    /// An amount at or above what Redress takes in any currency.
+    #[error("{amount} is not an amount Redress takes (below {ceiling})", ceiling = crate::money::AMOUNT_CEILING)]
+    AboveCeiling {
+        /// The amount.
+        amount: Decimal,
+    },
     /// The entry itself was wrong (an amount of zero, or finer than the currency allows).
     #[error(transparent)]
     Entry(#[from] EntryError),
@@ -417,6 +555,17 @@ struct InvoiceState {
     invoice: LedgerInvoice,
     /// Net credited so far, by line.
     credited: HashMap<u32, Decimal>,
+    /// Tax credited so far.
+    tax_credited: Decimal,
+}
+
+impl InvoiceState {
+    /// What line `line_no` has left to credit, and what it charged.
+    fn left_on_line(&self, line_no: u32) -> Option<(Decimal, Decimal)> {
+        let line = self.invoice.line(line_no)?;
+        let credited = self.credited.get(&line_no).copied().unwrap_or_default();
+        Some((line.net - credited, line.net))
+    }
 }
 
 /// What the ledger keeps of a payment.
@@ -428,11 +577,34 @@ struct PaymentState {
     refunded: Decimal,
 }
 
-/// One customer's account: the documents posted and the journal entries they made.
+/// What the ledger keeps of a payment plan: the instalments still to come, which the plan's
+/// invoice owes in its name.
+#[derive(Debug, Clone)]
+struct PlanState {
+    invoice: String,
+    amounts: Vec<Decimal>,
+    received: Vec<bool>,
+}
+
+impl PlanState {
+    fn outstanding(&self) -> Decimal {
+        self.amounts
+            .iter()
+            .zip(&self.received)
+            .filter(|(_, received)| !**received)
+            .map(|(amount, _)| *amount)
+            .sum()
+    }
+}
+
+/// One customer's account: the documents posted and the journal entries they made, and the
+/// payment plans agreed. It is the one computation of what a customer owes, invoice by
+/// invoice: every check of a posting and every view of the ledger uses it.
 #[derive(Debug, Clone, Default)]
 pub struct CustomerAccount {
     invoices: HashMap<String, InvoiceState>,
     payments: HashMap<String, PaymentState>,
+    plans: HashMap<String, PlanState>,
     posted: HashSet<(EntryKind, String)>,
     entries: Vec<JournalEntry>,
 }
@@ -468,14 +640,42 @@ impl CustomerAccount {
         balances
     }
 
-    /// What is still open on `invoice`: its total less what was paid, credited, discounted and
-    /// written off against it, plus what was refunded of its payments.
+    /// What is still open on `invoice`: its total as billed, less what was paid, credited,
+    /// discounted and written off against it, plus what was refunded of its payments. Below
+    /// zero, the customer paid more than it now charges: a refund is owed.
     pub fn open_on(&self, invoice: &str) -> Decimal {
         self.entries
             .iter()
             .filter(|e| e.invoice.as_deref() == Some(invoice))
             .map(|e| e.net(Account::Receivable))
             .sum()
+    }
+
+    /// What `invoice` still charges: its total as billed, less what was credited, discounted
+    /// and written off against it (what was paid and refunded aside). Never below zero: no
+    /// invoice is credited beyond what it carried.
+    pub fn charged_on(&self, invoice: &str) -> Decimal {
+        self.entries
+            .iter()
+            .filter(|e| e.invoice.as_deref() == Some(invoice))
+            .filter(|e| !matches!(e.kind, EntryKind::Payment | EntryKind::Refund))
+            .map(|e| e.net(Account::Receivable))
+            .sum()
+    }
+
+    /// What payment plans agreed on `invoice` still expect: their instalments not yet received.
+    pub fn planned_on(&self, invoice: &str) -> Decimal {
+        self.plans
+            .values()
+            .filter(|p| p.invoice == invoice)
+            .map(PlanState::outstanding)
+            .sum()
+    }
+
+    /// What is open on `invoice` and not yet spread over a plan: what a new plan, a goodwill
+    /// discount or a write-off can still take.
+    pub fn available_on(&self, invoice: &str) -> Decimal {
+        self.open_on(invoice) - self.planned_on(invoice)
     }
 
     /// What each line of `invoice` has left to credit, in line order (`None`: no such invoice).
@@ -486,12 +686,22 @@ impl CustomerAccount {
                 .invoice
                 .lines
                 .iter()
-                .map(|&(line_no, charged)| {
-                    let credited = state.credited.get(&line_no).copied().unwrap_or_default();
-                    (line_no, charged - credited)
+                .map(|line| {
+                    let credited = state
+                        .credited
+                        .get(&line.line_no)
+                        .copied()
+                        .unwrap_or_default();
+                    (line.line_no, line.net - credited)
                 })
                 .collect(),
         )
+    }
+
+    /// The tax `invoice` has left to credit (`None`: no such invoice).
+    pub fn tax_left_to_credit(&self, invoice: &str) -> Option<Decimal> {
+        let state = self.invoices.get(invoice)?;
+        Some(state.invoice.tax_total - state.tax_credited)
     }
 
     /// The invoice `invoice` as it was posted.
@@ -499,20 +709,89 @@ impl CustomerAccount {
         self.invoices.get(invoice).map(|state| &state.invoice)
     }
 
+    /// The invoices posted, in no particular order.
+    pub fn invoices(&self) -> impl Iterator<Item = &LedgerInvoice> {
+        self.invoices.values().map(|state| &state.invoice)
+    }
+
     /// Whether `plan` can spread what `invoice` has open: in its currency, for no more than is
-    /// open on it. (A plan posts nothing; its instalments are payments when received.)
+    /// open on it and not spread over another plan already. (A plan posts nothing; its
+    /// instalments are payments when received.)
     pub fn check_plan(&self, invoice: &str, plan: &PaymentPlan) -> Result<(), LedgerError> {
         let expected = self.invoice(invoice)?.invoice.currency;
         Self::same_currency(plan.currency(), expected, invoice)?;
-        let open = self.open_on(invoice);
-        if plan.total() > open {
-            return Err(LedgerError::AboveOpenBalance {
+        self.within_available(invoice, plan.total())
+    }
+
+    /// Agrees `plan` (with id `id`) over `invoice`, checked as [`Self::check_plan`] checks it:
+    /// from now on its instalments not yet received are set aside from what other plans,
+    /// discounts and write-offs can take.
+    pub fn agree_plan(
+        &mut self,
+        id: &str,
+        invoice: &str,
+        plan: &PaymentPlan,
+    ) -> Result<(), LedgerError> {
+        if self.plans.contains_key(id) {
+            return Err(LedgerError::AlreadyPosted {
+                kind: "payment_plan",
+                document: id.to_owned(),
+            });
+        }
+        self.check_plan(invoice, plan)?;
+        self.plans.insert(
+            id.to_owned(),
+            PlanState {
                 invoice: invoice.to_owned(),
-                asked: plan.total(),
+                amounts: plan.instalments().iter().map(|i| i.amount).collect(),
+                received: vec![false; plan.instalments().len()],
+            },
+        );
+        Ok(())
+    }
+
+    /// Posts instalment `number` (from 1) of plan `plan` as received: a payment `document` of
+    /// its amount against the plan's invoice, never for more than the invoice has open.
+    pub fn receive_instalment(
+        &mut self,
+        plan: &str,
+        number: u32,
+        document: &str,
+    ) -> Result<&JournalEntry, LedgerError> {
+        let state = self
+            .plans
+            .get(plan)
+            .ok_or_else(|| LedgerError::UnknownPlan(plan.to_owned()))?;
+        let index = usize::try_from(number)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .filter(|&i| i < state.amounts.len())
+            .ok_or_else(|| LedgerError::UnknownInstalment {
+                plan: plan.to_owned(),
+                number,
+                count: state.amounts.len(),
+            })?;
+        if state.received[index] {
+            return Err(LedgerError::InstalmentReceived {
+                plan: plan.to_owned(),
+                number,
+            });
+        }
+        let (invoice, amount) = (state.invoice.clone(), state.amounts[index]);
+        let open = self.open_on(&invoice);
+        if amount > open {
+            return Err(LedgerError::InstalmentAboveOpen {
+                plan: plan.to_owned(),
+                number,
+                asked: amount,
+                invoice,
                 open,
             });
         }
-        Ok(())
+        let currency = self.invoice(&invoice)?.invoice.currency;
+        self.post_payment(document, &invoice, amount, currency)?;
+        self.plans.get_mut(plan).expect("looked up above").received[index] = true;
+        Ok(self.entries.last().expect("just posted"))
     }
 
     /// What payment `payment` has left to refund.
@@ -551,21 +830,68 @@ impl CustomerAccount {
         Ok(())
     }
 
+    fn within_ceiling(amount: Decimal) -> Result<(), LedgerError> {
+        if amount.abs() >= crate::money::AMOUNT_CEILING {
+            return Err(LedgerError::AboveCeiling { amount });
+        }
+        Ok(())
+    }
+
+    /// Refuses `asked` unless it fits what `invoice` has open and no plan expects.
+    fn within_available(&self, invoice: &str, asked: Decimal) -> Result<(), LedgerError> {
+        let (open, planned) = (self.open_on(invoice), self.planned_on(invoice));
+        if asked > open {
+            return Err(LedgerError::AboveOpenBalance {
+                invoice: invoice.to_owned(),
+                asked,
+                open,
+            });
+        }
+        if asked > open - planned {
+            return Err(LedgerError::AbovePlanned {
+                invoice: invoice.to_owned(),
+                asked,
+                available: open - planned,
+                open,
+                planned,
+            });
+        }
+        Ok(())
+    }
+
     fn post(&mut self, entry: JournalEntry) -> &JournalEntry {
         self.posted.insert((entry.kind, entry.document.clone()));
         self.entries.push(entry);
         self.entries.last().expect("just pushed")
     }
 
-    /// Posts an invoice issued: the customer owes its total; revenue and tax are booked.
+    /// Posts an invoice issued: the customer owes its total as billed; revenue and tax are
+    /// booked as stated, and where the total is not their sum, the difference is booked to
+    /// [`Account::BillingDifferences`].
     pub fn post_invoice(&mut self, invoice: LedgerInvoice) -> Result<&JournalEntry, LedgerError> {
         self.not_posted(EntryKind::Invoice, &invoice.id)?;
-        let mut lines = vec![EntryLine::debit(Account::Receivable, invoice.total())];
-        if invoice.subtotal > Decimal::ZERO {
-            lines.push(EntryLine::credit(Account::Revenue, invoice.subtotal));
+        Self::within_ceiling(invoice.total)?;
+        let mut lines = Vec::new();
+        if invoice.total > Decimal::ZERO {
+            lines.push(EntryLine::debit(Account::Receivable, invoice.total));
+        } else if invoice.total < Decimal::ZERO {
+            lines.push(EntryLine::credit(Account::Receivable, -invoice.total));
         }
-        if invoice.tax_total > Decimal::ZERO {
-            lines.push(EntryLine::credit(Account::TaxPayable, invoice.tax_total));
+        for (account, amount) in [
+            (Account::Revenue, invoice.subtotal),
+            (Account::TaxPayable, invoice.tax_total),
+        ] {
+            if amount > Decimal::ZERO {
+                lines.push(EntryLine::credit(account, amount));
+            } else if amount < Decimal::ZERO {
+                lines.push(EntryLine::debit(account, -amount));
+            }
+        }
+        let difference = invoice.total - invoice.subtotal - invoice.tax_total;
+        if difference > Decimal::ZERO {
+            lines.push(EntryLine::credit(Account::BillingDifferences, difference));
+        } else if difference < Decimal::ZERO {
+            lines.push(EntryLine::debit(Account::BillingDifferences, -difference));
         }
         let entry = JournalEntry::new(
             EntryKind::Invoice,
@@ -579,6 +905,7 @@ impl CustomerAccount {
             InvoiceState {
                 invoice,
                 credited: HashMap::new(),
+                tax_credited: Decimal::ZERO,
             },
         );
         Ok(self.post(entry))
@@ -593,6 +920,7 @@ impl CustomerAccount {
         currency: Currency,
     ) -> Result<&JournalEntry, LedgerError> {
         self.not_posted(EntryKind::Payment, payment)?;
+        Self::within_ceiling(amount)?;
         let invoice_currency = self.invoice(invoice)?.invoice.currency;
         Self::same_currency(currency, invoice_currency, invoice)?;
         let entry = JournalEntry::new(
@@ -618,8 +946,10 @@ impl CustomerAccount {
     }
 
     /// Posts credit note `number` against `invoice`: each line's net amount as given (never
-    /// more than the line has left to credit), and the tax on it recomputed at the invoice's
-    /// rate, rounded to the currency.
+    /// more than the line has left to credit), and the tax on it at the line's rate, rounded to
+    /// the currency, never more than the invoice has left to credit, and exactly what it has
+    /// left once every line is credited in full (so that crediting an invoice line by line
+    /// takes back exactly the tax it carried, not a rounding more or less).
     pub fn post_credit_note(
         &mut self,
         number: &str,
@@ -630,10 +960,10 @@ impl CustomerAccount {
         let state = self.invoice(invoice)?;
         let currency = state.invoice.currency;
         let mut net = Decimal::ZERO;
-        let mut asked_by_line: HashMap<u32, Decimal> = HashMap::new();
+        let mut asked_by_line: BTreeMap<u32, Decimal> = BTreeMap::new();
         for &(line_no, amount) in &credited.lines {
             // Each line on its own: a negative line would otherwise hide inside a positive total.
-            if amount <= Decimal::ZERO || !currency.fits(amount) {
+            if amount <= Decimal::ZERO || !currency.holds(amount) {
                 return Err(LedgerError::NotACreditAmount {
                     line_no,
                     amount,
@@ -641,19 +971,15 @@ impl CustomerAccount {
                     minor_unit: currency.minor_unit(),
                 });
             }
-            let charged = state
-                .invoice
-                .lines
-                .iter()
-                .find(|(n, _)| *n == line_no)
-                .map(|(_, a)| *a)
-                .ok_or_else(|| LedgerError::UnknownLine {
-                    invoice: invoice.to_owned(),
-                    line_no,
-                })?;
+            let (left, charged) =
+                state
+                    .left_on_line(line_no)
+                    .ok_or_else(|| LedgerError::UnknownLine {
+                        invoice: invoice.to_owned(),
+                        line_no,
+                    })?;
             let asked = asked_by_line.entry(line_no).or_insert(Decimal::ZERO);
             *asked += amount;
-            let left = charged - state.credited.get(&line_no).copied().unwrap_or_default();
             if *asked > left {
                 return Err(LedgerError::CreditAboveLine {
                     invoice: invoice.to_owned(),
@@ -665,7 +991,39 @@ impl CustomerAccount {
             }
             net += amount;
         }
-        let tax = currency.round(net * percent_of(state.invoice.tax_rate_percent));
+        let tax_left = state.invoice.tax_total - state.tax_credited;
+        let credited_in_full = state.invoice.lines.iter().all(|line| {
+            let before = state
+                .credited
+                .get(&line.line_no)
+                .copied()
+                .unwrap_or_default();
+            let now = asked_by_line
+                .get(&line.line_no)
+                .copied()
+                .unwrap_or_default();
+            before + now >= line.net
+        });
+        let tax = if credited_in_full {
+            tax_left.max(Decimal::ZERO)
+        } else {
+            let rated = asked_by_line.iter().filter_map(|(line_no, amount)| {
+                state
+                    .invoice
+                    .line(*line_no)
+                    .map(|line| (*amount, line.tax_rate_percent))
+            });
+            tax_on(currency, rated).min(tax_left).max(Decimal::ZERO)
+        };
+        // With the discounts and write-offs given on it, the invoice charges no less than zero.
+        let charged = self.charged_on(invoice);
+        if net + tax > charged {
+            return Err(LedgerError::CreditAboveCharged {
+                invoice: invoice.to_owned(),
+                asked: net + tax,
+                charged,
+            });
+        }
         let mut lines = vec![
             EntryLine::debit(Account::SalesCorrections, net),
             EntryLine::credit(Account::Receivable, net + tax),
@@ -684,6 +1042,7 @@ impl CustomerAccount {
         for (line_no, amount) in asked_by_line {
             *state.credited.entry(line_no).or_insert(Decimal::ZERO) += amount;
         }
+        state.tax_credited += tax;
         self.post(entry);
         Ok(CreditNoteAmounts { net, tax })
     }
@@ -736,6 +1095,7 @@ impl CustomerAccount {
         currency: Currency,
     ) -> Result<&JournalEntry, LedgerError> {
         self.not_posted(EntryKind::AccountCredit, credit)?;
+        Self::within_ceiling(amount)?;
         let entry = JournalEntry::new(
             EntryKind::AccountCredit,
             credit,
@@ -749,7 +1109,28 @@ impl CustomerAccount {
         Ok(self.post(entry))
     }
 
-    /// Posts a goodwill discount on `invoice`: never more than it has open.
+    /// Posts an account credit given on a dispute of `invoice`: never more than the invoice
+    /// charged, in its currency (a credit is a concession on that bill, not a cheque to fill).
+    pub fn post_account_credit_on(
+        &mut self,
+        credit: &str,
+        invoice: &str,
+        amount: Decimal,
+        currency: Currency,
+    ) -> Result<&JournalEntry, LedgerError> {
+        let billed = &self.invoice(invoice)?.invoice;
+        Self::same_currency(currency, billed.currency, invoice)?;
+        if amount > billed.total {
+            return Err(LedgerError::CreditAboveInvoice {
+                invoice: invoice.to_owned(),
+                asked: amount,
+                total: billed.total,
+            });
+        }
+        self.post_account_credit(credit, amount, currency)
+    }
+
+    /// Posts a goodwill discount on `invoice`: never more than it has open and no plan expects.
     pub fn post_goodwill(
         &mut self,
         goodwill: &str,
@@ -767,7 +1148,8 @@ impl CustomerAccount {
         )
     }
 
-    /// Posts a write-off of `amount` open on `invoice`: never more than it has open.
+    /// Posts a write-off of `amount` open on `invoice`: never more than it has open and no plan
+    /// expects.
     pub fn post_write_off(
         &mut self,
         write_off: &str,
@@ -796,14 +1178,7 @@ impl CustomerAccount {
     ) -> Result<&JournalEntry, LedgerError> {
         self.not_posted(kind, document)?;
         Self::same_currency(currency, self.invoice(invoice)?.invoice.currency, invoice)?;
-        let open = self.open_on(invoice);
-        if amount > open {
-            return Err(LedgerError::AboveOpenBalance {
-                invoice: invoice.to_owned(),
-                asked: amount,
-                open,
-            });
-        }
+        self.within_available(invoice, amount)?;
         let entry = JournalEntry::new(
             kind,
             document,
@@ -835,16 +1210,21 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn line(line_no: u32, net: &str, rate: &str) -> LedgerLine {
+        LedgerLine {
+            line_no,
+            net: dec(net),
+            tax_rate_percent: dec(rate),
+        }
+    }
+
     /// An invoice of two lines, 100.00 and 50.00, at 20 % tax: 180.00 due.
     fn invoice(id: &str) -> LedgerInvoice {
-        LedgerInvoice {
-            id: id.to_owned(),
-            currency: usd(),
-            lines: vec![(1, dec("100.00")), (2, dec("50.00"))],
-            tax_rate_percent: dec("20"),
-            subtotal: dec("150.00"),
-            tax_total: dec("30.00"),
-        }
+        LedgerInvoice::issued(
+            id,
+            usd(),
+            vec![line(1, "100.00", "20"), line(2, "50.00", "20")],
+        )
     }
 
     #[test]
@@ -1023,6 +1403,148 @@ mod tests {
     }
 
     #[test]
+    fn crediting_an_invoice_line_by_line_in_full_takes_back_exactly_the_tax_it_carried() {
+        // Three lines of 0.05 at 10 %: the invoice states 0.02 of tax (0.015 rounded), while
+        // each line alone would round to 0.01, 0.03 in all.
+        let mut account = CustomerAccount::new();
+        account
+            .post_invoice(LedgerInvoice::issued(
+                "INV-1",
+                usd(),
+                vec![
+                    line(1, "0.05", "10"),
+                    line(2, "0.05", "10"),
+                    line(3, "0.05", "10"),
+                ],
+            ))
+            .unwrap();
+        let mut tax = Decimal::ZERO;
+        for n in 1..=3 {
+            let credited = account
+                .post_credit_note(
+                    &format!("CN-{n}"),
+                    "INV-1",
+                    &CreditNoteLines {
+                        lines: vec![(n, dec("0.05"))],
+                    },
+                )
+                .unwrap();
+            tax += credited.tax;
+        }
+        assert_eq!(tax, dec("0.02"));
+        assert_eq!(account.tax_left_to_credit("INV-1"), Some(Decimal::ZERO));
+        assert_eq!(account.open_on("INV-1"), Decimal::ZERO);
+        assert_eq!(account.balance(Account::TaxPayable, usd()), Decimal::ZERO);
+    }
+
+    #[test]
+    fn an_invoice_with_lines_at_two_rates_is_taxed_at_each() {
+        let arrears = LedgerInvoice::issued(
+            "AI-1",
+            usd(),
+            vec![line(1, "1200.00", "10"), line(2, "100.00", "16")],
+        );
+        assert_eq!(arrears.tax_total, dec("136.00"));
+        assert_eq!(arrears.total(), dec("1436.00"));
+        let mut account = CustomerAccount::new();
+        account.post_invoice(arrears).unwrap();
+        let credited = account
+            .post_credit_note(
+                "CN-1",
+                "AI-1",
+                &CreditNoteLines {
+                    lines: vec![(2, dec("50.00"))],
+                },
+            )
+            .unwrap();
+        assert_eq!(credited.tax, dec("8.00"));
+    }
+
+    #[test]
+    fn an_invoice_whose_total_is_not_net_plus_tax_is_owed_as_billed_everywhere() {
+        let mut billed = invoice("INV-1");
+        billed.total = dec("181.00");
+        let mut account = CustomerAccount::new();
+        account.post_invoice(billed).unwrap();
+        assert_eq!(account.open_on("INV-1"), dec("181.00"));
+        assert_eq!(account.balances().get("USD"), Some(&dec("181.00")));
+        assert_eq!(
+            account.balance(Account::BillingDifferences, usd()),
+            dec("-1.00")
+        );
+        // What is shown as owed is what a write-off may take: no more, no less.
+        assert!(matches!(
+            account.post_write_off("W-1", "INV-1", dec("181.01"), usd()),
+            Err(LedgerError::AboveOpenBalance { .. })
+        ));
+        account
+            .post_write_off("W-1", "INV-1", dec("181.00"), usd())
+            .unwrap();
+        assert_eq!(account.open_on("INV-1"), Decimal::ZERO);
+    }
+
+    fn monthly(total: &str, count: u32) -> PaymentPlan {
+        let first = crate::calendar::parse_date("2027-01-31").unwrap();
+        PaymentPlan::monthly(dec(total), usd(), first, count).unwrap()
+    }
+
+    #[test]
+    fn what_one_plan_spreads_no_second_plan_discount_or_write_off_can_take() {
+        let mut account = CustomerAccount::new();
+        account.post_invoice(invoice("INV-1")).unwrap();
+        account
+            .agree_plan("PLN-1", "INV-1", &monthly("120.00", 3))
+            .unwrap();
+        assert_eq!(account.planned_on("INV-1"), dec("120.00"));
+        assert_eq!(account.available_on("INV-1"), dec("60.00"));
+        let refused = account.agree_plan("PLN-2", "INV-1", &monthly("60.01", 2));
+        assert_eq!(
+            refused.unwrap_err().to_string(),
+            "60.01 is more than invoice INV-1 has open and not yet spread over a payment plan \
+             (60.00: 180.00 open, 120.00 of it due on plans already agreed)"
+        );
+        assert!(matches!(
+            account.post_goodwill("G-1", "INV-1", dec("60.01"), usd()),
+            Err(LedgerError::AbovePlanned { .. })
+        ));
+        account
+            .agree_plan("PLN-2", "INV-1", &monthly("60.00", 2))
+            .unwrap();
+        for (plan, count) in [("PLN-1", 3), ("PLN-2", 2)] {
+            for n in 1..=count {
+                account
+                    .receive_instalment(plan, n, &format!("{plan}-{n}"))
+                    .unwrap();
+            }
+        }
+        assert_eq!(account.open_on("INV-1"), Decimal::ZERO);
+        assert_eq!(account.planned_on("INV-1"), Decimal::ZERO);
+        assert!(matches!(
+            account.receive_instalment("PLN-1", 1, "PLN-1-1"),
+            Err(LedgerError::InstalmentReceived { .. })
+        ));
+    }
+
+    #[test]
+    fn an_instalment_is_never_received_for_more_than_its_invoice_has_open() {
+        let mut account = CustomerAccount::new();
+        account.post_invoice(invoice("INV-1")).unwrap();
+        account
+            .agree_plan("PLN-1", "INV-1", &monthly("180.00", 2))
+            .unwrap();
+        account
+            .post_payment("P-1", "INV-1", dec("90.00"), usd())
+            .unwrap();
+        account.receive_instalment("PLN-1", 1, "PLN-1-1").unwrap();
+        let refused = account.receive_instalment("PLN-1", 2, "PLN-1-2");
+        assert!(
+            matches!(refused, Err(LedgerError::InstalmentAboveOpen { ref open, .. }) if *open == Decimal::ZERO),
+            "{refused:?}"
+        );
+        assert_eq!(account.open_on("INV-1"), Decimal::ZERO);
+    }
+
+    #[test]
     fn a_write_off_can_take_what_is_open_and_no_more() {
         let mut account = CustomerAccount::new();
         account.post_invoice(invoice("INV-1")).unwrap();
@@ -1079,6 +1601,17 @@ mod tests {
             invoice: usize,
             cents: i64,
         },
+        /// A plan of `count` monthly instalments over `cents` of an invoice.
+        Plan {
+            invoice: usize,
+            cents: i64,
+            count: u32,
+        },
+        /// An instalment of a plan received.
+        Instalment {
+            plan: usize,
+            number: u32,
+        },
         /// The last successful step, sent again.
         Repeat,
     }
@@ -1102,7 +1635,14 @@ mod tests {
                 .prop_map(|cents| Step::AccountCredit { cents }),
             (0usize..8, cents.clone())
                 .prop_map(|(invoice, cents)| Step::Goodwill { invoice, cents }),
-            (0usize..8, cents).prop_map(|(invoice, cents)| Step::WriteOff { invoice, cents }),
+            (0usize..8, cents.clone())
+                .prop_map(|(invoice, cents)| Step::WriteOff { invoice, cents }),
+            (0usize..8, cents, 1u32..=4).prop_map(|(invoice, cents, count)| Step::Plan {
+                invoice,
+                cents,
+                count
+            }),
+            (0usize..8, 1u32..=4).prop_map(|(plan, number)| Step::Instalment { plan, number }),
             Just(Step::Repeat),
         ]
     }
@@ -1133,6 +1673,7 @@ mod tests {
             let mut account = CustomerAccount::new();
             let mut expected = Expected::default();
             let (mut invoices, mut payments): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+            let mut plans: Vec<String> = Vec::new();
             // The last step posted, and its document's id.
             let mut last: Option<(Step, String)> = None;
             for (n, step) in steps.into_iter().enumerate() {
@@ -1151,8 +1692,11 @@ mod tests {
                         let tax = usd().round((a + b) * dec("0.2"));
                         let posted = account.post_invoice(LedgerInvoice {
                             id: id.clone(), currency: usd(),
-                            lines: vec![(1, a), (2, b)], tax_rate_percent: dec("20"),
-                            subtotal: a + b, tax_total: tax,
+                            lines: vec![
+                                LedgerLine { line_no: 1, net: a, tax_rate_percent: dec("20") },
+                                LedgerLine { line_no: 2, net: b, tax_rate_percent: dec("20") },
+                            ],
+                            subtotal: a + b, tax_total: tax, total: a + b + tax,
                         }).map(|_| ());
                         if posted.is_ok() { invoices.push(id.clone()); expected.invoiced += a + b + tax; }
                         posted
@@ -1209,6 +1753,41 @@ mod tests {
                             posted
                         }
                     },
+                    Step::Plan { invoice, cents, count } => match pick(&invoices, *invoice) {
+                        None => continue,
+                        Some(invoice) => {
+                            let first = crate::calendar::parse_date("2027-01-31").unwrap();
+                            let Ok(plan) = PaymentPlan::monthly(money(*cents), usd(), first, *count) else { continue };
+                            let planned_before = account.planned_on(&invoice);
+                            let agreed = account.agree_plan(&id, &invoice, &plan);
+                            if agreed.is_ok() {
+                                plans.push(id.clone());
+                                // No plan spreads more than was open and not spread already.
+                                prop_assert!(account.planned_on(&invoice) - planned_before <= account.open_on(&invoice) - planned_before);
+                                prop_assert!(account.planned_on(&invoice) <= account.open_on(&invoice));
+                            } else {
+                                prop_assert_eq!(account.planned_on(&invoice), planned_before);
+                            }
+                            // A plan posts nothing: the entry count below stays.
+                            match agreed {
+                                Ok(()) => { last = None; continue }
+                                Err(_) => continue,
+                            }
+                        }
+                    },
+                    Step::Instalment { plan, number } => match pick(&plans, *plan) {
+                        None => continue,
+                        Some(plan) => {
+                            let posted = account.receive_instalment(&plan, *number, &id).map(|e| e.net(Account::Cash));
+                            if let Ok(received) = &posted {
+                                expected.paid += *received;
+                                let invoice = account.entries().last().unwrap().invoice.clone().unwrap();
+                                // Redress never collects more than an invoice has open.
+                                prop_assert!(account.open_on(&invoice) >= Decimal::ZERO);
+                            }
+                            posted.map(|_| ())
+                        }
+                    },
                     Step::Repeat => unreachable!("replaced above"),
                 };
                 if repeat {
@@ -1222,6 +1801,27 @@ mod tests {
                     }
                     // A refused operation posts nothing.
                     Err(_) => prop_assert_eq!(account.entries().len(), entries_before),
+                }
+                // After every step: no line credited beyond what it charged, no tax beyond what
+                // the invoice carried, and no invoice credited, discounted and written off below
+                // zero (what it still charges is never negative; below zero open is only ever
+                // what its payer is owed back).
+                for invoice in &invoices {
+                    for (_, left) in account.left_to_credit(invoice).unwrap() {
+                        prop_assert!(left >= Decimal::ZERO);
+                    }
+                    prop_assert!(account.tax_left_to_credit(invoice).unwrap() >= Decimal::ZERO);
+                    let paid_back: Decimal = account
+                        .entries()
+                        .iter()
+                        .filter(|e| e.invoice.as_deref() == Some(invoice.as_str()))
+                        .filter(|e| matches!(e.kind, EntryKind::Payment | EntryKind::Refund))
+                        .map(|e| e.net(Account::Cash))
+                        .sum();
+                    prop_assert!(
+                        account.open_on(invoice) + paid_back >= Decimal::ZERO,
+                        "{invoice} is owed {} with {paid_back} paid", account.open_on(invoice)
+                    );
                 }
             }
             // Every entry balances.

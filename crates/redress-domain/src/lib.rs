@@ -26,6 +26,6 @@ pub use billing::*;
 pub use calendar::{Date, DateError, Period, PeriodError, parse_date};
 pub use dispute::{DisputeStatus, TransitionError};
 pub use ids::{ContractIdx, CustomerIdx, IdTable, InvoiceIdx, SkuIdx, TextColumn};
-pub use money::{Currency, CurrencyError, Money};
+pub use money::{AMOUNT_CEILING, Currency, CurrencyError, Money};
 pub use number::{Decimal, NumberError, parse_decimal, percent_of};
 pub use role::Role;

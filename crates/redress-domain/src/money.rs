@@ -61,6 +61,22 @@ impl Currency {
         amount.normalize().scale() <= self.minor_unit()
     }
 
+    /// Whether `amount` is one Redress takes in this currency: a whole number of minor units,
+    /// and below [`AMOUNT_CEILING`] either way.
+    pub fn holds(&self, amount: Decimal) -> bool {
+        self.fits(amount) && amount.abs() < AMOUNT_CEILING
+    }
+
+    /// `amount` in minor units (`12.30` USD is 1230), exactly; `None` unless the currency
+    /// [holds](Self::holds) it.
+    pub fn minor_units(&self, amount: Decimal) -> Option<i64> {
+        if !self.holds(amount) {
+            return None;
+        }
+        let units = amount * Decimal::from(10i64.pow(self.minor_unit()));
+        i64::try_from(units.trunc()).ok()
+    }
+
     /// `amount` written with exactly the minor unit's decimals (`10` USD → `10.00`).
     ///
     /// Amounts are rounded first, so a value that does not fit is shown as it would be billed.
@@ -80,6 +96,11 @@ impl fmt::Display for Currency {
         f.write_str(self.code())
     }
 }
+
+/// Every amount Redress takes, in any currency, is below a trillion major units (so its minor
+/// units always fit a 64-bit integer, even with four decimals): no invoice, claim or resolution
+/// a business handles comes near it, and an amount that does is a mistake or an attack.
+pub const AMOUNT_CEILING: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
 
 /// An amount in a currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -166,6 +187,23 @@ mod tests {
         assert!(!usd().fits(dec("12.345")));
         assert!(Currency::from_code("JPY").unwrap().fits(dec("1500")));
         assert!(!Currency::from_code("JPY").unwrap().fits(dec("1500.5")));
+    }
+
+    #[test]
+    fn amounts_are_held_below_a_trillion_major_units() {
+        assert_eq!(AMOUNT_CEILING, dec("1000000000000"));
+        assert!(usd().holds(dec("999999999999.99")));
+        assert!(!usd().holds(dec("1000000000000.00")));
+        assert!(!usd().holds(dec("-1000000000000")));
+        let jpy = Currency::from_code("JPY").unwrap();
+        assert!(!jpy.holds(dec("99999999999999999999999")));
+        assert_eq!(jpy.minor_units(dec("99999999999999999999999")), None);
+        let clf = Currency::from_code("CLF").unwrap();
+        assert_eq!(
+            clf.minor_units(dec("999999999999.9999")),
+            Some(9_999_999_999_999_999)
+        );
+        assert_eq!(usd().minor_units(dec("12.30")), Some(1230));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::calendar::Date;
 use crate::money::Currency;
 use crate::number::Decimal;
 use crate::role::Role;
+use std::collections::HashMap;
 use std::fmt;
 
 /// A way of resolving a dispute.
@@ -219,11 +220,13 @@ impl PaymentPlan {
                     } else {
                         Decimal::ZERO
                     };
+                let mut amount = units / scale;
+                amount.rescale(currency.minor_unit());
                 Instalment {
                     due_on: first
                         .checked_add(jiff::Span::new().months(i64::from(i)))
                         .unwrap_or(first),
-                    amount: (units / scale).normalize(),
+                    amount,
                 }
             })
             .collect();
@@ -249,18 +252,67 @@ impl PaymentPlan {
 /// Who must approve resolutions, as a business sets it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApprovalPolicy {
-    /// The most an agent may give on one resolution without an approver, in the resolution's
-    /// currency's major units.
-    pub agent_limit: Decimal,
+    /// The most an agent may give on one dispute without an approver, in each currency's
+    /// major units: everything they proposed on it (but what an approver refused) counts,
+    /// gross. A currency not listed has no allowance: an agent gives nothing in it alone.
+    pub agent_limits: HashMap<Currency, Decimal>,
     /// Kinds that always need an approver, whoever proposes them and for however little.
     pub always: Vec<ResolutionKind>,
 }
 
+/// The default allowance of an agent, about a hundred US dollars' worth in each currency a
+/// business commonly bills in, rounded to an amount people remember.
+pub const DEFAULT_AGENT_LIMITS: [(&str, i64); 36] = [
+    ("USD", 100),
+    ("EUR", 100),
+    ("GBP", 80),
+    ("CHF", 90),
+    ("CAD", 140),
+    ("AUD", 150),
+    ("NZD", 170),
+    ("JPY", 15_000),
+    ("CNY", 700),
+    ("HKD", 780),
+    ("TWD", 3_200),
+    ("SGD", 130),
+    ("KRW", 140_000),
+    ("INR", 8_500),
+    ("IDR", 1_600_000),
+    ("THB", 3_500),
+    ("MXN", 1_800),
+    ("BRL", 550),
+    ("CLP", 95_000),
+    ("COP", 400_000),
+    ("PEN", 370),
+    ("ZAR", 1_800),
+    ("SEK", 1_000),
+    ("NOK", 1_000),
+    ("DKK", 700),
+    ("PLN", 400),
+    ("CZK", 2_300),
+    ("HUF", 36_000),
+    ("TRY", 4_000),
+    ("ILS", 370),
+    ("AED", 370),
+    ("SAR", 375),
+    ("KWD", 30),
+    ("BHD", 38),
+    ("OMR", 38),
+    ("JOD", 70),
+];
+
 impl Default for ApprovalPolicy {
-    /// An agent may apply up to 100 on their own; every write-off needs an approver.
+    /// An agent may give about a hundred US dollars' worth on a dispute on their own
+    /// ([`DEFAULT_AGENT_LIMITS`]); every write-off needs an approver.
     fn default() -> Self {
+        let agent_limits = DEFAULT_AGENT_LIMITS
+            .iter()
+            .filter_map(|(code, limit)| {
+                Some((Currency::from_code(code).ok()?, Decimal::from(*limit)))
+            })
+            .collect();
         Self {
-            agent_limit: Decimal::ONE_HUNDRED,
+            agent_limits,
             always: vec![ResolutionKind::WriteOff],
         }
     }
@@ -279,7 +331,7 @@ pub enum Approval {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApprovalError {
     /// Their role does not approve.
-    #[error("a token with the role {0} cannot approve resolutions (approver or admin can)")]
+    #[error("the role {0} cannot approve resolutions (approver or admin can)")]
     NotAnApprover(Role),
     /// They proposed it.
     #[error(
@@ -289,19 +341,58 @@ pub enum ApprovalError {
 }
 
 impl ApprovalPolicy {
-    /// Whether a resolution of `kind` giving `amount`, proposed by someone with `role`, needs an
+    /// The most an agent may give on one dispute in `currency` on their own.
+    pub fn agent_limit(&self, currency: Currency) -> Decimal {
+        self.agent_limits
+            .get(&currency)
+            .copied()
+            .unwrap_or(Decimal::ZERO)
+    }
+
+    /// Whether a resolution of `kind` giving `amount` (gross) in `currency`, proposed by
+    /// someone with `role` who has already given `given_before` on the same dispute, needs an
     /// approver, and why.
-    pub fn approval_for(&self, kind: ResolutionKind, amount: Decimal, role: Role) -> Approval {
+    pub fn approval_for(
+        &self,
+        kind: ResolutionKind,
+        amount: Decimal,
+        given_before: Decimal,
+        currency: Currency,
+        role: Role,
+    ) -> Approval {
         if self.always.contains(&kind) {
             return Approval::Needed(format!("every {kind} needs an approver"));
         }
-        if role == Role::Agent && kind.moves_money() && amount > self.agent_limit {
-            return Approval::Needed(format!(
-                "{amount} is above the {} an agent may give without an approver",
-                self.agent_limit
-            ));
+        if role != Role::Agent || !kind.moves_money() {
+            return Approval::NotNeeded;
         }
-        Approval::NotNeeded
+        let limit = self.agent_limit(currency);
+        let total = given_before + amount;
+        if total <= limit {
+            return Approval::NotNeeded;
+        }
+        let format = |value: Decimal| format!("{} {currency}", currency.format(value));
+        let what = if given_before.is_zero() {
+            format(amount)
+        } else {
+            format!(
+                "{} with the {} already given on this dispute ({} in all)",
+                format(amount),
+                format(given_before),
+                format(total)
+            )
+        };
+        Approval::Needed(if limit.is_zero() {
+            format!(
+                "{what} needs an approver: an agent gives nothing in {currency} on their own \
+                 (no allowance is set for {currency})"
+            )
+        } else {
+            format!(
+                "{what} is above the {} an agent may give on one dispute without an approver",
+                format(limit)
+            )
+        })
     }
 
     /// Whether `approver` (with `role`) may approve or refuse what `proposer` proposed.
@@ -399,11 +490,21 @@ mod tests {
         assert_eq!(dates, ["2027-01-31", "2027-02-28", "2027-03-31"]);
     }
 
+    fn jpy() -> Currency {
+        Currency::from_code("JPY").unwrap()
+    }
+
     #[test]
     fn every_write_off_needs_an_approver_however_small() {
         let policy = ApprovalPolicy::default();
         assert!(matches!(
-            policy.approval_for(ResolutionKind::WriteOff, dec("0.01"), Role::Approver),
+            policy.approval_for(
+                ResolutionKind::WriteOff,
+                dec("0.01"),
+                Decimal::ZERO,
+                usd(),
+                Role::Approver
+            ),
             Approval::Needed(_)
         ));
     }
@@ -411,23 +512,107 @@ mod tests {
     #[test]
     fn an_agent_applies_corrections_up_to_the_limit_and_no_further() {
         let policy = ApprovalPolicy::default();
+        let zero = Decimal::ZERO;
         assert_eq!(
-            policy.approval_for(ResolutionKind::CreditNote, dec("100"), Role::Agent),
+            policy.approval_for(
+                ResolutionKind::CreditNote,
+                dec("100"),
+                zero,
+                usd(),
+                Role::Agent
+            ),
             Approval::NotNeeded
         );
         assert_eq!(
-            policy.approval_for(ResolutionKind::CreditNote, dec("100.01"), Role::Agent),
+            policy.approval_for(ResolutionKind::CreditNote, dec("100.01"), zero, usd(), Role::Agent),
             Approval::Needed(
-                "100.01 is above the 100 an agent may give without an approver".into()
+                "100.01 USD is above the 100.00 USD an agent may give on one dispute without an approver".into()
             )
         );
         assert_eq!(
-            policy.approval_for(ResolutionKind::CreditNote, dec("5000"), Role::Approver),
+            policy.approval_for(
+                ResolutionKind::CreditNote,
+                dec("5000"),
+                zero,
+                usd(),
+                Role::Approver
+            ),
             Approval::NotNeeded
         );
         assert_eq!(
-            policy.approval_for(ResolutionKind::Reject, dec("5000"), Role::Agent),
+            policy.approval_for(
+                ResolutionKind::Reject,
+                dec("5000"),
+                zero,
+                usd(),
+                Role::Agent
+            ),
             Approval::NotNeeded
+        );
+    }
+
+    #[test]
+    fn what_an_agent_gave_on_a_dispute_before_counts_toward_the_limit() {
+        let policy = ApprovalPolicy::default();
+        assert_eq!(
+            policy.approval_for(
+                ResolutionKind::Goodwill,
+                dec("90"),
+                dec("400"),
+                usd(),
+                Role::Agent
+            ),
+            Approval::Needed(
+                "90.00 USD with the 400.00 USD already given on this dispute (490.00 USD in all) \
+                 is above the 100.00 USD an agent may give on one dispute without an approver"
+                    .into()
+            )
+        );
+        assert_eq!(
+            policy.approval_for(
+                ResolutionKind::Goodwill,
+                dec("90"),
+                dec("10"),
+                usd(),
+                Role::Agent
+            ),
+            Approval::NotNeeded
+        );
+    }
+
+    #[test]
+    fn the_limit_is_set_per_currency_and_a_currency_without_one_gives_nothing() {
+        let policy = ApprovalPolicy::default();
+        let zero = Decimal::ZERO;
+        assert_eq!(policy.agent_limit(jpy()), dec("15000"));
+        assert_eq!(
+            policy.approval_for(
+                ResolutionKind::CreditNote,
+                dec("101"),
+                zero,
+                jpy(),
+                Role::Agent
+            ),
+            Approval::NotNeeded
+        );
+        let kwd = Currency::from_code("KWD").unwrap();
+        assert!(matches!(
+            policy.approval_for(
+                ResolutionKind::CreditNote,
+                dec("100"),
+                zero,
+                kwd,
+                Role::Agent
+            ),
+            Approval::Needed(_)
+        ));
+        let xof = Currency::from_code("XOF").unwrap();
+        assert_eq!(
+            policy.approval_for(ResolutionKind::Refund, dec("1"), zero, xof, Role::Agent),
+            Approval::Needed(
+                "1 XOF needs an approver: an agent gives nothing in XOF on their own (no allowance is set for XOF)"
+                    .into()
+            )
         );
     }
 

@@ -570,8 +570,13 @@ impl<'a> Row<'a> {
         amount: Decimal,
         currency: Currency,
     ) -> Field<Decimal> {
-        if currency.fits(amount) {
+        if currency.holds(amount) {
             return Ok(amount);
+        }
+        if currency.fits(amount) {
+            let ceiling = redress_domain::AMOUNT_CEILING;
+            let message = format!("{amount} is not an amount a bill holds");
+            return Err(self.flag(col, message, format!("an amount below {ceiling}")));
         }
         let message = format!("{amount} has more decimals than {currency} allows");
         let expected = format!("an amount with at most {} decimals", currency.minor_unit());

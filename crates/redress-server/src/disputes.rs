@@ -404,14 +404,16 @@ pub async fn list(
         })?;
         let amount = parse_decimal(text)
             .map_err(|e| ApiError::invalid_field(name, format!("{name} {e}")))?;
-        if !currency.fits(amount) {
-            return Err(ApiError::invalid_field(
+        currency.minor_units(amount).map(Some).ok_or_else(|| {
+            ApiError::invalid_field(
                 name,
-                format!("{amount} has more decimals than {currency} allows"),
-            ));
-        }
-        let units = amount * Decimal::from(10i64.pow(currency.minor_unit()));
-        Ok(Some(i64::try_from(units.trunc()).unwrap_or(i64::MAX)))
+                format!(
+                    "{amount} is not an amount of {currency} (below {}, with at most {} decimals)",
+                    redress_domain::AMOUNT_CEILING,
+                    currency.minor_unit()
+                ),
+            )
+        })
     };
     let filter = DisputeFilter {
         status,

@@ -102,7 +102,7 @@ where
 }
 
 /// A change by a caller whose role may write, handled at most once per `Idempotency-Key`;
-/// `act` gets the caller's name. Every POST that changes something goes through here.
+/// `act` gets the caller's user id. Every POST that changes something goes through here.
 pub async fn write_once<View, Fut>(
     state: &AppState,
     caller: Authenticated,
@@ -119,8 +119,10 @@ where
         Ok(caller) => caller,
         Err(e) => return e.into_response(),
     };
-    let name = caller.name.clone();
-    once(state, &caller.name, headers, route, body, || act(name)).await
+    // Keyed by the user, not the token: one person's tokens share their answers, and no one
+    // else's token can replay them.
+    let id = caller.id.clone();
+    once(state, &caller.id, headers, route, body, || act(id)).await
 }
 
 fn respond(result: Result<(StatusCode, impl Serialize), ApiError>) -> Response {

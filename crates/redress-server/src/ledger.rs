@@ -261,7 +261,9 @@ pub struct IssuedInvoiceView {
     pub customer_id: String,
     /// ISO 4217 code.
     pub currency: String,
-    /// The tax rate, as the contract has it.
+    /// The tax rate, as the contract has it; where its lines are taxed at several rates (an
+    /// arrears invoice over contracts taxed differently), each rate, `, `-separated, and each
+    /// line gives its own.
     pub tax_rate_percent: String,
     /// Its lines and their net amounts.
     pub lines: Vec<CreditNoteLineView>,
@@ -312,7 +314,11 @@ pub async fn corrected_invoice(
         lines: invoice
             .lines
             .into_iter()
-            .map(|(line_no, amount)| CreditNoteLineView { line_no, amount })
+            .map(|line| CreditNoteLineView {
+                line_no: line.line_no,
+                amount: line.amount,
+                tax_rate_percent: Some(line.tax_rate_percent),
+            })
             .collect(),
         subtotal: invoice.subtotal,
         tax_total: invoice.tax_total,
@@ -330,6 +336,10 @@ pub struct CreditNoteLineView {
     pub line_no: u32,
     /// Net amount credited.
     pub amount: String,
+    /// On an invoice Redress issued: the tax rate charged on the line, in percent (the lines
+    /// of an arrears invoice keep each their contract's rate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_rate_percent: Option<String>,
 }
 
 /// A credit note: an accounting document that never changes once issued.
@@ -463,7 +473,11 @@ pub async fn credit_note(
         lines: note
             .lines
             .into_iter()
-            .map(|(line_no, amount)| CreditNoteLineView { line_no, amount })
+            .map(|(line_no, amount)| CreditNoteLineView {
+                line_no,
+                amount,
+                tax_rate_percent: None,
+            })
             .collect(),
         reason: note.reason,
         issued_at: note.issued_at,

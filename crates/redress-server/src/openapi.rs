@@ -54,8 +54,10 @@ pub fn finish(mut document: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenAp
     let components = document.components.get_or_insert_with(Default::default);
     let mut bearer = Http::new(HttpAuthScheme::Bearer);
     bearer.description = Some(
-        "A token from `redress token create --role agent|approver|admin|auditor --name NAME`, \
-         sent as `Authorization: Bearer TOKEN`. An `auditor` token may only read."
+        "A token from `redress token create --role agent|approver|admin|auditor --name USER` \
+         (a new user) or `redress token create --user USER` (another token of theirs), sent as \
+         `Authorization: Bearer TOKEN`. It acts as its user, with the user's role: an `auditor` \
+         may only read."
             .to_owned(),
     );
     components.add_security_scheme(BEARER, SecurityScheme::Http(bearer));

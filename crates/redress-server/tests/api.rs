@@ -1,110 +1,13 @@
 //! The API as a client uses it: the real server on a random port, a fresh database per test
 //! (SQLite, or PostgreSQL with `REDRESS_TEST_BACKEND=postgres`), the worked example imported.
 
-#[path = "../../redress-storage/tests/support/mod.rs"]
-mod support;
+mod app;
 
+use app::App;
 use redress_import::{NoProgress, read_billing_data};
-use redress_storage::Store;
 use redress_storage::tokens::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::TestDb;
-
-/// A running server with the worked example loaded, and a token of each role.
-struct App {
-    base: String,
-    agent: String,
-    auditor: String,
-    client: reqwest::Client,
-    db: TestDb,
-    store: Store,
-    stop: tokio::sync::oneshot::Sender<()>,
-}
-
-impl App {
-    async fn start() -> Self {
-        let db = TestDb::new().await;
-        let store = db.store().await;
-        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fixtures/audit-v1/data");
-        store
-            .import(read_billing_data(&dir, &NoProgress).unwrap(), "test")
-            .await
-            .unwrap();
-        let agent = store
-            .create_token("agent-ana", Role::Agent, "test")
-            .await
-            .unwrap();
-        let auditor = store
-            .create_token("auditor-ola", Role::Auditor, "test")
-            .await
-            .unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let served = store.clone();
-        tokio::spawn(async move {
-            let policy = redress_domain::resolution::ApprovalPolicy::default();
-            redress_server::serve(listener, served, policy, async {
-                let _ = stopped.await;
-            })
-            .await
-            .unwrap();
-        });
-        Self {
-            base,
-            agent,
-            auditor,
-            client: reqwest::Client::new(),
-            db,
-            store,
-            stop,
-        }
-    }
-
-    async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        let response = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        (response.status(), response.json().await.unwrap())
-    }
-
-    async fn post_once(&self, path: &str, key: &str, body: Value) -> (StatusCode, Value, bool) {
-        let response = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.agent)
-            .header("Idempotency-Key", key)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let replayed = response.headers().get("idempotent-replayed").is_some();
-        (response.status(), response.json().await.unwrap(), replayed)
-    }
-
-    async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        (response.status(), response.json().await.unwrap())
-    }
-
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        self.db.drop_database(self.store).await;
-    }
-}
 
 fn dispute(invoice: &str, line_no: Option<u32>, claimed: &str) -> Value {
     json!({"invoice_id": invoice, "line_no": line_no, "reason": "overcharged", "claimed_amount": claimed,
@@ -260,8 +163,8 @@ async fn bad_requests_name_the_field_and_change_nothing() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
         assert_eq!(error["error"]["details"]["field"], field, "{error}");
     }
-    // The import and the two tokens are all the log holds.
-    assert_eq!(app.store.verify_log().await.unwrap(), 3);
+    // The import and the two users with their tokens are all the log holds.
+    assert_eq!(app.store.verify_log().await.unwrap(), 5);
     app.stop().await;
 }
 
@@ -316,8 +219,8 @@ async fn the_same_idempotency_key_and_body_returns_the_first_response_and_create
     let (status, again, replayed) = app.post_once("/api/v1/disputes", "intake-7f3a", body).await;
     assert_eq!((status, replayed), (StatusCode::CREATED, true));
     assert_eq!(again, first);
-    // One dispute, one "created" event: import, two tokens, the dispute.
-    assert_eq!(app.store.verify_log().await.unwrap(), 4);
+    // One dispute, one "created" event: import, two users and their tokens, the dispute.
+    assert_eq!(app.store.verify_log().await.unwrap(), 6);
 
     let (status, refused, _) = app
         .post_once(
@@ -343,7 +246,7 @@ async fn the_same_idempotency_key_and_body_returns_the_first_response_and_create
         (status, replayed, retried["status"].as_str()),
         (StatusCode::OK, true, Some("acknowledged"))
     );
-    assert_eq!(app.store.verify_log().await.unwrap(), 5);
+    assert_eq!(app.store.verify_log().await.unwrap(), 7);
     app.stop().await;
 }
 
@@ -912,7 +815,7 @@ async fn a_dispute_is_resolved_by_credit_notes_within_the_agents_limit_or_with_a
     let app = App::start().await;
     let approver = app
         .store
-        .create_token("approver-ali", Role::Approver, "test")
+        .create_user_with_token("approver-ali", "approver-ali", Role::Approver, "test")
         .await
         .unwrap();
     let (status, opened) = app
@@ -946,7 +849,8 @@ async fn a_dispute_is_resolved_by_credit_notes_within_the_agents_limit_or_with_a
     assert_eq!(pending["status"], "pending_approval");
     assert_eq!(
         pending["approval_reason"],
-        "150.00 is above the 100 an agent may give without an approver"
+        "150.00 USD with the 10.00 USD already given on this dispute (160.00 USD in all) is \
+         above the 100.00 USD an agent may give on one dispute without an approver"
     );
     assert!(pending.get("document_id").is_none());
     let approve = format!(
@@ -1123,7 +1027,7 @@ async fn every_kind_of_resolution_is_applied_through_the_api_and_moves_the_ledge
     let app = &running;
     let approver = app
         .store
-        .create_token("approver-ali", Role::Approver, "test")
+        .create_user_with_token("approver-ali", "approver-ali", Role::Approver, "test")
         .await
         .unwrap();
     let dec = |text: &str| -> redress_domain::Decimal { text.parse().unwrap() };
@@ -1366,7 +1270,7 @@ async fn money_the_ledger_cannot_give_is_refused_with_the_reason_and_nothing_is_
         (
             json!({"kind": "account_credit", "amount": "-5"}),
             "amount",
-            "-5 is not an amount of USD (more than zero, at most 2 decimals)",
+            "-5 is not an amount of USD (more than zero, below 1000000000000, at most 2 decimals)",
         ),
         (
             json!({"kind": "payment_plan", "instalments": [{"due_on": "2027-01-31", "amount": "10.00"}], "amount": "25.00"}),
@@ -1417,7 +1321,7 @@ async fn a_customer_billed_half_price_for_six_months_is_found_offered_the_option
         .unwrap();
     let approver = app
         .store
-        .create_token("approver-ali", Role::Approver, "test")
+        .create_user_with_token("approver-ali", "approver-ali", Role::Approver, "test")
         .await
         .unwrap();
     let (status, _) = app

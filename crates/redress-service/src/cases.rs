@@ -94,7 +94,6 @@ pub async fn find_cases(store: &Store, actor: &str) -> Result<CasesFound, Storag
                 .or_insert_with(|| NewArrearsCase {
                     customer_id: record.customer_id.clone(),
                     currency: record.currency.to_owned(),
-                    tax_rate_percent: *rate,
                     items: Vec::new(),
                     fingerprint: String::new(),
                 });
@@ -113,6 +112,7 @@ pub async fn find_cases(store: &Store, actor: &str) -> Result<CasesFound, Storag
                 invoice_id: record.invoice_id.clone(),
                 explanation: format!("{place}: {}", record.evidence.explanation),
                 net: currency.format(-impact),
+                tax_rate_percent: Some(rate.normalize().to_string()),
             });
             case.fingerprint.push_str(&format!(
                 "{}|{}|{}|{};",

@@ -47,7 +47,8 @@ pub enum IntakeError {
     },
     /// The claim is negative or finer than the currency's minor unit.
     #[error(
-        "claimed_amount: {amount} is not an amount of {currency} (expected zero or more, with at most {minor_unit} decimals)"
+        "claimed_amount: {amount} is not an amount of {currency} (expected zero or more, below {ceiling}, with at most {minor_unit} decimals)",
+        ceiling = redress_domain::AMOUNT_CEILING
     )]
     BadClaim {
         /// The claim.
@@ -166,7 +167,7 @@ fn verified_dispute(
         });
     }
     let currency = data.invoice(invoice).currency;
-    if intake.claimed_amount < Decimal::ZERO || !currency.fits(intake.claimed_amount) {
+    if intake.claimed_amount < Decimal::ZERO || !currency.holds(intake.claimed_amount) {
         return Err(IntakeError::BadClaim {
             amount: intake.claimed_amount,
             currency: currency.code().to_owned(),
@@ -280,8 +281,9 @@ fn dispute_row(
     let invoice = data.invoice(dispute.invoice);
     let currency = invoice.currency;
     let now = redress_storage::now();
-    let minor =
-        currency.round(dispute.claimed_amount) * Decimal::from(10i64.pow(currency.minor_unit()));
+    // Every claim taken is held by its currency (intake and import refuse the others), so its
+    // minor units fit; a claim that did not would be refused on reading it back, not clamped.
+    let minor = currency.minor_units(currency.round(dispute.claimed_amount));
     DisputeRow {
         id,
         invoice_id: data.invoice_id(dispute.invoice).to_owned(),
@@ -289,7 +291,7 @@ fn dispute_row(
         line_no: dispute.line_no,
         reason: dispute.reason.as_str().to_owned(),
         claimed_amount: currency.format(dispute.claimed_amount),
-        claimed_minor: minor.trunc().try_into().unwrap_or(i64::MAX),
+        claimed_minor: minor.unwrap_or(i64::MAX),
         currency: currency.code().to_owned(),
         narrative: dispute.narrative.clone(),
         channel,

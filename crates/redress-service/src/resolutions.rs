@@ -114,12 +114,13 @@ pub async fn propose(
                 format!("{what} needs an amount, in {}", currency.code()),
             )
         })?;
-        if amount <= Decimal::ZERO || !currency.fits(amount) {
+        if amount <= Decimal::ZERO || !currency.holds(amount) {
             return Err(invalid(
                 "amount",
                 format!(
-                    "{amount} is not an amount of {} (more than zero, at most {} decimals)",
+                    "{amount} is not an amount of {} (more than zero, below {}, at most {} decimals)",
                     currency.code(),
+                    redress_domain::AMOUNT_CEILING,
                     currency.minor_unit()
                 ),
             ));
@@ -186,10 +187,15 @@ pub async fn propose(
             (action, change)
         }
     };
-    let needs_approval = match policy.approval_for(kind, amount, role) {
-        Approval::NotNeeded => None,
-        Approval::Needed(why) => Some(why),
-    };
+    // Decided in the transaction that records the proposal, with what the proposer already
+    // gave on the dispute counted: a limit cannot be walked around a little at a time.
+    let policy = policy.clone();
+    let approval = Box::new(move |given_before: Decimal| {
+        match policy.approval_for(kind, amount, given_before, currency, role) {
+            Approval::NotNeeded => None,
+            Approval::Needed(why) => Some(why),
+        }
+    });
     Ok(store
         .propose_resolution(
             NewResolution {
@@ -198,7 +204,7 @@ pub async fn propose(
                 amount: currency.format(amount),
                 currency: currency.code().to_owned(),
                 reason: proposal.reason,
-                needs_approval,
+                approval,
             },
             proposer,
         )
@@ -235,11 +241,26 @@ async fn plan_of(
 ) -> Result<PaymentPlan, ResolveError> {
     let total = match proposal.amount {
         Some(amount) => amount,
-        None => store
-            .open_on_invoice(invoice_id)
-            .await
-            .map_err(ResolutionError::from)?
-            .ok_or_else(|| invalid("invoice_id", format!("no invoice `{invoice_id}` is stored")))?,
+        // What the invoice has open and no plan already expects.
+        None => {
+            let (open, planned) = store
+                .open_on_invoice(invoice_id)
+                .await
+                .map_err(ResolutionError::from)?
+                .ok_or_else(|| {
+                    invalid("invoice_id", format!("no invoice `{invoice_id}` is stored"))
+                })?;
+            if open > Decimal::ZERO && planned >= open {
+                return Err(invalid(
+                    "amount",
+                    format!(
+                        "invoice {invoice_id} has nothing open to spread over a plan: {} open, all of it due on plans already agreed",
+                        currency.format(open)
+                    ),
+                ));
+            }
+            open - planned
+        }
     };
     if total <= Decimal::ZERO {
         return Err(invalid(
@@ -277,8 +298,9 @@ async fn plan_of(
     plan.map_err(|e| invalid("instalments", e.to_string()))
 }
 
-/// How much a correction changes what the invoice charges, net, either way: what the approval
-/// policy weighs.
+/// How much a correction changes what the invoice charges, net and gross: each line's change
+/// counted whichever way it goes (moving 500 from one line to another changes 1000). What the
+/// approval policy weighs.
 async fn correction_size(
     store: &Store,
     invoice_id: &str,
@@ -301,7 +323,7 @@ async fn correction_size(
                     format!("invoice {invoice_id} has no line {line_no}"),
                 )
             })?;
-        change += was - amount;
+        change += (was - amount).abs();
     }
-    Ok(change.abs())
+    Ok(change)
 }

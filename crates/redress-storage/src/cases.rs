@@ -4,11 +4,11 @@
 
 use crate::audit_log::{append, now};
 use crate::documents::{InvoicePurpose, PlanAgreedBy, StoredPlan, agree_plan_in, issue_invoice_in};
-use crate::ledger::{account_of_customer, amount, currency};
+use crate::ledger::{account_for_posting, amount, currency};
 use crate::sql::{Db, Row, params};
 use crate::{StorageError, Store};
 use redress_domain::audit_log::NewEvent;
-use redress_domain::ledger::LedgerError;
+use redress_domain::ledger::{LedgerError, LedgerLine, tax_on};
 use redress_domain::resolution::PaymentPlan;
 use redress_domain::{Date, Decimal};
 
@@ -21,6 +21,10 @@ pub struct ArrearsItem {
     pub explanation: String,
     /// Under-billed, net of tax (above zero).
     pub net: String,
+    /// The tax rate charged on it, in percent: its contract's. (Cases found before items had
+    /// rates of their own hold none: the case's rate is theirs.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_rate_percent: Option<String>,
 }
 
 /// An arrears case found by an audit, to open.
@@ -28,11 +32,9 @@ pub struct ArrearsItem {
 pub struct NewArrearsCase {
     /// The customer.
     pub customer_id: String,
-    /// The currency of the contract.
+    /// The currency of the contracts.
     pub currency: String,
-    /// The contract's tax rate, charged on the arrears.
-    pub tax_rate_percent: Decimal,
-    /// What was under-billed, item by item.
+    /// What was under-billed, item by item, each with its contract's tax rate.
     pub items: Vec<ArrearsItem>,
     /// The findings it rests on, in a stable form, so that the same findings open one case.
     pub fingerprint: String,
@@ -50,7 +52,7 @@ pub struct ArrearsCase {
     /// `open` (found), `offered` (the customer was told and given the options),
     /// `awaiting_approval` (the customer asked for a waiver) or `settled`.
     pub status: String,
-    /// The contract's tax rate.
+    /// The contract's tax rate; where the items are taxed at several rates, each, `, `-separated.
     pub tax_rate_percent: String,
     /// What was under-billed.
     pub items: Vec<ArrearsItem>,
@@ -284,9 +286,19 @@ fn bill(
         .items
         .iter()
         .zip(1..)
-        .map(|(item, n)| Ok((n, amount(&item.net)?)))
+        .map(|(item, n)| {
+            let rate = item
+                .tax_rate_percent
+                .as_deref()
+                .unwrap_or(&case.tax_rate_percent);
+            Ok(LedgerLine {
+                line_no: n,
+                net: amount(&item.net)?,
+                tax_rate_percent: amount(rate)?,
+            })
+        })
         .collect::<Result<Vec<_>, StorageError>>()?;
-    let mut account = account_of_customer(db, &case.customer_id)?;
+    let mut account = account_for_posting(db, &case.customer_id)?;
     let how = match plan {
         Some(_) => "paid by instalments",
         None if case.choice.as_deref() == Some("next_invoice") => "billed with the next invoice",
@@ -298,7 +310,6 @@ fn bill(
         InvoicePurpose::Arrears(&case.id),
         &case.customer_id,
         code,
-        amount(&case.tax_rate_percent)?,
         lines,
         &format!(
             "Arrears of case {}, {how}, as agreed with the customer",
@@ -313,7 +324,7 @@ fn bill(
         // The account holds the arrears invoice just issued.
         let stored: StoredPlan = agree_plan_in::<ArrearsError>(
             db,
-            (&case.customer_id, &account),
+            (&case.customer_id, &mut account),
             PlanAgreedBy::ArrearsCase(&case.id),
             &issued.id,
             &schedule,
@@ -341,18 +352,25 @@ impl Store {
             let mut there = 0;
             for new in cases {
                 let code = currency(&new.currency)?;
-                let net: Decimal = new
-                    .items
-                    .iter()
-                    .map(|i| amount(&i.net))
-                    .sum::<Result<Decimal, StorageError>>()?;
-                let tax = code.round(net * redress_domain::percent_of(new.tax_rate_percent));
+                let mut rated = Vec::with_capacity(new.items.len());
+                for item in &new.items {
+                    let rate = item.tax_rate_percent.as_deref().ok_or_else(|| {
+                        StorageError::Corrupt(format!("an arrears item of {} has no tax rate", new.customer_id))
+                    })?;
+                    rated.push((amount(&item.net)?, amount(rate)?));
+                }
+                let net: Decimal = rated.iter().map(|(net, _)| *net).sum();
+                let tax = tax_on(code, rated.iter().copied());
+                let mut rates: Vec<Decimal> = rated.iter().map(|(_, r)| r.normalize()).collect();
+                rates.sort();
+                rates.dedup();
+                let rates: Vec<String> = rates.iter().map(Decimal::to_string).collect();
                 let case = ArrearsCase {
                     id: crate::new_id("ARR"),
                     customer_id: new.customer_id,
                     currency: new.currency,
                     status: "open".into(),
-                    tax_rate_percent: new.tax_rate_percent.to_string(),
+                    tax_rate_percent: rates.join(", "),
                     items: new.items,
                     net: code.format(net),
                     tax: code.format(tax),

@@ -4,15 +4,15 @@
 
 use crate::audit_log::{append, now};
 use crate::ledger::{
-    CreditNote, NewCreditNote, account_of_customer, amount, currency, issue_in, next_number,
-    post_entry,
+    CreditNote, NewCreditNote, account_for_posting, account_of_customer, amount, currency,
+    issue_in, next_number, post_entry,
 };
 use crate::sql::{Db, Row, params};
 use crate::{StorageError, Store};
+use redress_domain::Decimal;
 use redress_domain::audit_log::NewEvent;
-use redress_domain::ledger::{CustomerAccount, EntryKind, LedgerError, LedgerInvoice};
+use redress_domain::ledger::{CustomerAccount, EntryKind, LedgerError, LedgerInvoice, LedgerLine};
 use redress_domain::resolution::PaymentPlan;
-use redress_domain::{Decimal, percent_of};
 
 /// An invoice Redress issued in place of a wrong one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,10 +34,11 @@ pub struct IssuedInvoice {
     pub customer_id: String,
     /// ISO 4217 code.
     pub currency: String,
-    /// The tax rate, as the contract has it.
+    /// The tax rate, as the contract has it; where its lines are taxed at several rates (the
+    /// arrears of contracts taxed differently), each rate, `, `-separated.
     pub tax_rate_percent: String,
-    /// `(line number, net amount)` of each line.
-    pub lines: Vec<(u32, String)>,
+    /// Its lines.
+    pub lines: Vec<IssuedLine>,
     /// Net.
     pub subtotal: String,
     /// Tax at the rate.
@@ -52,6 +53,17 @@ pub struct IssuedInvoice {
     pub issued_by: String,
 }
 
+/// A line of an invoice Redress issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedLine {
+    /// Its number, from 1.
+    pub line_no: u32,
+    /// Its net amount.
+    pub amount: String,
+    /// The tax rate charged on it, in percent.
+    pub tax_rate_percent: String,
+}
+
 impl IssuedInvoice {
     /// What the ledger keeps of it.
     pub(crate) fn ledger_invoice(&self) -> Result<LedgerInvoice, StorageError> {
@@ -61,13 +73,34 @@ impl IssuedInvoice {
             lines: self
                 .lines
                 .iter()
-                .map(|(n, a)| Ok((*n, amount(a)?)))
+                .map(|line| {
+                    Ok(LedgerLine {
+                        line_no: line.line_no,
+                        net: amount(&line.amount)?,
+                        tax_rate_percent: amount(&line.tax_rate_percent)?,
+                    })
+                })
                 .collect::<Result<_, StorageError>>()?,
-            tax_rate_percent: amount(&self.tax_rate_percent)?,
             subtotal: amount(&self.subtotal)?,
             tax_total: amount(&self.tax_total)?,
+            total: amount(&self.total)?,
         })
     }
+}
+
+/// The rates of `lines`, as an issued invoice states its rate: the one rate, or each.
+fn rates_of(lines: &[LedgerLine]) -> String {
+    let mut rates: Vec<Decimal> = lines
+        .iter()
+        .map(|l| l.tax_rate_percent.normalize())
+        .collect();
+    rates.sort();
+    rates.dedup();
+    rates
+        .iter()
+        .map(Decimal::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Why an invoice was not corrected. Nothing was written, and no number was taken.
@@ -101,6 +134,17 @@ pub enum CorrectionError {
     /// The corrected lines are what the invoice already charges.
     #[error("the corrected lines are what invoice {0} already charges; nothing to correct")]
     NothingToCorrect(String),
+    /// A payment plan still expects instalments on the invoice: voiding it would leave the
+    /// plan collecting what is no longer owed.
+    #[error(
+        "invoice {invoice} has {planned} still due on a payment plan; it cannot be re-issued until the plan is paid"
+    )]
+    Planned {
+        /// The invoice.
+        invoice: String,
+        /// What its plans still expect.
+        planned: Decimal,
+    },
     /// The invoice was credited in full already: there is nothing left to void.
     #[error("invoice {0} was credited in full already; there is nothing left to re-issue")]
     AlreadyVoided(String),
@@ -119,9 +163,34 @@ const ISSUED_INVOICE_COLUMNS: &str = "id, series, number, kind, corrects_invoice
      arrears_case_id, customer_id, currency, tax_rate_percent, lines_json, subtotal, tax_total, \
      total, reason, issued_at, issued_by";
 
+/// An issued invoice's line as stored: `[line_no, "amount", "rate"]`, or (written before lines
+/// had rates of their own) `[line_no, "amount"]`, at the invoice's rate.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+enum StoredLine {
+    Rated(u32, String, String),
+    AtInvoiceRate(u32, String),
+}
+
 fn read_issued_invoice(row: &dyn Row) -> Result<IssuedInvoice, StorageError> {
-    let lines: Vec<(u32, String)> = serde_json::from_str(row.text(9)?)
+    let stored: Vec<StoredLine> = serde_json::from_str(row.text(9)?)
         .map_err(|e| StorageError::Corrupt(format!("an issued invoice's lines: {e}")))?;
+    let rate = row.string(8)?;
+    let lines = stored
+        .into_iter()
+        .map(|line| match line {
+            StoredLine::Rated(line_no, amount, tax_rate_percent) => IssuedLine {
+                line_no,
+                amount,
+                tax_rate_percent,
+            },
+            StoredLine::AtInvoiceRate(line_no, amount) => IssuedLine {
+                line_no,
+                amount,
+                tax_rate_percent: rate.clone(),
+            },
+        })
+        .collect();
     Ok(IssuedInvoice {
         id: row.string(0)?,
         series: row.string(1)?,
@@ -185,8 +254,7 @@ pub(crate) fn issue_invoice_in(
     purpose: InvoicePurpose<'_>,
     customer_id: &str,
     currency: redress_domain::Currency,
-    rate: Decimal,
-    lines: Vec<(u32, Decimal)>,
+    lines: Vec<LedgerLine>,
     reason: &str,
     actor: &str,
 ) -> Result<IssuedInvoice, CorrectionError> {
@@ -197,16 +265,8 @@ pub(crate) fn issue_invoice_in(
     let series = format!("{prefix}-{}", &now()[..4]);
     let number = next_number(db, &series)?;
     let id = format!("{series}-{number:06}");
-    let subtotal: Decimal = lines.iter().map(|(_, v)| *v).sum();
-    let tax_total = currency.round(subtotal * percent_of(rate));
-    let new = LedgerInvoice {
-        id: id.clone(),
-        currency,
-        lines: lines.clone(),
-        tax_rate_percent: rate,
-        subtotal,
-        tax_total,
-    };
+    let new = LedgerInvoice::issued(id.clone(), currency, lines.clone());
+    let (subtotal, tax_total) = (new.subtotal, new.tax_total);
     let issued = IssuedInvoice {
         id,
         series,
@@ -216,10 +276,14 @@ pub(crate) fn issue_invoice_in(
         arrears_case_id: case.map(str::to_owned),
         customer_id: customer_id.to_owned(),
         currency: currency.code().to_owned(),
-        tax_rate_percent: rate.to_string(),
+        tax_rate_percent: rates_of(&lines),
         lines: lines
             .iter()
-            .map(|(n, v)| (*n, currency.format(*v)))
+            .map(|line| IssuedLine {
+                line_no: line.line_no,
+                amount: currency.format(line.net),
+                tax_rate_percent: line.tax_rate_percent.normalize().to_string(),
+            })
             .collect(),
         subtotal: currency.format(subtotal),
         tax_total: currency.format(tax_total),
@@ -228,11 +292,13 @@ pub(crate) fn issue_invoice_in(
         issued_at: now(),
         issued_by: actor.to_owned(),
     };
-    let mut entry = account.post_invoice(new)?.clone();
-    // The billing tables hold the invoices the business sent; one Redress issued is named by
-    // the posting's document (and what it corrects is its reference).
-    entry.invoice = None;
-    let lines_json = serde_json::to_string(&issued.lines).unwrap_or_else(|_| "[]".into());
+    let entry = account.post_invoice(new)?.clone();
+    let stored: Vec<StoredLine> = issued
+        .lines
+        .iter()
+        .map(|l| StoredLine::Rated(l.line_no, l.amount.clone(), l.tax_rate_percent.clone()))
+        .collect();
+    let lines_json = serde_json::to_string(&stored).unwrap_or_else(|_| "[]".into());
     let i = &issued;
     db.execute(
         &format!(
@@ -254,7 +320,7 @@ pub(crate) fn issue_invoice_in(
     )?;
     let after = serde_json::json!({
         "id": i.id, "kind": i.kind, "corrects_invoice_id": i.corrects_invoice_id,
-        "arrears_case_id": i.arrears_case_id, "lines": i.lines, "subtotal": i.subtotal,
+        "arrears_case_id": i.arrears_case_id, "lines": stored, "subtotal": i.subtotal,
         "tax_total": i.tax_total, "total": i.total, "currency": i.currency, "reason": i.reason,
     });
     append(
@@ -285,7 +351,7 @@ pub(crate) fn correct_invoice_in(
 ) -> Result<(CreditNote, IssuedInvoice), CorrectionError> {
     let customer_id = customer_of_invoice(db, invoice_id)?
         .ok_or_else(|| CorrectionError::UnknownInvoice(invoice_id.to_owned()))?;
-    let mut account = account_of_customer(db, &customer_id)?;
+    let mut account = account_for_posting(db, &customer_id)?;
     let old = account
         .posted_invoice(invoice_id)
         .cloned()
@@ -293,7 +359,7 @@ pub(crate) fn correct_invoice_in(
     let currency = old.currency;
     let mut lines = old.lines.clone();
     for &(line_no, value) in corrected {
-        if value < Decimal::ZERO || !currency.fits(value) {
+        if value < Decimal::ZERO || !currency.holds(value) {
             return Err(CorrectionError::NotALineAmount {
                 line_no,
                 amount: value,
@@ -303,22 +369,29 @@ pub(crate) fn correct_invoice_in(
         }
         let line = lines
             .iter_mut()
-            .find(|(n, _)| *n == line_no)
+            .find(|l| l.line_no == line_no)
             .ok_or_else(|| CorrectionError::UnknownLine {
                 invoice: invoice_id.to_owned(),
                 line_no,
             })?;
-        line.1 = value;
+        line.net = value;
     }
-    lines.retain(|(_, value)| *value > Decimal::ZERO);
-    let kept: Vec<(u32, Decimal)> = old
+    lines.retain(|line| line.net > Decimal::ZERO);
+    let kept: Vec<LedgerLine> = old
         .lines
         .iter()
         .copied()
-        .filter(|(_, v)| *v > Decimal::ZERO)
+        .filter(|line| line.net > Decimal::ZERO)
         .collect();
     if lines == kept {
         return Err(CorrectionError::NothingToCorrect(invoice_id.to_owned()));
+    }
+    let planned = account.planned_on(invoice_id);
+    if planned > Decimal::ZERO {
+        return Err(CorrectionError::Planned {
+            invoice: invoice_id.to_owned(),
+            planned,
+        });
     }
     let to_void: Vec<(u32, Decimal)> = account
         .left_to_credit(invoice_id)
@@ -344,7 +417,6 @@ pub(crate) fn correct_invoice_in(
         InvoicePurpose::Corrects(invoice_id),
         &customer_id,
         currency,
-        old.tax_rate_percent,
         lines,
         reason,
         actor,
@@ -493,13 +565,14 @@ pub(crate) enum PlanAgreedBy<'a> {
 /// stands) and writes it, within the open transaction.
 pub(crate) fn agree_plan_in<E: From<LedgerError> + From<StorageError>>(
     db: &mut dyn Db,
-    (customer_id, account): (&str, &CustomerAccount),
+    (customer_id, account): (&str, &mut CustomerAccount),
     agreed_by: PlanAgreedBy<'_>,
     invoice_id: &str,
     plan: &PaymentPlan,
     actor: &str,
 ) -> Result<StoredPlan, E> {
-    account.check_plan(invoice_id, plan)?;
+    let id = crate::new_id("PLN");
+    account.agree_plan(&id, invoice_id, plan)?;
     let customer_id = customer_id.to_owned();
     let currency = plan.currency();
     let total = plan.total();
@@ -509,7 +582,7 @@ pub(crate) fn agree_plan_in<E: From<LedgerError> + From<StorageError>>(
         .map(|i| (i.due_on.to_string(), currency.format(i.amount)))
         .collect();
     let stored = StoredPlan {
-        id: crate::new_id("PLN"),
+        id,
         resolution_id: match agreed_by {
             PlanAgreedBy::Resolution(id) => Some(id.to_owned()),
             PlanAgreedBy::ArrearsCase(_) => None,
@@ -574,16 +647,22 @@ pub(crate) fn agree_plan_in<E: From<LedgerError> + From<StorageError>>(
 }
 
 impl Store {
-    /// What a stored invoice has open as the ledger stands (`None`: no such invoice).
-    pub async fn open_on_invoice(&self, invoice_id: &str) -> Result<Option<Decimal>, StorageError> {
+    /// What a stored invoice has open as the ledger stands, and how much of that payment plans
+    /// already agreed still expect: `(open, planned)` (`None`: no such invoice).
+    pub async fn open_on_invoice(
+        &self,
+        invoice_id: &str,
+    ) -> Result<Option<(Decimal, Decimal)>, StorageError> {
         let invoice_id = invoice_id.to_owned();
         self.read(move |db| {
             let Some(customer_id) = customer_of_invoice(db, &invoice_id)? else {
                 return Ok(None);
             };
-            Ok(Some(
-                account_of_customer(db, &customer_id)?.open_on(&invoice_id),
-            ))
+            let account = account_of_customer(db, &customer_id)?;
+            Ok(Some((
+                account.open_on(&invoice_id),
+                account.planned_on(&invoice_id),
+            )))
         })
         .await
     }
@@ -670,15 +749,10 @@ impl Store {
                     payment: payment.clone(),
                 });
             }
-            let mut account = account_of_customer(db, &plan.customer_id)?;
+            let mut account = account_for_posting(db, &plan.customer_id)?;
             let document = instalment_payment(&plan.id, number);
             let entry = account
-                .post_payment(
-                    &document,
-                    &plan.invoice_id,
-                    amount(&instalment.amount)?,
-                    currency(&plan.currency)?,
-                )?
+                .receive_instalment(&plan.id, number, &document)?
                 .clone();
             debug_assert_eq!(entry.kind, EntryKind::Payment);
             let at = now();

@@ -3,12 +3,12 @@
 
 use crate::audit_log::{append, now};
 use crate::sql::{Db, Row, params};
-use crate::{StorageError, Store};
+use crate::{Backend, StorageError, Store};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{
-    Account, CreditNoteLines, CustomerAccount, EntryKind, JournalEntry, LedgerError, LedgerInvoice,
-    Side,
+    CreditNoteLines, CustomerAccount, JournalEntry, LedgerError, LedgerInvoice, LedgerLine, Side,
 };
+use redress_domain::resolution::{Instalment, PaymentPlan};
 use redress_domain::{Currency, Decimal, parse_decimal};
 use std::collections::BTreeMap;
 
@@ -110,64 +110,6 @@ pub(crate) fn amount(text: &str) -> Result<Decimal, StorageError> {
     parse_decimal(text).map_err(|e| StorageError::Corrupt(format!("an amount `{text}`: {e}")))
 }
 
-/// The invoice's customer and what the ledger needs of it, with the credit notes issued
-/// against it so far posted; `None` when there is no such invoice.
-fn account_of_invoice(
-    db: &mut dyn Db,
-    invoice_id: &str,
-) -> Result<Option<(String, Currency, CustomerAccount)>, CreditNoteError> {
-    let Some((customer_id, code, subtotal, tax_total, rate)) = db.row(
-        "SELECT i.customer_id, i.currency, i.subtotal, i.tax_total, c.tax_rate_percent \
-         FROM invoices i JOIN contracts c ON c.id = i.contract_id WHERE i.id = ?",
-        params![invoice_id],
-        |row| {
-            Ok((
-                row.string(0)?,
-                row.string(1)?,
-                row.string(2)?,
-                row.string(3)?,
-                row.string(4)?,
-            ))
-        },
-    )?
-    else {
-        return Ok(None);
-    };
-    let currency = currency(&code)?;
-    let lines = db.rows(
-        "SELECT line_no, amount FROM invoice_lines WHERE invoice_id = ? ORDER BY line_no",
-        params![invoice_id],
-        |row| Ok((row.int(0)?, row.string(1)?)),
-    )?;
-    let lines = lines
-        .into_iter()
-        .map(|(n, a)| {
-            let line_no = u32::try_from(n)
-                .map_err(|_| StorageError::Corrupt(format!("invoice line number {n}")))?;
-            Ok((line_no, amount(&a)?))
-        })
-        .collect::<Result<Vec<_>, StorageError>>()?;
-    let mut account = CustomerAccount::new();
-    account.post_invoice(LedgerInvoice {
-        id: invoice_id.to_owned(),
-        currency,
-        lines,
-        tax_rate_percent: amount(&rate)?,
-        subtotal: amount(&subtotal)?,
-        tax_total: amount(&tax_total)?,
-    })?;
-    let issued = db.rows(
-        "SELECT id, lines_json FROM credit_notes WHERE invoice_id = ? ORDER BY series, number",
-        params![invoice_id],
-        |row| Ok((row.string(0)?, row.string(1)?)),
-    )?;
-    for (id, lines_json) in issued {
-        let lines = credited_lines(&lines_json)?;
-        account.post_credit_note(&id, invoice_id, &CreditNoteLines { lines })?;
-    }
-    Ok(Some((customer_id, currency, account)))
-}
-
 /// Credit note lines as stored (`[[line_no, "amount"], …]`); a credit note resolution keeps
 /// its lines in the same form.
 fn stored_lines(json: &str) -> Result<Vec<(u32, String)>, StorageError> {
@@ -257,7 +199,8 @@ impl Store {
     }
 
     /// A customer's ledger: the entries of their invoices and payments (from the billing
-    /// tables) and of the documents Redress issued them, oldest first, with what they owe.
+    /// tables) and of the documents Redress issued them, oldest first, with what they owe: the
+    /// customer's account as every posting is checked against it (`account_of_customer`).
     /// `None` when there is no such customer.
     pub async fn customer_ledger(
         &self,
@@ -266,106 +209,49 @@ impl Store {
         let customer_id = customer_id.to_owned();
         self.read(move |db| {
             let known = db
-                .row("SELECT 1 FROM customers WHERE id = ?", params![&customer_id], |row| row.int(0))?
+                .row(
+                    "SELECT 1 FROM customers WHERE id = ?",
+                    params![&customer_id],
+                    |row| row.int(0),
+                )?
                 .is_some();
             if !known {
                 return Ok(None);
             }
-            let mut entries = Vec::new();
-            let invoices = db.rows(
-                "SELECT id, currency, subtotal, tax_total, total, issue_date FROM invoices \
-                 WHERE customer_id = ? ORDER BY issue_date, id",
-                params![&customer_id],
-                |row| {
-                    Ok((
-                        row.string(0)?,
-                        row.string(1)?,
-                        row.string(2)?,
-                        row.string(3)?,
-                        row.string(4)?,
-                        row.string(5)?,
-                    ))
-                },
-            )?;
-            for (id, code, subtotal, tax, total, date) in invoices {
-                // The customer owes the total as billed; where it is not net plus tax, the
-                // difference is kept apart (see `Account::BillingDifferences`).
-                let difference = amount(&total)? - amount(&subtotal)? - amount(&tax)?;
-                let mut lines = vec![(Account::Receivable, "debit", total)];
-                for (account, value) in [(Account::Revenue, subtotal), (Account::TaxPayable, tax)] {
-                    if amount(&value)? > Decimal::ZERO {
-                        lines.push((account, "credit", value));
-                    }
-                }
-                let currency = currency(&code)?;
-                if difference > Decimal::ZERO {
-                    lines.push((Account::BillingDifferences, "credit", currency.format(difference)));
-                } else if difference < Decimal::ZERO {
-                    lines.push((Account::BillingDifferences, "debit", currency.format(-difference)));
-                }
-                entries.push(entry(EntryKind::Invoice, id.clone(), Some(id), date, code, lines));
-            }
-            let payments = db.rows(
-                "SELECT p.id, p.invoice_id, i.currency, p.amount, p.paid_on FROM payments p \
-                 JOIN invoices i ON i.id = p.invoice_id WHERE i.customer_id = ? ORDER BY p.paid_on, p.id",
-                params![&customer_id],
-                |row| {
-                    Ok((
-                        row.string(0)?,
-                        row.string(1)?,
-                        row.string(2)?,
-                        row.string(3)?,
-                        row.string(4)?,
-                    ))
-                },
-            )?;
-            for (id, invoice, code, paid, date) in payments {
-                let lines = vec![
-                    (Account::Cash, "debit", paid.clone()),
-                    (Account::Receivable, "credit", paid),
-                ];
-                entries.push(entry(EntryKind::Payment, id, Some(invoice), date, code, lines));
-            }
-            let posted = db.rows(
-                "SELECT p.kind, p.document, p.invoice_id, p.currency, p.posted_at, l.account, l.side, l.amount \
-                 FROM ledger_postings p JOIN ledger_lines l ON l.kind = p.kind AND l.document = p.document \
-                 WHERE p.customer_id = ? ORDER BY p.posted_at, p.document, l.line_no",
-                params![&customer_id],
-                |row| {
-                    Ok((
-                        (row.string(0)?, row.string(1)?, row.opt_string(2)?, row.string(3)?, row.string(4)?),
-                        (row.string(5)?, row.string(6)?, row.string(7)?),
-                    ))
-                },
-            )?;
-            for ((kind, document, invoice_id, code, date), line) in posted {
-                match entries.last_mut() {
-                    Some(last) if last.kind == kind && last.document == document => last.lines.push(line),
-                    _ => entries.push(LedgerEntry {
-                        kind,
-                        document,
-                        invoice_id,
-                        date,
-                        currency: code,
-                        lines: vec![line],
-                    }),
-                }
-            }
+            let (account, dates) = load_account(db, &customer_id)?;
+            let mut entries: Vec<LedgerEntry> = account
+                .entries()
+                .iter()
+                .zip(dates)
+                .map(|(entry, date)| LedgerEntry {
+                    kind: entry.kind.as_str().to_owned(),
+                    document: entry.document.clone(),
+                    invoice_id: entry.invoice.clone(),
+                    date,
+                    currency: entry.currency.code().to_owned(),
+                    lines: entry
+                        .lines()
+                        .iter()
+                        .map(|line| {
+                            let side = match line.side {
+                                Side::Debit => "debit",
+                                Side::Credit => "credit",
+                            };
+                            (
+                                line.account.as_str().to_owned(),
+                                side.to_owned(),
+                                entry.currency.format(line.amount),
+                            )
+                        })
+                        .collect(),
+                })
+                .collect();
             // Oldest first: a day sorts before the times within it.
             entries.sort_by(|a, b| a.date.cmp(&b.date));
-            let mut owed: BTreeMap<String, Decimal> = BTreeMap::new();
-            for entry in &entries {
-                for (account, side, value) in &entry.lines {
-                    if account == Account::Receivable.as_str() {
-                        let value = amount(value)?;
-                        *owed.entry(entry.currency.clone()).or_default() +=
-                            if side == "debit" { value } else { -value };
-                    }
-                }
-            }
-            let balances = owed
+            let balances = account
+                .balances()
                 .into_iter()
-                .map(|(code, value)| Ok((code.clone(), currency(&code)?.format(value))))
+                .map(|(code, value)| Ok((code.to_owned(), currency(code)?.format(value))))
                 .collect::<Result<_, StorageError>>()?;
             Ok(Some(CustomerLedger {
                 customer_id,
@@ -377,55 +263,6 @@ impl Store {
     }
 }
 
-/// An entry read from the billing tables.
-fn entry(
-    kind: EntryKind,
-    document: String,
-    invoice_id: Option<String>,
-    date: String,
-    currency: String,
-    lines: Vec<(Account, &str, String)>,
-) -> LedgerEntry {
-    LedgerEntry {
-        kind: kind.as_str().to_owned(),
-        document,
-        invoice_id,
-        date,
-        currency,
-        lines: lines
-            .into_iter()
-            .map(|(account, side, value)| (account.as_str().to_owned(), side.to_owned(), value))
-            .collect(),
-    }
-}
-
-/// Checks a credit note against its invoice (and the credit notes before it), then numbers it,
-/// writes it, posts its entry and records it in the audit log, in the open transaction. A
-/// refused one takes no number.
-pub(crate) fn check_credit_note(
-    db: &mut dyn Db,
-    note: &NewCreditNote,
-) -> Result<
-    (
-        String,
-        Currency,
-        CustomerAccount,
-        redress_domain::ledger::CreditNoteAmounts,
-    ),
-    CreditNoteError,
-> {
-    let (customer_id, currency, mut account) = account_of_invoice(db, &note.invoice_id)?
-        .ok_or_else(|| CreditNoteError::UnknownInvoice(note.invoice_id.clone()))?;
-    let amounts = account.post_credit_note(
-        "to issue",
-        &note.invoice_id,
-        &CreditNoteLines {
-            lines: note.lines.clone(),
-        },
-    )?;
-    Ok((customer_id, currency, account, amounts))
-}
-
 /// Issues `note` in the open transaction (see [`Store::issue_credit_note`]).
 pub(crate) fn issue_in(
     db: &mut dyn Db,
@@ -433,8 +270,27 @@ pub(crate) fn issue_in(
     actor: &str,
 ) -> Result<CreditNote, CreditNoteError> {
     let actor = actor.to_owned();
+    // Credit notes correct the invoices the business sent (the billing data's).
+    let customer_id = db
+        .row(
+            "SELECT customer_id FROM invoices WHERE id = ?",
+            params![&note.invoice_id],
+            |row| row.string(0),
+        )?
+        .ok_or_else(|| CreditNoteError::UnknownInvoice(note.invoice_id.clone()))?;
+    let mut account = account_for_posting(db, &customer_id)?;
+    let currency = account
+        .posted_invoice(&note.invoice_id)
+        .map(|invoice| invoice.currency)
+        .ok_or_else(|| CreditNoteError::UnknownInvoice(note.invoice_id.clone()))?;
     // Checked before a number is taken: a refused credit note takes none.
-    let (customer_id, currency, account, amounts) = check_credit_note(db, note)?;
+    let amounts = account.post_credit_note(
+        "to issue",
+        &note.invoice_id,
+        &CreditNoteLines {
+            lines: note.lines.clone(),
+        },
+    )?;
     let entry = account.entries().last().cloned().expect("just posted");
     let series = credit_note_series();
     let number = next_number(db, &series)?;
@@ -519,14 +375,34 @@ pub(crate) fn post_entry(
     actor: &str,
 ) -> Result<(), StorageError> {
     let kind = entry.kind.as_str();
+    // The invoice it concerns is one of the billing data's, or one Redress issued: each column
+    // keeps its own foreign key.
+    let (billing, issued) = match entry.invoice.as_deref() {
+        None => (None, None),
+        Some(invoice) => {
+            let billed = db
+                .row(
+                    "SELECT 1 FROM invoices WHERE id = ?",
+                    params![invoice],
+                    |_| Ok(()),
+                )?
+                .is_some();
+            if billed {
+                (Some(invoice), None)
+            } else {
+                (None, Some(invoice))
+            }
+        }
+    };
     db.execute(
-        "INSERT INTO ledger_postings (kind, document, customer_id, invoice_id, currency, reference, posted_at, posted_by) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO ledger_postings (kind, document, customer_id, invoice_id, issued_invoice_id, currency, reference, posted_at, posted_by) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         params![
             kind,
             &entry.document,
             customer_id,
-            &entry.invoice,
+            billing,
+            issued,
             entry.currency.code(),
             reference,
             posted_at,
@@ -553,14 +429,50 @@ pub(crate) fn post_entry(
     Ok(())
 }
 
-/// A customer's account as the ledger stands, within the open transaction: their invoices
-/// (with their lines) and payments from the billing tables, then every entry Redress posted,
-/// in order. A new posting is checked against it: what a payment has left to refund, what an
-/// invoice has open, what a line has left to credit.
+/// Locks the customer's account until the open transaction ends, so that a posting is checked
+/// against the account as it stands and written before any other process can check another
+/// against it: on PostgreSQL the customer's row, `FOR UPDATE`; SQLite has one writer at a time
+/// across processes (every write begins `IMMEDIATE`), which is the lock.
+pub(crate) fn lock_account(db: &mut dyn Db, customer_id: &str) -> Result<(), StorageError> {
+    if db.backend() == Backend::Postgres {
+        db.row(
+            "SELECT id FROM customers WHERE id = ? FOR UPDATE",
+            params![customer_id],
+            |_| Ok(()),
+        )?;
+    }
+    Ok(())
+}
+
+/// A customer's account for a posting, within the open transaction: locked
+/// ([`lock_account`]), then read as it stands ([`account_of_customer`]).
+pub(crate) fn account_for_posting(
+    db: &mut dyn Db,
+    customer_id: &str,
+) -> Result<CustomerAccount, StorageError> {
+    lock_account(db, customer_id)?;
+    account_of_customer(db, customer_id)
+}
+
+/// A customer's account as the ledger stands, within the open transaction (see
+/// [`load_account`]).
 pub(crate) fn account_of_customer(
     db: &mut dyn Db,
     customer_id: &str,
 ) -> Result<CustomerAccount, StorageError> {
+    Ok(load_account(db, customer_id)?.0)
+}
+
+/// A customer's account as the ledger stands, within the open transaction, with the day or
+/// time of each of its entries: their invoices (with their lines, at their contract's tax rate)
+/// and payments from the billing tables, then every entry Redress posted and every payment
+/// plan agreed, in the order they happened. A new posting is checked against it: what a
+/// payment has left to refund, what an invoice has open and not spread over a plan, what a
+/// line has left to credit.
+pub(crate) fn load_account(
+    db: &mut dyn Db,
+    customer_id: &str,
+) -> Result<(CustomerAccount, Vec<String>), StorageError> {
     let corrupt =
         |e: LedgerError| StorageError::Corrupt(format!("the ledger of {customer_id}: {e}"));
     let mut lines: std::collections::HashMap<String, Vec<(u32, Decimal)>> = Default::default();
@@ -576,27 +488,43 @@ pub(crate) fn account_of_customer(
         },
     )?;
     let invoices = db.rows(
-        "SELECT i.id, i.currency, i.subtotal, i.tax_total, c.tax_rate_percent FROM invoices i \
-         JOIN contracts c ON c.id = i.contract_id WHERE i.customer_id = ? ORDER BY i.issue_date, i.id",
+        "SELECT i.id, i.currency, i.subtotal, i.tax_total, i.total, c.tax_rate_percent, i.issue_date \
+         FROM invoices i JOIN contracts c ON c.id = i.contract_id WHERE i.customer_id = ? \
+         ORDER BY i.issue_date, i.id",
         params![customer_id],
         |row| {
-            Ok(LedgerInvoice {
-                id: row.string(0)?,
-                currency: currency(row.text(1)?)?,
-                lines: Vec::new(),
-                subtotal: amount(row.text(2)?)?,
-                tax_total: amount(row.text(3)?)?,
-                tax_rate_percent: amount(row.text(4)?)?,
-            })
+            Ok((
+                LedgerInvoice {
+                    id: row.string(0)?,
+                    currency: currency(row.text(1)?)?,
+                    lines: Vec::new(),
+                    subtotal: amount(row.text(2)?)?,
+                    tax_total: amount(row.text(3)?)?,
+                    total: amount(row.text(4)?)?,
+                },
+                amount(row.text(5)?)?,
+                row.string(6)?,
+            ))
         },
     )?;
     let mut account = CustomerAccount::new();
-    for mut invoice in invoices {
-        invoice.lines = lines.remove(&invoice.id).unwrap_or_default();
+    let mut dates = Vec::new();
+    for (mut invoice, rate, issued_on) in invoices {
+        invoice.lines = lines
+            .remove(&invoice.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(line_no, net)| LedgerLine {
+                line_no,
+                net,
+                tax_rate_percent: rate,
+            })
+            .collect();
         account.post_invoice(invoice).map_err(corrupt)?;
+        dates.push(issued_on);
     }
     let payments = db.rows(
-        "SELECT p.id, p.invoice_id, p.amount, i.currency FROM payments p \
+        "SELECT p.id, p.invoice_id, p.amount, i.currency, p.paid_on FROM payments p \
          JOIN invoices i ON i.id = p.invoice_id WHERE i.customer_id = ? ORDER BY p.paid_on, p.id",
         params![customer_id],
         |row| {
@@ -605,35 +533,96 @@ pub(crate) fn account_of_customer(
                 row.string(1)?,
                 amount(row.text(2)?)?,
                 currency(row.text(3)?)?,
+                row.string(4)?,
             ))
         },
     )?;
-    for (id, invoice, paid, code) in payments {
+    for (id, invoice, paid, code, paid_on) in payments {
         account
             .post_payment(&id, &invoice, paid, code)
             .map_err(corrupt)?;
+        dates.push(paid_on);
     }
-    // What Redress posted, each with its amount on the customer's account.
+    // What Redress posted, each with its amount on the customer's account, and the plans
+    // agreed: replayed in the order they happened (a plan before the instalments received on
+    // it, and after the invoice it spreads).
     let posted = db.rows(
-        "SELECT p.kind, p.document, p.invoice_id, p.currency, p.reference, l.amount \
+        "SELECT p.kind, p.document, COALESCE(p.invoice_id, p.issued_invoice_id), p.currency, \
+         p.reference, l.amount, p.posted_at \
          FROM ledger_postings p JOIN ledger_lines l ON l.kind = p.kind AND l.document = p.document \
          AND l.account = 'receivable' WHERE p.customer_id = ? ORDER BY p.posted_at, p.document",
         params![customer_id],
         |row| {
-            Ok((
-                row.string(0)?,
-                row.string(1)?,
-                row.opt_string(2)?,
-                currency(row.text(3)?)?,
-                row.opt_string(4)?,
-                amount(row.text(5)?)?,
-            ))
+            Ok(Replayed::Posting {
+                kind: row.string(0)?,
+                document: row.string(1)?,
+                invoice: row.opt_string(2)?,
+                currency: currency(row.text(3)?)?,
+                reference: row.opt_string(4)?,
+                value: amount(row.text(5)?)?,
+                at: row.string(6)?,
+            })
         },
     )?;
+    let plans = db.rows(
+        "SELECT id, invoice_id, currency, instalments_json, agreed_at FROM payment_plans \
+         WHERE customer_id = ? ORDER BY agreed_at, id",
+        params![customer_id],
+        |row| {
+            let id = row.string(0)?;
+            let instalments: Vec<(String, String)> =
+                serde_json::from_str(row.text(3)?).map_err(|e| {
+                    StorageError::Corrupt(format!("payment plan {id}'s instalments: {e}"))
+                })?;
+            let instalments = instalments
+                .into_iter()
+                .map(|(due_on, value)| {
+                    Ok(Instalment {
+                        due_on: redress_domain::parse_date(&due_on).map_err(|e| {
+                            StorageError::Corrupt(format!("payment plan {id}: due on {e}"))
+                        })?,
+                        amount: amount(&value)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, StorageError>>()?;
+            let total = instalments.iter().map(|i| i.amount).sum();
+            let plan = PaymentPlan::new(total, currency(row.text(2)?)?, instalments)
+                .map_err(|e| StorageError::Corrupt(format!("payment plan {id}: {e}")))?;
+            Ok(Replayed::Plan {
+                invoice: row.string(1)?,
+                plan,
+                at: row.string(4)?,
+                id,
+            })
+        },
+    )?;
+    let mut history: Vec<Replayed> = posted.into_iter().chain(plans).collect();
+    // Stable: postings of one moment keep their order, and come before a plan of that moment.
+    history.sort_by(|a, b| a.at().cmp(b.at()));
     let missing = |what: &str, document: &str| {
         StorageError::Corrupt(format!("posting {document} has no {what}"))
     };
-    for (kind, document, invoice, code, reference, value) in posted {
+    for replayed in history {
+        let (kind, document, invoice, code, reference, value, at) = match replayed {
+            Replayed::Plan {
+                id,
+                invoice,
+                plan,
+                at: _,
+            } => {
+                account.agree_plan(&id, &invoice, &plan).map_err(corrupt)?;
+                continue;
+            }
+            Replayed::Posting {
+                kind,
+                document,
+                invoice,
+                currency,
+                reference,
+                value,
+                at,
+            } => (kind, document, invoice, currency, reference, value, at),
+        };
         let invoice_of = || invoice.clone().ok_or_else(|| missing("invoice", &document));
         match kind.as_str() {
             "credit_note" => {
@@ -673,8 +662,14 @@ pub(crate) fn account_of_customer(
                     .map_err(corrupt)?;
             }
             "payment" => {
+                // An instalment of a plan: its document is `{plan}-{number}`.
+                let plan = reference.ok_or_else(|| missing("payment plan", &document))?;
+                let number = document
+                    .strip_prefix(&format!("{plan}-"))
+                    .and_then(|n| n.parse::<u32>().ok())
+                    .ok_or_else(|| missing("instalment number", &document))?;
                 account
-                    .post_payment(&document, &invoice_of()?, value, code)
+                    .receive_instalment(&plan, number, &document)
                     .map_err(corrupt)?;
             }
             "invoice" => {
@@ -686,6 +681,36 @@ pub(crate) fn account_of_customer(
             }
             other => return Err(StorageError::Corrupt(format!("a posting of kind {other}"))),
         }
+        dates.push(at);
     }
-    Ok(account)
+    Ok((account, dates))
+}
+
+/// What Redress wrote to a customer's account, replayed in the order it happened.
+enum Replayed {
+    /// A journal entry posted.
+    Posting {
+        kind: String,
+        document: String,
+        invoice: Option<String>,
+        currency: Currency,
+        reference: Option<String>,
+        value: Decimal,
+        at: String,
+    },
+    /// A payment plan agreed (it posts nothing).
+    Plan {
+        id: String,
+        invoice: String,
+        plan: PaymentPlan,
+        at: String,
+    },
+}
+
+impl Replayed {
+    fn at(&self) -> &str {
+        match self {
+            Self::Posting { at, .. } | Self::Plan { at, .. } => at,
+        }
+    }
 }

@@ -105,6 +105,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0016_snapshots_in_their_own_form.sql"),
         include_str!("../migrations/postgres/0016_snapshots_in_their_own_form.sql"),
     ),
+    (
+        17,
+        "books held right, and users",
+        include_str!("../migrations/sqlite/0017_books_and_people.sql"),
+        include_str!("../migrations/postgres/0017_books_and_people.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (

@@ -8,7 +8,7 @@ use crate::documents::{
     CorrectionError, PlanAgreedBy, agree_plan_in, correct_invoice_in, customer_of_invoice,
 };
 use crate::ledger::{
-    CreditNoteError, NewCreditNote, account_of_customer, amount, currency, issue_in, parsed_lines,
+    CreditNoteError, NewCreditNote, account_for_posting, amount, currency, issue_in, parsed_lines,
     post_entry,
 };
 use crate::sql::{Db, Row, params};
@@ -84,20 +84,34 @@ impl ResolutionAction {
 }
 
 /// A resolution to propose.
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewResolution {
     /// The dispute it resolves.
     pub dispute_id: String,
     /// What it does.
     pub action: ResolutionAction,
-    /// What it gives the customer (net), in `currency`; zero for a rejection.
+    /// What it gives the customer (net, gross of any change the other way: a corrected
+    /// invoice moving 500 from one line to another gives 1000), in `currency`; zero for a
+    /// rejection or a plan.
     pub amount: String,
     /// The disputed invoice's currency.
     pub currency: String,
     /// Why, in words the customer will read.
     pub reason: String,
-    /// Why it waits for an approver, when the policy says it must.
-    pub needs_approval: Option<String>,
+    /// Whether it waits for an approver, and why: decided in the transaction that records it,
+    /// from what its proposer already gave on the dispute (their resolutions of it that were
+    /// not refused, in its currency).
+    pub approval: Box<dyn FnOnce(Decimal) -> Option<String> + Send>,
+}
+
+impl std::fmt::Debug for NewResolution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewResolution")
+            .field("dispute_id", &self.dispute_id)
+            .field("action", &self.action)
+            .field("amount", &self.amount)
+            .field("currency", &self.currency)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A resolution as stored.
@@ -142,7 +156,9 @@ pub enum ResolutionError {
     #[error(transparent)]
     Dispute(#[from] DisputeError),
     /// The dispute is no longer open.
-    #[error("dispute {id} is {status}; a resolution can only be proposed while it is open")]
+    #[error(
+        "dispute {id} is {status}; a resolution can only be proposed or approved while it is open"
+    )]
     DisputeNotOpen {
         /// The dispute.
         id: String,
@@ -387,9 +403,16 @@ fn apply(
         }
         ResolutionAction::AccountCredit { amount } => {
             let customer_id = disputing(db)?;
+            let invoice_id = db
+                .row(
+                    "SELECT invoice_id FROM disputes WHERE id = ?",
+                    params![&resolution.dispute_id],
+                    |row| row.string(0),
+                )?
+                .ok_or_else(|| DisputeError::NotFound(resolution.dispute_id.clone()))?;
             post(db, &customer_id, "ACR", None, actor, |account, document| {
                 account
-                    .post_account_credit(document, *amount, currency)
+                    .post_account_credit_on(document, &invoice_id, *amount, currency)
                     .cloned()
             })
         }
@@ -411,10 +434,10 @@ fn apply(
         }
         ResolutionAction::PaymentPlan { invoice_id, plan } => {
             let customer_id = customer(db, invoice_id)?;
-            let account = account_of_customer(db, &customer_id)?;
+            let mut account = account_for_posting(db, &customer_id)?;
             let stored: crate::documents::StoredPlan = agree_plan_in::<ResolutionError>(
                 db,
-                (&customer_id, &account),
+                (&customer_id, &mut account),
                 PlanAgreedBy::Resolution(&resolution.id),
                 invoice_id,
                 plan,
@@ -439,7 +462,7 @@ fn post(
     actor: &str,
     make: impl FnOnce(&mut CustomerAccount, &str) -> Result<JournalEntry, LedgerError>,
 ) -> Result<Option<String>, ResolutionError> {
-    let mut account = account_of_customer(db, customer_id)?;
+    let mut account = account_for_posting(db, customer_id)?;
     let document = crate::new_id(prefix);
     let entry = make(&mut account, &document)?;
     let at = now();
@@ -491,6 +514,18 @@ fn check(
     outcome.map(|_| ())
 }
 
+/// The status of dispute `id`, its row locked until the transaction ends (PostgreSQL; SQLite
+/// has one writer), so that what is given on it is decided one proposal at a time.
+fn open_dispute_status(db: &mut dyn Db, id: &str) -> Result<String, ResolutionError> {
+    let sql = match db.backend() {
+        crate::Backend::Sqlite => "SELECT status FROM disputes WHERE id = ?",
+        crate::Backend::Postgres => "SELECT status FROM disputes WHERE id = ? FOR UPDATE",
+    };
+    Ok(db
+        .row(sql, params![id], |row| row.string(0))?
+        .ok_or_else(|| DisputeError::NotFound(id.to_owned()))?)
+}
+
 fn event(
     actor: &str,
     resolution: &Resolution,
@@ -528,19 +563,23 @@ impl Store {
     ) -> Result<Resolution, ResolutionError> {
         let actor = actor.to_owned();
         self.write(move |db| {
-            let status = db
-                .row(
-                    "SELECT status FROM disputes WHERE id = ?",
-                    params![&new.dispute_id],
-                    |row| row.string(0),
-                )?
-                .ok_or_else(|| DisputeError::NotFound(new.dispute_id.clone()))?;
+            let status = open_dispute_status(db, &new.dispute_id)?;
             if !DisputeStatus::from_name(&status).is_some_and(DisputeStatus::is_open) {
                 return Err(ResolutionError::DisputeNotOpen {
                     id: new.dispute_id,
                     status,
                 });
             }
+            let given_before = db
+                .rows(
+                    "SELECT amount FROM resolutions WHERE dispute_id = ? AND proposed_by = ? \
+                     AND status <> 'refused'",
+                    params![&new.dispute_id, &actor],
+                    |row| amount(row.text(0)?),
+                )?
+                .into_iter()
+                .sum();
+            let needs_approval = (new.approval)(given_before);
             let mut resolution = Resolution {
                 id: crate::new_id("RES"),
                 dispute_id: new.dispute_id.clone(),
@@ -550,7 +589,7 @@ impl Store {
                 currency: new.currency.clone(),
                 details_json: details(&new.action),
                 reason: new.reason.clone(),
-                approval_reason: new.needs_approval.clone(),
+                approval_reason: needs_approval.clone(),
                 proposed_by: actor.clone(),
                 proposed_at: now(),
                 decided_by: None,
@@ -558,7 +597,7 @@ impl Store {
                 decision_note: None,
                 document_id: None,
             };
-            match &new.needs_approval {
+            match &needs_approval {
                 Some(_) => check(db, &resolution, &new.action, &actor)?,
                 None => {
                     resolution.document_id = apply(db, &resolution, &new.action, &actor)?;
@@ -618,6 +657,16 @@ impl Store {
                     id,
                     status: before.status,
                 });
+            }
+            if approve {
+                // Nothing is given on a dispute that was withdrawn or closed meanwhile.
+                let status = open_dispute_status(db, &before.dispute_id)?;
+                if !DisputeStatus::from_name(&status).is_some_and(DisputeStatus::is_open) {
+                    return Err(ResolutionError::DisputeNotOpen {
+                        id: before.dispute_id,
+                        status,
+                    });
+                }
             }
             let mut after = before.clone();
             after.decided_by = Some(actor.clone());

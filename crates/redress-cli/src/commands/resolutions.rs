@@ -196,16 +196,10 @@ pub fn run(args: ResolutionsArgs) -> anyhow::Result<()> {
                     instalment_count,
                     first_due_on,
                 };
-                let proposed = propose(
-                    &store,
-                    &policy,
-                    &dispute,
-                    proposal,
-                    &caller.name,
-                    caller.role,
-                )
-                .await
-                .map_err(refused)?;
+                let proposed =
+                    propose(&store, &policy, &dispute, proposal, &caller.id, caller.role)
+                        .await
+                        .map_err(refused)?;
                 print(&proposed);
                 Ok(())
             }
@@ -229,17 +223,9 @@ async fn decide_on(
     let policy = acting.policy.policy()?;
     let store = Store::open(&acting.database.location()).await?;
     let caller = caller(&store, &acting.token).await?;
-    let decided = decide(
-        &store,
-        &policy,
-        id,
-        approve,
-        note,
-        &caller.name,
-        caller.role,
-    )
-    .await
-    .map_err(refused)?;
+    let decided = decide(&store, &policy, id, approve, note, &caller.id, caller.role)
+        .await
+        .map_err(refused)?;
     print(&decided);
     Ok(())
 }
