@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::Authenticated;
 use crate::disputes::DisputeId;
 use crate::error::{ApiError, ErrorBody};
-use crate::idempotency::{IdempotencyKey, write_once};
+use crate::idempotency::{Change, IdempotencyKey, write_once};
 use crate::views::{AttachmentList, AttachmentView};
 use axum::Json;
 use axum::body::Bytes;
@@ -85,18 +85,17 @@ pub async fn add(
 ) -> Response {
     let route = format!("POST /api/v1/disputes/{id}/attachments");
     write_once(&state, caller, &headers, &route, &body, |actor| {
-        attach(&state, actor, &id, &headers, &body)
+        attach(actor, &id, &headers, &body)
     })
     .await
 }
 
 async fn attach(
-    state: &AppState,
     caller: String,
     id: &str,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(StatusCode, AttachmentView), ApiError> {
+) -> Result<Change<AttachmentView>, ApiError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -144,11 +143,11 @@ async fn attach(
                 "the X-File-Name header must name the file (up to 255 characters, no slashes)",
             )
         })?;
-    let attachment = state
-        .store
-        .add_attachment(id, file_name, &content_type, body, &caller)
-        .await?;
-    Ok((StatusCode::CREATED, AttachmentView::from(&attachment)))
+    Ok(
+        redress_storage::attachments::add(id, file_name, &content_type, body, &caller)
+            .map_err(ApiError::from)
+            .map(|attachment| (StatusCode::CREATED, AttachmentView::from(&attachment))),
+    )
 }
 
 /// The dispute's attachments, oldest first.

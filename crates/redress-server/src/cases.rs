@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use redress_domain::{Currency, Decimal, parse_date, parse_decimal};
-use redress_service::cases::find_cases;
+use redress_service::cases::prepare_find_cases;
 use redress_storage::cases::{ArrearsCase, ArrearsChoice, ArrearsError, SystemicIssue};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -259,17 +259,23 @@ pub async fn audit(
         route,
         &bytes,
         |actor, _: AuditRequest| async move {
-            let found = find_cases(&store, &actor).await?;
-            Ok((
-                StatusCode::OK,
-                AuditIntoCases {
-                    contracts: found.contracts,
-                    findings: found.findings,
-                    opened: found.opened.into_iter().map(Into::into).collect(),
-                    already_open: found.already_open,
-                    systemic_issues: found.systemic_issues.into_iter().map(Into::into).collect(),
-                },
-            ))
+            let work = prepare_find_cases(&store, &actor).await?;
+            Ok(work.map_err(ApiError::from).map(|found| {
+                (
+                    StatusCode::OK,
+                    AuditIntoCases {
+                        contracts: found.contracts,
+                        findings: found.findings,
+                        opened: found.opened.into_iter().map(Into::into).collect(),
+                        already_open: found.already_open,
+                        systemic_issues: found
+                            .systemic_issues
+                            .into_iter()
+                            .map(Into::into)
+                            .collect(),
+                    },
+                )
+            }))
         },
     )
     .await
@@ -399,7 +405,6 @@ pub async fn offer(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Response {
-    let store = state.store.clone();
     let route = format!("POST /api/v1/arrears-cases/{id}/offer");
     write(
         &state,
@@ -414,11 +419,9 @@ pub async fn offer(
                     "say how the customer was contacted and what they were told",
                 ));
             }
-            let case = store
-                .offer_arrears(&id, body.note, &actor)
-                .await
-                .map_err(arrears_error)?;
-            Ok((StatusCode::OK, ArrearsCaseView::from(case)))
+            Ok(redress_storage::cases::offer(&id, body.note, &actor)
+                .map_err(arrears_error)
+                .map(|case| (StatusCode::OK, ArrearsCaseView::from(case))))
         },
     )
     .await
@@ -460,7 +463,6 @@ pub async fn choose(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Response {
-    let store = state.store.clone();
     let route = format!("POST /api/v1/arrears-cases/{id}/choice");
     write(&state, caller, &headers, route, &bytes, |actor, body: Choice| async move {
         let choice = match body.option.as_str() {
@@ -491,11 +493,9 @@ pub async fn choose(
                 ));
             }
         };
-        let case = store
-            .choose_arrears(&id, choice, &actor)
-            .await
-            .map_err(arrears_error)?;
-        Ok((StatusCode::OK, ArrearsCaseView::from(case)))
+        Ok(redress_storage::cases::choose(&id, choice, &actor)
+            .map_err(arrears_error)
+            .map(|case| (StatusCode::OK, ArrearsCaseView::from(case))))
     })
     .await
 }
@@ -571,11 +571,9 @@ async fn decide(
                 .await?
                 .ok_or_else(|| ApiError::not_found(format!("no arrears case has the id `{id}`")))?;
             policy.may_decide(case.chosen_by.as_deref().unwrap_or_default(), &actor, role)?;
-            let case = store
-                .decide_waiver(&id, approve, &actor)
-                .await
-                .map_err(arrears_error)?;
-            Ok((StatusCode::OK, ArrearsCaseView::from(case)))
+            Ok(redress_storage::cases::decide_waiver(&id, approve, &actor)
+                .map_err(arrears_error)
+                .map(|case| (StatusCode::OK, ArrearsCaseView::from(case))))
         },
     )
     .await

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::error::{ApiError, ErrorBody};
-use crate::idempotency::{IdempotencyKey, write_once};
+use crate::idempotency::{Change, IdempotencyKey, write_once};
 use crate::views::{
     DisputePage, DisputeView, EventList, EventView, NOTE_KINDS, NoteKindNames, NoteList, NoteView,
     ReasonNames, SortNames, StatusNames,
@@ -12,7 +12,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use redress_domain::{Decimal, DisputeReason, DisputeStatus, parse_date, parse_decimal};
 use redress_service::{DisputeIntake, open_dispute};
 use redress_storage::disputes::{DisputeFilter, DisputeOrder, DisputeRow};
@@ -97,22 +97,39 @@ pub async fn create(
     bytes: Bytes,
 ) -> Response {
     let route = "POST /api/v1/disputes".to_owned();
+    if headers.get("idempotency-key").is_none() {
+        // Without a key, intake takes the busiest path: read side by side, and recorded with
+        // the other new disputes waiting beside it in one statement.
+        let caller = match caller.writer() {
+            Ok(caller) => caller,
+            Err(e) => return e.into_response(),
+        };
+        let opened = async {
+            let body: NewDispute = parse_body(&bytes)?;
+            let dispute = open_dispute(&state.store, intake_of(body)?, &caller.id).await?;
+            Ok::<_, ApiError>((StatusCode::CREATED, Json(DisputeView::from(dispute))))
+        };
+        return opened.await.into_response();
+    }
+    let store = state.store.clone();
     write(
         &state,
         caller,
         &headers,
         route,
         &bytes,
-        |actor, body: NewDispute| create_dispute(&state, actor, body),
+        |actor, body: NewDispute| async move {
+            let work = redress_service::prepare_dispute(&store, intake_of(body)?, &actor).await?;
+            Ok(work
+                .map_err(ApiError::from)
+                .map(|dispute| (StatusCode::CREATED, DisputeView::from(dispute))))
+        },
     )
     .await
 }
 
-async fn create_dispute(
-    state: &AppState,
-    caller: String,
-    body: NewDispute,
-) -> Result<(StatusCode, DisputeView), ApiError> {
+/// The intake a request's body asks for, or a 422 naming the field at fault.
+fn intake_of(body: NewDispute) -> Result<DisputeIntake, ApiError> {
     let reason = DisputeReason::ALL.iter().find(|(_, n)| *n == body.reason).map(|(r, _)| *r).ok_or_else(|| {
         ApiError::invalid_field("reason", format!("`{}` is not a reason (expected overcharged, duplicate, not_received, wrong_price, late_fee or other)", body.reason))
     })?;
@@ -124,7 +141,7 @@ async fn create_dispute(
                 .map_err(|e| ApiError::invalid_field("opened_on", format!("opened_on {e}")))
         })
         .transpose()?;
-    let intake = DisputeIntake {
+    Ok(DisputeIntake {
         id: None,
         invoice_id: body.invoice_id,
         line_no: body.line_no,
@@ -133,9 +150,7 @@ async fn create_dispute(
         narrative: body.narrative,
         channel: body.channel.unwrap_or_else(|| "api".to_owned()),
         opened_on,
-    };
-    let dispute = open_dispute(&state.store, intake, &caller).await?;
-    Ok((StatusCode::CREATED, DisputeView::from(dispute)))
+    })
 }
 
 /// The stored dispute `id`, or a 404 that names it.
@@ -263,17 +278,16 @@ pub async fn transition(
         &headers,
         route,
         &bytes,
-        |actor, body: Transition| move_dispute(&state, actor, &id, body),
+        |actor, body: Transition| async move { move_dispute(actor, &id, body) },
     )
     .await
 }
 
-async fn move_dispute(
-    state: &AppState,
+fn move_dispute(
     caller: String,
     id: &str,
     body: Transition,
-) -> Result<(StatusCode, DisputeView), ApiError> {
+) -> Result<Change<DisputeView>, ApiError> {
     let to = DisputeStatus::from_name(&body.to).ok_or_else(|| {
         let names: Vec<&str> = DisputeStatus::ALL.iter().map(|s| s.as_str()).collect();
         ApiError::invalid_field(
@@ -285,8 +299,9 @@ async fn move_dispute(
             ),
         )
     })?;
-    let dispute = state.store.set_dispute_status(id, to, &caller).await?;
-    Ok((StatusCode::OK, DisputeView::from(dispute)))
+    Ok(redress_storage::disputes::set_status(id, to, &caller)
+        .map_err(ApiError::from)
+        .map(|dispute| (StatusCode::OK, DisputeView::from(dispute))))
 }
 
 /// The query of `GET /api/v1/disputes`, as the document describes it. Every parameter is
@@ -481,7 +496,8 @@ fn order_of(sort: Option<&str>) -> Option<DisputeOrder> {
     }
 }
 
-/// A change to a dispute by a caller who may write: idempotent, with its JSON body parsed.
+/// A change by a caller who may write: idempotent, with its JSON body parsed. `act` gets the
+/// caller's user id and the body, and readies the change.
 pub(crate) async fn write<Body, View, Fut>(
     state: &AppState,
     caller: Authenticated,
@@ -492,8 +508,8 @@ pub(crate) async fn write<Body, View, Fut>(
 ) -> Response
 where
     Body: serde::de::DeserializeOwned,
-    View: serde::Serialize,
-    Fut: std::future::Future<Output = Result<(StatusCode, View), ApiError>>,
+    View: serde::Serialize + Send + 'static,
+    Fut: std::future::Future<Output = Result<Change<View>, ApiError>>,
 {
     write_once(state, caller, headers, &route, bytes, |actor| async move {
         // Routes whose body is all optional take an empty one as `{}`.
@@ -541,7 +557,6 @@ pub async fn assign(
     bytes: Bytes,
 ) -> Response {
     let route = format!("POST /api/v1/disputes/{id}/assignment");
-    let store = state.store.clone();
     write(
         &state,
         caller,
@@ -549,8 +564,11 @@ pub async fn assign(
         route,
         &bytes,
         |actor, body: Assignment| async move {
-            let dispute = store.assign_dispute(&id, body.assignee, &actor).await?;
-            Ok((StatusCode::OK, DisputeView::from(dispute)))
+            Ok(
+                redress_storage::disputes::assign(&id, body.assignee, &actor)
+                    .map_err(ApiError::from)
+                    .map(|dispute| (StatusCode::OK, DisputeView::from(dispute))),
+            )
         },
     )
     .await
@@ -588,7 +606,6 @@ pub async fn escalate(
     bytes: Bytes,
 ) -> Response {
     let route = format!("POST /api/v1/disputes/{id}/escalation");
-    let store = state.store.clone();
     write(
         &state,
         caller,
@@ -596,8 +613,11 @@ pub async fn escalate(
         route,
         &bytes,
         |actor, body: Escalation| async move {
-            let dispute = store.set_escalated(&id, body.escalated, &actor).await?;
-            Ok((StatusCode::OK, DisputeView::from(dispute)))
+            Ok(
+                redress_storage::disputes::escalate(&id, body.escalated, &actor)
+                    .map_err(ApiError::from)
+                    .map(|dispute| (StatusCode::OK, DisputeView::from(dispute))),
+            )
         },
     )
     .await
@@ -640,7 +660,6 @@ pub async fn add_note(
     bytes: Bytes,
 ) -> Response {
     let route = format!("POST /api/v1/disputes/{id}/notes");
-    let store = state.store.clone();
     write(
         &state,
         caller,
@@ -658,8 +677,11 @@ pub async fn add_note(
             if body.body.trim().is_empty() {
                 return Err(ApiError::invalid_field("body", "a note needs some text"));
             }
-            let note = store.add_case_note(&id, &kind, &body.body, &actor).await?;
-            Ok((StatusCode::CREATED, NoteView::from(&note)))
+            Ok(
+                redress_storage::disputes::add_note(&id, &kind, &body.body, &actor)
+                    .map_err(ApiError::from)
+                    .map(|note| (StatusCode::CREATED, NoteView::from(&note))),
+            )
         },
     )
     .await
@@ -731,8 +753,10 @@ pub async fn reverify(
         route,
         &bytes,
         |actor, _: Reverify| async move {
-            let dispute = redress_service::reverify_dispute(&store, &id, &actor).await?;
-            Ok((StatusCode::OK, DisputeView::from(dispute)))
+            let work = redress_service::prepare_reverification(&store, &id, &actor).await?;
+            Ok(work
+                .map_err(ApiError::from)
+                .map(|dispute| (StatusCode::OK, DisputeView::from(dispute))))
         },
     )
     .await

@@ -1,13 +1,16 @@
 //! `Idempotency-Key` on POSTs: the same key with the same body gets the first response and
-//! changes nothing; the same key with another body is refused (422).
+//! changes nothing; the same key with another body is refused (422). The key is claimed, the
+//! change made and its answer kept in one transaction (`Store::perform_once`): a request cut
+//! off anywhere has either changed nothing and kept nothing, or changed what it changes and
+//! kept its answer for the retry.
 
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::error::ApiError;
-use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use redress_storage::idempotency::Claim;
+use redress_storage::Work;
+use redress_storage::idempotency::{Answer, Once, Reply};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::future::Future;
@@ -24,96 +27,57 @@ pub struct IdempotencyKey {
     pub idempotency_key: Option<String>,
 }
 
-/// Handles a POST at most once per caller and `Idempotency-Key` (when the header is given).
-pub async fn once<View, Fut>(
-    state: &AppState,
+/// A change ready to be made: what it does to the database, and the answer it gives.
+pub type Change<View> = Work<(StatusCode, View), ApiError>;
+
+/// The key a request carries, if any: `Err` answers a malformed one.
+pub fn key_of(
     caller: &str,
     headers: &HeaderMap,
     route: &str,
     body: &[u8],
-    handle: impl FnOnce() -> Fut,
-) -> Response
-where
-    View: Serialize,
-    Fut: Future<Output = Result<(StatusCode, View), ApiError>>,
-{
+) -> Result<Option<Once>, ApiError> {
     let Some(key) = headers.get("idempotency-key") else {
-        return respond(handle().await);
+        return Ok(None);
     };
     let key = match key.to_str() {
         Ok(key) if !key.is_empty() && key.len() <= 255 => key,
         _ => {
             let message = "the Idempotency-Key header must be 1 to 255 visible ASCII characters";
-            return ApiError::invalid_field("Idempotency-Key", message).into_response();
+            return Err(ApiError::invalid_field("Idempotency-Key", message));
         }
     };
     let mut hasher = Sha256::new();
     hasher.update(route.as_bytes());
     hasher.update([0]);
     hasher.update(body);
-    let request: String = hasher
+    let request_sha256: String = hasher
         .finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    match state
-        .store
-        .claim_idempotency_key(caller, key, &request)
-        .await
-    {
-        Err(e) => ApiError::from(e).into_response(),
-        Ok(Claim::Replay { status, response }) => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            // The first answer's JSON as it was sent, byte for byte.
-            let mut replayed = json_response(status, response);
-            replayed
-                .headers_mut()
-                .insert("idempotent-replayed", HeaderValue::from_static("true"));
-            replayed
-        }
-        Ok(Claim::Mismatch) => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
-            "this Idempotency-Key was already used with a different request",
-        )
-        .into_response(),
-        Ok(Claim::InProgress) => ApiError::new(
-            StatusCode::CONFLICT,
-            "idempotency_key_in_use",
-            "a request with this Idempotency-Key is still being handled; retry shortly",
-        )
-        .into_response(),
-        Ok(Claim::Fresh) => {
-            let (status, body) = match handle().await {
-                Ok((status, view)) => (status, json_text(&view)),
-                Err(e) => {
-                    let (status, body) = e.parts();
-                    (status, json_text(&body))
-                }
-            };
-            // A server-side failure is worth retrying: release the key instead of keeping it.
-            let outcome = (!status.is_server_error()).then_some((status.as_u16(), body.as_str()));
-            if let Err(e) = state.store.finish_idempotent(caller, key, outcome).await {
-                return ApiError::from(e).into_response();
-            }
-            json_response(status, body)
-        }
-    }
+    Ok(Some(Once {
+        caller: caller.to_owned(),
+        key: key.to_owned(),
+        request_sha256,
+    }))
 }
 
-/// A change by a caller whose role may write, handled at most once per `Idempotency-Key`;
-/// `act` gets the caller's user id. Every POST that changes something goes through here.
+/// A change by a caller whose role may write, made at most once per `Idempotency-Key` (when
+/// the header is given). `prepare` gets the caller's user id and readies the change (checks of
+/// the request, and reads that need no transaction); a key answered before is answered again
+/// without preparing anything. Every POST that changes something goes through here.
 pub async fn write_once<View, Fut>(
     state: &AppState,
     caller: Authenticated,
     headers: &HeaderMap,
     route: &str,
     body: &[u8],
-    act: impl FnOnce(String) -> Fut,
+    prepare: impl FnOnce(String) -> Fut,
 ) -> Response
 where
-    View: Serialize,
-    Fut: Future<Output = Result<(StatusCode, View), ApiError>>,
+    View: Serialize + Send + 'static,
+    Fut: Future<Output = Result<Change<View>, ApiError>>,
 {
     let caller = match caller.writer() {
         Ok(caller) => caller,
@@ -121,14 +85,64 @@ where
     };
     // Keyed by the user, not the token: one person's tokens share their answers, and no one
     // else's token can replay them.
-    let id = caller.id.clone();
-    once(state, &caller.id, headers, route, body, || act(id)).await
+    let once = match key_of(&caller.id, headers, route, body) {
+        Ok(once) => once,
+        Err(e) => return e.into_response(),
+    };
+    if let Some(once) = &once {
+        match state.store.earlier_reply(once).await {
+            Ok(Some(reply)) => return respond(reply),
+            Ok(None) => {}
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+    }
+    let change = match prepare(caller.id).await {
+        Ok(change) => change,
+        Err(e) => return e.into_response(),
+    };
+    match state.store.perform_once(once, change, answer).await {
+        Ok(reply) => respond(reply),
+        Err(e) => ApiError::from(e).into_response(),
+    }
 }
 
-fn respond(result: Result<(StatusCode, impl Serialize), ApiError>) -> Response {
-    match result {
-        Ok((status, view)) => (status, Json(view)).into_response(),
-        Err(e) => e.into_response(),
+/// The answer to keep of a change's outcome: a failure worth retrying is not kept.
+pub fn answer<View: Serialize>(outcome: Result<(StatusCode, View), ApiError>) -> Answer {
+    match outcome {
+        Ok((status, view)) => Answer {
+            status: status.as_u16(),
+            body: json_text(&view),
+            keep: true,
+        },
+        Err(e) => {
+            let (status, body) = e.parts();
+            Answer {
+                status: status.as_u16(),
+                body: json_text(&body),
+                keep: !status.is_server_error(),
+            }
+        }
+    }
+}
+
+/// The response of a reply.
+pub fn respond(reply: Reply) -> Response {
+    match reply {
+        Reply::Answered(answer) => json_response(answer),
+        Reply::Replayed(answer) => {
+            // The first answer's JSON as it was sent, byte for byte.
+            let mut replayed = json_response(answer);
+            replayed
+                .headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            replayed
+        }
+        Reply::Mismatch => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "this Idempotency-Key was already used with a different request",
+        )
+        .into_response(),
     }
 }
 
@@ -139,7 +153,13 @@ fn json_text(view: &impl Serialize) -> String {
     serde_json::to_string(view).expect("a view serializes to JSON")
 }
 
-/// A response whose body is the JSON text `body`.
-fn json_response(status: StatusCode, body: String) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+/// A response whose body is the answer's JSON text.
+fn json_response(answer: Answer) -> Response {
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        answer.body,
+    )
+        .into_response()
 }

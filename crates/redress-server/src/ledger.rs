@@ -209,7 +209,6 @@ pub async fn receive_instalment(
     bytes: Bytes,
 ) -> Response {
     let route = format!("POST /api/v1/payment-plans/{id}/instalments/{number}/received");
-    let store = state.store.clone();
     write(
         &state,
         caller,
@@ -217,22 +216,23 @@ pub async fn receive_instalment(
         route,
         &bytes,
         |actor, _: Receipt| async move {
-            let plan = store
-                .receive_instalment(&id, number, &actor)
-                .await
-                .map_err(|e| match e {
-                    InstalmentError::UnknownPlan(_) | InstalmentError::UnknownInstalment { .. } => {
-                        ApiError::not_found(e.to_string())
-                    }
-                    InstalmentError::AlreadyPaid { .. } => {
-                        ApiError::new(StatusCode::CONFLICT, "already_received", e.to_string())
-                    }
-                    InstalmentError::Refused(refused) => {
-                        ApiError::invalid_field("number", refused.to_string())
-                    }
-                    InstalmentError::Storage(e) => e.into(),
-                })?;
-            Ok((StatusCode::OK, PaymentPlanView::of(plan)?))
+            Ok(
+                redress_storage::documents::receive_instalment(&id, number, &actor)
+                    .map_err(|e| match e {
+                        InstalmentError::UnknownPlan(_)
+                        | InstalmentError::UnknownInstalment { .. } => {
+                            ApiError::not_found(e.to_string())
+                        }
+                        InstalmentError::AlreadyPaid { .. } => {
+                            ApiError::new(StatusCode::CONFLICT, "already_received", e.to_string())
+                        }
+                        InstalmentError::Refused(refused) => {
+                            ApiError::invalid_field("number", refused.to_string())
+                        }
+                        InstalmentError::Storage(e) => e.into(),
+                    })
+                    .and_then(|plan| Ok((StatusCode::OK, PaymentPlanView::of(plan)?))),
+            )
         },
     )
     .await

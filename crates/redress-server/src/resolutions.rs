@@ -15,7 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use redress_domain::{parse_date, parse_decimal};
-use redress_service::resolutions::{Proposal, decide, propose};
+use redress_service::resolutions::{Proposal, prepare_decision, prepare_proposal};
 use redress_storage::resolutions::Resolution;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -248,8 +248,10 @@ pub async fn propose_resolution(
                     .map(|d| date("first_due_on", d))
                     .transpose()?,
             };
-            let proposed = propose(&store, &state_policy, &id, proposal, &actor, role).await?;
-            Ok((StatusCode::CREATED, ResolutionView::from(proposed)))
+            let work = prepare_proposal(&store, &state_policy, &id, proposal, &actor, role).await?;
+            Ok(work
+                .map_err(ApiError::from)
+                .map(|proposed| (StatusCode::CREATED, ResolutionView::from(proposed))))
         },
     )
     .await
@@ -324,9 +326,12 @@ async fn decide_route(
         route,
         &bytes,
         |actor, body: Decision| async move {
-            let decided =
-                decide(&store, &state_policy, &id, approve, body.note, &actor, role).await?;
-            Ok((StatusCode::OK, ResolutionView::from(decided)))
+            let work =
+                prepare_decision(&store, &state_policy, &id, approve, body.note, &actor, role)
+                    .await?;
+            Ok(work
+                .map_err(ApiError::from)
+                .map(|decided| (StatusCode::OK, ResolutionView::from(decided))))
         },
     )
     .await

@@ -623,3 +623,98 @@ async fn a_user_is_one_identity_whatever_their_tokens_and_no_name_makes_two_peop
     assert_eq!(bea["taken_by"], "agent-bea");
     app.stop().await;
 }
+
+/// Whether the test runs on PostgreSQL.
+fn on_postgres() -> bool {
+    std::env::var("REDRESS_TEST_BACKEND").as_deref() == Ok("postgres")
+}
+
+#[tokio::test]
+async fn a_request_cut_off_before_its_answer_is_kept_changes_nothing_and_its_retry_acts_once() {
+    let app = App::start().await;
+    // The database fails as the answer is kept: as if the server were killed there.
+    let fail = if on_postgres() {
+        vec![
+            "CREATE FUNCTION cut_off() RETURNS trigger AS $$ BEGIN \
+             RAISE EXCEPTION 'cut off'; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER cut_off BEFORE UPDATE ON idempotency_keys FOR EACH ROW \
+             WHEN (NEW.response IS NOT NULL) EXECUTE FUNCTION cut_off()",
+        ]
+    } else {
+        vec![
+            "CREATE TRIGGER cut_off BEFORE UPDATE ON idempotency_keys \
+             WHEN NEW.response IS NOT NULL BEGIN SELECT RAISE(ABORT, 'cut off'); END",
+        ]
+    };
+    assert!(app.db.raw(&fail).iter().all(Result::is_ok));
+    let body = dispute("INV-A4", 2, "10.00");
+    let (status, failed, _) = app
+        .post_keyed("/api/v1/disputes", &app.agent, "mail-42", body.clone())
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{failed}");
+    let (_, page) = app
+        .get("/api/v1/disputes?customer=C-ACME", &app.agent)
+        .await;
+    assert_eq!(page["disputes"], json!([]), "nothing was opened");
+    // The database is back: the retry acts, once, and its retry is answered the same.
+    let heal: &[&str] = if on_postgres() {
+        &[
+            "DROP TRIGGER cut_off ON idempotency_keys",
+            "DROP FUNCTION cut_off()",
+        ]
+    } else {
+        &["DROP TRIGGER cut_off"]
+    };
+    assert!(app.db.raw(heal).iter().all(Result::is_ok));
+    let (status, first, replayed) = app
+        .post_keyed("/api/v1/disputes", &app.agent, "mail-42", body.clone())
+        .await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, false), "{first}");
+    let (status, again, replayed) = app
+        .post_keyed("/api/v1/disputes", &app.agent, "mail-42", body)
+        .await;
+    assert_eq!((status, replayed), (StatusCode::CREATED, true));
+    assert_eq!(again, first);
+    let (_, page) = app
+        .get("/api/v1/disputes?customer=C-ACME", &app.agent)
+        .await;
+    assert_eq!(page["disputes"].as_array().unwrap().len(), 1);
+    // A proposal cut off the same way posts nothing, and its retry posts once.
+    let approver = app.user("approver-ali", Role::Approver).await;
+    let path = format!(
+        "/api/v1/disputes/{}/resolutions",
+        first["id"].as_str().unwrap()
+    );
+    assert!(app.db.raw(&fail).iter().all(Result::is_ok));
+    let credit = json!({"kind": "credit_note", "reason": "Billed twice",
+                        "lines": [{"line_no": 2, "amount": "10.00"}]});
+    let before = balance(&app, "C-ACME", "USD").await;
+    let (status, _, _) = app
+        .post_keyed(&path, &approver, "credit-1", credit.clone())
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(balance(&app, "C-ACME", "USD").await, before);
+    assert!(app.db.raw(heal).iter().all(Result::is_ok));
+    for replay in [false, true] {
+        let (status, applied, replayed) = app
+            .post_keyed(&path, &approver, "credit-1", credit.clone())
+            .await;
+        assert_eq!(
+            (status, replayed),
+            (StatusCode::CREATED, replay),
+            "{applied}"
+        );
+    }
+    assert_ne!(balance(&app, "C-ACME", "USD").await, before);
+    let (_, ledger) = app
+        .get("/api/v1/customers/C-ACME/ledger", &app.auditor)
+        .await;
+    let credit_notes = ledger["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "credit_note")
+        .count();
+    assert_eq!(credit_notes, 1);
+    app.stop().await;
+}

@@ -5,7 +5,7 @@
 use redress_audit::report::{FindingRecord, finding_record};
 use redress_domain::{Currency, Decimal, parse_decimal};
 use redress_storage::cases::{ArrearsCase, ArrearsItem, NewArrearsCase, SystemicIssue};
-use redress_storage::{StorageError, Store};
+use redress_storage::{StorageError, Store, Work};
 use sha2::Digest;
 use std::collections::BTreeMap;
 
@@ -68,6 +68,15 @@ fn cause(record: &FindingRecord, tax_rate: Decimal) -> (String, String) {
 /// currency under-billed (once per set of findings: running it again opens nothing new), and
 /// the systemic issues. `actor` is recorded as who ran it.
 pub async fn find_cases(store: &Store, actor: &str) -> Result<CasesFound, StorageError> {
+    store.perform(prepare_find_cases(store, actor).await?).await
+}
+
+/// The audit of every stored contract, done, and what it found ready to be recorded (see
+/// [`find_cases`]).
+pub async fn prepare_find_cases(
+    store: &Store,
+    actor: &str,
+) -> Result<Work<CasesFound, StorageError>, StorageError> {
     // Per contract: its findings with its customer's tax rate.
     let audited = store
         .map_contracts(|data| {
@@ -192,12 +201,16 @@ pub async fn find_cases(store: &Store, actor: &str) -> Result<CasesFound, Storag
             case
         })
         .collect();
-    let (opened, already_open) = store.open_findings(cases, issues, actor).await?;
-    Ok(CasesFound {
-        contracts,
-        findings: records.len(),
-        opened,
-        already_open,
-        systemic_issues: store.systemic_issues().await?,
-    })
+    let findings = records.len();
+    Ok(
+        redress_storage::cases::record_findings(cases, issues, actor).map(move |recorded| {
+            CasesFound {
+                contracts,
+                findings,
+                opened: recorded.opened,
+                already_open: recorded.already_open,
+                systemic_issues: recorded.systemic_issues,
+            }
+        }),
+    )
 }

@@ -7,7 +7,7 @@ use redress_domain::{
     BillingData, Date, Decimal, Dispute, DisputeReason, DisputeStatus, InvoiceIdx,
 };
 use redress_storage::disputes::{DisputeError, DisputeRow};
-use redress_storage::{ImportCounts, StorageError, Store};
+use redress_storage::{ImportCounts, StorageError, Store, Work};
 use std::sync::Arc;
 
 /// What a customer's dispute says, as taken from any channel.
@@ -127,6 +127,18 @@ pub async fn open_dispute(
         }
     }
     outcome
+}
+
+/// A dispute checked against the stored invoice and verified, ready to be recorded (see
+/// [`open_dispute`]).
+pub async fn prepare_dispute(
+    store: &Store,
+    intake: DisputeIntake,
+    actor: &str,
+) -> Result<Work<DisputeRow, IntakeError>, IntakeError> {
+    let (data, invoice) = load_invoice(store, &intake.invoice_id).await?;
+    let row = verified_dispute(&data, invoice, intake, actor)?;
+    Ok(redress_storage::disputes::insert(row, actor).map_err(IntakeError::from))
 }
 
 async fn open_once(
@@ -345,6 +357,18 @@ pub async fn reverify_dispute(
     id: &str,
     actor: &str,
 ) -> Result<DisputeRow, IntakeError> {
+    store
+        .perform(prepare_reverification(store, id, actor).await?)
+        .await
+}
+
+/// A stored dispute verified again against the billing data as stored now, ready to record
+/// (see [`reverify_dispute`]).
+pub async fn prepare_reverification(
+    store: &Store,
+    id: &str,
+    actor: &str,
+) -> Result<Work<DisputeRow, IntakeError>, IntakeError> {
     let stored = store
         .dispute(id)
         .await?
@@ -365,13 +389,12 @@ pub async fn reverify_dispute(
     let verification = verify(&data, &dispute);
     let currency = data.invoice(invoice).currency;
     let findings = serde_json::to_string(&verification.findings).unwrap_or_else(|_| "[]".into());
-    Ok(store
-        .set_verification(
-            id,
-            verification.verdict.as_str(),
-            &currency.format(verification.adjustment),
-            &findings,
-            actor,
-        )
-        .await?)
+    Ok(redress_storage::disputes::verify(
+        id,
+        verification.verdict.as_str(),
+        &currency.format(verification.adjustment),
+        &findings,
+        actor,
+    )
+    .map_err(IntakeError::from))
 }

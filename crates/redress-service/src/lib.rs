@@ -7,5 +7,6 @@ pub mod resolutions;
 
 pub use disputes::{
     DisputeIntake, ImportOutcome, IntakeError, Verification, import_export, imported_disputes,
-    open_dispute, open_imported_disputes, reverify_dispute, verify,
+    open_dispute, open_imported_disputes, prepare_dispute, prepare_reverification,
+    reverify_dispute, verify,
 };

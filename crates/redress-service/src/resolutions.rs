@@ -5,10 +5,10 @@ use redress_domain::resolution::{
     Approval, ApprovalError, ApprovalPolicy, Instalment, PaymentPlan, ResolutionKind,
 };
 use redress_domain::{Currency, Date, Decimal, Role};
-use redress_storage::Store;
 use redress_storage::disputes::DisputeError;
 use redress_storage::ledger::NewCreditNote;
 use redress_storage::resolutions::{NewResolution, Resolution, ResolutionAction, ResolutionError};
+use redress_storage::{StorageError, Store, Work};
 
 /// A resolution as proposed over the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +55,12 @@ pub enum ResolveError {
     Resolution(#[from] ResolutionError),
 }
 
+impl From<StorageError> for ResolveError {
+    fn from(e: StorageError) -> Self {
+        Self::Resolution(ResolutionError::Storage(e))
+    }
+}
+
 fn invalid(field: &'static str, message: impl Into<String>) -> ResolveError {
     ResolveError::Invalid {
         field,
@@ -71,6 +77,22 @@ pub async fn propose(
     proposer: &str,
     role: Role,
 ) -> Result<Resolution, ResolveError> {
+    let work = prepare_proposal(store, policy, dispute_id, proposal, proposer, role).await?;
+    store.perform(work).await
+}
+
+/// The proposal of a resolution, checked against the request and the disputed invoice and
+/// ready to be recorded: in the transaction that records it, the dispute is checked to be
+/// open, the approval policy applied to what the proposer gave on it, and the resolution
+/// applied or held (see [`propose`]).
+pub async fn prepare_proposal(
+    store: &Store,
+    policy: &ApprovalPolicy,
+    dispute_id: &str,
+    proposal: Proposal,
+    proposer: &str,
+    role: Role,
+) -> Result<Work<Resolution, ResolveError>, ResolveError> {
     let kind = ResolutionKind::from_name(&proposal.kind).ok_or_else(|| {
         let names: Vec<&str> = ResolutionKind::ALL.iter().map(|k| k.as_str()).collect();
         invalid(
@@ -196,19 +218,15 @@ pub async fn propose(
             Approval::Needed(why) => Some(why),
         }
     });
-    Ok(store
-        .propose_resolution(
-            NewResolution {
-                dispute_id: dispute_id.to_owned(),
-                action,
-                amount: currency.format(amount),
-                currency: currency.code().to_owned(),
-                reason: proposal.reason,
-                approval,
-            },
-            proposer,
-        )
-        .await?)
+    let new = NewResolution {
+        dispute_id: dispute_id.to_owned(),
+        action,
+        amount: currency.format(amount),
+        currency: currency.code().to_owned(),
+        reason: proposal.reason,
+        approval,
+    };
+    Ok(redress_storage::resolutions::propose(new, proposer).map_err(ResolveError::from))
 }
 
 /// Approves (`approve`) or refuses a resolution waiting for approval, as `approver` (with
@@ -222,13 +240,32 @@ pub async fn decide(
     approver: &str,
     role: Role,
 ) -> Result<Resolution, ResolveError> {
+    let work = prepare_decision(store, policy, id, approve, note, approver, role).await?;
+    store.perform(work).await
+}
+
+/// The approval or refusal of a resolution, once `approver` is found to be one who may decide
+/// it, ready to be recorded (see [`decide`]).
+pub async fn prepare_decision(
+    store: &Store,
+    policy: &ApprovalPolicy,
+    id: &str,
+    approve: bool,
+    note: Option<String>,
+    approver: &str,
+    role: Role,
+) -> Result<Work<Resolution, ResolveError>, ResolveError> {
+    // Who proposed it never changes: read before the transaction that decides.
     let resolution = store
         .resolution(id)
         .await
         .map_err(ResolutionError::from)?
         .ok_or_else(|| ResolutionError::NotFound(id.to_owned()))?;
     policy.may_decide(&resolution.proposed_by, approver, role)?;
-    Ok(store.decide_resolution(id, approve, note, approver).await?)
+    Ok(
+        redress_storage::resolutions::decide(id, approve, note, approver)
+            .map_err(ResolveError::from),
+    )
 }
 
 /// The payment plan a proposal asks for: its own instalments, or so many monthly ones from a

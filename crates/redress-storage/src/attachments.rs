@@ -3,7 +3,7 @@
 use crate::audit_log::{append, now};
 use crate::disputes::DisputeError;
 use crate::sql::{Row, params};
-use crate::{StorageError, Store};
+use crate::{StorageError, Store, Work};
 use redress_domain::audit_log::NewEvent;
 use sha2::{Digest, Sha256};
 
@@ -54,63 +54,8 @@ impl Store {
         content: &[u8],
         actor: &str,
     ) -> Result<Attachment, DisputeError> {
-        let sha256: String = Sha256::digest(content)
-            .iter()
-            .map(|x| format!("{x:02x}"))
-            .collect();
-        let attachment = Attachment {
-            id: crate::new_id("ATT"),
-            dispute_id: dispute_id.to_owned(),
-            sha256,
-            file_name: file_name.to_owned(),
-            content_type: content_type.to_owned(),
-            size: content.len() as u64,
-            uploaded_by: actor.to_owned(),
-            created_at: now(),
-        };
-        let content = content.to_vec();
-        self.write(move |db| {
-            let a = attachment;
-            if !crate::disputes::exists(db, &a.dispute_id)? {
-                return Err(DisputeError::NotFound(a.dispute_id));
-            }
-            db.execute(
-                "INSERT INTO attachment_blobs (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-                params![&a.sha256, a.size as i64, &content[..]],
-            )?;
-            db.execute(
-                &format!("INSERT INTO attachments ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-                params![
-                    &a.id,
-                    &a.dispute_id,
-                    &a.sha256,
-                    &a.file_name,
-                    &a.content_type,
-                    a.size as i64,
-                    &a.uploaded_by,
-                    &a.created_at,
-                ],
-            )?;
-            let after = serde_json::json!({
-                "id": a.id, "sha256": a.sha256, "file_name": a.file_name,
-                "content_type": a.content_type, "size": a.size,
-            })
-            .to_string();
-            append(
-                db,
-                NewEvent {
-                    occurred_at: now(),
-                    actor: a.uploaded_by.clone(),
-                    entity: "dispute".to_owned(),
-                    entity_id: a.dispute_id.clone(),
-                    action: "attachment_added".to_owned(),
-                    before: None,
-                    after: Some(after),
-                },
-            )?;
-            Ok(a)
-        })
-        .await
+        self.perform(add(dispute_id, file_name, content_type, content, actor))
+            .await
     }
 
     /// A dispute's attachments, oldest first.
@@ -156,4 +101,70 @@ impl Store {
         })
         .await
     }
+}
+
+/// Attaches `content` to a dispute (see [`Store::add_attachment`]).
+pub fn add(
+    dispute_id: &str,
+    file_name: &str,
+    content_type: &str,
+    content: &[u8],
+    actor: &str,
+) -> Work<Attachment, DisputeError> {
+    let sha256: String = Sha256::digest(content)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect();
+    let attachment = Attachment {
+        id: crate::new_id("ATT"),
+        dispute_id: dispute_id.to_owned(),
+        sha256,
+        file_name: file_name.to_owned(),
+        content_type: content_type.to_owned(),
+        size: content.len() as u64,
+        uploaded_by: actor.to_owned(),
+        created_at: now(),
+    };
+    let content = content.to_vec();
+    Work::new(move |db| {
+        let a = attachment;
+        if !crate::disputes::exists(db, &a.dispute_id)? {
+            return Err(DisputeError::NotFound(a.dispute_id));
+        }
+        db.execute(
+                "INSERT INTO attachment_blobs (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                params![&a.sha256, a.size as i64, &content[..]],
+            )?;
+        db.execute(
+            &format!("INSERT INTO attachments ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+            params![
+                &a.id,
+                &a.dispute_id,
+                &a.sha256,
+                &a.file_name,
+                &a.content_type,
+                a.size as i64,
+                &a.uploaded_by,
+                &a.created_at,
+            ],
+        )?;
+        let after = serde_json::json!({
+            "id": a.id, "sha256": a.sha256, "file_name": a.file_name,
+            "content_type": a.content_type, "size": a.size,
+        })
+        .to_string();
+        append(
+            db,
+            NewEvent {
+                occurred_at: now(),
+                actor: a.uploaded_by.clone(),
+                entity: "dispute".to_owned(),
+                entity_id: a.dispute_id.clone(),
+                action: "attachment_added".to_owned(),
+                before: None,
+                after: Some(after),
+            },
+        )?;
+        Ok(a)
+    })
 }

@@ -6,7 +6,7 @@ use crate::audit_log::{append, now};
 use crate::documents::{InvoicePurpose, PlanAgreedBy, StoredPlan, agree_plan_in, issue_invoice_in};
 use crate::ledger::{account_for_posting, amount, currency};
 use crate::sql::{Db, Row, params};
-use crate::{StorageError, Store};
+use crate::{StorageError, Store, Work};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{LedgerError, LedgerLine, tax_on};
 use redress_domain::resolution::PaymentPlan;
@@ -218,6 +218,20 @@ fn load_case(db: &mut dyn Db, id: &str) -> Result<Option<ArrearsCase>, StorageEr
     )
 }
 
+/// The case with this id, its row locked until the transaction ends (PostgreSQL; SQLite has
+/// one writer): a step taken twice at once, through two servers, is taken once.
+fn load_case_for_update(db: &mut dyn Db, id: &str) -> Result<Option<ArrearsCase>, StorageError> {
+    let lock = match db.backend() {
+        crate::Backend::Sqlite => "",
+        crate::Backend::Postgres => " FOR UPDATE",
+    };
+    db.row(
+        &format!("SELECT {CASE_COLUMNS} FROM arrears_cases WHERE id = ?{lock}"),
+        params![id],
+        read_case,
+    )
+}
+
 fn case_event(
     actor: &str,
     case: &ArrearsCase,
@@ -346,90 +360,8 @@ impl Store {
         issues: Vec<SystemicIssue>,
         actor: &str,
     ) -> Result<(Vec<ArrearsCase>, u64), StorageError> {
-        let actor = actor.to_owned();
-        self.write(move |db| {
-            let mut opened = Vec::new();
-            let mut there = 0;
-            for new in cases {
-                let code = currency(&new.currency)?;
-                let mut rated = Vec::with_capacity(new.items.len());
-                for item in &new.items {
-                    let rate = item.tax_rate_percent.as_deref().ok_or_else(|| {
-                        StorageError::Corrupt(format!("an arrears item of {} has no tax rate", new.customer_id))
-                    })?;
-                    rated.push((amount(&item.net)?, amount(rate)?));
-                }
-                let net: Decimal = rated.iter().map(|(net, _)| *net).sum();
-                let tax = tax_on(code, rated.iter().copied());
-                let mut rates: Vec<Decimal> = rated.iter().map(|(_, r)| r.normalize()).collect();
-                rates.sort();
-                rates.dedup();
-                let rates: Vec<String> = rates.iter().map(Decimal::to_string).collect();
-                let case = ArrearsCase {
-                    id: crate::new_id("ARR"),
-                    customer_id: new.customer_id,
-                    currency: new.currency,
-                    status: "open".into(),
-                    tax_rate_percent: rates.join(", "),
-                    items: new.items,
-                    net: code.format(net),
-                    tax: code.format(tax),
-                    total: code.format(net + tax),
-                    found_at: now(),
-                    found_by: actor.clone(),
-                    offered_at: None,
-                    offered_by: None,
-                    offer_note: None,
-                    choice: None,
-                    chosen_at: None,
-                    chosen_by: None,
-                    decided_by: None,
-                    document_id: None,
-                    plan_id: None,
-                    settled_at: None,
-                };
-                let items = serde_json::to_string(&case.items)
-                    .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-                let c = &case;
-                let written = db.execute(
-                    "INSERT INTO arrears_cases (id, customer_id, currency, fingerprint, status, \
-                     tax_rate_percent, invoices_json, net, tax, total, found_at, found_by) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING",
-                    params![
-                        &c.id, &c.customer_id, &c.currency, &new.fingerprint, &c.status,
-                        &c.tax_rate_percent, &items, &c.net, &c.tax, &c.total, &c.found_at,
-                        &c.found_by,
-                    ],
-                )?;
-                if written == 0 {
-                    there += 1;
-                    continue;
-                }
-                append(db, case_event(&actor, &case, "found", None))?;
-                opened.push(case);
-            }
-            for issue in issues {
-                let customers = serde_json::to_string(&issue.customers)
-                    .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-                let impact = serde_json::to_string(&issue.impact)
-                    .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-                let at = now();
-                db.execute(
-                    "INSERT INTO systemic_issues (key, kind, cause, finding_count, customer_count, \
-                     customers_json, impact_json, first_found_at, last_found_at) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET \
-                     finding_count = excluded.finding_count, customer_count = excluded.customer_count, \
-                     customers_json = excluded.customers_json, impact_json = excluded.impact_json, \
-                     last_found_at = excluded.last_found_at",
-                    params![
-                        &issue.key, &issue.kind, &issue.cause, issue.finding_count as i64,
-                        issue.customers.len() as i64, &customers, &impact, &at, &at,
-                    ],
-                )?;
-            }
-            Ok((opened, there))
-        })
-        .await
+        let recorded = self.perform(record_findings(cases, issues, actor)).await?;
+        Ok((recorded.opened, recorded.already_open))
     }
 
     /// The arrears case with this id.
@@ -461,33 +393,7 @@ impl Store {
 
     /// The systemic issues, most customers first.
     pub async fn systemic_issues(&self) -> Result<Vec<SystemicIssue>, StorageError> {
-        self.run(|db| {
-            db.rows(
-                "SELECT key, kind, cause, finding_count, customers_json, impact_json, \
-                 first_found_at, last_found_at FROM systemic_issues \
-                 ORDER BY customer_count DESC, finding_count DESC, key",
-                &[],
-                |row| {
-                    let json = |i: usize| -> Result<Vec<(String, String, String)>, StorageError> {
-                        serde_json::from_str(row.text(i)?)
-                            .map_err(|e| StorageError::Corrupt(e.to_string()))
-                    };
-                    let impact: Vec<(String, String)> = serde_json::from_str(row.text(5)?)
-                        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-                    Ok(SystemicIssue {
-                        key: row.string(0)?,
-                        kind: row.string(1)?,
-                        cause: row.string(2)?,
-                        finding_count: row.int(3)? as u64,
-                        customers: json(4)?,
-                        impact,
-                        first_found_at: row.string(6)?,
-                        last_found_at: row.string(7)?,
-                    })
-                },
-            )
-        })
-        .await
+        self.run(systemic_issues_in).await
     }
 
     /// Records that the customer was contacted about the arrears and offered the options:
@@ -498,25 +404,7 @@ impl Store {
         note: String,
         actor: &str,
     ) -> Result<ArrearsCase, ArrearsError> {
-        let (id, actor) = (id.to_owned(), actor.to_owned());
-        self.write(move |db| {
-            let before = load_case(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
-            if before.status != "open" && before.status != "offered" {
-                return Err(ArrearsError::WrongStatus {
-                    id,
-                    status: before.status,
-                    what: "its options were offered and chosen already",
-                });
-            }
-            let mut case = before.clone();
-            case.status = "offered".into();
-            case.offered_at = Some(now());
-            case.offered_by = Some(actor.clone());
-            case.offer_note = Some(note);
-            save(db, &case, &before, "offered", &actor)?;
-            Ok(case)
-        })
-        .await
+        self.perform(offer(id, note, actor)).await
     }
 
     /// Records the option the customer chose and carries it out: an arrears invoice (with a
@@ -528,45 +416,7 @@ impl Store {
         choice: ArrearsChoice,
         actor: &str,
     ) -> Result<ArrearsCase, ArrearsError> {
-        let (id, actor) = (id.to_owned(), actor.to_owned());
-        self.write(move |db| {
-            let before = load_case(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
-            if before.status != "offered" {
-                let what = if before.status == "open" {
-                    "contact the customer and offer them the options first"
-                } else {
-                    "the customer chose already"
-                };
-                return Err(ArrearsError::WrongStatus {
-                    id,
-                    status: before.status,
-                    what,
-                });
-            }
-            let mut case = before.clone();
-            case.choice = Some(choice.as_str().to_owned());
-            case.chosen_at = Some(now());
-            case.chosen_by = Some(actor.clone());
-            match choice {
-                ArrearsChoice::Waive => case.status = "awaiting_approval".into(),
-                ArrearsChoice::NextInvoice | ArrearsChoice::SeparateInvoice => {
-                    bill(db, &mut case, None, &actor)?;
-                    case.status = "settled".into();
-                    case.settled_at = Some(now());
-                }
-                ArrearsChoice::PaymentPlan {
-                    instalments,
-                    first_due_on,
-                } => {
-                    bill(db, &mut case, Some((instalments, first_due_on)), &actor)?;
-                    case.status = "settled".into();
-                    case.settled_at = Some(now());
-                }
-            }
-            save(db, &case, &before, "chosen", &actor)?;
-            Ok(case)
-        })
-        .await
+        self.perform(choose(id, choice, actor)).await
     }
 
     /// Approves (the arrears are forgone, nothing is billed) or refuses (the case goes back to
@@ -577,32 +427,7 @@ impl Store {
         approve: bool,
         actor: &str,
     ) -> Result<ArrearsCase, ArrearsError> {
-        let (id, actor) = (id.to_owned(), actor.to_owned());
-        self.write(move |db| {
-            let before = load_case(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
-            if before.status != "awaiting_approval" {
-                return Err(ArrearsError::WrongStatus {
-                    id,
-                    status: before.status,
-                    what: "only a waiver the customer asked for waits for an approver",
-                });
-            }
-            let mut case = before.clone();
-            case.decided_by = Some(actor.clone());
-            if approve {
-                case.status = "settled".into();
-                case.settled_at = Some(now());
-            } else {
-                case.status = "offered".into();
-                case.choice = None;
-                case.chosen_at = None;
-                case.chosen_by = None;
-            }
-            let action = if approve { "waived" } else { "waiver_refused" };
-            save(db, &case, &before, action, &actor)?;
-            Ok(case)
-        })
-        .await
+        self.perform(decide_waiver(id, approve, actor)).await
     }
 
     /// What `each` makes of the billing data of every contract that has an invoice, one
@@ -627,4 +452,241 @@ impl Store {
         })
         .await
     }
+}
+
+/// Records that the customer was contacted about the arrears and offered the options:
+/// nothing is billed before.
+pub fn offer(id: &str, note: String, actor: &str) -> Work<ArrearsCase, ArrearsError> {
+    let (id, actor) = (id.to_owned(), actor.to_owned());
+    Work::new(move |db| {
+        let before =
+            load_case_for_update(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
+        if before.status != "open" && before.status != "offered" {
+            return Err(ArrearsError::WrongStatus {
+                id,
+                status: before.status,
+                what: "its options were offered and chosen already",
+            });
+        }
+        let mut case = before.clone();
+        case.status = "offered".into();
+        case.offered_at = Some(now());
+        case.offered_by = Some(actor.clone());
+        case.offer_note = Some(note);
+        save(db, &case, &before, "offered", &actor)?;
+        Ok(case)
+    })
+}
+
+/// Records the option the customer chose and carries it out: an arrears invoice (with a
+/// plan over it, when they chose one) posted to their ledger; a waiver waits for an
+/// approver. Only once they were offered the options.
+pub fn choose(id: &str, choice: ArrearsChoice, actor: &str) -> Work<ArrearsCase, ArrearsError> {
+    let (id, actor) = (id.to_owned(), actor.to_owned());
+    Work::new(move |db| {
+        let before =
+            load_case_for_update(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
+        if before.status != "offered" {
+            let what = if before.status == "open" {
+                "contact the customer and offer them the options first"
+            } else {
+                "the customer chose already"
+            };
+            return Err(ArrearsError::WrongStatus {
+                id,
+                status: before.status,
+                what,
+            });
+        }
+        let mut case = before.clone();
+        case.choice = Some(choice.as_str().to_owned());
+        case.chosen_at = Some(now());
+        case.chosen_by = Some(actor.clone());
+        match choice {
+            ArrearsChoice::Waive => case.status = "awaiting_approval".into(),
+            ArrearsChoice::NextInvoice | ArrearsChoice::SeparateInvoice => {
+                bill(db, &mut case, None, &actor)?;
+                case.status = "settled".into();
+                case.settled_at = Some(now());
+            }
+            ArrearsChoice::PaymentPlan {
+                instalments,
+                first_due_on,
+            } => {
+                bill(db, &mut case, Some((instalments, first_due_on)), &actor)?;
+                case.status = "settled".into();
+                case.settled_at = Some(now());
+            }
+        }
+        save(db, &case, &before, "chosen", &actor)?;
+        Ok(case)
+    })
+}
+
+/// Approves (the arrears are forgone, nothing is billed) or refuses (the case goes back to
+/// the customer's options) a waiver. Whether `actor` may decide is the caller's to check.
+pub fn decide_waiver(id: &str, approve: bool, actor: &str) -> Work<ArrearsCase, ArrearsError> {
+    let (id, actor) = (id.to_owned(), actor.to_owned());
+    Work::new(move |db| {
+        let before =
+            load_case_for_update(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
+        if before.status != "awaiting_approval" {
+            return Err(ArrearsError::WrongStatus {
+                id,
+                status: before.status,
+                what: "only a waiver the customer asked for waits for an approver",
+            });
+        }
+        let mut case = before.clone();
+        case.decided_by = Some(actor.clone());
+        if approve {
+            case.status = "settled".into();
+            case.settled_at = Some(now());
+        } else {
+            case.status = "offered".into();
+            case.choice = None;
+            case.chosen_at = None;
+            case.chosen_by = None;
+        }
+        let action = if approve { "waived" } else { "waiver_refused" };
+        save(db, &case, &before, action, &actor)?;
+        Ok(case)
+    })
+}
+
+/// What recording an audit's findings did.
+#[derive(Debug, Clone)]
+pub struct FindingsRecorded {
+    /// Arrears cases opened now.
+    pub opened: Vec<ArrearsCase>,
+    /// Cases of the same findings that were open already.
+    pub already_open: u64,
+    /// Every systemic issue, as it now stands.
+    pub systemic_issues: Vec<SystemicIssue>,
+}
+
+/// Opens the arrears cases an audit found and records its systemic issues (see
+/// [`Store::open_findings`]); gives what it opened and the systemic issues as they now stand.
+pub fn record_findings(
+    cases: Vec<NewArrearsCase>,
+    issues: Vec<SystemicIssue>,
+    actor: &str,
+) -> Work<FindingsRecorded, StorageError> {
+    let actor = actor.to_owned();
+    Work::new(move |db| {
+        let mut opened = Vec::new();
+        let mut there = 0;
+        for new in cases {
+            let code = currency(&new.currency)?;
+            let mut rated = Vec::with_capacity(new.items.len());
+            for item in &new.items {
+                let rate = item.tax_rate_percent.as_deref().ok_or_else(|| {
+                    StorageError::Corrupt(format!(
+                        "an arrears item of {} has no tax rate",
+                        new.customer_id
+                    ))
+                })?;
+                rated.push((amount(&item.net)?, amount(rate)?));
+            }
+            let net: Decimal = rated.iter().map(|(net, _)| *net).sum();
+            let tax = tax_on(code, rated.iter().copied());
+            let mut rates: Vec<Decimal> = rated.iter().map(|(_, r)| r.normalize()).collect();
+            rates.sort();
+            rates.dedup();
+            let rates: Vec<String> = rates.iter().map(Decimal::to_string).collect();
+            let case = ArrearsCase {
+                id: crate::new_id("ARR"),
+                customer_id: new.customer_id,
+                currency: new.currency,
+                status: "open".into(),
+                tax_rate_percent: rates.join(", "),
+                items: new.items,
+                net: code.format(net),
+                tax: code.format(tax),
+                total: code.format(net + tax),
+                found_at: now(),
+                found_by: actor.clone(),
+                offered_at: None,
+                offered_by: None,
+                offer_note: None,
+                choice: None,
+                chosen_at: None,
+                chosen_by: None,
+                decided_by: None,
+                document_id: None,
+                plan_id: None,
+                settled_at: None,
+            };
+            let items = serde_json::to_string(&case.items)
+                .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+            let c = &case;
+            let written = db.execute(
+                    "INSERT INTO arrears_cases (id, customer_id, currency, fingerprint, status, \
+                     tax_rate_percent, invoices_json, net, tax, total, found_at, found_by) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING",
+                    params![
+                        &c.id, &c.customer_id, &c.currency, &new.fingerprint, &c.status,
+                        &c.tax_rate_percent, &items, &c.net, &c.tax, &c.total, &c.found_at,
+                        &c.found_by,
+                    ],
+                )?;
+            if written == 0 {
+                there += 1;
+                continue;
+            }
+            append(db, case_event(&actor, &case, "found", None))?;
+            opened.push(case);
+        }
+        for issue in issues {
+            let customers = serde_json::to_string(&issue.customers)
+                .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+            let impact = serde_json::to_string(&issue.impact)
+                .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+            let at = now();
+            db.execute(
+                    "INSERT INTO systemic_issues (key, kind, cause, finding_count, customer_count, \
+                     customers_json, impact_json, first_found_at, last_found_at) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET \
+                     finding_count = excluded.finding_count, customer_count = excluded.customer_count, \
+                     customers_json = excluded.customers_json, impact_json = excluded.impact_json, \
+                     last_found_at = excluded.last_found_at",
+                    params![
+                        &issue.key, &issue.kind, &issue.cause, issue.finding_count as i64,
+                        issue.customers.len() as i64, &customers, &impact, &at, &at,
+                    ],
+                )?;
+        }
+        Ok(FindingsRecorded {
+            opened,
+            already_open: there,
+            systemic_issues: systemic_issues_in(db)?,
+        })
+    })
+}
+
+/// The systemic issues, most customers first, within the open transaction (or outside any).
+fn systemic_issues_in(db: &mut dyn Db) -> Result<Vec<SystemicIssue>, StorageError> {
+    db.rows(
+        "SELECT key, kind, cause, finding_count, customers_json, impact_json, \
+                 first_found_at, last_found_at FROM systemic_issues \
+                 ORDER BY customer_count DESC, finding_count DESC, key",
+        &[],
+        |row| {
+            let json = |i: usize| -> Result<Vec<(String, String, String)>, StorageError> {
+                serde_json::from_str(row.text(i)?).map_err(|e| StorageError::Corrupt(e.to_string()))
+            };
+            let impact: Vec<(String, String)> = serde_json::from_str(row.text(5)?)
+                .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+            Ok(SystemicIssue {
+                key: row.string(0)?,
+                kind: row.string(1)?,
+                cause: row.string(2)?,
+                finding_count: row.int(3)? as u64,
+                customers: json(4)?,
+                impact,
+                first_found_at: row.string(6)?,
+                last_found_at: row.string(7)?,
+            })
+        },
+    )
 }

@@ -5,7 +5,7 @@ use crate::audit_log::{append, now};
 use crate::contract_data::Snapshot;
 use crate::sql::{Db, Row, Value, params};
 use crate::write_queue::Together;
-use crate::{Backend, StorageError, Store};
+use crate::{Backend, StorageError, Store, Work};
 use redress_domain::DisputeStatus;
 use redress_domain::TransitionError;
 use redress_domain::audit_log::NewEvent;
@@ -149,8 +149,7 @@ impl Store {
         dispute: DisputeRow,
         actor: &str,
     ) -> Result<DisputeRow, DisputeError> {
-        let actor = actor.to_owned();
-        self.write(move |db| insert_in(db, dispute, &actor)).await
+        self.perform(insert(dispute, actor)).await
     }
 
     /// Opens a dispute of `invoice_id` as one unit of work: reads the billing data of the
@@ -220,13 +219,7 @@ impl Store {
         to: DisputeStatus,
         actor: &str,
     ) -> Result<DisputeRow, DisputeError> {
-        self.change_dispute(id, actor, "status_changed", move |d| {
-            Ok(DisputeRow {
-                status: d.status.transition(to)?,
-                ..d.clone()
-            })
-        })
-        .await
+        self.perform(set_status(id, to, actor)).await
     }
 
     /// Assigns a dispute to an agent (`None`: to nobody).
@@ -236,13 +229,7 @@ impl Store {
         assignee: Option<String>,
         actor: &str,
     ) -> Result<DisputeRow, DisputeError> {
-        self.change_dispute(id, actor, "assigned", move |d| {
-            Ok(DisputeRow {
-                assignee,
-                ..d.clone()
-            })
-        })
-        .await
+        self.perform(assign(id, assignee, actor)).await
     }
 
     /// Raises or lowers a dispute's escalation flag, while it is open.
@@ -252,24 +239,7 @@ impl Store {
         escalated: bool,
         actor: &str,
     ) -> Result<DisputeRow, DisputeError> {
-        let action = if escalated {
-            "escalated"
-        } else {
-            "deescalated"
-        };
-        self.change_dispute(id, actor, action, move |d| {
-            if !d.status.is_open() {
-                return Err(DisputeError::NotOpen {
-                    id: d.id.clone(),
-                    status: d.status,
-                });
-            }
-            Ok(DisputeRow {
-                escalated,
-                ..d.clone()
-            })
-        })
-        .await
+        self.perform(escalate(id, escalated, actor)).await
     }
 
     /// Records a new verification of a dispute (after the billing data changed).
@@ -281,72 +251,128 @@ impl Store {
         findings_json: &str,
         actor: &str,
     ) -> Result<DisputeRow, DisputeError> {
-        let (verdict, adjustment, findings_json) = (
-            verdict.to_owned(),
-            adjustment.to_owned(),
-            findings_json.to_owned(),
-        );
-        self.change_dispute(id, actor, "verified", move |d| {
-            Ok(DisputeRow {
-                verdict,
-                adjustment,
-                findings_json,
-                verified_at: now(),
-                ..d.clone()
-            })
-        })
-        .await
+        self.perform(verify(id, verdict, adjustment, findings_json, actor))
+            .await
     }
+}
 
-    /// Changes a dispute under a row lock: `change` gives the new state from the old (or
-    /// refuses), and the change is written with its event in one transaction.
-    async fn change_dispute(
-        &self,
-        id: &str,
-        actor: &str,
-        action: &str,
-        change: impl FnOnce(&DisputeRow) -> Result<DisputeRow, DisputeError> + Send + 'static,
-    ) -> Result<DisputeRow, DisputeError> {
-        let (id, actor, action) = (id.to_owned(), actor.to_owned(), action.to_owned());
-        self.write(move |db| {
-            let select = match db.backend() {
-                Backend::Sqlite => format!("SELECT {COLUMNS} FROM disputes WHERE id = ?"),
-                Backend::Postgres => format!("SELECT {COLUMNS} FROM disputes WHERE id = ? FOR UPDATE"),
-            };
-            let before = db
-                .row(&select, params![&id], read_dispute)?
-                .ok_or_else(|| DisputeError::NotFound(id.clone()))?;
-            let after = DisputeRow {
-                updated_at: now(),
-                ..change(&before)?
-            };
-            db.execute(
-                "UPDATE disputes SET status = ?, escalated = ?, assignee = ?, updated_at = ?, verdict = ?, \
-                 adjustment = ?, findings_json = ?, verified_at = ? WHERE id = ?",
-                params![
-                    after.status.as_str(),
-                    i64::from(after.escalated),
-                    &after.assignee,
-                    &after.updated_at,
-                    &after.verdict,
-                    &after.adjustment,
-                    &after.findings_json,
-                    &after.verified_at,
-                    &id,
-                ],
-            )?;
-            let event = dispute_event(
-                &actor,
-                &id,
-                &action,
-                Some(before.to_json()),
-                Some(after.to_json()),
-            );
-            append(db, event)?;
-            Ok(after)
+/// Records a new dispute and its creation (see [`Store::insert_dispute`]).
+pub fn insert(dispute: DisputeRow, actor: &str) -> Work<DisputeRow, DisputeError> {
+    let actor = actor.to_owned();
+    Work::new(move |db| insert_in(db, dispute, &actor))
+}
+
+/// Moves a dispute to `to` (see [`Store::set_dispute_status`]).
+pub fn set_status(id: &str, to: DisputeStatus, actor: &str) -> Work<DisputeRow, DisputeError> {
+    change(id, actor, "status_changed", move |d| {
+        Ok(DisputeRow {
+            status: d.status.transition(to)?,
+            ..d.clone()
         })
-        .await
-    }
+    })
+}
+
+/// Assigns a dispute (see [`Store::assign_dispute`]).
+pub fn assign(id: &str, assignee: Option<String>, actor: &str) -> Work<DisputeRow, DisputeError> {
+    change(id, actor, "assigned", move |d| {
+        Ok(DisputeRow {
+            assignee,
+            ..d.clone()
+        })
+    })
+}
+
+/// Raises or lowers a dispute's escalation flag (see [`Store::set_escalated`]).
+pub fn escalate(id: &str, escalated: bool, actor: &str) -> Work<DisputeRow, DisputeError> {
+    let action = if escalated {
+        "escalated"
+    } else {
+        "deescalated"
+    };
+    change(id, actor, action, move |d| {
+        if !d.status.is_open() {
+            return Err(DisputeError::NotOpen {
+                id: d.id.clone(),
+                status: d.status,
+            });
+        }
+        Ok(DisputeRow {
+            escalated,
+            ..d.clone()
+        })
+    })
+}
+
+/// Records a new verification (see [`Store::set_verification`]).
+pub fn verify(
+    id: &str,
+    verdict: &str,
+    adjustment: &str,
+    findings_json: &str,
+    actor: &str,
+) -> Work<DisputeRow, DisputeError> {
+    let (verdict, adjustment, findings_json) = (
+        verdict.to_owned(),
+        adjustment.to_owned(),
+        findings_json.to_owned(),
+    );
+    change(id, actor, "verified", move |d| {
+        Ok(DisputeRow {
+            verdict,
+            adjustment,
+            findings_json,
+            verified_at: now(),
+            ..d.clone()
+        })
+    })
+}
+
+/// Changes a dispute under a row lock: `change` gives the new state from the old (or refuses),
+/// and the change is written with its event in one transaction.
+fn change(
+    id: &str,
+    actor: &str,
+    action: &str,
+    change: impl FnOnce(&DisputeRow) -> Result<DisputeRow, DisputeError> + Send + 'static,
+) -> Work<DisputeRow, DisputeError> {
+    let (id, actor, action) = (id.to_owned(), actor.to_owned(), action.to_owned());
+    Work::new(move |db| {
+        let select = match db.backend() {
+            Backend::Sqlite => format!("SELECT {COLUMNS} FROM disputes WHERE id = ?"),
+            Backend::Postgres => format!("SELECT {COLUMNS} FROM disputes WHERE id = ? FOR UPDATE"),
+        };
+        let before = db
+            .row(&select, params![&id], read_dispute)?
+            .ok_or_else(|| DisputeError::NotFound(id.clone()))?;
+        let after = DisputeRow {
+            updated_at: now(),
+            ..change(&before)?
+        };
+        db.execute(
+            "UPDATE disputes SET status = ?, escalated = ?, assignee = ?, updated_at = ?, verdict = ?, \
+             adjustment = ?, findings_json = ?, verified_at = ? WHERE id = ?",
+            params![
+                after.status.as_str(),
+                i64::from(after.escalated),
+                &after.assignee,
+                &after.updated_at,
+                &after.verdict,
+                &after.adjustment,
+                &after.findings_json,
+                &after.verified_at,
+                &id,
+            ],
+        )?;
+        let event = dispute_event(
+            &actor,
+            &id,
+            &action,
+            Some(before.to_json()),
+            Some(after.to_json()),
+        );
+        append(db, event)?;
+        Ok(after)
+    })
 }
 
 /// Inserts new disputes (an import's) within the open transaction, leaving any whose id is
@@ -950,37 +976,7 @@ impl Store {
         body: &str,
         author: &str,
     ) -> Result<CaseNote, DisputeError> {
-        let note = CaseNote {
-            id: crate::new_id("NOTE"),
-            dispute_id: dispute_id.to_owned(),
-            kind: kind.to_owned(),
-            author: author.to_owned(),
-            body: body.to_owned(),
-            created_at: now(),
-        };
-        self.write(move |db| {
-            if !exists(db, &note.dispute_id)? {
-                return Err(DisputeError::NotFound(note.dispute_id));
-            }
-            db.execute(
-                "INSERT INTO case_notes (id, dispute_id, kind, author, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                params![&note.id, &note.dispute_id, &note.kind, &note.author, &note.body, &note.created_at],
-            )?;
-            let after =
-                serde_json::json!({"id": note.id, "kind": note.kind, "body": note.body}).to_string();
-            append(
-                db,
-                dispute_event(
-                    &note.author,
-                    &note.dispute_id,
-                    &format!("{}_added", note.kind),
-                    None,
-                    Some(after),
-                ),
-            )?;
-            Ok(note)
-        })
-        .await
+        self.perform(add_note(dispute_id, kind, body, author)).await
     }
 
     /// A dispute's case notes, oldest first.
@@ -1023,4 +1019,43 @@ impl Store {
             .filter_map(|(status, n)| Some((DisputeStatus::from_name(&status)?, n as u64)))
             .collect())
     }
+}
+
+/// Adds a note or statement to a dispute's case file (see [`Store::add_case_note`]).
+pub fn add_note(
+    dispute_id: &str,
+    kind: &str,
+    body: &str,
+    author: &str,
+) -> Work<CaseNote, DisputeError> {
+    let note = CaseNote {
+        id: crate::new_id("NOTE"),
+        dispute_id: dispute_id.to_owned(),
+        kind: kind.to_owned(),
+        author: author.to_owned(),
+        body: body.to_owned(),
+        created_at: now(),
+    };
+    Work::new(move |db| {
+        if !exists(db, &note.dispute_id)? {
+            return Err(DisputeError::NotFound(note.dispute_id));
+        }
+        db.execute(
+            "INSERT INTO case_notes (id, dispute_id, kind, author, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            params![&note.id, &note.dispute_id, &note.kind, &note.author, &note.body, &note.created_at],
+        )?;
+        let after =
+            serde_json::json!({"id": note.id, "kind": note.kind, "body": note.body}).to_string();
+        append(
+            db,
+            dispute_event(
+                &note.author,
+                &note.dispute_id,
+                &format!("{}_added", note.kind),
+                None,
+                Some(after),
+            ),
+        )?;
+        Ok(note)
+    })
 }

@@ -8,7 +8,7 @@ use crate::ledger::{
     issue_in, next_number, post_entry,
 };
 use crate::sql::{Db, Row, params};
-use crate::{StorageError, Store};
+use crate::{StorageError, Store, Work};
 use redress_domain::Decimal;
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{CustomerAccount, EntryKind, LedgerError, LedgerInvoice, LedgerLine};
@@ -728,53 +728,62 @@ impl Store {
         number: u32,
         actor: &str,
     ) -> Result<StoredPlan, InstalmentError> {
-        let (plan_id, actor) = (plan_id.to_owned(), actor.to_owned());
-        self.write(move |db| {
-            let plan = load_plan(db, &plan_id)?
-                .ok_or_else(|| InstalmentError::UnknownPlan(plan_id.clone()))?;
-            let count = plan.instalments.len();
-            let instalment = usize::try_from(number)
-                .ok()
-                .and_then(|n| n.checked_sub(1))
-                .and_then(|i| plan.instalments.get(i))
-                .ok_or_else(|| InstalmentError::UnknownInstalment {
-                    plan: plan_id.clone(),
-                    number,
-                    count,
-                })?;
-            if let Some(payment) = &instalment.paid_by {
-                return Err(InstalmentError::AlreadyPaid {
-                    plan: plan_id.clone(),
-                    number,
-                    payment: payment.clone(),
-                });
-            }
-            let mut account = account_for_posting(db, &plan.customer_id)?;
-            let document = instalment_payment(&plan.id, number);
-            let entry = account
-                .receive_instalment(&plan.id, number, &document)?
-                .clone();
-            debug_assert_eq!(entry.kind, EntryKind::Payment);
-            let at = now();
-            post_entry(db, &plan.customer_id, &entry, Some(&plan.id), &at, &actor)?;
-            let after = serde_json::json!({
-                "plan": plan.id, "instalment": number, "amount": instalment.amount,
-                "currency": plan.currency, "invoice_id": plan.invoice_id,
-            });
-            append(
-                db,
-                NewEvent {
-                    occurred_at: at,
-                    actor: actor.clone(),
-                    entity: "payment".into(),
-                    entity_id: document,
-                    action: "received".into(),
-                    before: None,
-                    after: Some(after.to_string()),
-                },
-            )?;
-            Ok(load_plan(db, &plan_id)?.expect("read above"))
-        })
-        .await
+        self.perform(receive_instalment(plan_id, number, actor))
+            .await
     }
+}
+
+/// Records instalment `number` of a plan as received (see [`Store::receive_instalment`]).
+pub fn receive_instalment(
+    plan_id: &str,
+    number: u32,
+    actor: &str,
+) -> Work<StoredPlan, InstalmentError> {
+    let (plan_id, actor) = (plan_id.to_owned(), actor.to_owned());
+    Work::new(move |db| {
+        let plan = load_plan(db, &plan_id)?
+            .ok_or_else(|| InstalmentError::UnknownPlan(plan_id.clone()))?;
+        let count = plan.instalments.len();
+        let instalment = usize::try_from(number)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| plan.instalments.get(i))
+            .ok_or_else(|| InstalmentError::UnknownInstalment {
+                plan: plan_id.clone(),
+                number,
+                count,
+            })?;
+        if let Some(payment) = &instalment.paid_by {
+            return Err(InstalmentError::AlreadyPaid {
+                plan: plan_id.clone(),
+                number,
+                payment: payment.clone(),
+            });
+        }
+        let mut account = account_for_posting(db, &plan.customer_id)?;
+        let document = instalment_payment(&plan.id, number);
+        let entry = account
+            .receive_instalment(&plan.id, number, &document)?
+            .clone();
+        debug_assert_eq!(entry.kind, EntryKind::Payment);
+        let at = now();
+        post_entry(db, &plan.customer_id, &entry, Some(&plan.id), &at, &actor)?;
+        let after = serde_json::json!({
+            "plan": plan.id, "instalment": number, "amount": instalment.amount,
+            "currency": plan.currency, "invoice_id": plan.invoice_id,
+        });
+        append(
+            db,
+            NewEvent {
+                occurred_at: at,
+                actor: actor.clone(),
+                entity: "payment".into(),
+                entity_id: document,
+                action: "received".into(),
+                before: None,
+                after: Some(after.to_string()),
+            },
+        )?;
+        Ok(load_plan(db, &plan_id)?.expect("read above"))
+    })
 }

@@ -1,87 +1,203 @@
-//! Idempotency keys: what a retried POST needs to get its first answer instead of acting twice.
+//! Idempotency keys: what a retried request needs to get its first answer instead of acting
+//! twice. The key is claimed, the work done and its answer kept in one transaction: a request
+//! cut off at any point (the server killed, the database gone) has either done nothing and
+//! kept nothing, so that a retry acts, or done its work and kept its answer, so that a retry
+//! gets the answer. Never the work without the answer.
 
 use crate::audit_log::now;
-use crate::sql::params;
+use crate::sql::{Db, params};
+use crate::work::Work;
 use crate::{StorageError, Store};
 
-/// What the store knows of a key when a request claims it.
+/// A request sent with an idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Claim {
-    /// The key is new: the request goes ahead, and [`Store::finish_idempotent`] records its
-    /// response.
-    Fresh,
-    /// The same request was answered before: here is the answer.
-    Replay {
-        /// The HTTP status.
-        status: u16,
-        /// The response body (JSON).
-        response: String,
-    },
-    /// The key was used with a different request.
+pub struct Once {
+    /// Who sent it: the user's id (each person's keys are their own).
+    pub caller: String,
+    /// The key the client chose.
+    pub key: String,
+    /// The SHA-256 of what was asked (route and body), hex: the same key with another request
+    /// is refused.
+    pub request_sha256: String,
+}
+
+/// The answer to a request, as its sender got it: kept byte for byte for a retry with the same
+/// key. What it holds is the caller's (the HTTP status and body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body.
+    pub body: String,
+    /// Whether to keep it (and what the work did): not for a failure worth retrying, after
+    /// which nothing is kept and the key stays free.
+    pub keep: bool,
+}
+
+/// What became of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// It was done now (or refused now), and this is its answer.
+    Answered(Answer),
+    /// It was done before with the same key and request: its first answer.
+    Replayed(Answer),
+    /// The key was used before with another request; nothing was done.
     Mismatch,
-    /// The same request is being handled right now.
-    InProgress,
+}
+
+/// What the database knows of a key, within the transaction that claims it.
+enum Claim {
+    Fresh,
+    Replay(Answer),
+    Mismatch,
+}
+
+/// Claims `once`'s key within the open transaction. A claim another transaction holds (the
+/// same key sent twice at once, to two servers) is waited for: then it has its answer, or was
+/// rolled back and is free.
+fn claim(db: &mut dyn Db, once: &Once) -> Result<Claim, StorageError> {
+    // The primary key makes the insert the arbiter between concurrent requests.
+    let inserted = db.execute(
+        "INSERT INTO idempotency_keys (caller, key, request_sha256, created_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (caller, key) DO NOTHING",
+        params![&once.caller, &once.key, &once.request_sha256, &now()],
+    )?;
+    if inserted == 1 {
+        return Ok(Claim::Fresh);
+    }
+    let (hash, status, response) = db
+        .row(
+            "SELECT request_sha256, status, response FROM idempotency_keys WHERE caller = ? AND key = ?",
+            params![&once.caller, &once.key],
+            |row| Ok((row.string(0)?, row.opt_int(1)?, row.opt_string(2)?)),
+        )?
+        .ok_or_else(|| StorageError::Corrupt("an idempotency key vanished".into()))?;
+    Ok(match (hash == once.request_sha256, status, response) {
+        (false, _, _) => Claim::Mismatch,
+        (true, Some(status), Some(body)) => Claim::Replay(Answer {
+            status: u16::try_from(status).map_err(|_| {
+                StorageError::Corrupt(format!(
+                    "idempotency_keys.status of key {}: {status}",
+                    once.key
+                ))
+            })?,
+            body,
+            keep: true,
+        }),
+        // Claimed without an answer: only a Redress before keys were claimed in the work's own
+        // transaction left such a row, when it was stopped mid-request. Its work may or may
+        // not have been done; it is done now.
+        (true, _, _) => Claim::Fresh,
+    })
+}
+
+/// Keeps `answer` for `once`'s key, claimed within the open transaction.
+fn keep(db: &mut dyn Db, once: &Once, answer: &Answer) -> Result<(), StorageError> {
+    db.execute(
+        "UPDATE idempotency_keys SET status = ?, response = ? WHERE caller = ? AND key = ?",
+        params![
+            i64::from(answer.status),
+            &answer.body,
+            &once.caller,
+            &once.key
+        ],
+    )?;
+    Ok(())
+}
+
+/// Why a keyed transaction was rolled back.
+enum Unkept {
+    /// The answer is not to be kept (a failure worth retrying).
+    Answer(Answer),
+    /// The database failed.
+    Storage(StorageError),
+}
+
+impl From<StorageError> for Unkept {
+    fn from(e: StorageError) -> Self {
+        Self::Storage(e)
+    }
 }
 
 impl Store {
-    /// Claims `key` for `caller`'s request whose body hashes to `request_sha256`.
-    pub async fn claim_idempotency_key(
-        &self,
-        caller: &str,
-        key: &str,
-        request_sha256: &str,
-    ) -> Result<Claim, StorageError> {
-        let (caller, key, request) = (caller.to_owned(), key.to_owned(), request_sha256.to_owned());
-        self.write(move |db| {
-            // The primary key makes the insert the arbiter between concurrent requests.
-            let inserted = db.execute(
-                "INSERT INTO idempotency_keys (caller, key, request_sha256, created_at) VALUES (?, ?, ?, ?) \
-                 ON CONFLICT (caller, key) DO NOTHING",
-                params![&caller, &key, &request, &now()],
+    /// What an earlier request with `once`'s key was answered, if there was one: its answer
+    /// (`Replayed`), or `Mismatch` when it asked something else. A request whose key was
+    /// answered gets that answer without being prepared again.
+    pub async fn earlier_reply(&self, once: &Once) -> Result<Option<Reply>, StorageError> {
+        let once = once.clone();
+        self.run(move |db| {
+            let row = db.row(
+                "SELECT request_sha256, status, response FROM idempotency_keys WHERE caller = ? AND key = ?",
+                params![&once.caller, &once.key],
+                |row| Ok((row.string(0)?, row.opt_int(1)?, row.opt_string(2)?)),
             )?;
-            if inserted == 1 {
-                return Ok(Claim::Fresh);
-            }
-            let (hash, status, response) = db
-                .row(
-                    "SELECT request_sha256, status, response FROM idempotency_keys WHERE caller = ? AND key = ?",
-                    params![&caller, &key],
-                    |row| Ok((row.string(0)?, row.opt_int(1)?, row.opt_string(2)?)),
-                )?
-                .ok_or_else(|| StorageError::Corrupt("an idempotency key vanished".into()))?;
-            Ok(match (hash == request, status, response) {
-                (false, _, _) => Claim::Mismatch,
-                (true, Some(status), Some(response)) => Claim::Replay {
-                    status: status as u16,
-                    response,
-                },
-                (true, _, _) => Claim::InProgress,
+            Ok(match row {
+                None => None,
+                Some((hash, _, _)) if hash != once.request_sha256 => Some(Reply::Mismatch),
+                Some((_, Some(status), Some(body))) => Some(Reply::Replayed(Answer {
+                    status: u16::try_from(status).map_err(|_| {
+                        StorageError::Corrupt(format!(
+                            "idempotency_keys.status of key {}: {status}",
+                            once.key
+                        ))
+                    })?,
+                    body,
+                    keep: true,
+                })),
+                Some(_) => None,
             })
         })
         .await
     }
 
-    /// Records the response to a claimed key; `None` releases the key (the request failed in a
-    /// way worth retrying).
-    pub async fn finish_idempotent(
+    /// Does `work` and turns its outcome into the answer (`respond`), in one transaction; with
+    /// `once`, the key is claimed in it first (a key used before gives its first answer, or is
+    /// refused for another request, and nothing is done), and the answer kept in it last. A
+    /// refusal's answer is kept too, its work rolled back; an answer not to be kept rolls
+    /// everything back, the claim included.
+    pub async fn perform_once<T, E>(
         &self,
-        caller: &str,
-        key: &str,
-        outcome: Option<(u16, &str)>,
-    ) -> Result<(), StorageError> {
-        let (caller, key) = (caller.to_owned(), key.to_owned());
-        let outcome = outcome.map(|(status, response)| (status, response.to_owned()));
-        self.write(move |db| match outcome {
-            Some((status, response)) => db.execute(
-                "UPDATE idempotency_keys SET status = ?, response = ? WHERE caller = ? AND key = ?",
-                params![i64::from(status), &response, &caller, &key],
-            ),
-            None => db.execute(
-                "DELETE FROM idempotency_keys WHERE caller = ? AND key = ?",
-                params![&caller, &key],
-            ),
-        })
-        .await?;
-        Ok(())
+        once: Option<Once>,
+        work: Work<T, E>,
+        respond: impl FnOnce(Result<T, E>) -> Answer + Send + 'static,
+    ) -> Result<Reply, StorageError>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+    {
+        let outcome = self
+            .write(move |db| {
+                if let Some(once) = &once {
+                    match claim(db, once)? {
+                        Claim::Replay(answer) => return Ok(Reply::Replayed(answer)),
+                        Claim::Mismatch => return Ok(Reply::Mismatch),
+                        Claim::Fresh => {}
+                    }
+                }
+                let mark = db.events().len();
+                db.script("SAVEPOINT keyed")?;
+                let done = work.run(db);
+                if done.is_ok() {
+                    db.script("RELEASE SAVEPOINT keyed")?;
+                } else {
+                    // A refusal changes nothing, but its answer is kept.
+                    db.events().truncate(mark);
+                    db.script("ROLLBACK TO SAVEPOINT keyed; RELEASE SAVEPOINT keyed")?;
+                }
+                let answer = respond(done);
+                if !answer.keep {
+                    return Err(Unkept::Answer(answer));
+                }
+                if let Some(once) = &once {
+                    keep(db, once, &answer)?;
+                }
+                Ok(Reply::Answered(answer))
+            })
+            .await;
+        match outcome {
+            Ok(reply) => Ok(reply),
+            Err(Unkept::Answer(answer)) => Ok(Reply::Answered(answer)),
+            Err(Unkept::Storage(e)) => Err(e),
+        }
     }
 }

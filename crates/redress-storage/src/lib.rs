@@ -27,12 +27,14 @@ pub mod resolutions;
 mod sql;
 mod sqlite;
 pub mod tokens;
+mod work;
 mod write_queue;
 
 pub use audit_log::{new_id, now};
 pub use billing::{ImportCounts, TableCounts};
 #[cfg(unix)]
 pub use resident::KeepInMemoryError;
+pub use work::Work;
 
 use sql::{Db, Intent};
 use std::path::{Path, PathBuf};

@@ -12,7 +12,7 @@ use crate::ledger::{
     post_entry,
 };
 use crate::sql::{Db, Row, params};
-use crate::{StorageError, Store};
+use crate::{StorageError, Store, Work};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{CustomerAccount, JournalEntry, LedgerError};
 use redress_domain::resolution::{Instalment, PaymentPlan, PlanError, ResolutionKind};
@@ -218,6 +218,20 @@ fn read_resolution(row: &dyn Row) -> Result<Resolution, StorageError> {
 fn load(db: &mut dyn Db, id: &str) -> Result<Option<Resolution>, StorageError> {
     db.row(
         &format!("SELECT {COLUMNS} FROM resolutions WHERE id = ?"),
+        params![id],
+        read_resolution,
+    )
+}
+
+/// The resolution with this id, its row locked until the transaction ends (PostgreSQL; SQLite
+/// has one writer): two approvers deciding it at once, through two servers, decide it once.
+fn load_for_update(db: &mut dyn Db, id: &str) -> Result<Option<Resolution>, StorageError> {
+    let lock = match db.backend() {
+        crate::Backend::Sqlite => "",
+        crate::Backend::Postgres => " FOR UPDATE",
+    };
+    db.row(
+        &format!("SELECT {COLUMNS} FROM resolutions WHERE id = ?{lock}"),
         params![id],
         read_resolution,
     )
@@ -561,64 +575,7 @@ impl Store {
         new: NewResolution,
         actor: &str,
     ) -> Result<Resolution, ResolutionError> {
-        let actor = actor.to_owned();
-        self.write(move |db| {
-            let status = open_dispute_status(db, &new.dispute_id)?;
-            if !DisputeStatus::from_name(&status).is_some_and(DisputeStatus::is_open) {
-                return Err(ResolutionError::DisputeNotOpen {
-                    id: new.dispute_id,
-                    status,
-                });
-            }
-            let given_before = db
-                .rows(
-                    "SELECT amount FROM resolutions WHERE dispute_id = ? AND proposed_by = ? \
-                     AND status <> 'refused'",
-                    params![&new.dispute_id, &actor],
-                    |row| amount(row.text(0)?),
-                )?
-                .into_iter()
-                .sum();
-            let needs_approval = (new.approval)(given_before);
-            let mut resolution = Resolution {
-                id: crate::new_id("RES"),
-                dispute_id: new.dispute_id.clone(),
-                kind: new.action.kind().as_str().to_owned(),
-                status: "pending_approval".into(),
-                amount: new.amount.clone(),
-                currency: new.currency.clone(),
-                details_json: details(&new.action),
-                reason: new.reason.clone(),
-                approval_reason: needs_approval.clone(),
-                proposed_by: actor.clone(),
-                proposed_at: now(),
-                decided_by: None,
-                decided_at: None,
-                decision_note: None,
-                document_id: None,
-            };
-            match &needs_approval {
-                Some(_) => check(db, &resolution, &new.action, &actor)?,
-                None => {
-                    resolution.document_id = apply(db, &resolution, &new.action, &actor)?;
-                    resolution.status = "applied".into();
-                }
-            }
-            let r = &resolution;
-            db.execute(
-                &format!(
-                    "INSERT INTO resolutions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                ),
-                params![
-                    &r.id, &r.dispute_id, &r.kind, &r.status, &r.amount, &r.currency,
-                    &r.details_json, &r.reason, &r.approval_reason, &r.proposed_by,
-                    &r.proposed_at, &r.decided_by, &r.decided_at, &r.decision_note, &r.document_id,
-                ],
-            )?;
-            append(db, event(&actor, r, "proposed", None))?;
-            Ok(resolution)
-        })
-        .await
+        self.perform(propose(new, actor)).await
     }
 
     /// The resolution with this id.
@@ -649,43 +606,114 @@ impl Store {
         note: Option<String>,
         actor: &str,
     ) -> Result<Resolution, ResolutionError> {
-        let (id, actor) = (id.to_owned(), actor.to_owned());
-        self.write(move |db| {
-            let before = load(db, &id)?.ok_or_else(|| ResolutionError::NotFound(id.clone()))?;
-            if before.status != "pending_approval" {
-                return Err(ResolutionError::NotPending {
-                    id,
-                    status: before.status,
+        self.perform(decide(id, approve, note, actor)).await
+    }
+}
+/// Proposes a resolution of an open dispute (see [`Store::propose_resolution`]).
+pub fn propose(new: NewResolution, actor: &str) -> Work<Resolution, ResolutionError> {
+    let actor = actor.to_owned();
+    Work::new(move |db| {
+        let status = open_dispute_status(db, &new.dispute_id)?;
+        if !DisputeStatus::from_name(&status).is_some_and(DisputeStatus::is_open) {
+            return Err(ResolutionError::DisputeNotOpen {
+                id: new.dispute_id,
+                status,
+            });
+        }
+        let given_before = db
+            .rows(
+                "SELECT amount FROM resolutions WHERE dispute_id = ? AND proposed_by = ? \
+                     AND status <> 'refused'",
+                params![&new.dispute_id, &actor],
+                |row| amount(row.text(0)?),
+            )?
+            .into_iter()
+            .sum();
+        let needs_approval = (new.approval)(given_before);
+        let mut resolution = Resolution {
+            id: crate::new_id("RES"),
+            dispute_id: new.dispute_id.clone(),
+            kind: new.action.kind().as_str().to_owned(),
+            status: "pending_approval".into(),
+            amount: new.amount.clone(),
+            currency: new.currency.clone(),
+            details_json: details(&new.action),
+            reason: new.reason.clone(),
+            approval_reason: needs_approval.clone(),
+            proposed_by: actor.clone(),
+            proposed_at: now(),
+            decided_by: None,
+            decided_at: None,
+            decision_note: None,
+            document_id: None,
+        };
+        match &needs_approval {
+            Some(_) => check(db, &resolution, &new.action, &actor)?,
+            None => {
+                resolution.document_id = apply(db, &resolution, &new.action, &actor)?;
+                resolution.status = "applied".into();
+            }
+        }
+        let r = &resolution;
+        db.execute(
+                &format!(
+                    "INSERT INTO resolutions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                params![
+                    &r.id, &r.dispute_id, &r.kind, &r.status, &r.amount, &r.currency,
+                    &r.details_json, &r.reason, &r.approval_reason, &r.proposed_by,
+                    &r.proposed_at, &r.decided_by, &r.decided_at, &r.decision_note, &r.document_id,
+                ],
+            )?;
+        append(db, event(&actor, r, "proposed", None))?;
+        Ok(resolution)
+    })
+}
+
+/// Approves (and applies) or refuses a resolution waiting for approval (see
+/// [`Store::decide_resolution`]).
+pub fn decide(
+    id: &str,
+    approve: bool,
+    note: Option<String>,
+    actor: &str,
+) -> Work<Resolution, ResolutionError> {
+    let (id, actor) = (id.to_owned(), actor.to_owned());
+    Work::new(move |db| {
+        let before =
+            load_for_update(db, &id)?.ok_or_else(|| ResolutionError::NotFound(id.clone()))?;
+        if before.status != "pending_approval" {
+            return Err(ResolutionError::NotPending {
+                id,
+                status: before.status,
+            });
+        }
+        if approve {
+            // Nothing is given on a dispute that was withdrawn or closed meanwhile.
+            let status = open_dispute_status(db, &before.dispute_id)?;
+            if !DisputeStatus::from_name(&status).is_some_and(DisputeStatus::is_open) {
+                return Err(ResolutionError::DisputeNotOpen {
+                    id: before.dispute_id,
+                    status,
                 });
             }
-            if approve {
-                // Nothing is given on a dispute that was withdrawn or closed meanwhile.
-                let status = open_dispute_status(db, &before.dispute_id)?;
-                if !DisputeStatus::from_name(&status).is_some_and(DisputeStatus::is_open) {
-                    return Err(ResolutionError::DisputeNotOpen {
-                        id: before.dispute_id,
-                        status,
-                    });
-                }
-            }
-            let mut after = before.clone();
-            after.decided_by = Some(actor.clone());
-            after.decided_at = Some(now());
-            after.decision_note = note;
-            if approve {
-                after.document_id = apply(db, &before, &action_of(&before)?, &actor)?;
-                after.status = "applied".into();
-            } else {
-                after.status = "refused".into();
-            }
-            db.execute(
+        }
+        let mut after = before.clone();
+        after.decided_by = Some(actor.clone());
+        after.decided_at = Some(now());
+        after.decision_note = note;
+        if approve {
+            after.document_id = apply(db, &before, &action_of(&before)?, &actor)?;
+            after.status = "applied".into();
+        } else {
+            after.status = "refused".into();
+        }
+        db.execute(
                 "UPDATE resolutions SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, document_id = ? WHERE id = ?",
                 params![&after.status, &after.decided_by, &after.decided_at, &after.decision_note, &after.document_id, &id],
             )?;
-            let action = if approve { "approved" } else { "refused" };
-            append(db, event(&actor, &after, action, Some(&before)))?;
-            Ok(after)
-        })
-        .await
-    }
+        let action = if approve { "approved" } else { "refused" };
+        append(db, event(&actor, &after, action, Some(&before)))?;
+        Ok(after)
+    })
 }
