@@ -6,6 +6,8 @@
 //! [`redress_domain`] types. [`audit`] runs them over a whole [`BillingData`], contract by
 //! contract on every core, and judges each dispute on the findings.
 
+#![forbid(unsafe_code)]
+
 pub mod finding;
 pub mod index;
 pub mod report;

@@ -2,6 +2,8 @@
 //! and exit codes: 0 when the work was done (findings are not an error), 2 when the input is
 //! invalid (or the audit log is broken), 1 for anything else.
 
+#![forbid(unsafe_code)]
+
 mod commands;
 mod output;
 mod progress;

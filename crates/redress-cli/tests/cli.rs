@@ -437,6 +437,19 @@ fn the_half_price_customer_is_found_offered_and_settled_from_the_command_line() 
     );
     let listed = text(&redress(&["cases", "list", "--data-dir", data]).stdout);
     let id = listed.split_whitespace().next().unwrap().to_owned();
+    // The customer is contacted, and their choice recorded, by a user.
+    let made = redress(&[
+        "token",
+        "create",
+        "--role",
+        "agent",
+        "--name",
+        "ana",
+        "--data-dir",
+        data,
+    ]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let token = text(&made.stdout).trim().to_owned();
     // Not before the customer was told.
     let early = redress(&[
         "cases",
@@ -444,6 +457,8 @@ fn the_half_price_customer_is_found_offered_and_settled_from_the_command_line() 
         &id,
         "--option",
         "separate_invoice",
+        "--token",
+        &token,
         "--data-dir",
         data,
     ]);
@@ -455,6 +470,8 @@ fn the_half_price_customer_is_found_offered_and_settled_from_the_command_line() 
         &id,
         "--note",
         "Phoned the owner",
+        "--token",
+        &token,
         "--data-dir",
         data,
     ]);
@@ -469,6 +486,8 @@ fn the_half_price_customer_is_found_offered_and_settled_from_the_command_line() 
         "6",
         "--first-due-on",
         "2027-01-31",
+        "--token",
+        &token,
         "--data-dir",
         data,
     ]);

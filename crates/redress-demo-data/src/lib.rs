@@ -14,6 +14,8 @@
 //! All amounts, prices and quantities are exact decimals; floating point only decides whether
 //! an error is planted.
 
+#![forbid(unsafe_code)]
+
 mod catalog;
 mod customer;
 mod write;

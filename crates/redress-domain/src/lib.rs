@@ -10,6 +10,8 @@
 //! parsed into types that cannot hold an invalid value (a [`Currency`] always has a minor unit, a
 //! [`Period`] never ends before it starts), so the audit rules never re-check them.
 
+#![forbid(unsafe_code)]
+
 pub mod audit_log;
 pub mod billing;
 pub mod calendar;

@@ -15,6 +15,8 @@
 //! Prints `requests/s p50 p90 p99 failures` (milliseconds) on one line of standard output, and
 //! a summary in words on standard error.
 
+#![forbid(unsafe_code)]
+
 mod workload;
 
 use anyhow::Context;

@@ -374,6 +374,7 @@ pub struct Offer {
 fn arrears_error(e: ArrearsError) -> ApiError {
     match e {
         ArrearsError::NotFound(_) => ApiError::not_found(e.to_string()),
+        ArrearsError::Approval(refused) => refused.into(),
         ArrearsError::WrongStatus { .. } => {
             ApiError::new(StatusCode::CONFLICT, "wrong_status", e.to_string())
         }

@@ -194,6 +194,7 @@ impl From<redress_service::resolutions::ResolveError> for ApiError {
             ResolveError::Resolution(e) => match e {
                 ResolutionError::Dispute(e) => e.into(),
                 ResolutionError::NotFound(_) => Self::not_found(e.to_string()),
+                ResolutionError::Approval(refused) => refused.into(),
                 ResolutionError::DisputeNotOpen { .. } | ResolutionError::NotPending { .. } => {
                     Self::new(StatusCode::CONFLICT, "not_open", e.to_string())
                 }

@@ -2,9 +2,13 @@
 //! contract by contract, turned into an arrears case for each customer who was under-billed
 //! and a systemic issue for each cause behind findings at several customers.
 
+use crate::error::ServiceError;
+use crate::redress::{Actor, as_writer, may_write};
 use redress_audit::report::{FindingRecord, finding_record};
 use redress_domain::{Currency, Decimal, parse_decimal};
-use redress_storage::cases::{ArrearsCase, ArrearsItem, NewArrearsCase, SystemicIssue};
+use redress_storage::cases::{
+    ArrearsCase, ArrearsChoice, ArrearsItem, NewArrearsCase, SystemicIssue,
+};
 use redress_storage::{StorageError, Store, Work};
 use sha2::Digest;
 use std::collections::BTreeMap;
@@ -213,4 +217,88 @@ pub async fn prepare_find_cases(
             }
         }),
     )
+}
+
+/// Errors the business finds itself: arrears cases and systemic issues.
+pub struct Cases<'a>(pub(crate) &'a crate::Redress);
+
+impl crate::Redress {
+    /// Arrears cases and systemic issues.
+    pub fn cases(&self) -> Cases<'_> {
+        Cases(self)
+    }
+}
+
+impl Cases<'_> {
+    /// The audit of every stored contract, done for `actor`, and what it found ready to be
+    /// recorded.
+    pub async fn prepare_find(
+        &self,
+        actor: &Actor,
+    ) -> Result<Work<CasesFound, ServiceError>, ServiceError> {
+        may_write(actor)?;
+        let work = prepare_find_cases(&self.0.store, &actor.id).await?;
+        Ok(as_writer(actor, work))
+    }
+
+    /// Records that the customer was contacted and offered the options.
+    pub fn offer(&self, actor: &Actor, id: &str, note: String) -> Work<ArrearsCase, ServiceError> {
+        as_writer(actor, redress_storage::cases::offer(id, note, &actor.id))
+    }
+
+    /// Records the option the customer chose, and carries it out.
+    pub fn choose(
+        &self,
+        actor: &Actor,
+        id: &str,
+        choice: ArrearsChoice,
+    ) -> Work<ArrearsCase, ServiceError> {
+        as_writer(actor, redress_storage::cases::choose(id, choice, &actor.id))
+    }
+
+    /// Approves or refuses a waiver, as `actor`: in its transaction, only an approver or admin
+    /// who did not record the customer's choice.
+    pub fn decide_waiver(
+        &self,
+        actor: &Actor,
+        id: &str,
+        approve: bool,
+    ) -> Work<ArrearsCase, ServiceError> {
+        let (policy, approver, role) = (self.0.policy.clone(), actor.id.clone(), actor.role);
+        let authorize = Box::new(move |case: &ArrearsCase| {
+            policy.may_decide(
+                case.chosen_by.as_deref().unwrap_or_default(),
+                &approver,
+                role,
+            )
+        });
+        as_writer(
+            actor,
+            redress_storage::cases::decide_waiver_as(id, approve, &actor.id, authorize),
+        )
+    }
+
+    /// The arrears case with this id.
+    pub async fn get(&self, id: &str) -> Result<Option<ArrearsCase>, StorageError> {
+        self.0.store.arrears_case(id).await
+    }
+
+    /// The arrears cases, oldest first; only those in `status` when given.
+    pub async fn list(&self, status: Option<&str>) -> Result<Vec<ArrearsCase>, StorageError> {
+        self.0.store.arrears_cases(status).await
+    }
+
+    /// The systemic issues, most customers first.
+    pub async fn systemic_issues(&self) -> Result<Vec<SystemicIssue>, StorageError> {
+        self.0.store.systemic_issues().await
+    }
+}
+
+impl Cases<'_> {
+    /// Audits every stored contract and records what it found, for the operator of the machine
+    /// Redress runs on (`redress audit --into-cases`): someone with the database in hand, not a
+    /// user; `operator` says who, for the audit log.
+    pub async fn find_as_operator(&self, operator: &str) -> Result<CasesFound, StorageError> {
+        find_cases(&self.0.store, operator).await
+    }
 }

@@ -1,12 +1,20 @@
 //! Opening a dispute: checked against the stored invoice, verified at once by the audit rules
 //! over the invoice's contract, and recorded with its verdict.
 
+use crate::error::ServiceError;
+use crate::redress::{Actor, as_writer, may_write};
 use redress_audit::report::{FindingRecord, finding_record};
 use redress_audit::{Verdict, verdict};
+use redress_domain::audit_log::AuditEvent;
 use redress_domain::{
     BillingData, Date, Decimal, Dispute, DisputeReason, DisputeStatus, InvoiceIdx,
 };
-use redress_storage::disputes::{DisputeError, DisputeRow};
+use redress_storage::attachments::Attachment;
+use redress_storage::audit_log::LogError;
+use redress_storage::disputes::{
+    BadCursor, CaseNote, DisputeError, DisputeFilter, DisputeOrder, DisputePage, DisputeRow,
+};
+use redress_storage::relationship::DisputeFacts;
 use redress_storage::{ImportCounts, StorageError, Store, Work};
 use std::sync::Arc;
 
@@ -397,4 +405,165 @@ pub async fn prepare_reverification(
         actor,
     )
     .map_err(IntakeError::from))
+}
+
+/// Disputes: taken, verified, moved through their lifecycle, and their case files.
+pub struct Disputes<'a>(pub(crate) &'a crate::Redress);
+
+impl crate::Redress {
+    /// Disputes.
+    pub fn disputes(&self) -> Disputes<'_> {
+        Disputes(self)
+    }
+}
+
+impl Disputes<'_> {
+    /// Takes a dispute and verifies it, by the busiest path: its contract read side by side
+    /// with others, and recorded with the other new disputes waiting beside it.
+    pub async fn open(
+        &self,
+        actor: &Actor,
+        intake: DisputeIntake,
+    ) -> Result<DisputeRow, ServiceError> {
+        may_write(actor)?;
+        Ok(open_dispute(&self.0.store, intake, &actor.id).await?)
+    }
+
+    /// A dispute checked against the stored invoice and verified, ready to be recorded for
+    /// `actor`.
+    pub async fn prepare_open(
+        &self,
+        actor: &Actor,
+        intake: DisputeIntake,
+    ) -> Result<Work<DisputeRow, ServiceError>, ServiceError> {
+        may_write(actor)?;
+        let work = prepare_dispute(&self.0.store, intake, &actor.id).await?;
+        Ok(as_writer(actor, work))
+    }
+
+    /// A stored dispute verified again, ready to record.
+    pub async fn prepare_reverify(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<Work<DisputeRow, ServiceError>, ServiceError> {
+        may_write(actor)?;
+        let work = prepare_reverification(&self.0.store, id, &actor.id).await?;
+        Ok(as_writer(actor, work))
+    }
+
+    /// Moves a dispute to `to`, if its lifecycle allows.
+    pub fn set_status(
+        &self,
+        actor: &Actor,
+        id: &str,
+        to: DisputeStatus,
+    ) -> Work<DisputeRow, ServiceError> {
+        as_writer(
+            actor,
+            redress_storage::disputes::set_status(id, to, &actor.id),
+        )
+    }
+
+    /// Assigns a dispute to an agent, or to nobody.
+    pub fn assign(
+        &self,
+        actor: &Actor,
+        id: &str,
+        assignee: Option<String>,
+    ) -> Work<DisputeRow, ServiceError> {
+        as_writer(
+            actor,
+            redress_storage::disputes::assign(id, assignee, &actor.id),
+        )
+    }
+
+    /// Raises or lowers a dispute's escalation flag, while it is open.
+    pub fn escalate(
+        &self,
+        actor: &Actor,
+        id: &str,
+        escalated: bool,
+    ) -> Work<DisputeRow, ServiceError> {
+        as_writer(
+            actor,
+            redress_storage::disputes::escalate(id, escalated, &actor.id),
+        )
+    }
+
+    /// Adds a note (`note`) or a statement (`statement`) to a dispute's case file.
+    pub fn add_note(
+        &self,
+        actor: &Actor,
+        id: &str,
+        kind: &str,
+        body: &str,
+    ) -> Work<CaseNote, ServiceError> {
+        as_writer(
+            actor,
+            redress_storage::disputes::add_note(id, kind, body, &actor.id),
+        )
+    }
+
+    /// Attaches an evidence file to a dispute.
+    pub fn attach(
+        &self,
+        actor: &Actor,
+        id: &str,
+        file_name: &str,
+        content_type: &str,
+        content: &[u8],
+    ) -> Work<Attachment, ServiceError> {
+        as_writer(
+            actor,
+            redress_storage::attachments::add(id, file_name, content_type, content, &actor.id),
+        )
+    }
+
+    /// The dispute with this id.
+    pub async fn get(&self, id: &str) -> Result<Option<DisputeRow>, StorageError> {
+        self.0.store.dispute(id).await
+    }
+
+    /// Disputes, filtered, in `order`, a page at a time from `cursor`.
+    pub async fn list(
+        &self,
+        filter: &DisputeFilter,
+        order: DisputeOrder,
+        limit: u32,
+        cursor: Option<&str>,
+    ) -> Result<Result<DisputePage, BadCursor>, StorageError> {
+        self.0
+            .store
+            .list_disputes(filter, order, limit, cursor)
+            .await
+    }
+
+    /// A dispute's whole history, from the audit log.
+    pub async fn history(&self, id: &str) -> Result<Vec<AuditEvent>, LogError> {
+        self.0.store.dispute_history(id).await
+    }
+
+    /// A dispute's notes and statements, oldest first.
+    pub async fn notes(&self, id: &str) -> Result<Vec<CaseNote>, StorageError> {
+        self.0.store.case_notes(id).await
+    }
+
+    /// A dispute's attachments, oldest first.
+    pub async fn attachments(&self, id: &str) -> Result<Vec<Attachment>, StorageError> {
+        self.0.store.attachments(id).await
+    }
+
+    /// An attachment and its content.
+    pub async fn attachment_content(
+        &self,
+        id: &str,
+    ) -> Result<Option<(Attachment, Vec<u8>)>, StorageError> {
+        self.0.store.attachment_content(id).await
+    }
+
+    /// What a dispute's recommendation is made from.
+    pub async fn facts(&self, id: &str) -> Result<Option<DisputeFacts>, StorageError> {
+        self.0.store.dispute_facts(id).await
+    }
 }

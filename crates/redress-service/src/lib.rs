@@ -1,9 +1,22 @@
 //! Redress's use cases, shared by the server and the CLI: each combines the audit rules and the
 //! database into one thing a user does, such as opening a dispute.
 
+#![forbid(unsafe_code)]
+
+pub mod billing;
+pub mod books;
 pub mod cases;
 pub mod disputes;
+pub mod error;
+pub mod operations;
+pub mod people;
+pub mod records;
+mod redress;
 pub mod resolutions;
+
+pub use error::{Denied, ServiceError};
+pub use redress::{Actor, Redress};
+pub use redress_storage::Work;
 
 pub use disputes::{
     DisputeIntake, ImportOutcome, IntakeError, Verification, import_export, imported_disputes,

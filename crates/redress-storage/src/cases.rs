@@ -9,7 +9,7 @@ use crate::sql::{Db, Row, params};
 use crate::{StorageError, Store, Work};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{LedgerError, LedgerLine, tax_on};
-use redress_domain::resolution::PaymentPlan;
+use redress_domain::resolution::{ApprovalError, PaymentPlan};
 use redress_domain::{Date, Decimal};
 
 /// What one invoice (or one never-billed delivery period) of an arrears case was under-billed.
@@ -135,6 +135,9 @@ pub enum ArrearsError {
         /// What may be done from here.
         what: &'static str,
     },
+    /// The one acting may not decide it.
+    #[error(transparent)]
+    Approval(#[from] ApprovalError),
     /// The plan asked for does not work.
     #[error("instalment_count: {0}")]
     Plan(String),
@@ -526,10 +529,24 @@ pub fn choose(id: &str, choice: ArrearsChoice, actor: &str) -> Work<ArrearsCase,
 /// Approves (the arrears are forgone, nothing is billed) or refuses (the case goes back to
 /// the customer's options) a waiver. Whether `actor` may decide is the caller's to check.
 pub fn decide_waiver(id: &str, approve: bool, actor: &str) -> Work<ArrearsCase, ArrearsError> {
+    decide_waiver_as(id, approve, actor, Box::new(|_| Ok(())))
+}
+
+/// Who may decide a waiver, asked in the transaction that decides it, of the case as it stands.
+pub type AuthorizeWaiver = Box<dyn FnOnce(&ArrearsCase) -> Result<(), ApprovalError> + Send>;
+
+/// Approves or refuses a waiver, once `authorize` allows `actor` to.
+pub fn decide_waiver_as(
+    id: &str,
+    approve: bool,
+    actor: &str,
+    authorize: AuthorizeWaiver,
+) -> Work<ArrearsCase, ArrearsError> {
     let (id, actor) = (id.to_owned(), actor.to_owned());
     Work::new(move |db| {
         let before =
             load_case_for_update(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
+        authorize(&before)?;
         if before.status != "awaiting_approval" {
             return Err(ArrearsError::WrongStatus {
                 id,

@@ -15,7 +15,9 @@ use crate::sql::{Db, Row, params};
 use crate::{StorageError, Store, Work};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{CustomerAccount, JournalEntry, LedgerError};
-use redress_domain::resolution::{Instalment, PaymentPlan, PlanError, ResolutionKind};
+use redress_domain::resolution::{
+    ApprovalError, Instalment, PaymentPlan, PlanError, ResolutionKind,
+};
 use redress_domain::{Decimal, DisputeStatus, parse_date};
 
 /// What a resolution does, with what it needs. Amounts are in the disputed invoice's currency.
@@ -168,6 +170,9 @@ pub enum ResolutionError {
     /// No such resolution.
     #[error("no resolution has the id `{0}`")]
     NotFound(String),
+    /// The one acting may not approve or refuse it.
+    #[error(transparent)]
+    Approval(#[from] ApprovalError),
     /// It was approved or refused already.
     #[error(
         "resolution {id} is {status}; only a resolution waiting for approval can be approved or refused"
@@ -678,10 +683,27 @@ pub fn decide(
     note: Option<String>,
     actor: &str,
 ) -> Work<Resolution, ResolutionError> {
+    decide_as(id, approve, note, actor, Box::new(|_| Ok(())))
+}
+
+/// Who may decide a resolution, asked in the transaction that decides it, of the resolution
+/// as it stands (its proposer never changes, but it is read there all the same).
+pub type Authorize = Box<dyn FnOnce(&Resolution) -> Result<(), ApprovalError> + Send>;
+
+/// Approves (and applies) or refuses a resolution waiting for approval, once `authorize`
+/// allows `actor` to.
+pub fn decide_as(
+    id: &str,
+    approve: bool,
+    note: Option<String>,
+    actor: &str,
+    authorize: Authorize,
+) -> Work<Resolution, ResolutionError> {
     let (id, actor) = (id.to_owned(), actor.to_owned());
     Work::new(move |db| {
         let before =
             load_for_update(db, &id)?.ok_or_else(|| ResolutionError::NotFound(id.clone()))?;
+        authorize(&before)?;
         if before.status != "pending_approval" {
             return Err(ResolutionError::NotPending {
                 id,

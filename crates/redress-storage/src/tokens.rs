@@ -4,7 +4,7 @@
 
 use crate::audit_log::{append, now};
 use crate::sql::{Db, params};
-use crate::{StorageError, Store};
+use crate::{StorageError, Store, Work};
 use redress_domain::audit_log::NewEvent;
 use sha2::{Digest, Sha256};
 
@@ -85,6 +85,23 @@ fn token_in(db: &mut dyn Db, user_id: &str, role: Role, actor: &str) -> Result<S
         },
     )?;
     Ok(token)
+}
+
+/// The role of the user `user_id`, read in the transaction that acts for them: a user disabled
+/// meanwhile, or unknown, acts no more (`UserError::Unknown`).
+pub fn acting(user_id: &str) -> Work<Role, UserError> {
+    let user_id = user_id.to_owned();
+    Work::new(move |db| {
+        let role = db
+            .row(
+                "SELECT role FROM users WHERE id = ? AND disabled_at IS NULL",
+                params![&user_id],
+                |row| row.string(0),
+            )?
+            .ok_or_else(|| UserError::Unknown(user_id.clone()))?;
+        Ok(Role::from_name(&role)
+            .ok_or_else(|| StorageError::Corrupt(format!("users.role of {user_id}: `{role}`")))?)
+    })
 }
 
 impl Store {

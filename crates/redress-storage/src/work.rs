@@ -42,6 +42,25 @@ impl<T: 'static, E: 'static> Work<T, E> {
         Work::new(move |db| run(db).and_then(then))
     }
 
+    /// The same work, followed (in its transaction) by the work `next` makes of what it gives.
+    pub fn then<U: 'static>(
+        self,
+        next: impl FnOnce(T) -> Work<U, E> + Send + 'static,
+    ) -> Work<U, E> {
+        let run = self.run;
+        Work::new(move |db| run(db).and_then(|value| next(value).run(db)))
+    }
+
+    /// Work that changes nothing and gives `outcome`: a refusal known before the transaction,
+    /// or a value to go on from.
+    pub fn ready(outcome: Result<T, E>) -> Self
+    where
+        T: Send,
+        E: Send,
+    {
+        Work::new(move |_| outcome)
+    }
+
     /// Does it within the open transaction.
     pub(crate) fn run(self, db: &mut dyn Db) -> Result<T, E> {
         (self.run)(db)

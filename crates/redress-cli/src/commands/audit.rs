@@ -89,9 +89,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<()> {
 /// Audits the stored data into arrears cases and systemic issues, and says what it opened.
 fn into_cases(database: &super::database::DatabaseArgs) -> anyhow::Result<()> {
     super::database::runtime()?.block_on(async {
-        let store = redress_storage::Store::open(&database.location()).await?;
+        let redress = redress_service::Redress::open(&database.location(), Default::default()).await?;
         let actor = std::env::var("USER").map_or_else(|_| "redress audit".to_owned(), |u| format!("{u} (redress audit)"));
-        let found = redress_service::cases::find_cases(&store, &actor).await?;
+        let found = redress.cases().find_as_operator(&actor).await?;
         println!(
             "audited {} contracts: {} findings; {} arrears cases opened, {} open already; {} systemic issues",
             found.contracts,

@@ -4,10 +4,11 @@
 
 use super::database::{DatabaseArgs, runtime};
 use super::policy::refuse;
+use super::resolutions::{Acting, acting_as, refused};
 use clap::{Args, Subcommand};
 use redress_domain::parse_date;
-use redress_storage::Store;
-use redress_storage::cases::{ArrearsCase, ArrearsChoice, ArrearsError};
+use redress_service::Redress;
+use redress_service::records::{ArrearsCase, ArrearsChoice};
 
 /// Arguments of `redress cases`.
 #[derive(Args)]
@@ -34,7 +35,7 @@ pub enum CasesCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
-    /// Records that the customer was contacted and offered the options.
+    /// Records that the customer was contacted and offered the options, as the token's holder.
     Offer {
         /// The case's id.
         id: String,
@@ -42,7 +43,7 @@ pub enum CasesCommand {
         #[arg(long)]
         note: String,
         #[command(flatten)]
-        database: DatabaseArgs,
+        acting: Acting,
     },
     /// Records the option the customer chose and carries it out.
     Choose {
@@ -59,7 +60,7 @@ pub enum CasesCommand {
         #[arg(long)]
         first_due_on: Option<String>,
         #[command(flatten)]
-        database: DatabaseArgs,
+        acting: Acting,
     },
 }
 
@@ -96,41 +97,40 @@ fn print_case(case: &ArrearsCase) {
 
 /// Runs a cases command.
 pub fn run(args: CasesArgs) -> anyhow::Result<()> {
-    let database = match &args.command {
-        CasesCommand::List { database, .. }
-        | CasesCommand::Show { database, .. }
-        | CasesCommand::Offer { database, .. }
-        | CasesCommand::Choose { database, .. } => database.clone(),
-    };
     runtime()?.block_on(async {
-        let store = Store::open(&database.location()).await?;
-        let actor = super::cli_actor("cases");
-        let outcome = match args.command {
-            CasesCommand::List { status, .. } => {
-                for case in store.arrears_cases(status.as_deref()).await? {
+        let case = match args.command {
+            CasesCommand::List { status, database } => {
+                let redress = Redress::open(&database.location(), Default::default()).await?;
+                for case in redress.cases().list(status.as_deref()).await? {
                     println!(
                         "{} {} {} {} {}",
                         case.id, case.customer_id, case.status, case.total, case.currency
                     );
                 }
-                Ok(None)
+                return Ok(());
             }
-            CasesCommand::Show { id, .. } => match store.arrears_case(&id).await? {
-                Some(case) => Ok(Some(case)),
-                None => Err(ArrearsError::NotFound(id)),
-            },
-            CasesCommand::Offer { id, note, .. } => {
+            CasesCommand::Show { id, database } => {
+                let redress = Redress::open(&database.location(), Default::default()).await?;
+                redress
+                    .cases()
+                    .get(&id)
+                    .await?
+                    .ok_or_else(|| refuse(format!("no arrears case has the id `{id}`")))?
+            }
+            CasesCommand::Offer { id, note, acting } => {
                 if note.trim().is_empty() {
                     return Err(refuse("--note: say how the customer was contacted"));
                 }
-                store.offer_arrears(&id, note, &actor).await.map(Some)
+                let (redress, actor) = acting_as(&acting).await?;
+                let offered = redress.perform(redress.cases().offer(&actor, &id, note)).await;
+                offered.map_err(refused)?
             }
             CasesCommand::Choose {
                 id,
                 option,
                 instalments,
                 first_due_on,
-                ..
+                acting,
             } => {
                 let choice = match (option.as_str(), instalments, first_due_on) {
                     ("next_invoice", None, None) => ArrearsChoice::NextInvoice,
@@ -152,28 +152,24 @@ pub fn run(args: CasesArgs) -> anyhow::Result<()> {
                         )));
                     }
                 };
-                store.choose_arrears(&id, choice, &actor).await.map(Some)
+                let (redress, actor) = acting_as(&acting).await?;
+                let chosen = redress
+                    .perform(redress.cases().choose(&actor, &id, choice))
+                    .await;
+                chosen.map_err(refused)?
             }
         };
-        store.close().await;
-        match outcome {
-            Ok(Some(case)) => {
-                print_case(&case);
-                Ok(())
-            }
-            Ok(None) => Ok(()),
-            Err(ArrearsError::Storage(e)) => Err(e.into()),
-            Err(refused) => Err(refuse(refused)),
-        }
+        print_case(&case);
+        Ok(())
     })
 }
 
 /// Prints a customer's ledger: every entry, oldest first, and the balance.
 pub fn ledger(args: LedgerArgs) -> anyhow::Result<()> {
     runtime()?.block_on(async {
-        let store = Store::open(&args.database.location()).await?;
-        let ledger = store.customer_ledger(&args.customer).await?;
-        store.close().await;
+        let redress = Redress::open(&args.database.location(), Default::default()).await?;
+        let ledger = redress.books().ledger(&args.customer).await?;
+        redress.operations().close().await;
         let Some(ledger) = ledger else {
             return Err(refuse(format!(
                 "no customer has the id `{}`",

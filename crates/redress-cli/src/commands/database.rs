@@ -1,7 +1,7 @@
 //! Where the database is: `--data-dir` (the embedded default) or `--database-url`.
 
 use clap::Args;
-use redress_storage::Location;
+use redress_service::records::Location;
 use std::path::PathBuf;
 
 /// The database options every command that touches the database takes.

@@ -5,8 +5,7 @@ use super::{cli_actor, read_or_report};
 use crate::progress::ReadingBar;
 use clap::Args;
 use redress_import::ReadOptions;
-use redress_service::{ImportOutcome, import_export};
-use redress_storage::Store;
+use redress_service::{ImportOutcome, Redress};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -35,9 +34,12 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
     )?);
     bar.message("writing");
     let outcome = runtime()?.block_on(async {
-        let store = Store::open(&args.database.location()).await?;
-        let outcome = import_export(&store, data, &cli_actor("import")).await?;
-        store.close().await;
+        let redress = Redress::open(&args.database.location(), Default::default()).await?;
+        let outcome = redress
+            .billing()
+            .import_export(data, &cli_actor("import"))
+            .await?;
+        redress.operations().close().await;
         anyhow::Ok(outcome)
     })?;
     let ImportOutcome {

@@ -2,7 +2,7 @@
 
 use super::database::{DatabaseArgs, runtime};
 use clap::Args;
-use redress_storage::Store;
+use redress_service::Redress;
 
 /// Arguments of `redress migrate`.
 #[derive(Args)]
@@ -14,15 +14,15 @@ pub struct MigrateArgs {
 /// Applies pending migrations.
 pub fn run(args: MigrateArgs) -> anyhow::Result<()> {
     runtime()?.block_on(async {
-        let store = Store::connect(&args.database.location()).await?;
-        let applied = store.migrate().await?;
+        let redress = Redress::connect(&args.database.location()).await?;
+        let applied = redress.operations().migrate().await?;
         if applied.is_empty() {
             eprintln!("the database schema is up to date");
         } else {
             let versions: Vec<String> = applied.iter().map(i64::to_string).collect();
             eprintln!("applied migration(s) {}", versions.join(", "));
         }
-        store.close().await;
+        redress.operations().close().await;
         Ok(())
     })
 }

@@ -7,10 +7,9 @@ use super::database::{DatabaseArgs, runtime};
 use super::policy::{PolicyArgs, refuse};
 use clap::{Args, Subcommand};
 use redress_domain::{Date, Decimal, parse_date, parse_decimal};
-use redress_service::resolutions::{Proposal, ResolveError, decide, propose};
-use redress_storage::Store;
-use redress_storage::resolutions::{Resolution, ResolutionError};
-use redress_storage::tokens::Caller;
+use redress_service::records::Resolution;
+use redress_service::resolutions::Proposal;
+use redress_service::{Actor, Redress, ServiceError};
 
 /// Arguments of `redress resolutions`.
 #[derive(Args)]
@@ -130,19 +129,22 @@ fn print(resolution: &Resolution) {
     }
 }
 
-/// The token's holder, refused unless their role may change things.
-async fn caller(store: &Store, token: &str) -> anyhow::Result<Caller> {
-    let caller = store
-        .caller(token)
+/// Redress under the options' policy, and the token's holder (refused unless their role may
+/// change things).
+pub(crate) async fn acting_as(acting: &Acting) -> anyhow::Result<(Redress, Actor)> {
+    let redress = Redress::open(&acting.database.location(), acting.policy.policy()?).await?;
+    let actor = redress
+        .people()
+        .authenticate(&acting.token)
         .await?
         .ok_or_else(|| refuse("--token: not a live token"))?;
-    if !caller.role.can_write() {
+    if !actor.role.can_write() {
         return Err(refuse(format!(
             "the role {} may read but not change anything",
-            caller.role
+            actor.role
         )));
     }
-    Ok(caller)
+    Ok((redress, actor))
 }
 
 /// Runs a resolutions command.
@@ -150,8 +152,8 @@ pub fn run(args: ResolutionsArgs) -> anyhow::Result<()> {
     runtime()?.block_on(async {
         match args.command {
             ResolutionsCommand::List { dispute, database } => {
-                let store = Store::open(&database.location()).await?;
-                for resolution in store.resolutions_of(&dispute).await? {
+                let redress = Redress::open(&database.location(), Default::default()).await?;
+                for resolution in redress.books().resolutions_of(&dispute).await? {
                     print(&resolution);
                 }
                 Ok(())
@@ -168,9 +170,7 @@ pub fn run(args: ResolutionsArgs) -> anyhow::Result<()> {
                 first_due_on,
                 acting,
             } => {
-                let policy = acting.policy.policy()?;
-                let store = Store::open(&acting.database.location()).await?;
-                let caller = caller(&store, &acting.token).await?;
+                let (redress, actor) = acting_as(&acting).await?;
                 let lines = lines
                     .iter()
                     .map(|l| pair(l, "--line", |n| n.parse::<u32>().ok()))
@@ -196,10 +196,12 @@ pub fn run(args: ResolutionsArgs) -> anyhow::Result<()> {
                     instalment_count,
                     first_due_on,
                 };
-                let proposed =
-                    propose(&store, &policy, &dispute, proposal, &caller.id, caller.role)
-                        .await
-                        .map_err(refused)?;
+                let work = redress
+                    .books()
+                    .prepare_proposal(&actor, &dispute, proposal)
+                    .await
+                    .map_err(refused)?;
+                let proposed = redress.perform(work).await.map_err(refused)?;
                 print(&proposed);
                 Ok(())
             }
@@ -220,10 +222,9 @@ async fn decide_on(
     note: Option<String>,
     acting: &Acting,
 ) -> anyhow::Result<()> {
-    let policy = acting.policy.policy()?;
-    let store = Store::open(&acting.database.location()).await?;
-    let caller = caller(&store, &acting.token).await?;
-    let decided = decide(&store, &policy, id, approve, note, &caller.id, caller.role)
+    let (redress, actor) = acting_as(acting).await?;
+    let decided = redress
+        .perform(redress.books().decide(&actor, id, approve, note))
         .await
         .map_err(refused)?;
     print(&decided);
@@ -231,9 +232,9 @@ async fn decide_on(
 }
 
 /// A refusal said plainly (exit code 2); a failure of the database passed on.
-fn refused(e: ResolveError) -> anyhow::Error {
-    match e {
-        ResolveError::Resolution(ResolutionError::Storage(e)) => e.into(),
-        other => refuse(other),
+pub(crate) fn refused(e: ServiceError) -> anyhow::Error {
+    match e.storage() {
+        Some(_) => e.into(),
+        None => refuse(e),
     }
 }

@@ -2,8 +2,9 @@
 
 use super::database::{DatabaseArgs, runtime};
 use clap::{Args, Subcommand};
-use redress_storage::Store;
-use redress_storage::tokens::{Role, UserError};
+use redress_domain::Role;
+use redress_service::Redress;
+use redress_service::records::UserError;
 
 /// Arguments of `redress token`.
 #[derive(Args)]
@@ -49,20 +50,21 @@ pub fn run(args: TokenArgs) -> anyhow::Result<()> {
             user,
             database,
         } => runtime()?.block_on(async {
-            let store = Store::open(&database.location()).await?;
+            let redress = Redress::open(&database.location(), Default::default()).await?;
+            let people = redress.people();
             let actor = super::cli_actor("token");
             let created = match (role, name, user) {
-                (Some(role), Some(name), None) => store
+                (Some(role), Some(name), None) => people
                     .create_user_with_token(&name, &name, role, &actor)
                     .await
                     .map(|token| (token, format!("a new user {name} with the role {role}"))),
-                (_, _, Some(user)) => store
+                (_, _, Some(user)) => people
                     .create_token(&user, &actor)
                     .await
                     .map(|token| (token, format!("the user {user}"))),
                 _ => unreachable!("clap requires --role with --name, or --user"),
             };
-            store.close().await;
+            redress.operations().close().await;
             let (token, whom) = match created {
                 Ok(created) => created,
                 Err(UserError::Storage(e)) => return Err(e.into()),

@@ -3,8 +3,8 @@
 use super::database::{DatabaseArgs, runtime};
 use crate::InvalidInput;
 use clap::Args;
-use redress_storage::Store;
-use redress_storage::audit_log::LogError;
+use redress_service::Redress;
+use redress_service::records::LogError;
 
 /// Arguments of `redress verify-log`.
 #[derive(Args)]
@@ -17,9 +17,9 @@ pub struct VerifyLogArgs {
 /// broken event), 1 when the log cannot be read.
 pub fn run(args: VerifyLogArgs) -> anyhow::Result<()> {
     runtime()?.block_on(async {
-        let store = Store::open(&args.database.location()).await?;
-        let checked = store.verify_log().await;
-        store.close().await;
+        let redress = Redress::open(&args.database.location(), Default::default()).await?;
+        let checked = redress.operations().verify_log().await;
+        redress.operations().close().await;
         match checked {
             Ok(events) => {
                 eprintln!(

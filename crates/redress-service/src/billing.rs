@@ -1,0 +1,61 @@
+//! The billing data a dispute is checked against: imported from an export, and read back.
+
+use crate::disputes::{ImportOutcome, IntakeError, import_export};
+use crate::redress::Redress;
+use redress_domain::BillingData;
+use redress_storage::{ImportCounts, StorageError, TableCounts};
+use std::sync::Arc;
+
+/// The billing data.
+pub struct Billing<'a>(pub(crate) &'a Redress);
+
+impl Redress {
+    /// The billing data.
+    pub fn billing(&self) -> Billing<'_> {
+        Billing(self)
+    }
+}
+
+impl Billing<'_> {
+    /// Imports an export's billing data alone (upserted by id, in one transaction).
+    pub async fn import(
+        &self,
+        data: impl Into<Arc<BillingData>>,
+        actor: &str,
+    ) -> Result<ImportCounts, StorageError> {
+        self.0.store.import(data, actor).await
+    }
+
+    /// Imports an export: its billing data and its disputes, verified, in one transaction.
+    pub async fn import_export(
+        &self,
+        data: Arc<BillingData>,
+        actor: &str,
+    ) -> Result<ImportOutcome, IntakeError> {
+        import_export(&self.0.store, data, actor).await
+    }
+
+    /// Rows stored, table by table.
+    pub async fn counts(&self) -> Result<TableCounts, StorageError> {
+        self.0.store.billing_counts().await
+    }
+
+    /// The billing data of an invoice's contract (what verifying it reads); `None` when there
+    /// is no such invoice.
+    pub async fn contract_data_for_invoice(
+        &self,
+        invoice_id: &str,
+    ) -> Result<Option<BillingData>, StorageError> {
+        self.0.store.contract_data_for_invoice(invoice_id).await
+    }
+
+    /// A contract's terms and price rows, as JSON.
+    pub async fn contract(&self, id: &str) -> Result<Option<serde_json::Value>, StorageError> {
+        self.0.store.contract_json(id).await
+    }
+
+    /// A customer and their contracts' ids, as JSON.
+    pub async fn customer(&self, id: &str) -> Result<Option<serde_json::Value>, StorageError> {
+        self.0.store.customer_json(id).await
+    }
+}

@@ -1,0 +1,69 @@
+//! Running Redress: its database's health, schema and memory, and the audit log.
+
+use crate::redress::Redress;
+use redress_domain::DisputeStatus;
+use redress_domain::audit_log::AuditEvent;
+use redress_storage::audit_log::LogError;
+use redress_storage::{Backend, StorageError};
+
+/// What running Redress needs.
+pub struct Operations<'a>(pub(crate) &'a Redress);
+
+impl Redress {
+    /// What running Redress needs.
+    pub fn operations(&self) -> Operations<'_> {
+        Operations(self)
+    }
+}
+
+impl Operations<'_> {
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        self.0.store.ping().await
+    }
+
+    /// Applies the migrations the database lacks; gives the versions applied.
+    pub async fn migrate(&self) -> Result<Vec<i64>, StorageError> {
+        self.0.store.migrate().await
+    }
+
+    /// Opens every connection the pool may have, before serving.
+    pub async fn open_every_connection(&self) -> Result<(), StorageError> {
+        self.0.store.open_every_connection().await
+    }
+
+    /// Keeps the SQLite file's pages locked in memory; gives the bytes locked now.
+    #[cfg(unix)]
+    pub fn keep_in_memory(&self) -> Result<u64, StorageError> {
+        self.0.store.keep_in_memory()
+    }
+
+    /// The database in use.
+    pub fn backend(&self) -> Backend {
+        self.0.store.backend()
+    }
+
+    /// Closes the connections not in use.
+    pub async fn close(&self) {
+        self.0.store.clone().close().await
+    }
+
+    /// Checks the audit log's hash chain end to end; gives how many events it holds.
+    pub async fn verify_log(&self) -> Result<u64, LogError> {
+        self.0.store.verify_log().await
+    }
+
+    /// The audit log's events of one thing, oldest first.
+    pub async fn events_of(
+        &self,
+        entity: &str,
+        entity_id: &str,
+    ) -> Result<Vec<AuditEvent>, LogError> {
+        self.0.store.events_of(entity, entity_id).await
+    }
+
+    /// How many disputes are in each status.
+    pub async fn dispute_counts(&self) -> Result<Vec<(DisputeStatus, u64)>, StorageError> {
+        self.0.store.dispute_counts().await
+    }
+}
