@@ -62,6 +62,8 @@ fn claimed_amount(value: &Value) -> Result<Decimal, ApiError> {
 
 /// The JSON body of a request, or a 422 that says what is wrong with it.
 fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // No NUL (PostgreSQL stores none) and no text longer than its field takes.
+    crate::input::json_body(bytes)?;
     serde_json::from_slice(bytes).map_err(|e| {
         ApiError::invalid_field(
             "body",

@@ -23,18 +23,58 @@ pub struct ErrorBody {
 /// What went wrong, for people and for programs.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorInfo {
-    /// Stable, for programs: `unauthorized`, `forbidden`, `not_found`, `invalid_request`,
-    /// `already_exists`, `invalid_transition`, `not_open`, `idempotency_key_reused`,
-    /// `idempotency_key_in_use`, `unsupported_type`, `too_large`, `storage_unavailable`,
-    /// `audit_log_broken`, `internal_error`.
+    /// Stable, for programs; one of these, with the status it comes with:
+    /// `invalid_request` (422: a field, query parameter, path parameter or header is missing
+    /// or wrong; 400: the body could not be read at all),
+    /// `unauthorized` (401: no token, or one unknown or revoked),
+    /// `forbidden` (403: the token's role may not do this),
+    /// `own_proposal` (403: no one approves what they proposed),
+    /// `not_found` (404),
+    /// `method_not_allowed` (405),
+    /// `request_timeout` (408: the body stalled),
+    /// `already_exists` (409), `invalid_transition` (409), `not_open` (409: the dispute or
+    /// the resolution is no longer open), `wrong_status` (409: the arrears case is not in a
+    /// status for this), `already_received` (409: the instalment was received already),
+    /// `idempotency_key_in_use` (409: its first request is still being handled),
+    /// `too_large` (413), `unsupported_type` (415),
+    /// `idempotency_key_reused` (422: the key came with another request),
+    /// `audit_log_broken` (500), `internal_error` (500),
+    /// `storage_unavailable` (503: the database could not complete the request; try again).
     pub code: &'static str,
     /// For people; may change.
     pub message: String,
     /// For programs, or `null`: `field` names the request field at fault (a body field, a
-    /// query parameter or a header); a refused move gives `status`, `requested` and `allowed`.
+    /// query parameter, a path parameter or a header; `max_length` gives the limit of one too
+    /// long); a refused move gives `status`, `requested` and `allowed`; a method not allowed
+    /// gives `allowed`, the methods the route takes.
     #[schema(value_type = Option<Object>, required = true)]
     pub details: Value,
 }
+
+/// Every `code` the API answers with: what `ErrorInfo::code` documents (a test checks both
+/// ways), and every code an `ApiError` is made with (checked as it is made, in debug builds, and
+/// by a test that reads the source).
+pub const CODES: [&str; 19] = [
+    "invalid_request",
+    "unauthorized",
+    "forbidden",
+    "own_proposal",
+    "not_found",
+    "method_not_allowed",
+    "request_timeout",
+    "already_exists",
+    "invalid_transition",
+    "not_open",
+    "wrong_status",
+    "already_received",
+    "idempotency_key_in_use",
+    "too_large",
+    "unsupported_type",
+    "idempotency_key_reused",
+    "audit_log_broken",
+    "internal_error",
+    "storage_unavailable",
+];
 
 /// An error as the API reports it.
 #[derive(Debug)]
@@ -51,8 +91,12 @@ impl ApiError {
         &self.message
     }
 
-    /// An error with a status, a stable code and a message for people.
+    /// An error with a status, a stable code (one of [`CODES`]) and a message for people.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(
+            CODES.contains(&code),
+            "`{code}` is not in error::CODES, nor documented"
+        );
         Self {
             status,
             code,
@@ -173,11 +217,15 @@ impl From<redress_domain::resolution::ApprovalError> for ApiError {
     /// Someone who may not approve or refuse (a resolution, a waiver): 403.
     fn from(refused: redress_domain::resolution::ApprovalError) -> Self {
         use redress_domain::resolution::ApprovalError;
-        let code = match refused {
-            ApprovalError::NotAnApprover(_) => "forbidden",
-            ApprovalError::OwnProposal(_) => "own_proposal",
-        };
-        Self::new(StatusCode::FORBIDDEN, code, refused.to_string())
+        let message = refused.to_string();
+        match refused {
+            ApprovalError::NotAnApprover(_) => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+            }
+            ApprovalError::OwnProposal(_) => {
+                Self::new(StatusCode::FORBIDDEN, "own_proposal", message)
+            }
+        }
     }
 }
 
@@ -221,5 +269,272 @@ impl From<redress_service::resolutions::ResolveError> for ApiError {
                 }
             },
         }
+    }
+}
+
+/// The methods `path` takes, as the OpenAPI document has them (with HEAD wherever GET is: axum
+/// answers it); empty for a path the document lacks.
+fn methods_of(document: &utoipa::openapi::OpenApi, path: &str) -> Vec<&'static str> {
+    let Some(item) = document.paths.paths.get(path) else {
+        return Vec::new();
+    };
+    [
+        ("GET", item.get.is_some()),
+        ("HEAD", item.get.is_some() || item.head.is_some()),
+        ("POST", item.post.is_some()),
+        ("PUT", item.put.is_some()),
+        ("PATCH", item.patch.is_some()),
+        ("DELETE", item.delete.is_some()),
+        ("OPTIONS", item.options.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(method, taken)| taken.then_some(method))
+    .collect()
+}
+
+/// A known route asked with a method it does not take: 405 (`method_not_allowed`), with the
+/// methods it takes in `details.allowed` and in `Allow`.
+pub async fn method_not_allowed(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    parts: axum::http::request::Parts,
+) -> Response {
+    let path = parts
+        .extensions
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| parts.uri.path(), |p| p.as_str());
+    let allowed = methods_of(&state.openapi, path);
+    let message = format!(
+        "{path} does not take {}; it takes {}",
+        parts.method,
+        allowed.join(", ")
+    );
+    let mut response = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        message,
+    )
+    .details(json!({ "allowed": allowed }))
+    .into_response();
+    if let Ok(allow) = axum::http::HeaderValue::from_str(&allowed.join(", ")) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::ALLOW, allow);
+    }
+    response
+}
+
+/// Puts every error answered outside a handler's own `ApiError` (axum's rejections: a path
+/// parameter of the wrong type, a query that does not decode, a body too large or unreadable)
+/// in the shape and with the codes of the rest: `{"error": {"code", "message", "details"}}`.
+pub async fn in_json(
+    params: Result<axum::extract::RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    // axum's rejections are a line of text.
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let params: Vec<(String, String)> = params
+        .map(|p| {
+            p.iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut answer = rejection(status, &text, &params).into_response();
+    if let Some(allow) = parts.headers.get(axum::http::header::ALLOW) {
+        answer
+            .headers_mut()
+            .insert(axum::http::header::ALLOW, allow.clone());
+    }
+    answer
+}
+
+/// The `ApiError` for a rejection answered with `status` and `text`, on a route whose path
+/// parameters are `params` (name, value).
+fn rejection(status: StatusCode, text: &str, params: &[(String, String)]) -> ApiError {
+    let text = text.trim();
+    if let Some(problem) = text.strip_prefix("Invalid URL: ") {
+        let field = path_parameter_named(problem, params);
+        return ApiError::invalid_field(
+            field,
+            format!("the path parameter `{field}` is not what this route takes: {problem}"),
+        );
+    }
+    if let Some(problem) = text.strip_prefix("Failed to deserialize query string: ") {
+        let field = backticked(problem)
+            .into_iter()
+            .next()
+            .unwrap_or("query")
+            .to_owned();
+        return ApiError::invalid_field(
+            &field,
+            format!("the query is not what this route takes: {problem}"),
+        );
+    }
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            status,
+            "too_large",
+            format!(
+                "the request body is larger than the {} bytes taken",
+                crate::attachments::MAX_ATTACHMENT_BYTES
+            ),
+        )
+        .details(json!({"field": "body"})),
+        StatusCode::BAD_REQUEST => ApiError::new(
+            status,
+            "invalid_request",
+            format!("the request could not be read: {text}"),
+        )
+        .details(json!({"field": "body"})),
+        StatusCode::UNPROCESSABLE_ENTITY => ApiError::invalid_field("body", text),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(status, "unsupported_type", text)
+            .details(json!({"field": "Content-Type"})),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
+            status,
+            "method_not_allowed",
+            "this route does not take this method",
+        ),
+        StatusCode::REQUEST_TIMEOUT => ApiError::new(status, "request_timeout", text),
+        StatusCode::NOT_FOUND => ApiError::not_found(text),
+        _ if status.is_server_error() => {
+            eprintln!("internal error answered as {status}: {text}");
+            ApiError::new(
+                status,
+                "internal_error",
+                "the server could not complete the request",
+            )
+        }
+        _ => ApiError::new(status, "invalid_request", text),
+    }
+}
+
+/// The words of `text` between backticks.
+fn backticked(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+/// Which path parameter axum's `problem` is about: it names the parameter (`Cannot parse
+/// `number` with value …`), gives its index in the path (`… at index 1 …`) or quotes its
+/// value; a route of one parameter has only that one.
+fn path_parameter_named<'a>(problem: &str, params: &'a [(String, String)]) -> &'a str {
+    let name = |i: usize| params.get(i).map(|(name, _)| name.as_str());
+    let at_index = problem
+        .split_once("at index ")
+        .and_then(|(_, rest)| rest.split(' ').next()?.parse::<usize>().ok())
+        .and_then(name);
+    let quoted = || {
+        backticked(problem).into_iter().find_map(|word| {
+            params
+                .iter()
+                .find(|(name, value)| name == word || value == word)
+                .map(|(name, _)| name.as_str())
+        })
+    };
+    let only = || (params.len() == 1).then(|| name(0)).flatten();
+    at_index.or_else(quoted).or_else(only).unwrap_or("path")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The codes `ErrorInfo::code`'s description (the OpenAPI schema's) names in backticks.
+    fn documented() -> BTreeSet<String> {
+        let document = serde_json::to_value(crate::openapi()).unwrap();
+        let description =
+            document["components"]["schemas"]["ErrorInfo"]["properties"]["code"]["description"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+        backticked(&description)
+            .into_iter()
+            .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn the_documented_codes_are_the_codes() {
+        let codes: BTreeSet<String> = CODES.iter().map(|c| (*c).to_owned()).collect();
+        assert_eq!(codes.len(), CODES.len(), "a code is listed twice");
+        assert_eq!(documented(), codes);
+    }
+
+    /// Every string literal given right after a `StatusCode` constant and a comma, as
+    /// `ApiError::new` takes a code, in the server's source.
+    fn codes_in_source() -> BTreeSet<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = BTreeSet::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for after in source.split("StatusCode::").skip(1) {
+                let rest = after.trim_start_matches(|c: char| c.is_ascii_uppercase() || c == '_');
+                let Some(rest) = rest.strip_prefix(',') else {
+                    continue;
+                };
+                let Some(rest) = rest.trim_start().strip_prefix('"') else {
+                    continue;
+                };
+                let code = rest.split('"').next().unwrap();
+                if code.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    found.insert(code.to_owned());
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_code_the_server_answers_with_is_documented() {
+        let used = codes_in_source();
+        // Enough to know the source was read as meant.
+        for code in [
+            "not_found",
+            "unauthorized",
+            "own_proposal",
+            "already_received",
+        ] {
+            assert!(
+                used.contains(code),
+                "{code} not found in the source: {used:?}"
+            );
+        }
+        let documented = documented();
+        let missing: Vec<_> = used.difference(&documented).collect();
+        assert!(
+            missing.is_empty(),
+            "answered but not documented: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_path_parameter_is_named() {
+        let params = [
+            ("id".to_owned(), "PLN-1".to_owned()),
+            ("number".to_owned(), "abc".to_owned()),
+        ];
+        let at_index = "Cannot parse value at index 1 with value `abc` to a `u32`";
+        assert_eq!(path_parameter_named(at_index, &params), "number");
+        let by_name = "Cannot parse `number` with value `abc` to a `u32`";
+        assert_eq!(path_parameter_named(by_name, &params), "number");
+        let by_value = "Cannot parse `abc` to a `u32`";
+        assert_eq!(path_parameter_named(by_value, &params), "number");
+        assert_eq!(path_parameter_named("Invalid UTF-8", &params[..1]), "id");
+        assert_eq!(path_parameter_named("something else", &params), "path");
     }
 }

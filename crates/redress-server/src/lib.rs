@@ -8,6 +8,7 @@ pub mod cases;
 pub mod disputes;
 pub mod error;
 pub mod idempotency;
+pub mod input;
 pub mod ledger;
 pub mod openapi;
 pub mod operations;
@@ -22,6 +23,7 @@ use redress_domain::resolution::ApprovalPolicy;
 use redress_storage::Store;
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -95,21 +97,39 @@ pub fn router(store: Store) -> Router {
 
 /// Every route, under `policy`.
 pub fn router_with(store: Store, policy: ApprovalPolicy) -> Router {
+    app(store, policy, ServeOptions::DEFAULT_BODY_READ_TIMEOUT).0
+}
+
+/// Every route, under `policy`, with `body_read_timeout` for the bodies; and the state they
+/// share.
+fn app(store: Store, policy: ApprovalPolicy, body_read_timeout: Duration) -> (Router, AppState) {
+    use axum::middleware::{from_fn, from_fn_with_state};
     operations::metrics_handle();
     let (routes, document) = routes().split_for_parts();
-    routes
+    let state = AppState {
+        store,
+        openapi: Arc::new(openapi::finish(document)),
+        tokens: Arc::new(auth::RecentTokens::default()),
+        policy: Arc::new(policy),
+    };
+    // Layers run from the last added to the first, all after routing (so that they see the
+    // route matched), and for the fallbacks too: unmatched requests are counted and logged.
+    let router = routes
         .fallback(|| async { error::ApiError::not_found("no such route") })
-        .route_layer(axum::middleware::from_fn(operations::observe))
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(from_fn(input::check_path_and_query))
+        .layer(from_fn_with_state(
+            body_read_timeout,
+            input::read_body_within,
+        ))
+        .layer(from_fn(error::in_json))
+        .layer(from_fn(operations::observe))
         // Attachments are the largest bodies taken; the handler says so when one is larger.
         .layer(axum::extract::DefaultBodyLimit::max(
             attachments::MAX_ATTACHMENT_BYTES + 1,
         ))
-        .with_state(AppState {
-            store,
-            openapi: Arc::new(openapi::finish(document)),
-            tokens: Arc::new(auth::RecentTokens::default()),
-            policy: Arc::new(policy),
-        })
+        .with_state(state.clone());
+    (router, state)
 }
 
 /// Whether the service is up: 200 while the database answers.
@@ -138,15 +158,125 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     }
 }
 
+/// How the server treats its connections, and where else it serves the metrics.
+#[derive(Debug)]
+pub struct ServeOptions {
+    /// The longest a client may take to send a request's line and headers, counted from the
+    /// connection's opening or, on a kept-alive connection, from the end of the previous
+    /// response; then the connection is closed. So an idle kept-alive connection is closed
+    /// after this long too.
+    pub header_read_timeout: Duration,
+    /// The longest wait for the next part of a request's body once its handler reads it; then
+    /// the request is answered 408.
+    pub body_read_timeout: Duration,
+    /// A second listener serving only `GET /metrics`, without a token: for a scraper on a
+    /// private network (`redress serve --metrics-addr`).
+    pub metrics_listener: Option<TcpListener>,
+}
+
+impl ServeOptions {
+    /// The header read timeout unless told otherwise: more than a slow client needs for a
+    /// few hundred bytes, less than it takes to hold many connections open by trickling.
+    pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The body read timeout unless told otherwise.
+    pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+    /// The most a request's line and headers may take, in bytes: far more than any client of
+    /// this API sends (a token, a file name, a key), far less than hyper's default of ~400 KiB.
+    pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Self::DEFAULT_HEADER_READ_TIMEOUT,
+            body_read_timeout: Self::DEFAULT_BODY_READ_TIMEOUT,
+            metrics_listener: None,
+        }
+    }
+}
+
 /// Serves the API on `listener` until `shutdown` completes, then finishes the requests in
-/// flight.
+/// flight; with the default [`ServeOptions`].
 pub async fn serve(
     listener: TcpListener,
     store: Store,
     policy: ApprovalPolicy,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router_with(store, policy))
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, store, policy, shutdown, ServeOptions::default()).await
+}
+
+/// Serves the API on `listener` (and the metrics on `options.metrics_listener`) until
+/// `shutdown` completes, then finishes the requests in flight.
+///
+/// HTTP/1.1 through hyper directly rather than `axum::serve`, which gives hyper no timer, so
+/// that hyper's header read timeout (which needs one) is on.
+pub async fn serve_with(
+    listener: TcpListener,
+    store: Store,
+    policy: ApprovalPolicy,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    options: ServeOptions,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+
+    let (api, state) = app(store, policy, options.body_read_timeout);
+    let metrics = operations::metrics_router(state);
+    let metrics_listener = options.metrics_listener;
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(options.header_read_timeout)
+        .max_buf_size(ServeOptions::MAX_HEAD_BYTES);
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (accepted, router) = tokio::select! {
+            accepted = listener.accept() => (accepted, &api),
+            accepted = accept(metrics_listener.as_ref()) => (accepted, &metrics),
+            () = &mut shutdown => break,
+        };
+        match accepted {
+            Ok((stream, _)) => {
+                let service = TowerToHyperService::new(router.clone());
+                let connection =
+                    graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                tokio::spawn(async move {
+                    // A connection's errors are its client's (gone, too slow, not HTTP).
+                    let _ = connection.await;
+                });
+            }
+            Err(e) => accept_failed(e).await,
+        }
+    }
+    // Refuse new connections while the open ones finish.
+    drop(listener);
+    drop(metrics_listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// The next connection on `listener`, or never without one.
+async fn accept(
+    listener: Option<&TcpListener>,
+) -> std::io::Result<(tokio::net::TcpStream, std::net::SocketAddr)> {
+    match listener {
+        Some(listener) => listener.accept().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// After a failed accept: nothing when one client's connection failed; otherwise (out of file
+/// descriptors, say) a pause, so that the loop does not spin while it lasts.
+async fn accept_failed(e: std::io::Error) {
+    use std::io::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::ConnectionRefused | ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset
+    ) {
+        return;
+    }
+    eprintln!("redress: cannot accept a connection: {e}");
+    tokio::time::sleep(Duration::from_secs(1)).await;
 }

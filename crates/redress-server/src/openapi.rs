@@ -20,6 +20,9 @@ pub const BEARER: &str = "bearer";
 /// Where the routes that need a token live.
 pub const API_PREFIX: &str = "/api/v1/";
 
+/// The one route outside [`API_PREFIX`] that needs a token too (on the API's address).
+pub const METRICS_PATH: &str = "/metrics";
+
 /// What the document says before the routes are added: its info, tags and shared schemas.
 #[derive(OpenApi)]
 #[openapi(
@@ -47,9 +50,9 @@ pub fn base() -> utoipa::openapi::OpenApi {
     Base::openapi()
 }
 
-/// Adds to `document` what follows from `auth.rs` for every `/api/v1` route: it needs a bearer
-/// token (401 without a valid one), and since the token is looked up in the database, it can
-/// answer 503 when the database does not.
+/// Adds to `document` what follows from `auth.rs` for every `/api/v1` route and `/metrics`: it
+/// needs a bearer token (401 without a valid one), and since the token is looked up in the
+/// database, it can answer 503 when the database does not.
 pub fn finish(mut document: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let components = document.components.get_or_insert_with(Default::default);
     let mut bearer = Http::new(HttpAuthScheme::Bearer);
@@ -62,7 +65,7 @@ pub fn finish(mut document: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenAp
     );
     components.add_security_scheme(BEARER, SecurityScheme::Http(bearer));
     for (path, item) in &mut document.paths.paths {
-        if !path.starts_with(API_PREFIX) {
+        if !(path.starts_with(API_PREFIX) || path == METRICS_PATH) {
             continue;
         }
         for operation in operations_mut(item) {

@@ -1,9 +1,15 @@
 //! Operations: Prometheus metrics at `/metrics` (requests, latencies, disputes by state) and a
 //! structured log line per request, each with a request id.
+//!
+//! On the API's address `/metrics` takes a token of an admin or an auditor; `redress serve
+//! --metrics-addr` serves it without one on an address of its own, for a scraper on a private
+//! network. Every label has a bounded set of values, so that no request can add a series.
 
 use crate::AppState;
+use crate::auth::Authenticated;
+use crate::error::{ApiError, ErrorBody};
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -42,7 +48,7 @@ pub fn metrics_handle() -> PrometheusHandle {
 /// sent one), and writes one JSON log line for it to stderr.
 pub async fn observe(request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().to_string();
+    let method = request.method().clone();
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -58,9 +64,9 @@ pub async fn observe(request: Request, next: Next) -> Response {
     let status = response.status().as_u16().to_string();
     let seconds = started.elapsed().as_secs_f64();
     let labels = [
-        ("method", method.clone()),
+        ("method", method_label(&method).to_owned()),
         ("route", route.clone()),
-        ("status", status.clone()),
+        ("status", status),
     ];
     metrics::counter!("redress_http_requests_total", &labels).increment(1);
     metrics::histogram!("redress_http_request_duration_seconds", &labels[..2]).record(seconds);
@@ -68,26 +74,73 @@ pub async fn observe(request: Request, next: Next) -> Response {
         response.headers_mut().insert("x-request-id", value);
     }
     let line = serde_json::json!({
-        "ts": redress_storage::now(), "request_id": request_id, "method": method, "route": route,
+        "ts": redress_storage::now(), "request_id": request_id, "method": method.as_str(), "route": route,
         "path": path, "status": response.status().as_u16(), "ms": (seconds * 1000.0 * 1000.0).round() / 1000.0,
     });
     log_line(&line);
     response
 }
 
+/// The `method` label of a request: a method the API knows, or `other`. The method a client
+/// sends can be any word; as a label, each new one would be a new series, kept forever.
+pub fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
 /// Prometheus metrics: requests, latencies, and disputes by state at the moment of the scrape.
 ///
-/// Needs no token.
+/// Needs a token of an admin or an auditor. `redress serve --metrics-addr HOST:PORT` serves
+/// the same without a token on an address of its own, for a scraper on a private network.
+/// Requests are counted by `method` (GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS or
+/// `other`), `route` (the route matched, or `unmatched`) and `status`.
 #[utoipa::path(
     get,
     path = "/metrics",
     operation_id = "metrics",
     tag = "operations",
+    // The bearer token, 401 and 503 are added by `openapi::finish`, as on /api/v1.
     responses(
         (status = OK, description = "Prometheus text", content_type = "text/plain; version=0.0.4", body = String),
+        (status = FORBIDDEN, description = "The token's role is neither admin nor auditor", body = ErrorBody),
     )
 )]
-pub async fn metrics(State(state): State<AppState>) -> Response {
+pub async fn metrics(State(state): State<AppState>, caller: Authenticated) -> Response {
+    use redress_storage::tokens::Role;
+    if !matches!(caller.0.role, Role::Admin | Role::Auditor) {
+        let message = format!(
+            "the role {} may not read the metrics (admin and auditor may)",
+            caller.0.role
+        );
+        return ApiError::new(StatusCode::FORBIDDEN, "forbidden", message).into_response();
+    }
+    scrape(&state).await
+}
+
+/// `GET /metrics` without a token, for the metrics address only.
+async fn open_metrics(State(state): State<AppState>) -> Response {
+    scrape(&state).await
+}
+
+/// What the metrics address serves: `GET /metrics`, and nothing else.
+pub fn metrics_router(state: AppState) -> axum::Router {
+    axum::Router::new()
+        .route("/metrics", axum::routing::get(open_metrics))
+        .fallback(|| async { ApiError::not_found("this address serves only GET /metrics") })
+        .layer(axum::middleware::from_fn(crate::error::in_json))
+        .with_state(state)
+}
+
+/// The metrics as Prometheus text, the disputes by state counted now.
+async fn scrape(state: &AppState) -> Response {
     match state.store.dispute_counts().await {
         Ok(counts) => {
             for status in DisputeStatus::ALL {

@@ -22,6 +22,10 @@ pub struct ServeArgs {
     /// keeps its own cache.
     #[arg(long, env = "REDRESS_KEEP_IN_MEMORY")]
     pub keep_in_memory: bool,
+    /// Also serve `GET /metrics` here, without a token, for a scraper on a private network.
+    /// On `--addr`, `/metrics` takes a token of an admin or an auditor.
+    #[arg(long, env = "REDRESS_METRICS_ADDR", value_name = "HOST:PORT")]
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
@@ -47,7 +51,18 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             listener.local_addr()?,
             store.backend()
         );
-        redress_server::serve(listener, store, policy, shutdown_signal()).await?;
+        let mut options = redress_server::ServeOptions::default();
+        if let Some(addr) = args.metrics_addr {
+            let metrics = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr} for the metrics"))?;
+            eprintln!(
+                "redress serves its metrics without a token on http://{}/metrics",
+                metrics.local_addr()?
+            );
+            options.metrics_listener = Some(metrics);
+        }
+        redress_server::serve_with(listener, store, policy, shutdown_signal(), options).await?;
         eprintln!("redress stopped");
         Ok(())
     })
