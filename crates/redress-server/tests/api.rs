@@ -598,6 +598,7 @@ async fn metrics_count_requests_and_disputes_by_state_and_every_response_has_a_r
     let metrics = app
         .client
         .get(format!("{}/metrics", app.base))
+        .bearer_auth(&app.auditor)
         .send()
         .await
         .unwrap()

@@ -718,3 +718,12 @@ async fn a_request_cut_off_before_its_answer_is_kept_changes_nothing_and_its_ret
     assert_eq!(credit_notes, 1);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_cursor_that_hides_a_nul_is_refused_as_a_cursor_not_failed_as_a_database_error() {
+    let app = App::start().await;
+    let (status, refused) = app.get("/api/v1/disputes?cursor=001f00", &app.agent).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["error"]["details"]["field"], "cursor");
+    app.stop().await;
+}

@@ -776,7 +776,10 @@ fn unhex(text: &str) -> Option<String> {
         .step_by(2)
         .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
         .collect();
-    String::from_utf8(bytes?).ok()
+    // A NUL is in no cursor this store gives (and PostgreSQL would refuse to compare it).
+    String::from_utf8(bytes?)
+        .ok()
+        .filter(|text| !text.contains('\0'))
 }
 
 /// A cursor that is not one this store gave.
