@@ -12,6 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use redress_service::{Actor, Redress};
 use serde_json::json;
 use utoipa::IntoParams;
 
@@ -84,14 +85,16 @@ pub async fn add(
     body: Bytes,
 ) -> Response {
     let route = format!("POST /api/v1/disputes/{id}/attachments");
+    let redress = state.redress.clone();
     write_once(&state, caller, &headers, &route, &body, |actor| {
-        attach(actor, &id, &headers, &body)
+        attach(redress, actor, &id, &headers, &body)
     })
     .await
 }
 
 async fn attach(
-    caller: String,
+    redress: Redress,
+    caller: Actor,
     id: &str,
     headers: &HeaderMap,
     body: &[u8],
@@ -143,11 +146,11 @@ async fn attach(
                 "the X-File-Name header must name the file (up to 255 characters, no slashes)",
             )
         })?;
-    Ok(
-        redress_storage::attachments::add(id, file_name, &content_type, body, &caller)
-            .map_err(ApiError::from)
-            .map(|attachment| (StatusCode::CREATED, AttachmentView::from(&attachment))),
-    )
+    Ok(redress
+        .disputes()
+        .attach(&caller, id, file_name, &content_type, body)
+        .map_err(ApiError::from)
+        .map(|attachment| (StatusCode::CREATED, AttachmentView::from(&attachment))))
 }
 
 /// The dispute's attachments, oldest first.
@@ -169,7 +172,8 @@ pub async fn list(
 ) -> Result<Json<AttachmentList>, ApiError> {
     crate::disputes::existing_dispute(&state, &id).await?;
     let attachments = state
-        .store
+        .redress
+        .disputes()
         .attachments(&id)
         .await?
         .iter()
@@ -201,7 +205,8 @@ pub async fn content(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let (attachment, bytes) = state
-        .store
+        .redress
+        .disputes()
         .attachment_content(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no attachment has the id `{id}`")))?;

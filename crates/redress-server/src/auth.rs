@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use redress_storage::tokens::Caller;
+use redress_service::Actor;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 /// are kept: a token just created works at once.
 #[derive(Default)]
 pub struct RecentTokens {
-    checked: Mutex<HashMap<String, (Caller, Instant)>>,
+    checked: Mutex<HashMap<String, (Actor, Instant)>>,
 }
 
 impl RecentTokens {
@@ -24,13 +24,13 @@ impl RecentTokens {
     /// More tokens than this at once, and the oldest checks are forgotten.
     const MOST: usize = 10_000;
 
-    fn get(&self, token: &str) -> Option<Caller> {
+    fn get(&self, token: &str) -> Option<Actor> {
         let checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
         let (caller, at) = checked.get(token)?;
         (at.elapsed() < Self::FOR).then(|| caller.clone())
     }
 
-    fn put(&self, token: &str, caller: Caller) {
+    fn put(&self, token: &str, caller: Actor) {
         let mut checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
         if checked.len() >= Self::MOST {
             checked.retain(|_, (_, at)| at.elapsed() < Self::FOR);
@@ -43,7 +43,7 @@ impl RecentTokens {
 }
 
 /// The caller of a request, from its `Authorization: Bearer …` header.
-pub struct Authenticated(pub Caller);
+pub struct Authenticated(pub Actor);
 
 impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
@@ -66,26 +66,12 @@ impl FromRequestParts<AppState> for Authenticated {
             return Ok(Self(caller));
         }
         let caller = state
-            .store
-            .caller(token)
+            .redress
+            .people()
+            .authenticate(token)
             .await?
             .ok_or_else(|| unauthorized("the API token is unknown or revoked"))?;
         state.tokens.put(token, caller.clone());
         Ok(Self(caller))
-    }
-}
-
-impl Authenticated {
-    /// The caller, if their role may change things (every role but `auditor`).
-    pub fn writer(self) -> Result<Caller, ApiError> {
-        if self.0.role.can_write() {
-            Ok(self.0)
-        } else {
-            Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                format!("the role {} may read but not change anything", self.0.role),
-            ))
-        }
     }
 }

@@ -39,7 +39,8 @@ pub async fn invoice(
     Path(id): Path<String>,
 ) -> Result<Json<InvoiceView>, ApiError> {
     let data = state
-        .store
+        .redress
+        .billing()
         .contract_data_for_invoice(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no invoice has the id `{id}`")))?;
@@ -64,7 +65,7 @@ pub async fn contract(
     _caller: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<ContractView>, ApiError> {
-    let stored = state.store.contract_json(&id).await?;
+    let stored = state.redress.billing().contract(&id).await?;
     let stored =
         stored.ok_or_else(|| ApiError::not_found(format!("no contract has the id `{id}`")))?;
     Ok(Json(view_of(stored)?))
@@ -87,7 +88,7 @@ pub async fn customer(
     _caller: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<CustomerView>, ApiError> {
-    let stored = state.store.customer_json(&id).await?;
+    let stored = state.redress.billing().customer(&id).await?;
     let stored =
         stored.ok_or_else(|| ApiError::not_found(format!("no customer has the id `{id}`")))?;
     Ok(Json(view_of(stored)?))

@@ -12,8 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use redress_domain::{Currency, Decimal, parse_date, parse_decimal};
-use redress_service::cases::prepare_find_cases;
-use redress_storage::cases::{ArrearsCase, ArrearsChoice, ArrearsError, SystemicIssue};
+use redress_service::records::{ArrearsCase, ArrearsChoice, SystemicIssue};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -250,7 +249,7 @@ pub async fn audit(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Response {
-    let store = state.store.clone();
+    let redress = state.redress.clone();
     let route = "POST /api/v1/arrears-cases/audit".to_owned();
     write(
         &state,
@@ -259,7 +258,7 @@ pub async fn audit(
         route,
         &bytes,
         |actor, _: AuditRequest| async move {
-            let work = prepare_find_cases(&store, &actor).await?;
+            let work = redress.cases().prepare_find(&actor).await?;
             Ok(work.map_err(ApiError::from).map(|found| {
                 (
                     StatusCode::OK,
@@ -322,7 +321,7 @@ pub async fn list(
             ),
         ));
     }
-    let cases = state.store.arrears_cases(filter.status.as_deref()).await?;
+    let cases = state.redress.cases().list(filter.status.as_deref()).await?;
     Ok(Json(ArrearsCaseList {
         cases: cases.into_iter().map(Into::into).collect(),
     }))
@@ -354,8 +353,9 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<ArrearsCaseView>, ApiError> {
     let case = state
-        .store
-        .arrears_case(&id)
+        .redress
+        .cases()
+        .get(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no arrears case has the id `{id}`")))?;
     Ok(Json(case.into()))
@@ -369,19 +369,6 @@ pub struct Offer {
         example = "Called Kari Halvorsen on 2026-12-01, explained the six months billed at half price; options sent by email"
     )]
     pub note: String,
-}
-
-fn arrears_error(e: ArrearsError) -> ApiError {
-    match e {
-        ArrearsError::NotFound(_) => ApiError::not_found(e.to_string()),
-        ArrearsError::Approval(refused) => refused.into(),
-        ArrearsError::WrongStatus { .. } => {
-            ApiError::new(StatusCode::CONFLICT, "wrong_status", e.to_string())
-        }
-        ArrearsError::Plan(message) => ApiError::invalid_field("instalment_count", message),
-        ArrearsError::Refused(refused) => ApiError::invalid_field("option", refused.to_string()),
-        ArrearsError::Storage(e) => e.into(),
-    }
 }
 
 /// Records that the customer was contacted and offered the options. Nothing is billed before.
@@ -407,6 +394,7 @@ pub async fn offer(
     bytes: Bytes,
 ) -> Response {
     let route = format!("POST /api/v1/arrears-cases/{id}/offer");
+    let redress = state.redress.clone();
     write(
         &state,
         caller,
@@ -420,8 +408,10 @@ pub async fn offer(
                     "say how the customer was contacted and what they were told",
                 ));
             }
-            Ok(redress_storage::cases::offer(&id, body.note, &actor)
-                .map_err(arrears_error)
+            Ok(redress
+                .cases()
+                .offer(&actor, &id, body.note)
+                .map_err(ApiError::from)
                 .map(|case| (StatusCode::OK, ArrearsCaseView::from(case))))
         },
     )
@@ -465,6 +455,7 @@ pub async fn choose(
     bytes: Bytes,
 ) -> Response {
     let route = format!("POST /api/v1/arrears-cases/{id}/choice");
+    let redress = state.redress.clone();
     write(&state, caller, &headers, route, &bytes, |actor, body: Choice| async move {
         let choice = match body.option.as_str() {
             "next_invoice" => ArrearsChoice::NextInvoice,
@@ -494,8 +485,10 @@ pub async fn choose(
                 ));
             }
         };
-        Ok(redress_storage::cases::choose(&id, choice, &actor)
-            .map_err(arrears_error)
+        Ok(redress
+            .cases()
+            .choose(&actor, &id, choice)
+            .map_err(ApiError::from)
             .map(|case| (StatusCode::OK, ArrearsCaseView::from(case))))
     })
     .await
@@ -555,9 +548,7 @@ async fn decide(
     bytes: Bytes,
     approve: bool,
 ) -> Response {
-    let store = state.store.clone();
-    let policy = state.policy.clone();
-    let role = caller.0.role;
+    let redress = state.redress.clone();
     let verb = if approve { "approve" } else { "reject" };
     let route = format!("POST /api/v1/arrears-cases/{id}/{verb}");
     write(
@@ -567,13 +558,11 @@ async fn decide(
         route,
         &bytes,
         |actor, _: AuditRequest| async move {
-            let case = store
-                .arrears_case(&id)
-                .await?
-                .ok_or_else(|| ApiError::not_found(format!("no arrears case has the id `{id}`")))?;
-            policy.may_decide(case.chosen_by.as_deref().unwrap_or_default(), &actor, role)?;
-            Ok(redress_storage::cases::decide_waiver(&id, approve, &actor)
-                .map_err(arrears_error)
+            // Who may decide is asked in the transaction that decides.
+            Ok(redress
+                .cases()
+                .decide_waiver(&actor, &id, approve)
+                .map_err(ApiError::from)
                 .map(|case| (StatusCode::OK, ArrearsCaseView::from(case))))
         },
     )
@@ -599,7 +588,7 @@ pub async fn systemic_issues(
     State(state): State<AppState>,
     _caller: Authenticated,
 ) -> Result<Json<SystemicIssueList>, ApiError> {
-    let issues = state.store.systemic_issues().await?;
+    let issues = state.redress.cases().systemic_issues().await?;
     Ok(Json(SystemicIssueList {
         issues: issues.into_iter().map(Into::into).collect(),
     }))

@@ -14,8 +14,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use redress_domain::{Decimal, DisputeReason, DisputeStatus, parse_date, parse_decimal};
-use redress_service::{DisputeIntake, open_dispute};
-use redress_storage::disputes::{DisputeFilter, DisputeOrder, DisputeRow};
+use redress_service::records::{DisputeFilter, DisputeOrder, DisputeRow};
+use redress_service::{Actor, DisputeIntake, Redress};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -102,18 +102,15 @@ pub async fn create(
     if headers.get("idempotency-key").is_none() {
         // Without a key, intake takes the busiest path: read side by side, and recorded with
         // the other new disputes waiting beside it in one statement.
-        let caller = match caller.writer() {
-            Ok(caller) => caller,
-            Err(e) => return e.into_response(),
-        };
         let opened = async {
             let body: NewDispute = parse_body(&bytes)?;
-            let dispute = open_dispute(&state.store, intake_of(body)?, &caller.id).await?;
+            let disputes = state.redress.disputes();
+            let dispute = disputes.open(&caller.0, intake_of(body)?).await?;
             Ok::<_, ApiError>((StatusCode::CREATED, Json(DisputeView::from(dispute))))
         };
         return opened.await.into_response();
     }
-    let store = state.store.clone();
+    let redress = state.redress.clone();
     write(
         &state,
         caller,
@@ -121,7 +118,10 @@ pub async fn create(
         route,
         &bytes,
         |actor, body: NewDispute| async move {
-            let work = redress_service::prepare_dispute(&store, intake_of(body)?, &actor).await?;
+            let work = redress
+                .disputes()
+                .prepare_open(&actor, intake_of(body)?)
+                .await?;
             Ok(work
                 .map_err(ApiError::from)
                 .map(|dispute| (StatusCode::CREATED, DisputeView::from(dispute))))
@@ -158,8 +158,9 @@ fn intake_of(body: NewDispute) -> Result<DisputeIntake, ApiError> {
 /// The stored dispute `id`, or a 404 that names it.
 pub async fn existing_dispute(state: &AppState, id: &str) -> Result<DisputeRow, ApiError> {
     state
-        .store
-        .dispute(id)
+        .redress
+        .disputes()
+        .get(id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no dispute has the id `{id}`")))
 }
@@ -214,8 +215,9 @@ pub async fn events(
 ) -> Result<Json<EventList>, ApiError> {
     existing_dispute(&state, &id).await?;
     let events = state
-        .store
-        .dispute_history(&id)
+        .redress
+        .disputes()
+        .history(&id)
         .await?
         .into_iter()
         .map(|e| {
@@ -274,19 +276,21 @@ pub async fn transition(
     bytes: Bytes,
 ) -> Response {
     let route = format!("POST /api/v1/disputes/{id}/transitions");
+    let redress = state.redress.clone();
     write(
         &state,
         caller,
         &headers,
         route,
         &bytes,
-        |actor, body: Transition| async move { move_dispute(actor, &id, body) },
+        |actor, body: Transition| async move { move_dispute(&redress, &actor, &id, body) },
     )
     .await
 }
 
 fn move_dispute(
-    caller: String,
+    redress: &Redress,
+    caller: &Actor,
     id: &str,
     body: Transition,
 ) -> Result<Change<DisputeView>, ApiError> {
@@ -301,7 +305,9 @@ fn move_dispute(
             ),
         )
     })?;
-    Ok(redress_storage::disputes::set_status(id, to, &caller)
+    Ok(redress
+        .disputes()
+        .set_status(caller, id, to)
         .map_err(ApiError::from)
         .map(|dispute| (StatusCode::OK, DisputeView::from(dispute))))
 }
@@ -473,8 +479,9 @@ pub async fn list(
             })?,
     };
     let page = state
-        .store
-        .list_disputes(
+        .redress
+        .disputes()
+        .list(
             &filter,
             order,
             limit,
@@ -498,15 +505,15 @@ fn order_of(sort: Option<&str>) -> Option<DisputeOrder> {
     }
 }
 
-/// A change by a caller who may write: idempotent, with its JSON body parsed. `act` gets the
-/// caller's user id and the body, and readies the change.
+/// A change by a caller: idempotent, with its JSON body parsed. `act` gets the caller and the
+/// body, and readies the change through the service.
 pub(crate) async fn write<Body, View, Fut>(
     state: &AppState,
     caller: Authenticated,
     headers: &HeaderMap,
     route: String,
     bytes: &[u8],
-    act: impl FnOnce(String, Body) -> Fut,
+    act: impl FnOnce(Actor, Body) -> Fut,
 ) -> Response
 where
     Body: serde::de::DeserializeOwned,
@@ -559,6 +566,7 @@ pub async fn assign(
     bytes: Bytes,
 ) -> Response {
     let route = format!("POST /api/v1/disputes/{id}/assignment");
+    let redress = state.redress.clone();
     write(
         &state,
         caller,
@@ -566,11 +574,11 @@ pub async fn assign(
         route,
         &bytes,
         |actor, body: Assignment| async move {
-            Ok(
-                redress_storage::disputes::assign(&id, body.assignee, &actor)
-                    .map_err(ApiError::from)
-                    .map(|dispute| (StatusCode::OK, DisputeView::from(dispute))),
-            )
+            Ok(redress
+                .disputes()
+                .assign(&actor, &id, body.assignee)
+                .map_err(ApiError::from)
+                .map(|dispute| (StatusCode::OK, DisputeView::from(dispute))))
         },
     )
     .await
@@ -608,6 +616,7 @@ pub async fn escalate(
     bytes: Bytes,
 ) -> Response {
     let route = format!("POST /api/v1/disputes/{id}/escalation");
+    let redress = state.redress.clone();
     write(
         &state,
         caller,
@@ -615,11 +624,11 @@ pub async fn escalate(
         route,
         &bytes,
         |actor, body: Escalation| async move {
-            Ok(
-                redress_storage::disputes::escalate(&id, body.escalated, &actor)
-                    .map_err(ApiError::from)
-                    .map(|dispute| (StatusCode::OK, DisputeView::from(dispute))),
-            )
+            Ok(redress
+                .disputes()
+                .escalate(&actor, &id, body.escalated)
+                .map_err(ApiError::from)
+                .map(|dispute| (StatusCode::OK, DisputeView::from(dispute))))
         },
     )
     .await
@@ -662,6 +671,7 @@ pub async fn add_note(
     bytes: Bytes,
 ) -> Response {
     let route = format!("POST /api/v1/disputes/{id}/notes");
+    let redress = state.redress.clone();
     write(
         &state,
         caller,
@@ -679,11 +689,11 @@ pub async fn add_note(
             if body.body.trim().is_empty() {
                 return Err(ApiError::invalid_field("body", "a note needs some text"));
             }
-            Ok(
-                redress_storage::disputes::add_note(&id, &kind, &body.body, &actor)
-                    .map_err(ApiError::from)
-                    .map(|note| (StatusCode::CREATED, NoteView::from(&note))),
-            )
+            Ok(redress
+                .disputes()
+                .add_note(&actor, &id, &kind, &body.body)
+                .map_err(ApiError::from)
+                .map(|note| (StatusCode::CREATED, NoteView::from(&note))))
         },
     )
     .await
@@ -708,8 +718,9 @@ pub async fn notes(
 ) -> Result<Json<NoteList>, ApiError> {
     existing_dispute(&state, &id).await?;
     let notes = state
-        .store
-        .case_notes(&id)
+        .redress
+        .disputes()
+        .notes(&id)
         .await?
         .iter()
         .map(NoteView::from)
@@ -747,7 +758,7 @@ pub async fn reverify(
     bytes: Bytes,
 ) -> Response {
     let route = format!("POST /api/v1/disputes/{id}/verify");
-    let store = state.store.clone();
+    let redress = state.redress.clone();
     write(
         &state,
         caller,
@@ -755,7 +766,7 @@ pub async fn reverify(
         route,
         &bytes,
         |actor, _: Reverify| async move {
-            let work = redress_service::prepare_reverification(&store, &id, &actor).await?;
+            let work = redress.disputes().prepare_reverify(&actor, &id).await?;
             Ok(work
                 .map_err(ApiError::from)
                 .map(|dispute| (StatusCode::OK, DisputeView::from(dispute))))

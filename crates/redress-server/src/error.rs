@@ -4,10 +4,10 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use redress_service::IntakeError;
-use redress_storage::StorageError;
-use redress_storage::audit_log::LogError;
-use redress_storage::disputes::DisputeError;
+use redress_service::records::{
+    ArrearsError, DisputeError, InstalmentError, LogError, StorageError, UserError,
+};
+use redress_service::{Denied, IntakeError, ServiceError};
 use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -232,10 +232,8 @@ impl From<redress_domain::resolution::ApprovalError> for ApiError {
 impl From<redress_service::resolutions::ResolveError> for ApiError {
     fn from(e: redress_service::resolutions::ResolveError) -> Self {
         use redress_domain::ledger::LedgerError;
+        use redress_service::records::{CorrectionError, CreditNoteError, ResolutionError};
         use redress_service::resolutions::ResolveError;
-        use redress_storage::documents::CorrectionError;
-        use redress_storage::ledger::CreditNoteError;
-        use redress_storage::resolutions::ResolutionError;
         match e {
             ResolveError::Invalid { field, message } => Self::invalid_field(field, message),
             ResolveError::Approval(refused) => refused.into(),
@@ -446,6 +444,70 @@ fn path_parameter_named<'a>(problem: &str, params: &'a [(String, String)]) -> &'
     };
     let only = || (params.len() == 1).then(|| name(0)).flatten();
     at_index.or_else(quoted).or_else(only).unwrap_or("path")
+}
+
+impl From<ServiceError> for ApiError {
+    /// Every refusal of the service, in the API's words: the one mapping of use cases' errors
+    /// to HTTP responses.
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Denied(denied) => denied.into(),
+            ServiceError::Intake(e) => e.into(),
+            ServiceError::Dispute(e) => e.into(),
+            ServiceError::Resolve(e) => e.into(),
+            ServiceError::Arrears(e) => e.into(),
+            ServiceError::Instalment(e) => e.into(),
+            ServiceError::User(e) => e.into(),
+            ServiceError::Log(e) => e.into(),
+            ServiceError::Storage(e) => e.into(),
+        }
+    }
+}
+
+impl From<Denied> for ApiError {
+    fn from(denied: Denied) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", denied.to_string())
+    }
+}
+
+impl From<ArrearsError> for ApiError {
+    fn from(e: ArrearsError) -> Self {
+        match e {
+            ArrearsError::NotFound(_) => Self::not_found(e.to_string()),
+            ArrearsError::Approval(refused) => refused.into(),
+            ArrearsError::WrongStatus { .. } => {
+                Self::new(StatusCode::CONFLICT, "wrong_status", e.to_string())
+            }
+            ArrearsError::Plan(message) => Self::invalid_field("instalment_count", message),
+            ArrearsError::Refused(refused) => Self::invalid_field("option", refused.to_string()),
+            ArrearsError::Storage(e) => e.into(),
+        }
+    }
+}
+
+impl From<InstalmentError> for ApiError {
+    fn from(e: InstalmentError) -> Self {
+        match e {
+            InstalmentError::UnknownPlan(_) | InstalmentError::UnknownInstalment { .. } => {
+                Self::not_found(e.to_string())
+            }
+            InstalmentError::AlreadyPaid { .. } => {
+                Self::new(StatusCode::CONFLICT, "already_received", e.to_string())
+            }
+            InstalmentError::Refused(refused) => Self::invalid_field("number", refused.to_string()),
+            InstalmentError::Storage(e) => e.into(),
+        }
+    }
+}
+
+impl From<UserError> for ApiError {
+    fn from(e: UserError) -> Self {
+        match e {
+            UserError::Storage(e) => e.into(),
+            UserError::Unknown(_) => Self::new(StatusCode::FORBIDDEN, "forbidden", e.to_string()),
+            refused => Self::invalid_field("id", refused.to_string()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use crate::auth::Authenticated;
 use crate::error::ApiError;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use redress_storage::Work;
-use redress_storage::idempotency::{Answer, Once, Reply};
+use redress_service::records::{Answer, Once, Reply};
+use redress_service::{Actor, Work};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::future::Future;
@@ -63,9 +63,9 @@ pub fn key_of(
     }))
 }
 
-/// A change by a caller whose role may write, made at most once per `Idempotency-Key` (when
-/// the header is given). `prepare` gets the caller's user id and readies the change (checks of
-/// the request, and reads that need no transaction); a key answered before is answered again
+/// A change by a caller, made at most once per `Idempotency-Key` (when the header is given).
+/// `prepare` gets the caller and readies the change through the service (which checks, in the
+/// transaction that makes it, that the caller may); a key answered before is answered again
 /// without preparing anything. Every POST that changes something goes through here.
 pub async fn write_once<View, Fut>(
     state: &AppState,
@@ -73,16 +73,13 @@ pub async fn write_once<View, Fut>(
     headers: &HeaderMap,
     route: &str,
     body: &[u8],
-    prepare: impl FnOnce(String) -> Fut,
+    prepare: impl FnOnce(Actor) -> Fut,
 ) -> Response
 where
     View: Serialize + Send + 'static,
     Fut: Future<Output = Result<Change<View>, ApiError>>,
 {
-    let caller = match caller.writer() {
-        Ok(caller) => caller,
-        Err(e) => return e.into_response(),
-    };
+    let caller = caller.0;
     // Keyed by the user, not the token: one person's tokens share their answers, and no one
     // else's token can replay them.
     let once = match key_of(&caller.id, headers, route, body) {
@@ -90,17 +87,17 @@ where
         Err(e) => return e.into_response(),
     };
     if let Some(once) = &once {
-        match state.store.earlier_reply(once).await {
+        match state.redress.earlier_reply(once).await {
             Ok(Some(reply)) => return respond(reply),
             Ok(None) => {}
             Err(e) => return ApiError::from(e).into_response(),
         }
     }
-    let change = match prepare(caller.id).await {
+    let change = match prepare(caller).await {
         Ok(change) => change,
         Err(e) => return e.into_response(),
     };
-    match state.store.perform_once(once, change, answer).await {
+    match state.redress.perform_once(once, change, answer).await {
         Ok(reply) => respond(reply),
         Err(e) => ApiError::from(e).into_response(),
     }

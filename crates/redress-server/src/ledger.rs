@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use redress_domain::{Currency, Decimal, parse_decimal};
-use redress_storage::documents::{InstalmentError, StoredPlan};
+use redress_service::records::StoredPlan;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -106,8 +106,11 @@ pub struct PaymentPlanView {
 
 impl PaymentPlanView {
     fn of(plan: StoredPlan) -> Result<Self, ApiError> {
-        let currency = Currency::from_code(&plan.currency)
-            .map_err(|e| ApiError::from(redress_storage::StorageError::Corrupt(e.to_string())))?;
+        let currency = Currency::from_code(&plan.currency).map_err(|e| {
+            ApiError::from(redress_service::records::StorageError::Corrupt(
+                e.to_string(),
+            ))
+        })?;
         let outstanding: Decimal = plan
             .instalments
             .iter()
@@ -175,8 +178,9 @@ pub async fn payment_plan(
     Path(id): Path<String>,
 ) -> Result<Json<PaymentPlanView>, ApiError> {
     let plan = state
-        .store
-        .payment_plan(&id)
+        .redress
+        .books()
+        .plan(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no payment plan has the id `{id}`")))?;
     Ok(Json(PaymentPlanView::of(plan)?))
@@ -209,6 +213,7 @@ pub async fn receive_instalment(
     bytes: Bytes,
 ) -> Response {
     let route = format!("POST /api/v1/payment-plans/{id}/instalments/{number}/received");
+    let redress = state.redress.clone();
     write(
         &state,
         caller,
@@ -216,23 +221,11 @@ pub async fn receive_instalment(
         route,
         &bytes,
         |actor, _: Receipt| async move {
-            Ok(
-                redress_storage::documents::receive_instalment(&id, number, &actor)
-                    .map_err(|e| match e {
-                        InstalmentError::UnknownPlan(_)
-                        | InstalmentError::UnknownInstalment { .. } => {
-                            ApiError::not_found(e.to_string())
-                        }
-                        InstalmentError::AlreadyPaid { .. } => {
-                            ApiError::new(StatusCode::CONFLICT, "already_received", e.to_string())
-                        }
-                        InstalmentError::Refused(refused) => {
-                            ApiError::invalid_field("number", refused.to_string())
-                        }
-                        InstalmentError::Storage(e) => e.into(),
-                    })
-                    .and_then(|plan| Ok((StatusCode::OK, PaymentPlanView::of(plan)?))),
-            )
+            Ok(redress
+                .books()
+                .receive_instalment(&actor, &id, number)
+                .map_err(ApiError::from)
+                .and_then(|plan| Ok((StatusCode::OK, PaymentPlanView::of(plan)?))))
         },
     )
     .await
@@ -298,9 +291,14 @@ pub async fn corrected_invoice(
     _caller: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<IssuedInvoiceView>, ApiError> {
-    let invoice = state.store.issued_invoice(&id).await?.ok_or_else(|| {
-        ApiError::not_found(format!("no invoice Redress issued has the id `{id}`"))
-    })?;
+    let invoice = state
+        .redress
+        .books()
+        .issued_invoice(&id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(format!("no invoice Redress issued has the id `{id}`"))
+        })?;
     Ok(Json(IssuedInvoiceView {
         id: invoice.id,
         series: invoice.series,
@@ -392,13 +390,15 @@ pub async fn customer_ledger(
     Path(id): Path<String>,
 ) -> Result<Json<LedgerView>, ApiError> {
     let ledger = state
-        .store
-        .customer_ledger(&id)
+        .redress
+        .books()
+        .ledger(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no customer has the id `{id}`")))?;
     let payment_plans = state
-        .store
-        .payment_plans_of(&id)
+        .redress
+        .books()
+        .plans_of(&id)
         .await?
         .into_iter()
         .map(PaymentPlanView::of)
@@ -456,7 +456,8 @@ pub async fn credit_note(
     Path(id): Path<String>,
 ) -> Result<Json<CreditNoteView>, ApiError> {
     let note = state
-        .store
+        .redress
+        .books()
         .credit_note(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no credit note has the id `{id}`")))?;

@@ -1,5 +1,5 @@
-//! Redress's HTTP API. Handlers are thin: they turn requests into use cases
-//! (`redress-service`) and storage calls, and errors into responses in one place (`error`).
+//! Redress's HTTP API. Handlers are thin: they turn requests into the service's use cases
+//! (`redress-service`, the only way in), and errors into responses in one place (`error`).
 
 pub mod attachments;
 pub mod auth;
@@ -19,8 +19,7 @@ use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use redress_domain::resolution::ApprovalPolicy;
-use redress_storage::Store;
+use redress_service::Redress;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,14 +31,12 @@ use views::Health;
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database.
-    pub store: Store,
+    /// Redress: every use case, its database and approval policy.
+    pub redress: Redress,
     /// The OpenAPI document of the routes served.
     pub openapi: Arc<utoipa::openapi::OpenApi>,
     /// Tokens checked in the last few seconds.
     pub tokens: Arc<auth::RecentTokens>,
-    /// Who may resolve what on their own, and who must approve the rest.
-    pub policy: Arc<ApprovalPolicy>,
 }
 
 /// Every route, each with its part of the OpenAPI document. A route added any other way would
@@ -90,27 +87,21 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     openapi::finish(routes().split_for_parts().1)
 }
 
-/// Every route, under the default approval policy.
-pub fn router(store: Store) -> Router {
-    router_with(store, ApprovalPolicy::default())
-}
-
-/// Every route, under `policy`.
-pub fn router_with(store: Store, policy: ApprovalPolicy) -> Router {
-    app(store, policy, ServeOptions::DEFAULT_BODY_READ_TIMEOUT).0
+/// Every route.
+pub fn router(redress: Redress) -> Router {
+    app(redress, ServeOptions::DEFAULT_BODY_READ_TIMEOUT).0
 }
 
 /// Every route, under `policy`, with `body_read_timeout` for the bodies; and the state they
 /// share.
-fn app(store: Store, policy: ApprovalPolicy, body_read_timeout: Duration) -> (Router, AppState) {
+fn app(redress: Redress, body_read_timeout: Duration) -> (Router, AppState) {
     use axum::middleware::{from_fn, from_fn_with_state};
     operations::metrics_handle();
     let (routes, document) = routes().split_for_parts();
     let state = AppState {
-        store,
+        redress,
         openapi: Arc::new(openapi::finish(document)),
         tokens: Arc::new(auth::RecentTokens::default()),
-        policy: Arc::new(policy),
     };
     // Layers run from the last added to the first, all after routing (so that they see the
     // route matched), and for the fallbacks too: unmatched requests are counted and logged.
@@ -147,7 +138,7 @@ fn app(store: Store, policy: ApprovalPolicy, body_read_timeout: Duration) -> (Ro
     )
 )]
 async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    match state.store.ping().await {
+    match state.redress.operations().ping().await {
         Ok(()) => (StatusCode::OK, Json(Health { status: "ok" })),
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -199,11 +190,10 @@ impl Default for ServeOptions {
 /// flight; with the default [`ServeOptions`].
 pub async fn serve(
     listener: TcpListener,
-    store: Store,
-    policy: ApprovalPolicy,
+    redress: Redress,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_with(listener, store, policy, shutdown, ServeOptions::default()).await
+    serve_with(listener, redress, shutdown, ServeOptions::default()).await
 }
 
 /// Serves the API on `listener` (and the metrics on `options.metrics_listener`) until
@@ -213,8 +203,7 @@ pub async fn serve(
 /// that hyper's header read timeout (which needs one) is on.
 pub async fn serve_with(
     listener: TcpListener,
-    store: Store,
-    policy: ApprovalPolicy,
+    redress: Redress,
     shutdown: impl Future<Output = ()> + Send + 'static,
     options: ServeOptions,
 ) -> std::io::Result<()> {
@@ -222,7 +211,7 @@ pub async fn serve_with(
     use hyper_util::server::graceful::GracefulShutdown;
     use hyper_util::service::TowerToHyperService;
 
-    let (api, state) = app(store, policy, options.body_read_timeout);
+    let (api, state) = app(redress, options.body_read_timeout);
     let metrics = operations::metrics_router(state);
     let metrics_listener = options.metrics_listener;
     let mut http = hyper::server::conn::http1::Builder::new();

@@ -74,7 +74,7 @@ pub async fn observe(request: Request, next: Next) -> Response {
         response.headers_mut().insert("x-request-id", value);
     }
     let line = serde_json::json!({
-        "ts": redress_storage::now(), "request_id": request_id, "method": method.as_str(), "route": route,
+        "ts": redress_service::records::now(), "request_id": request_id, "method": method.as_str(), "route": route,
         "path": path, "status": response.status().as_u16(), "ms": (seconds * 1000.0 * 1000.0).round() / 1000.0,
     });
     log_line(&line);
@@ -114,7 +114,7 @@ pub fn method_label(method: &Method) -> &'static str {
     )
 )]
 pub async fn metrics(State(state): State<AppState>, caller: Authenticated) -> Response {
-    use redress_storage::tokens::Role;
+    use redress_domain::Role;
     if !matches!(caller.0.role, Role::Admin | Role::Auditor) {
         let message = format!(
             "the role {} may not read the metrics (admin and auditor may)",
@@ -141,7 +141,7 @@ pub fn metrics_router(state: AppState) -> axum::Router {
 
 /// The metrics as Prometheus text, the disputes by state counted now.
 async fn scrape(state: &AppState) -> Response {
-    match state.store.dispute_counts().await {
+    match state.redress.operations().dispute_counts().await {
         Ok(counts) => {
             for status in DisputeStatus::ALL {
                 let n = counts

@@ -15,8 +15,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use redress_domain::{parse_date, parse_decimal};
-use redress_service::resolutions::{Proposal, prepare_decision, prepare_proposal};
-use redress_storage::resolutions::Resolution;
+use redress_service::records::Resolution;
+use redress_service::resolutions::Proposal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -181,9 +181,7 @@ pub async fn propose_resolution(
     bytes: Bytes,
 ) -> Response {
     let route = format!("POST /api/v1/disputes/{id}/resolutions");
-    let store = state.store.clone();
-    let role = caller.0.role;
-    let state_policy = state.policy.clone();
+    let redress = state.redress.clone();
     write(
         &state,
         caller,
@@ -248,7 +246,10 @@ pub async fn propose_resolution(
                     .map(|d| date("first_due_on", d))
                     .transpose()?,
             };
-            let work = prepare_proposal(&store, &state_policy, &id, proposal, &actor, role).await?;
+            let work = redress
+                .books()
+                .prepare_proposal(&actor, &id, proposal)
+                .await?;
             Ok(work
                 .map_err(ApiError::from)
                 .map(|proposed| (StatusCode::CREATED, ResolutionView::from(proposed))))
@@ -275,7 +276,7 @@ pub async fn list_resolutions(
     Path(id): Path<String>,
 ) -> Result<Json<ResolutionList>, ApiError> {
     crate::disputes::existing_dispute(&state, &id).await?;
-    let resolutions = state.store.resolutions_of(&id).await?;
+    let resolutions = state.redress.books().resolutions_of(&id).await?;
     Ok(Json(ResolutionList {
         resolutions: resolutions.into_iter().map(ResolutionView::from).collect(),
     }))
@@ -299,7 +300,8 @@ pub async fn get_resolution(
     Path(id): Path<String>,
 ) -> Result<Json<ResolutionView>, ApiError> {
     let resolution = state
-        .store
+        .redress
+        .books()
         .resolution(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no resolution has the id `{id}`")))?;
@@ -316,9 +318,7 @@ async fn decide_route(
 ) -> Response {
     let verb = if approve { "approve" } else { "reject" };
     let route = format!("POST /api/v1/resolutions/{id}/{verb}");
-    let store = state.store.clone();
-    let role = caller.0.role;
-    let state_policy = state.policy.clone();
+    let redress = state.redress.clone();
     write(
         &state,
         caller,
@@ -326,9 +326,8 @@ async fn decide_route(
         route,
         &bytes,
         |actor, body: Decision| async move {
-            let work =
-                prepare_decision(&store, &state_policy, &id, approve, body.note, &actor, role)
-                    .await?;
+            // Who may decide is asked in the transaction that decides.
+            let work = redress.books().decide(&actor, &id, approve, body.note);
             Ok(work
                 .map_err(ApiError::from)
                 .map(|decided| (StatusCode::OK, ResolutionView::from(decided))))
@@ -452,8 +451,9 @@ pub async fn recommendation(
 ) -> Result<Json<RecommendationView>, ApiError> {
     use redress_domain::recommendation::{Recommended, recommend};
     let facts = state
-        .store
-        .dispute_facts(&id)
+        .redress
+        .disputes()
+        .facts(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no dispute has the id `{id}`")))?;
     let advice = recommend(&facts.verification, &facts.relationship, &facts.history);

@@ -3,8 +3,7 @@
 //! marked `required`.
 
 use redress_domain::{BillingData, DisputeReason, DisputeStatus, InvoiceIdx, LineKind, NoticeKind};
-use redress_storage::attachments::Attachment;
-use redress_storage::disputes::{CaseNote, DisputeRow};
+use redress_service::records::{Attachment, CaseNote, DisputeRow};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;

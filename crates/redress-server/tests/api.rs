@@ -4,8 +4,8 @@
 mod app;
 
 use app::App;
+use redress_domain::Role;
 use redress_import::{NoProgress, read_billing_data};
-use redress_storage::tokens::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -164,7 +164,7 @@ async fn bad_requests_name_the_field_and_change_nothing() {
         assert_eq!(error["error"]["details"]["field"], field, "{error}");
     }
     // The import and the two users with their tokens are all the log holds.
-    assert_eq!(app.store.verify_log().await.unwrap(), 5);
+    assert_eq!(app.redress.operations().verify_log().await.unwrap(), 5);
     app.stop().await;
 }
 
@@ -220,7 +220,7 @@ async fn the_same_idempotency_key_and_body_returns_the_first_response_and_create
     assert_eq!((status, replayed), (StatusCode::CREATED, true));
     assert_eq!(again, first);
     // One dispute, one "created" event: import, two users and their tokens, the dispute.
-    assert_eq!(app.store.verify_log().await.unwrap(), 6);
+    assert_eq!(app.redress.operations().verify_log().await.unwrap(), 6);
 
     let (status, refused, _) = app
         .post_once(
@@ -246,7 +246,7 @@ async fn the_same_idempotency_key_and_body_returns_the_first_response_and_create
         (status, replayed, retried["status"].as_str()),
         (StatusCode::OK, true, Some("acknowledged"))
     );
-    assert_eq!(app.store.verify_log().await.unwrap(), 7);
+    assert_eq!(app.redress.operations().verify_log().await.unwrap(), 7);
     app.stop().await;
 }
 
@@ -517,7 +517,11 @@ async fn a_dispute_is_verified_again_after_the_billing_data_changes() {
         )
         .unwrap();
     }
-    app.store.import(data.clone(), "test").await.unwrap();
+    app.redress
+        .billing()
+        .import(data.clone(), "test")
+        .await
+        .unwrap();
     let (status, again) = app
         .post(
             &format!("/api/v1/disputes/{id}/verify"),
@@ -770,18 +774,27 @@ async fn a_customers_ledger_and_credit_notes_can_be_read_and_balance() {
     let owed = |ledger: &Value| -> redress_domain::Decimal {
         ledger["balances"]["USD"].as_str().unwrap().parse().unwrap()
     };
-    let note = app
-        .store
-        .issue_credit_note(
-            redress_storage::ledger::NewCreditNote {
-                invoice_id: "INV-A1".into(),
-                lines: vec![(1, "10.00".parse().unwrap())],
-                reason: "Hosting was billed above the contract price".into(),
-            },
-            "agent-ana",
+    let (status, opened) = app
+        .post(
+            "/api/v1/disputes",
+            &app.agent,
+            dispute("INV-A1", Some(1), "10.00"),
         )
-        .await
-        .unwrap();
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{opened}");
+    let (status, applied) = app
+        .post(
+            &format!(
+                "/api/v1/disputes/{}/resolutions",
+                opened["id"].as_str().unwrap()
+            ),
+            &app.agent,
+            json!({"kind": "credit_note", "reason": "Hosting was billed above the contract price",
+                   "lines": [{"line_no": 1, "amount": "10.00"}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{applied}");
+    let note_id = applied["document_id"].as_str().unwrap().to_owned();
     let (status, after) = app
         .get("/api/v1/customers/C-ACME/ledger", &app.auditor)
         .await;
@@ -790,9 +803,9 @@ async fn a_customers_ledger_and_credit_notes_can_be_read_and_balance() {
     assert_eq!(owed(&before) - owed(&after), "10.89".parse().unwrap());
     let last = after["entries"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["kind"], "credit_note");
-    assert_eq!(last["document"], note.id.as_str());
+    assert_eq!(last["document"], note_id.as_str());
     let (status, shown) = app
-        .get(&format!("/api/v1/credit-notes/{}", note.id), &app.auditor)
+        .get(&format!("/api/v1/credit-notes/{note_id}"), &app.auditor)
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
@@ -815,7 +828,8 @@ async fn a_customers_ledger_and_credit_notes_can_be_read_and_balance() {
 async fn a_dispute_is_resolved_by_credit_notes_within_the_agents_limit_or_with_an_approver() {
     let app = App::start().await;
     let approver = app
-        .store
+        .redress
+        .people()
         .create_user_with_token("approver-ali", "approver-ali", Role::Approver, "test")
         .await
         .unwrap();
@@ -1027,7 +1041,8 @@ async fn every_kind_of_resolution_is_applied_through_the_api_and_moves_the_ledge
     let running = App::start().await;
     let app = &running;
     let approver = app
-        .store
+        .redress
+        .people()
         .create_user_with_token("approver-ali", "approver-ali", Role::Approver, "test")
         .await
         .unwrap();
@@ -1316,12 +1331,14 @@ async fn a_customer_billed_half_price_for_six_months_is_found_offered_the_option
     let app = App::start().await;
     let dir =
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/half-price");
-    app.store
+    app.redress
+        .billing()
         .import(read_billing_data(&dir, &NoProgress).unwrap(), "test")
         .await
         .unwrap();
     let approver = app
-        .store
+        .redress
+        .people()
         .create_user_with_token("approver-ali", "approver-ali", Role::Approver, "test")
         .await
         .unwrap();
@@ -1514,13 +1531,14 @@ async fn a_customer_billed_half_price_for_six_months_is_found_offered_the_option
     assert_eq!(ledger_before["balances"], ledger_after["balances"]);
     // Every step is in the audit log, and the chain holds.
     let steps = app
-        .store
+        .redress
+        .operations()
         .events_of("arrears_case", case["id"].as_str().unwrap())
         .await
         .unwrap();
     let actions: Vec<&str> = steps.iter().map(|e| e.event.action.as_str()).collect();
     assert_eq!(actions, ["found", "offered", "chosen"]);
-    assert!(app.store.verify_log().await.is_ok());
+    assert!(app.redress.operations().verify_log().await.is_ok());
     app.stop().await;
 }
 
@@ -1552,7 +1570,9 @@ async fn every_dispute_gets_a_recommendation_that_says_why() {
     let dir =
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
     let data = std::sync::Arc::new(read_billing_data(&dir, &NoProgress).unwrap());
-    redress_service::import_export(&app.store, data, "test")
+    app.redress
+        .billing()
+        .import_export(data, "test")
         .await
         .unwrap();
     let recommend = |id: &'static str| {

@@ -5,7 +5,7 @@
 mod app;
 
 use app::App;
-use redress_storage::tokens::Role;
+use redress_domain::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -149,7 +149,7 @@ async fn an_arrears_plan_is_received_instalment_by_instalment_until_nothing_is_o
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{again}");
-    assert!(app.store.verify_log().await.is_ok());
+    assert!(app.redress.operations().verify_log().await.is_ok());
     app.stop().await;
 }
 
@@ -573,7 +573,8 @@ async fn a_user_is_one_identity_whatever_their_tokens_and_no_name_makes_two_peop
     let app = App::start().await;
     // A second person cannot be given a token under an id already taken.
     let taken = app
-        .store
+        .redress
+        .people()
         .create_user_with_token("agent-ana", "Ana Two", Role::Approver, "test")
         .await;
     assert!(taken.is_err());
@@ -581,7 +582,8 @@ async fn a_user_is_one_identity_whatever_their_tokens_and_no_name_makes_two_peop
     // the other token.
     let first = app.user("approver-ali", Role::Approver).await;
     let second = app
-        .store
+        .redress
+        .people()
         .create_token("approver-ali", "test")
         .await
         .unwrap();

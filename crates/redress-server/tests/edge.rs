@@ -5,11 +5,11 @@
 mod app;
 
 use app::App;
-use app::support::TestDb;
+use redress_domain::Role;
 use redress_server::ServeOptions;
 use redress_server::input::{MAX_ID_BYTES, MAX_SHORT_CHARS, MAX_TEXT_CHARS};
-use redress_storage::Store;
-use redress_storage::tokens::Role;
+use redress_service::Redress;
+use redress_test_database::TestDatabase;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -22,8 +22,8 @@ struct Edge {
     addr: String,
     metrics: Option<String>,
     admin: String,
-    db: TestDb,
-    store: Store,
+    db: TestDatabase,
+    redress: Redress,
     stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -37,9 +37,10 @@ impl Edge {
         body_read_timeout: Duration,
         metrics: bool,
     ) -> Self {
-        let db = TestDb::new().await;
-        let store = db.store().await;
-        let admin = store
+        let db = TestDatabase::new();
+        let redress = app::open(&db).await;
+        let admin = redress
+            .people()
             .create_user_with_token("admin-ada", "admin-ada", Role::Admin, "test")
             .await
             .unwrap();
@@ -59,13 +60,12 @@ impl Edge {
             metrics_listener,
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let served = store.clone();
+        let served = redress.clone();
         tokio::spawn(async move {
-            let policy = redress_domain::resolution::ApprovalPolicy::default();
             let shutdown = async {
                 let _ = stopped.await;
             };
-            redress_server::serve_with(listener, served, policy, shutdown, options)
+            redress_server::serve_with(listener, served, shutdown, options)
                 .await
                 .unwrap();
         });
@@ -74,14 +74,15 @@ impl Edge {
             metrics,
             admin,
             db,
-            store,
+            redress,
             stop,
         }
     }
 
     async fn stop(self) {
         let _ = self.stop.send(());
-        self.db.drop_database(self.store).await;
+        self.redress.operations().close().await;
+        drop(self.db);
     }
 }
 

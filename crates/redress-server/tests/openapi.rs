@@ -1,13 +1,12 @@
 //! The OpenAPI document: it is the committed `docs/openapi.json` byte for byte, and it names
 //! every route the router serves, with its methods.
 
-#[path = "../../redress-storage/tests/support/mod.rs"]
-mod support;
+mod app;
 
+use redress_test_database::TestDatabase;
 use reqwest::{Method, StatusCode};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use support::TestDb;
 
 /// The committed document, where readers find it.
 fn snapshot() -> PathBuf {
@@ -89,9 +88,9 @@ fn documented_operations() -> BTreeSet<(String, String)> {
 
 #[tokio::test]
 async fn every_route_the_router_serves_is_documented_with_its_methods() {
-    let db = TestDb::new().await;
-    let store = db.store().await;
-    let router = redress_server::router(store.clone());
+    let db = TestDatabase::new();
+    let redress = app::open(&db).await;
+    let router = redress_server::router(redress.clone());
     let paths = served_paths(&router);
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -147,7 +146,7 @@ async fn every_route_the_router_serves_is_documented_with_its_methods() {
         undocumented.is_empty() && not_served.is_empty(),
         "paths served but not documented: {undocumented:?}; documented but not served: {not_served:?}"
     );
-    db.drop_database(store).await;
+    redress.operations().close().await;
 }
 
 /// Every `$ref` in `value`, with where it is.

@@ -3,7 +3,7 @@
 use super::database::{DatabaseArgs, runtime};
 use anyhow::Context;
 use clap::Args;
-use redress_storage::Store;
+use redress_service::Redress;
 use std::net::SocketAddr;
 
 /// Arguments of `redress serve`.
@@ -32,11 +32,12 @@ pub struct ServeArgs {
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let policy = args.policy.policy()?;
     runtime()?.block_on(async {
-        let store = Store::open(&args.database.location()).await?;
-        store.open_every_connection().await?;
+        let redress = Redress::open(&args.database.location(), policy).await?;
+        let operations = redress.operations();
+        operations.open_every_connection().await?;
         if args.keep_in_memory {
             let started = std::time::Instant::now();
-            let bytes = store.keep_in_memory()?;
+            let bytes = operations.keep_in_memory()?;
             eprintln!(
                 "redress keeps the database in memory: {} KiB locked in {:.1} s",
                 bytes / 1024,
@@ -49,7 +50,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         eprintln!(
             "redress is listening on http://{} ({:?} database)",
             listener.local_addr()?,
-            store.backend()
+            operations.backend()
         );
         let mut options = redress_server::ServeOptions::default();
         if let Some(addr) = args.metrics_addr {
@@ -62,7 +63,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             );
             options.metrics_listener = Some(metrics);
         }
-        redress_server::serve_with(listener, store, policy, shutdown_signal(), options).await?;
+        redress_server::serve_with(listener, redress.clone(), shutdown_signal(), options).await?;
         eprintln!("redress stopped");
         Ok(())
     })

@@ -4,15 +4,13 @@
 
 #![allow(dead_code)]
 
-#[path = "../../../redress-storage/tests/support/mod.rs"]
-pub mod support;
-
+use redress_domain::Role;
 use redress_import::{NoProgress, read_billing_data};
-use redress_storage::Store;
-use redress_storage::tokens::Role;
+use redress_service::Redress;
+use redress_service::records::Location;
+use redress_test_database::TestDatabase;
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::TestDb;
 
 /// A running server with the worked example loaded, and a token of each role.
 pub struct App {
@@ -20,8 +18,8 @@ pub struct App {
     pub agent: String,
     pub auditor: String,
     pub client: reqwest::Client,
-    pub db: TestDb,
-    pub store: Store,
+    pub db: TestDatabase,
+    pub redress: Redress,
     stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -34,27 +32,28 @@ impl App {
 
     /// A running server with the billing data export in `dir` loaded.
     pub async fn start_with(dir: &std::path::Path) -> Self {
-        let db = TestDb::new().await;
-        let store = db.store().await;
-        store
+        let db = TestDatabase::new();
+        let redress = open(&db).await;
+        redress
+            .billing()
             .import(read_billing_data(dir, &NoProgress).unwrap(), "test")
             .await
             .unwrap();
-        let agent = store
+        let people = redress.people();
+        let agent = people
             .create_user_with_token("agent-ana", "agent-ana", Role::Agent, "test")
             .await
             .unwrap();
-        let auditor = store
+        let auditor = people
             .create_user_with_token("auditor-ola", "auditor-ola", Role::Auditor, "test")
             .await
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let served = store.clone();
+        let served = redress.clone();
         tokio::spawn(async move {
-            let policy = redress_domain::resolution::ApprovalPolicy::default();
-            redress_server::serve(listener, served, policy, async {
+            redress_server::serve(listener, served, async {
                 let _ = stopped.await;
             })
             .await
@@ -66,7 +65,7 @@ impl App {
             auditor,
             client: reqwest::Client::new(),
             db,
-            store,
+            redress,
             stop,
         }
     }
@@ -131,14 +130,23 @@ impl App {
 
     pub async fn stop(self) {
         let _ = self.stop.send(());
-        self.db.drop_database(self.store).await;
+        self.redress.operations().close().await;
+        // The database goes with `self.db`.
     }
 
     /// A new user of `role` and a token for them.
     pub async fn user(&self, id: &str, role: Role) -> String {
-        self.store
+        self.redress
+            .people()
             .create_user_with_token(id, id, role, "test")
             .await
             .unwrap()
     }
+}
+
+/// Redress over the test's database (migrated), under the default policy.
+pub async fn open(db: &TestDatabase) -> Redress {
+    Redress::open(&Location::Url(db.url().to_owned()), Default::default())
+        .await
+        .expect("the test database opens")
 }
