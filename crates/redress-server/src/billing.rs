@@ -100,7 +100,7 @@ fn view_of<View: DeserializeOwned>(stored: Value) -> Result<View, ApiError> {
     serde_json::from_value(stored).map_err(|e| {
         // A mismatch between storage and server, not the caller's doing: the cause goes to the
         // server's log.
-        eprintln!("billing data does not read as its view: {e}");
+        tracing::error!(error = %e, "billing data does not read as its view");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal_error",

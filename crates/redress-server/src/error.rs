@@ -147,7 +147,7 @@ impl IntoResponse for ApiError {
 impl From<StorageError> for ApiError {
     fn from(e: StorageError) -> Self {
         // The cause goes to the server's log, not to the caller.
-        eprintln!("storage error: {e}");
+        tracing::error!(error = %e, "the database could not complete a request");
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "storage_unavailable",
@@ -409,7 +409,7 @@ fn rejection(status: StatusCode, text: &str, params: &[(String, String)]) -> Api
         StatusCode::REQUEST_TIMEOUT => ApiError::new(status, "request_timeout", text),
         StatusCode::NOT_FOUND => ApiError::not_found(text),
         _ if status.is_server_error() => {
-            eprintln!("internal error answered as {status}: {text}");
+            tracing::error!(%status, error = %text, "internal error");
             ApiError::new(
                 status,
                 "internal_error",

@@ -266,6 +266,6 @@ async fn accept_failed(e: std::io::Error) {
     ) {
         return;
     }
-    eprintln!("redress: cannot accept a connection: {e}");
+    tracing::warn!(error = %e, "cannot accept a connection");
     tokio::time::sleep(Duration::from_secs(1)).await;
 }

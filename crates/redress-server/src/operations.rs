@@ -73,11 +73,18 @@ pub async fn observe(request: Request, next: Next) -> Response {
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
-    let line = serde_json::json!({
-        "ts": redress_service::records::now(), "request_id": request_id, "method": method.as_str(), "route": route,
-        "path": path, "status": response.status().as_u16(), "ms": (seconds * 1000.0 * 1000.0).round() / 1000.0,
-    });
-    log_line(&line);
+    // The path, never the query or the headers: a token travels in a header, and no secret is
+    // ever logged.
+    tracing::info!(
+        target: "redress::request",
+        request_id = %request_id,
+        method = %method,
+        route = %route,
+        path = %path,
+        status = response.status().as_u16(),
+        ms = (seconds * 1_000_000.0).round() / 1000.0,
+        "answered"
+    );
     response
 }
 
@@ -151,7 +158,7 @@ async fn scrape(state: &AppState) -> Response {
                 metrics::gauge!("redress_disputes", "status" => status.as_str()).set(n as f64);
             }
         }
-        Err(e) => eprintln!("metrics: cannot count disputes: {e}"),
+        Err(e) => tracing::warn!(error = %e, "metrics: cannot count disputes"),
     }
     let body = metrics_handle().render();
     (
@@ -160,13 +167,4 @@ async fn scrape(state: &AppState) -> Response {
         body,
     )
         .into_response()
-}
-
-/// Writes one JSON log line to stderr in a single write, so that lines of concurrent requests
-/// never interleave and a line costs one system call (stderr is unbuffered).
-pub fn log_line(line: &serde_json::Value) {
-    use std::io::Write;
-    let mut text = line.to_string();
-    text.push('\n');
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }

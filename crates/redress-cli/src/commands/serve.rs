@@ -31,6 +31,7 @@ pub struct ServeArgs {
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let policy = args.policy.policy()?;
+    log_as_json_lines();
     runtime()?.block_on(async {
         let redress = Redress::open(&args.database.location(), policy).await?;
         let operations = redress.operations();
@@ -38,33 +39,33 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         if args.keep_in_memory {
             let started = std::time::Instant::now();
             let bytes = operations.keep_in_memory()?;
-            eprintln!(
-                "redress keeps the database in memory: {} KiB locked in {:.1} s",
-                bytes / 1024,
-                started.elapsed().as_secs_f64()
+            tracing::info!(
+                kib = bytes / 1024,
+                seconds = started.elapsed().as_secs_f64(),
+                "the database is kept in memory"
             );
         }
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
-        eprintln!(
-            "redress is listening on http://{} ({:?} database)",
-            listener.local_addr()?,
-            operations.backend()
+        tracing::info!(
+            address = %format!("http://{}", listener.local_addr()?),
+            backend = ?operations.backend(),
+            "listening"
         );
         let mut options = redress_server::ServeOptions::default();
         if let Some(addr) = args.metrics_addr {
             let metrics = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("cannot listen on {addr} for the metrics"))?;
-            eprintln!(
-                "redress serves its metrics without a token on http://{}/metrics",
-                metrics.local_addr()?
+            tracing::info!(
+                address = %format!("http://{}/metrics", metrics.local_addr()?),
+                "serving the metrics without a token"
             );
             options.metrics_listener = Some(metrics);
         }
         redress_server::serve_with(listener, redress.clone(), shutdown_signal(), options).await?;
-        eprintln!("redress stopped");
+        tracing::info!("stopped");
         Ok(())
     })
 }
@@ -89,4 +90,18 @@ async fn shutdown_signal() {
         () = interrupt => {}
         () = terminate => {}
     }
+}
+
+/// What the server logs goes to stderr as JSON lines (one per request, and what happens at
+/// start and stop), `info` and above unless `REDRESS_LOG` says otherwise (a level, or
+/// directives such as `redress::request=warn`).
+fn log_as_json_lines() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("REDRESS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_current_span(false)
+        .try_init();
 }
