@@ -1612,6 +1612,13 @@ mod tests {
             plan: usize,
             number: u32,
         },
+        /// An invoice corrected: voided by a credit note of all its lines have left, and
+        /// issued again with one line's amount changed.
+        Correct {
+            invoice: usize,
+            line: u32,
+            cents: i64,
+        },
         /// The last successful step, sent again.
         Repeat,
     }
@@ -1643,6 +1650,11 @@ mod tests {
                 count
             }),
             (0usize..8, 1u32..=4).prop_map(|(plan, number)| Step::Instalment { plan, number }),
+            (0usize..8, 1u32..=2, 0i64..50_000).prop_map(|(invoice, line, cents)| Step::Correct {
+                invoice,
+                line,
+                cents
+            }),
             Just(Step::Repeat),
         ]
     }
@@ -1786,6 +1798,33 @@ mod tests {
                                 prop_assert!(account.open_on(&invoice) >= Decimal::ZERO);
                             }
                             posted.map(|_| ())
+                        }
+                    },
+                    Step::Correct { invoice, line, cents } => match pick(&invoices, *invoice) {
+                        None => continue,
+                        Some(invoice) => {
+                            // As the books do it: never while a plan expects instalments on it.
+                            if account.planned_on(&invoice) > Decimal::ZERO { continue; }
+                            let left: Vec<(u32, Decimal)> = account.left_to_credit(&invoice).unwrap()
+                                .into_iter().filter(|(_, l)| *l > Decimal::ZERO).collect();
+                            if left.is_empty() { continue; }
+                            let before = account.entries().len();
+                            let void = format!("{id}-void");
+                            match account.post_credit_note(&void, &invoice, &CreditNoteLines { lines: left }) {
+                                Err(_) => { prop_assert_eq!(account.entries().len(), before); continue; }
+                                Ok(amounts) => expected.credited += amounts.total(),
+                            }
+                            let mut lines = account.posted_invoice(&invoice).unwrap().lines.clone();
+                            if let Some(l) = lines.iter_mut().find(|l| l.line_no == *line) { l.net = money(*cents); }
+                            lines.retain(|l| l.net > Decimal::ZERO);
+                            if lines.is_empty() { continue; }
+                            let reissued = LedgerInvoice::issued(id.clone(), usd(), lines);
+                            expected.invoiced += reissued.total();
+                            account.post_invoice(reissued).unwrap();
+                            invoices.push(id.clone());
+                            // Two entries: the void and the new invoice; counted here, not below.
+                            last = None;
+                            continue;
                         }
                     },
                     Step::Repeat => unreachable!("replaced above"),
