@@ -12,6 +12,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod arrears;
 pub mod audit_log;
 pub mod billing;
 pub mod calendar;

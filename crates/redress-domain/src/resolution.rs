@@ -73,6 +73,73 @@ impl fmt::Display for ResolutionKind {
     }
 }
 
+/// Where a resolution stands.
+///
+/// ```text
+/// proposed → applied                      (within the policy)
+///          → pending_approval → applied   (approved)
+///                             → refused
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResolutionStatus {
+    /// Waiting for an approver.
+    PendingApproval,
+    /// Carried out: what it gives is posted.
+    Applied,
+    /// Refused by an approver: nothing was posted.
+    Refused,
+}
+
+/// An approval or refusal of a resolution that is not waiting for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "a resolution that is {0} cannot be approved or refused; only one waiting for approval can"
+)]
+pub struct DecidedAlready(pub ResolutionStatus);
+
+impl ResolutionStatus {
+    /// Every status.
+    pub const ALL: [Self; 3] = [Self::PendingApproval, Self::Applied, Self::Refused];
+
+    /// Its name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PendingApproval => "pending_approval",
+            Self::Applied => "applied",
+            Self::Refused => "refused",
+        }
+    }
+
+    /// The status named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// Where a resolution proposed goes: carried out at once, or held for an approver.
+    pub fn proposed(needs_approval: bool) -> Self {
+        if needs_approval {
+            Self::PendingApproval
+        } else {
+            Self::Applied
+        }
+    }
+
+    /// Where approving (`approve`) or refusing it takes it, if it waits for that.
+    pub fn decide(self, approve: bool) -> Result<Self, DecidedAlready> {
+        match (self, approve) {
+            (Self::PendingApproval, true) => Ok(Self::Applied),
+            (Self::PendingApproval, false) => Ok(Self::Refused),
+            (decided, _) => Err(DecidedAlready(decided)),
+        }
+    }
+}
+
+impl fmt::Display for ResolutionStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One instalment of a payment plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Instalment {
@@ -427,6 +494,20 @@ mod tests {
 
     fn day(s: &str) -> Date {
         crate::calendar::parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn only_a_resolution_waiting_for_approval_is_approved_or_refused() {
+        use ResolutionStatus::*;
+        assert_eq!(ResolutionStatus::proposed(false), Applied);
+        assert_eq!(ResolutionStatus::proposed(true).decide(true), Ok(Applied));
+        assert_eq!(PendingApproval.decide(false), Ok(Refused));
+        for decided in [Applied, Refused] {
+            assert_eq!(decided.decide(true), Err(DecidedAlready(decided)));
+        }
+        for status in ResolutionStatus::ALL {
+            assert_eq!(ResolutionStatus::from_name(status.as_str()), Some(status));
+        }
     }
 
     #[test]
