@@ -3,7 +3,8 @@
 use crate::disputes::{ImportOutcome, IntakeError, import_export};
 use crate::redress::Redress;
 use redress_domain::BillingData;
-use redress_storage::{ImportCounts, StorageError, TableCounts};
+use redress_storage::StorageError;
+use redress_storage::billing::import::{ImportCounts, TableCounts};
 use std::sync::Arc;
 
 /// The billing data.
@@ -23,7 +24,7 @@ impl Billing<'_> {
         data: impl Into<Arc<BillingData>>,
         actor: &str,
     ) -> Result<ImportCounts, StorageError> {
-        self.0.store.import(data, actor).await
+        self.0.store.billing().import(data, actor).await
     }
 
     /// Imports an export: its billing data and its disputes, verified, in one transaction.
@@ -37,7 +38,7 @@ impl Billing<'_> {
 
     /// Rows stored, table by table.
     pub async fn counts(&self) -> Result<TableCounts, StorageError> {
-        self.0.store.billing_counts().await
+        self.0.store.billing().counts().await
     }
 
     /// The billing data of an invoice's contract (what verifying it reads); `None` when there
@@ -46,16 +47,20 @@ impl Billing<'_> {
         &self,
         invoice_id: &str,
     ) -> Result<Option<BillingData>, StorageError> {
-        self.0.store.contract_data_for_invoice(invoice_id).await
+        self.0
+            .store
+            .billing()
+            .contract_data_for_invoice(invoice_id)
+            .await
     }
 
     /// A contract's terms and price rows, as JSON.
     pub async fn contract(&self, id: &str) -> Result<Option<serde_json::Value>, StorageError> {
-        self.0.store.contract_json(id).await
+        self.0.store.billing().contract_json(id).await
     }
 
     /// A customer and their contracts' ids, as JSON.
     pub async fn customer(&self, id: &str) -> Result<Option<serde_json::Value>, StorageError> {
-        self.0.store.customer_json(id).await
+        self.0.store.billing().customer_json(id).await
     }
 }

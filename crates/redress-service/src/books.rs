@@ -6,9 +6,9 @@ use crate::redress::{Actor, Redress, as_writer, may_write};
 use crate::resolutions::{Proposal, ResolveError, prepare_proposal};
 use redress_storage::StorageError;
 use redress_storage::Work;
-use redress_storage::documents::{IssuedInvoice, StoredPlan};
-use redress_storage::ledger::{CreditNote, CustomerLedger};
-use redress_storage::resolutions::{Resolution, ResolutionError};
+use redress_storage::books::account::CustomerLedger;
+use redress_storage::books::documents::{CreditNote, IssuedInvoice, StoredPlan};
+use redress_storage::books::resolutions::{Resolution, ResolutionError};
 
 /// The books.
 pub struct Books<'a>(pub(crate) &'a Redress);
@@ -60,7 +60,7 @@ impl Books<'_> {
         });
         as_writer(
             actor,
-            redress_storage::resolutions::decide_as(id, approve, note, &actor.id, authorize)
+            redress_storage::books::resolutions::decide_as(id, approve, note, &actor.id, authorize)
                 .map_err(ResolveError::from),
         )
     }
@@ -74,43 +74,43 @@ impl Books<'_> {
     ) -> Work<StoredPlan, ServiceError> {
         as_writer(
             actor,
-            redress_storage::documents::receive_instalment(plan_id, number, &actor.id),
+            redress_storage::books::plans::receive_instalment(plan_id, number, &actor.id),
         )
     }
 
     /// A customer's ledger, with what they owe; `None` when there is no such customer.
     pub async fn ledger(&self, customer_id: &str) -> Result<Option<CustomerLedger>, StorageError> {
-        self.0.store.customer_ledger(customer_id).await
+        self.0.store.books().ledger(customer_id).await
     }
 
     /// A customer's payment plans, oldest first.
     pub async fn plans_of(&self, customer_id: &str) -> Result<Vec<StoredPlan>, StorageError> {
-        self.0.store.payment_plans_of(customer_id).await
+        self.0.store.books().plans_of(customer_id).await
     }
 
     /// A payment plan, with the instalments received.
     pub async fn plan(&self, id: &str) -> Result<Option<StoredPlan>, StorageError> {
-        self.0.store.payment_plan(id).await
+        self.0.store.books().plan(id).await
     }
 
     /// A credit note.
     pub async fn credit_note(&self, id: &str) -> Result<Option<CreditNote>, StorageError> {
-        self.0.store.credit_note(id).await
+        self.0.store.books().credit_note(id).await
     }
 
     /// An invoice Redress issued.
     pub async fn issued_invoice(&self, id: &str) -> Result<Option<IssuedInvoice>, StorageError> {
-        self.0.store.issued_invoice(id).await
+        self.0.store.books().issued_invoice(id).await
     }
 
     /// A resolution.
     pub async fn resolution(&self, id: &str) -> Result<Option<Resolution>, StorageError> {
-        self.0.store.resolution(id).await
+        self.0.store.books().resolution(id).await
     }
 
     /// A dispute's resolutions, oldest first.
     pub async fn resolutions_of(&self, dispute_id: &str) -> Result<Vec<Resolution>, StorageError> {
-        self.0.store.resolutions_of(dispute_id).await
+        self.0.store.books().resolutions_of(dispute_id).await
     }
 }
 

@@ -6,7 +6,7 @@ use crate::error::ServiceError;
 use crate::redress::{Actor, as_writer, may_write};
 use redress_audit::report::{FindingRecord, finding_record};
 use redress_domain::{Currency, Decimal, parse_decimal};
-use redress_storage::cases::{
+use redress_storage::books::cases::{
     ArrearsCase, ArrearsChoice, ArrearsItem, NewArrearsCase, SystemicIssue,
 };
 use redress_storage::{StorageError, Store, Work};
@@ -83,6 +83,7 @@ pub async fn prepare_find_cases(
 ) -> Result<Work<CasesFound, StorageError>, StorageError> {
     // Per contract: its findings with its customer's tax rate.
     let audited = store
+        .billing()
         .map_contracts(|data| {
             let audit = redress_audit::audit(&data);
             audit
@@ -207,7 +208,7 @@ pub async fn prepare_find_cases(
         .collect();
     let findings = records.len();
     Ok(
-        redress_storage::cases::record_findings(cases, issues, actor).map(move |recorded| {
+        redress_storage::books::cases::record_findings(cases, issues, actor).map(move |recorded| {
             CasesFound {
                 contracts,
                 findings,
@@ -243,7 +244,10 @@ impl Cases<'_> {
 
     /// Records that the customer was contacted and offered the options.
     pub fn offer(&self, actor: &Actor, id: &str, note: String) -> Work<ArrearsCase, ServiceError> {
-        as_writer(actor, redress_storage::cases::offer(id, note, &actor.id))
+        as_writer(
+            actor,
+            redress_storage::books::cases::offer(id, note, &actor.id),
+        )
     }
 
     /// Records the option the customer chose, and carries it out.
@@ -253,7 +257,10 @@ impl Cases<'_> {
         id: &str,
         choice: ArrearsChoice,
     ) -> Work<ArrearsCase, ServiceError> {
-        as_writer(actor, redress_storage::cases::choose(id, choice, &actor.id))
+        as_writer(
+            actor,
+            redress_storage::books::cases::choose(id, choice, &actor.id),
+        )
     }
 
     /// Approves or refuses a waiver, as `actor`: in its transaction, only an approver or admin
@@ -274,23 +281,23 @@ impl Cases<'_> {
         });
         as_writer(
             actor,
-            redress_storage::cases::decide_waiver_as(id, approve, &actor.id, authorize),
+            redress_storage::books::cases::decide_waiver_as(id, approve, &actor.id, authorize),
         )
     }
 
     /// The arrears case with this id.
     pub async fn get(&self, id: &str) -> Result<Option<ArrearsCase>, StorageError> {
-        self.0.store.arrears_case(id).await
+        self.0.store.cases().get(id).await
     }
 
     /// The arrears cases, oldest first; only those in `status` when given.
     pub async fn list(&self, status: Option<&str>) -> Result<Vec<ArrearsCase>, StorageError> {
-        self.0.store.arrears_cases(status).await
+        self.0.store.cases().list(status).await
     }
 
     /// The systemic issues, most customers first.
     pub async fn systemic_issues(&self) -> Result<Vec<SystemicIssue>, StorageError> {
-        self.0.store.systemic_issues().await
+        self.0.store.cases().systemic_issues().await
     }
 }
 

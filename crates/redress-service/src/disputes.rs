@@ -9,13 +9,14 @@ use redress_domain::audit_log::AuditEvent;
 use redress_domain::{
     BillingData, Date, Decimal, Dispute, DisputeReason, DisputeStatus, InvoiceIdx,
 };
-use redress_storage::attachments::Attachment;
 use redress_storage::audit_log::LogError;
-use redress_storage::disputes::{
-    BadCursor, CaseNote, DisputeError, DisputeFilter, DisputeOrder, DisputePage, DisputeRow,
-};
-use redress_storage::relationship::DisputeFacts;
-use redress_storage::{ImportCounts, StorageError, Store, Work};
+use redress_storage::billing::import::ImportCounts;
+use redress_storage::disputes::attachments::Attachment;
+use redress_storage::disputes::list::{BadCursor, DisputeFilter, DisputeOrder, DisputePage};
+use redress_storage::disputes::notes::CaseNote;
+use redress_storage::disputes::record::{DisputeError, DisputeRow};
+use redress_storage::disputes::relationship::DisputeFacts;
+use redress_storage::{StorageError, Store, Work};
 use std::sync::Arc;
 
 /// What a customer's dispute says, as taken from any channel.
@@ -146,7 +147,7 @@ pub async fn prepare_dispute(
 ) -> Result<Work<DisputeRow, IntakeError>, IntakeError> {
     let (data, invoice) = load_invoice(store, &intake.invoice_id).await?;
     let row = verified_dispute(&data, invoice, intake, actor)?;
-    Ok(redress_storage::disputes::insert(row, actor).map_err(IntakeError::from))
+    Ok(redress_storage::disputes::intake::insert(row, actor).map_err(IntakeError::from))
 }
 
 async fn open_once(
@@ -158,7 +159,8 @@ async fn open_once(
     let taken_by = actor.to_owned();
     // Checked and verified between reading the contract and recording the dispute, in one go.
     store
-        .open_dispute_with(&invoice_id, actor, move |data| {
+        .disputes()
+        .open_with(&invoice_id, actor, move |data| {
             let data =
                 data.ok_or_else(|| IntakeError::UnknownInvoice(intake.invoice_id.clone()))?;
             let invoice = invoice_index(&data, &intake.invoice_id);
@@ -257,7 +259,10 @@ pub async fn open_imported_disputes(
 ) -> Result<(u64, u64), IntakeError> {
     // One transaction for all of them: an import of thousands of disputes stays quick.
     Ok(store
-        .insert_disputes(imported_disputes(data, actor), actor)
+        .perform(redress_storage::disputes::intake::insert_many(
+            imported_disputes(data, actor),
+            actor,
+        ))
         .await?)
 }
 
@@ -280,8 +285,10 @@ pub async fn import_export(
     actor: &str,
 ) -> Result<ImportOutcome, IntakeError> {
     let disputes = imported_disputes(&data, actor);
-    let (counts, opened, already_stored) =
-        store.import_with_disputes(data, disputes, actor).await?;
+    let (counts, opened, already_stored) = store
+        .disputes()
+        .import_with_billing(data, disputes, actor)
+        .await?;
     Ok(ImportOutcome {
         counts,
         opened,
@@ -337,6 +344,7 @@ async fn load_invoice(
     invoice_id: &str,
 ) -> Result<(BillingData, InvoiceIdx), IntakeError> {
     let data = store
+        .billing()
         .contract_data_for_invoice(invoice_id)
         .await?
         .ok_or_else(|| IntakeError::UnknownInvoice(invoice_id.to_owned()))?;
@@ -378,7 +386,8 @@ pub async fn prepare_reverification(
     actor: &str,
 ) -> Result<Work<DisputeRow, IntakeError>, IntakeError> {
     let stored = store
-        .dispute(id)
+        .disputes()
+        .get(id)
         .await?
         .ok_or_else(|| DisputeError::NotFound(id.to_owned()))?;
     let (data, invoice) = load_invoice(store, &stored.invoice_id).await?;
@@ -397,7 +406,7 @@ pub async fn prepare_reverification(
     let verification = verify(&data, &dispute);
     let currency = data.invoice(invoice).currency;
     let findings = serde_json::to_string(&verification.findings).unwrap_or_else(|_| "[]".into());
-    Ok(redress_storage::disputes::verify(
+    Ok(redress_storage::disputes::lifecycle::verify(
         id,
         verification.verdict.as_str(),
         &currency.format(verification.adjustment),
@@ -461,7 +470,7 @@ impl Disputes<'_> {
     ) -> Work<DisputeRow, ServiceError> {
         as_writer(
             actor,
-            redress_storage::disputes::set_status(id, to, &actor.id),
+            redress_storage::disputes::lifecycle::set_status(id, to, &actor.id),
         )
     }
 
@@ -474,7 +483,7 @@ impl Disputes<'_> {
     ) -> Work<DisputeRow, ServiceError> {
         as_writer(
             actor,
-            redress_storage::disputes::assign(id, assignee, &actor.id),
+            redress_storage::disputes::lifecycle::assign(id, assignee, &actor.id),
         )
     }
 
@@ -487,7 +496,7 @@ impl Disputes<'_> {
     ) -> Work<DisputeRow, ServiceError> {
         as_writer(
             actor,
-            redress_storage::disputes::escalate(id, escalated, &actor.id),
+            redress_storage::disputes::lifecycle::escalate(id, escalated, &actor.id),
         )
     }
 
@@ -501,7 +510,7 @@ impl Disputes<'_> {
     ) -> Work<CaseNote, ServiceError> {
         as_writer(
             actor,
-            redress_storage::disputes::add_note(id, kind, body, &actor.id),
+            redress_storage::disputes::notes::add(id, kind, body, &actor.id),
         )
     }
 
@@ -516,13 +525,19 @@ impl Disputes<'_> {
     ) -> Work<Attachment, ServiceError> {
         as_writer(
             actor,
-            redress_storage::attachments::add(id, file_name, content_type, content, &actor.id),
+            redress_storage::disputes::attachments::add(
+                id,
+                file_name,
+                content_type,
+                content,
+                &actor.id,
+            ),
         )
     }
 
     /// The dispute with this id.
     pub async fn get(&self, id: &str) -> Result<Option<DisputeRow>, StorageError> {
-        self.0.store.dispute(id).await
+        self.0.store.disputes().get(id).await
     }
 
     /// Disputes, filtered, in `order`, a page at a time from `cursor`.
@@ -535,23 +550,24 @@ impl Disputes<'_> {
     ) -> Result<Result<DisputePage, BadCursor>, StorageError> {
         self.0
             .store
-            .list_disputes(filter, order, limit, cursor)
+            .disputes()
+            .list(filter, order, limit, cursor)
             .await
     }
 
     /// A dispute's whole history, from the audit log.
     pub async fn history(&self, id: &str) -> Result<Vec<AuditEvent>, LogError> {
-        self.0.store.dispute_history(id).await
+        self.0.store.audit_log().dispute_history(id).await
     }
 
     /// A dispute's notes and statements, oldest first.
     pub async fn notes(&self, id: &str) -> Result<Vec<CaseNote>, StorageError> {
-        self.0.store.case_notes(id).await
+        self.0.store.disputes().notes(id).await
     }
 
     /// A dispute's attachments, oldest first.
     pub async fn attachments(&self, id: &str) -> Result<Vec<Attachment>, StorageError> {
-        self.0.store.attachments(id).await
+        self.0.store.disputes().attachments(id).await
     }
 
     /// An attachment and its content.
@@ -559,11 +575,11 @@ impl Disputes<'_> {
         &self,
         id: &str,
     ) -> Result<Option<(Attachment, Vec<u8>)>, StorageError> {
-        self.0.store.attachment_content(id).await
+        self.0.store.disputes().attachment_content(id).await
     }
 
     /// What a dispute's recommendation is made from.
     pub async fn facts(&self, id: &str) -> Result<Option<DisputeFacts>, StorageError> {
-        self.0.store.dispute_facts(id).await
+        self.0.store.disputes().facts(id).await
     }
 }

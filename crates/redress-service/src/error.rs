@@ -6,10 +6,10 @@ use crate::resolutions::ResolveError;
 use redress_domain::Role;
 use redress_storage::StorageError;
 use redress_storage::audit_log::LogError;
-use redress_storage::cases::ArrearsError;
-use redress_storage::disputes::DisputeError;
-use redress_storage::documents::InstalmentError;
-use redress_storage::tokens::UserError;
+use redress_storage::books::cases::ArrearsError;
+use redress_storage::books::plans::InstalmentError;
+use redress_storage::disputes::record::DisputeError;
+use redress_storage::people::tokens::UserError;
 
 /// Who acts may not do what they asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,7 +58,7 @@ impl ServiceError {
     /// The database's failure behind it, if that is what it is (worth retrying, not the
     /// caller's doing).
     pub fn storage(&self) -> Option<&StorageError> {
-        use redress_storage::resolutions::ResolutionError;
+        use redress_storage::books::resolutions::ResolutionError;
         match self {
             Self::Storage(e)
             | Self::Intake(IntakeError::Storage(e))

@@ -50,7 +50,7 @@ impl Operations<'_> {
 
     /// Checks the audit log's hash chain end to end; gives how many events it holds.
     pub async fn verify_log(&self) -> Result<u64, LogError> {
-        self.0.store.verify_log().await
+        self.0.store.audit_log().verify().await
     }
 
     /// The audit log's events of one thing, oldest first.
@@ -59,11 +59,11 @@ impl Operations<'_> {
         entity: &str,
         entity_id: &str,
     ) -> Result<Vec<AuditEvent>, LogError> {
-        self.0.store.events_of(entity, entity_id).await
+        self.0.store.audit_log().events_of(entity, entity_id).await
     }
 
     /// How many disputes are in each status.
     pub async fn dispute_counts(&self) -> Result<Vec<(DisputeStatus, u64)>, StorageError> {
-        self.0.store.dispute_counts().await
+        self.0.store.disputes().counts().await
     }
 }

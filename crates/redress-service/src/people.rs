@@ -3,7 +3,7 @@
 use crate::redress::{Actor, Redress};
 use redress_domain::Role;
 use redress_storage::StorageError;
-use redress_storage::tokens::UserError;
+use redress_storage::people::tokens::{self, UserError};
 
 /// Users and their tokens.
 pub struct People<'a>(pub(crate) &'a Redress);
@@ -18,7 +18,7 @@ impl Redress {
 impl People<'_> {
     /// Who a token acts as, if it is a live token of a user not disabled.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Actor>, StorageError> {
-        self.0.store.caller(token).await
+        self.0.store.people().caller(token).await
     }
 
     /// Creates the user `id` with `role` and a first token for them; gives the token, shown
@@ -32,12 +32,15 @@ impl People<'_> {
     ) -> Result<String, UserError> {
         self.0
             .store
-            .create_user_with_token(id, name, role, actor)
+            .perform(tokens::create_user_with_token(id, name, role, actor)?)
             .await
     }
 
     /// Gives the user `user_id` another token; gives the token, shown once.
     pub async fn create_token(&self, user_id: &str, actor: &str) -> Result<String, UserError> {
-        self.0.store.create_token(user_id, actor).await
+        self.0
+            .store
+            .perform(tokens::create_token(user_id, actor))
+            .await
     }
 }

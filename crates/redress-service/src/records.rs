@@ -3,22 +3,24 @@
 
 #[cfg(unix)]
 pub use redress_storage::KeepInMemoryError;
-pub use redress_storage::attachments::Attachment;
 pub use redress_storage::audit_log::LogError;
-pub use redress_storage::cases::{
+pub use redress_storage::billing::import::{ImportCounts, TableCounts};
+pub use redress_storage::books::account::{CustomerLedger, LedgerEntry};
+pub use redress_storage::books::cases::{
     ArrearsCase, ArrearsChoice, ArrearsError, ArrearsItem, SystemicIssue,
 };
-pub use redress_storage::disputes::{
-    BadCursor, CaseNote, DisputeError, DisputeFilter, DisputeOrder, DisputePage, DisputeRow,
+pub use redress_storage::books::credit_notes::CreditNoteError;
+pub use redress_storage::books::documents::{
+    CreditNote, IssuedInvoice, IssuedLine, StoredInstalment, StoredPlan,
 };
-pub use redress_storage::documents::{
-    CorrectionError, InstalmentError, IssuedInvoice, IssuedLine, StoredInstalment, StoredPlan,
-};
+pub use redress_storage::books::invoices::CorrectionError;
+pub use redress_storage::books::plans::InstalmentError;
+pub use redress_storage::books::resolutions::{Resolution, ResolutionError};
+pub use redress_storage::disputes::attachments::Attachment;
+pub use redress_storage::disputes::list::{BadCursor, DisputeFilter, DisputeOrder, DisputePage};
+pub use redress_storage::disputes::notes::CaseNote;
+pub use redress_storage::disputes::record::{DisputeError, DisputeRow};
+pub use redress_storage::disputes::relationship::DisputeFacts;
 pub use redress_storage::idempotency::{Answer, Once, Reply};
-pub use redress_storage::ledger::{CreditNote, CreditNoteError, CustomerLedger, LedgerEntry};
-pub use redress_storage::relationship::DisputeFacts;
-pub use redress_storage::resolutions::{Resolution, ResolutionError};
-pub use redress_storage::tokens::UserError;
-pub use redress_storage::{
-    Backend, DATABASE_FILE, ImportCounts, Location, StorageError, TableCounts, new_id, now,
-};
+pub use redress_storage::people::tokens::UserError;
+pub use redress_storage::{Backend, DATABASE_FILE, Location, StorageError, new_id, now};

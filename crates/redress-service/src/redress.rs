@@ -7,11 +7,11 @@
 use crate::error::{Denied, ServiceError};
 use redress_domain::resolution::ApprovalPolicy;
 use redress_storage::idempotency::{Answer, Once, Reply};
-use redress_storage::tokens::UserError;
+use redress_storage::people::tokens::UserError;
 use redress_storage::{Location, StorageError, Store, Work};
 use std::sync::Arc;
 
-pub use redress_storage::tokens::Caller as Actor;
+pub use redress_storage::people::tokens::Caller as Actor;
 
 /// Redress: its database and the business's approval policy.
 #[derive(Clone, Debug)]
@@ -86,7 +86,7 @@ where
     E: Send + 'static,
     ServiceError: From<E>,
 {
-    redress_storage::tokens::acting(&actor.id)
+    redress_storage::people::tokens::acting(&actor.id)
         .map_err(|e| match e {
             UserError::Unknown(id) => ServiceError::Denied(Denied::NoLongerAUser(id)),
             other => other.into(),

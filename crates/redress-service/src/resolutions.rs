@@ -5,9 +5,11 @@ use redress_domain::resolution::{
     Approval, ApprovalError, ApprovalPolicy, Instalment, PaymentPlan, ResolutionKind,
 };
 use redress_domain::{Currency, Date, Decimal, Role};
-use redress_storage::disputes::DisputeError;
-use redress_storage::ledger::NewCreditNote;
-use redress_storage::resolutions::{NewResolution, Resolution, ResolutionAction, ResolutionError};
+use redress_storage::books::credit_notes::NewCreditNote;
+use redress_storage::books::resolutions::{
+    NewResolution, Resolution, ResolutionAction, ResolutionError,
+};
+use redress_storage::disputes::record::DisputeError;
 use redress_storage::{StorageError, Store, Work};
 
 /// A resolution as proposed over the API.
@@ -111,7 +113,8 @@ pub async fn prepare_proposal(
         ));
     }
     let dispute = store
-        .dispute(dispute_id)
+        .disputes()
+        .get(dispute_id)
         .await
         .map_err(ResolutionError::from)?
         .ok_or_else(|| ResolutionError::Dispute(DisputeError::NotFound(dispute_id.to_owned())))?;
@@ -226,7 +229,7 @@ pub async fn prepare_proposal(
         reason: proposal.reason,
         approval,
     };
-    Ok(redress_storage::resolutions::propose(new, proposer).map_err(ResolveError::from))
+    Ok(redress_storage::books::resolutions::propose(new, proposer).map_err(ResolveError::from))
 }
 
 /// Approves (`approve`) or refuses a resolution waiting for approval, as `approver` (with
@@ -257,13 +260,14 @@ pub async fn prepare_decision(
 ) -> Result<Work<Resolution, ResolveError>, ResolveError> {
     // Who proposed it never changes: read before the transaction that decides.
     let resolution = store
+        .books()
         .resolution(id)
         .await
         .map_err(ResolutionError::from)?
         .ok_or_else(|| ResolutionError::NotFound(id.to_owned()))?;
     policy.may_decide(&resolution.proposed_by, approver, role)?;
     Ok(
-        redress_storage::resolutions::decide(id, approve, note, approver)
+        redress_storage::books::resolutions::decide(id, approve, note, approver)
             .map_err(ResolveError::from),
     )
 }
@@ -281,6 +285,7 @@ async fn plan_of(
         // What the invoice has open and no plan already expects.
         None => {
             let (open, planned) = store
+                .books()
                 .open_on_invoice(invoice_id)
                 .await
                 .map_err(ResolutionError::from)?
@@ -344,6 +349,7 @@ async fn correction_size(
     corrected: &[(u32, Decimal)],
 ) -> Result<Decimal, ResolveError> {
     let lines = store
+        .billing()
         .invoice_line_amounts(invoice_id)
         .await
         .map_err(ResolutionError::from)?

@@ -9,7 +9,8 @@ use redress_domain::{DisputeReason, DisputeStatus};
 use redress_import::{NoProgress, read_billing_data};
 use redress_service::{DisputeIntake, IntakeError, open_dispute};
 use redress_storage::Store;
-use redress_storage::disputes::DisputeError;
+use redress_storage::disputes::lifecycle::set_status;
+use redress_storage::disputes::record::DisputeError;
 use support::TestDb;
 
 async fn with_example() -> (TestDb, Store) {
@@ -18,6 +19,7 @@ async fn with_example() -> (TestDb, Store) {
     let dir =
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
     store
+        .billing()
         .import(read_billing_data(&dir, &NoProgress).unwrap(), "test")
         .await
         .unwrap();
@@ -67,7 +69,7 @@ async fn a_dispute_is_verified_on_intake_as_the_audit_says() {
         (right.verdict.as_str(), right.adjustment.as_str()),
         ("rejected", "0.00")
     );
-    let stored = store.dispute(&partial.id).await.unwrap().unwrap();
+    let stored = store.disputes().get(&partial.id).await.unwrap().unwrap();
     assert_eq!(stored, partial);
     db.drop_database(store).await;
 }
@@ -121,7 +123,7 @@ async fn bad_intake_names_the_field_and_records_nothing() {
         assert!(refused.to_string().contains(message), "{refused}");
     }
     // Only the import is in the log.
-    assert_eq!(store.verify_log().await.unwrap(), 1);
+    assert_eq!(store.audit_log().verify().await.unwrap(), 1);
     db.drop_database(store).await;
 }
 
@@ -139,7 +141,7 @@ async fn a_dispute_is_worked_from_intake_to_close_with_every_step_in_the_log() {
     ] {
         assert_eq!(
             store
-                .set_dispute_status(&dispute.id, status, "agent-ana")
+                .perform(set_status(&dispute.id, status, "agent-ana"))
                 .await
                 .unwrap()
                 .status,
@@ -147,7 +149,7 @@ async fn a_dispute_is_worked_from_intake_to_close_with_every_step_in_the_log() {
         );
     }
     let refused = store
-        .set_dispute_status(&dispute.id, DisputeStatus::Open, "agent-ana")
+        .perform(set_status(&dispute.id, DisputeStatus::Open, "agent-ana"))
         .await
         .unwrap_err();
     assert!(matches!(refused, DisputeError::Transition(_)));
@@ -156,7 +158,11 @@ async fn a_dispute_is_worked_from_intake_to_close_with_every_step_in_the_log() {
             .to_string()
             .contains("nothing more can happen to it")
     );
-    let history = store.events_of("dispute", &dispute.id).await.unwrap();
+    let history = store
+        .audit_log()
+        .events_of("dispute", &dispute.id)
+        .await
+        .unwrap();
     let actions: Vec<&str> = history.iter().map(|e| e.event.action.as_str()).collect();
     assert_eq!(
         actions,
@@ -184,7 +190,7 @@ async fn a_dispute_is_worked_from_intake_to_close_with_every_step_in_the_log() {
             .unwrap()
             .contains(r#""status":"closed""#)
     );
-    assert_eq!(store.verify_log().await.unwrap(), 6);
+    assert_eq!(store.audit_log().verify().await.unwrap(), 6);
     db.drop_database(store).await;
 }
 
@@ -223,7 +229,7 @@ async fn the_disputes_of_an_export_are_opened_with_the_verdicts_of_the_worked_ex
         ("DSP-5", "upheld", "172.00"),
     ];
     for (id, verdict, adjustment) in expected {
-        let stored = store.dispute(id).await.unwrap().unwrap();
+        let stored = store.disputes().get(id).await.unwrap().unwrap();
         assert_eq!(
             (stored.verdict.as_str(), stored.adjustment.as_str()),
             (verdict, adjustment),
@@ -231,7 +237,7 @@ async fn the_disputes_of_an_export_are_opened_with_the_verdicts_of_the_worked_ex
         );
         assert_eq!(stored.channel, "import");
     }
-    let dsp5 = store.dispute("DSP-5").await.unwrap().unwrap();
+    let dsp5 = store.disputes().get("DSP-5").await.unwrap().unwrap();
     assert_eq!(
         dsp5.narrative,
         "This whole invoice is a mess.\nPlease check every line."
@@ -250,7 +256,7 @@ async fn the_disputes_of_an_export_are_opened_with_the_verdicts_of_the_worked_ex
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn disputes_taken_at_once_are_all_kept_and_one_refused_spoils_none_of_the_others() {
     let (db, store) = with_example().await;
-    let before = store.verify_log().await.unwrap();
+    let before = store.audit_log().verify().await.unwrap();
     let invoices = ["INV-A1", "INV-A3", "INV-A4", "INV-S2"];
     let tasks: Vec<_> = (0..40)
         .map(|i| {
@@ -281,14 +287,14 @@ async fn disputes_taken_at_once_are_all_kept_and_one_refused_spoils_none_of_the_
     assert_eq!(opened.len(), 39, "every dispute has an id of its own");
     let mut unlinked = std::collections::HashMap::new();
     for id in &opened {
-        let dispute = store.dispute(id).await.unwrap();
+        let dispute = store.disputes().get(id).await.unwrap();
         let dispute = dispute.unwrap_or_else(|| panic!("{id} was lost"));
         // Written together or not, each sees the others of its invoice: at most one of an
         // invoice's is left unlinked, and every link is to a dispute of the same invoice.
         match &dispute.linked_to {
             None => *unlinked.entry(dispute.invoice_id.clone()).or_insert(0) += 1,
             Some(to) => {
-                let to = store.dispute(to).await.unwrap().unwrap();
+                let to = store.disputes().get(to).await.unwrap().unwrap();
                 assert_eq!(
                     to.invoice_id, dispute.invoice_id,
                     "{id} is linked across invoices"
@@ -303,7 +309,8 @@ async fn disputes_taken_at_once_are_all_kept_and_one_refused_spoils_none_of_the_
         );
     }
     let open: u64 = store
-        .dispute_counts()
+        .disputes()
+        .counts()
         .await
         .unwrap()
         .into_iter()
@@ -311,6 +318,6 @@ async fn disputes_taken_at_once_are_all_kept_and_one_refused_spoils_none_of_the_
         .sum();
     assert_eq!(open, 39);
     // One event per dispute kept, none for the refused one, and the chain unbroken.
-    assert_eq!(store.verify_log().await.unwrap(), before + 39);
+    assert_eq!(store.audit_log().verify().await.unwrap(), before + 39);
     db.drop_database(store).await;
 }

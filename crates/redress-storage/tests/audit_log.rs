@@ -5,7 +5,7 @@ mod support;
 
 use redress_domain::audit_log::{BrokenChain, NewEvent};
 use redress_storage::Store;
-use redress_storage::audit_log::LogError;
+use redress_storage::audit_log::{self, LogError};
 use support::TestDb;
 
 fn event(n: u32) -> NewEvent {
@@ -22,7 +22,7 @@ fn event(n: u32) -> NewEvent {
 
 async fn log_of(store: &Store, events: u32) {
     for n in 1..=events {
-        store.record_event(event(n)).await.unwrap();
+        store.perform(audit_log::record(event(n))).await.unwrap();
     }
 }
 
@@ -51,10 +51,14 @@ async fn drop_guards(db: &TestDb, store: &Store) {
 async fn events_chain_up_and_the_log_verifies() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    assert_eq!(store.verify_log().await.unwrap(), 0);
+    assert_eq!(store.audit_log().verify().await.unwrap(), 0);
     log_of(&store, 5).await;
-    assert_eq!(store.verify_log().await.unwrap(), 5);
-    let odd = store.events_of("dispute", "DSP-1").await.unwrap();
+    assert_eq!(store.audit_log().verify().await.unwrap(), 5);
+    let odd = store
+        .audit_log()
+        .events_of("dispute", "DSP-1")
+        .await
+        .unwrap();
     assert_eq!(
         odd.iter().map(|e| e.sequence).collect::<Vec<_>>(),
         [1, 3, 5]
@@ -75,7 +79,7 @@ async fn the_database_refuses_to_update_or_delete_an_event() {
     for outcome in refused {
         assert!(outcome.unwrap_err().contains("append-only"));
     }
-    assert_eq!(store.verify_log().await.unwrap(), 2);
+    assert_eq!(store.audit_log().verify().await.unwrap(), 2);
     db.drop_database(store).await;
 }
 
@@ -86,7 +90,7 @@ async fn an_edited_event_is_named_even_by_someone_who_can_drop_the_guards() {
     log_of(&store, 4).await;
     drop_guards(&db, &store).await;
     tamper(&db, &["UPDATE audit_events SET after_json = '{\"note\":\"nothing to see\"}' WHERE sequence = 3"]).await;
-    let broken = store.verify_log().await.unwrap_err();
+    let broken = store.audit_log().verify().await.unwrap_err();
     assert!(
         matches!(broken, LogError::Broken(BrokenChain::Content(3))),
         "{broken}"
@@ -106,7 +110,12 @@ async fn a_forged_or_removed_event_is_named() {
     drop_guards(&db, &store).await;
     // A forger rewrites event 2 and gives it a correct hash of its own: event 3 no longer
     // follows it.
-    let original = store.events_of("dispute", "DSP-0").await.unwrap().remove(0);
+    let original = store
+        .audit_log()
+        .events_of("dispute", "DSP-0")
+        .await
+        .unwrap()
+        .remove(0);
     assert_eq!(original.sequence, 2);
     let mut forged = original.event.clone();
     forged.actor = "mallory".into();
@@ -116,7 +125,7 @@ async fn a_forged_or_removed_event_is_named() {
         forged.hash
     );
     tamper(&db, &[&sql]).await;
-    let broken = store.verify_log().await.unwrap_err();
+    let broken = store.audit_log().verify().await.unwrap_err();
     assert!(
         matches!(broken, LogError::Broken(BrokenChain::Link(3))),
         "{broken}"
@@ -128,7 +137,7 @@ async fn a_forged_or_removed_event_is_named() {
     log_of(&store, 4).await;
     drop_guards(&db, &store).await;
     tamper(&db, &["DELETE FROM audit_events WHERE sequence = 4"]).await;
-    let broken = store.verify_log().await.unwrap_err();
+    let broken = store.audit_log().verify().await.unwrap_err();
     assert!(
         matches!(
             broken,
@@ -147,8 +156,16 @@ async fn an_import_is_recorded_in_the_log() {
     let db = TestDb::new().await;
     let store = db.store().await;
     let data = support::worked_example();
-    store.import(data.clone(), "tester").await.unwrap();
-    let events = store.events_of("billing_data", "import").await.unwrap();
+    store
+        .billing()
+        .import(data.clone(), "tester")
+        .await
+        .unwrap();
+    let events = store
+        .audit_log()
+        .events_of("billing_data", "import")
+        .await
+        .unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event.actor, "tester");
     assert!(
@@ -159,6 +176,6 @@ async fn an_import_is_recorded_in_the_log() {
             .unwrap()
             .contains(r#""invoice_lines":24"#)
     );
-    assert_eq!(store.verify_log().await.unwrap(), 1);
+    assert_eq!(store.audit_log().verify().await.unwrap(), 1);
     db.drop_database(store).await;
 }

@@ -3,7 +3,8 @@
 
 mod support;
 
-use redress_storage::{ImportCounts, StorageError, TableCounts};
+use redress_storage::StorageError;
+use redress_storage::billing::import::{ImportCounts, TableCounts};
 use support::{TestDb, worked_example};
 
 const EXAMPLE_COUNTS: TableCounts = ImportCounts {
@@ -21,9 +22,13 @@ const EXAMPLE_COUNTS: TableCounts = ImportCounts {
 async fn importing_an_export_writes_every_row() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    let written = store.import(worked_example(), "test").await.unwrap();
+    let written = store
+        .billing()
+        .import(worked_example(), "test")
+        .await
+        .unwrap();
     assert_eq!(written, EXAMPLE_COUNTS);
-    assert_eq!(store.billing_counts().await.unwrap(), EXAMPLE_COUNTS);
+    assert_eq!(store.billing().counts().await.unwrap(), EXAMPLE_COUNTS);
     db.drop_database(store).await;
 }
 
@@ -32,12 +37,12 @@ async fn importing_again_updates_in_place_and_duplicates_nothing() {
     let db = TestDb::new().await;
     let store = db.store().await;
     let mut data = worked_example();
-    store.import(data.clone(), "test").await.unwrap();
+    store.billing().import(data.clone(), "test").await.unwrap();
     // The updated export corrects a payment.
     data.payments[0].amount = "2075.50".parse().unwrap();
-    store.import(data.clone(), "test").await.unwrap();
-    assert_eq!(store.billing_counts().await.unwrap(), EXAMPLE_COUNTS);
-    let amount = store.payment_amount("P-01").await.unwrap();
+    store.billing().import(data.clone(), "test").await.unwrap();
+    assert_eq!(store.billing().counts().await.unwrap(), EXAMPLE_COUNTS);
+    let amount = store.billing().payment_amount("P-01").await.unwrap();
     assert_eq!(amount.as_deref(), Some("2075.50"));
     db.drop_database(store).await;
 }
@@ -49,13 +54,17 @@ async fn an_import_that_fails_writes_nothing() {
     let mut data = worked_example();
     // A contract whose customer is not in the data: refused, with nothing written.
     data.customers.pop();
-    let refused = store.import(data.clone(), "test").await.unwrap_err();
+    let refused = store
+        .billing()
+        .import(data.clone(), "test")
+        .await
+        .unwrap_err();
     assert!(
         matches!(refused, StorageError::DanglingReference(_)),
         "{refused}"
     );
     assert_eq!(
-        store.billing_counts().await.unwrap(),
+        store.billing().counts().await.unwrap(),
         TableCounts::default()
     );
     db.drop_database(store).await;
@@ -77,7 +86,11 @@ async fn migrations_apply_once() {
 async fn a_database_migrated_by_an_earlier_redress_is_adopted_without_running_anything_again() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    store.import(worked_example(), "test").await.unwrap();
+    store
+        .billing()
+        .import(worked_example(), "test")
+        .await
+        .unwrap();
     store.close().await;
     // As earlier versions of Redress left it: the same schema, with sqlx's ledger instead of
     // Redress's own, listing every migration the schema has.
@@ -96,7 +109,7 @@ async fn a_database_migrated_by_an_earlier_redress_is_adopted_without_running_an
     assert!(db.raw(&setup).iter().all(Result::is_ok));
     let reopened = db.store().await;
     assert_eq!(reopened.migrate().await.unwrap(), Vec::<i64>::new());
-    assert_eq!(reopened.billing_counts().await.unwrap(), EXAMPLE_COUNTS);
+    assert_eq!(reopened.billing().counts().await.unwrap(), EXAMPLE_COUNTS);
     db.drop_database(reopened).await;
 }
 

@@ -1,12 +1,14 @@
 //! The dispute list: disputes opened within a short period are read a day at a time and merged
-//! (see `Store::list_disputes`), and must page exactly as the list of every period does.
+//! (see `Disputes::list`), and must page exactly as the list of every period does.
 //! Runs against the backend `REDRESS_TEST_BACKEND` names (see `support`).
 
 mod support;
 
 use redress_domain::{BillingData, DisputeStatus, InvoiceIdx};
 use redress_storage::Store;
-use redress_storage::disputes::{DisputeFilter, DisputeOrder, DisputeRow};
+use redress_storage::disputes::intake;
+use redress_storage::disputes::list::{DisputeFilter, DisputeOrder};
+use redress_storage::disputes::record::DisputeRow;
 use support::{TestDb, worked_example};
 
 /// 90 disputes of the example's invoices, opened over 12 days and of three reasons, so that
@@ -60,7 +62,8 @@ async fn every_page(
     let mut cursor: Option<String> = None;
     loop {
         let page = store
-            .list_disputes(filter, order, limit, cursor.as_deref())
+            .disputes()
+            .list(filter, order, limit, cursor.as_deref())
             .await
             .unwrap()
             .unwrap();
@@ -81,9 +84,9 @@ async fn disputes_of_a_short_period_page_as_the_whole_list_does_in_either_order(
     let db = TestDb::new().await;
     let store = db.store().await;
     let data = worked_example();
-    store.import(data.clone(), "test").await.unwrap();
+    store.billing().import(data.clone(), "test").await.unwrap();
     store
-        .insert_disputes(disputes(&data), "test")
+        .perform(intake::insert_many(disputes(&data), "test"))
         .await
         .unwrap();
     let (from, to) = ("2025-03-03", "2025-03-09");

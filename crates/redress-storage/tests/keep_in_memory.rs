@@ -53,7 +53,11 @@ async fn the_database_file_stays_locked_in_memory_as_it_grows_and_is_let_go_when
 
     // The import's pages reach the file when they are copied from the log (a checkpoint every
     // 200 ms); the file is looked at for growth every second.
-    store.import(worked_example(), "test").await.unwrap();
+    store
+        .billing()
+        .import(worked_example(), "test")
+        .await
+        .unwrap();
     eventually("the file grows as the import is checkpointed", || {
         std::fs::metadata(&file).unwrap().len() > size
     })

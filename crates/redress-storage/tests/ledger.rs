@@ -5,7 +5,7 @@
 mod support;
 
 use redress_domain::Decimal;
-use redress_storage::ledger::{CreditNoteError, NewCreditNote};
+use redress_storage::books::credit_notes::{CreditNoteError, NewCreditNote, issue};
 use support::{TestDb, worked_example};
 
 fn dec(s: &str) -> Decimal {
@@ -25,13 +25,17 @@ fn on_first_line(amount: &str) -> NewCreditNote {
 async fn credit_notes_issued_at_once_are_numbered_without_gaps_and_refused_ones_take_no_number() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    store.import(worked_example(), "test").await.unwrap();
+    store
+        .billing()
+        .import(worked_example(), "test")
+        .await
+        .unwrap();
     // 30 credit notes of 1.00 and, among them, 10 for more than the line charged.
     let issuing: Vec<_> = (0..40)
         .map(|i| {
             let store = store.clone();
             let note = on_first_line(if i % 4 == 3 { "500.00" } else { "1.00" });
-            tokio::spawn(async move { store.issue_credit_note(note, "agent").await })
+            tokio::spawn(async move { store.perform(issue(note, "agent")).await })
         })
         .collect();
     let mut numbers = Vec::new();
@@ -56,13 +60,17 @@ async fn credit_notes_issued_at_once_are_numbered_without_gaps_and_refused_ones_
 async fn a_credit_note_above_what_the_line_has_left_is_refused_with_the_figures() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    store.import(worked_example(), "test").await.unwrap();
     store
-        .issue_credit_note(on_first_line("60.00"), "agent")
+        .billing()
+        .import(worked_example(), "test")
+        .await
+        .unwrap();
+    store
+        .perform(issue(on_first_line("60.00"), "agent"))
         .await
         .unwrap();
     let refused = store
-        .issue_credit_note(on_first_line("30.01"), "agent")
+        .perform(issue(on_first_line("30.01"), "agent"))
         .await
         .unwrap_err();
     assert_eq!(
@@ -70,13 +78,13 @@ async fn a_credit_note_above_what_the_line_has_left_is_refused_with_the_figures(
         "crediting 30.01 on line 1 of invoice INV-A1 is more than the line has left to credit (30.00 of 90.00 charged)"
     );
     let unknown = store
-        .issue_credit_note(
+        .perform(issue(
             NewCreditNote {
                 invoice_id: "INV-NONE".into(),
                 ..on_first_line("1.00")
             },
             "agent",
-        )
+        ))
         .await
         .unwrap_err();
     assert!(
@@ -90,9 +98,13 @@ async fn a_credit_note_above_what_the_line_has_left_is_refused_with_the_figures(
 async fn an_issued_credit_note_and_its_ledger_entry_can_be_neither_changed_nor_removed() {
     let db = TestDb::new().await;
     let store = db.store().await;
-    store.import(worked_example(), "test").await.unwrap();
+    store
+        .billing()
+        .import(worked_example(), "test")
+        .await
+        .unwrap();
     let note = store
-        .issue_credit_note(on_first_line("10.00"), "agent")
+        .perform(issue(on_first_line("10.00"), "agent"))
         .await
         .unwrap();
     for sql in [
@@ -110,7 +122,10 @@ async fn an_issued_credit_note_and_its_ledger_entry_can_be_neither_changed_nor_r
         let outcome = db.raw(&[&sql]);
         assert!(outcome[0].is_err(), "{sql} was allowed");
     }
-    assert_eq!(store.credit_note(&note.id).await.unwrap(), Some(note));
+    assert_eq!(
+        store.books().credit_note(&note.id).await.unwrap(),
+        Some(note)
+    );
     db.drop_database(store).await;
 }
 
@@ -119,7 +134,7 @@ async fn the_customer_ledger_owes_the_invoices_less_the_payments_and_the_credit_
     let db = TestDb::new().await;
     let store = db.store().await;
     let data = worked_example();
-    store.import(data.clone(), "test").await.unwrap();
+    store.billing().import(data.clone(), "test").await.unwrap();
     // What the documents say C-ACME owes, summed apart from the ledger.
     let acme = data.customer_ids.get("C-ACME").unwrap();
     let invoiced: Decimal = data
@@ -134,18 +149,18 @@ async fn the_customer_ledger_owes_the_invoices_less_the_payments_and_the_credit_
         .filter(|p| data.invoice(p.invoice).customer.0 == acme)
         .map(|p| p.amount)
         .sum();
-    let before = store.customer_ledger("C-ACME").await.unwrap().unwrap();
+    let before = store.books().ledger("C-ACME").await.unwrap().unwrap();
     assert_eq!(before.balances["USD"], (invoiced - paid).to_string());
     // 10.00 net and 0.89 tax (8.875 % of 10.00 is 0.8875).
     let note = store
-        .issue_credit_note(on_first_line("10.00"), "agent")
+        .perform(issue(on_first_line("10.00"), "agent"))
         .await
         .unwrap();
     assert_eq!(
         (note.net.as_str(), note.tax.as_str(), note.total.as_str()),
         ("10.00", "0.89", "10.89")
     );
-    let after = store.customer_ledger("C-ACME").await.unwrap().unwrap();
+    let after = store.books().ledger("C-ACME").await.unwrap().unwrap();
     assert_eq!(
         after.balances["USD"],
         (invoiced - paid - dec("10.89")).to_string()
@@ -167,6 +182,6 @@ async fn the_customer_ledger_owes_the_invoices_less_the_payments_and_the_credit_
         (last.kind.as_str(), last.document.as_str()),
         ("credit_note", note.id.as_str())
     );
-    assert!(store.customer_ledger("C-NONE").await.unwrap().is_none());
+    assert!(store.books().ledger("C-NONE").await.unwrap().is_none());
     db.drop_database(store).await;
 }

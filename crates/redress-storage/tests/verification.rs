@@ -35,7 +35,7 @@ async fn every_invoice_verifies_as_in_the_full_audit(data: BillingData) {
     let store = db.store().await;
     let expected = findings_by_invoice(&data);
     for _ in ["from snapshots", "from the tables"] {
-        store.import(data.clone(), "test").await.unwrap();
+        store.billing().import(data.clone(), "test").await.unwrap();
         invoices_verify(&store, &data, &expected).await;
     }
     db.drop_database(store).await;
@@ -48,6 +48,7 @@ async fn invoices_verify(
 ) {
     for invoice in data.invoice_ids.iter() {
         let subset = store
+            .billing()
             .contract_data_for_invoice(invoice)
             .await
             .unwrap()
@@ -60,6 +61,7 @@ async fn invoices_verify(
     }
     assert!(
         store
+            .billing()
             .contract_data_for_invoice("NO-SUCH-INVOICE")
             .await
             .unwrap()

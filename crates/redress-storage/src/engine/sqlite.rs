@@ -1,8 +1,9 @@
 //! The embedded backend: a SQLite file in WAL mode, through rusqlite. Statements are prepared
 //! once per connection and kept.
 
-use crate::sql::{Db, Row, RowSource, Upsert, Value};
-use crate::{Backend, StorageError};
+use super::error::StorageError;
+use super::location::Backend;
+use super::sql::{Db, Row, RowSource, Upsert, Value};
 use redress_domain::audit_log::NewEvent;
 use rusqlite::config::DbConfig;
 use rusqlite::types::{ToSqlOutput, ValueRef};

@@ -10,8 +10,8 @@
 //! whenever a verification had to read the tables. A snapshot is only used while it belongs to
 //! the current version of the billing data, which every import moves on.
 
-use crate::sql::{Db, Row, Upsert, Value, params};
-use crate::{StorageError, Store};
+use crate::engine::StorageError;
+use crate::engine::sql::{Db, Row, Upsert, Value, params};
 use rayon::prelude::*;
 use redress_domain::{
     BillingData, Contract, ContractIdx, Currency, Customer, CustomerIdx, Date, Decimal, Delivery,
@@ -93,17 +93,33 @@ impl Builder {
     }
 }
 
-impl Store {
-    /// The billing data of the contract `invoice_id` is under, with the invoices its late fees
-    /// are for; `None` when there is no such invoice.
-    pub async fn contract_data_for_invoice(
-        &self,
-        invoice_id: &str,
-    ) -> Result<Option<BillingData>, StorageError> {
-        let invoice_id = invoice_id.to_owned();
-        self.run(move |db| Ok(load(db, &invoice_id)?.map(|loaded| loaded.data)))
-            .await
+/// The billing data of the contract `invoice_id` is under, with the invoices its late fees are
+/// for; `None` when there is no such invoice.
+pub(crate) fn data_for_invoice(
+    db: &mut dyn Db,
+    invoice_id: &str,
+) -> Result<Option<BillingData>, StorageError> {
+    Ok(load(db, invoice_id)?.map(|loaded| loaded.data))
+}
+
+/// What `each` makes of the billing data of every contract that has an invoice, one contract at
+/// a time (what the audit of the stored data goes through).
+pub(crate) fn each_contract<T>(
+    db: &mut dyn Db,
+    mut each: impl FnMut(BillingData) -> T,
+) -> Result<Vec<T>, StorageError> {
+    let firsts = db.rows(
+        "SELECT MIN(id) FROM invoices GROUP BY contract_id ORDER BY MIN(id)",
+        &[],
+        |row| row.string(0),
+    )?;
+    let mut out = Vec::with_capacity(firsts.len());
+    for invoice in firsts {
+        if let Some(loaded) = load(db, &invoice)? {
+            out.push(each(loaded.data));
+        }
     }
+    Ok(out)
 }
 
 /// What a record is.
@@ -493,7 +509,7 @@ pub(crate) fn billing_version(db: &mut dyn Db) -> Result<i64, StorageError> {
     .ok_or_else(|| StorageError::Corrupt("the billing data's version row is missing".into()))
 }
 
-/// Reads what [`Store::contract_data_for_invoice`] gives: from the contract's snapshot when it
+/// Reads what [`data_for_invoice`] gives: from the contract's snapshot when it
 /// has a current one, else from the tables (and then gives a snapshot to keep).
 pub(crate) fn load(db: &mut dyn Db, invoice_id: &str) -> Result<Option<Loaded>, StorageError> {
     let kept = db.row(

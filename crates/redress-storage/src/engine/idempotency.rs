@@ -4,10 +4,10 @@
 //! kept nothing, so that a retry acts, or done its work and kept its answer, so that a retry
 //! gets the answer. Never the work without the answer.
 
-use crate::audit_log::now;
-use crate::sql::{Db, params};
-use crate::work::Work;
-use crate::{StorageError, Store};
+use super::error::StorageError;
+use super::sql::{Db, params};
+use super::stored::now;
+use super::work::Work;
 
 /// A request sent with an idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +106,7 @@ fn keep(db: &mut dyn Db, once: &Once, answer: &Answer) -> Result<(), StorageErro
 }
 
 /// Why a keyed transaction was rolled back.
-enum Unkept {
+pub(crate) enum Unkept {
     /// The answer is not to be kept (a failure worth retrying).
     Answer(Answer),
     /// The database failed.
@@ -119,85 +119,79 @@ impl From<StorageError> for Unkept {
     }
 }
 
-impl Store {
-    /// What an earlier request with `once`'s key was answered, if there was one: its answer
-    /// (`Replayed`), or `Mismatch` when it asked something else. A request whose key was
-    /// answered gets that answer without being prepared again.
-    pub async fn earlier_reply(&self, once: &Once) -> Result<Option<Reply>, StorageError> {
-        let once = once.clone();
-        self.run(move |db| {
-            let row = db.row(
-                "SELECT request_sha256, status, response FROM idempotency_keys WHERE caller = ? AND key = ?",
-                params![&once.caller, &once.key],
-                |row| Ok((row.string(0)?, row.opt_int(1)?, row.opt_string(2)?)),
-            )?;
-            Ok(match row {
-                None => None,
-                Some((hash, _, _)) if hash != once.request_sha256 => Some(Reply::Mismatch),
-                Some((_, Some(status), Some(body))) => Some(Reply::Replayed(Answer {
-                    status: u16::try_from(status).map_err(|_| {
-                        StorageError::Corrupt(format!(
-                            "idempotency_keys.status of key {}: {status}",
-                            once.key
-                        ))
-                    })?,
-                    body,
-                    keep: true,
-                })),
-                Some(_) => None,
-            })
-        })
-        .await
-    }
-
-    /// Does `work` and turns its outcome into the answer (`respond`), in one transaction; with
-    /// `once`, the key is claimed in it first (a key used before gives its first answer, or is
-    /// refused for another request, and nothing is done), and the answer kept in it last. A
-    /// refusal's answer is kept too, its work rolled back; an answer not to be kept rolls
-    /// everything back, the claim included.
-    pub async fn perform_once<T, E>(
-        &self,
-        once: Option<Once>,
-        work: Work<T, E>,
-        respond: impl FnOnce(Result<T, E>) -> Answer + Send + 'static,
-    ) -> Result<Reply, StorageError>
-    where
-        T: Send + 'static,
-        E: Send + 'static,
-    {
-        let outcome = self
-            .write(move |db| {
-                if let Some(once) = &once {
-                    match claim(db, once)? {
-                        Claim::Replay(answer) => return Ok(Reply::Replayed(answer)),
-                        Claim::Mismatch => return Ok(Reply::Mismatch),
-                        Claim::Fresh => {}
-                    }
-                }
-                let mark = db.events().len();
-                db.script("SAVEPOINT keyed")?;
-                let done = work.run(db);
-                if done.is_ok() {
-                    db.script("RELEASE SAVEPOINT keyed")?;
-                } else {
-                    // A refusal changes nothing, but its answer is kept.
-                    db.events().truncate(mark);
-                    db.script("ROLLBACK TO SAVEPOINT keyed; RELEASE SAVEPOINT keyed")?;
-                }
-                let answer = respond(done);
-                if !answer.keep {
-                    return Err(Unkept::Answer(answer));
-                }
-                if let Some(once) = &once {
-                    keep(db, once, &answer)?;
-                }
-                Ok(Reply::Answered(answer))
-            })
-            .await;
+impl Unkept {
+    /// What became of a request whose keyed transaction gave `outcome`: an answer not to be
+    /// kept is still the request's answer.
+    pub(crate) fn reply(outcome: Result<Reply, Unkept>) -> Result<Reply, StorageError> {
         match outcome {
             Ok(reply) => Ok(reply),
             Err(Unkept::Answer(answer)) => Ok(Reply::Answered(answer)),
             Err(Unkept::Storage(e)) => Err(e),
         }
     }
+}
+
+/// What an earlier request with `once`'s key was answered, if there was one (see
+/// [`Store::earlier_reply`](super::Store::earlier_reply)).
+pub(crate) fn earlier_reply(db: &mut dyn Db, once: &Once) -> Result<Option<Reply>, StorageError> {
+    let row = db.row(
+        "SELECT request_sha256, status, response FROM idempotency_keys WHERE caller = ? AND key = ?",
+        params![&once.caller, &once.key],
+        |row| Ok((row.string(0)?, row.opt_int(1)?, row.opt_string(2)?)),
+    )?;
+    Ok(match row {
+        None => None,
+        Some((hash, _, _)) if hash != once.request_sha256 => Some(Reply::Mismatch),
+        Some((_, Some(status), Some(body))) => Some(Reply::Replayed(Answer {
+            status: u16::try_from(status).map_err(|_| {
+                StorageError::Corrupt(format!(
+                    "idempotency_keys.status of key {}: {status}",
+                    once.key
+                ))
+            })?,
+            body,
+            keep: true,
+        })),
+        Some(_) => None,
+    })
+}
+
+/// Does `work` within the open transaction and turns its outcome into the answer (`respond`),
+/// with `once`'s key claimed first and the answer kept last (see
+/// [`Store::perform_once`](super::Store::perform_once)). `Err` rolls the transaction back.
+pub(crate) fn perform_once_in<T, E>(
+    db: &mut dyn Db,
+    once: Option<Once>,
+    work: Work<T, E>,
+    respond: impl FnOnce(Result<T, E>) -> Answer,
+) -> Result<Reply, Unkept>
+where
+    T: 'static,
+    E: 'static,
+{
+    if let Some(once) = &once {
+        match claim(db, once)? {
+            Claim::Replay(answer) => return Ok(Reply::Replayed(answer)),
+            Claim::Mismatch => return Ok(Reply::Mismatch),
+            Claim::Fresh => {}
+        }
+    }
+    let mark = db.events().len();
+    db.script("SAVEPOINT keyed")?;
+    let done = work.run(db);
+    if done.is_ok() {
+        db.script("RELEASE SAVEPOINT keyed")?;
+    } else {
+        // A refusal changes nothing, but its answer is kept.
+        db.events().truncate(mark);
+        db.script("ROLLBACK TO SAVEPOINT keyed; RELEASE SAVEPOINT keyed")?;
+    }
+    let answer = respond(done);
+    if !answer.keep {
+        return Err(Unkept::Answer(answer));
+    }
+    if let Some(once) = &once {
+        keep(db, once, &answer)?;
+    }
+    Ok(Reply::Answered(answer))
 }

@@ -3,8 +3,10 @@
 //! of its script, so that a script changed after it was applied is refused rather than
 //! silently skipped.
 
-use crate::sql::{Db, params};
-use crate::{Backend, StorageError, now};
+use super::error::StorageError;
+use super::location::Backend;
+use super::sql::{Db, params};
+use super::stored::now;
 use sha2::{Digest, Sha256};
 
 /// `(version, description, SQLite script, PostgreSQL script)`, in order.
@@ -12,104 +14,104 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     (
         1,
         "billing data",
-        include_str!("../migrations/sqlite/0001_billing_data.sql"),
-        include_str!("../migrations/postgres/0001_billing_data.sql"),
+        include_str!("../../migrations/sqlite/0001_billing_data.sql"),
+        include_str!("../../migrations/postgres/0001_billing_data.sql"),
     ),
     (
         2,
         "audit log",
-        include_str!("../migrations/sqlite/0002_audit_log.sql"),
-        include_str!("../migrations/postgres/0002_audit_log.sql"),
+        include_str!("../../migrations/sqlite/0002_audit_log.sql"),
+        include_str!("../../migrations/postgres/0002_audit_log.sql"),
     ),
     (
         3,
         "disputes",
-        include_str!("../migrations/sqlite/0003_disputes.sql"),
-        include_str!("../migrations/postgres/0003_disputes.sql"),
+        include_str!("../../migrations/sqlite/0003_disputes.sql"),
+        include_str!("../../migrations/postgres/0003_disputes.sql"),
     ),
     (
         4,
         "api tokens",
-        include_str!("../migrations/sqlite/0004_api_tokens.sql"),
-        include_str!("../migrations/postgres/0004_api_tokens.sql"),
+        include_str!("../../migrations/sqlite/0004_api_tokens.sql"),
+        include_str!("../../migrations/postgres/0004_api_tokens.sql"),
     ),
     (
         5,
         "idempotency keys",
-        include_str!("../migrations/sqlite/0005_idempotency.sql"),
-        include_str!("../migrations/postgres/0005_idempotency.sql"),
+        include_str!("../../migrations/sqlite/0005_idempotency.sql"),
+        include_str!("../../migrations/postgres/0005_idempotency.sql"),
     ),
     (
         6,
         "case notes",
-        include_str!("../migrations/sqlite/0006_case_notes.sql"),
-        include_str!("../migrations/postgres/0006_case_notes.sql"),
+        include_str!("../../migrations/sqlite/0006_case_notes.sql"),
+        include_str!("../../migrations/postgres/0006_case_notes.sql"),
     ),
     (
         7,
         "attachments",
-        include_str!("../migrations/sqlite/0007_attachments.sql"),
-        include_str!("../migrations/postgres/0007_attachments.sql"),
+        include_str!("../../migrations/sqlite/0007_attachments.sql"),
+        include_str!("../../migrations/postgres/0007_attachments.sql"),
     ),
     (
         8,
         "audit log keyed by row id",
-        include_str!("../migrations/sqlite/0008_audit_log_rowid.sql"),
-        include_str!("../migrations/postgres/0008_audit_log_rowid.sql"),
+        include_str!("../../migrations/sqlite/0008_audit_log_rowid.sql"),
+        include_str!("../../migrations/postgres/0008_audit_log_rowid.sql"),
     ),
     (
         9,
         "indexes for reading a contract back",
-        include_str!("../migrations/sqlite/0009_contract_reads.sql"),
-        include_str!("../migrations/postgres/0009_contract_reads.sql"),
+        include_str!("../../migrations/sqlite/0009_contract_reads.sql"),
+        include_str!("../../migrations/postgres/0009_contract_reads.sql"),
     ),
     (
         10,
         "indexes for the dispute list",
-        include_str!("../migrations/sqlite/0010_dispute_list.sql"),
-        include_str!("../migrations/postgres/0010_dispute_list.sql"),
+        include_str!("../../migrations/sqlite/0010_dispute_list.sql"),
+        include_str!("../../migrations/postgres/0010_dispute_list.sql"),
     ),
     (
         11,
         "contract snapshots",
-        include_str!("../migrations/sqlite/0011_contract_snapshots.sql"),
-        include_str!("../migrations/postgres/0011_contract_snapshots.sql"),
+        include_str!("../../migrations/sqlite/0011_contract_snapshots.sql"),
+        include_str!("../../migrations/postgres/0011_contract_snapshots.sql"),
     ),
     (
         12,
         "narrow delivery index",
-        include_str!("../migrations/sqlite/0012_narrow_delivery_index.sql"),
-        include_str!("../migrations/postgres/0012_narrow_delivery_index.sql"),
+        include_str!("../../migrations/sqlite/0012_narrow_delivery_index.sql"),
+        include_str!("../../migrations/postgres/0012_narrow_delivery_index.sql"),
     ),
     (
         13,
         "credit notes and ledger",
-        include_str!("../migrations/sqlite/0013_credit_notes_and_ledger.sql"),
-        include_str!("../migrations/postgres/0013_credit_notes_and_ledger.sql"),
+        include_str!("../../migrations/sqlite/0013_credit_notes_and_ledger.sql"),
+        include_str!("../../migrations/postgres/0013_credit_notes_and_ledger.sql"),
     ),
     (
         14,
         "resolutions",
-        include_str!("../migrations/sqlite/0014_resolutions.sql"),
-        include_str!("../migrations/postgres/0014_resolutions.sql"),
+        include_str!("../../migrations/sqlite/0014_resolutions.sql"),
+        include_str!("../../migrations/postgres/0014_resolutions.sql"),
     ),
     (
         15,
         "every kind of resolution",
-        include_str!("../migrations/sqlite/0015_every_resolution.sql"),
-        include_str!("../migrations/postgres/0015_every_resolution.sql"),
+        include_str!("../../migrations/sqlite/0015_every_resolution.sql"),
+        include_str!("../../migrations/postgres/0015_every_resolution.sql"),
     ),
     (
         16,
         "contract snapshots in their own form",
-        include_str!("../migrations/sqlite/0016_snapshots_in_their_own_form.sql"),
-        include_str!("../migrations/postgres/0016_snapshots_in_their_own_form.sql"),
+        include_str!("../../migrations/sqlite/0016_snapshots_in_their_own_form.sql"),
+        include_str!("../../migrations/postgres/0016_snapshots_in_their_own_form.sql"),
     ),
     (
         17,
         "books held right, and users",
-        include_str!("../migrations/sqlite/0017_books_and_people.sql"),
-        include_str!("../migrations/postgres/0017_books_and_people.sql"),
+        include_str!("../../migrations/sqlite/0017_books_and_people.sql"),
+        include_str!("../../migrations/postgres/0017_books_and_people.sql"),
     ),
 ];
 

@@ -1,9 +1,10 @@
 //! Attachments: a dispute's evidence files, stored content-addressed by SHA-256.
 
-use crate::audit_log::{append, now};
-use crate::disputes::DisputeError;
-use crate::sql::{Row, params};
-use crate::{StorageError, Store, Work};
+use super::record::{DisputeError, exists};
+use crate::engine::sql::{Db, Row, params};
+use crate::engine::stored::{new_id, now};
+use crate::engine::transaction::append;
+use crate::engine::{StorageError, Work};
 use redress_domain::audit_log::NewEvent;
 use sha2::{Digest, Sha256};
 
@@ -44,66 +45,44 @@ fn read_attachment(row: &dyn Row) -> Result<Attachment, StorageError> {
     })
 }
 
-impl Store {
-    /// Attaches `content` to a dispute, storing the bytes once per SHA-256, and logs it.
-    pub async fn add_attachment(
-        &self,
-        dispute_id: &str,
-        file_name: &str,
-        content_type: &str,
-        content: &[u8],
-        actor: &str,
-    ) -> Result<Attachment, DisputeError> {
-        self.perform(add(dispute_id, file_name, content_type, content, actor))
-            .await
-    }
-
-    /// A dispute's attachments, oldest first.
-    pub async fn attachments(&self, dispute_id: &str) -> Result<Vec<Attachment>, StorageError> {
-        let dispute_id = dispute_id.to_owned();
-        self.run(move |db| {
-            db.rows(
-                &format!(
-                    "SELECT {COLUMNS} FROM attachments WHERE dispute_id = ? ORDER BY created_at, id"
-                ),
-                params![&dispute_id],
-                read_attachment,
-            )
-        })
-        .await
-    }
-
-    /// An attachment and its content.
-    pub async fn attachment_content(
-        &self,
-        id: &str,
-    ) -> Result<Option<(Attachment, Vec<u8>)>, StorageError> {
-        let id = id.to_owned();
-        self.read(move |db| {
-            let Some(attachment) = db.row(
-                &format!("SELECT {COLUMNS} FROM attachments WHERE id = ?"),
-                params![&id],
-                read_attachment,
-            )?
-            else {
-                return Ok(None);
-            };
-            let content = db
-                .row(
-                    "SELECT content FROM attachment_blobs WHERE sha256 = ?",
-                    params![&attachment.sha256],
-                    |row| Ok(row.blob(0)?.to_vec()),
-                )?
-                .ok_or_else(|| {
-                    StorageError::Corrupt(format!("the content of attachment {id} is missing"))
-                })?;
-            Ok(Some((attachment, content)))
-        })
-        .await
-    }
+/// A dispute's attachments, oldest first.
+pub(crate) fn of_dispute(
+    db: &mut dyn Db,
+    dispute_id: &str,
+) -> Result<Vec<Attachment>, StorageError> {
+    db.rows(
+        &format!("SELECT {COLUMNS} FROM attachments WHERE dispute_id = ? ORDER BY created_at, id"),
+        params![dispute_id],
+        read_attachment,
+    )
 }
 
-/// Attaches `content` to a dispute (see [`Store::add_attachment`]).
+/// An attachment and its content.
+pub(crate) fn content(
+    db: &mut dyn Db,
+    id: &str,
+) -> Result<Option<(Attachment, Vec<u8>)>, StorageError> {
+    let Some(attachment) = db.row(
+        &format!("SELECT {COLUMNS} FROM attachments WHERE id = ?"),
+        params![id],
+        read_attachment,
+    )?
+    else {
+        return Ok(None);
+    };
+    let content = db
+        .row(
+            "SELECT content FROM attachment_blobs WHERE sha256 = ?",
+            params![&attachment.sha256],
+            |row| Ok(row.blob(0)?.to_vec()),
+        )?
+        .ok_or_else(|| {
+            StorageError::Corrupt(format!("the content of attachment {id} is missing"))
+        })?;
+    Ok(Some((attachment, content)))
+}
+
+/// Attaches `content` to a dispute, storing the bytes once per SHA-256, and logs it.
 pub fn add(
     dispute_id: &str,
     file_name: &str,
@@ -116,7 +95,7 @@ pub fn add(
         .map(|x| format!("{x:02x}"))
         .collect();
     let attachment = Attachment {
-        id: crate::new_id("ATT"),
+        id: new_id("ATT"),
         dispute_id: dispute_id.to_owned(),
         sha256,
         file_name: file_name.to_owned(),
@@ -128,7 +107,7 @@ pub fn add(
     let content = content.to_vec();
     Work::new(move |db| {
         let a = attachment;
-        if !crate::disputes::exists(db, &a.dispute_id)? {
+        if !exists(db, &a.dispute_id)? {
             return Err(DisputeError::NotFound(a.dispute_id));
         }
         db.execute(

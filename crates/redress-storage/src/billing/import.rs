@@ -1,14 +1,14 @@
 //! Billing data in the database: imported from a billing-data v1 export, all or nothing, and
 //! upserted by id so that importing the same or an updated export again duplicates nothing.
 
-use crate::audit_log::{append, now};
-use crate::disputes::{DisputeError, DisputeRow, insert_all};
-use crate::sql::{Db, RowSource, Upsert, Value, params};
-use crate::{StorageError, Store};
+use super::contract_data;
+use crate::engine::StorageError;
+use crate::engine::sql::{Db, RowSource, Upsert, Value};
+use crate::engine::stored::now;
+use crate::engine::transaction::append;
 use redress_domain::audit_log::NewEvent;
 use redress_domain::{BillingData, LineKind};
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 /// How many rows of each table an import wrote (inserted or updated).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -304,104 +304,79 @@ fn import_in(db: &mut dyn Db, data: &BillingData) -> Result<ImportCounts, Storag
     })
 }
 
-impl Store {
-    /// Writes all of `data` in one transaction: every row, or (on any failure) none. The import
-    /// is recorded in the audit log as done by `actor`, with what it wrote. The data is shared
-    /// (`Arc`) because the writing happens on a blocking thread of its own.
-    pub async fn import(
-        &self,
-        data: impl Into<Arc<BillingData>>,
-        actor: &str,
-    ) -> Result<ImportCounts, StorageError> {
-        let (counts, _, _) = self
-            .import_with_disputes(data, Vec::new(), actor)
-            .await
-            .map_err(|e| match e {
-                DisputeError::Storage(e) => e,
-                other => StorageError::Corrupt(other.to_string()),
-            })?;
-        Ok(counts)
+/// Refuses billing data that refers to a record it does not hold, before anything is written.
+/// Checked here, not left to the database's foreign keys: an import into empty tables puts
+/// those back without checking the rows again.
+pub(crate) fn check(data: &BillingData) -> Result<(), StorageError> {
+    match data.dangling_reference() {
+        Some(dangling) => Err(StorageError::DanglingReference(dangling)),
+        None => Ok(()),
     }
+}
 
-    /// Writes all of `data` and opens `disputes` (an export's, already verified) in one
-    /// transaction: all of it, or (on any failure) none. A dispute whose id is already stored is
-    /// left as it is. Gives what was written, and `(opened, already stored)` disputes.
-    pub async fn import_with_disputes(
-        &self,
-        data: impl Into<Arc<BillingData>>,
-        disputes: Vec<DisputeRow>,
-        actor: &str,
-    ) -> Result<(ImportCounts, u64, u64), DisputeError> {
-        let data = data.into();
-        // Checked here, not left to the database's foreign keys: an import into empty tables
-        // puts those back without checking the rows again.
-        if let Some(dangling) = data.dangling_reference() {
-            return Err(StorageError::DanglingReference(dangling).into());
-        }
-        let actor = actor.to_owned();
-        self.write_bulk(move |db| {
-            let fresh = db
-                .row("SELECT 1 FROM contracts LIMIT 1", &[], |_| Ok(()))?
-                .is_none();
-            let version = crate::contract_data::billing_version(db)? + 1;
-            // On a first import every contract's snapshot is made from memory, on the cores the
-            // writing leaves free.
-            let (counts, made) = std::thread::scope(|scope| {
-                let made = fresh
-                    .then(|| scope.spawn(|| crate::contract_data::snapshots_of(&data, version)));
-                let counts = import_in(db, &data);
-                let made = made.map(|m| m.join());
-                // Data the database refused is the error to report, whatever the snapshots
-                // made of it.
-                let counts = counts?;
-                let made = match made {
-                    None => None,
-                    Some(Ok(made)) => Some(made?),
-                    Some(Err(panic)) => std::panic::resume_unwind(panic),
-                };
-                Ok::<_, StorageError>((counts, made))
-            })?;
-            crate::contract_data::renew_snapshots(db, version, made)?;
-            append(
-                db,
-                NewEvent {
-                    occurred_at: now(),
-                    actor: actor.clone(),
-                    entity: "billing_data".to_owned(),
-                    entity_id: "import".to_owned(),
-                    action: "imported".to_owned(),
-                    before: None,
-                    after: Some(counts.to_json()),
-                },
-            )?;
-            let (opened, existing) = insert_all(db, disputes, &actor)?;
-            Ok((counts, opened, existing))
-        })
-        .await
-    }
+/// Writes all of `data` within the open transaction (one of its own, on a connection readied
+/// for bulk writes): every row upserted by id, the billing data's version moved on with the
+/// contracts' snapshots, and the import recorded in the audit log as done by `actor`, with what
+/// it wrote.
+pub(crate) fn write(
+    db: &mut dyn Db,
+    data: &BillingData,
+    actor: &str,
+) -> Result<ImportCounts, StorageError> {
+    let fresh = db
+        .row("SELECT 1 FROM contracts LIMIT 1", &[], |_| Ok(()))?
+        .is_none();
+    let version = contract_data::billing_version(db)? + 1;
+    // On a first import every contract's snapshot is made from memory, on the cores the
+    // writing leaves free.
+    let (counts, made) = std::thread::scope(|scope| {
+        let made = fresh.then(|| scope.spawn(|| contract_data::snapshots_of(data, version)));
+        let counts = import_in(db, data);
+        let made = made.map(|m| m.join());
+        // Data the database refused is the error to report, whatever the snapshots
+        // made of it.
+        let counts = counts?;
+        let made = match made {
+            None => None,
+            Some(Ok(made)) => Some(made?),
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+        };
+        Ok::<_, StorageError>((counts, made))
+    })?;
+    contract_data::renew_snapshots(db, version, made)?;
+    append(
+        db,
+        NewEvent {
+            occurred_at: now(),
+            actor: actor.to_owned(),
+            entity: "billing_data".to_owned(),
+            entity_id: "import".to_owned(),
+            action: "imported".to_owned(),
+            before: None,
+            after: Some(counts.to_json()),
+        },
+    )?;
+    Ok(counts)
+}
 
-    /// How many rows each billing table holds.
-    pub async fn billing_counts(&self) -> Result<TableCounts, StorageError> {
-        self.read(|db| {
-            let mut count = |table: &str| -> Result<u64, StorageError> {
-                let n = db.row(&format!("SELECT COUNT(*) FROM {table}"), &[], |row| {
-                    row.int(0)
-                })?;
-                Ok(n.unwrap_or(0) as u64)
-            };
-            Ok(TableCounts {
-                customers: count("customers")?,
-                contracts: count("contracts")?,
-                prices: count("prices")?,
-                deliveries: count("deliveries")?,
-                invoices: count("invoices")?,
-                invoice_lines: count("invoice_lines")?,
-                payments: count("payments")?,
-                notices: count("notices")?,
-            })
-        })
-        .await
-    }
+/// How many rows each billing table holds.
+pub(crate) fn counts(db: &mut dyn Db) -> Result<TableCounts, StorageError> {
+    let mut count = |table: &str| -> Result<u64, StorageError> {
+        let n = db.row(&format!("SELECT COUNT(*) FROM {table}"), &[], |row| {
+            row.int(0)
+        })?;
+        Ok(n.unwrap_or(0) as u64)
+    };
+    Ok(TableCounts {
+        customers: count("customers")?,
+        contracts: count("contracts")?,
+        prices: count("prices")?,
+        deliveries: count("deliveries")?,
+        invoices: count("invoices")?,
+        invoice_lines: count("invoice_lines")?,
+        payments: count("payments")?,
+        notices: count("notices")?,
+    })
 }
 
 const CUSTOMERS: Upsert = Upsert {
@@ -498,82 +473,3 @@ const NOTICES: Upsert = Upsert {
     columns: &["id", "invoice_id", "sent_on", "kind", "channel"],
     key: &["id"],
 };
-
-impl Store {
-    /// The amount of a payment as stored, if there is one with that id.
-    pub async fn payment_amount(&self, payment_id: &str) -> Result<Option<String>, StorageError> {
-        let payment_id = payment_id.to_owned();
-        self.run(move |db| {
-            db.row(
-                "SELECT amount FROM payments WHERE id = ?",
-                params![&payment_id],
-                |row| row.string(0),
-            )
-        })
-        .await
-    }
-
-    /// A contract's terms and price rows, as the API shows them.
-    pub async fn contract_json(&self, id: &str) -> Result<Option<serde_json::Value>, StorageError> {
-        let id = id.to_owned();
-        self.read(move |db| {
-            let contract = db.row(
-                "SELECT customer_id, currency, start_date, end_date, payment_terms_days, late_fee_percent, \
-                 late_fee_grace_days, tax_rate_percent FROM contracts WHERE id = ?",
-                params![&id],
-                |row| {
-                    Ok(serde_json::json!({
-                        "id": id, "customer_id": row.text(0)?, "currency": row.text(1)?,
-                        "start_date": row.text(2)?, "end_date": row.opt_text(3)?,
-                        "payment_terms_days": row.int(4)?, "late_fee_percent": row.text(5)?,
-                        "late_fee_grace_days": row.int(6)?, "tax_rate_percent": row.text(7)?,
-                    }))
-                },
-            )?;
-            let Some(mut contract) = contract else {
-                return Ok(None);
-            };
-            let prices = db.rows(
-                "SELECT sku, valid_from, valid_to, unit_price, discount_percent FROM prices WHERE contract_id = ? ORDER BY sku, valid_from",
-                params![&id],
-                |row| {
-                    Ok(serde_json::json!({
-                        "sku": row.text(0)?, "valid_from": row.text(1)?, "valid_to": row.opt_text(2)?,
-                        "unit_price": row.text(3)?, "discount_percent": row.text(4)?,
-                    }))
-                },
-            )?;
-            contract["prices"] = serde_json::Value::Array(prices);
-            Ok(Some(contract))
-        })
-        .await
-    }
-
-    /// A customer and the ids of their contracts, as the API shows them.
-    pub async fn customer_json(&self, id: &str) -> Result<Option<serde_json::Value>, StorageError> {
-        let id = id.to_owned();
-        self.read(move |db| {
-            let customer = db.row(
-                "SELECT name, email, language, customer_since FROM customers WHERE id = ?",
-                params![&id],
-                |row| {
-                    Ok(serde_json::json!({
-                        "id": id, "name": row.text(0)?, "email": row.text(1)?,
-                        "language": row.text(2)?, "customer_since": row.text(3)?,
-                    }))
-                },
-            )?;
-            let Some(mut customer) = customer else {
-                return Ok(None);
-            };
-            let contracts = db.rows(
-                "SELECT id FROM contracts WHERE customer_id = ? ORDER BY id",
-                params![&id],
-                |row| row.string(0),
-            )?;
-            customer["contracts"] = serde_json::json!(contracts);
-            Ok(Some(customer))
-        })
-        .await
-    }
-}

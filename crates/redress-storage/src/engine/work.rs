@@ -1,16 +1,15 @@
 //! A use case's write, made ready before it runs: the changes it makes to the database, to be
-//! done in one transaction alone ([`Store::perform`]) or under an idempotency key together
-//! with the answer kept for a retry ([`Store::perform_once`]).
+//! done in one transaction alone ([`Store::perform`](super::Store::perform)) or under an
+//! idempotency key together with the answer kept for a retry
+//! ([`Store::perform_once`](super::Store::perform_once)).
 
-use crate::StorageError;
-use crate::Store;
-use crate::sql::Db;
+use super::sql::Db;
 
 /// What a work does within the open transaction.
 type Run<T, E> = Box<dyn FnOnce(&mut dyn Db) -> Result<T, E> + Send>;
 
 /// The changes one use case makes, in one transaction: its checks against what is stored, its
-/// writes and its audit events. Nothing happens until a [`Store`] performs it.
+/// writes and its audit events. Nothing happens until a [`Store`](super::Store) performs it.
 pub struct Work<T, E> {
     run: Run<T, E>,
 }
@@ -64,17 +63,5 @@ impl<T: 'static, E: 'static> Work<T, E> {
     /// Does it within the open transaction.
     pub(crate) fn run(self, db: &mut dyn Db) -> Result<T, E> {
         (self.run)(db)
-    }
-}
-
-impl Store {
-    /// Does `work` in one transaction that writes: all of it is committed, or (when it gives
-    /// `Err`) none of it.
-    pub async fn perform<T, E>(&self, work: Work<T, E>) -> Result<T, E>
-    where
-        T: Send + 'static,
-        E: From<StorageError> + Send + 'static,
-    {
-        self.write(move |db| work.run(db)).await
     }
 }

@@ -10,8 +10,8 @@
 //! Writes of a kind that does many at once faster than one by one ([`Together`]: a dispute's
 //! intake) are done in one go when several of them wait, each still given its own outcome.
 
-use crate::StorageError;
-use crate::sql::{Db, Intent};
+use super::error::StorageError;
+use super::sql::{Db, Intent};
 use std::any::{Any, TypeId};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -519,7 +519,7 @@ impl Savepoint<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sql::{Value, params};
+    use crate::engine::sql::{Value, params};
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A note written together with the others waiting: one statement for them all, unless one
@@ -564,12 +564,12 @@ mod tests {
     fn written_together(texts: &[&str]) -> (Vec<Result<String, String>>, usize, Vec<String>) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
-        let mut db = crate::sqlite::Sqlite::open(&path).unwrap();
+        let mut db = crate::engine::sqlite::Sqlite::open(&path).unwrap();
         db.script("CREATE TABLE notes (text TEXT NOT NULL)")
             .unwrap();
         let connect_path = path.clone();
         let connect = move || {
-            crate::sqlite::Sqlite::open(&connect_path)
+            crate::engine::sqlite::Sqlite::open(&connect_path)
                 .map(|db| Box::new(db) as Box<dyn Db>)
                 .map_err(StorageError::from)
         };

@@ -1,72 +1,19 @@
-//! Credit notes, numbered without gaps, and the customer ledger: the entries of invoices and
-//! payments read from the billing tables, and the entries of the documents Redress issues.
+//! A customer's account, as every posting is checked against it: rebuilt from the billing
+//! tables (their invoices, each line at its contract's rate, and payments) and from everything
+//! Redress posted and agreed since, replayed in the order it happened; locked for a posting and
+//! posted to; and shown as the customer's ledger. One computation of what a customer owes, used
+//! by every document that posts and by the ledger's view.
 
-use crate::audit_log::{append, now};
-use crate::sql::{Db, Row, params};
-use crate::{Backend, StorageError, Store};
-use redress_domain::audit_log::NewEvent;
+use super::documents::{credited_lines, issued_invoice_in};
+use crate::engine::sql::{Db, params};
+use crate::engine::stored::{amount, currency};
+use crate::engine::{Backend, StorageError};
 use redress_domain::ledger::{
     CreditNoteLines, CustomerAccount, JournalEntry, LedgerError, LedgerInvoice, LedgerLine, Side,
 };
 use redress_domain::resolution::{Instalment, PaymentPlan};
-use redress_domain::{Currency, Decimal, parse_decimal};
+use redress_domain::{Currency, Decimal};
 use std::collections::BTreeMap;
-
-/// A credit note to issue: how much of each line's net amount it takes back, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewCreditNote {
-    /// The invoice it corrects.
-    pub invoice_id: String,
-    /// `(line number, net amount credited)`, in the invoice's currency.
-    pub lines: Vec<(u32, Decimal)>,
-    /// Why, in words the customer will read.
-    pub reason: String,
-}
-
-/// An issued credit note: an accounting document that never changes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreditNote {
-    /// Its id: the series and the number, e.g. `CN-2026-000042`.
-    pub id: String,
-    /// Its series, e.g. `CN-2026`.
-    pub series: String,
-    /// Its number in the series, from 1, without gaps.
-    pub number: i64,
-    /// The invoice it corrects.
-    pub invoice_id: String,
-    /// The invoice's customer.
-    pub customer_id: String,
-    /// The invoice's currency.
-    pub currency: String,
-    /// Net credited.
-    pub net: String,
-    /// Tax credited, at the invoice's rate.
-    pub tax: String,
-    /// Net and tax.
-    pub total: String,
-    /// `(line number, net amount)` of each line credited.
-    pub lines: Vec<(u32, String)>,
-    /// Why.
-    pub reason: String,
-    /// When.
-    pub issued_at: String,
-    /// Who.
-    pub issued_by: String,
-}
-
-/// Why a credit note was not issued. Nothing was written, and no number was taken.
-#[derive(Debug, thiserror::Error)]
-pub enum CreditNoteError {
-    /// No such invoice is stored.
-    #[error("invoice_id: no invoice `{0}` is stored")]
-    UnknownInvoice(String),
-    /// The ledger refused it (a line it does not have, more than a line has left, …).
-    #[error("{0}")]
-    Refused(#[from] LedgerError),
-    /// The database failed.
-    #[error(transparent)]
-    Storage(#[from] StorageError),
-}
 
 /// One journal entry of a customer's ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,270 +44,93 @@ pub struct CustomerLedger {
     pub balances: BTreeMap<String, String>,
 }
 
-/// The series a credit note issued now is numbered in.
-fn credit_note_series() -> String {
-    format!("CN-{}", &now()[..4])
-}
-
-pub(crate) fn currency(code: &str) -> Result<Currency, StorageError> {
-    Currency::from_code(code).map_err(|e| StorageError::Corrupt(e.to_string()))
-}
-
-pub(crate) fn amount(text: &str) -> Result<Decimal, StorageError> {
-    parse_decimal(text).map_err(|e| StorageError::Corrupt(format!("an amount `{text}`: {e}")))
-}
-
-/// Credit note lines as stored (`[[line_no, "amount"], …]`); a credit note resolution keeps
-/// its lines in the same form.
-fn stored_lines(json: &str) -> Result<Vec<(u32, String)>, StorageError> {
-    serde_json::from_str(json)
-        .map_err(|e| StorageError::Corrupt(format!("a credit note's lines: {e}")))
-}
-
-/// Stored credit note lines, their amounts as numbers.
-fn credited_lines(json: &str) -> Result<Vec<(u32, Decimal)>, StorageError> {
-    parsed_lines(stored_lines(json)?)
-}
-
-/// Credit note lines with their amounts as numbers.
-pub(crate) fn parsed_lines(lines: Vec<(u32, String)>) -> Result<Vec<(u32, Decimal)>, StorageError> {
-    lines
-        .into_iter()
-        .map(|(n, a)| Ok((n, amount(&a)?)))
-        .collect()
-}
-
-/// Credit note lines as they are stored.
-fn lines_json(lines: &[(u32, String)]) -> String {
-    serde_json::to_string(lines).unwrap_or_else(|_| "[]".into())
-}
-
-fn read_credit_note(row: &dyn Row) -> Result<CreditNote, StorageError> {
-    let lines = stored_lines(row.text(9)?)?;
-    Ok(CreditNote {
-        id: row.string(0)?,
-        series: row.string(1)?,
-        number: row.int(2)?,
-        invoice_id: row.string(3)?,
-        customer_id: row.string(4)?,
-        currency: row.string(5)?,
-        net: row.string(6)?,
-        tax: row.string(7)?,
-        total: row.string(8)?,
-        lines,
-        reason: row.string(10)?,
-        issued_at: row.string(11)?,
-        issued_by: row.string(12)?,
-    })
-}
-
-const CREDIT_NOTE_COLUMNS: &str = "id, series, number, invoice_id, customer_id, currency, net, \
-     tax, total, lines_json, reason, issued_at, issued_by";
-
-/// Moves `series` on by one and gives its new number, within the open transaction.
-pub(crate) fn next_number(db: &mut dyn Db, series: &str) -> Result<i64, StorageError> {
-    db.execute(
-        "INSERT INTO document_series (series, last_number) VALUES (?, 0) ON CONFLICT (series) DO NOTHING",
-        params![series],
-    )?;
-    db.row(
-        "UPDATE document_series SET last_number = last_number + 1 WHERE series = ? RETURNING last_number",
-        params![series],
-        |row| row.int(0),
-    )?
-    .ok_or_else(|| StorageError::Corrupt(format!("the series {series} has no counter")))
-}
-
-impl Store {
-    /// Issues a credit note against a stored invoice: checked by the ledger (every line on the
-    /// invoice, never more than a line has left to credit once earlier credit notes are
-    /// counted), numbered next in its series, posted to the customer's ledger and recorded in
-    /// the audit log, all in one transaction.
-    pub async fn issue_credit_note(
-        &self,
-        note: NewCreditNote,
-        actor: &str,
-    ) -> Result<CreditNote, CreditNoteError> {
-        let actor = actor.to_owned();
-        self.write(move |db| issue_in(db, &note, &actor)).await
-    }
-
-    /// The credit note with this id.
-    pub async fn credit_note(&self, id: &str) -> Result<Option<CreditNote>, StorageError> {
-        let id = id.to_owned();
-        self.run(move |db| {
-            db.row(
-                &format!("SELECT {CREDIT_NOTE_COLUMNS} FROM credit_notes WHERE id = ?"),
-                params![&id],
-                read_credit_note,
-            )
-        })
-        .await
-    }
-
-    /// A customer's ledger: the entries of their invoices and payments (from the billing
-    /// tables) and of the documents Redress issued them, oldest first, with what they owe: the
-    /// customer's account as every posting is checked against it (`account_of_customer`).
-    /// `None` when there is no such customer.
-    pub async fn customer_ledger(
-        &self,
-        customer_id: &str,
-    ) -> Result<Option<CustomerLedger>, StorageError> {
-        let customer_id = customer_id.to_owned();
-        self.read(move |db| {
-            let known = db
-                .row(
-                    "SELECT 1 FROM customers WHERE id = ?",
-                    params![&customer_id],
-                    |row| row.int(0),
-                )?
-                .is_some();
-            if !known {
-                return Ok(None);
-            }
-            let (account, dates) = load_account(db, &customer_id)?;
-            let mut entries: Vec<LedgerEntry> = account
-                .entries()
-                .iter()
-                .zip(dates)
-                .map(|(entry, date)| LedgerEntry {
-                    kind: entry.kind.as_str().to_owned(),
-                    document: entry.document.clone(),
-                    invoice_id: entry.invoice.clone(),
-                    date,
-                    currency: entry.currency.code().to_owned(),
-                    lines: entry
-                        .lines()
-                        .iter()
-                        .map(|line| {
-                            let side = match line.side {
-                                Side::Debit => "debit",
-                                Side::Credit => "credit",
-                            };
-                            (
-                                line.account.as_str().to_owned(),
-                                side.to_owned(),
-                                entry.currency.format(line.amount),
-                            )
-                        })
-                        .collect(),
-                })
-                .collect();
-            // Oldest first: a day sorts before the times within it.
-            entries.sort_by(|a, b| a.date.cmp(&b.date));
-            let balances = account
-                .balances()
-                .into_iter()
-                .map(|(code, value)| Ok((code.to_owned(), currency(code)?.format(value))))
-                .collect::<Result<_, StorageError>>()?;
-            Ok(Some(CustomerLedger {
-                customer_id,
-                entries,
-                balances,
-            }))
-        })
-        .await
-    }
-}
-
-/// Issues `note` in the open transaction (see [`Store::issue_credit_note`]).
-pub(crate) fn issue_in(
+/// A customer's ledger: the entries of their invoices and payments (from the billing
+/// tables) and of the documents Redress issued them, oldest first, with what they owe: the
+/// customer's account as every posting is checked against it (`account_of_customer`).
+/// `None` when there is no such customer.
+pub(crate) fn ledger(
     db: &mut dyn Db,
-    note: &NewCreditNote,
-    actor: &str,
-) -> Result<CreditNote, CreditNoteError> {
-    let actor = actor.to_owned();
-    // Credit notes correct the invoices the business sent (the billing data's).
-    let customer_id = db
+    customer_id: &str,
+) -> Result<Option<CustomerLedger>, StorageError> {
+    let known = db
         .row(
-            "SELECT customer_id FROM invoices WHERE id = ?",
-            params![&note.invoice_id],
-            |row| row.string(0),
+            "SELECT 1 FROM customers WHERE id = ?",
+            params![customer_id],
+            |row| row.int(0),
         )?
-        .ok_or_else(|| CreditNoteError::UnknownInvoice(note.invoice_id.clone()))?;
-    let mut account = account_for_posting(db, &customer_id)?;
-    let currency = account
-        .posted_invoice(&note.invoice_id)
-        .map(|invoice| invoice.currency)
-        .ok_or_else(|| CreditNoteError::UnknownInvoice(note.invoice_id.clone()))?;
-    // Checked before a number is taken: a refused credit note takes none.
-    let amounts = account.post_credit_note(
-        "to issue",
-        &note.invoice_id,
-        &CreditNoteLines {
-            lines: note.lines.clone(),
-        },
-    )?;
-    let entry = account.entries().last().cloned().expect("just posted");
-    let series = credit_note_series();
-    let number = next_number(db, &series)?;
-    let issued = CreditNote {
-        id: format!("{series}-{number:06}"),
-        series,
-        number,
-        invoice_id: note.invoice_id.clone(),
-        customer_id,
-        currency: currency.code().to_owned(),
-        net: currency.format(amounts.net),
-        tax: currency.format(amounts.tax),
-        total: currency.format(amounts.total()),
-        lines: note
-            .lines
-            .iter()
-            .map(|(n, a)| (*n, currency.format(*a)))
-            .collect(),
-        reason: note.reason.clone(),
-        issued_at: now(),
-        issued_by: actor.clone(),
+        .is_some();
+    if !known {
+        return Ok(None);
+    }
+    let (account, dates) = load_account(db, customer_id)?;
+    let mut entries: Vec<LedgerEntry> = account
+        .entries()
+        .iter()
+        .zip(dates)
+        .map(|(entry, date)| LedgerEntry {
+            kind: entry.kind.as_str().to_owned(),
+            document: entry.document.clone(),
+            invoice_id: entry.invoice.clone(),
+            date,
+            currency: entry.currency.code().to_owned(),
+            lines: entry
+                .lines()
+                .iter()
+                .map(|line| {
+                    let side = match line.side {
+                        Side::Debit => "debit",
+                        Side::Credit => "credit",
+                    };
+                    (
+                        line.account.as_str().to_owned(),
+                        side.to_owned(),
+                        entry.currency.format(line.amount),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    // Oldest first: a day sorts before the times within it.
+    entries.sort_by(|a, b| a.date.cmp(&b.date));
+    let balances = account
+        .balances()
+        .into_iter()
+        .map(|(code, value)| Ok((code.to_owned(), currency(code)?.format(value))))
+        .collect::<Result<_, StorageError>>()?;
+    Ok(Some(CustomerLedger {
+        customer_id: customer_id.to_owned(),
+        entries,
+        balances,
+    }))
+}
+
+/// The customer of a stored invoice: a billing one, or one Redress issued.
+pub(crate) fn customer_of_invoice(
+    db: &mut dyn Db,
+    invoice_id: &str,
+) -> Result<Option<String>, StorageError> {
+    db.row(
+        "SELECT customer_id FROM invoices WHERE id = ? \
+         UNION ALL SELECT customer_id FROM issued_invoices WHERE id = ?",
+        params![invoice_id, invoice_id],
+        |row| row.string(0),
+    )
+}
+
+/// What a stored invoice has open as the ledger stands, and how much of that payment plans
+/// already agreed still expect: `(open, planned)` (`None`: no such invoice).
+pub(crate) fn open_on(
+    db: &mut dyn Db,
+    invoice_id: &str,
+) -> Result<Option<(Decimal, Decimal)>, StorageError> {
+    let Some(customer_id) = customer_of_invoice(db, invoice_id)? else {
+        return Ok(None);
     };
-    let lines_json = lines_json(&issued.lines);
-    db.execute(
-            &format!(
-                "INSERT INTO credit_notes ({CREDIT_NOTE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            ),
-            params![
-                &issued.id,
-                &issued.series,
-                issued.number,
-                &issued.invoice_id,
-                &issued.customer_id,
-                &issued.currency,
-                &issued.net,
-                &issued.tax,
-                &issued.total,
-                &lines_json,
-                &issued.reason,
-                &issued.issued_at,
-                &issued.issued_by,
-            ],
-        )?;
-    let entry = entry.for_document(issued.id.clone());
-    post_entry(
-        db,
-        &issued.customer_id,
-        &entry,
-        None,
-        &issued.issued_at,
-        &actor,
-    )?;
-    let after = serde_json::json!({
-        "id": issued.id, "invoice_id": issued.invoice_id, "net": issued.net,
-        "tax": issued.tax, "total": issued.total, "currency": issued.currency,
-        "lines": issued.lines, "reason": issued.reason,
-    });
-    append(
-        db,
-        NewEvent {
-            occurred_at: issued.issued_at.clone(),
-            actor: actor.clone(),
-            entity: "credit_note".into(),
-            entity_id: issued.id.clone(),
-            action: "issued".into(),
-            before: None,
-            after: Some(after.to_string()),
-        },
-    )?;
-    Ok(issued)
+    let account = account_of_customer(db, &customer_id)?;
+    Ok(Some((
+        account.open_on(invoice_id),
+        account.planned_on(invoice_id),
+    )))
 }
 
 /// Writes `entry` to the ledger of `customer_id` within the open transaction. `reference` is
@@ -673,7 +443,7 @@ pub(crate) fn load_account(
                     .map_err(corrupt)?;
             }
             "invoice" => {
-                let issued = crate::documents::issued_invoice_in(db, &document)?
+                let issued = issued_invoice_in(db, &document)?
                     .ok_or_else(|| missing("issued invoice", &document))?;
                 account
                     .post_invoice(issued.ledger_invoice()?)

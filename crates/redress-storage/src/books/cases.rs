@@ -2,11 +2,14 @@
 //! customer it under-billed (contacted before anything is billed, then settled the way the
 //! customer chooses), and systemic issues, many findings of one cause, to fix at the source.
 
-use crate::audit_log::{append, now};
-use crate::documents::{InvoicePurpose, PlanAgreedBy, StoredPlan, agree_plan_in, issue_invoice_in};
-use crate::ledger::{account_for_posting, amount, currency};
-use crate::sql::{Db, Row, params};
-use crate::{StorageError, Store, Work};
+use super::account::account_for_posting;
+use super::documents::StoredPlan;
+use super::invoices::{CorrectionError, InvoicePurpose, issue_invoice_in};
+use super::plans::{PlanAgreedBy, agree_plan_in};
+use crate::engine::sql::{Db, Row, params};
+use crate::engine::stored::{amount, currency, new_id, now};
+use crate::engine::transaction::append;
+use crate::engine::{Backend, StorageError, Work};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{LedgerError, LedgerLine, tax_on};
 use redress_domain::resolution::{ApprovalError, PaymentPlan};
@@ -149,11 +152,11 @@ pub enum ArrearsError {
     Storage(#[from] StorageError),
 }
 
-impl From<crate::documents::CorrectionError> for ArrearsError {
-    fn from(e: crate::documents::CorrectionError) -> Self {
+impl From<CorrectionError> for ArrearsError {
+    fn from(e: CorrectionError) -> Self {
         match e {
-            crate::documents::CorrectionError::Storage(e) => Self::Storage(e),
-            crate::documents::CorrectionError::Refused(e) => Self::Refused(e),
+            CorrectionError::Storage(e) => Self::Storage(e),
+            CorrectionError::Refused(e) => Self::Refused(e),
             other => Self::Storage(StorageError::Corrupt(other.to_string())),
         }
     }
@@ -213,7 +216,8 @@ fn read_case(row: &dyn Row) -> Result<ArrearsCase, StorageError> {
     })
 }
 
-fn load_case(db: &mut dyn Db, id: &str) -> Result<Option<ArrearsCase>, StorageError> {
+/// The arrears case with this id.
+pub(crate) fn load_case(db: &mut dyn Db, id: &str) -> Result<Option<ArrearsCase>, StorageError> {
     db.row(
         &format!("SELECT {CASE_COLUMNS} FROM arrears_cases WHERE id = ?"),
         params![id],
@@ -225,8 +229,8 @@ fn load_case(db: &mut dyn Db, id: &str) -> Result<Option<ArrearsCase>, StorageEr
 /// one writer): a step taken twice at once, through two servers, is taken once.
 fn load_case_for_update(db: &mut dyn Db, id: &str) -> Result<Option<ArrearsCase>, StorageError> {
     let lock = match db.backend() {
-        crate::Backend::Sqlite => "",
-        crate::Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+        Backend::Postgres => " FOR UPDATE",
     };
     db.row(
         &format!("SELECT {CASE_COLUMNS} FROM arrears_cases WHERE id = ?{lock}"),
@@ -353,107 +357,24 @@ fn bill(
     Ok(())
 }
 
-impl Store {
-    /// Opens the arrears cases an audit found (those whose findings already have a case are
-    /// left as they are) and records the systemic issues, in one transaction. Gives the cases
-    /// opened and how many were there already.
-    pub async fn open_findings(
-        &self,
-        cases: Vec<NewArrearsCase>,
-        issues: Vec<SystemicIssue>,
-        actor: &str,
-    ) -> Result<(Vec<ArrearsCase>, u64), StorageError> {
-        let recorded = self.perform(record_findings(cases, issues, actor)).await?;
-        Ok((recorded.opened, recorded.already_open))
-    }
-
-    /// The arrears case with this id.
-    pub async fn arrears_case(&self, id: &str) -> Result<Option<ArrearsCase>, StorageError> {
-        let id = id.to_owned();
-        self.run(move |db| load_case(db, &id)).await
-    }
-
-    /// The arrears cases, oldest first; only those in `status` when given.
-    pub async fn arrears_cases(
-        &self,
-        status: Option<&str>,
-    ) -> Result<Vec<ArrearsCase>, StorageError> {
-        let status = status.map(str::to_owned);
-        self.run(move |db| match &status {
-            Some(status) => db.rows(
-                &format!("SELECT {CASE_COLUMNS} FROM arrears_cases WHERE status = ? ORDER BY found_at, id"),
-                params![status],
-                read_case,
+/// The arrears cases, oldest first; only those in `status` when given.
+pub(crate) fn list(
+    db: &mut dyn Db,
+    status: Option<&str>,
+) -> Result<Vec<ArrearsCase>, StorageError> {
+    match status {
+        Some(status) => db.rows(
+            &format!(
+                "SELECT {CASE_COLUMNS} FROM arrears_cases WHERE status = ? ORDER BY found_at, id"
             ),
-            None => db.rows(
-                &format!("SELECT {CASE_COLUMNS} FROM arrears_cases ORDER BY found_at, id"),
-                &[],
-                read_case,
-            ),
-        })
-        .await
-    }
-
-    /// The systemic issues, most customers first.
-    pub async fn systemic_issues(&self) -> Result<Vec<SystemicIssue>, StorageError> {
-        self.run(systemic_issues_in).await
-    }
-
-    /// Records that the customer was contacted about the arrears and offered the options:
-    /// nothing is billed before.
-    pub async fn offer_arrears(
-        &self,
-        id: &str,
-        note: String,
-        actor: &str,
-    ) -> Result<ArrearsCase, ArrearsError> {
-        self.perform(offer(id, note, actor)).await
-    }
-
-    /// Records the option the customer chose and carries it out: an arrears invoice (with a
-    /// plan over it, when they chose one) posted to their ledger; a waiver waits for an
-    /// approver. Only once they were offered the options.
-    pub async fn choose_arrears(
-        &self,
-        id: &str,
-        choice: ArrearsChoice,
-        actor: &str,
-    ) -> Result<ArrearsCase, ArrearsError> {
-        self.perform(choose(id, choice, actor)).await
-    }
-
-    /// Approves (the arrears are forgone, nothing is billed) or refuses (the case goes back to
-    /// the customer's options) a waiver. Whether `actor` may decide is the caller's to check.
-    pub async fn decide_waiver(
-        &self,
-        id: &str,
-        approve: bool,
-        actor: &str,
-    ) -> Result<ArrearsCase, ArrearsError> {
-        self.perform(decide_waiver(id, approve, actor)).await
-    }
-
-    /// What `each` makes of the billing data of every contract that has an invoice, one
-    /// contract at a time (what the audit of the stored data goes through).
-    pub async fn map_contracts<T: Send + 'static>(
-        &self,
-        mut each: impl FnMut(redress_domain::BillingData) -> T + Send + 'static,
-    ) -> Result<Vec<T>, StorageError> {
-        self.read(move |db| {
-            let firsts = db.rows(
-                "SELECT MIN(id) FROM invoices GROUP BY contract_id ORDER BY MIN(id)",
-                &[],
-                |row| row.string(0),
-            )?;
-            let mut out = Vec::with_capacity(firsts.len());
-            for invoice in firsts {
-                if let Some(loaded) = crate::contract_data::load(db, &invoice)? {
-                    out.push(each(loaded.data));
-                }
-            }
-            Ok(out)
-        })
-        .await
+            params![status],
+            read_case,
+        ),
+        None => db.rows(
+            &format!("SELECT {CASE_COLUMNS} FROM arrears_cases ORDER BY found_at, id"),
+            &[],
+            read_case,
+        ),
     }
 }
 
@@ -582,8 +503,9 @@ pub struct FindingsRecorded {
     pub systemic_issues: Vec<SystemicIssue>,
 }
 
-/// Opens the arrears cases an audit found and records its systemic issues (see
-/// [`Store::open_findings`]); gives what it opened and the systemic issues as they now stand.
+/// Opens the arrears cases an audit found (those whose findings already have a case are left
+/// as they are) and records its systemic issues, in one transaction; gives what it opened and
+/// the systemic issues as they now stand.
 pub fn record_findings(
     cases: Vec<NewArrearsCase>,
     issues: Vec<SystemicIssue>,
@@ -612,7 +534,7 @@ pub fn record_findings(
             rates.dedup();
             let rates: Vec<String> = rates.iter().map(Decimal::to_string).collect();
             let case = ArrearsCase {
-                id: crate::new_id("ARR"),
+                id: new_id("ARR"),
                 customer_id: new.customer_id,
                 currency: new.currency,
                 status: "open".into(),
@@ -682,7 +604,7 @@ pub fn record_findings(
 }
 
 /// The systemic issues, most customers first, within the open transaction (or outside any).
-fn systemic_issues_in(db: &mut dyn Db) -> Result<Vec<SystemicIssue>, StorageError> {
+pub(crate) fn systemic_issues_in(db: &mut dyn Db) -> Result<Vec<SystemicIssue>, StorageError> {
     db.rows(
         "SELECT key, kind, cause, finding_count, customers_json, impact_json, \
                  first_found_at, last_found_at FROM systemic_issues \

@@ -2,17 +2,16 @@
 //! then applied) or refused. Every step is an audited event; applying one writes its document
 //! (a credit note, …) in the same transaction.
 
-use crate::audit_log::{append, now};
-use crate::disputes::DisputeError;
-use crate::documents::{
-    CorrectionError, PlanAgreedBy, agree_plan_in, correct_invoice_in, customer_of_invoice,
-};
-use crate::ledger::{
-    CreditNoteError, NewCreditNote, account_for_posting, amount, currency, issue_in, parsed_lines,
-    post_entry,
-};
-use crate::sql::{Db, Row, params};
-use crate::{StorageError, Store, Work};
+use super::account::{account_for_posting, customer_of_invoice, post_entry};
+use super::credit_notes::{CreditNoteError, NewCreditNote, issue_in};
+use super::documents::{StoredPlan, parsed_lines};
+use super::invoices::{CorrectionError, correct_invoice_in};
+use super::plans::{PlanAgreedBy, agree_plan_in};
+use crate::disputes::record::DisputeError;
+use crate::engine::sql::{Db, Row, params};
+use crate::engine::stored::{amount, currency, new_id, now};
+use crate::engine::transaction::append;
+use crate::engine::{Backend, StorageError, Work};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{CustomerAccount, JournalEntry, LedgerError};
 use redress_domain::resolution::{
@@ -220,7 +219,8 @@ fn read_resolution(row: &dyn Row) -> Result<Resolution, StorageError> {
     })
 }
 
-fn load(db: &mut dyn Db, id: &str) -> Result<Option<Resolution>, StorageError> {
+/// The resolution with this id.
+pub(crate) fn load(db: &mut dyn Db, id: &str) -> Result<Option<Resolution>, StorageError> {
     db.row(
         &format!("SELECT {COLUMNS} FROM resolutions WHERE id = ?"),
         params![id],
@@ -232,8 +232,8 @@ fn load(db: &mut dyn Db, id: &str) -> Result<Option<Resolution>, StorageError> {
 /// has one writer): two approvers deciding it at once, through two servers, decide it once.
 fn load_for_update(db: &mut dyn Db, id: &str) -> Result<Option<Resolution>, StorageError> {
     let lock = match db.backend() {
-        crate::Backend::Sqlite => "",
-        crate::Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+        Backend::Postgres => " FOR UPDATE",
     };
     db.row(
         &format!("SELECT {COLUMNS} FROM resolutions WHERE id = ?{lock}"),
@@ -454,7 +454,7 @@ fn apply(
         ResolutionAction::PaymentPlan { invoice_id, plan } => {
             let customer_id = customer(db, invoice_id)?;
             let mut account = account_for_posting(db, &customer_id)?;
-            let stored: crate::documents::StoredPlan = agree_plan_in::<ResolutionError>(
+            let stored: StoredPlan = agree_plan_in::<ResolutionError>(
                 db,
                 (&customer_id, &mut account),
                 PlanAgreedBy::Resolution(&resolution.id),
@@ -482,7 +482,7 @@ fn post(
     make: impl FnOnce(&mut CustomerAccount, &str) -> Result<JournalEntry, LedgerError>,
 ) -> Result<Option<String>, ResolutionError> {
     let mut account = account_for_posting(db, customer_id)?;
-    let document = crate::new_id(prefix);
+    let document = new_id(prefix);
     let entry = make(&mut account, &document)?;
     let at = now();
     post_entry(db, customer_id, &entry, reference, &at, actor)?;
@@ -537,8 +537,8 @@ fn check(
 /// has one writer), so that what is given on it is decided one proposal at a time.
 fn open_dispute_status(db: &mut dyn Db, id: &str) -> Result<String, ResolutionError> {
     let sql = match db.backend() {
-        crate::Backend::Sqlite => "SELECT status FROM disputes WHERE id = ?",
-        crate::Backend::Postgres => "SELECT status FROM disputes WHERE id = ? FOR UPDATE",
+        Backend::Sqlite => "SELECT status FROM disputes WHERE id = ?",
+        Backend::Postgres => "SELECT status FROM disputes WHERE id = ? FOR UPDATE",
     };
     Ok(db
         .row(sql, params![id], |row| row.string(0))?
@@ -571,50 +571,21 @@ fn event(
     }
 }
 
-impl Store {
-    /// Proposes a resolution of an open dispute. One that needs no approval is applied at once
-    /// (its credit note issued); one that does waits, checked already so that approving it
-    /// cannot fail on its figures.
-    pub async fn propose_resolution(
-        &self,
-        new: NewResolution,
-        actor: &str,
-    ) -> Result<Resolution, ResolutionError> {
-        self.perform(propose(new, actor)).await
-    }
-
-    /// The resolution with this id.
-    pub async fn resolution(&self, id: &str) -> Result<Option<Resolution>, StorageError> {
-        let id = id.to_owned();
-        self.run(move |db| load(db, &id)).await
-    }
-
-    /// A dispute's resolutions, oldest first.
-    pub async fn resolutions_of(&self, dispute_id: &str) -> Result<Vec<Resolution>, StorageError> {
-        let dispute_id = dispute_id.to_owned();
-        self.run(move |db| {
-            db.rows(
-                &format!("SELECT {COLUMNS} FROM resolutions WHERE dispute_id = ? ORDER BY proposed_at, id"),
-                params![&dispute_id],
-                read_resolution,
-            )
-        })
-        .await
-    }
-
-    /// Approves (and applies) or refuses a resolution waiting for approval. Whether `actor`
-    /// may decide is the caller's to check first (see `ApprovalPolicy::may_decide`).
-    pub async fn decide_resolution(
-        &self,
-        id: &str,
-        approve: bool,
-        note: Option<String>,
-        actor: &str,
-    ) -> Result<Resolution, ResolutionError> {
-        self.perform(decide(id, approve, note, actor)).await
-    }
+/// A dispute's resolutions, oldest first.
+pub(crate) fn of_dispute(
+    db: &mut dyn Db,
+    dispute_id: &str,
+) -> Result<Vec<Resolution>, StorageError> {
+    db.rows(
+        &format!("SELECT {COLUMNS} FROM resolutions WHERE dispute_id = ? ORDER BY proposed_at, id"),
+        params![dispute_id],
+        read_resolution,
+    )
 }
-/// Proposes a resolution of an open dispute (see [`Store::propose_resolution`]).
+
+/// Proposes a resolution of an open dispute. One that needs no approval is applied at once (its
+/// credit note issued); one that does waits, checked already so that approving it cannot fail
+/// on its figures.
 pub fn propose(new: NewResolution, actor: &str) -> Work<Resolution, ResolutionError> {
     let actor = actor.to_owned();
     Work::new(move |db| {
@@ -636,7 +607,7 @@ pub fn propose(new: NewResolution, actor: &str) -> Work<Resolution, ResolutionEr
             .sum();
         let needs_approval = (new.approval)(given_before);
         let mut resolution = Resolution {
-            id: crate::new_id("RES"),
+            id: new_id("RES"),
             dispute_id: new.dispute_id.clone(),
             kind: new.action.kind().as_str().to_owned(),
             status: "pending_approval".into(),
@@ -675,8 +646,8 @@ pub fn propose(new: NewResolution, actor: &str) -> Work<Resolution, ResolutionEr
     })
 }
 
-/// Approves (and applies) or refuses a resolution waiting for approval (see
-/// [`Store::decide_resolution`]).
+/// Approves (and applies) or refuses a resolution waiting for approval. Whether `actor` may
+/// decide is the caller's to check first (see `ApprovalPolicy::may_decide`), or [`decide_as`]'s.
 pub fn decide(
     id: &str,
     approve: bool,

@@ -2,8 +2,9 @@
 //! `?` like SQLite's and numbered (`$1`, `$2`, …) here; each is prepared once per connection.
 //! Bulk upserts stream rows with `COPY`.
 
-use crate::sql::{Db, Row, RowSource, Upsert, Value};
-use crate::{Backend, StorageError};
+use super::error::StorageError;
+use super::location::Backend;
+use super::sql::{Db, Row, RowSource, Upsert, Value};
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls, Statement};
 use redress_domain::audit_log::NewEvent;
@@ -119,21 +120,6 @@ impl ToSql for Value<'_> {
     }
 
     to_sql_checked!();
-}
-
-/// The client's message with the server's (or the system's) reason behind it: the client's
-/// own message alone is often just "db error".
-pub(crate) fn describe(e: &postgres::Error) -> String {
-    match std::error::Error::source(e) {
-        Some(cause) => format!("{e}: {cause}"),
-        None => e.to_string(),
-    }
-}
-
-impl From<postgres::Error> for StorageError {
-    fn from(e: postgres::Error) -> Self {
-        StorageError::Postgres(e)
-    }
 }
 
 /// A row as PostgreSQL gives it.
@@ -332,7 +318,7 @@ impl Postgres {
             client.batch_execute(&format!("ALTER TABLE {table} DROP CONSTRAINT {name}"))?;
             // Put back without re-checking the rows just copied: storage checked every
             // reference of the data before writing any of it (`BillingData::dangling_reference`,
-            // in `Store::import_with_disputes`), and re-checking millions of rows in one join
+            // in `billing::import::check`), and re-checking millions of rows in one join
             // was a tenth of the import. Rows written later are checked as ever.
             again.push(format!(
                 "ALTER TABLE {table} ADD CONSTRAINT {name} {definition} NOT VALID"

@@ -2,9 +2,10 @@
 //! a role; a token belongs to a user, is shown once, and is stored only as its SHA-256. Every
 //! change is recorded under the acting user's id, never under a token's or a person's name.
 
-use crate::audit_log::{append, now};
-use crate::sql::{Db, params};
-use crate::{StorageError, Store, Work};
+use crate::engine::sql::{Db, params};
+use crate::engine::stored::{new_id, now};
+use crate::engine::transaction::append;
+use crate::engine::{StorageError, Work};
 use redress_domain::audit_log::NewEvent;
 use sha2::{Digest, Sha256};
 
@@ -50,7 +51,7 @@ pub fn is_user_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-@".contains(&b))
 }
 
-fn sha256_hex(token: &str) -> String {
+pub(crate) fn sha256_hex(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -65,7 +66,7 @@ fn token_in(db: &mut dyn Db, user_id: &str, role: Role, actor: &str) -> Result<S
     getrandom::fill(&mut bytes).map_err(|e| StorageError::NoRandomness(e.to_string()))?;
     let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     let token = format!("rdr_{secret}");
-    let id = crate::new_id("TOK");
+    let id = new_id("TOK");
     db.execute(
         "INSERT INTO api_tokens (id, name, role, token_sha256, created_at, user_id) VALUES (?, ?, ?, ?, ?, ?)",
         params![&id, user_id, role.as_str(), &sha256_hex(&token), &now(), user_id],
@@ -104,87 +105,66 @@ pub fn acting(user_id: &str) -> Work<Role, UserError> {
     })
 }
 
-impl Store {
-    /// Creates the user `id` (named `name`) with `role`, and a first token for them; gives the
-    /// token, which is never stored or shown again. An id already taken is refused: two people
-    /// are never made one identity because they were given the same name.
-    pub async fn create_user_with_token(
-        &self,
-        id: &str,
-        name: &str,
-        role: Role,
-        actor: &str,
-    ) -> Result<String, UserError> {
-        if !is_user_id(id) {
-            return Err(UserError::BadId(id.to_owned()));
+/// Creates the user `id` (named `name`) with `role`, and a first token for them; gives the
+/// token, which is never stored or shown again. An id already taken is refused: two people
+/// are never made one identity because they were given the same name. An id that is not a
+/// user id is refused at once (`Err`), before any transaction.
+pub fn create_user_with_token(
+    id: &str,
+    name: &str,
+    role: Role,
+    actor: &str,
+) -> Result<Work<String, UserError>, UserError> {
+    if !is_user_id(id) {
+        return Err(UserError::BadId(id.to_owned()));
+    }
+    let (id, name, actor) = (id.to_owned(), name.to_owned(), actor.to_owned());
+    Ok(Work::new(move |db| {
+        let created = db.execute(
+            "INSERT INTO users (id, name, role, created_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (id) DO NOTHING",
+            params![&id, &name, role.as_str(), &now()],
+        )?;
+        if created == 0 {
+            return Err(UserError::Exists(id));
         }
-        let (id, name, actor) = (id.to_owned(), name.to_owned(), actor.to_owned());
-        self.write(move |db| {
-            let created = db.execute(
-                "INSERT INTO users (id, name, role, created_at) VALUES (?, ?, ?, ?) \
-                 ON CONFLICT (id) DO NOTHING",
-                params![&id, &name, role.as_str(), &now()],
-            )?;
-            if created == 0 {
-                return Err(UserError::Exists(id));
-            }
-            let after =
-                serde_json::json!({"id": id, "name": name, "role": role.as_str()}).to_string();
-            append(
-                db,
-                NewEvent {
-                    occurred_at: now(),
-                    actor: actor.clone(),
-                    entity: "user".to_owned(),
-                    entity_id: id.clone(),
-                    action: "created".to_owned(),
-                    before: None,
-                    after: Some(after),
-                },
-            )?;
-            token_in(db, &id, role, &actor)
-        })
-        .await
-    }
+        let after = serde_json::json!({"id": id, "name": name, "role": role.as_str()}).to_string();
+        append(
+            db,
+            NewEvent {
+                occurred_at: now(),
+                actor: actor.clone(),
+                entity: "user".to_owned(),
+                entity_id: id.clone(),
+                action: "created".to_owned(),
+                before: None,
+                after: Some(after),
+            },
+        )?;
+        token_in(db, &id, role, &actor)
+    }))
+}
 
-    /// Gives the existing user `user_id` another token; gives the token, which is never stored
-    /// or shown again. It acts as the same person, with their role.
-    pub async fn create_token(&self, user_id: &str, actor: &str) -> Result<String, UserError> {
-        let (user_id, actor) = (user_id.to_owned(), actor.to_owned());
-        self.write(move |db| {
-            let role = db
-                .row(
-                    "SELECT role FROM users WHERE id = ? AND disabled_at IS NULL",
-                    params![&user_id],
-                    |row| row.string(0),
-                )?
-                .ok_or_else(|| UserError::Unknown(user_id.clone()))?;
-            let role = Role::from_name(&role).ok_or_else(|| {
-                StorageError::Corrupt(format!("users.role of {user_id}: `{role}`"))
-            })?;
-            token_in(db, &user_id, role, &actor)
-        })
-        .await
-    }
+/// Gives the existing user `user_id` another token; gives the token, which is never stored
+/// or shown again. It acts as the same person, with their role.
+pub fn create_token(user_id: &str, actor: &str) -> Work<String, UserError> {
+    let (user_id, actor) = (user_id.to_owned(), actor.to_owned());
+    // Only a user who may act is given one, read as `acting` reads it.
+    acting(&user_id).then(move |role| Work::new(move |db| token_in(db, &user_id, role, &actor)))
+}
 
-    /// Who a token acts as, if it is a live token of a user not disabled.
-    pub async fn caller(&self, token: &str) -> Result<Option<Caller>, StorageError> {
-        let hash = sha256_hex(token);
-        let row = self
-            .run(move |db| {
-                db.row(
-                    "SELECT u.id, u.name, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id \
-                     WHERE t.token_sha256 = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
-                    params![&hash],
-                    |row| Ok((row.string(0)?, row.string(1)?, row.string(2)?)),
-                )
-            })
-            .await?;
-        row.map(|(id, name, role)| {
-            let role = Role::from_name(&role)
-                .ok_or_else(|| StorageError::Corrupt(format!("users.role of {id}: `{role}`")))?;
-            Ok(Caller { id, name, role })
-        })
-        .transpose()
-    }
+/// Who a token acts as, if it is a live token of a user not disabled.
+pub(crate) fn caller(db: &mut dyn Db, hash: &str) -> Result<Option<Caller>, StorageError> {
+    let row = db.row(
+        "SELECT u.id, u.name, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.token_sha256 = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
+        params![hash],
+        |row| Ok((row.string(0)?, row.string(1)?, row.string(2)?)),
+    )?;
+    row.map(|(id, name, role)| {
+        let role = Role::from_name(&role)
+            .ok_or_else(|| StorageError::Corrupt(format!("users.role of {id}: `{role}`")))?;
+        Ok(Caller { id, name, role })
+    })
+    .transpose()
 }

@@ -1,12 +1,14 @@
 //! The one small interface the storage logic is written against, so that every query is
-//! written once: statements with `?` placeholders, values, rows, transactions and bulk upserts.
-//! [`crate::sqlite`] and [`crate::postgresql`] implement it.
+//! written once: statements with `?` placeholders, values, rows, how a transaction begins, and
+//! bulk upserts. [`super::sqlite`] and [`super::postgresql`] implement it; running a transaction
+//! and committing it with its audit events is [`super::transaction`]'s.
 //!
 //! The logic is synchronous: a SQLite connection is a library call away, and running a whole
 //! use case (a dispute's intake, a contract's read-back) on one blocking thread costs far less
 //! than a thread hop per statement and per row.
 
-use crate::{Backend, StorageError};
+use super::error::StorageError;
+use super::location::Backend;
 use redress_domain::audit_log::NewEvent;
 
 /// A value bound to a statement's `?`.
@@ -61,7 +63,7 @@ impl<'a> From<&'a Option<String>> for Value<'a> {
 /// Binds values to a statement's `?`s, in order: `params![id, name, count]`.
 macro_rules! params {
     ($($value:expr),* $(,)?) => {
-        &[$($crate::sql::Value::from($value)),*][..]
+        &[$($crate::engine::sql::Value::from($value)),*][..]
     };
 }
 pub(crate) use params;
@@ -158,7 +160,7 @@ pub(crate) trait Db: Send {
     fn is_usable(&self) -> bool;
 
     /// The audit events of the open transaction, appended to the log (in one go) when it
-    /// commits: see [`crate::audit_log::append`].
+    /// commits: see [`super::transaction::append`].
     fn events(&mut self) -> &mut Vec<NewEvent>;
 
     /// Readies this connection for committing every write of the process.
@@ -224,39 +226,6 @@ impl dyn Db + '_ {
             Ok(())
         })?;
         Ok(out)
-    }
-
-    /// Runs `work` in a transaction: committed when it gives `Ok`, rolled back when it gives
-    /// `Err` (or fails to commit).
-    pub fn transaction<T, E: From<StorageError>>(
-        &mut self,
-        intent: Intent,
-        work: impl FnOnce(&mut dyn Db) -> Result<T, E>,
-    ) -> Result<T, E> {
-        self.events().clear();
-        self.script(self.begin_statement(intent))?;
-        match work(self) {
-            Ok(value) => match self.commit() {
-                Ok(()) => Ok(value),
-                Err(e) => {
-                    let _ = self.script("ROLLBACK");
-                    Err(e.into())
-                }
-            },
-            Err(e) => {
-                // The error that matters is the one that made us roll back.
-                self.events().clear();
-                let _ = self.script("ROLLBACK");
-                Err(e)
-            }
-        }
-    }
-
-    /// Appends the transaction's audit events to the log, then commits.
-    pub fn commit(&mut self) -> Result<(), StorageError> {
-        let events = std::mem::take(self.events());
-        crate::audit_log::append_all(self, events)?;
-        self.script("COMMIT")
     }
 }
 

@@ -1,0 +1,359 @@
+//! Disputes recorded: one at a time, refused if its id is taken and linked to the earliest open
+//! dispute of the same invoice line; those that wait for the writer together, in one
+//! statement, since intake is the busiest write; and an import's, in bulk.
+
+use super::record::{COLUMNS, DisputeError, DisputeRow, dispute_event};
+use crate::billing::contract_data::{self, Snapshot};
+use crate::engine::sql::{Db, Upsert, Value};
+use crate::engine::transaction::append;
+use crate::engine::write_queue::Together;
+use crate::engine::{StorageError, Work};
+use redress_domain::BillingData;
+
+/// Records a new dispute and its creation in the audit log, in one transaction. A dispute of a
+/// line (or invoice) that already has an open dispute is accepted and linked to it.
+pub fn insert(dispute: DisputeRow, actor: &str) -> Work<DisputeRow, DisputeError> {
+    let actor = actor.to_owned();
+    Work::new(move |db| insert_in(db, dispute, &actor))
+}
+
+/// Records many new disputes (an import's) in one transaction, leaving any whose id is already
+/// stored. Gives `(opened, already stored)`.
+pub fn insert_many(disputes: Vec<DisputeRow>, actor: &str) -> Work<(u64, u64), DisputeError> {
+    let actor = actor.to_owned();
+    Work::new(move |db| insert_all(db, disputes, &actor))
+}
+
+/// What intake reads before its write, on a pooled connection: the billing data of the
+/// contract `invoice_id` is under (as [`contract_data::load`] reads it; `None` when there is no
+/// such invoice), which `decide` turns into the dispute to record (checked and verified) or
+/// refuses; and the contract's snapshot to keep when it had none.
+pub(crate) fn read_then_decide<E>(
+    invoice_id: String,
+    actor: String,
+    decide: impl FnOnce(Option<BillingData>) -> Result<DisputeRow, E> + Send + 'static,
+) -> impl FnOnce(&mut dyn Db) -> Result<NewDispute<E>, E> + Send + 'static
+where
+    E: From<DisputeError> + From<StorageError> + Send + 'static,
+{
+    move |db: &mut dyn Db| {
+        let loaded = contract_data::load(db, &invoice_id).map_err(E::from)?;
+        let snapshot = loaded.as_ref().and_then(|l| l.snapshot.clone());
+        Ok(NewDispute {
+            dispute: decide(loaded.map(|l| l.data))?,
+            snapshot,
+            actor,
+            error: std::marker::PhantomData,
+        })
+    }
+}
+
+/// Inserts new disputes (an import's) within the open transaction, leaving any whose id is
+/// already stored: each linked to the earliest open dispute of its line, stored or earlier in
+/// `disputes`, as [`insert_in`] would link it, and recorded with its creation event. Written in
+/// bulk. Gives `(opened, already stored)`.
+pub(crate) fn insert_all(
+    db: &mut dyn Db,
+    disputes: Vec<DisputeRow>,
+    actor: &str,
+) -> Result<(u64, u64), DisputeError> {
+    if disputes.is_empty() {
+        return Ok((0, 0));
+    }
+    let mut stored = std::collections::HashSet::new();
+    for chunk in disputes.chunks(500) {
+        let list = vec!["?"; chunk.len()].join(", ");
+        let ids: Vec<Value<'_>> = chunk.iter().map(|d| Value::from(&d.id)).collect();
+        db.query_each(
+            &format!("SELECT id FROM disputes WHERE id IN ({list})"),
+            &ids,
+            &mut |row| {
+                stored.insert(row.string(0)?);
+                Ok(())
+            },
+        )?;
+    }
+    // The earliest open dispute of each line (or whole invoice) of these invoices.
+    let invoices: std::collections::HashSet<&str> =
+        disputes.iter().map(|d| d.invoice_id.as_str()).collect();
+    let invoices: Vec<&str> = invoices.into_iter().collect();
+    let mut earliest: std::collections::HashMap<(String, Option<i64>), String> =
+        std::collections::HashMap::new();
+    for chunk in invoices.chunks(500) {
+        let list = vec!["?"; chunk.len()].join(", ");
+        let values: Vec<Value<'_>> = chunk.iter().map(|i| Value::Text(i)).collect();
+        db.query_each(
+            &format!(
+                "SELECT invoice_id, line_no, id FROM disputes WHERE invoice_id IN ({list}) \
+                 AND status IN {OPEN} ORDER BY created_at DESC, id DESC"
+            ),
+            &values,
+            &mut |row| {
+                // Latest first, so that the earliest is the one left.
+                earliest.insert((row.string(0)?, row.opt_int(1)?), row.string(2)?);
+                Ok(())
+            },
+        )?;
+    }
+    let total = disputes.len() as u64;
+    let mut new = Vec::with_capacity(disputes.len());
+    for mut dispute in disputes {
+        if !stored.insert(dispute.id.clone()) {
+            continue;
+        }
+        let line = (dispute.invoice_id.clone(), dispute.line_no.map(i64::from));
+        dispute.linked_to = earliest.get(&line).cloned();
+        if dispute.status.is_open() {
+            earliest.entry(line).or_insert_with(|| dispute.id.clone());
+        }
+        new.push(dispute);
+    }
+    let mut rows = new.iter();
+    db.upsert_many(&DISPUTES, &mut |sink| {
+        rows.try_for_each(|d| sink(&d.values()))
+    })?;
+    for d in &new {
+        append(
+            db,
+            dispute_event(actor, &d.id, "created", None, Some(d.to_json())),
+        )?;
+    }
+    let opened = new.len() as u64;
+    Ok((opened, total - opened))
+}
+
+/// Open statuses, as SQL.
+const OPEN: &str = "('open', 'acknowledged', 'investigating', 'awaiting_customer')";
+
+/// Disputes as rows, only ever inserted here (changes go through the lifecycle, `super::lifecycle`).
+const DISPUTES: Upsert = Upsert {
+    table: "disputes",
+    columns: &[
+        "id",
+        "invoice_id",
+        "customer_id",
+        "line_no",
+        "reason",
+        "claimed_amount",
+        "claimed_minor",
+        "currency",
+        "narrative",
+        "channel",
+        "taken_by",
+        "status",
+        "escalated",
+        "assignee",
+        "linked_to",
+        "opened_on",
+        "created_at",
+        "updated_at",
+        "verdict",
+        "adjustment",
+        "findings_json",
+        "verified_at",
+    ],
+    key: &[],
+};
+
+/// Where `linked_to` is among [`DISPUTES`]' columns.
+const LINKED_TO: usize = 14;
+
+impl DisputeRow {
+    /// The row's values, in the order of [`DISPUTES`]' columns (and of `COLUMNS`).
+    fn values(&self) -> [Value<'_>; 22] {
+        [
+            Value::from(&self.id),
+            Value::from(&self.invoice_id),
+            Value::from(&self.customer_id),
+            Value::from(self.line_no.map(i64::from)),
+            Value::from(&self.reason),
+            Value::from(&self.claimed_amount),
+            Value::Int(self.claimed_minor),
+            Value::from(&self.currency),
+            Value::from(&self.narrative),
+            Value::from(&self.channel),
+            Value::from(&self.taken_by),
+            Value::Text(self.status.as_str()),
+            Value::Int(i64::from(self.escalated)),
+            Value::from(&self.assignee),
+            Value::from(&self.linked_to),
+            Value::from(&self.opened_on),
+            Value::from(&self.created_at),
+            Value::from(&self.updated_at),
+            Value::from(&self.verdict),
+            Value::from(&self.adjustment),
+            Value::from(&self.findings_json),
+            Value::from(&self.verified_at),
+        ]
+    }
+}
+
+/// Inserts a new dispute within the open transaction: refused if its id is taken, linked to the
+/// earliest open dispute of the same line (or whole invoice), recorded with its creation event.
+/// One statement does all three, since intake is the busiest write.
+fn insert_in(
+    db: &mut dyn Db,
+    mut dispute: DisputeRow,
+    actor: &str,
+) -> Result<DisputeRow, DisputeError> {
+    let same_line = match dispute.line_no {
+        Some(_) => "line_no = CAST(? AS INTEGER)",
+        None => "line_no IS NULL",
+    };
+    let sql = format!(
+        "INSERT INTO disputes ({COLUMNS}) SELECT ?, ?, ?, CAST(? AS INTEGER), ?, ?, CAST(? AS BIGINT), \
+         ?, ?, ?, ?, ?, CAST(? AS INTEGER), ?, \
+         (SELECT id FROM disputes WHERE invoice_id = ? AND {same_line} AND status IN {OPEN} \
+          ORDER BY created_at, id LIMIT 1), \
+         ?, ?, ?, ?, ?, ?, ? \
+         WHERE NOT EXISTS (SELECT 1 FROM disputes WHERE id = ?) RETURNING linked_to"
+    );
+    // The row's values in column order, with the link's lookup (invoice, line) in place of
+    // `linked_to`, and the id again for the check that it is new.
+    let row = dispute.values();
+    debug_assert_eq!(DISPUTES.columns[LINKED_TO], "linked_to");
+    let (before_link, after_link) = (&row[..LINKED_TO], &row[LINKED_TO + 1..]);
+    let mut values = before_link.to_vec();
+    values.push(Value::from(&dispute.invoice_id));
+    values.extend(dispute.line_no.map(|n| Value::Int(i64::from(n))));
+    values.extend_from_slice(after_link);
+    values.push(Value::from(&dispute.id));
+    let inserted = db.row(&sql, &values, |row| row.opt_string(0))?;
+    let Some(linked_to) = inserted else {
+        return Err(DisputeError::Exists(dispute.id));
+    };
+    dispute.linked_to = linked_to;
+    let event = dispute_event(actor, &dispute.id, "created", None, Some(dispute.to_json()));
+    append(db, event)?;
+    Ok(dispute)
+}
+
+/// A new dispute waiting to be recorded, with the snapshot of its contract to keep when it had
+/// none: done [`Together`] with the others waiting, since intake is the busiest write.
+pub(crate) struct NewDispute<E> {
+    dispute: DisputeRow,
+    snapshot: Option<Snapshot>,
+    actor: String,
+    error: std::marker::PhantomData<fn() -> E>,
+}
+
+impl<E> Together for NewDispute<E>
+where
+    E: From<DisputeError> + From<StorageError> + Send + 'static,
+{
+    type Output = DisputeRow;
+    type Error = E;
+
+    /// One statement inserts them all, each linked as [`insert_in`] links it. A dispute of a
+    /// line (or id) that another of them has too is inserted after that statement, by
+    /// [`insert_in`], so that it sees the other and links to it.
+    fn together(
+        db: &mut dyn Db,
+        writes: &[Self],
+    ) -> Result<Vec<Result<DisputeRow, E>>, StorageError> {
+        for snapshot in writes.iter().filter_map(|w| w.snapshot.as_ref()) {
+            snapshot.keep(db)?;
+        }
+        let mut lines = std::collections::HashSet::new();
+        let mut ids = std::collections::HashSet::new();
+        let (first, after): (Vec<usize>, Vec<usize>) = (0..writes.len()).partition(|&i| {
+            let d = &writes[i].dispute;
+            // Both remembered, whichever is new.
+            let new_line = lines.insert((d.invoice_id.as_str(), d.line_no));
+            let new_id = ids.insert(d.id.as_str());
+            new_line && new_id
+        });
+        let mut results: Vec<Option<Result<DisputeRow, E>>> = writes.iter().map(|_| None).collect();
+        let mut linked =
+            insert_each_of_its_own_line(db, first.iter().map(|&i| &writes[i].dispute))?;
+        for &i in &first {
+            let write = &writes[i];
+            results[i] = Some(match linked.remove(&write.dispute.id) {
+                Some(linked_to) => {
+                    let mut dispute = write.dispute.clone();
+                    dispute.linked_to = linked_to;
+                    let json = dispute.to_json();
+                    append(
+                        db,
+                        dispute_event(&write.actor, &dispute.id, "created", None, Some(json)),
+                    )?;
+                    Ok(dispute)
+                }
+                None => Err(DisputeError::Exists(write.dispute.id.clone()).into()),
+            });
+        }
+        for &i in &after {
+            let write = &writes[i];
+            results[i] = Some(match insert_in(db, write.dispute.clone(), &write.actor) {
+                Ok(dispute) => Ok(dispute),
+                Err(DisputeError::Exists(id)) => Err(DisputeError::Exists(id).into()),
+                // The database failed: all of them are done again, one by one.
+                Err(DisputeError::Storage(e)) => return Err(e),
+                Err(e) => Err(e.into()),
+            });
+        }
+        Ok(results.into_iter().flatten().collect())
+    }
+
+    fn alone(self, db: &mut dyn Db) -> Result<DisputeRow, E> {
+        if let Some(snapshot) = &self.snapshot {
+            snapshot.keep(db)?;
+        }
+        insert_in(db, self.dispute, &self.actor).map_err(E::from)
+    }
+}
+
+/// Inserts `disputes`, each of a line (or whole invoice) and with an id that no other of them
+/// has, in one statement within the open transaction, each linked to the earliest open dispute
+/// of its line as [`insert_in`] links it. Gives the `linked_to` of each one inserted, by id: a
+/// dispute whose id was taken is not among them.
+fn insert_each_of_its_own_line<'a>(
+    db: &mut dyn Db,
+    disputes: impl Iterator<Item = &'a DisputeRow>,
+) -> Result<std::collections::HashMap<String, Option<String>>, StorageError> {
+    let mut values = Vec::new();
+    let mut rows = 0;
+    for dispute in disputes {
+        // `linked_to` is looked up by the statement.
+        let row = dispute.values();
+        values.extend_from_slice(&row[..LINKED_TO]);
+        values.extend_from_slice(&row[LINKED_TO + 1..]);
+        rows += 1;
+    }
+    let mut linked = std::collections::HashMap::new();
+    if rows == 0 {
+        return Ok(linked);
+    }
+    let columns: Vec<&str> = DISPUTES
+        .columns
+        .iter()
+        .copied()
+        .filter(|c| *c != "linked_to")
+        .collect();
+    let each = "(?, ?, ?, CAST(? AS INTEGER), ?, ?, CAST(? AS BIGINT), ?, ?, ?, ?, ?, \
+                CAST(? AS INTEGER), ?, ?, ?, ?, ?, ?, ?, ?)";
+    let picked: Vec<String> = DISPUTES
+        .columns
+        .iter()
+        .map(|c| match *c {
+            "linked_to" => format!(
+                "(SELECT d.id FROM disputes d WHERE d.invoice_id = new.invoice_id \
+                 AND (d.line_no = new.line_no OR (d.line_no IS NULL AND new.line_no IS NULL)) \
+                 AND d.status IN {OPEN} ORDER BY d.created_at, d.id LIMIT 1)"
+            ),
+            c => format!("new.{c}"),
+        })
+        .collect();
+    let sql = format!(
+        "WITH new ({}) AS (VALUES {}) INSERT INTO disputes ({COLUMNS}) SELECT {} FROM new \
+         WHERE NOT EXISTS (SELECT 1 FROM disputes d WHERE d.id = new.id) RETURNING id, linked_to",
+        columns.join(", "),
+        vec![each; rows].join(", "),
+        picked.join(", "),
+    );
+    db.query_each(&sql, &values, &mut |row| {
+        linked.insert(row.string(0)?, row.opt_string(1)?);
+        Ok(())
+    })?;
+    Ok(linked)
+}

@@ -1,0 +1,123 @@
+//! A dispute moved through its lifecycle: its status, its assignee, its escalation and its
+//! verification, each changed under a lock of its row and recorded in the audit log in the same
+//! transaction.
+
+use super::record::{COLUMNS, DisputeError, DisputeRow, dispute_event, read_dispute};
+use crate::engine::sql::params;
+use crate::engine::stored::now;
+use crate::engine::transaction::append;
+use crate::engine::{Backend, Work};
+use redress_domain::DisputeStatus;
+
+/// Moves a dispute to `to`, if its lifecycle allows, recording the change.
+pub fn set_status(id: &str, to: DisputeStatus, actor: &str) -> Work<DisputeRow, DisputeError> {
+    change(id, actor, "status_changed", move |d| {
+        Ok(DisputeRow {
+            status: d.status.transition(to)?,
+            ..d.clone()
+        })
+    })
+}
+
+/// Assigns a dispute to an agent (`None`: to nobody).
+pub fn assign(id: &str, assignee: Option<String>, actor: &str) -> Work<DisputeRow, DisputeError> {
+    change(id, actor, "assigned", move |d| {
+        Ok(DisputeRow {
+            assignee,
+            ..d.clone()
+        })
+    })
+}
+
+/// Raises or lowers a dispute's escalation flag, while it is open.
+pub fn escalate(id: &str, escalated: bool, actor: &str) -> Work<DisputeRow, DisputeError> {
+    let action = if escalated {
+        "escalated"
+    } else {
+        "deescalated"
+    };
+    change(id, actor, action, move |d| {
+        if !d.status.is_open() {
+            return Err(DisputeError::NotOpen {
+                id: d.id.clone(),
+                status: d.status,
+            });
+        }
+        Ok(DisputeRow {
+            escalated,
+            ..d.clone()
+        })
+    })
+}
+
+/// Records a new verification of a dispute (after the billing data changed).
+pub fn verify(
+    id: &str,
+    verdict: &str,
+    adjustment: &str,
+    findings_json: &str,
+    actor: &str,
+) -> Work<DisputeRow, DisputeError> {
+    let (verdict, adjustment, findings_json) = (
+        verdict.to_owned(),
+        adjustment.to_owned(),
+        findings_json.to_owned(),
+    );
+    change(id, actor, "verified", move |d| {
+        Ok(DisputeRow {
+            verdict,
+            adjustment,
+            findings_json,
+            verified_at: now(),
+            ..d.clone()
+        })
+    })
+}
+
+/// Changes a dispute under a row lock: `change` gives the new state from the old (or refuses),
+/// and the change is written with its event in one transaction.
+fn change(
+    id: &str,
+    actor: &str,
+    action: &str,
+    change: impl FnOnce(&DisputeRow) -> Result<DisputeRow, DisputeError> + Send + 'static,
+) -> Work<DisputeRow, DisputeError> {
+    let (id, actor, action) = (id.to_owned(), actor.to_owned(), action.to_owned());
+    Work::new(move |db| {
+        let select = match db.backend() {
+            Backend::Sqlite => format!("SELECT {COLUMNS} FROM disputes WHERE id = ?"),
+            Backend::Postgres => format!("SELECT {COLUMNS} FROM disputes WHERE id = ? FOR UPDATE"),
+        };
+        let before = db
+            .row(&select, params![&id], read_dispute)?
+            .ok_or_else(|| DisputeError::NotFound(id.clone()))?;
+        let after = DisputeRow {
+            updated_at: now(),
+            ..change(&before)?
+        };
+        db.execute(
+            "UPDATE disputes SET status = ?, escalated = ?, assignee = ?, updated_at = ?, verdict = ?, \
+             adjustment = ?, findings_json = ?, verified_at = ? WHERE id = ?",
+            params![
+                after.status.as_str(),
+                i64::from(after.escalated),
+                &after.assignee,
+                &after.updated_at,
+                &after.verdict,
+                &after.adjustment,
+                &after.findings_json,
+                &after.verified_at,
+                &id,
+            ],
+        )?;
+        let event = dispute_event(
+            &actor,
+            &id,
+            &action,
+            Some(before.to_json()),
+            Some(after.to_json()),
+        );
+        append(db, event)?;
+        Ok(after)
+    })
+}

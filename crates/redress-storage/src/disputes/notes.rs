@@ -1,0 +1,77 @@
+//! A dispute's case file: internal notes, and statements by the employee who ran the
+//! transaction, each recorded in the audit log.
+
+use super::record::{DisputeError, dispute_event, exists};
+use crate::engine::sql::{Db, params};
+use crate::engine::stored::{new_id, now};
+use crate::engine::transaction::append;
+use crate::engine::{StorageError, Work};
+
+/// A note in a dispute's case file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseNote {
+    /// Its id.
+    pub id: String,
+    /// The dispute.
+    pub dispute_id: String,
+    /// `note` (internal) or `statement` (by the employee who ran the transaction).
+    pub kind: String,
+    /// Who wrote it.
+    pub author: String,
+    /// What it says.
+    pub body: String,
+    /// When.
+    pub created_at: String,
+}
+
+/// A dispute's case notes, oldest first.
+pub(crate) fn of_dispute(db: &mut dyn Db, dispute_id: &str) -> Result<Vec<CaseNote>, StorageError> {
+    db.rows(
+        "SELECT id, dispute_id, kind, author, body, created_at FROM case_notes WHERE dispute_id = ? ORDER BY created_at, id",
+        params![dispute_id],
+        |row| {
+            Ok(CaseNote {
+                id: row.string(0)?,
+                dispute_id: row.string(1)?,
+                kind: row.string(2)?,
+                author: row.string(3)?,
+                body: row.string(4)?,
+                created_at: row.string(5)?,
+            })
+        },
+    )
+}
+
+/// Adds a note or statement to a dispute's case file, recorded in the audit log.
+pub fn add(dispute_id: &str, kind: &str, body: &str, author: &str) -> Work<CaseNote, DisputeError> {
+    let note = CaseNote {
+        id: new_id("NOTE"),
+        dispute_id: dispute_id.to_owned(),
+        kind: kind.to_owned(),
+        author: author.to_owned(),
+        body: body.to_owned(),
+        created_at: now(),
+    };
+    Work::new(move |db| {
+        if !exists(db, &note.dispute_id)? {
+            return Err(DisputeError::NotFound(note.dispute_id));
+        }
+        db.execute(
+            "INSERT INTO case_notes (id, dispute_id, kind, author, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            params![&note.id, &note.dispute_id, &note.kind, &note.author, &note.body, &note.created_at],
+        )?;
+        let after =
+            serde_json::json!({"id": note.id, "kind": note.kind, "body": note.body}).to_string();
+        append(
+            db,
+            dispute_event(
+                &note.author,
+                &note.dispute_id,
+                &format!("{}_added", note.kind),
+                None,
+                Some(after),
+            ),
+        )?;
+        Ok(note)
+    })
+}
