@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use redress_domain::arrears::ArrearsStatus;
 use redress_domain::{Currency, Decimal, parse_date, parse_decimal};
 use redress_service::records::{ArrearsCase, ArrearsChoice, SystemicIssue};
 use serde::{Deserialize, Serialize};
@@ -127,7 +128,7 @@ impl From<ArrearsCase> for ArrearsCaseView {
             id: c.id,
             customer_id: c.customer_id,
             currency: c.currency,
-            status: c.status,
+            status: c.status.as_str().to_owned(),
             items: c
                 .items
                 .into_iter()
@@ -309,19 +310,23 @@ pub async fn list(
     _caller: Authenticated,
     Query(filter): Query<CaseFilter>,
 ) -> Result<Json<ArrearsCaseList>, ApiError> {
-    const STATUSES: [&str; 4] = ["open", "offered", "awaiting_approval", "settled"];
-    if let Some(status) = &filter.status
-        && !STATUSES.contains(&status.as_str())
-    {
-        return Err(ApiError::invalid_field(
-            "status",
-            format!(
-                "`{status}` is not a case status (expected one of {})",
-                STATUSES.join(", ")
-            ),
-        ));
-    }
-    let cases = state.redress.cases().list(filter.status.as_deref()).await?;
+    let status = filter
+        .status
+        .as_deref()
+        .map(|name| {
+            ArrearsStatus::from_name(name).ok_or_else(|| {
+                let names: Vec<&str> = ArrearsStatus::ALL.iter().map(|s| s.as_str()).collect();
+                ApiError::invalid_field(
+                    "status",
+                    format!(
+                        "`{name}` is not a case status (expected one of {})",
+                        names.join(", ")
+                    ),
+                )
+            })
+        })
+        .transpose()?;
+    let cases = state.redress.cases().list(status).await?;
     Ok(Json(ArrearsCaseList {
         cases: cases.into_iter().map(Into::into).collect(),
     }))

@@ -125,8 +125,8 @@ impl From<Resolution> for ResolutionView {
         Self {
             id: r.id,
             dispute_id: r.dispute_id,
-            kind: r.kind,
-            status: r.status,
+            kind: r.kind.as_str().to_owned(),
+            status: r.status.as_str().to_owned(),
             amount: r.amount,
             currency: r.currency,
             reason: r.reason,

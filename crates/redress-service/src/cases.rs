@@ -291,7 +291,10 @@ impl Cases<'_> {
     }
 
     /// The arrears cases, oldest first; only those in `status` when given.
-    pub async fn list(&self, status: Option<&str>) -> Result<Vec<ArrearsCase>, StorageError> {
+    pub async fn list(
+        &self,
+        status: Option<redress_domain::arrears::ArrearsStatus>,
+    ) -> Result<Vec<ArrearsCase>, StorageError> {
         self.0.store.cases().list(status).await
     }
 

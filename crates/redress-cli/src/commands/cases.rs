@@ -6,6 +6,7 @@ use super::database::{DatabaseArgs, runtime};
 use super::policy::refuse;
 use super::resolutions::{Acting, acting_as, refused};
 use clap::{Args, Subcommand};
+use redress_domain::arrears::ArrearsStatus;
 use redress_domain::parse_date;
 use redress_service::Redress;
 use redress_service::records::{ArrearsCase, ArrearsChoice};
@@ -101,7 +102,17 @@ pub fn run(args: CasesArgs) -> anyhow::Result<()> {
         let case = match args.command {
             CasesCommand::List { status, database } => {
                 let redress = Redress::open(&database.location(), Default::default()).await?;
-                for case in redress.cases().list(status.as_deref()).await? {
+                let status = status
+                    .as_deref()
+                    .map(|name| {
+                        ArrearsStatus::from_name(name).ok_or_else(|| {
+                            refuse(format!(
+                                "--status {name}: expected open, offered, awaiting_approval or settled"
+                            ))
+                        })
+                    })
+                    .transpose()?;
+                for case in redress.cases().list(status).await? {
                     println!(
                         "{} {} {} {} {}",
                         case.id, case.customer_id, case.status, case.total, case.currency

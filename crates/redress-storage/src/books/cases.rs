@@ -10,6 +10,7 @@ use crate::engine::sql::{Db, Row, params};
 use crate::engine::stored::{amount, currency, new_id, now};
 use crate::engine::transaction::append;
 use crate::engine::{Backend, StorageError, Work};
+use redress_domain::arrears::{ArrearsStatus, ArrearsStep};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{LedgerError, LedgerLine, tax_on};
 use redress_domain::resolution::{ApprovalError, PaymentPlan};
@@ -52,9 +53,8 @@ pub struct ArrearsCase {
     pub customer_id: String,
     /// ISO 4217 code.
     pub currency: String,
-    /// `open` (found), `offered` (the customer was told and given the options),
-    /// `awaiting_approval` (the customer asked for a waiver) or `settled`.
-    pub status: String,
+    /// Where it stands.
+    pub status: ArrearsStatus,
     /// The contract's tax rate; where the items are taxed at several rates, each, `, `-separated.
     pub tax_rate_percent: String,
     /// What was under-billed.
@@ -134,7 +134,7 @@ pub enum ArrearsError {
         /// The case.
         id: String,
         /// Where it stands.
-        status: String,
+        status: ArrearsStatus,
         /// What may be done from here.
         what: &'static str,
     },
@@ -189,13 +189,18 @@ const CASE_COLUMNS: &str = "id, customer_id, currency, status, tax_rate_percent,
      chosen_by, decided_by, document_id, plan_id, settled_at";
 
 fn read_case(row: &dyn Row) -> Result<ArrearsCase, StorageError> {
+    let id = row.string(0)?;
     let items: Vec<ArrearsItem> = serde_json::from_str(row.text(5)?)
-        .map_err(|e| StorageError::Corrupt(format!("an arrears case's items: {e}")))?;
+        .map_err(|e| StorageError::Corrupt(format!("arrears_cases.invoices_json of {id}: {e}")))?;
+    let status = row.text(3)?;
+    let status = ArrearsStatus::from_name(status).ok_or_else(|| {
+        StorageError::Corrupt(format!("arrears_cases.status of {id}: `{status}`"))
+    })?;
     Ok(ArrearsCase {
-        id: row.string(0)?,
+        id,
         customer_id: row.string(1)?,
         currency: row.string(2)?,
-        status: row.string(3)?,
+        status,
         tax_rate_percent: row.string(4)?,
         items,
         net: row.string(6)?,
@@ -247,7 +252,7 @@ fn case_event(
 ) -> NewEvent {
     let json = |c: &ArrearsCase| {
         serde_json::json!({
-            "id": c.id, "customer_id": c.customer_id, "status": c.status, "currency": c.currency,
+            "id": c.id, "customer_id": c.customer_id, "status": c.status.as_str(), "currency": c.currency,
             "net": c.net, "tax": c.tax, "total": c.total, "items": c.items,
             "offer_note": c.offer_note, "choice": c.choice, "decided_by": c.decided_by,
             "document_id": c.document_id, "plan_id": c.plan_id,
@@ -278,7 +283,7 @@ fn save(
          choice = ?, chosen_at = ?, chosen_by = ?, decided_by = ?, document_id = ?, plan_id = ?, \
          settled_at = ? WHERE id = ?",
         params![
-            &case.status,
+            case.status.as_str(),
             &case.offered_at,
             &case.offered_by,
             &case.offer_note,
@@ -360,14 +365,14 @@ fn bill(
 /// The arrears cases, oldest first; only those in `status` when given.
 pub(crate) fn list(
     db: &mut dyn Db,
-    status: Option<&str>,
+    status: Option<ArrearsStatus>,
 ) -> Result<Vec<ArrearsCase>, StorageError> {
     match status {
         Some(status) => db.rows(
             &format!(
                 "SELECT {CASE_COLUMNS} FROM arrears_cases WHERE status = ? ORDER BY found_at, id"
             ),
-            params![status],
+            params![status.as_str()],
             read_case,
         ),
         None => db.rows(
@@ -378,6 +383,17 @@ pub(crate) fn list(
     }
 }
 
+/// Where `step` takes `case`, by its lifecycle, or why it cannot be taken.
+fn step(case: &ArrearsCase, step: ArrearsStep) -> Result<ArrearsStatus, ArrearsError> {
+    case.status
+        .take(step)
+        .map_err(|refused| ArrearsError::WrongStatus {
+            id: case.id.clone(),
+            status: refused.from,
+            what: refused.what,
+        })
+}
+
 /// Records that the customer was contacted about the arrears and offered the options:
 /// nothing is billed before.
 pub fn offer(id: &str, note: String, actor: &str) -> Work<ArrearsCase, ArrearsError> {
@@ -385,15 +401,8 @@ pub fn offer(id: &str, note: String, actor: &str) -> Work<ArrearsCase, ArrearsEr
     Work::new(move |db| {
         let before =
             load_case_for_update(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
-        if before.status != "open" && before.status != "offered" {
-            return Err(ArrearsError::WrongStatus {
-                id,
-                status: before.status,
-                what: "its options were offered and chosen already",
-            });
-        }
         let mut case = before.clone();
-        case.status = "offered".into();
+        case.status = step(&before, ArrearsStep::Offer)?;
         case.offered_at = Some(now());
         case.offered_by = Some(actor.clone());
         case.offer_note = Some(note);
@@ -410,27 +419,21 @@ pub fn choose(id: &str, choice: ArrearsChoice, actor: &str) -> Work<ArrearsCase,
     Work::new(move |db| {
         let before =
             load_case_for_update(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
-        if before.status != "offered" {
-            let what = if before.status == "open" {
-                "contact the customer and offer them the options first"
-            } else {
-                "the customer chose already"
-            };
-            return Err(ArrearsError::WrongStatus {
-                id,
-                status: before.status,
-                what,
-            });
-        }
         let mut case = before.clone();
+        case.status = step(
+            &before,
+            match choice {
+                ArrearsChoice::Waive => ArrearsStep::ChooseWaiver,
+                _ => ArrearsStep::ChooseBilling,
+            },
+        )?;
         case.choice = Some(choice.as_str().to_owned());
         case.chosen_at = Some(now());
         case.chosen_by = Some(actor.clone());
         match choice {
-            ArrearsChoice::Waive => case.status = "awaiting_approval".into(),
+            ArrearsChoice::Waive => {}
             ArrearsChoice::NextInvoice | ArrearsChoice::SeparateInvoice => {
                 bill(db, &mut case, None, &actor)?;
-                case.status = "settled".into();
                 case.settled_at = Some(now());
             }
             ArrearsChoice::PaymentPlan {
@@ -438,7 +441,6 @@ pub fn choose(id: &str, choice: ArrearsChoice, actor: &str) -> Work<ArrearsCase,
                 first_due_on,
             } => {
                 bill(db, &mut case, Some((instalments, first_due_on)), &actor)?;
-                case.status = "settled".into();
                 case.settled_at = Some(now());
             }
         }
@@ -468,20 +470,19 @@ pub fn decide_waiver_as(
         let before =
             load_case_for_update(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
         authorize(&before)?;
-        if before.status != "awaiting_approval" {
-            return Err(ArrearsError::WrongStatus {
-                id,
-                status: before.status,
-                what: "only a waiver the customer asked for waits for an approver",
-            });
-        }
         let mut case = before.clone();
+        case.status = step(
+            &before,
+            if approve {
+                ArrearsStep::ApproveWaiver
+            } else {
+                ArrearsStep::RefuseWaiver
+            },
+        )?;
         case.decided_by = Some(actor.clone());
         if approve {
-            case.status = "settled".into();
             case.settled_at = Some(now());
         } else {
-            case.status = "offered".into();
             case.choice = None;
             case.chosen_at = None;
             case.chosen_by = None;
@@ -537,7 +538,7 @@ pub fn record_findings(
                 id: new_id("ARR"),
                 customer_id: new.customer_id,
                 currency: new.currency,
-                status: "open".into(),
+                status: ArrearsStatus::Open,
                 tax_rate_percent: rates.join(", "),
                 items: new.items,
                 net: code.format(net),
@@ -564,7 +565,7 @@ pub fn record_findings(
                      tax_rate_percent, invoices_json, net, tax, total, found_at, found_by) \
                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING",
                     params![
-                        &c.id, &c.customer_id, &c.currency, &new.fingerprint, &c.status,
+                        &c.id, &c.customer_id, &c.currency, &new.fingerprint, c.status.as_str(),
                         &c.tax_rate_percent, &items, &c.net, &c.tax, &c.total, &c.found_at,
                         &c.found_by,
                     ],

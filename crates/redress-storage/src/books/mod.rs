@@ -117,11 +117,11 @@ impl Cases<'_> {
     }
 
     /// The arrears cases, oldest first; only those in `status` when given.
-    pub async fn list(&self, status: Option<&str>) -> Result<Vec<ArrearsCase>, StorageError> {
-        let status = status.map(str::to_owned);
-        self.0
-            .run(move |db| cases::list(db, status.as_deref()))
-            .await
+    pub async fn list(
+        &self,
+        status: Option<redress_domain::arrears::ArrearsStatus>,
+    ) -> Result<Vec<ArrearsCase>, StorageError> {
+        self.0.run(move |db| cases::list(db, status)).await
     }
 
     /// The systemic issues, most customers first.

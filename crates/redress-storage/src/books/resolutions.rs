@@ -15,7 +15,7 @@ use crate::engine::{Backend, StorageError, Work};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{CustomerAccount, JournalEntry, LedgerError};
 use redress_domain::resolution::{
-    ApprovalError, Instalment, PaymentPlan, PlanError, ResolutionKind,
+    ApprovalError, Instalment, PaymentPlan, PlanError, ResolutionKind, ResolutionStatus,
 };
 use redress_domain::{Decimal, DisputeStatus, parse_date};
 
@@ -122,10 +122,10 @@ pub struct Resolution {
     pub id: String,
     /// The dispute.
     pub dispute_id: String,
-    /// `credit_note`, `reject`, …
-    pub kind: String,
-    /// `pending_approval`, `applied` or `refused`.
-    pub status: String,
+    /// What it does.
+    pub kind: ResolutionKind,
+    /// Where it stands.
+    pub status: ResolutionStatus,
     /// What it gives the customer (net).
     pub amount: String,
     /// ISO 4217 code.
@@ -180,7 +180,7 @@ pub enum ResolutionError {
         /// The resolution.
         id: String,
         /// Where it stands.
-        status: String,
+        status: ResolutionStatus,
     },
     /// Its credit note was refused.
     #[error(transparent)]
@@ -200,11 +200,20 @@ const COLUMNS: &str = "id, dispute_id, kind, status, amount, currency, details_j
      approval_reason, proposed_by, proposed_at, decided_by, decided_at, decision_note, document_id";
 
 fn read_resolution(row: &dyn Row) -> Result<Resolution, StorageError> {
+    let id = row.string(0)?;
+    // A stored value that does not parse is named by table, row and column, never defaulted.
+    let corrupt = |column: &str, value: &str| {
+        StorageError::Corrupt(format!("resolutions.{column} of {id}: `{value}`"))
+    };
+    let kind = row.text(2)?;
+    let kind = ResolutionKind::from_name(kind).ok_or_else(|| corrupt("kind", kind))?;
+    let status = row.text(3)?;
+    let status = ResolutionStatus::from_name(status).ok_or_else(|| corrupt("status", status))?;
     Ok(Resolution {
-        id: row.string(0)?,
+        id,
         dispute_id: row.string(1)?,
-        kind: row.string(2)?,
-        status: row.string(3)?,
+        kind,
+        status,
         amount: row.string(4)?,
         currency: row.string(5)?,
         details_json: row.string(6)?,
@@ -327,7 +336,7 @@ fn action_of(resolution: &Resolution) -> Result<ResolutionAction, StorageError> 
         )
     };
     let lines = || parsed_lines(details.lines.clone().ok_or_else(|| corrupt("no lines"))?);
-    let kind = ResolutionKind::from_name(&resolution.kind).ok_or_else(|| corrupt("its kind"))?;
+    let kind = resolution.kind;
     Ok(match kind {
         ResolutionKind::Reject => ResolutionAction::Reject,
         ResolutionKind::CreditNote => ResolutionAction::CreditNote(NewCreditNote {
@@ -553,7 +562,7 @@ fn event(
 ) -> NewEvent {
     let json = |r: &Resolution| {
         serde_json::json!({
-            "id": r.id, "dispute_id": r.dispute_id, "kind": r.kind, "status": r.status,
+            "id": r.id, "dispute_id": r.dispute_id, "kind": r.kind.as_str(), "status": r.status.as_str(),
             "amount": r.amount, "currency": r.currency, "reason": r.reason,
             "approval_reason": r.approval_reason, "decided_by": r.decided_by,
             "decision_note": r.decision_note, "document_id": r.document_id,
@@ -609,8 +618,8 @@ pub fn propose(new: NewResolution, actor: &str) -> Work<Resolution, ResolutionEr
         let mut resolution = Resolution {
             id: new_id("RES"),
             dispute_id: new.dispute_id.clone(),
-            kind: new.action.kind().as_str().to_owned(),
-            status: "pending_approval".into(),
+            kind: new.action.kind(),
+            status: ResolutionStatus::PendingApproval,
             amount: new.amount.clone(),
             currency: new.currency.clone(),
             details_json: details(&new.action),
@@ -627,7 +636,7 @@ pub fn propose(new: NewResolution, actor: &str) -> Work<Resolution, ResolutionEr
             Some(_) => check(db, &resolution, &new.action, &actor)?,
             None => {
                 resolution.document_id = apply(db, &resolution, &new.action, &actor)?;
-                resolution.status = "applied".into();
+                resolution.status = ResolutionStatus::Applied;
             }
         }
         let r = &resolution;
@@ -636,7 +645,7 @@ pub fn propose(new: NewResolution, actor: &str) -> Work<Resolution, ResolutionEr
                     "INSERT INTO resolutions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 ),
                 params![
-                    &r.id, &r.dispute_id, &r.kind, &r.status, &r.amount, &r.currency,
+                    &r.id, &r.dispute_id, r.kind.as_str(), r.status.as_str(), &r.amount, &r.currency,
                     &r.details_json, &r.reason, &r.approval_reason, &r.proposed_by,
                     &r.proposed_at, &r.decided_by, &r.decided_at, &r.decision_note, &r.document_id,
                 ],
@@ -675,12 +684,14 @@ pub fn decide_as(
         let before =
             load_for_update(db, &id)?.ok_or_else(|| ResolutionError::NotFound(id.clone()))?;
         authorize(&before)?;
-        if before.status != "pending_approval" {
-            return Err(ResolutionError::NotPending {
-                id,
-                status: before.status,
-            });
-        }
+        let status =
+            before
+                .status
+                .decide(approve)
+                .map_err(|decided| ResolutionError::NotPending {
+                    id: id.clone(),
+                    status: decided.0,
+                })?;
         if approve {
             // Nothing is given on a dispute that was withdrawn or closed meanwhile.
             let status = open_dispute_status(db, &before.dispute_id)?;
@@ -695,15 +706,13 @@ pub fn decide_as(
         after.decided_by = Some(actor.clone());
         after.decided_at = Some(now());
         after.decision_note = note;
+        after.status = status;
         if approve {
             after.document_id = apply(db, &before, &action_of(&before)?, &actor)?;
-            after.status = "applied".into();
-        } else {
-            after.status = "refused".into();
         }
         db.execute(
                 "UPDATE resolutions SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, document_id = ? WHERE id = ?",
-                params![&after.status, &after.decided_by, &after.decided_at, &after.decision_note, &after.document_id, &id],
+                params![after.status.as_str(), &after.decided_by, &after.decided_at, &after.decision_note, &after.document_id, &id],
             )?;
         let action = if approve { "approved" } else { "refused" };
         append(db, event(&actor, &after, action, Some(&before)))?;
