@@ -70,23 +70,10 @@ fn invalid(field: &'static str, message: impl Into<String>) -> ResolveError {
     }
 }
 
-/// Proposes a resolution of `dispute_id` for `proposer` (with `role`), under `policy`.
-pub async fn propose(
-    store: &Store,
-    policy: &ApprovalPolicy,
-    dispute_id: &str,
-    proposal: Proposal,
-    proposer: &str,
-    role: Role,
-) -> Result<Resolution, ResolveError> {
-    let work = prepare_proposal(store, policy, dispute_id, proposal, proposer, role).await?;
-    store.perform(work).await
-}
-
 /// The proposal of a resolution, checked against the request and the disputed invoice and
 /// ready to be recorded: in the transaction that records it, the dispute is checked to be
 /// open, the approval policy applied to what the proposer gave on it, and the resolution
-/// applied or held (see [`propose`]).
+/// applied or held.
 pub async fn prepare_proposal(
     store: &Store,
     policy: &ApprovalPolicy,
@@ -230,46 +217,6 @@ pub async fn prepare_proposal(
         approval,
     };
     Ok(redress_storage::books::resolutions::propose(new, proposer).map_err(ResolveError::from))
-}
-
-/// Approves (`approve`) or refuses a resolution waiting for approval, as `approver` (with
-/// `role`): only an approver or admin who did not propose it may.
-pub async fn decide(
-    store: &Store,
-    policy: &ApprovalPolicy,
-    id: &str,
-    approve: bool,
-    note: Option<String>,
-    approver: &str,
-    role: Role,
-) -> Result<Resolution, ResolveError> {
-    let work = prepare_decision(store, policy, id, approve, note, approver, role).await?;
-    store.perform(work).await
-}
-
-/// The approval or refusal of a resolution, once `approver` is found to be one who may decide
-/// it, ready to be recorded (see [`decide`]).
-pub async fn prepare_decision(
-    store: &Store,
-    policy: &ApprovalPolicy,
-    id: &str,
-    approve: bool,
-    note: Option<String>,
-    approver: &str,
-    role: Role,
-) -> Result<Work<Resolution, ResolveError>, ResolveError> {
-    // Who proposed it never changes: read before the transaction that decides.
-    let resolution = store
-        .books()
-        .resolution(id)
-        .await
-        .map_err(ResolutionError::from)?
-        .ok_or_else(|| ResolutionError::NotFound(id.to_owned()))?;
-    policy.may_decide(&resolution.proposed_by, approver, role)?;
-    Ok(
-        redress_storage::books::resolutions::decide(id, approve, note, approver)
-            .map_err(ResolveError::from),
-    )
 }
 
 /// The payment plan a proposal asks for: its own instalments, or so many monthly ones from a

@@ -55,6 +55,8 @@ impl TestDatabase {
             Ok("postgres") => Self::postgres(),
             Ok("sqlite") | Err(_) => {
                 let dir = tempfile::tempdir().expect("a temporary directory");
+                // The file a data directory holds (`redress_storage::DATABASE_FILE`), so that
+                // the directory can be given as one too.
                 let file = dir.path().join("redress.db");
                 Self {
                     url: format!("sqlite://{}", file.display()),
@@ -99,6 +101,11 @@ impl TestDatabase {
     /// Its URL: `sqlite://PATH` or `postgres://…`.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The SQLite file, on that backend: in a directory of its own, as a data directory holds it.
+    pub fn sqlite_file(&self) -> Option<&std::path::Path> {
+        self.sqlite.as_deref()
     }
 
     /// Whether it is a PostgreSQL database.

@@ -65,29 +65,13 @@ fn claim(db: &mut dyn Db, once: &Once) -> Result<Claim, StorageError> {
     if inserted == 1 {
         return Ok(Claim::Fresh);
     }
-    let (hash, status, response) = db
-        .row(
-            "SELECT request_sha256, status, response FROM idempotency_keys WHERE caller = ? AND key = ?",
-            params![&once.caller, &once.key],
-            |row| Ok((row.string(0)?, row.opt_int(1)?, row.opt_string(2)?)),
-        )?
-        .ok_or_else(|| StorageError::Corrupt("an idempotency key vanished".into()))?;
-    Ok(match (hash == once.request_sha256, status, response) {
-        (false, _, _) => Claim::Mismatch,
-        (true, Some(status), Some(body)) => Claim::Replay(Answer {
-            status: u16::try_from(status).map_err(|_| {
-                StorageError::Corrupt(format!(
-                    "idempotency_keys.status of key {}: {status}",
-                    once.key
-                ))
-            })?,
-            body,
-            keep: true,
-        }),
+    Ok(match earlier_reply(db, once)? {
+        Some(Reply::Mismatch) => Claim::Mismatch,
+        Some(Reply::Replayed(answer)) => Claim::Replay(answer),
         // Claimed without an answer: only a Redress before keys were claimed in the work's own
         // transaction left such a row, when it was stopped mid-request. Its work may or may
         // not have been done; it is done now.
-        (true, _, _) => Claim::Fresh,
+        Some(Reply::Answered(_)) | None => Claim::Fresh,
     })
 }
 
@@ -132,7 +116,8 @@ impl Unkept {
 }
 
 /// What an earlier request with `once`'s key was answered, if there was one (see
-/// [`Store::earlier_reply`](super::Store::earlier_reply)).
+/// [`Store::earlier_reply`](super::Store::earlier_reply)): `None` when there was none, or one
+/// was claimed but never answered.
 pub(crate) fn earlier_reply(db: &mut dyn Db, once: &Once) -> Result<Option<Reply>, StorageError> {
     let row = db.row(
         "SELECT request_sha256, status, response FROM idempotency_keys WHERE caller = ? AND key = ?",
