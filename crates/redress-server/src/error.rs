@@ -189,6 +189,9 @@ impl From<DisputeError> for ApiError {
                 format!("dispute {id} is {status}: it can no longer be escalated"),
             )
             .details(json!({ "status": status.as_str() })),
+            DisputeError::NotAWriter(_) => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", e.to_string())
+            }
             DisputeError::Storage(e) => e.into(),
         }
     }

@@ -729,3 +729,53 @@ async fn a_cursor_that_hides_a_nul_is_refused_as_a_cursor_not_failed_as_a_databa
     assert_eq!(refused["error"]["details"]["field"], "cursor");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_user_disabled_after_their_token_was_checked_changes_nothing_more() {
+    let app = App::start().await;
+    let (status, first) = app
+        .post(
+            "/api/v1/disputes",
+            &app.agent,
+            dispute("INV-A4", 2, "10.00"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let id = first["id"].as_str().unwrap().to_owned();
+    // Disabled behind the server's back, while it still holds the token as checked.
+    let disabled = app
+        .db
+        .raw(&["UPDATE users SET disabled_at = '2026-12-06T00:00:00Z' WHERE id = 'agent-ana'"]);
+    assert!(disabled.iter().all(Result::is_ok), "{disabled:?}");
+    let (status, refused) = app
+        .post(
+            "/api/v1/disputes",
+            &app.agent,
+            dispute("INV-A4", 3, "10.00"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    let (status, refused, _) = app
+        .post_keyed(
+            "/api/v1/disputes",
+            &app.agent,
+            "mail-9",
+            dispute("INV-A4", 3, "10.00"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    let (status, refused) = app
+        .post(
+            &format!("/api/v1/disputes/{id}/transitions"),
+            &app.agent,
+            json!({"to": "acknowledged"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    let (_, page) = app
+        .get("/api/v1/disputes?customer=C-ACME", &app.auditor)
+        .await;
+    assert_eq!(page["disputes"].as_array().unwrap().len(), 1);
+    assert_eq!(page["disputes"][0]["status"], "open");
+    app.stop().await;
+}

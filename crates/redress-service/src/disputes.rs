@@ -126,11 +126,22 @@ pub async fn open_dispute(
     intake: DisputeIntake,
     actor: &str,
 ) -> Result<DisputeRow, IntakeError> {
+    open_dispute_as(store, intake, actor, false).await
+}
+
+/// Opens a dispute as [`open_dispute`] does, for `actor` who is a user (`user`): taken only while
+/// they may change things, read in the transaction that records it.
+async fn open_dispute_as(
+    store: &Store,
+    intake: DisputeIntake,
+    actor: &str,
+    user: bool,
+) -> Result<DisputeRow, IntakeError> {
     // An id Redress gives is taken again in the unlikely case that it is already in use.
     let attempts = if intake.id.is_some() { 1 } else { 3 };
     let mut outcome = Err(IntakeError::Dispute(DisputeError::Exists(String::new())));
     for _ in 0..attempts {
-        outcome = open_once(store, intake.clone(), actor).await;
+        outcome = open_once(store, intake.clone(), actor, user).await;
         if !matches!(outcome, Err(IntakeError::Dispute(DisputeError::Exists(_)))) {
             break;
         }
@@ -154,13 +165,14 @@ async fn open_once(
     store: &Store,
     intake: DisputeIntake,
     actor: &str,
+    user: bool,
 ) -> Result<DisputeRow, IntakeError> {
     let invoice_id = intake.invoice_id.clone();
     let taken_by = actor.to_owned();
     // Checked and verified between reading the contract and recording the dispute, in one go.
     store
         .disputes()
-        .open_with(&invoice_id, actor, move |data| {
+        .open_with(&invoice_id, actor, user, move |data| {
             let data =
                 data.ok_or_else(|| IntakeError::UnknownInvoice(intake.invoice_id.clone()))?;
             let invoice = invoice_index(&data, &intake.invoice_id);
@@ -435,7 +447,7 @@ impl Disputes<'_> {
         intake: DisputeIntake,
     ) -> Result<DisputeRow, ServiceError> {
         may_write(actor)?;
-        Ok(open_dispute(&self.0.store, intake, &actor.id).await?)
+        Ok(open_dispute_as(&self.0.store, intake, &actor.id, true).await?)
     }
 
     /// A dispute checked against the stored invoice and verified, ready to be recorded for

@@ -31,6 +31,7 @@ pub fn insert_many(disputes: Vec<DisputeRow>, actor: &str) -> Work<(u64, u64), D
 pub(crate) fn read_then_decide<E>(
     invoice_id: String,
     actor: String,
+    user: bool,
     decide: impl FnOnce(Option<BillingData>) -> Result<DisputeRow, E> + Send + 'static,
 ) -> impl FnOnce(&mut dyn Db) -> Result<NewDispute<E>, E> + Send + 'static
 where
@@ -43,6 +44,7 @@ where
             dispute: decide(loaded.map(|l| l.data))?,
             snapshot,
             actor,
+            user,
             error: std::marker::PhantomData,
         })
     }
@@ -234,7 +236,36 @@ pub(crate) struct NewDispute<E> {
     dispute: DisputeRow,
     snapshot: Option<Snapshot>,
     actor: String,
+    /// Whether `actor` is a user, who may take it only while they may change things: checked
+    /// in the transaction that records it.
+    user: bool,
     error: std::marker::PhantomData<fn() -> E>,
+}
+
+/// Of `actors` (users' ids), those who may change things now, read in the open transaction.
+fn writers(
+    db: &mut dyn Db,
+    actors: &std::collections::BTreeSet<&str>,
+) -> Result<std::collections::HashSet<String>, StorageError> {
+    if actors.is_empty() {
+        return Ok(Default::default());
+    }
+    let marks = vec!["?"; actors.len()].join(", ");
+    let ids: Vec<crate::engine::sql::Value<'_>> = actors
+        .iter()
+        .map(|a| crate::engine::sql::Value::from(*a))
+        .collect();
+    Ok(db
+        .rows(
+            &format!(
+                "SELECT id FROM users WHERE disabled_at IS NULL AND role <> 'auditor' \
+                 AND id IN ({marks})"
+            ),
+            &ids,
+            |row| row.string(0),
+        )?
+        .into_iter()
+        .collect())
 }
 
 impl<E> Together for NewDispute<E>
@@ -254,16 +285,30 @@ where
         for snapshot in writes.iter().filter_map(|w| w.snapshot.as_ref()) {
             snapshot.keep(db)?;
         }
+        let users = writes
+            .iter()
+            .filter(|w| w.user)
+            .map(|w| w.actor.as_str())
+            .collect();
+        let writers = writers(db, &users)?;
+        let mut results: Vec<Option<Result<DisputeRow, E>>> = writes.iter().map(|_| None).collect();
+        for (i, write) in writes.iter().enumerate() {
+            if write.user && !writers.contains(&write.actor) {
+                results[i] = Some(Err(DisputeError::NotAWriter(write.actor.clone()).into()));
+            }
+        }
         let mut lines = std::collections::HashSet::new();
         let mut ids = std::collections::HashSet::new();
-        let (first, after): (Vec<usize>, Vec<usize>) = (0..writes.len()).partition(|&i| {
+        let taken: Vec<usize> = (0..writes.len())
+            .filter(|&i| results[i].is_none())
+            .collect();
+        let (first, after): (Vec<usize>, Vec<usize>) = taken.into_iter().partition(|&i| {
             let d = &writes[i].dispute;
             // Both remembered, whichever is new.
             let new_line = lines.insert((d.invoice_id.as_str(), d.line_no));
             let new_id = ids.insert(d.id.as_str());
             new_line && new_id
         });
-        let mut results: Vec<Option<Result<DisputeRow, E>>> = writes.iter().map(|_| None).collect();
         let mut linked =
             insert_each_of_its_own_line(db, first.iter().map(|&i| &writes[i].dispute))?;
         for &i in &first {
@@ -298,6 +343,9 @@ where
     fn alone(self, db: &mut dyn Db) -> Result<DisputeRow, E> {
         if let Some(snapshot) = &self.snapshot {
             snapshot.keep(db)?;
+        }
+        if self.user && !writers(db, &[self.actor.as_str()].into())?.contains(&self.actor) {
+            return Err(DisputeError::NotAWriter(self.actor).into());
         }
         insert_in(db, self.dispute, &self.actor).map_err(E::from)
     }

@@ -96,18 +96,21 @@ impl Disputes<'_> {
     /// Opens a dispute of `invoice_id` as one unit of work: reads the billing data of the
     /// invoice's contract (as `store.billing().contract_data_for_invoice` does; `None` when
     /// there is no such invoice), lets `decide` turn it into the dispute to record (checked and
-    /// verified) or refuse, and records that dispute as [`intake::insert`] does. Intake is the
-    /// busiest path: doing it in one go saves a thread hop and a pool round trip per dispute.
+    /// verified) or refuse, and records that dispute as [`intake::insert`] does; when `user`,
+    /// only while `actor` is a user who may change things, read in the transaction that records
+    /// it. Intake is the busiest path: doing it in one go saves a thread hop and a pool round
+    /// trip per dispute.
     pub async fn open_with<E>(
         &self,
         invoice_id: &str,
         actor: &str,
+        user: bool,
         decide: impl FnOnce(Option<BillingData>) -> Result<DisputeRow, E> + Send + 'static,
     ) -> Result<DisputeRow, E>
     where
         E: From<DisputeError> + From<StorageError> + Send + 'static,
     {
-        let read = intake::read_then_decide(invoice_id.to_owned(), actor.to_owned(), decide);
+        let read = intake::read_then_decide(invoice_id.to_owned(), actor.to_owned(), user, decide);
         // Read side by side on the pool (a contract's snapshot is one row), then written by
         // the one writing connection, with the other new disputes waiting beside it.
         self.0.run_then_write_together(read).await

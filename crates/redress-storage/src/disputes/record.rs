@@ -92,6 +92,10 @@ pub enum DisputeError {
     /// The lifecycle does not allow the move.
     #[error(transparent)]
     Transition(#[from] TransitionError),
+    /// The user taking it can no longer change anything (disabled, or made an auditor) since
+    /// their token was checked.
+    #[error("the user {0} can no longer take disputes")]
+    NotAWriter(String),
     /// The database failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
