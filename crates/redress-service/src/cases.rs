@@ -101,7 +101,11 @@ pub async fn prepare_find_cases(
     let mut cases: BTreeMap<(String, &'static str), NewArrearsCase> = BTreeMap::new();
     let mut causes: BTreeMap<String, CauseTally> = BTreeMap::new();
     for (record, rate) in &records {
-        let impact = parse_decimal(&record.impact).unwrap_or_default();
+        // The audit writes every impact with the currency's decimals: one that does not read
+        // back is a bug, not a zero.
+        let impact = parse_decimal(&record.impact).map_err(|e| {
+            StorageError::Corrupt(format!("a finding's impact `{}`: {e}", record.impact))
+        })?;
         if impact < Decimal::ZERO && owed_on_a_line(record.kind) {
             let case = cases
                 .entry((record.customer_id.clone(), record.currency))

@@ -403,16 +403,23 @@ pub async fn prepare_reverification(
         .await?
         .ok_or_else(|| DisputeError::NotFound(id.to_owned()))?;
     let (data, invoice) = load_invoice(store, &stored.invoice_id).await?;
+    // A stored value that does not parse is named by table, row and column, never defaulted.
+    let corrupt = |column: &str, value: &str| {
+        StorageError::Corrupt(format!("disputes.{column} of {id}: `{value}`"))
+    };
     let reason = DisputeReason::ALL
         .iter()
         .find(|(_, n)| *n == stored.reason)
-        .map_or(DisputeReason::Other, |(r, _)| *r);
+        .map(|(r, _)| *r)
+        .ok_or_else(|| corrupt("reason", &stored.reason))?;
     let dispute = Dispute {
         invoice,
         line_no: stored.line_no,
-        opened_on: redress_domain::parse_date(&stored.opened_on).unwrap_or_default(),
+        opened_on: redress_domain::parse_date(&stored.opened_on)
+            .map_err(|_| corrupt("opened_on", &stored.opened_on))?,
         reason,
-        claimed_amount: redress_domain::parse_decimal(&stored.claimed_amount).unwrap_or_default(),
+        claimed_amount: redress_domain::parse_decimal(&stored.claimed_amount)
+            .map_err(|_| corrupt("claimed_amount", &stored.claimed_amount))?,
         narrative: stored.narrative.clone(),
     };
     let verification = verify(&data, &dispute);
