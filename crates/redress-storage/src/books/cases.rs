@@ -4,12 +4,12 @@
 
 use super::account::account_for_posting;
 use super::documents::StoredPlan;
-use super::invoices::{CorrectionError, InvoicePurpose, issue_invoice_in};
+use super::invoices::{CorrectionError, InvoicePurpose, issue_invoice_in, rates_of};
 use super::plans::{PlanAgreedBy, agree_plan_in};
 use crate::engine::sql::{Db, Row, params};
 use crate::engine::stored::{amount, currency, new_id, now};
 use crate::engine::transaction::append;
-use crate::engine::{Backend, StorageError, Work};
+use crate::engine::{StorageError, Work};
 use redress_domain::arrears::{ArrearsStatus, ArrearsStep};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{LedgerError, LedgerLine, tax_on};
@@ -221,22 +221,14 @@ fn read_case(row: &dyn Row) -> Result<ArrearsCase, StorageError> {
     })
 }
 
-/// The arrears case with this id.
-pub(crate) fn load_case(db: &mut dyn Db, id: &str) -> Result<Option<ArrearsCase>, StorageError> {
-    db.row(
-        &format!("SELECT {CASE_COLUMNS} FROM arrears_cases WHERE id = ?"),
-        params![id],
-        read_case,
-    )
-}
-
-/// The case with this id, its row locked until the transaction ends (PostgreSQL; SQLite has
-/// one writer): a step taken twice at once, through two servers, is taken once.
-fn load_case_for_update(db: &mut dyn Db, id: &str) -> Result<Option<ArrearsCase>, StorageError> {
-    let lock = match db.backend() {
-        Backend::Sqlite => "",
-        Backend::Postgres => " FOR UPDATE",
-    };
+/// The arrears case with this id; with `locked`, its row locked until the transaction ends,
+/// so that a step taken twice at once, through two servers, is taken once.
+pub(crate) fn load_case(
+    db: &mut dyn Db,
+    id: &str,
+    locked: bool,
+) -> Result<Option<ArrearsCase>, StorageError> {
+    let lock = if locked { db.row_lock() } else { "" };
     db.row(
         &format!("SELECT {CASE_COLUMNS} FROM arrears_cases WHERE id = ?{lock}"),
         params![id],
@@ -399,8 +391,7 @@ fn step(case: &ArrearsCase, step: ArrearsStep) -> Result<ArrearsStatus, ArrearsE
 pub fn offer(id: &str, note: String, actor: &str) -> Work<ArrearsCase, ArrearsError> {
     let (id, actor) = (id.to_owned(), actor.to_owned());
     Work::new(move |db| {
-        let before =
-            load_case_for_update(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
+        let before = load_case(db, &id, true)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
         let mut case = before.clone();
         case.status = step(&before, ArrearsStep::Offer)?;
         case.offered_at = Some(now());
@@ -417,8 +408,7 @@ pub fn offer(id: &str, note: String, actor: &str) -> Work<ArrearsCase, ArrearsEr
 pub fn choose(id: &str, choice: ArrearsChoice, actor: &str) -> Work<ArrearsCase, ArrearsError> {
     let (id, actor) = (id.to_owned(), actor.to_owned());
     Work::new(move |db| {
-        let before =
-            load_case_for_update(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
+        let before = load_case(db, &id, true)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
         let mut case = before.clone();
         case.status = step(
             &before,
@@ -467,8 +457,7 @@ pub fn decide_waiver_as(
 ) -> Work<ArrearsCase, ArrearsError> {
     let (id, actor) = (id.to_owned(), actor.to_owned());
     Work::new(move |db| {
-        let before =
-            load_case_for_update(db, &id)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
+        let before = load_case(db, &id, true)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
         authorize(&before)?;
         let mut case = before.clone();
         case.status = step(
@@ -530,16 +519,12 @@ pub fn record_findings(
             }
             let net: Decimal = rated.iter().map(|(net, _)| *net).sum();
             let tax = tax_on(code, rated.iter().copied());
-            let mut rates: Vec<Decimal> = rated.iter().map(|(_, r)| r.normalize()).collect();
-            rates.sort();
-            rates.dedup();
-            let rates: Vec<String> = rates.iter().map(Decimal::to_string).collect();
             let case = ArrearsCase {
                 id: new_id("ARR"),
                 customer_id: new.customer_id,
                 currency: new.currency,
                 status: ArrearsStatus::Open,
-                tax_rate_percent: rates.join(", "),
+                tax_rate_percent: rates_of(rated.iter().map(|(_, rate)| *rate)),
                 items: new.items,
                 net: code.format(net),
                 tax: code.format(tax),

@@ -15,12 +15,10 @@ use redress_domain::Decimal;
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{CustomerAccount, LedgerError, LedgerInvoice, LedgerLine};
 
-/// The rates of `lines`, as an issued invoice states its rate: the one rate, or each.
-fn rates_of(lines: &[LedgerLine]) -> String {
-    let mut rates: Vec<Decimal> = lines
-        .iter()
-        .map(|l| l.tax_rate_percent.normalize())
-        .collect();
+/// The tax rates of lines, as an issued invoice or an arrears case states its rate: the one
+/// rate, or each, `, `-separated.
+pub(crate) fn rates_of(rates: impl Iterator<Item = Decimal>) -> String {
+    let mut rates: Vec<Decimal> = rates.map(|rate| rate.normalize()).collect();
     rates.sort();
     rates.dedup();
     rates
@@ -126,7 +124,7 @@ pub(crate) fn issue_invoice_in(
         arrears_case_id: case.map(str::to_owned),
         customer_id: customer_id.to_owned(),
         currency: currency.code().to_owned(),
-        tax_rate_percent: rates_of(&lines),
+        tax_rate_percent: rates_of(lines.iter().map(|line| line.tax_rate_percent)),
         lines: lines
             .iter()
             .map(|line| IssuedLine {

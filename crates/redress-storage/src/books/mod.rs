@@ -93,7 +93,9 @@ impl Books<'_> {
     /// The resolution with this id.
     pub async fn resolution(&self, id: &str) -> Result<Option<Resolution>, StorageError> {
         let id = id.to_owned();
-        self.0.run(move |db| resolutions::load(db, &id)).await
+        self.0
+            .run(move |db| resolutions::load(db, &id, false))
+            .await
     }
 
     /// A dispute's resolutions, oldest first.
@@ -113,7 +115,7 @@ impl Cases<'_> {
     /// The arrears case with this id.
     pub async fn get(&self, id: &str) -> Result<Option<ArrearsCase>, StorageError> {
         let id = id.to_owned();
-        self.0.run(move |db| cases::load_case(db, &id)).await
+        self.0.run(move |db| cases::load_case(db, &id, false)).await
     }
 
     /// The arrears cases, oldest first; only those in `status` when given.

@@ -11,7 +11,7 @@ use crate::disputes::record::DisputeError;
 use crate::engine::sql::{Db, Row, params};
 use crate::engine::stored::{amount, currency, new_id, now};
 use crate::engine::transaction::append;
-use crate::engine::{Backend, StorageError, Work};
+use crate::engine::{StorageError, Work};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{CustomerAccount, JournalEntry, LedgerError};
 use redress_domain::resolution::{
@@ -228,22 +228,14 @@ fn read_resolution(row: &dyn Row) -> Result<Resolution, StorageError> {
     })
 }
 
-/// The resolution with this id.
-pub(crate) fn load(db: &mut dyn Db, id: &str) -> Result<Option<Resolution>, StorageError> {
-    db.row(
-        &format!("SELECT {COLUMNS} FROM resolutions WHERE id = ?"),
-        params![id],
-        read_resolution,
-    )
-}
-
-/// The resolution with this id, its row locked until the transaction ends (PostgreSQL; SQLite
-/// has one writer): two approvers deciding it at once, through two servers, decide it once.
-fn load_for_update(db: &mut dyn Db, id: &str) -> Result<Option<Resolution>, StorageError> {
-    let lock = match db.backend() {
-        Backend::Sqlite => "",
-        Backend::Postgres => " FOR UPDATE",
-    };
+/// The resolution with this id; with `locked`, its row locked until the transaction ends, so
+/// that two approvers deciding it at once, through two servers, decide it once.
+pub(crate) fn load(
+    db: &mut dyn Db,
+    id: &str,
+    locked: bool,
+) -> Result<Option<Resolution>, StorageError> {
+    let lock = if locked { db.row_lock() } else { "" };
     db.row(
         &format!("SELECT {COLUMNS} FROM resolutions WHERE id = ?{lock}"),
         params![id],
@@ -545,12 +537,9 @@ fn check(
 /// The status of dispute `id`, its row locked until the transaction ends (PostgreSQL; SQLite
 /// has one writer), so that what is given on it is decided one proposal at a time.
 fn open_dispute_status(db: &mut dyn Db, id: &str) -> Result<String, ResolutionError> {
-    let sql = match db.backend() {
-        Backend::Sqlite => "SELECT status FROM disputes WHERE id = ?",
-        Backend::Postgres => "SELECT status FROM disputes WHERE id = ? FOR UPDATE",
-    };
+    let sql = format!("SELECT status FROM disputes WHERE id = ?{}", db.row_lock());
     Ok(db
-        .row(sql, params![id], |row| row.string(0))?
+        .row(&sql, params![id], |row| row.string(0))?
         .ok_or_else(|| DisputeError::NotFound(id.to_owned()))?)
 }
 
@@ -681,8 +670,7 @@ pub fn decide_as(
 ) -> Work<Resolution, ResolutionError> {
     let (id, actor) = (id.to_owned(), actor.to_owned());
     Work::new(move |db| {
-        let before =
-            load_for_update(db, &id)?.ok_or_else(|| ResolutionError::NotFound(id.clone()))?;
+        let before = load(db, &id, true)?.ok_or_else(|| ResolutionError::NotFound(id.clone()))?;
         authorize(&before)?;
         let status =
             before

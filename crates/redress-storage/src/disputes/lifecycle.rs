@@ -3,10 +3,10 @@
 //! transaction.
 
 use super::record::{COLUMNS, DisputeError, DisputeRow, dispute_event, read_dispute};
+use crate::engine::Work;
 use crate::engine::sql::params;
 use crate::engine::stored::now;
 use crate::engine::transaction::append;
-use crate::engine::{Backend, Work};
 use redress_domain::DisputeStatus;
 
 /// Moves a dispute to `to`, if its lifecycle allows, recording the change.
@@ -84,10 +84,10 @@ fn change(
 ) -> Work<DisputeRow, DisputeError> {
     let (id, actor, action) = (id.to_owned(), actor.to_owned(), action.to_owned());
     Work::new(move |db| {
-        let select = match db.backend() {
-            Backend::Sqlite => format!("SELECT {COLUMNS} FROM disputes WHERE id = ?"),
-            Backend::Postgres => format!("SELECT {COLUMNS} FROM disputes WHERE id = ? FOR UPDATE"),
-        };
+        let select = format!(
+            "SELECT {COLUMNS} FROM disputes WHERE id = ?{}",
+            db.row_lock()
+        );
         let before = db
             .row(&select, params![&id], read_dispute)?
             .ok_or_else(|| DisputeError::NotFound(id.clone()))?;

@@ -186,6 +186,16 @@ pub(crate) enum Intent {
 }
 
 impl dyn Db + '_ {
+    /// What ends a `SELECT` of one row that the open transaction is about to decide on, so
+    /// that another process deciding on it waits until this one commits: `FOR UPDATE` on
+    /// PostgreSQL; nothing on SQLite, whose writers take turns across processes already.
+    pub fn row_lock(&self) -> &'static str {
+        match self.backend() {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+
     /// The statement that begins a transaction of this kind on this backend.
     pub fn begin_statement(&self, intent: Intent) -> &'static str {
         match (self.backend(), intent) {

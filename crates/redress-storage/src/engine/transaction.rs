@@ -58,12 +58,12 @@ pub(crate) fn append(db: &mut dyn Db, event: NewEvent) -> Result<(), StorageErro
 /// The audit log's last event, as the head row records it: `(sequence, hash)`.
 fn head(db: &mut dyn Db) -> Result<(u64, EventHash), StorageError> {
     // Locking the head row makes concurrent appends take turns (SQLite writers always do).
-    let sql = match db.backend() {
-        Backend::Sqlite => "SELECT sequence, hash FROM audit_head WHERE id = 1",
-        Backend::Postgres => "SELECT sequence, hash FROM audit_head WHERE id = 1 FOR UPDATE",
-    };
+    let sql = format!(
+        "SELECT sequence, hash FROM audit_head WHERE id = 1{}",
+        db.row_lock()
+    );
     let (sequence, hash) = db
-        .row(sql, &[], |row| Ok((row.int(0)?, row.string(1)?)))?
+        .row(&sql, &[], |row| Ok((row.int(0)?, row.string(1)?)))?
         .ok_or_else(|| StorageError::Corrupt("the audit log's head row is missing".into()))?;
     Ok((
         sequence as u64,
