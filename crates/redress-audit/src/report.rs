@@ -3,100 +3,119 @@
 
 use crate::finding::{Finding, FindingKind};
 use crate::verdict::DisputeVerdict;
-use redress_domain::{BillingData, Currency, Decimal};
-use serde::Serialize;
+use redress_domain::{BillingData, Currency, Date, Decimal};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// A finding with its ids spelled out, as written to JSON.
-#[derive(Debug, Clone, Serialize)]
+/// A finding with its ids spelled out, as written to JSON and kept with a dispute's
+/// verification. Amounts are exact decimals with their currency's decimals, written as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FindingRecord {
     /// The finding's kind, e.g. `price_mismatch`.
-    pub kind: &'static str,
+    #[serde(with = "text::kind")]
+    pub kind: FindingKind,
     /// Signed impact, net of tax, with the currency's decimals.
-    pub impact: String,
-    /// ISO 4217 code.
-    pub currency: &'static str,
+    #[serde(with = "text::decimal")]
+    pub impact: Decimal,
+    /// Its currency, written as its ISO 4217 code.
+    #[serde(with = "text::currency")]
+    pub currency: Currency,
     /// The contract.
     pub contract_id: String,
     /// The customer of the contract.
     pub customer_id: String,
     /// The invoice, when the finding sits on one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
     /// The line, when the finding sits on one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_no: Option<u32>,
     /// The SKU, for charges and deliveries.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// The billing period's first day, for quantity findings.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub period_start: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "text::opt_date"
+    )]
+    pub period_start: Option<Date>,
     /// What it rests on.
     pub evidence: EvidenceRecord,
 }
 
 /// Evidence with ids spelled out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidenceRecord {
     /// The reason in plain words.
     pub explanation: String,
-    /// The amount billed.
-    pub billed: String,
-    /// What should have been billed.
-    pub expected: String,
+    /// The amount billed, with the currency's decimals.
+    #[serde(with = "text::decimal")]
+    pub billed: Decimal,
+    /// What should have been billed, with the currency's decimals.
+    #[serde(with = "text::decimal")]
+    pub expected: Decimal,
     /// Units billed and delivered.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantities: Option<QuantitiesRecord>,
     /// The contract price row applied.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_row: Option<PriceRowRecord>,
     /// Other invoice lines it rests on.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<LineRef>,
     /// Delivery records.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub delivery_ids: Vec<String>,
     /// Payments.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub payment_ids: Vec<String>,
     /// Notices.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notice_ids: Vec<String>,
     /// The invoice a late fee is charged for.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub late_fee_for: Option<String>,
 }
 
 /// Units billed and delivered.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuantitiesRecord {
     /// Units on the invoice lines.
-    pub billed: String,
+    #[serde(with = "text::decimal")]
+    pub billed: Decimal,
     /// Units in the delivery records.
-    pub delivered: String,
+    #[serde(with = "text::decimal")]
+    pub delivered: Decimal,
 }
 
 /// A contract price row, known by contract, SKU and valid_from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceRowRecord {
     /// Its contract.
     pub contract_id: String,
     /// Its SKU.
     pub sku: String,
     /// Unit price.
-    pub unit_price: String,
-    /// Discount in percent.
-    pub discount_percent: String,
+    #[serde(with = "text::decimal")]
+    pub unit_price: Decimal,
+    /// Discount, in percent.
+    #[serde(with = "text::decimal")]
+    pub discount_percent: Decimal,
     /// First valid day.
-    pub valid_from: String,
+    #[serde(with = "text::date")]
+    pub valid_from: Date,
     /// Last valid day, if closed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub valid_to: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "text::opt_date"
+    )]
+    pub valid_to: Option<Date>,
 }
 
 /// An invoice line.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineRef {
     /// Its invoice.
     pub invoice_id: String,
@@ -146,32 +165,32 @@ pub fn finding_record(data: &BillingData, finding: &Finding) -> FindingRecord {
     let evidence = &finding.evidence;
     let contract = data.contract(finding.contract);
     FindingRecord {
-        kind: finding.kind.as_str(),
-        impact: currency.format(finding.impact),
-        currency: currency.code(),
+        kind: finding.kind,
+        impact: currency.shown(finding.impact),
+        currency,
         contract_id: data.contract_id(finding.contract).to_owned(),
         customer_id: data.customer_ids.name(contract.customer.0).to_owned(),
         invoice_id: finding.invoice.map(|i| data.invoice_id(i).to_owned()),
         line_no: finding.line_no,
         sku: finding.sku.map(|s| data.sku(s).to_owned()),
-        period_start: finding.period_start.map(|d| d.to_string()),
+        period_start: finding.period_start,
         evidence: EvidenceRecord {
             explanation: evidence.explanation.clone(),
-            billed: currency.format(evidence.billed),
-            expected: currency.format(evidence.expected),
+            billed: currency.shown(evidence.billed),
+            expected: currency.shown(evidence.expected),
             quantities: evidence.quantities.map(|q| QuantitiesRecord {
-                billed: q.billed.normalize().to_string(),
-                delivered: q.delivered.normalize().to_string(),
+                billed: q.billed.normalize(),
+                delivered: q.delivered.normalize(),
             }),
             price_row: evidence.price_row.map(|p| {
                 let row = &data.prices[p];
                 PriceRowRecord {
                     contract_id: data.contract_id(row.contract).to_owned(),
                     sku: data.sku(row.sku).to_owned(),
-                    unit_price: row.unit_price.to_string(),
-                    discount_percent: row.discount_percent.to_string(),
-                    valid_from: row.valid_from.to_string(),
-                    valid_to: row.valid_to.map(|d| d.to_string()),
+                    unit_price: row.unit_price,
+                    discount_percent: row.discount_percent,
+                    valid_from: row.valid_from,
+                    valid_to: row.valid_to,
                 }
             }),
             lines: evidence
@@ -199,6 +218,89 @@ pub fn finding_record(data: &BillingData, finding: &Finding) -> FindingRecord {
                 .collect(),
             late_fee_for: evidence.late_fee_for.map(|i| data.invoice_id(i).to_owned()),
         },
+    }
+}
+
+/// How the records' typed values are written as text and read back.
+mod text {
+    /// Exact decimals, written as they are (`12.50`).
+    pub mod decimal {
+        use redress_domain::{Decimal, parse_decimal};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_str(value)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+            let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+            parse_decimal(&text).map_err(serde::de::Error::custom)
+        }
+    }
+
+    /// ISO 4217 codes.
+    pub mod currency {
+        use redress_domain::Currency;
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(value: &Currency, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(value.code())
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Currency, D::Error> {
+            let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+            Currency::from_code(&text).map_err(serde::de::Error::custom)
+        }
+    }
+
+    /// Finding kinds by name (`price_mismatch`).
+    pub mod kind {
+        use crate::finding::FindingKind;
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(value: &FindingKind, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(value.as_str())
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<FindingKind, D::Error> {
+            let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+            FindingKind::from_name(&text)
+                .ok_or_else(|| serde::de::Error::custom(format!("no finding kind `{text}`")))
+        }
+    }
+
+    /// Days (`YYYY-MM-DD`).
+    pub mod date {
+        use redress_domain::{Date, parse_date};
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(value: &Date, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_str(value)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+            let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+            parse_date(&text).map_err(serde::de::Error::custom)
+        }
+    }
+
+    /// Days that may be absent.
+    pub mod opt_date {
+        use redress_domain::Date;
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(value: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(day) => super::date::serialize(day, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+            #[derive(Deserialize)]
+            struct Day(#[serde(with = "super::date")] Date);
+            Ok(Option::<Day>::deserialize(d)?.map(|Day(day)| day))
+        }
     }
 }
 

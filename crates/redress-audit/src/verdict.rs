@@ -3,27 +3,7 @@
 use crate::finding::{Finding, FindingKind};
 use redress_domain::{Decimal, Dispute};
 
-/// The outcome of checking a dispute against the findings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Verdict {
-    /// Found at least what the customer claims.
-    Upheld,
-    /// Found something, less than claimed.
-    PartiallyUpheld,
-    /// Found nothing in the customer's favour.
-    Rejected,
-}
-
-impl Verdict {
-    /// The verdict's name in reports and the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Upheld => "upheld",
-            Self::PartiallyUpheld => "partially_upheld",
-            Self::Rejected => "rejected",
-        }
-    }
-}
+pub use redress_domain::Verdict;
 
 /// A dispute's verdict with the adjustment owed and the findings it rests on.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,13 @@
 //! Calendar dates (`YYYY-MM-DD`) and billing periods.
 
+pub use jiff::Timestamp;
 pub use jiff::civil::Date;
+
+/// A moment written in UTC with microseconds, always the same width
+/// (`2026-11-23T14:28:28.750764Z`): RFC 3339, and text that sorts as the times do.
+pub fn timestamp_text(moment: Timestamp) -> String {
+    moment.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
 
 /// Why a text is not a `YYYY-MM-DD` date.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -213,3 +213,39 @@ mod tests {
         }
     }
 }
+
+/// The outcome of checking a dispute against what the audit found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    /// Found at least what the customer claims.
+    Upheld,
+    /// Found something, less than claimed.
+    PartiallyUpheld,
+    /// Found nothing in the customer's favour.
+    Rejected,
+}
+
+impl Verdict {
+    /// Every verdict.
+    pub const ALL: [Self; 3] = [Self::Upheld, Self::PartiallyUpheld, Self::Rejected];
+
+    /// The verdict's name in reports, the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Upheld => "upheld",
+            Self::PartiallyUpheld => "partially_upheld",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// The verdict named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == name)
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

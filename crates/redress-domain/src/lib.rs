@@ -26,8 +26,8 @@ pub mod resolution;
 pub mod role;
 
 pub use billing::*;
-pub use calendar::{Date, DateError, Period, PeriodError, parse_date};
-pub use dispute::{DisputeStatus, TransitionError};
+pub use calendar::{Date, DateError, Period, PeriodError, Timestamp, parse_date, timestamp_text};
+pub use dispute::{DisputeStatus, TransitionError, Verdict};
 pub use ids::{ContractIdx, CustomerIdx, IdTable, InvoiceIdx, SkuIdx, TextColumn};
 pub use money::{AMOUNT_CEILING, Currency, CurrencyError, Money};
 pub use number::{Decimal, NumberError, parse_decimal, percent_of};

@@ -81,13 +81,19 @@ impl Currency {
     ///
     /// Amounts are rounded first, so a value that does not fit is shown as it would be billed.
     pub fn format(&self, amount: Decimal) -> String {
+        self.shown(amount).to_string()
+    }
+
+    /// `amount` as the currency shows it: rounded, with exactly the minor unit's decimals, and
+    /// no sign on zero (`10` USD → `10.00`; `-0.004` → `0.00`). Its text is [`Self::format`]'s.
+    pub fn shown(&self, amount: Decimal) -> Decimal {
         let mut rounded = self.round(amount);
         rounded.rescale(self.minor_unit());
         if rounded.is_zero() {
             // -0.004 rounds to zero, which has no sign to show.
             rounded.set_sign_positive(true);
         }
-        rounded.to_string()
+        rounded
     }
 }
 

@@ -148,6 +148,18 @@ impl From<StorageError> for ApiError {
     fn from(e: StorageError) -> Self {
         // The cause goes to the server's log, not to the caller.
         tracing::error!(error = %e, "the database could not complete a request");
+        if matches!(
+            e,
+            StorageError::Corrupt(_) | StorageError::Unreadable { .. }
+        ) {
+            // The database answered, with something Redress did not write: trying again will
+            // not help, mending the database will.
+            return Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "the database holds a value Redress cannot read; the server's log names where",
+            );
+        }
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "storage_unavailable",

@@ -4,8 +4,9 @@
 
 use crate::error::ServiceError;
 use crate::redress::{Actor, as_writer, may_write};
+use redress_audit::FindingKind;
 use redress_audit::report::{FindingRecord, finding_record};
-use redress_domain::{Currency, Decimal, parse_decimal};
+use redress_domain::{Currency, Decimal};
 use redress_storage::books::cases::{
     ArrearsCase, ArrearsChoice, ArrearsItem, NewArrearsCase, SystemicIssue,
 };
@@ -41,21 +42,21 @@ struct CauseTally {
 
 /// Kinds whose negative impact is money the customer owes on a line (tax is charged on it;
 /// a tax or total mismatch is the invoice's arithmetic, left to a correction).
-fn owed_on_a_line(kind: &str) -> bool {
+fn owed_on_a_line(kind: FindingKind) -> bool {
     matches!(
         kind,
-        "price_mismatch"
-            | "discount_missing"
-            | "line_arithmetic"
-            | "unbilled_delivery"
-            | "unknown_charge"
+        FindingKind::PriceMismatch
+            | FindingKind::DiscountMissing
+            | FindingKind::LineArithmetic
+            | FindingKind::UnbilledDelivery
+            | FindingKind::UnknownCharge
     )
 }
 
 /// The cause a finding shares with others: the same price set-up of a SKU, the same tax
 /// rate, the same kind of late fee; and the words for it.
 fn cause(record: &FindingRecord, tax_rate: Decimal) -> (String, String) {
-    match (record.kind, record.sku.as_deref()) {
+    match (record.kind.as_str(), record.sku.as_deref()) {
         ("tax_mismatch", _) => (
             format!("tax_mismatch rate {tax_rate}"),
             format!("tax miscomputed on invoices of contracts taxed at {tax_rate} %"),
@@ -101,17 +102,13 @@ pub async fn prepare_find_cases(
     let mut cases: BTreeMap<(String, &'static str), NewArrearsCase> = BTreeMap::new();
     let mut causes: BTreeMap<String, CauseTally> = BTreeMap::new();
     for (record, rate) in &records {
-        // The audit writes every impact with the currency's decimals: one that does not read
-        // back is a bug, not a zero.
-        let impact = parse_decimal(&record.impact).map_err(|e| {
-            StorageError::Corrupt(format!("a finding's impact `{}`: {e}", record.impact))
-        })?;
+        let impact = record.impact;
         if impact < Decimal::ZERO && owed_on_a_line(record.kind) {
             let case = cases
-                .entry((record.customer_id.clone(), record.currency))
+                .entry((record.customer_id.clone(), record.currency.code()))
                 .or_insert_with(|| NewArrearsCase {
                     customer_id: record.customer_id.clone(),
-                    currency: record.currency.to_owned(),
+                    currency: record.currency.code().to_owned(),
                     items: Vec::new(),
                     fingerprint: String::new(),
                 });
@@ -121,11 +118,12 @@ pub async fn prepare_find_cases(
                 (None, _) => format!(
                     "{} delivered from {}, never billed",
                     record.sku.as_deref().unwrap_or("?"),
-                    record.period_start.as_deref().unwrap_or("?")
+                    record
+                        .period_start
+                        .map_or_else(|| "?".to_owned(), |day| day.to_string())
                 ),
             };
-            let currency = Currency::from_code(record.currency)
-                .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+            let currency = record.currency;
             case.items.push(ArrearsItem {
                 invoice_id: record.invoice_id.clone(),
                 explanation: format!("{place}: {}", record.evidence.explanation),
@@ -134,15 +132,17 @@ pub async fn prepare_find_cases(
             });
             case.fingerprint.push_str(&format!(
                 "{}|{}|{}|{};",
-                record.kind,
+                record.kind.as_str(),
                 place,
-                record.period_start.as_deref().unwrap_or(""),
+                record
+                    .period_start
+                    .map_or_else(String::new, |day| day.to_string()),
                 record.impact
             ));
         }
         let (key, words) = cause(record, *rate);
         let tally = causes.entry(key).or_insert_with(|| CauseTally {
-            kind: record.kind.to_owned(),
+            kind: record.kind.as_str().to_owned(),
             cause: words,
             findings: 0,
             by_customer: BTreeMap::new(),
@@ -150,7 +150,7 @@ pub async fn prepare_find_cases(
         tally.findings += 1;
         *tally
             .by_customer
-            .entry((record.customer_id.clone(), record.currency))
+            .entry((record.customer_id.clone(), record.currency.code()))
             .or_default() += impact;
     }
     let issues: Vec<SystemicIssue> = causes

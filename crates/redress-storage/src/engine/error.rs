@@ -48,6 +48,24 @@ pub enum StorageError {
     /// A stored value that cannot be read back: the database was changed behind Redress's back.
     #[error("the database holds a value Redress cannot read: {0}")]
     Corrupt(String),
+    /// One stored value that does not read back as what its column holds, named by where it
+    /// sits, so that whoever mends the database knows which cell to look at.
+    #[error(
+        "the database holds a value Redress cannot read: {table}.{column} of `{row}` is `{value}`, \
+         expected {expected}"
+    )]
+    Unreadable {
+        /// The table.
+        table: &'static str,
+        /// The row, by its key.
+        row: String,
+        /// The column.
+        column: &'static str,
+        /// What is stored there (cut short if long).
+        value: String,
+        /// What the column holds, e.g. "an amount".
+        expected: &'static str,
+    },
     /// Billing data to write refers to a record it does not hold; nothing was written.
     #[error("the billing data is incomplete: {0}")]
     DanglingReference(String),

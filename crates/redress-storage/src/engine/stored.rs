@@ -3,14 +3,149 @@
 //! ISO 4217 code.
 
 use super::error::StorageError;
-use redress_domain::{Currency, Decimal, parse_decimal};
+use super::sql::Row;
+use redress_domain::{
+    Currency, Date, Decimal, Timestamp, parse_date, parse_decimal, timestamp_text,
+};
 
 /// Now, in UTC with microseconds, always the same width (`2026-11-23T14:28:28.750764Z`), so
 /// that timestamps stored as text sort as times.
 pub fn now() -> String {
-    jiff::Timestamp::now()
-        .strftime("%Y-%m-%dT%H:%M:%S%.6fZ")
-        .to_string()
+    timestamp_text(Timestamp::now())
+}
+
+/// One stored row read cell by cell into domain types: a cell that does not read back is an
+/// error naming its table, row and column, never a default.
+pub(crate) struct Cells<'r> {
+    row: &'r dyn Row,
+    table: &'static str,
+    key: String,
+}
+
+impl<'r> Cells<'r> {
+    /// The row of `table` whose key is `key` (for errors).
+    pub(crate) fn new(row: &'r dyn Row, table: &'static str, key: impl Into<String>) -> Self {
+        Self {
+            row,
+            table,
+            key: key.into(),
+        }
+    }
+
+    /// The error for a cell of `column` holding `value` where `expected` was.
+    pub(crate) fn unreadable(
+        &self,
+        column: &'static str,
+        value: &str,
+        expected: &'static str,
+    ) -> StorageError {
+        let mut value = value.to_owned();
+        if value.len() > 80 {
+            let cut = (0..=80)
+                .rev()
+                .find(|&i| value.is_char_boundary(i))
+                .unwrap_or(0);
+            value.truncate(cut);
+            value.push('…');
+        }
+        StorageError::Unreadable {
+            table: self.table,
+            row: self.key.clone(),
+            column,
+            value,
+            expected,
+        }
+    }
+
+    /// Cell `i` (`column`) read with `parse`, which says `None` for what is not `expected`.
+    pub(crate) fn parsed<T>(
+        &self,
+        i: usize,
+        column: &'static str,
+        expected: &'static str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<T, StorageError> {
+        let text = self.row.text(i)?;
+        parse(text).ok_or_else(|| self.unreadable(column, text, expected))
+    }
+
+    /// Cell `i` (`column`), `NULL` or read with `parse`.
+    pub(crate) fn opt_parsed<T>(
+        &self,
+        i: usize,
+        column: &'static str,
+        expected: &'static str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<Option<T>, StorageError> {
+        match self.row.opt_text(i)? {
+            None => Ok(None),
+            Some(text) => parse(text)
+                .map(Some)
+                .ok_or_else(|| self.unreadable(column, text, expected)),
+        }
+    }
+
+    /// An exact decimal amount.
+    pub(crate) fn amount(&self, i: usize, column: &'static str) -> Result<Decimal, StorageError> {
+        self.parsed(i, column, "an exact decimal amount", |t| {
+            parse_decimal(t).ok()
+        })
+    }
+
+    /// An exact decimal amount, or `NULL`.
+    pub(crate) fn opt_amount(
+        &self,
+        i: usize,
+        column: &'static str,
+    ) -> Result<Option<Decimal>, StorageError> {
+        self.opt_parsed(i, column, "an exact decimal amount", |t| {
+            parse_decimal(t).ok()
+        })
+    }
+
+    /// An ISO 4217 currency code.
+    pub(crate) fn currency(
+        &self,
+        i: usize,
+        column: &'static str,
+    ) -> Result<Currency, StorageError> {
+        self.parsed(i, column, "an ISO 4217 currency code", |t| {
+            Currency::from_code(t).ok()
+        })
+    }
+
+    /// A `YYYY-MM-DD` day.
+    pub(crate) fn date(&self, i: usize, column: &'static str) -> Result<Date, StorageError> {
+        self.parsed(i, column, "a date (YYYY-MM-DD)", |t| parse_date(t).ok())
+    }
+
+    /// An RFC 3339 moment.
+    pub(crate) fn timestamp(
+        &self,
+        i: usize,
+        column: &'static str,
+    ) -> Result<Timestamp, StorageError> {
+        self.parsed(i, column, "an RFC 3339 timestamp", |t| t.parse().ok())
+    }
+
+    /// An RFC 3339 moment, or `NULL`.
+    pub(crate) fn opt_timestamp(
+        &self,
+        i: usize,
+        column: &'static str,
+    ) -> Result<Option<Timestamp>, StorageError> {
+        self.opt_parsed(i, column, "an RFC 3339 timestamp", |t| t.parse().ok())
+    }
+
+    /// A JSON document of type `T`.
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        i: usize,
+        column: &'static str,
+        expected: &'static str,
+    ) -> Result<T, StorageError> {
+        self.parsed(i, column, expected, |t| serde_json::from_str(t).ok())
+    }
 }
 
 /// A new id: `prefix`, a dash, the time in milliseconds (11 hex digits) and 32 random bits (8
