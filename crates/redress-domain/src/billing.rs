@@ -240,6 +240,11 @@ impl DisputeReason {
             .map(|(_, n)| *n)
             .unwrap_or("other")
     }
+
+    /// The reason named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, n)| *n == name).map(|(r, _)| *r)
+    }
 }
 
 /// A customer's dispute of an invoice or one of its lines.

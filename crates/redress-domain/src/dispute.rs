@@ -249,3 +249,30 @@ impl fmt::Display for Verdict {
         f.write_str(self.as_str())
     }
 }
+
+/// What a note in a dispute's case file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoteKind {
+    /// An internal note by whoever works the case.
+    Note,
+    /// What the employee who ran the transaction says of it.
+    Statement,
+}
+
+impl NoteKind {
+    /// Every kind.
+    pub const ALL: [Self; 2] = [Self::Note, Self::Statement];
+
+    /// Its name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Note => "note",
+            Self::Statement => "statement",
+        }
+    }
+
+    /// The kind named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}

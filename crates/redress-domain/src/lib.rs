@@ -27,7 +27,7 @@ pub mod role;
 
 pub use billing::*;
 pub use calendar::{Date, DateError, Period, PeriodError, Timestamp, parse_date, timestamp_text};
-pub use dispute::{DisputeStatus, TransitionError, Verdict};
+pub use dispute::{DisputeStatus, NoteKind, TransitionError, Verdict};
 pub use ids::{ContractIdx, CustomerIdx, IdTable, InvoiceIdx, SkuIdx, TextColumn};
 pub use money::{AMOUNT_CEILING, Currency, CurrencyError, Money};
 pub use number::{Decimal, NumberError, parse_decimal, percent_of};

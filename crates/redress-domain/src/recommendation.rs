@@ -9,8 +9,8 @@ use crate::number::Decimal;
 /// What the verification of a dispute found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
-    /// `upheld`, `partially_upheld` or `rejected`.
-    pub verdict: String,
+    /// Upheld, partially upheld or rejected.
+    pub verdict: crate::Verdict,
     /// What the records show was charged too much, net.
     pub adjustment: Decimal,
     /// What the customer claims.
@@ -224,7 +224,7 @@ mod tests {
 
     fn verification(verdict: &str, adjustment: &str, claimed: &str, paid: &str) -> Verification {
         Verification {
-            verdict: verdict.into(),
+            verdict: crate::Verdict::from_name(verdict).expect("a verdict"),
             adjustment: dec(adjustment),
             claimed: dec(claimed),
             currency: eur(),

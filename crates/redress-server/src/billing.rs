@@ -7,10 +7,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::views::{ContractView, CustomerView, InvoiceView};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use redress_domain::InvoiceIdx;
-use serde::de::DeserializeOwned;
-use serde_json::Value;
 use utoipa::IntoParams;
 
 /// A customer, contract or invoice named in the path.
@@ -68,7 +65,7 @@ pub async fn contract(
     let stored = state.redress.billing().contract(&id).await?;
     let stored =
         stored.ok_or_else(|| ApiError::not_found(format!("no contract has the id `{id}`")))?;
-    Ok(Json(view_of(stored)?))
+    Ok(Json(stored.into()))
 }
 
 /// A customer and the ids of their contracts.
@@ -91,20 +88,5 @@ pub async fn customer(
     let stored = state.redress.billing().customer(&id).await?;
     let stored =
         stored.ok_or_else(|| ApiError::not_found(format!("no customer has the id `{id}`")))?;
-    Ok(Json(view_of(stored)?))
-}
-
-/// The store's JSON for a customer or contract, read into its view: the answer then holds
-/// what the document says, even when the store's JSON grows.
-fn view_of<View: DeserializeOwned>(stored: Value) -> Result<View, ApiError> {
-    serde_json::from_value(stored).map_err(|e| {
-        // A mismatch between storage and server, not the caller's doing: the cause goes to the
-        // server's log.
-        tracing::error!(error = %e, "billing data does not read as its view");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "the billing data could not be shown",
-        )
-    })
+    Ok(Json(stored.into()))
 }

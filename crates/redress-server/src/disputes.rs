@@ -5,15 +5,15 @@ use crate::auth::Authenticated;
 use crate::error::{ApiError, ErrorBody};
 use crate::idempotency::{Change, IdempotencyKey, write_once};
 use crate::views::{
-    DisputePage, DisputeView, EventList, EventView, NOTE_KINDS, NoteKindNames, NoteList, NoteView,
-    ReasonNames, SortNames, StatusNames,
+    DisputePage, DisputeView, EventList, EventView, NoteKindNames, NoteList, NoteView, ReasonNames,
+    SortNames, StatusNames,
 };
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use redress_domain::{Decimal, DisputeReason, DisputeStatus, parse_date, parse_decimal};
+use redress_domain::{Decimal, DisputeReason, DisputeStatus, NoteKind, parse_date, parse_decimal};
 use redress_service::records::{DisputeFilter, DisputeOrder, DisputeRow};
 use redress_service::{Actor, DisputeIntake, Redress};
 use serde::Deserialize;
@@ -404,11 +404,27 @@ pub async fn list(
                 .ok_or_else(|| ApiError::invalid_field("status", format!("`{s}` is not a status")))
         })
         .transpose()?;
-    for day in ["opened_from", "opened_to"] {
-        if let Some(text) = query.get(day) {
-            parse_date(text).map_err(|e| ApiError::invalid_field(day, format!("{day} {e}")))?;
-        }
-    }
+    let day = |name: &str| {
+        query
+            .get(name)
+            .map(|text| {
+                parse_date(text).map_err(|e| ApiError::invalid_field(name, format!("{name} {e}")))
+            })
+            .transpose()
+    };
+    let reason = get("reason")
+        .map(|name| {
+            DisputeReason::from_name(&name).ok_or_else(|| {
+                ApiError::invalid_field(
+                    "reason",
+                    format!(
+                        "`{name}` is not a reason (expected one of {})",
+                        DisputeReason::ALL.map(|(_, n)| n).join(", ")
+                    ),
+                )
+            })
+        })
+        .transpose()?;
     let currency = get("currency")
         .map(|code| {
             redress_domain::Currency::from_code(&code)
@@ -441,11 +457,11 @@ pub async fn list(
     let filter = DisputeFilter {
         status,
         customer_id: get("customer"),
-        reason: get("reason"),
+        reason,
         assignee: get("assignee"),
-        opened_from: get("opened_from"),
-        opened_to: get("opened_to"),
-        currency: currency.map(|c| c.code().to_owned()),
+        opened_from: day("opened_from")?,
+        opened_to: day("opened_to")?,
+        currency,
         min_claimed_minor: minor("min_amount")?,
         max_claimed_minor: minor("max_amount")?,
     };
@@ -679,19 +695,21 @@ pub async fn add_note(
         route,
         &bytes,
         |actor, body: NewNote| async move {
-            let kind = body.kind.unwrap_or_else(|| NOTE_KINDS[0].to_owned());
-            if !NOTE_KINDS.contains(&kind.as_str()) {
-                return Err(ApiError::invalid_field(
-                    "kind",
-                    format!("`{kind}` is not a kind of note (expected note or statement)"),
-                ));
-            }
+            let kind = match body.kind.as_deref() {
+                None => NoteKind::Note,
+                Some(name) => NoteKind::from_name(name).ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "kind",
+                        format!("`{name}` is not a kind of note (expected note or statement)"),
+                    )
+                })?,
+            };
             if body.body.trim().is_empty() {
                 return Err(ApiError::invalid_field("body", "a note needs some text"));
             }
             Ok(redress
                 .disputes()
-                .add_note(&actor, &id, &kind, &body.body)
+                .add_note(&actor, &id, kind, &body.body)
                 .map_err(ApiError::from)
                 .map(|note| (StatusCode::CREATED, NoteView::from(&note))))
         },

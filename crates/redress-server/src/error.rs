@@ -214,16 +214,7 @@ impl From<IntakeError> for ApiError {
         match e {
             IntakeError::Dispute(e) => e.into(),
             IntakeError::Storage(e) => e.into(),
-            other => {
-                let field = other.field().unwrap_or("body");
-                let message = other.to_string();
-                Self::invalid_field(
-                    field,
-                    message
-                        .split_once(": ")
-                        .map_or(message.as_str(), |(_, m)| m),
-                )
-            }
+            other => Self::invalid_field(other.field().unwrap_or("body"), other.to_string()),
         }
     }
 }

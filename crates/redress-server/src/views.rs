@@ -2,11 +2,15 @@
 //! document. A field that is `null` when unknown is still always there, so `Option` fields are
 //! marked `required`.
 
-use redress_domain::{BillingData, DisputeReason, DisputeStatus, InvoiceIdx, LineKind, NoticeKind};
-use redress_service::records::{Attachment, CaseNote, DisputeRow};
+use redress_domain::timestamp_text;
+use redress_domain::{
+    BillingData, DisputeReason, DisputeStatus, InvoiceIdx, LineKind, NoteKind, NoticeKind,
+};
+use redress_service::records::{
+    Attachment, CaseNote, ContractRecord, CustomerRecord, DisputeRow, FindingRecord,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 use utoipa::ToSchema;
 use utoipa::openapi::RefOr;
@@ -79,7 +83,7 @@ pub struct VerificationView {
     /// (`invoice_id`, `line_no`, `sku`, `period_start`) and its `evidence`. See
     /// docs/audit-rules.md.
     #[schema(value_type = Vec<Object>)]
-    pub findings: Box<RawValue>,
+    pub findings: Vec<FindingRecord>,
     /// When it was verified (RFC 3339).
     #[schema(format = DateTime)]
     pub verified_at: String,
@@ -87,14 +91,15 @@ pub struct VerificationView {
 
 impl From<DisputeRow> for DisputeView {
     fn from(d: DisputeRow) -> Self {
+        let currency = d.claimed.currency;
         Self {
             id: d.id,
             invoice_id: d.invoice_id,
             customer_id: d.customer_id,
             line_no: d.line_no,
-            reason: d.reason,
-            claimed_amount: d.claimed_amount,
-            currency: d.currency,
+            reason: d.reason.as_str().to_owned(),
+            claimed_amount: currency.format(d.claimed.amount),
+            currency: currency.code().to_owned(),
             narrative: d.narrative,
             channel: d.channel,
             taken_by: d.taken_by,
@@ -102,19 +107,14 @@ impl From<DisputeRow> for DisputeView {
             escalated: d.escalated,
             assignee: d.assignee,
             linked_to: d.linked_to,
-            opened_on: d.opened_on,
-            created_at: d.created_at,
-            updated_at: d.updated_at,
+            opened_on: d.opened_on.to_string(),
+            created_at: timestamp_text(d.created_at),
+            updated_at: timestamp_text(d.updated_at),
             verification: VerificationView {
-                verdict: d.verdict,
-                adjustment: d.adjustment,
-                // Stored by Redress itself as JSON, so it is written out as it is, not parsed
-                // into a tree and written again; an empty list is the safe reading if it is
-                // not JSON.
-                findings: RawValue::from_string(d.findings_json).unwrap_or_else(|_| {
-                    RawValue::from_string("[]".to_owned()).expect("[] is JSON")
-                }),
-                verified_at: d.verified_at,
+                verdict: d.verification.verdict.as_str().to_owned(),
+                adjustment: currency.format(d.verification.adjustment),
+                findings: d.verification.findings,
+                verified_at: timestamp_text(d.verification.verified_at),
             },
         }
     }
@@ -168,10 +168,6 @@ pub struct EventView {
     pub previous_hash: String,
 }
 
-/// The kinds of note a case file holds: an internal note, or what the employee who ran the
-/// transaction says.
-pub const NOTE_KINDS: [&str; 2] = ["note", "statement"];
-
 /// A note or statement in a dispute's case file.
 #[derive(Serialize, ToSchema)]
 pub struct NoteView {
@@ -193,10 +189,10 @@ impl From<&CaseNote> for NoteView {
     fn from(note: &CaseNote) -> Self {
         Self {
             id: note.id.clone(),
-            kind: note.kind.clone(),
+            kind: note.kind.as_str().to_owned(),
             author: note.author.clone(),
             body: note.body.clone(),
-            created_at: note.created_at.clone(),
+            created_at: timestamp_text(note.created_at),
         }
     }
 }
@@ -242,7 +238,7 @@ impl From<&Attachment> for AttachmentView {
             content_type: a.content_type.clone(),
             size: a.size,
             uploaded_by: a.uploaded_by.clone(),
-            created_at: a.created_at.clone(),
+            created_at: timestamp_text(a.created_at),
         }
     }
 }
@@ -316,6 +312,46 @@ pub struct PriceView {
     pub unit_price: String,
     /// Discount in percent, as a decimal string.
     pub discount_percent: String,
+}
+
+impl From<CustomerRecord> for CustomerView {
+    fn from(c: CustomerRecord) -> Self {
+        Self {
+            id: c.id,
+            name: c.name,
+            email: c.email,
+            language: c.language,
+            customer_since: c.customer_since.to_string(),
+            contracts: c.contracts,
+        }
+    }
+}
+
+impl From<ContractRecord> for ContractView {
+    fn from(c: ContractRecord) -> Self {
+        Self {
+            id: c.id,
+            customer_id: c.customer_id,
+            currency: c.currency.code().to_owned(),
+            start_date: c.start_date.to_string(),
+            end_date: c.end_date.map(|d| d.to_string()),
+            payment_terms_days: c.payment_terms_days,
+            late_fee_percent: c.late_fee_percent.to_string(),
+            late_fee_grace_days: c.late_fee_grace_days,
+            tax_rate_percent: c.tax_rate_percent.to_string(),
+            prices: c
+                .prices
+                .into_iter()
+                .map(|p| PriceView {
+                    sku: p.sku,
+                    valid_from: p.valid_from.to_string(),
+                    valid_to: p.valid_to.map(|d| d.to_string()),
+                    unit_price: p.unit_price.to_string(),
+                    discount_percent: p.discount_percent.to_string(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// An invoice with its lines, payments and notices. Amounts are decimal strings with the
@@ -536,7 +572,7 @@ names! {
 
 names! {
     /// `note` (internal) or `statement` (by the employee who ran the transaction).
-    NoteKindNames as "NoteKind": NOTE_KINDS
+    NoteKindNames as "NoteKind": NoteKind::ALL.iter().map(|k| k.as_str())
 }
 
 names! {

@@ -5,6 +5,7 @@ use crate::redress::Redress;
 use redress_domain::BillingData;
 use redress_storage::StorageError;
 use redress_storage::billing::import::{ImportCounts, TableCounts};
+use redress_storage::billing::records::{ContractRecord, CustomerRecord};
 use std::sync::Arc;
 
 /// The billing data.
@@ -54,13 +55,13 @@ impl Billing<'_> {
             .await
     }
 
-    /// A contract's terms and price rows, as JSON.
-    pub async fn contract(&self, id: &str) -> Result<Option<serde_json::Value>, StorageError> {
-        self.0.store.billing().contract_json(id).await
+    /// A contract's terms and price rows.
+    pub async fn contract(&self, id: &str) -> Result<Option<ContractRecord>, StorageError> {
+        self.0.store.billing().contract(id).await
     }
 
-    /// A customer and their contracts' ids, as JSON.
-    pub async fn customer(&self, id: &str) -> Result<Option<serde_json::Value>, StorageError> {
-        self.0.store.billing().customer_json(id).await
+    /// A customer and their contracts' ids.
+    pub async fn customer(&self, id: &str) -> Result<Option<CustomerRecord>, StorageError> {
+        self.0.store.billing().customer(id).await
     }
 }

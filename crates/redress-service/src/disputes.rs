@@ -3,18 +3,19 @@
 
 use crate::error::ServiceError;
 use crate::redress::{Actor, as_writer, may_write};
-use redress_audit::report::{FindingRecord, finding_record};
-use redress_audit::{Verdict, verdict};
+use redress_audit::report::finding_record;
+use redress_audit::verdict;
 use redress_domain::audit_log::AuditEvent;
 use redress_domain::{
-    BillingData, Date, Decimal, Dispute, DisputeReason, DisputeStatus, InvoiceIdx,
+    BillingData, Currency, Date, Decimal, Dispute, DisputeReason, DisputeStatus, InvoiceIdx, Money,
+    NoteKind,
 };
 use redress_storage::audit_log::LogError;
 use redress_storage::billing::import::ImportCounts;
 use redress_storage::disputes::attachments::Attachment;
 use redress_storage::disputes::list::{BadCursor, DisputeFilter, DisputeOrder, DisputePage};
 use redress_storage::disputes::notes::CaseNote;
-use redress_storage::disputes::record::{DisputeError, DisputeRow};
+use redress_storage::disputes::record::{DisputeError, DisputeRow, VerificationRecord};
 use redress_storage::disputes::relationship::DisputeFacts;
 use redress_storage::{StorageError, Store, Work};
 use std::sync::Arc;
@@ -40,14 +41,15 @@ pub struct DisputeIntake {
     pub opened_on: Option<Date>,
 }
 
-/// Why a dispute was not opened. Each names the field at fault.
+/// Why a dispute was not opened. Each that is the request's doing names the field at fault as
+/// a value ([`IntakeError::field`]), not in its message.
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
     /// No such invoice is stored.
-    #[error("invoice_id: no invoice `{0}` is stored")]
+    #[error("no invoice `{0}` is stored")]
     UnknownInvoice(String),
     /// The invoice has no such line.
-    #[error("line_no: invoice {invoice_id} has no line {line_no}")]
+    #[error("invoice {invoice_id} has no line {line_no}")]
     UnknownLine {
         /// The invoice.
         invoice_id: String,
@@ -56,14 +58,14 @@ pub enum IntakeError {
     },
     /// The claim is negative or finer than the currency's minor unit.
     #[error(
-        "claimed_amount: {amount} is not an amount of {currency} (expected zero or more, below {ceiling}, with at most {minor_unit} decimals)",
+        "{amount} is not an amount of {currency} (expected zero or more, below {ceiling}, with at most {minor_unit} decimals)",
         ceiling = redress_domain::AMOUNT_CEILING
     )]
     BadClaim {
         /// The claim.
         amount: Decimal,
         /// The invoice's currency.
-        currency: String,
+        currency: Currency,
         /// Its decimals.
         minor_unit: u32,
     },
@@ -88,19 +90,9 @@ impl IntakeError {
     }
 }
 
-/// What the audit rules say of a dispute.
-#[derive(Debug, Clone)]
-pub struct Verification {
-    /// Upheld, partially upheld or rejected.
-    pub verdict: Verdict,
-    /// What is owed to the customer on what they dispute, net of tax.
-    pub adjustment: Decimal,
-    /// The findings counted, with their evidence.
-    pub findings: Vec<FindingRecord>,
-}
-
-/// Verifies `dispute` against `data`, which holds (at least) its invoice's whole contract.
-pub fn verify(data: &BillingData, dispute: &Dispute) -> Verification {
+/// Verifies `dispute` against `data`, which holds (at least) its invoice's whole contract: what
+/// the audit rules say of it, now.
+pub fn verify(data: &BillingData, dispute: &Dispute) -> VerificationRecord {
     let audit = redress_audit::audit(data);
     let on_invoice = audit
         .findings
@@ -108,14 +100,18 @@ pub fn verify(data: &BillingData, dispute: &Dispute) -> Verification {
         .enumerate()
         .filter(|(_, f)| f.invoice == Some(dispute.invoice));
     let judged = verdict::judge(0, dispute, on_invoice);
-    Verification {
+    VerificationRecord {
         verdict: judged.verdict,
-        adjustment: judged.adjustment,
+        adjustment: data
+            .invoice(dispute.invoice)
+            .currency
+            .shown(judged.adjustment),
         findings: judged
             .findings
             .iter()
             .map(|&i| finding_record(data, &audit.findings[i]))
             .collect(),
+        verified_at: redress_storage::this_moment(),
     }
 }
 
@@ -204,7 +200,7 @@ fn verified_dispute(
     if intake.claimed_amount < Decimal::ZERO || !currency.holds(intake.claimed_amount) {
         return Err(IntakeError::BadClaim {
             amount: intake.claimed_amount,
-            currency: currency.code().to_owned(),
+            currency,
             minor_unit: currency.minor_unit(),
         });
     }
@@ -228,7 +224,7 @@ fn verified_dispute(
         id,
         intake.channel,
         actor,
-        &verification,
+        verification,
     ))
 }
 
@@ -236,18 +232,21 @@ fn verified_dispute(
 /// whole export (which says of each invoice what verifying it alone from the database would).
 pub fn imported_disputes(data: &BillingData, actor: &str) -> Vec<DisputeRow> {
     let audit = redress_audit::audit(data);
+    let now = redress_storage::this_moment();
     audit
         .verdicts
         .iter()
         .map(|judged| {
-            let verification = Verification {
+            let currency = data.invoice(data.disputes[judged.dispute].invoice).currency;
+            let verification = VerificationRecord {
                 verdict: judged.verdict,
-                adjustment: judged.adjustment,
+                adjustment: currency.shown(judged.adjustment),
                 findings: judged
                     .findings
                     .iter()
                     .map(|&i| finding_record(data, &audit.findings[i]))
                     .collect(),
+                verified_at: now,
             };
             let id = data.dispute_ids.get(judged.dispute).to_owned();
             dispute_row(
@@ -256,7 +255,7 @@ pub fn imported_disputes(data: &BillingData, actor: &str) -> Vec<DisputeRow> {
                 id,
                 "import".to_owned(),
                 actor,
-                &verification,
+                verification,
             )
         })
         .collect()
@@ -315,23 +314,21 @@ fn dispute_row(
     id: String,
     channel: String,
     actor: &str,
-    verification: &Verification,
+    verification: VerificationRecord,
 ) -> DisputeRow {
     let invoice = data.invoice(dispute.invoice);
     let currency = invoice.currency;
-    let now = redress_storage::now();
-    // Every claim taken is held by its currency (intake and import refuse the others), so its
-    // minor units fit; a claim that did not would be refused on reading it back, not clamped.
-    let minor = currency.minor_units(currency.round(dispute.claimed_amount));
+    let now = verification.verified_at;
     DisputeRow {
         id,
         invoice_id: data.invoice_id(dispute.invoice).to_owned(),
         customer_id: data.customer_ids.name(invoice.customer.0).to_owned(),
         line_no: dispute.line_no,
-        reason: dispute.reason.as_str().to_owned(),
-        claimed_amount: currency.format(dispute.claimed_amount),
-        claimed_minor: minor.unwrap_or(i64::MAX),
-        currency: currency.code().to_owned(),
+        reason: dispute.reason,
+        claimed: Money {
+            amount: currency.shown(dispute.claimed_amount),
+            currency,
+        },
         narrative: dispute.narrative.clone(),
         channel,
         taken_by: actor.to_owned(),
@@ -339,14 +336,10 @@ fn dispute_row(
         escalated: false,
         assignee: None,
         linked_to: None,
-        opened_on: dispute.opened_on.to_string(),
-        created_at: now.clone(),
-        updated_at: now.clone(),
-        verdict: verification.verdict.as_str().to_owned(),
-        adjustment: currency.format(verification.adjustment),
-        findings_json: serde_json::to_string(&verification.findings)
-            .unwrap_or_else(|_| "[]".into()),
-        verified_at: now,
+        opened_on: dispute.opened_on,
+        created_at: now,
+        updated_at: now,
+        verification,
     }
 }
 
@@ -403,36 +396,19 @@ pub async fn prepare_reverification(
         .await?
         .ok_or_else(|| DisputeError::NotFound(id.to_owned()))?;
     let (data, invoice) = load_invoice(store, &stored.invoice_id).await?;
-    // A stored value that does not parse is named by table, row and column, never defaulted.
-    let corrupt = |column: &str, value: &str| {
-        StorageError::Corrupt(format!("disputes.{column} of {id}: `{value}`"))
-    };
-    let reason = DisputeReason::ALL
-        .iter()
-        .find(|(_, n)| *n == stored.reason)
-        .map(|(r, _)| *r)
-        .ok_or_else(|| corrupt("reason", &stored.reason))?;
     let dispute = Dispute {
         invoice,
         line_no: stored.line_no,
-        opened_on: redress_domain::parse_date(&stored.opened_on)
-            .map_err(|_| corrupt("opened_on", &stored.opened_on))?,
-        reason,
-        claimed_amount: redress_domain::parse_decimal(&stored.claimed_amount)
-            .map_err(|_| corrupt("claimed_amount", &stored.claimed_amount))?,
+        opened_on: stored.opened_on,
+        reason: stored.reason,
+        claimed_amount: stored.claimed.amount,
         narrative: stored.narrative.clone(),
     };
     let verification = verify(&data, &dispute);
-    let currency = data.invoice(invoice).currency;
-    let findings = serde_json::to_string(&verification.findings).unwrap_or_else(|_| "[]".into());
-    Ok(redress_storage::disputes::lifecycle::verify(
-        id,
-        verification.verdict.as_str(),
-        &currency.format(verification.adjustment),
-        &findings,
-        actor,
+    Ok(
+        redress_storage::disputes::lifecycle::verify(id, verification, actor)
+            .map_err(IntakeError::from),
     )
-    .map_err(IntakeError::from))
 }
 
 /// Disputes: taken, verified, moved through their lifecycle, and their case files.
@@ -519,12 +495,12 @@ impl Disputes<'_> {
         )
     }
 
-    /// Adds a note (`note`) or a statement (`statement`) to a dispute's case file.
+    /// Adds a note or a statement to a dispute's case file.
     pub fn add_note(
         &self,
         actor: &Actor,
         id: &str,
-        kind: &str,
+        kind: NoteKind,
         body: &str,
     ) -> Work<CaseNote, ServiceError> {
         as_writer(

@@ -19,7 +19,6 @@ pub use redress::{Actor, Redress};
 pub use redress_storage::Work;
 
 pub use disputes::{
-    DisputeIntake, ImportOutcome, IntakeError, Verification, import_export, imported_disputes,
-    open_dispute, open_imported_disputes, prepare_dispute, prepare_reverification,
-    reverify_dispute, verify,
+    DisputeIntake, ImportOutcome, IntakeError, import_export, imported_disputes, open_dispute,
+    open_imported_disputes, prepare_dispute, prepare_reverification, reverify_dispute, verify,
 };

@@ -1,10 +1,12 @@
 //! What the use cases give and take, as the database keeps it, for the faces of Redress to
 //! show: re-exported here so that they need nothing but this crate.
 
+pub use redress_audit::report::FindingRecord;
 #[cfg(unix)]
 pub use redress_storage::KeepInMemoryError;
 pub use redress_storage::audit_log::LogError;
 pub use redress_storage::billing::import::{ImportCounts, TableCounts};
+pub use redress_storage::billing::records::{ContractRecord, CustomerRecord, PriceRecord};
 pub use redress_storage::books::account::{CustomerLedger, LedgerEntry};
 pub use redress_storage::books::cases::{
     ArrearsCase, ArrearsChoice, ArrearsError, ArrearsItem, SystemicIssue,
@@ -19,7 +21,7 @@ pub use redress_storage::books::resolutions::{Resolution, ResolutionError};
 pub use redress_storage::disputes::attachments::Attachment;
 pub use redress_storage::disputes::list::{BadCursor, DisputeFilter, DisputeOrder, DisputePage};
 pub use redress_storage::disputes::notes::CaseNote;
-pub use redress_storage::disputes::record::{DisputeError, DisputeRow};
+pub use redress_storage::disputes::record::{DisputeError, DisputeRow, VerificationRecord};
 pub use redress_storage::disputes::relationship::DisputeFacts;
 pub use redress_storage::idempotency::{Answer, Once, Reply};
 pub use redress_storage::people::tokens::UserError;

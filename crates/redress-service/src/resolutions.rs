@@ -105,8 +105,7 @@ pub async fn prepare_proposal(
         .await
         .map_err(ResolutionError::from)?
         .ok_or_else(|| ResolutionError::Dispute(DisputeError::NotFound(dispute_id.to_owned())))?;
-    let currency =
-        Currency::from_code(&dispute.currency).map_err(|e| invalid("currency", e.to_string()))?;
+    let currency = dispute.claimed.currency;
     if let Some(given) = &proposal.currency
         && given != currency.code()
     {

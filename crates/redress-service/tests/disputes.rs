@@ -47,26 +47,39 @@ async fn a_dispute_is_verified_on_intake_as_the_audit_says() {
         .await
         .unwrap();
     assert_eq!(
-        (partial.verdict.as_str(), partial.adjustment.as_str()),
+        (
+            partial.verification.verdict.as_str(),
+            partial.verification.adjustment.to_string().as_str()
+        ),
         ("partially_upheld", "13.89")
     );
     assert_eq!(partial.status, DisputeStatus::Open);
     assert_eq!(partial.customer_id, "C-ACME");
-    assert!(
-        partial.findings_json.contains("late_fee_excess") && partial.findings_json.contains("P-01")
-    );
+    let late_fee = partial
+        .verification
+        .findings
+        .iter()
+        .find(|f| f.kind == redress_audit::FindingKind::LateFeeExcess)
+        .expect("the late fee's finding");
+    assert_eq!(late_fee.evidence.payment_ids, ["P-01"]);
     let whole = open_dispute(&store, intake("INV-A4", None, "5.00"), "agent-ana")
         .await
         .unwrap();
     assert_eq!(
-        (whole.verdict.as_str(), whole.adjustment.as_str()),
+        (
+            whole.verification.verdict.as_str(),
+            whole.verification.adjustment.to_string().as_str()
+        ),
         ("upheld", "172.00")
     );
     let right = open_dispute(&store, intake("INV-A1", Some(4), "10.00"), "agent-ana")
         .await
         .unwrap();
     assert_eq!(
-        (right.verdict.as_str(), right.adjustment.as_str()),
+        (
+            right.verification.verdict.as_str(),
+            right.verification.adjustment.to_string().as_str()
+        ),
         ("rejected", "0.00")
     );
     let stored = store.disputes().get(&partial.id).await.unwrap().unwrap();
@@ -84,7 +97,7 @@ async fn a_second_dispute_of_a_line_is_accepted_and_linked_to_the_open_one() {
         .await
         .unwrap();
     assert_eq!(second.linked_to.as_deref(), Some(first.id.as_str()));
-    assert_eq!(second.verdict, "upheld");
+    assert_eq!(second.verification.verdict, redress_domain::Verdict::Upheld);
     let other_line = open_dispute(&store, intake("INV-S2", Some(1), "1"), "phone")
         .await
         .unwrap();
@@ -231,7 +244,10 @@ async fn the_disputes_of_an_export_are_opened_with_the_verdicts_of_the_worked_ex
     for (id, verdict, adjustment) in expected {
         let stored = store.disputes().get(id).await.unwrap().unwrap();
         assert_eq!(
-            (stored.verdict.as_str(), stored.adjustment.as_str()),
+            (
+                stored.verification.verdict.as_str(),
+                stored.verification.adjustment.to_string().as_str()
+            ),
             (verdict, adjustment),
             "{id}"
         );
@@ -242,7 +258,7 @@ async fn the_disputes_of_an_export_are_opened_with_the_verdicts_of_the_worked_ex
         dsp5.narrative,
         "This whole invoice is a mess.\nPlease check every line."
     );
-    assert_eq!(dsp5.opened_on, "2025-05-06");
+    assert_eq!(dsp5.opened_on.to_string(), "2025-05-06");
     // Importing again opens nothing new.
     assert_eq!(
         redress_service::open_imported_disputes(&store, &data, "import")

@@ -40,6 +40,7 @@ pub mod people;
 pub use engine::KeepInMemoryError;
 pub use engine::{
     Backend, DATABASE_FILE, Location, StorageError, Store, Work, idempotency, new_id, now,
+    this_moment,
 };
 
 /// What the store keeps, an area at a time.

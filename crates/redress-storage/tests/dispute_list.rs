@@ -4,11 +4,13 @@
 
 mod support;
 
-use redress_domain::{BillingData, DisputeStatus, InvoiceIdx};
+use redress_domain::{
+    BillingData, Currency, DisputeReason, DisputeStatus, InvoiceIdx, Money, Verdict,
+};
 use redress_storage::Store;
 use redress_storage::disputes::intake;
 use redress_storage::disputes::list::{DisputeFilter, DisputeOrder};
-use redress_storage::disputes::record::DisputeRow;
+use redress_storage::disputes::record::{DisputeRow, VerificationRecord};
 use support::{TestDb, worked_example};
 
 /// 90 disputes of the example's invoices, opened over 12 days and of three reasons, so that
@@ -19,16 +21,24 @@ fn disputes(data: &BillingData) -> Vec<DisputeRow> {
         .map(|n| {
             let invoice = &data.invoices[n as usize % data.invoices.len()];
             let invoice_id = data.invoice_id(InvoiceIdx(n % data.invoices.len() as u32));
-            let recorded = format!("2025-04-01T10:00:{:02}.000000Z", (n * 13 % 90) / 3);
+            let recorded: redress_domain::Timestamp =
+                format!("2025-04-01T10:00:{:02}.000000Z", (n * 13 % 90) / 3)
+                    .parse()
+                    .unwrap();
             DisputeRow {
                 id: format!("DSP-L{n:03}"),
                 invoice_id: invoice_id.to_owned(),
                 customer_id: data.customer_ids.name(invoice.customer.0).to_owned(),
                 line_no: None,
-                reason: ["overcharged", "duplicate", "late_fee"][n as usize % 3].to_owned(),
-                claimed_amount: "1.00".to_owned(),
-                claimed_minor: 100,
-                currency: "USD".to_owned(),
+                reason: [
+                    DisputeReason::Overcharged,
+                    DisputeReason::Duplicate,
+                    DisputeReason::LateFee,
+                ][n as usize % 3],
+                claimed: Money {
+                    amount: "1.00".parse().unwrap(),
+                    currency: Currency::from_code("USD").unwrap(),
+                },
                 narrative: format!("dispute {n}"),
                 channel: "email".to_owned(),
                 taken_by: "test".to_owned(),
@@ -38,14 +48,15 @@ fn disputes(data: &BillingData) -> Vec<DisputeRow> {
                 linked_to: None,
                 opened_on: first
                     .checked_add(jiff::Span::new().days(i64::from(n * 7 % 12)))
-                    .unwrap()
-                    .to_string(),
-                created_at: recorded.clone(),
-                updated_at: recorded.clone(),
-                verdict: "rejected".to_owned(),
-                adjustment: "0.00".to_owned(),
-                findings_json: "[]".to_owned(),
-                verified_at: recorded,
+                    .unwrap(),
+                created_at: recorded,
+                updated_at: recorded,
+                verification: VerificationRecord {
+                    verdict: Verdict::Rejected,
+                    adjustment: "0.00".parse().unwrap(),
+                    findings: Vec::new(),
+                    verified_at: recorded,
+                },
             }
         })
         .collect()
@@ -70,7 +81,7 @@ async fn every_page(
         seen.extend(
             page.disputes
                 .iter()
-                .map(|d| (d.id.clone(), d.opened_on.clone())),
+                .map(|d| (d.id.clone(), d.opened_on.to_string())),
         );
         match page.next_cursor {
             Some(next) => cursor = Some(next),
@@ -91,9 +102,9 @@ async fn disputes_of_a_short_period_page_as_the_whole_list_does_in_either_order(
         .unwrap();
     let (from, to) = ("2025-03-03", "2025-03-09");
     for order in [DisputeOrder::NewestFirst, DisputeOrder::OldestFirst] {
-        for reason in [None, Some("duplicate".to_owned())] {
+        for reason in [None, Some(DisputeReason::Duplicate)] {
             let everything = DisputeFilter {
-                reason: reason.clone(),
+                reason,
                 ..Default::default()
             };
             let expected: Vec<(String, String)> = every_page(&store, &everything, order, 200)
@@ -104,8 +115,8 @@ async fn disputes_of_a_short_period_page_as_the_whole_list_does_in_either_order(
             assert!(expected.len() > 10, "the period holds several pages");
             let period = DisputeFilter {
                 reason,
-                opened_from: Some(from.to_owned()),
-                opened_to: Some(to.to_owned()),
+                opened_from: Some(from.parse().unwrap()),
+                opened_to: Some(to.parse().unwrap()),
                 ..Default::default()
             };
             for limit in [1, 4, 200] {

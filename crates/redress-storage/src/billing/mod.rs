@@ -7,9 +7,10 @@
 
 pub(crate) mod contract_data;
 pub mod import;
-pub(crate) mod records;
+pub mod records;
 
 use self::import::{ImportCounts, TableCounts};
+use self::records::{ContractRecord, CustomerRecord};
 use crate::engine::{StorageError, Store};
 use redress_domain::{BillingData, Decimal};
 use std::sync::Arc;
@@ -64,20 +65,20 @@ impl Billing<'_> {
             .await
     }
 
-    /// A customer and the ids of their contracts, as the API shows them.
-    pub async fn customer_json(&self, id: &str) -> Result<Option<serde_json::Value>, StorageError> {
+    /// A customer and the ids of their contracts.
+    pub async fn customer(&self, id: &str) -> Result<Option<CustomerRecord>, StorageError> {
         let id = id.to_owned();
-        self.0.read(move |db| records::customer_json(db, &id)).await
+        self.0.read(move |db| records::customer(db, &id)).await
     }
 
-    /// A contract's terms and price rows, as the API shows them.
-    pub async fn contract_json(&self, id: &str) -> Result<Option<serde_json::Value>, StorageError> {
+    /// A contract's terms and price rows.
+    pub async fn contract(&self, id: &str) -> Result<Option<ContractRecord>, StorageError> {
         let id = id.to_owned();
-        self.0.read(move |db| records::contract_json(db, &id)).await
+        self.0.read(move |db| records::contract(db, &id)).await
     }
 
     /// The amount of a payment as stored, if there is one with that id.
-    pub async fn payment_amount(&self, payment_id: &str) -> Result<Option<String>, StorageError> {
+    pub async fn payment_amount(&self, payment_id: &str) -> Result<Option<Decimal>, StorageError> {
         let payment_id = payment_id.to_owned();
         self.0
             .run(move |db| records::payment_amount(db, &payment_id))

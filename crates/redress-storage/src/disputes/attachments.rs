@@ -2,10 +2,11 @@
 
 use super::record::{DisputeError, exists};
 use crate::engine::sql::{Db, Row, params};
-use crate::engine::stored::{new_id, now};
+use crate::engine::stored::{Cells, new_id, now, this_moment};
 use crate::engine::transaction::append;
 use crate::engine::{StorageError, Work};
 use redress_domain::audit_log::NewEvent;
+use redress_domain::{Timestamp, timestamp_text};
 use sha2::{Digest, Sha256};
 
 /// An attachment's record (its content is fetched apart).
@@ -26,22 +27,24 @@ pub struct Attachment {
     /// Who attached it.
     pub uploaded_by: String,
     /// When.
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 const COLUMNS: &str =
     "id, dispute_id, sha256, file_name, content_type, size, uploaded_by, created_at";
 
 fn read_attachment(row: &dyn Row) -> Result<Attachment, StorageError> {
+    let id = row.string(0)?;
+    let created_at = Cells::new(row, "attachments", id.as_str()).timestamp(7, "created_at")?;
     Ok(Attachment {
-        id: row.string(0)?,
+        id,
         dispute_id: row.string(1)?,
         sha256: row.string(2)?,
         file_name: row.string(3)?,
         content_type: row.string(4)?,
         size: row.int(5)? as u64,
         uploaded_by: row.string(6)?,
-        created_at: row.string(7)?,
+        created_at,
     })
 }
 
@@ -102,7 +105,7 @@ pub fn add(
         content_type: content_type.to_owned(),
         size: content.len() as u64,
         uploaded_by: actor.to_owned(),
-        created_at: now(),
+        created_at: this_moment(),
     };
     let content = content.to_vec();
     Work::new(move |db| {
@@ -124,7 +127,7 @@ pub fn add(
                 &a.content_type,
                 a.size as i64,
                 &a.uploaded_by,
-                &a.created_at,
+                &timestamp_text(a.created_at),
             ],
         )?;
         let after = serde_json::json!({

@@ -2,7 +2,7 @@
 //! dispute of the same invoice line; those that wait for the writer together, in one
 //! statement, since intake is the busiest write; and an import's, in bulk.
 
-use super::record::{COLUMNS, DisputeError, DisputeRow, dispute_event};
+use super::record::{COLUMNS, DisputeError, DisputeRow, StoredText, dispute_event};
 use crate::billing::contract_data::{self, Snapshot};
 use crate::engine::sql::{Db, Upsert, Value};
 use crate::engine::transaction::append;
@@ -112,7 +112,7 @@ pub(crate) fn insert_all(
     }
     let mut rows = new.iter();
     db.upsert_many(&DISPUTES, &mut |sink| {
-        rows.try_for_each(|d| sink(&d.values()))
+        rows.try_for_each(|d| sink(&d.values(&d.stored_text())))
     })?;
     for d in &new {
         append(
@@ -161,17 +161,18 @@ const DISPUTES: Upsert = Upsert {
 const LINKED_TO: usize = 14;
 
 impl DisputeRow {
-    /// The row's values, in the order of [`DISPUTES`]' columns (and of `COLUMNS`).
-    fn values(&self) -> [Value<'_>; 22] {
+    /// The row's values, in the order of [`DISPUTES`]' columns (and of `COLUMNS`), with
+    /// `text` its [stored text](DisputeRow::stored_text).
+    fn values<'a>(&'a self, text: &'a StoredText) -> [Value<'a>; 22] {
         [
             Value::from(&self.id),
             Value::from(&self.invoice_id),
             Value::from(&self.customer_id),
             Value::from(self.line_no.map(i64::from)),
-            Value::from(&self.reason),
-            Value::from(&self.claimed_amount),
-            Value::Int(self.claimed_minor),
-            Value::from(&self.currency),
+            Value::Text(self.reason.as_str()),
+            Value::from(&text.claimed_amount),
+            Value::Int(text.claimed_minor),
+            Value::Text(self.claimed.currency.code()),
             Value::from(&self.narrative),
             Value::from(&self.channel),
             Value::from(&self.taken_by),
@@ -179,13 +180,13 @@ impl DisputeRow {
             Value::Int(i64::from(self.escalated)),
             Value::from(&self.assignee),
             Value::from(&self.linked_to),
-            Value::from(&self.opened_on),
-            Value::from(&self.created_at),
-            Value::from(&self.updated_at),
-            Value::from(&self.verdict),
-            Value::from(&self.adjustment),
-            Value::from(&self.findings_json),
-            Value::from(&self.verified_at),
+            Value::from(&text.opened_on),
+            Value::from(&text.created_at),
+            Value::from(&text.updated_at),
+            Value::Text(self.verification.verdict.as_str()),
+            Value::from(&text.adjustment),
+            Value::from(&text.findings_json),
+            Value::from(&text.verified_at),
         ]
     }
 }
@@ -212,7 +213,8 @@ fn insert_in(
     );
     // The row's values in column order, with the link's lookup (invoice, line) in place of
     // `linked_to`, and the id again for the check that it is new.
-    let row = dispute.values();
+    let text = dispute.stored_text();
+    let row = dispute.values(&text);
     debug_assert_eq!(DISPUTES.columns[LINKED_TO], "linked_to");
     let (before_link, after_link) = (&row[..LINKED_TO], &row[LINKED_TO + 1..]);
     let mut values = before_link.to_vec();
@@ -359,11 +361,12 @@ fn insert_each_of_its_own_line<'a>(
     db: &mut dyn Db,
     disputes: impl Iterator<Item = &'a DisputeRow>,
 ) -> Result<std::collections::HashMap<String, Option<String>>, StorageError> {
+    let disputes: Vec<(&DisputeRow, StoredText)> = disputes.map(|d| (d, d.stored_text())).collect();
     let mut values = Vec::new();
     let mut rows = 0;
-    for dispute in disputes {
+    for (dispute, text) in &disputes {
         // `linked_to` is looked up by the statement.
-        let row = dispute.values();
+        let row = dispute.values(text);
         values.extend_from_slice(&row[..LINKED_TO]);
         values.extend_from_slice(&row[LINKED_TO + 1..]);
         rows += 1;

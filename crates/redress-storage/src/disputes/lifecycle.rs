@@ -2,10 +2,12 @@
 //! verification, each changed under a lock of its row and recorded in the audit log in the same
 //! transaction.
 
-use super::record::{COLUMNS, DisputeError, DisputeRow, dispute_event, read_dispute};
+use super::record::{
+    COLUMNS, DisputeError, DisputeRow, VerificationRecord, dispute_event, read_dispute,
+};
 use crate::engine::Work;
 use crate::engine::sql::params;
-use crate::engine::stored::now;
+use crate::engine::stored::this_moment;
 use crate::engine::transaction::append;
 use redress_domain::DisputeStatus;
 
@@ -50,25 +52,19 @@ pub fn escalate(id: &str, escalated: bool, actor: &str) -> Work<DisputeRow, Disp
     })
 }
 
-/// Records a new verification of a dispute (after the billing data changed).
+/// Records a new verification of a dispute (after the billing data changed); its
+/// `verified_at` is when it is recorded.
 pub fn verify(
     id: &str,
-    verdict: &str,
-    adjustment: &str,
-    findings_json: &str,
+    verification: VerificationRecord,
     actor: &str,
 ) -> Work<DisputeRow, DisputeError> {
-    let (verdict, adjustment, findings_json) = (
-        verdict.to_owned(),
-        adjustment.to_owned(),
-        findings_json.to_owned(),
-    );
     change(id, actor, "verified", move |d| {
         Ok(DisputeRow {
-            verdict,
-            adjustment,
-            findings_json,
-            verified_at: now(),
+            verification: VerificationRecord {
+                verified_at: this_moment(),
+                ..verification
+            },
             ..d.clone()
         })
     })
@@ -92,9 +88,10 @@ fn change(
             .row(&select, params![&id], read_dispute)?
             .ok_or_else(|| DisputeError::NotFound(id.clone()))?;
         let after = DisputeRow {
-            updated_at: now(),
+            updated_at: this_moment(),
             ..change(&before)?
         };
+        let text = after.stored_text();
         db.execute(
             "UPDATE disputes SET status = ?, escalated = ?, assignee = ?, updated_at = ?, verdict = ?, \
              adjustment = ?, findings_json = ?, verified_at = ? WHERE id = ?",
@@ -102,11 +99,11 @@ fn change(
                 after.status.as_str(),
                 i64::from(after.escalated),
                 &after.assignee,
-                &after.updated_at,
-                &after.verdict,
-                &after.adjustment,
-                &after.findings_json,
-                &after.verified_at,
+                &text.updated_at,
+                after.verification.verdict.as_str(),
+                &text.adjustment,
+                &text.findings_json,
+                &text.verified_at,
                 &id,
             ],
         )?;

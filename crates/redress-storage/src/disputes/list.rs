@@ -4,7 +4,7 @@
 use super::record::{COLUMNS, DisputeRow, read_dispute};
 use crate::engine::sql::{Db, Value};
 use crate::engine::{Backend, StorageError};
-use redress_domain::DisputeStatus;
+use redress_domain::{Currency, Date, DisputeReason, DisputeStatus, timestamp_text};
 
 /// Which disputes to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,15 +14,15 @@ pub struct DisputeFilter {
     /// Only of this customer.
     pub customer_id: Option<String>,
     /// Only with this reason.
-    pub reason: Option<String>,
+    pub reason: Option<DisputeReason>,
     /// Only assigned to this agent.
     pub assignee: Option<String>,
-    /// Only opened on or after this day (`YYYY-MM-DD`).
-    pub opened_from: Option<String>,
+    /// Only opened on or after this day.
+    pub opened_from: Option<Date>,
     /// Only opened on or before this day.
-    pub opened_to: Option<String>,
+    pub opened_to: Option<Date>,
     /// Only in this currency (needed for amount bounds).
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
     /// Only claims of at least this many minor units.
     pub min_claimed_minor: Option<i64>,
     /// Only claims of at most this many minor units.
@@ -31,9 +31,8 @@ pub struct DisputeFilter {
 
 impl DisputeFilter {
     /// The first and last opening day wanted, when both are given and at most 92 days apart.
-    fn short_period(&self) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
-        let day = |d: &Option<String>| d.as_deref()?.parse::<jiff::civil::Date>().ok();
-        let (from, to) = (day(&self.opened_from)?, day(&self.opened_to)?);
+    fn short_period(&self) -> Option<(Date, Date)> {
+        let (from, to) = (self.opened_from?, self.opened_to?);
         let days = from.until(to).ok()?.get_days();
         (0..=92).contains(&days).then_some((from, to))
     }
@@ -124,11 +123,27 @@ impl Query {
             &mut binds,
         );
         text("customer_id = ?", &filter.customer_id, &mut binds);
-        text("reason = ?", &filter.reason, &mut binds);
+        text(
+            "reason = ?",
+            &filter.reason.map(|r| r.as_str().to_owned()),
+            &mut binds,
+        );
         text("assignee = ?", &filter.assignee, &mut binds);
-        text("opened_on >= ?", &filter.opened_from, &mut binds);
-        text("opened_on <= ?", &filter.opened_to, &mut binds);
-        text("currency = ?", &filter.currency, &mut binds);
+        text(
+            "opened_on >= ?",
+            &filter.opened_from.map(|d| d.to_string()),
+            &mut binds,
+        );
+        text(
+            "opened_on <= ?",
+            &filter.opened_to.map(|d| d.to_string()),
+            &mut binds,
+        );
+        text(
+            "currency = ?",
+            &filter.currency.map(|c| c.code().to_owned()),
+            &mut binds,
+        );
         if let Some(min) = filter.min_claimed_minor {
             clauses.push("claimed_minor >= ?");
             binds.push(Bind::Int(min));
@@ -262,9 +277,9 @@ impl Query {
             disputes.truncate(limit as usize);
             disputes.last().map(|last| {
                 let value = if key == "claimed_minor" {
-                    last.claimed_minor.to_string()
+                    last.stored_text().claimed_minor.to_string()
                 } else {
-                    last.created_at.clone()
+                    timestamp_text(last.created_at)
                 };
                 hex(&format!("{value}\u{1f}{}", last.id))
             })

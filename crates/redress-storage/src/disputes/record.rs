@@ -3,10 +3,13 @@
 
 use crate::engine::StorageError;
 use crate::engine::sql::{Db, Row, params};
-use crate::engine::stored::now;
-use redress_domain::DisputeStatus;
-use redress_domain::TransitionError;
+use crate::engine::stored::{Cells, this_moment};
+use redress_audit::report::FindingRecord;
 use redress_domain::audit_log::NewEvent;
+use redress_domain::{
+    Date, Decimal, DisputeReason, DisputeStatus, Money, Timestamp, TransitionError, Verdict,
+    timestamp_text,
+};
 
 /// A dispute as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,14 +22,10 @@ pub struct DisputeRow {
     pub customer_id: String,
     /// The line disputed; `None` for the whole invoice.
     pub line_no: Option<u32>,
-    /// The customer's reason (`overcharged`, `duplicate`, …).
-    pub reason: String,
-    /// What the customer claims, in the invoice's currency (exact decimal).
-    pub claimed_amount: String,
-    /// The claim in minor units, for filtering by amount.
-    pub claimed_minor: i64,
-    /// ISO 4217 code.
-    pub currency: String,
+    /// The customer's reason.
+    pub reason: DisputeReason,
+    /// What the customer claims, net of tax, in the invoice's currency.
+    pub claimed: Money,
     /// The customer's own words.
     pub narrative: String,
     /// How it came in: `email`, `phone`, `portal`, `import`, …
@@ -41,35 +40,79 @@ pub struct DisputeRow {
     pub assignee: Option<String>,
     /// An open dispute of the same invoice line this one was linked to on intake.
     pub linked_to: Option<String>,
-    /// When the customer raised it (`YYYY-MM-DD`).
-    pub opened_on: String,
-    /// When Redress recorded it (RFC 3339).
-    pub created_at: String,
+    /// When the customer raised it.
+    pub opened_on: Date,
+    /// When Redress recorded it.
+    pub created_at: Timestamp,
     /// When it last changed.
-    pub updated_at: String,
-    /// `upheld`, `partially_upheld` or `rejected`.
-    pub verdict: String,
-    /// What the audit found owed on it, net of tax (exact decimal).
-    pub adjustment: String,
-    /// The findings the verdict rests on, as a JSON array.
-    pub findings_json: String,
+    pub updated_at: Timestamp,
+    /// What its last verification found.
+    pub verification: VerificationRecord,
+}
+
+/// What the audit rules said of a dispute when it was last verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerificationRecord {
+    /// Upheld, partially upheld or rejected.
+    pub verdict: Verdict,
+    /// What is owed to the customer on what they dispute, net of tax, in the dispute's
+    /// currency.
+    pub adjustment: Decimal,
+    /// The findings the verdict rests on, with their evidence.
+    pub findings: Vec<FindingRecord>,
     /// When it was verified.
-    pub verified_at: String,
+    pub verified_at: Timestamp,
 }
 
 impl DisputeRow {
     /// The dispute as a JSON object, for the audit log.
     pub fn to_json(&self) -> String {
+        let currency = self.claimed.currency;
         serde_json::json!({
             "id": self.id, "invoice_id": self.invoice_id, "customer_id": self.customer_id,
-            "line_no": self.line_no, "reason": self.reason, "claimed_amount": self.claimed_amount,
-            "currency": self.currency, "narrative": self.narrative, "channel": self.channel,
+            "line_no": self.line_no, "reason": self.reason.as_str(),
+            "claimed_amount": currency.format(self.claimed.amount),
+            "currency": currency.code(), "narrative": self.narrative, "channel": self.channel,
             "taken_by": self.taken_by, "status": self.status.as_str(), "escalated": self.escalated,
-            "assignee": self.assignee, "linked_to": self.linked_to, "opened_on": self.opened_on,
-            "verdict": self.verdict, "adjustment": self.adjustment,
+            "assignee": self.assignee, "linked_to": self.linked_to,
+            "opened_on": self.opened_on.to_string(),
+            "verdict": self.verification.verdict.as_str(),
+            "adjustment": currency.format(self.verification.adjustment),
         })
         .to_string()
     }
+
+    /// The columns written as text, made once for a write.
+    pub(crate) fn stored_text(&self) -> StoredText {
+        let currency = self.claimed.currency;
+        StoredText {
+            claimed_amount: currency.format(self.claimed.amount),
+            // Every claim taken is held by its currency (intake and import refuse the others),
+            // so its minor units fit.
+            claimed_minor: currency
+                .minor_units(currency.round(self.claimed.amount))
+                .unwrap_or(i64::MAX),
+            opened_on: self.opened_on.to_string(),
+            created_at: timestamp_text(self.created_at),
+            updated_at: timestamp_text(self.updated_at),
+            adjustment: currency.format(self.verification.adjustment),
+            findings_json: serde_json::to_string(&self.verification.findings)
+                .expect("findings are plain data"),
+            verified_at: timestamp_text(self.verification.verified_at),
+        }
+    }
+}
+
+/// A dispute's typed values as its text columns hold them.
+pub(crate) struct StoredText {
+    pub(crate) claimed_amount: String,
+    pub(crate) claimed_minor: i64,
+    pub(crate) opened_on: String,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+    pub(crate) adjustment: String,
+    pub(crate) findings_json: String,
+    pub(crate) verified_at: String,
 }
 
 /// Why a dispute could not be changed.
@@ -106,33 +149,44 @@ pub(crate) const COLUMNS: &str = "id, invoice_id, customer_id, line_no, reason, 
     currency, narrative, channel, taken_by, status, escalated, assignee, linked_to, opened_on, \
     created_at, updated_at, verdict, adjustment, findings_json, verified_at";
 
-/// A dispute's row, read back.
+/// A dispute's row, read back: a cell that does not read back is an error naming it.
 pub(crate) fn read_dispute(row: &dyn Row) -> Result<DisputeRow, StorageError> {
-    let status = row.text(11)?;
+    let id = row.string(0)?;
+    let cells = Cells::new(row, "disputes", id.as_str());
+    let currency = cells.currency(7, "currency")?;
+    let line_no = match row.opt_int(3)? {
+        None => None,
+        Some(n) => Some(
+            u32::try_from(n)
+                .map_err(|_| cells.unreadable("line_no", &n.to_string(), "a line number"))?,
+        ),
+    };
     Ok(DisputeRow {
-        id: row.string(0)?,
         invoice_id: row.string(1)?,
         customer_id: row.string(2)?,
-        line_no: row.opt_int(3)?.map(|n| n as u32),
-        reason: row.string(4)?,
-        claimed_amount: row.string(5)?,
-        claimed_minor: row.int(6)?,
-        currency: row.string(7)?,
+        line_no,
+        reason: cells.parsed(4, "reason", "a dispute reason", DisputeReason::from_name)?,
+        claimed: Money {
+            amount: cells.amount(5, "claimed_amount")?,
+            currency,
+        },
         narrative: row.string(8)?,
         channel: row.string(9)?,
         taken_by: row.string(10)?,
-        status: DisputeStatus::from_name(status)
-            .ok_or_else(|| StorageError::Corrupt(format!("dispute status `{status}`")))?,
+        status: cells.parsed(11, "status", "a dispute status", DisputeStatus::from_name)?,
         escalated: row.int(12)? != 0,
         assignee: row.opt_string(13)?,
         linked_to: row.opt_string(14)?,
-        opened_on: row.string(15)?,
-        created_at: row.string(16)?,
-        updated_at: row.string(17)?,
-        verdict: row.string(18)?,
-        adjustment: row.string(19)?,
-        findings_json: row.string(20)?,
-        verified_at: row.string(21)?,
+        opened_on: cells.date(15, "opened_on")?,
+        created_at: cells.timestamp(16, "created_at")?,
+        updated_at: cells.timestamp(17, "updated_at")?,
+        verification: VerificationRecord {
+            verdict: cells.parsed(18, "verdict", "a verdict", Verdict::from_name)?,
+            adjustment: cells.amount(19, "adjustment")?,
+            findings: cells.json(20, "findings_json", "a JSON list of findings")?,
+            verified_at: cells.timestamp(21, "verified_at")?,
+        },
+        id,
     })
 }
 
@@ -176,7 +230,7 @@ pub(crate) fn dispute_event(
     after: Option<String>,
 ) -> NewEvent {
     NewEvent {
-        occurred_at: now(),
+        occurred_at: timestamp_text(this_moment()),
         actor: actor.to_owned(),
         entity: "dispute".to_owned(),
         entity_id: id.to_owned(),

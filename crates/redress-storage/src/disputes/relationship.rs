@@ -3,9 +3,9 @@
 
 use crate::engine::StorageError;
 use crate::engine::sql::{Db, params};
-use crate::engine::stored::{amount, currency};
+use crate::engine::stored::Cells;
 use redress_domain::recommendation::{DisputeHistory, Relationship, Verification};
-use redress_domain::{Date, Decimal, parse_date};
+use redress_domain::{Date, Decimal, Verdict};
 
 /// What a dispute's recommendation is made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,10 +18,6 @@ pub struct DisputeFacts {
     pub history: DisputeHistory,
 }
 
-fn day(text: &str) -> Result<Date, StorageError> {
-    parse_date(text).map_err(|e| StorageError::Corrupt(format!("a stored date `{text}`: {e}")))
-}
-
 fn days_before(date: Date, days: i64) -> String {
     date.checked_sub(jiff::Span::new().days(days))
         .unwrap_or(date)
@@ -30,35 +26,39 @@ fn days_before(date: Date, days: i64) -> String {
 
 /// The facts of dispute `id` (`None`: no such dispute).
 pub(crate) fn facts(db: &mut dyn Db, id: &str) -> Result<Option<DisputeFacts>, StorageError> {
-    let Some((customer, invoice, code, claimed, verdict, adjustment, line_no, opened)) = db.row(
+    let Some((customer, invoice, verification, opened_on)) = db.row(
         "SELECT customer_id, invoice_id, currency, claimed_amount, verdict, adjustment, \
              line_no, opened_on FROM disputes WHERE id = ?",
         params![id],
         |row| {
+            let cells = Cells::new(row, "disputes", id);
+            let verification = Verification {
+                verdict: cells.parsed(4, "verdict", "a verdict", Verdict::from_name)?,
+                adjustment: cells.amount(5, "adjustment")?,
+                claimed: cells.amount(3, "claimed_amount")?,
+                currency: cells.currency(2, "currency")?,
+                line_no: row.opt_int(6)?.and_then(|n| u32::try_from(n).ok()),
+                paid: Decimal::ZERO,
+            };
             Ok((
                 row.string(0)?,
                 row.string(1)?,
-                row.string(2)?,
-                row.string(3)?,
-                row.string(4)?,
-                row.string(5)?,
-                row.opt_int(6)?,
-                row.string(7)?,
+                verification,
+                cells.date(7, "opened_on")?,
             ))
         },
     )?
     else {
         return Ok(None);
     };
-    let currency = currency(&code)?;
-    let opened_on = day(&opened)?;
+    let (code, opened) = (verification.currency.code(), opened_on.to_string());
     let year_ago = days_before(opened_on, 365);
     let quarter_ago = days_before(opened_on, 90);
     let paid: Decimal = db
         .rows(
             "SELECT amount FROM payments WHERE invoice_id = ?",
             params![&invoice],
-            |row| amount(row.text(0)?),
+            |row| Cells::new(row, "payments", format!("of {invoice}")).amount(0, "amount"),
         )?
         .into_iter()
         .sum();
@@ -66,10 +66,10 @@ pub(crate) fn facts(db: &mut dyn Db, id: &str) -> Result<Option<DisputeFacts>, S
         .row(
             "SELECT customer_since FROM customers WHERE id = ?",
             params![&customer],
-            |row| row.string(0),
+            |row| Cells::new(row, "customers", customer.as_str()).date(0, "customer_since"),
         )?
         .ok_or_else(|| StorageError::Corrupt(format!("dispute {id}: no customer")))?;
-    let tenure_days = day(&since)?
+    let tenure_days = since
         .until(opened_on)
         .map(|span| i64::from(span.get_days()))
         .unwrap_or(0);
@@ -78,8 +78,12 @@ pub(crate) fn facts(db: &mut dyn Db, id: &str) -> Result<Option<DisputeFacts>, S
     let invoices = db.rows(
         "SELECT id, total, due_date FROM invoices WHERE customer_id = ? AND currency = ? \
          AND issue_date > ? AND issue_date <= ?",
-        params![&customer, &code, &year_ago, &opened],
-        |row| Ok((row.string(0)?, amount(row.text(1)?)?, row.string(2)?)),
+        params![&customer, code, &year_ago, &opened],
+        |row| {
+            let id = row.string(0)?;
+            let total = Cells::new(row, "invoices", id.as_str()).amount(1, "total")?;
+            Ok((id, total, row.string(2)?))
+        },
     )?;
     let mut relationship = Relationship {
         tenure_days,
@@ -95,7 +99,7 @@ pub(crate) fn facts(db: &mut dyn Db, id: &str) -> Result<Option<DisputeFacts>, S
             .rows(
                 "SELECT amount FROM payments WHERE invoice_id = ? AND paid_on <= ?",
                 params![&invoice_id, &due],
-                |row| amount(row.text(0)?),
+                |row| Cells::new(row, "payments", format!("of {invoice_id}")).amount(0, "amount"),
             )?
             .into_iter()
             .sum();
@@ -115,18 +119,14 @@ pub(crate) fn facts(db: &mut dyn Db, id: &str) -> Result<Option<DisputeFacts>, S
         if on > quarter_ago {
             history.last_quarter += 1;
         }
-        if verdict == "rejected" {
+        if verdict == Verdict::Rejected.as_str() {
             history.rejected_last_year += 1;
         }
     }
     Ok(Some(DisputeFacts {
         verification: Verification {
-            verdict,
-            adjustment: amount(&adjustment)?,
-            claimed: amount(&claimed)?,
-            currency,
-            line_no: line_no.and_then(|n| u32::try_from(n).ok()),
             paid,
+            ..verification
         },
         relationship,
         history,

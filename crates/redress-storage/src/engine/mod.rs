@@ -37,5 +37,5 @@ pub use location::{Backend, DATABASE_FILE, Location};
 #[cfg(unix)]
 pub use resident::KeepInMemoryError;
 pub use store::Store;
-pub use stored::{new_id, now};
+pub use stored::{new_id, now, this_moment};
 pub use work::Work;

@@ -11,7 +11,15 @@ use redress_domain::{
 /// Now, in UTC with microseconds, always the same width (`2026-11-23T14:28:28.750764Z`), so
 /// that timestamps stored as text sort as times.
 pub fn now() -> String {
-    timestamp_text(Timestamp::now())
+    timestamp_text(this_moment())
+}
+
+/// Now, to the microsecond: as precise as a stored moment, so that a record made now equals
+/// itself read back.
+pub fn this_moment() -> Timestamp {
+    let now = Timestamp::now();
+    let micros = now.as_microsecond();
+    Timestamp::from_microsecond(micros).unwrap_or(now)
 }
 
 /// One stored row read cell by cell into domain types: a cell that does not read back is an
@@ -117,6 +125,15 @@ impl<'r> Cells<'r> {
     /// A `YYYY-MM-DD` day.
     pub(crate) fn date(&self, i: usize, column: &'static str) -> Result<Date, StorageError> {
         self.parsed(i, column, "a date (YYYY-MM-DD)", |t| parse_date(t).ok())
+    }
+
+    /// A `YYYY-MM-DD` day, or `NULL`.
+    pub(crate) fn opt_date(
+        &self,
+        i: usize,
+        column: &'static str,
+    ) -> Result<Option<Date>, StorageError> {
+        self.opt_parsed(i, column, "a date (YYYY-MM-DD)", |t| parse_date(t).ok())
     }
 
     /// An RFC 3339 moment.
