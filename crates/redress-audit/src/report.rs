@@ -221,66 +221,86 @@ pub fn finding_record(data: &BillingData, finding: &Finding) -> FindingRecord {
     }
 }
 
-/// How the records' typed values are written as text and read back.
+/// How the records' typed values are written as text and read back (without a copy of the
+/// text: a list page reads thousands of them).
 mod text {
+    use serde::Deserializer;
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    /// Reads a string with `parse`, which says what it expected when it refuses.
+    fn parsed<'de, D: Deserializer<'de>, T>(
+        d: D,
+        parse: fn(&str) -> Result<T, String>,
+    ) -> Result<T, D::Error> {
+        struct Text<T>(fn(&str) -> Result<T, String>, PhantomData<T>);
+        impl<T> serde::de::Visitor<'_> for Text<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+                (self.0)(text).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Text(parse, PhantomData))
+    }
+
     /// Exact decimals, written as they are (`12.50`).
     pub mod decimal {
         use redress_domain::{Decimal, parse_decimal};
-        use serde::{Deserialize, Deserializer, Serializer};
+        use serde::{Deserializer, Serializer};
 
         pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
             s.collect_str(value)
         }
 
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-            let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-            parse_decimal(&text).map_err(serde::de::Error::custom)
+            super::parsed(d, |t| parse_decimal(t).map_err(|e| e.to_string()))
         }
     }
 
     /// ISO 4217 codes.
     pub mod currency {
         use redress_domain::Currency;
-        use serde::{Deserialize, Deserializer, Serializer};
+        use serde::{Deserializer, Serializer};
 
         pub fn serialize<S: Serializer>(value: &Currency, s: S) -> Result<S::Ok, S::Error> {
             s.serialize_str(value.code())
         }
 
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Currency, D::Error> {
-            let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-            Currency::from_code(&text).map_err(serde::de::Error::custom)
+            super::parsed(d, |t| Currency::from_code(t).map_err(|e| e.to_string()))
         }
     }
 
     /// Finding kinds by name (`price_mismatch`).
     pub mod kind {
         use crate::finding::FindingKind;
-        use serde::{Deserialize, Deserializer, Serializer};
+        use serde::{Deserializer, Serializer};
 
         pub fn serialize<S: Serializer>(value: &FindingKind, s: S) -> Result<S::Ok, S::Error> {
             s.serialize_str(value.as_str())
         }
 
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<FindingKind, D::Error> {
-            let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-            FindingKind::from_name(&text)
-                .ok_or_else(|| serde::de::Error::custom(format!("no finding kind `{text}`")))
+            super::parsed(d, |t| {
+                FindingKind::from_name(t).ok_or_else(|| format!("no finding kind `{t}`"))
+            })
         }
     }
 
     /// Days (`YYYY-MM-DD`).
     pub mod date {
         use redress_domain::{Date, parse_date};
-        use serde::{Deserialize, Deserializer, Serializer};
+        use serde::{Deserializer, Serializer};
 
         pub fn serialize<S: Serializer>(value: &Date, s: S) -> Result<S::Ok, S::Error> {
             s.collect_str(value)
         }
 
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
-            let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-            parse_date(&text).map_err(serde::de::Error::custom)
+            super::parsed(d, |t| parse_date(t).map_err(|e| e.to_string()))
         }
     }
 
