@@ -7,6 +7,7 @@
 //!                      └→ offered                        (a waiver refused: the other options)
 //! ```
 
+use crate::calendar::Date;
 use std::fmt;
 
 /// Where an arrears case stands.
@@ -102,6 +103,86 @@ impl fmt::Display for ArrearsStatus {
     }
 }
 
+/// A way a customer may settle arrears: what an arrears case records as their choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArrearsOption {
+    /// Added to their next invoice.
+    NextInvoice,
+    /// Billed on an invoice of its own, now.
+    SeparateInvoice,
+    /// Billed now and paid over monthly instalments.
+    PaymentPlan,
+    /// Forgone: needs an approver.
+    Waive,
+}
+
+impl ArrearsOption {
+    /// Every option, in the order they are offered.
+    pub const ALL: [Self; 4] = [
+        Self::NextInvoice,
+        Self::SeparateInvoice,
+        Self::PaymentPlan,
+        Self::Waive,
+    ];
+
+    /// Its name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NextInvoice => "next_invoice",
+            Self::SeparateInvoice => "separate_invoice",
+            Self::PaymentPlan => "payment_plan",
+            Self::Waive => "waive",
+        }
+    }
+
+    /// The option named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == name)
+    }
+}
+
+impl fmt::Display for ArrearsOption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// How a customer chose to settle arrears: an option, with the plan's terms for a payment
+/// plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArrearsChoice {
+    /// Added to their next invoice: owed from now, billed with the next one.
+    NextInvoice,
+    /// Billed on an invoice of its own, now.
+    SeparateInvoice,
+    /// Billed now and paid over monthly instalments.
+    PaymentPlan {
+        /// How many.
+        instalments: u32,
+        /// When the first is due.
+        first_due_on: Date,
+    },
+    /// Forgone: needs an approver.
+    Waive,
+}
+
+impl ArrearsChoice {
+    /// The option chosen.
+    pub fn option(&self) -> ArrearsOption {
+        match self {
+            Self::NextInvoice => ArrearsOption::NextInvoice,
+            Self::SeparateInvoice => ArrearsOption::SeparateInvoice,
+            Self::PaymentPlan { .. } => ArrearsOption::PaymentPlan,
+            Self::Waive => ArrearsOption::Waive,
+        }
+    }
+
+    /// Its name in the API.
+    pub fn as_str(&self) -> &'static str {
+        self.option().as_str()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ArrearsStatus::*;
@@ -158,5 +239,9 @@ mod tests {
             assert_eq!(ArrearsStatus::from_name(status.as_str()), Some(status));
         }
         assert_eq!(ArrearsStatus::from_name("closed"), None);
+        for option in ArrearsOption::ALL {
+            assert_eq!(ArrearsOption::from_name(option.as_str()), Some(option));
+        }
+        assert_eq!(ArrearsOption::from_name("plan"), None);
     }
 }

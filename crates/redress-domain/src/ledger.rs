@@ -7,9 +7,11 @@
 //! a line charged, a write-off above what is still open, an amount in another currency, or the
 //! same event posted twice.
 
+use crate::calendar::{Date, Timestamp, timestamp_text};
 use crate::money::Currency;
 use crate::number::{Decimal, percent_of};
 use crate::resolution::PaymentPlan;
+use jiff::tz::Offset;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
@@ -84,6 +86,30 @@ pub enum Side {
     Credit,
 }
 
+impl Side {
+    /// Both sides.
+    pub const ALL: [Side; 2] = [Self::Debit, Self::Credit];
+
+    /// The side's name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Debit => "debit",
+            Self::Credit => "credit",
+        }
+    }
+
+    /// The side named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// One line of a journal entry: an amount on one side of one account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EntryLine {
@@ -135,6 +161,22 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
+    /// Every kind.
+    pub const ALL: [EntryKind; 7] = [
+        Self::Invoice,
+        Self::Payment,
+        Self::CreditNote,
+        Self::Refund,
+        Self::AccountCredit,
+        Self::Goodwill,
+        Self::WriteOff,
+    ];
+
+    /// The kind named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// The kind's name in the API and the database.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -146,6 +188,142 @@ impl EntryKind {
             Self::Goodwill => "goodwill",
             Self::WriteOff => "write_off",
         }
+    }
+}
+
+impl fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// When a ledger entry happened: the day of an invoice or payment of the billing data, or the
+/// moment of a document Redress issued. Entries sort as their dates are written (a day before
+/// the moments within it, which are in UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntryDate {
+    /// A day: an invoice issued, a payment received.
+    Day(Date),
+    /// A moment: a document Redress issued, a plan's instalment received.
+    At(Timestamp),
+}
+
+impl EntryDate {
+    /// The day it falls on (in UTC for a moment).
+    pub fn day(self) -> Date {
+        match self {
+            Self::Day(day) => day,
+            Self::At(moment) => Offset::UTC.to_datetime(moment).date(),
+        }
+    }
+
+    /// The moment, for a document Redress issued.
+    pub fn moment(self) -> Option<Timestamp> {
+        match self {
+            Self::Day(_) => None,
+            Self::At(moment) => Some(moment),
+        }
+    }
+}
+
+impl Ord for EntryDate {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.day(), self.moment()).cmp(&(other.day(), other.moment()))
+    }
+}
+
+impl PartialOrd for EntryDate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for EntryDate {
+    /// `YYYY-MM-DD` for a day, fixed-width RFC 3339 in UTC for a moment
+    /// ([`timestamp_text`]).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Day(day) => f.pad(&day.to_string()),
+            Self::At(moment) => f.pad(&timestamp_text(*moment)),
+        }
+    }
+}
+
+/// What an invoice Redress issues is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IssuedInvoiceKind {
+    /// In place of a wrong invoice, which a credit note voided.
+    Corrected,
+    /// What an arrears case found under-billed.
+    Arrears,
+}
+
+impl IssuedInvoiceKind {
+    /// Every kind.
+    pub const ALL: [IssuedInvoiceKind; 2] = [Self::Corrected, Self::Arrears];
+
+    /// The kind's name in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Corrected => "corrected",
+            Self::Arrears => "arrears",
+        }
+    }
+
+    /// The kind named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+impl fmt::Display for IssuedInvoiceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// The tax rates, in percent, of a document's lines, as an issued invoice or an arrears case
+/// states its rate: the one rate, or each of several (lines of contracts taxed differently),
+/// written `, `-separated, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct TaxRates(Vec<Decimal>);
+
+impl TaxRates {
+    /// The distinct rates of `rates`, normalized (`20.00` is `20`) and in order.
+    pub fn of(rates: impl IntoIterator<Item = Decimal>) -> Self {
+        let mut rates: Vec<Decimal> = rates.into_iter().map(|rate| rate.normalize()).collect();
+        rates.sort();
+        rates.dedup();
+        Self(rates)
+    }
+
+    /// The rates written `, `-separated (`8.875` or `8.875, 20`), each kept as written; `None`
+    /// for anything else.
+    pub fn parse(text: &str) -> Option<Self> {
+        text.split(", ")
+            .map(|rate| crate::number::parse_decimal(rate).ok())
+            .collect::<Option<Vec<_>>>()
+            .map(Self)
+    }
+
+    /// The rates, in order.
+    pub fn rates(&self) -> &[Decimal] {
+        &self.0
+    }
+
+    /// The rate, when there is exactly one.
+    pub fn single(&self) -> Option<Decimal> {
+        match self.0[..] {
+            [rate] => Some(rate),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for TaxRates {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text: Vec<String> = self.0.iter().map(Decimal::to_string).collect();
+        f.pad(&text.join(", "))
     }
 }
 
@@ -1204,6 +1382,55 @@ mod tests {
 
     fn eur() -> Currency {
         Currency::from_code("EUR").unwrap()
+    }
+
+    #[test]
+    fn entry_dates_sort_as_they_are_written() {
+        let day = |text: &str| EntryDate::Day(crate::parse_date(text).unwrap());
+        let at = |text: &str| EntryDate::At(text.parse::<Timestamp>().unwrap());
+        let mut dates = [
+            at("2026-03-02T00:00:00.000001Z"),
+            day("2026-03-02"),
+            at("2026-03-01T23:59:59.999999Z"),
+            day("2026-03-01"),
+            at("2026-03-02T10:00:00.000000Z"),
+        ];
+        dates.sort();
+        let written: Vec<String> = dates.iter().map(ToString::to_string).collect();
+        let mut as_text = written.clone();
+        as_text.sort();
+        assert_eq!(written, as_text);
+        assert_eq!(written[0], "2026-03-01");
+        assert_eq!(written[1], "2026-03-01T23:59:59.999999Z");
+        assert_eq!(format!("{:<12}|", day("2026-03-01")), "2026-03-01  |");
+    }
+
+    #[test]
+    fn tax_rates_read_back_as_written() {
+        for text in ["8.875", "8.875, 20", "20.00", "0"] {
+            assert_eq!(TaxRates::parse(text).unwrap().to_string(), text);
+        }
+        for text in ["", "8.875,20", "a", "8.875, "] {
+            assert_eq!(TaxRates::parse(text), None, "{text}");
+        }
+        let rates = TaxRates::of([dec("20.00"), dec("8.875"), dec("20")]);
+        assert_eq!(rates.to_string(), "8.875, 20");
+        assert_eq!(rates.single(), None);
+        assert_eq!(TaxRates::of([dec("20.0")]).single(), Some(dec("20")));
+    }
+
+    #[test]
+    fn names_of_sides_entry_kinds_and_issued_invoice_kinds_round_trip() {
+        for side in Side::ALL {
+            assert_eq!(Side::from_name(side.as_str()), Some(side));
+        }
+        for kind in EntryKind::ALL {
+            assert_eq!(EntryKind::from_name(kind.as_str()), Some(kind));
+        }
+        for kind in IssuedInvoiceKind::ALL {
+            assert_eq!(IssuedInvoiceKind::from_name(kind.as_str()), Some(kind));
+        }
+        assert_eq!(EntryKind::from_name("invoices"), None);
     }
 
     fn dec(s: &str) -> Decimal {

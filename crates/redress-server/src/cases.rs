@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use redress_domain::arrears::ArrearsStatus;
-use redress_domain::{Currency, Decimal, parse_date, parse_decimal};
+use redress_domain::{Decimal, Money, parse_date, timestamp_text};
 use redress_service::records::{ArrearsCase, ArrearsChoice, SystemicIssue};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -93,11 +93,10 @@ pub struct ArrearsCaseView {
 
 impl From<ArrearsCase> for ArrearsCaseView {
     fn from(c: ArrearsCase) -> Self {
-        let total = format!("{} {}", c.total, c.currency);
-        let sixths = Currency::from_code(&c.currency)
-            .ok()
-            .zip(parse_decimal(&c.total).ok())
-            .map(|(currency, t)| currency.format(currency.round(t / Decimal::from(6))));
+        let currency = c.currency;
+        let code = currency.code();
+        let total = format!("{} {code}", currency.format(c.total));
+        let sixths = currency.format(currency.round(c.total / Decimal::from(6)));
         let options = vec![
             ArrearsOptionView {
                 option: "next_invoice".into(),
@@ -112,9 +111,7 @@ impl From<ArrearsCase> for ArrearsCaseView {
             ArrearsOptionView {
                 option: "payment_plan".into(),
                 description: format!(
-                    "{total} over monthly instalments of the customer's choosing (over six: about {} {} a month)",
-                    sixths.unwrap_or_default(),
-                    c.currency
+                    "{total} over monthly instalments of the customer's choosing (over six: about {sixths} {code} a month)"
                 ),
                 needs_approval: false,
             },
@@ -127,7 +124,7 @@ impl From<ArrearsCase> for ArrearsCaseView {
         Self {
             id: c.id,
             customer_id: c.customer_id,
-            currency: c.currency,
+            currency: code.to_owned(),
             status: c.status.as_str().to_owned(),
             items: c
                 .items
@@ -135,23 +132,23 @@ impl From<ArrearsCase> for ArrearsCaseView {
                 .map(|i| ArrearsItemView {
                     invoice_id: i.invoice_id,
                     explanation: i.explanation,
-                    net: i.net,
+                    net: currency.format(i.net),
                 })
                 .collect(),
-            net: c.net,
-            tax: c.tax,
-            total: c.total,
+            net: currency.format(c.net),
+            tax: currency.format(c.tax),
+            total: currency.format(c.total),
             options,
-            found_at: c.found_at,
+            found_at: timestamp_text(c.found_at),
             found_by: c.found_by,
-            offered_at: c.offered_at,
+            offered_at: c.offered_at.map(timestamp_text),
             offer_note: c.offer_note,
-            choice: c.choice,
+            choice: c.choice.map(|choice| choice.as_str().to_owned()),
             chosen_by: c.chosen_by,
             decided_by: c.decided_by,
             document_id: c.document_id,
             plan_id: c.plan_id,
-            settled_at: c.settled_at,
+            settled_at: c.settled_at.map(timestamp_text),
         }
     }
 }
@@ -193,21 +190,30 @@ impl From<SystemicIssue> for SystemicIssueView {
     fn from(i: SystemicIssue) -> Self {
         Self {
             key: i.key,
-            kind: i.kind,
+            kind: i.kind.as_str().to_owned(),
             cause: i.cause,
             finding_count: i.finding_count,
             customers: i
                 .customers
                 .into_iter()
-                .map(|(customer_id, currency, impact)| AffectedCustomer {
-                    customer_id,
-                    currency,
-                    impact,
+                .map(|affected| {
+                    let Money { amount, currency } = affected.impact;
+                    AffectedCustomer {
+                        customer_id: affected.customer_id,
+                        currency: currency.code().to_owned(),
+                        impact: currency.format(amount),
+                    }
                 })
                 .collect(),
-            impact: i.impact.into_iter().collect(),
-            first_found_at: i.first_found_at,
-            last_found_at: i.last_found_at,
+            impact: i
+                .impact
+                .into_iter()
+                .map(|Money { amount, currency }| {
+                    (currency.code().to_owned(), currency.format(amount))
+                })
+                .collect(),
+            first_found_at: timestamp_text(i.first_found_at),
+            last_found_at: timestamp_text(i.last_found_at),
         }
     }
 }

@@ -484,7 +484,9 @@ impl From<ArrearsError> for ApiError {
             ArrearsError::WrongStatus { .. } => {
                 Self::new(StatusCode::CONFLICT, "wrong_status", e.to_string())
             }
-            ArrearsError::Plan(message) => Self::invalid_field("instalment_count", message),
+            ArrearsError::Plan(refused) => {
+                Self::invalid_field("instalment_count", refused.to_string())
+            }
             ArrearsError::Refused(refused) => Self::invalid_field("option", refused.to_string()),
             ArrearsError::Storage(e) => e.into(),
         }

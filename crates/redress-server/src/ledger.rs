@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use redress_domain::{Currency, Decimal, parse_decimal};
+use redress_domain::{Decimal, timestamp_text};
 use redress_service::records::StoredPlan;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -105,40 +105,36 @@ pub struct PaymentPlanView {
 }
 
 impl PaymentPlanView {
-    fn of(plan: StoredPlan) -> Result<Self, ApiError> {
-        let currency = Currency::from_code(&plan.currency).map_err(|e| {
-            ApiError::from(redress_service::records::StorageError::Corrupt(
-                e.to_string(),
-            ))
-        })?;
+    fn of(plan: StoredPlan) -> Self {
+        let currency = plan.currency;
         let outstanding: Decimal = plan
             .instalments
             .iter()
             .filter(|i| i.paid_by.is_none())
-            .filter_map(|i| parse_decimal(&i.amount).ok())
+            .map(|i| i.amount)
             .sum();
-        Ok(Self {
+        Self {
             outstanding: currency.format(outstanding),
             id: plan.id,
             resolution_id: plan.resolution_id,
             arrears_case_id: plan.arrears_case_id,
             invoice_id: plan.invoice_id,
             customer_id: plan.customer_id,
-            currency: plan.currency,
-            total: plan.total,
+            currency: currency.code().to_owned(),
+            total: currency.format(plan.total),
             instalments: plan
                 .instalments
                 .into_iter()
                 .map(|i| InstalmentView {
                     number: i.number,
-                    due_on: i.due_on,
-                    amount: i.amount,
+                    due_on: i.due_on.to_string(),
+                    amount: currency.format(i.amount),
                     paid_by: i.paid_by,
                 })
                 .collect(),
-            agreed_at: plan.agreed_at,
+            agreed_at: timestamp_text(plan.agreed_at),
             agreed_by: plan.agreed_by,
-        })
+        }
     }
 }
 
@@ -183,7 +179,7 @@ pub async fn payment_plan(
         .plan(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no payment plan has the id `{id}`")))?;
-    Ok(Json(PaymentPlanView::of(plan)?))
+    Ok(Json(PaymentPlanView::of(plan)))
 }
 
 /// The body of recording an instalment as received (every field optional).
@@ -225,7 +221,7 @@ pub async fn receive_instalment(
                 .books()
                 .receive_instalment(&actor, &id, number)
                 .map_err(ApiError::from)
-                .and_then(|plan| Ok((StatusCode::OK, PaymentPlanView::of(plan)?))))
+                .map(|plan| (StatusCode::OK, PaymentPlanView::of(plan))))
         },
     )
     .await
@@ -299,30 +295,31 @@ pub async fn corrected_invoice(
         .ok_or_else(|| {
             ApiError::not_found(format!("no invoice Redress issued has the id `{id}`"))
         })?;
+    let currency = invoice.currency;
     Ok(Json(IssuedInvoiceView {
         id: invoice.id,
         series: invoice.series,
         number: invoice.number,
-        kind: invoice.kind,
+        kind: invoice.kind.as_str().to_owned(),
         corrects_invoice_id: invoice.corrects_invoice_id,
         arrears_case_id: invoice.arrears_case_id,
         customer_id: invoice.customer_id,
-        currency: invoice.currency,
-        tax_rate_percent: invoice.tax_rate_percent,
+        currency: currency.code().to_owned(),
+        tax_rate_percent: invoice.tax_rate_percent.to_string(),
         lines: invoice
             .lines
             .into_iter()
             .map(|line| CreditNoteLineView {
                 line_no: line.line_no,
-                amount: line.amount,
-                tax_rate_percent: Some(line.tax_rate_percent),
+                amount: currency.format(line.amount),
+                tax_rate_percent: Some(line.tax_rate_percent.to_string()),
             })
             .collect(),
-        subtotal: invoice.subtotal,
-        tax_total: invoice.tax_total,
-        total: invoice.total,
+        subtotal: currency.format(invoice.subtotal),
+        tax_total: currency.format(invoice.tax_total),
+        total: currency.format(invoice.total),
         reason: invoice.reason,
-        issued_at: invoice.issued_at,
+        issued_at: timestamp_text(invoice.issued_at),
         issued_by: invoice.issued_by,
     }))
 }
@@ -402,29 +399,39 @@ pub async fn customer_ledger(
         .await?
         .into_iter()
         .map(PaymentPlanView::of)
-        .collect::<Result<_, _>>()?;
+        .collect();
     Ok(Json(LedgerView {
         payment_plans,
         customer_id: ledger.customer_id,
-        balances: ledger.balances,
+        balances: ledger
+            .balances
+            .into_iter()
+            .map(|balance| {
+                let currency = balance.currency;
+                (currency.code().to_owned(), currency.format(balance.amount))
+            })
+            .collect(),
         entries: ledger
             .entries
             .into_iter()
-            .map(|e| LedgerEntryView {
-                kind: e.kind,
-                document: e.document,
-                invoice_id: e.invoice_id,
-                date: e.date,
-                currency: e.currency,
-                lines: e
-                    .lines
-                    .into_iter()
-                    .map(|(account, side, amount)| EntryLineView {
-                        account,
-                        side,
-                        amount,
-                    })
-                    .collect(),
+            .map(|e| {
+                let currency = e.currency;
+                LedgerEntryView {
+                    kind: e.kind.as_str().to_owned(),
+                    document: e.document,
+                    invoice_id: e.invoice_id,
+                    date: e.date.to_string(),
+                    currency: currency.code().to_owned(),
+                    lines: e
+                        .lines
+                        .into_iter()
+                        .map(|line| EntryLineView {
+                            account: line.account.as_str().to_owned(),
+                            side: line.side.as_str().to_owned(),
+                            amount: currency.format(line.amount),
+                        })
+                        .collect(),
+                }
             })
             .collect(),
     }))
@@ -461,27 +468,28 @@ pub async fn credit_note(
         .credit_note(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no credit note has the id `{id}`")))?;
+    let currency = note.currency;
     Ok(Json(CreditNoteView {
         id: note.id,
         series: note.series,
         number: note.number,
         invoice_id: note.invoice_id,
         customer_id: note.customer_id,
-        currency: note.currency,
-        net: note.net,
-        tax: note.tax,
-        total: note.total,
+        currency: currency.code().to_owned(),
+        net: currency.format(note.net),
+        tax: currency.format(note.tax),
+        total: currency.format(note.total),
         lines: note
             .lines
             .into_iter()
             .map(|(line_no, amount)| CreditNoteLineView {
                 line_no,
-                amount,
+                amount: currency.format(amount),
                 tax_rate_percent: None,
             })
             .collect(),
         reason: note.reason,
-        issued_at: note.issued_at,
+        issued_at: timestamp_text(note.issued_at),
         issued_by: note.issued_by,
     }))
 }

@@ -14,9 +14,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use redress_domain::{parse_date, parse_decimal};
+use redress_domain::{Currency, parse_date, parse_decimal, timestamp_text};
 use redress_service::records::Resolution;
-use redress_service::resolutions::Proposal;
+use redress_service::resolutions::{Proposal, resolution_kind};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -127,14 +127,14 @@ impl From<Resolution> for ResolutionView {
             dispute_id: r.dispute_id,
             kind: r.kind.as_str().to_owned(),
             status: r.status.as_str().to_owned(),
-            amount: r.amount,
-            currency: r.currency,
+            amount: r.currency.format(r.amount),
+            currency: r.currency.code().to_owned(),
             reason: r.reason,
             approval_reason: r.approval_reason,
             proposed_by: r.proposed_by,
-            proposed_at: r.proposed_at,
+            proposed_at: timestamp_text(r.proposed_at),
             decided_by: r.decided_by,
-            decided_at: r.decided_at,
+            decided_at: r.decided_at.map(timestamp_text),
             decision_note: r.decision_note,
             document_id: r.document_id,
         }
@@ -227,24 +227,36 @@ pub async fn propose_resolution(
                     ))
                 })
                 .collect::<Result<Vec<_>, ApiError>>()?;
+            let amount = body
+                .amount
+                .as_deref()
+                .map(|a| decimal("amount", a))
+                .transpose()?;
+            let first_due_on = body
+                .first_due_on
+                .as_deref()
+                .map(|d| date("first_due_on", d))
+                .transpose()?;
+            let kind =
+                resolution_kind(&body.kind).map_err(|e| ApiError::invalid_field("kind", e))?;
+            let currency = body
+                .currency
+                .as_deref()
+                .map(|code| {
+                    Currency::from_code(code)
+                        .map_err(|e| ApiError::invalid_field("currency", e.to_string()))
+                })
+                .transpose()?;
             let proposal = Proposal {
-                kind: body.kind,
+                kind,
                 reason: body.reason,
-                currency: body.currency,
+                currency,
                 lines,
-                amount: body
-                    .amount
-                    .as_deref()
-                    .map(|a| decimal("amount", a))
-                    .transpose()?,
+                amount,
                 payment_id: body.payment_id,
                 instalments,
                 instalment_count: body.instalment_count,
-                first_due_on: body
-                    .first_due_on
-                    .as_deref()
-                    .map(|d| date("first_due_on", d))
-                    .transpose()?,
+                first_due_on,
             };
             let work = redress
                 .books()

@@ -6,9 +6,10 @@ use crate::error::ServiceError;
 use crate::redress::{Actor, as_writer, may_write};
 use redress_audit::FindingKind;
 use redress_audit::report::{FindingRecord, finding_record};
-use redress_domain::{Currency, Decimal};
+use redress_domain::{Decimal, Money};
 use redress_storage::books::cases::{
-    ArrearsCase, ArrearsChoice, ArrearsItem, NewArrearsCase, SystemicIssue,
+    ArrearsCase, ArrearsChoice, ArrearsItem, CustomerImpact, NewArrearsCase, NewSystemicIssue,
+    SystemicIssue,
 };
 use redress_storage::{StorageError, Store, Work};
 use sha2::Digest;
@@ -34,10 +35,10 @@ pub struct CasesFound {
 
 /// The findings of one cause, and their impact on each customer.
 struct CauseTally {
-    kind: String,
+    kind: FindingKind,
     cause: String,
     findings: u64,
-    by_customer: BTreeMap<(String, &'static str), Decimal>,
+    by_customer: BTreeMap<(String, &'static str), Money>,
 }
 
 /// Kinds whose negative impact is money the customer owes on a line (tax is charged on it;
@@ -108,7 +109,7 @@ pub async fn prepare_find_cases(
                 .entry((record.customer_id.clone(), record.currency.code()))
                 .or_insert_with(|| NewArrearsCase {
                     customer_id: record.customer_id.clone(),
-                    currency: record.currency.code().to_owned(),
+                    currency: record.currency,
                     items: Vec::new(),
                     fingerprint: String::new(),
                 });
@@ -127,8 +128,8 @@ pub async fn prepare_find_cases(
             case.items.push(ArrearsItem {
                 invoice_id: record.invoice_id.clone(),
                 explanation: format!("{place}: {}", record.evidence.explanation),
-                net: currency.format(-impact),
-                tax_rate_percent: Some(rate.normalize().to_string()),
+                net: currency.shown(-impact),
+                tax_rate_percent: Some(rate.normalize()),
             });
             case.fingerprint.push_str(&format!(
                 "{}|{}|{}|{};",
@@ -142,18 +143,22 @@ pub async fn prepare_find_cases(
         }
         let (key, words) = cause(record, *rate);
         let tally = causes.entry(key).or_insert_with(|| CauseTally {
-            kind: record.kind.as_str().to_owned(),
+            kind: record.kind,
             cause: words,
             findings: 0,
             by_customer: BTreeMap::new(),
         });
         tally.findings += 1;
-        *tally
+        tally
             .by_customer
             .entry((record.customer_id.clone(), record.currency.code()))
-            .or_default() += impact;
+            .or_insert(Money {
+                amount: Decimal::ZERO,
+                currency: record.currency,
+            })
+            .amount += impact;
     }
-    let issues: Vec<SystemicIssue> = causes
+    let issues: Vec<NewSystemicIssue> = causes
         .into_iter()
         .filter(|(_, tally)| {
             let distinct: std::collections::BTreeSet<&String> =
@@ -167,30 +172,29 @@ pub async fn prepare_find_cases(
                 findings: count,
                 by_customer: customers,
             } = tally;
-            let mut totals: BTreeMap<&'static str, Decimal> = BTreeMap::new();
+            let mut totals: BTreeMap<&'static str, Money> = BTreeMap::new();
             for ((_, code), impact) in &customers {
-                *totals.entry(code).or_default() += *impact;
+                totals
+                    .entry(code)
+                    .or_insert(Money {
+                        amount: Decimal::ZERO,
+                        currency: impact.currency,
+                    })
+                    .amount += impact.amount;
             }
-            let format = |code: &str, value: Decimal| {
-                Currency::from_code(code).map_or_else(|_| value.to_string(), |c| c.format(value))
-            };
-            SystemicIssue {
+            NewSystemicIssue {
                 key,
                 kind,
                 cause,
                 finding_count: count,
                 customers: customers
-                    .iter()
-                    .map(|((customer, code), impact)| {
-                        (customer.clone(), (*code).to_owned(), format(code, *impact))
+                    .into_iter()
+                    .map(|((customer_id, _), impact)| CustomerImpact {
+                        customer_id,
+                        impact,
                     })
                     .collect(),
-                impact: totals
-                    .into_iter()
-                    .map(|(code, value)| (code.to_owned(), format(code, value)))
-                    .collect(),
-                first_found_at: String::new(),
-                last_found_at: String::new(),
+                impact: totals.into_values().collect(),
             }
         })
         .collect();
@@ -201,7 +205,7 @@ pub async fn prepare_find_cases(
             case.fingerprint = format!(
                 "{}|{}|{}",
                 case.customer_id,
-                case.currency,
+                case.currency.code(),
                 sha2::Sha256::digest(case.fingerprint.as_bytes())
                     .iter()
                     .map(|b| format!("{b:02x}"))

@@ -9,7 +9,7 @@ pub use redress_storage::billing::import::{ImportCounts, TableCounts};
 pub use redress_storage::billing::records::{ContractRecord, CustomerRecord, PriceRecord};
 pub use redress_storage::books::account::{CustomerLedger, LedgerEntry};
 pub use redress_storage::books::cases::{
-    ArrearsCase, ArrearsChoice, ArrearsError, ArrearsItem, SystemicIssue,
+    ArrearsCase, ArrearsChoice, ArrearsError, ArrearsItem, CustomerImpact, SystemicIssue,
 };
 pub use redress_storage::books::credit_notes::CreditNoteError;
 pub use redress_storage::books::documents::{
@@ -17,7 +17,7 @@ pub use redress_storage::books::documents::{
 };
 pub use redress_storage::books::invoices::CorrectionError;
 pub use redress_storage::books::plans::InstalmentError;
-pub use redress_storage::books::resolutions::{Resolution, ResolutionError};
+pub use redress_storage::books::resolutions::{Resolution, ResolutionAction, ResolutionError};
 pub use redress_storage::disputes::attachments::Attachment;
 pub use redress_storage::disputes::list::{BadCursor, DisputeFilter, DisputeOrder, DisputePage};
 pub use redress_storage::disputes::notes::CaseNote;

@@ -15,12 +15,12 @@ use redress_storage::{StorageError, Store, Work};
 /// A resolution as proposed over the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Proposal {
-    /// `credit_note`, `reject`, …
-    pub kind: String,
+    /// What it does.
+    pub kind: ResolutionKind,
     /// Why, in words the customer will read.
     pub reason: String,
     /// The currency the amounts are in; the invoice's when not given.
-    pub currency: Option<String>,
+    pub currency: Option<Currency>,
     /// For a credit note: `(line number, net amount)` of each line credited; for a corrected
     /// invoice: `(line number, corrected net amount)` of each line changed (zero drops it).
     pub lines: Vec<(u32, Decimal)>,
@@ -63,6 +63,17 @@ impl From<StorageError> for ResolveError {
     }
 }
 
+/// The kind of resolution named `name`, or what is wrong with it (the names expected).
+pub fn resolution_kind(name: &str) -> Result<ResolutionKind, String> {
+    ResolutionKind::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = ResolutionKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!(
+            "`{name}` is not a kind of resolution (expected one of {})",
+            names.join(", ")
+        )
+    })
+}
+
 fn invalid(field: &'static str, message: impl Into<String>) -> ResolveError {
     ResolveError::Invalid {
         field,
@@ -82,17 +93,7 @@ pub async fn prepare_proposal(
     proposer: &str,
     role: Role,
 ) -> Result<Work<Resolution, ResolveError>, ResolveError> {
-    let kind = ResolutionKind::from_name(&proposal.kind).ok_or_else(|| {
-        let names: Vec<&str> = ResolutionKind::ALL.iter().map(|k| k.as_str()).collect();
-        invalid(
-            "kind",
-            format!(
-                "`{}` is not a kind of resolution (expected one of {})",
-                proposal.kind,
-                names.join(", ")
-            ),
-        )
-    })?;
+    let kind = proposal.kind;
     if proposal.reason.trim().is_empty() {
         return Err(invalid(
             "reason",
@@ -106,8 +107,8 @@ pub async fn prepare_proposal(
         .map_err(ResolutionError::from)?
         .ok_or_else(|| ResolutionError::Dispute(DisputeError::NotFound(dispute_id.to_owned())))?;
     let currency = dispute.claimed.currency;
-    if let Some(given) = &proposal.currency
-        && given != currency.code()
+    if let Some(given) = proposal.currency
+        && given != currency
     {
         return Err(invalid(
             "currency",
@@ -210,8 +211,8 @@ pub async fn prepare_proposal(
     let new = NewResolution {
         dispute_id: dispute_id.to_owned(),
         action,
-        amount: currency.format(amount),
-        currency: currency.code().to_owned(),
+        amount,
+        currency,
         reason: proposal.reason,
         approval,
     };

@@ -4,8 +4,11 @@
 
 mod support;
 
-use redress_domain::Decimal;
+use redress_domain::ledger::{EntryKind, Side};
+use redress_domain::{Currency, Decimal};
+use redress_storage::books::cases::{ArrearsItem, NewArrearsCase, record_findings};
 use redress_storage::books::credit_notes::{CreditNoteError, NewCreditNote, issue};
+use redress_storage::{Location, StorageError};
 use support::{TestDb, worked_example};
 
 fn dec(s: &str) -> Decimal {
@@ -149,39 +152,153 @@ async fn the_customer_ledger_owes_the_invoices_less_the_payments_and_the_credit_
         .filter(|p| data.invoice(p.invoice).customer.0 == acme)
         .map(|p| p.amount)
         .sum();
+    let usd = Currency::from_code("USD").unwrap();
+    let owed = |ledger: &redress_storage::books::account::CustomerLedger| {
+        let balance = ledger.balances.iter().find(|b| b.currency == usd).unwrap();
+        usd.format(balance.amount)
+    };
     let before = store.books().ledger("C-ACME").await.unwrap().unwrap();
-    assert_eq!(before.balances["USD"], (invoiced - paid).to_string());
+    assert_eq!(owed(&before), (invoiced - paid).to_string());
     // 10.00 net and 0.89 tax (8.875 % of 10.00 is 0.8875).
     let note = store
         .perform(issue(on_first_line("10.00"), "agent"))
         .await
         .unwrap();
     assert_eq!(
-        (note.net.as_str(), note.tax.as_str(), note.total.as_str()),
-        ("10.00", "0.89", "10.89")
+        (
+            usd.format(note.net),
+            usd.format(note.tax),
+            usd.format(note.total)
+        ),
+        ("10.00".into(), "0.89".into(), "10.89".into())
     );
     let after = store.books().ledger("C-ACME").await.unwrap().unwrap();
-    assert_eq!(
-        after.balances["USD"],
-        (invoiced - paid - dec("10.89")).to_string()
-    );
+    assert_eq!(owed(&after), (invoiced - paid - dec("10.89")).to_string());
     // Every entry balances, the credit note's last.
     for entry in &after.entries {
-        let side = |s: &str| -> Decimal {
+        let side = |s: Side| -> Decimal {
             entry
                 .lines
                 .iter()
-                .filter(|l| l.1 == s)
-                .map(|l| dec(&l.2))
+                .filter(|l| l.side == s)
+                .map(|l| l.amount)
                 .sum()
         };
-        assert_eq!(side("debit"), side("credit"), "{entry:?}");
+        assert_eq!(side(Side::Debit), side(Side::Credit), "{entry:?}");
     }
     let last = after.entries.last().unwrap();
     assert_eq!(
-        (last.kind.as_str(), last.document.as_str()),
-        ("credit_note", note.id.as_str())
+        (last.kind, last.document.as_str()),
+        (EntryKind::CreditNote, note.id.as_str())
     );
     assert!(store.books().ledger("C-NONE").await.unwrap().is_none());
+    db.drop_database(store).await;
+}
+
+/// `error` is the one of a cell that does not read back: `table`.`column` of `row`, holding
+/// `value`.
+fn assert_unreadable(error: StorageError, table: &str, row: &str, column: &str, value: &str) {
+    match &error {
+        StorageError::Unreadable {
+            table: t,
+            row: r,
+            column: c,
+            value: v,
+            ..
+        } => assert_eq!(
+            (*t, r.as_str(), *c, v.as_str()),
+            (table, row, column, value),
+            "{error}"
+        ),
+        other => panic!("expected an unreadable cell, got {other}"),
+    }
+    let message = error.to_string();
+    assert!(
+        message.contains(&format!("{table}.{column} of `{row}` is `{value}`")),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_stored_amount_that_does_not_read_back_is_an_error_naming_table_row_and_column() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    store
+        .billing()
+        .import(worked_example(), "test")
+        .await
+        .unwrap();
+    let note = store
+        .perform(issue(on_first_line("10.00"), "agent"))
+        .await
+        .unwrap();
+    // A credit note never changes, unless whoever owns the database lifts the rule.
+    let lift = match db.location {
+        Location::DataDir(_) => "DROP TRIGGER credit_notes_are_never_updated",
+        Location::Url(_) => {
+            "ALTER TABLE credit_notes DISABLE TRIGGER credit_notes_are_never_changed"
+        }
+    };
+    let changed = db.raw(&[
+        lift,
+        &format!(
+            "UPDATE credit_notes SET net = 'abc', lines_json = '[[1, \"ten\"]]' WHERE id = '{}'",
+            note.id
+        ),
+    ]);
+    assert!(changed.iter().all(Result::is_ok), "{changed:?}");
+    let error = store.books().credit_note(&note.id).await.unwrap_err();
+    assert_unreadable(error, "credit_notes", &note.id, "net", "abc");
+    // The ledger replays the credit note's lines.
+    let error = store.books().ledger("C-ACME").await.unwrap_err();
+    assert_unreadable(
+        error,
+        "credit_notes",
+        &note.id,
+        "lines_json",
+        "[[1, \"ten\"]]",
+    );
+    db.drop_database(store).await;
+}
+
+#[tokio::test]
+async fn a_stored_status_or_choice_that_does_not_read_back_is_named_too() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    store
+        .billing()
+        .import(worked_example(), "test")
+        .await
+        .unwrap();
+    let case = NewArrearsCase {
+        customer_id: "C-ACME".into(),
+        currency: Currency::from_code("USD").unwrap(),
+        items: vec![ArrearsItem {
+            invoice_id: Some("INV-A1".into()),
+            explanation: "INV-A1 line 1: billed below the contract's price".into(),
+            net: dec("12.5"),
+            tax_rate_percent: Some(dec("8.875")),
+        }],
+        fingerprint: "C-ACME|USD|test".into(),
+    };
+    let found = store
+        .perform(record_findings(vec![case], Vec::new(), "auditor"))
+        .await
+        .unwrap();
+    let opened = &found.opened[0];
+    // What was opened reads back as it was made, amounts with the currency's decimals.
+    assert_eq!(
+        store.cases().get(&opened.id).await.unwrap().as_ref(),
+        Some(opened)
+    );
+    assert_eq!(opened.currency.format(opened.items[0].net), "12.50");
+    assert_eq!(opened.currency.format(opened.tax), "1.11");
+    let changed = db.raw(&[&format!(
+        "UPDATE arrears_cases SET choice = 'later' WHERE id = '{}'",
+        opened.id
+    )]);
+    assert!(changed[0].is_ok(), "{changed:?}");
+    let error = store.cases().get(&opened.id).await.unwrap_err();
+    assert_unreadable(error, "arrears_cases", &opened.id, "choice", "later");
     db.drop_database(store).await;
 }

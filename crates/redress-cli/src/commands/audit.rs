@@ -105,14 +105,14 @@ fn into_cases(database: &super::database::DatabaseArgs) -> anyhow::Result<()> {
                 "  {} {}: {} {} under-billed on {} items ({} with tax)",
                 case.id,
                 case.customer_id,
-                case.net,
-                case.currency,
+                case.currency.format(case.net),
+                case.currency.code(),
                 case.items.len(),
-                case.total
+                case.currency.format(case.total)
             );
         }
         for issue in &found.systemic_issues {
-            let impact: Vec<String> = issue.impact.iter().map(|(c, v)| format!("{v} {c}")).collect();
+            let impact: Vec<String> = issue.impact.iter().map(|m| format!("{} {}", m.currency.format(m.amount), m.currency.code())).collect();
             println!(
                 "  systemic: {} ({} findings at {} customers, {})",
                 issue.cause,

@@ -7,6 +7,7 @@ use super::policy::refuse;
 use super::resolutions::{Acting, acting_as, refused};
 use clap::{Args, Subcommand};
 use redress_domain::arrears::ArrearsStatus;
+use redress_domain::ledger::Side;
 use redress_domain::parse_date;
 use redress_service::Redress;
 use redress_service::records::{ArrearsCase, ArrearsChoice};
@@ -75,12 +76,19 @@ pub struct LedgerArgs {
 }
 
 fn print_case(case: &ArrearsCase) {
+    let currency = case.currency;
     println!(
         "{} {} {}: {} {} under-billed, {} tax, {} in all",
-        case.id, case.customer_id, case.status, case.net, case.currency, case.tax, case.total
+        case.id,
+        case.customer_id,
+        case.status,
+        currency.format(case.net),
+        currency.code(),
+        currency.format(case.tax),
+        currency.format(case.total)
     );
     for item in &case.items {
-        println!("  {:>12} {}", item.net, item.explanation);
+        println!("  {:>12} {}", currency.format(item.net), item.explanation);
     }
     if let Some(note) = &case.offer_note {
         println!("  offered: {note}");
@@ -92,7 +100,7 @@ fn print_case(case: &ArrearsCase) {
             .as_deref()
             .map(|p| format!(", plan {p}"))
             .unwrap_or_default();
-        println!("  chose {choice}: {document}{plan}");
+        println!("  chose {}: {document}{plan}", choice.as_str());
     }
 }
 
@@ -115,7 +123,11 @@ pub fn run(args: CasesArgs) -> anyhow::Result<()> {
                 for case in redress.cases().list(status).await? {
                     println!(
                         "{} {} {} {} {}",
-                        case.id, case.customer_id, case.status, case.total, case.currency
+                        case.id,
+                        case.customer_id,
+                        case.status,
+                        case.currency.format(case.total),
+                        case.currency.code()
                     );
                 }
                 return Ok(());
@@ -190,19 +202,27 @@ pub fn ledger(args: LedgerArgs) -> anyhow::Result<()> {
         for entry in &ledger.entries {
             println!(
                 "{:<27} {:<14} {:<24} {}",
-                entry.date, entry.kind, entry.document, entry.currency
+                entry.date.to_string(),
+                entry.kind.as_str(),
+                entry.document,
+                entry.currency.code()
             );
-            for (account, side, amount) in &entry.lines {
-                let (debit, credit) = if side == "debit" {
-                    (amount.as_str(), "")
-                } else {
-                    ("", amount.as_str())
+            for line in &entry.lines {
+                let amount = entry.currency.format(line.amount);
+                let (debit, credit) = match line.side {
+                    Side::Debit => (amount.as_str(), ""),
+                    Side::Credit => ("", amount.as_str()),
                 };
+                let account = line.account.as_str();
                 println!("    {account:<22} {debit:>14} {credit:>14}");
             }
         }
-        for (currency, balance) in &ledger.balances {
-            println!("balance {currency} {balance} (above zero: owed by the customer)");
+        for balance in &ledger.balances {
+            println!(
+                "balance {} {} (above zero: owed by the customer)",
+                balance.currency.code(),
+                balance.currency.format(balance.amount)
+            );
         }
         Ok(())
     })

@@ -8,7 +8,7 @@ use super::policy::{PolicyArgs, refuse};
 use clap::{Args, Subcommand};
 use redress_domain::{Date, Decimal, parse_date, parse_decimal};
 use redress_service::records::Resolution;
-use redress_service::resolutions::Proposal;
+use redress_service::resolutions::{Proposal, resolution_kind};
 use redress_service::{Actor, Redress, ServiceError};
 
 /// Arguments of `redress resolutions`.
@@ -116,8 +116,8 @@ fn print(resolution: &Resolution) {
         resolution.id,
         resolution.kind,
         resolution.status,
-        resolution.amount,
-        resolution.currency,
+        resolution.currency.format(resolution.amount),
+        resolution.currency.code(),
         resolution
             .document_id
             .as_deref()
@@ -185,6 +185,7 @@ pub fn run(args: ResolutionsArgs) -> anyhow::Result<()> {
                 let first_due_on = first_due_on
                     .map(|d| parse_date(&d).map_err(|e| refuse(format!("--first-due-on {e}"))))
                     .transpose()?;
+                let kind = resolution_kind(&kind).map_err(|e| refuse(format!("--kind {e}")))?;
                 let proposal = Proposal {
                     kind,
                     reason,

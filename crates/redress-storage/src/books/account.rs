@@ -4,32 +4,32 @@
 //! posted to; and shown as the customer's ledger. One computation of what a customer owes, used
 //! by every document that posts and by the ledger's view.
 
-use super::documents::{credited_lines, issued_invoice_in};
+use super::documents::{credited_lines, issued_invoice_in, stored_instalments};
 use crate::engine::sql::{Db, params};
-use crate::engine::stored::{amount, currency};
+use crate::engine::stored::Cells;
 use crate::engine::{Backend, StorageError};
 use redress_domain::ledger::{
-    CreditNoteLines, CustomerAccount, JournalEntry, LedgerError, LedgerInvoice, LedgerLine, Side,
+    CreditNoteLines, CustomerAccount, EntryDate, EntryKind, EntryLine, JournalEntry, LedgerError,
+    LedgerInvoice, LedgerLine,
 };
 use redress_domain::resolution::{Instalment, PaymentPlan};
-use redress_domain::{Currency, Decimal};
-use std::collections::BTreeMap;
+use redress_domain::{Currency, Decimal, Money, Timestamp, timestamp_text};
 
 /// One journal entry of a customer's ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerEntry {
-    /// `invoice`, `payment`, `credit_note`, …
-    pub kind: String,
+    /// What it records: an invoice, a payment, a credit note, …
+    pub kind: EntryKind,
     /// The document: invoice id, payment id, credit note id, …
     pub document: String,
     /// The invoice it concerns, when one.
     pub invoice_id: Option<String>,
-    /// The day (invoices: issued; payments: received) or time (documents Redress issued).
-    pub date: String,
+    /// The day (invoices: issued; payments: received) or moment (documents Redress issued).
+    pub date: EntryDate,
     /// Its currency.
-    pub currency: String,
-    /// `(account, side, amount)`; debits equal credits.
-    pub lines: Vec<(String, String, String)>,
+    pub currency: Currency,
+    /// Its lines, each an amount on one side of one account; debits equal credits.
+    pub lines: Vec<EntryLine>,
 }
 
 /// A customer's ledger: every entry, oldest first, and what the customer owes.
@@ -39,9 +39,9 @@ pub struct CustomerLedger {
     pub customer_id: String,
     /// The entries, oldest first.
     pub entries: Vec<LedgerEntry>,
-    /// What the customer owes in each currency (below zero: what they are owed), formatted
-    /// with the currency's decimals.
-    pub balances: BTreeMap<String, String>,
+    /// What the customer owes in each currency (below zero: what they are owed), by currency
+    /// code.
+    pub balances: Vec<Money>,
 }
 
 /// A customer's ledger: the entries of their invoices and payments (from the billing
@@ -68,35 +68,28 @@ pub(crate) fn ledger(
         .iter()
         .zip(dates)
         .map(|(entry, date)| LedgerEntry {
-            kind: entry.kind.as_str().to_owned(),
+            kind: entry.kind,
             document: entry.document.clone(),
             invoice_id: entry.invoice.clone(),
             date,
-            currency: entry.currency.code().to_owned(),
-            lines: entry
-                .lines()
-                .iter()
-                .map(|line| {
-                    let side = match line.side {
-                        Side::Debit => "debit",
-                        Side::Credit => "credit",
-                    };
-                    (
-                        line.account.as_str().to_owned(),
-                        side.to_owned(),
-                        entry.currency.format(line.amount),
-                    )
-                })
-                .collect(),
+            currency: entry.currency,
+            lines: entry.lines().to_vec(),
         })
         .collect();
-    // Oldest first: a day sorts before the times within it.
-    entries.sort_by(|a, b| a.date.cmp(&b.date));
+    // Oldest first: a day sorts before the moments within it.
+    entries.sort_by_key(|entry| entry.date);
+    let currencies: Vec<Currency> = account.entries().iter().map(|e| e.currency).collect();
     let balances = account
         .balances()
         .into_iter()
-        .map(|(code, value)| Ok((code.to_owned(), currency(code)?.format(value))))
-        .collect::<Result<_, StorageError>>()?;
+        .filter_map(|(code, amount)| {
+            let currency = currencies.iter().find(|c| c.code() == code)?;
+            Some(Money {
+                amount,
+                currency: *currency,
+            })
+        })
+        .collect();
     Ok(Some(CustomerLedger {
         customer_id: customer_id.to_owned(),
         entries,
@@ -141,10 +134,11 @@ pub(crate) fn post_entry(
     customer_id: &str,
     entry: &JournalEntry,
     reference: Option<&str>,
-    posted_at: &str,
+    posted_at: Timestamp,
     actor: &str,
 ) -> Result<(), StorageError> {
     let kind = entry.kind.as_str();
+    let posted_at = timestamp_text(posted_at);
     // The invoice it concerns is one of the billing data's, or one Redress issued: each column
     // keeps its own foreign key.
     let (billing, issued) = match entry.invoice.as_deref() {
@@ -175,15 +169,11 @@ pub(crate) fn post_entry(
             issued,
             entry.currency.code(),
             reference,
-            posted_at,
+            &posted_at,
             actor,
         ],
     )?;
     for (i, line) in entry.lines().iter().enumerate() {
-        let side = match line.side {
-            Side::Debit => "debit",
-            Side::Credit => "credit",
-        };
         db.execute(
             "INSERT INTO ledger_lines (kind, document, line_no, account, side, amount) VALUES (?, ?, ?, ?, ?, ?)",
             params![
@@ -191,7 +181,7 @@ pub(crate) fn post_entry(
                 &entry.document,
                 i as i64 + 1,
                 line.account.as_str(),
-                side,
+                line.side.as_str(),
                 &entry.currency.format(line.amount),
             ],
         )?;
@@ -234,15 +224,15 @@ pub(crate) fn account_of_customer(
 }
 
 /// A customer's account as the ledger stands, within the open transaction, with the day or
-/// time of each of its entries: their invoices (with their lines, at their contract's tax rate)
-/// and payments from the billing tables, then every entry Redress posted and every payment
-/// plan agreed, in the order they happened. A new posting is checked against it: what a
-/// payment has left to refund, what an invoice has open and not spread over a plan, what a
+/// moment of each of its entries: their invoices (with their lines, at their contract's tax
+/// rate) and payments from the billing tables, then every entry Redress posted and every
+/// payment plan agreed, in the order they happened. A new posting is checked against it: what
+/// a payment has left to refund, what an invoice has open and not spread over a plan, what a
 /// line has left to credit.
 pub(crate) fn load_account(
     db: &mut dyn Db,
     customer_id: &str,
-) -> Result<(CustomerAccount, Vec<String>), StorageError> {
+) -> Result<(CustomerAccount, Vec<EntryDate>), StorageError> {
     let corrupt =
         |e: LedgerError| StorageError::Corrupt(format!("the ledger of {customer_id}: {e}"));
     let mut lines: std::collections::HashMap<String, Vec<(u32, Decimal)>> = Default::default();
@@ -251,29 +241,37 @@ pub(crate) fn load_account(
          JOIN invoices i ON i.id = l.invoice_id WHERE i.customer_id = ? ORDER BY l.invoice_id, l.line_no",
         params![customer_id],
         &mut |row| {
-            let line_no = u32::try_from(row.int(1)?)
-                .map_err(|_| StorageError::Corrupt("an invoice line number".into()))?;
-            lines.entry(row.string(0)?).or_default().push((line_no, amount(row.text(2)?)?));
+            let invoice = row.string(0)?;
+            let number = row.int(1)?;
+            let cells = Cells::new(row, "invoice_lines", format!("{invoice} line {number}"));
+            let line_no = u32::try_from(number).map_err(|_| {
+                cells.unreadable("line_no", &number.to_string(), "a line number (1 or more)")
+            })?;
+            let net = cells.amount(2, "amount")?;
+            lines.entry(invoice).or_default().push((line_no, net));
             Ok(())
         },
     )?;
     let invoices = db.rows(
-        "SELECT i.id, i.currency, i.subtotal, i.tax_total, i.total, c.tax_rate_percent, i.issue_date \
-         FROM invoices i JOIN contracts c ON c.id = i.contract_id WHERE i.customer_id = ? \
+        "SELECT i.id, i.currency, i.subtotal, i.tax_total, i.total, c.tax_rate_percent, i.issue_date, \
+         c.id FROM invoices i JOIN contracts c ON c.id = i.contract_id WHERE i.customer_id = ? \
          ORDER BY i.issue_date, i.id",
         params![customer_id],
         |row| {
+            let id = row.string(0)?;
+            let invoice = Cells::new(row, "invoices", id.clone());
+            let contract = Cells::new(row, "contracts", row.string(7)?);
             Ok((
                 LedgerInvoice {
-                    id: row.string(0)?,
-                    currency: currency(row.text(1)?)?,
+                    currency: invoice.currency(1, "currency")?,
                     lines: Vec::new(),
-                    subtotal: amount(row.text(2)?)?,
-                    tax_total: amount(row.text(3)?)?,
-                    total: amount(row.text(4)?)?,
+                    subtotal: invoice.amount(2, "subtotal")?,
+                    tax_total: invoice.amount(3, "tax_total")?,
+                    total: invoice.amount(4, "total")?,
+                    id,
                 },
-                amount(row.text(5)?)?,
-                row.string(6)?,
+                contract.amount(5, "tax_rate_percent")?,
+                invoice.date(6, "issue_date")?,
             ))
         },
     )?;
@@ -291,19 +289,23 @@ pub(crate) fn load_account(
             })
             .collect();
         account.post_invoice(invoice).map_err(corrupt)?;
-        dates.push(issued_on);
+        dates.push(EntryDate::Day(issued_on));
     }
     let payments = db.rows(
         "SELECT p.id, p.invoice_id, p.amount, i.currency, p.paid_on FROM payments p \
          JOIN invoices i ON i.id = p.invoice_id WHERE i.customer_id = ? ORDER BY p.paid_on, p.id",
         params![customer_id],
         |row| {
+            let id = row.string(0)?;
+            let invoice_id = row.string(1)?;
+            let payment = Cells::new(row, "payments", id.clone());
+            let invoice = Cells::new(row, "invoices", invoice_id.clone());
             Ok((
-                row.string(0)?,
-                row.string(1)?,
-                amount(row.text(2)?)?,
-                currency(row.text(3)?)?,
-                row.string(4)?,
+                id,
+                invoice_id,
+                payment.amount(2, "amount")?,
+                invoice.currency(3, "currency")?,
+                payment.date(4, "paid_on")?,
             ))
         },
     )?;
@@ -311,7 +313,7 @@ pub(crate) fn load_account(
         account
             .post_payment(&id, &invoice, paid, code)
             .map_err(corrupt)?;
-        dates.push(paid_on);
+        dates.push(EntryDate::Day(paid_on));
     }
     // What Redress posted, each with its amount on the customer's account, and the plans
     // agreed: replayed in the order they happened (a plan before the instalments received on
@@ -323,14 +325,17 @@ pub(crate) fn load_account(
          AND l.account = 'receivable' WHERE p.customer_id = ? ORDER BY p.posted_at, p.document",
         params![customer_id],
         |row| {
+            let document = row.string(1)?;
+            let posting = Cells::new(row, "ledger_postings", document.clone());
+            let line = Cells::new(row, "ledger_lines", document.clone());
             Ok(Replayed::Posting {
-                kind: row.string(0)?,
-                document: row.string(1)?,
+                kind: posting.parsed(0, "kind", "a kind of ledger entry", EntryKind::from_name)?,
                 invoice: row.opt_string(2)?,
-                currency: currency(row.text(3)?)?,
+                currency: posting.currency(3, "currency")?,
                 reference: row.opt_string(4)?,
-                value: amount(row.text(5)?)?,
-                at: row.string(6)?,
+                value: line.amount(5, "amount")?,
+                at: posting.timestamp(6, "posted_at")?,
+                document,
             })
         },
     )?;
@@ -340,38 +345,41 @@ pub(crate) fn load_account(
         params![customer_id],
         |row| {
             let id = row.string(0)?;
-            let instalments: Vec<(String, String)> =
-                serde_json::from_str(row.text(3)?).map_err(|e| {
-                    StorageError::Corrupt(format!("payment plan {id}'s instalments: {e}"))
-                })?;
-            let instalments = instalments
+            let cells = Cells::new(row, "payment_plans", id.clone());
+            let currency = cells.currency(2, "currency")?;
+            let instalments: Vec<Instalment> = stored_instalments(&cells, 3)?
                 .into_iter()
-                .map(|(due_on, value)| {
-                    Ok(Instalment {
-                        due_on: redress_domain::parse_date(&due_on).map_err(|e| {
-                            StorageError::Corrupt(format!("payment plan {id}: due on {e}"))
-                        })?,
-                        amount: amount(&value)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, StorageError>>()?;
+                .map(|(due_on, amount)| Instalment { due_on, amount })
+                .collect();
             let total = instalments.iter().map(|i| i.amount).sum();
-            let plan = PaymentPlan::new(total, currency(row.text(2)?)?, instalments)
-                .map_err(|e| StorageError::Corrupt(format!("payment plan {id}: {e}")))?;
+            let plan = PaymentPlan::new(total, currency, instalments).map_err(|_| {
+                cells.unreadable(
+                    "instalments_json",
+                    row.text(3).unwrap_or_default(),
+                    "the instalments of a payment plan: in order, each above zero and in the \
+                     plan's currency",
+                )
+            })?;
             Ok(Replayed::Plan {
                 invoice: row.string(1)?,
                 plan,
-                at: row.string(4)?,
+                at: cells.timestamp(4, "agreed_at")?,
                 id,
             })
         },
     )?;
     let mut history: Vec<Replayed> = posted.into_iter().chain(plans).collect();
     // Stable: postings of one moment keep their order, and come before a plan of that moment.
-    history.sort_by(|a, b| a.at().cmp(b.at()));
-    let missing = |what: &str, document: &str| {
-        StorageError::Corrupt(format!("posting {document} has no {what}"))
-    };
+    history.sort_by_key(Replayed::at);
+    // A posting that lacks what its kind needs, named by where it is stored.
+    let missing =
+        |document: &str, column: &'static str, expected: &'static str| StorageError::Unreadable {
+            table: "ledger_postings",
+            row: document.to_owned(),
+            column,
+            value: "NULL".into(),
+            expected,
+        };
     for replayed in history {
         let (kind, document, invoice, code, reference, value, at) = match replayed {
             Replayed::Plan {
@@ -393,65 +401,84 @@ pub(crate) fn load_account(
                 at,
             } => (kind, document, invoice, currency, reference, value, at),
         };
-        let invoice_of = || invoice.clone().ok_or_else(|| missing("invoice", &document));
-        match kind.as_str() {
-            "credit_note" => {
-                let stored = db
+        let invoice_of = || {
+            invoice
+                .clone()
+                .ok_or_else(|| missing(&document, "invoice_id", "the invoice it concerns"))
+        };
+        match kind {
+            EntryKind::CreditNote => {
+                let credited = db
                     .row(
                         "SELECT lines_json FROM credit_notes WHERE id = ?",
                         params![&document],
-                        |row| row.string(0),
+                        |row| credited_lines(&Cells::new(row, "credit_notes", document.clone()), 0),
                     )?
-                    .ok_or_else(|| missing("credit note", &document))?;
-                let credited = CreditNoteLines {
-                    lines: credited_lines(&stored)?,
-                };
+                    .ok_or_else(|| {
+                        StorageError::Corrupt(format!(
+                            "ledger posting {document} is of a credit note that is not stored"
+                        ))
+                    })?;
                 account
-                    .post_credit_note(&document, &invoice_of()?, &credited)
+                    .post_credit_note(
+                        &document,
+                        &invoice_of()?,
+                        &CreditNoteLines { lines: credited },
+                    )
                     .map_err(corrupt)?;
             }
-            "refund" => {
-                let payment = reference.ok_or_else(|| missing("payment", &document))?;
+            EntryKind::Refund => {
+                let payment = reference
+                    .ok_or_else(|| missing(&document, "reference", "the payment refunded"))?;
                 account
                     .post_refund(&document, &payment, value, code)
                     .map_err(corrupt)?;
             }
-            "account_credit" => {
+            EntryKind::AccountCredit => {
                 account
                     .post_account_credit(&document, value, code)
                     .map_err(corrupt)?;
             }
-            "goodwill" => {
+            EntryKind::Goodwill => {
                 account
                     .post_goodwill(&document, &invoice_of()?, value, code)
                     .map_err(corrupt)?;
             }
-            "write_off" => {
+            EntryKind::WriteOff => {
                 account
                     .post_write_off(&document, &invoice_of()?, value, code)
                     .map_err(corrupt)?;
             }
-            "payment" => {
+            EntryKind::Payment => {
                 // An instalment of a plan: its document is `{plan}-{number}`.
-                let plan = reference.ok_or_else(|| missing("payment plan", &document))?;
+                let plan = reference
+                    .ok_or_else(|| missing(&document, "reference", "the payment plan paid"))?;
                 let number = document
                     .strip_prefix(&format!("{plan}-"))
                     .and_then(|n| n.parse::<u32>().ok())
-                    .ok_or_else(|| missing("instalment number", &document))?;
+                    .ok_or_else(|| StorageError::Unreadable {
+                        table: "ledger_postings",
+                        row: document.clone(),
+                        column: "document",
+                        value: document.clone(),
+                        expected: "the payment of an instalment: `{plan}-{number}`",
+                    })?;
                 account
                     .receive_instalment(&plan, number, &document)
                     .map_err(corrupt)?;
             }
-            "invoice" => {
-                let issued = issued_invoice_in(db, &document)?
-                    .ok_or_else(|| missing("issued invoice", &document))?;
+            EntryKind::Invoice => {
+                let issued = issued_invoice_in(db, &document)?.ok_or_else(|| {
+                    StorageError::Corrupt(format!(
+                        "ledger posting {document} is of an issued invoice that is not stored"
+                    ))
+                })?;
                 account
-                    .post_invoice(issued.ledger_invoice()?)
+                    .post_invoice(issued.ledger_invoice())
                     .map_err(corrupt)?;
             }
-            other => return Err(StorageError::Corrupt(format!("a posting of kind {other}"))),
         }
-        dates.push(at);
+        dates.push(EntryDate::At(at));
     }
     Ok((account, dates))
 }
@@ -460,27 +487,27 @@ pub(crate) fn load_account(
 enum Replayed {
     /// A journal entry posted.
     Posting {
-        kind: String,
+        kind: EntryKind,
         document: String,
         invoice: Option<String>,
         currency: Currency,
         reference: Option<String>,
         value: Decimal,
-        at: String,
+        at: Timestamp,
     },
     /// A payment plan agreed (it posts nothing).
     Plan {
         id: String,
         invoice: String,
         plan: PaymentPlan,
-        at: String,
+        at: Timestamp,
     },
 }
 
 impl Replayed {
-    fn at(&self) -> &str {
+    fn at(&self) -> Timestamp {
         match self {
-            Self::Posting { at, .. } | Self::Plan { at, .. } => at,
+            Self::Posting { at, .. } | Self::Plan { at, .. } => *at,
         }
     }
 }

@@ -4,31 +4,55 @@
 
 use super::account::account_for_posting;
 use super::documents::StoredPlan;
-use super::invoices::{CorrectionError, InvoicePurpose, issue_invoice_in, rates_of};
+use super::invoices::{CorrectionError, InvoicePurpose, issue_invoice_in};
 use super::plans::{PlanAgreedBy, agree_plan_in};
 use crate::engine::sql::{Db, Row, params};
-use crate::engine::stored::{amount, currency, new_id, now};
+use crate::engine::stored::{Cells, StoredCurrency, StoredDecimal, new_id, this_moment};
 use crate::engine::transaction::append;
 use crate::engine::{StorageError, Work};
-use redress_domain::arrears::{ArrearsStatus, ArrearsStep};
+use redress_audit::FindingKind;
+pub use redress_domain::arrears::ArrearsChoice;
+use redress_domain::arrears::{ArrearsOption, ArrearsStatus, ArrearsStep};
 use redress_domain::audit_log::NewEvent;
-use redress_domain::ledger::{LedgerError, LedgerLine, tax_on};
-use redress_domain::resolution::{ApprovalError, PaymentPlan};
-use redress_domain::{Date, Decimal};
+use redress_domain::ledger::{LedgerError, LedgerLine, TaxRates, tax_on};
+use redress_domain::resolution::{ApprovalError, PaymentPlan, PlanError};
+use redress_domain::{Currency, Date, Decimal, Money, Timestamp, timestamp_text};
 
 /// What one invoice (or one never-billed delivery period) of an arrears case was under-billed.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArrearsItem {
     /// The invoice, or `None` for deliveries never billed.
     pub invoice_id: Option<String>,
     /// What it is, for people: "INV-H1 line 1: billed at 120.00 a unit, the contract's price is 240.00".
     pub explanation: String,
-    /// Under-billed, net of tax (above zero).
-    pub net: String,
+    /// Under-billed, net of tax (above zero), in the case's currency.
+    pub net: Decimal,
     /// The tax rate charged on it, in percent: its contract's. (Cases found before items had
     /// rates of their own hold none: the case's rate is theirs.)
+    pub tax_rate_percent: Option<Decimal>,
+}
+
+/// An arrears item as stored in a case's `invoices_json` (and shown in the audit log).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredItem {
+    invoice_id: Option<String>,
+    explanation: String,
+    net: StoredDecimal,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_rate_percent: Option<String>,
+    tax_rate_percent: Option<StoredDecimal>,
+}
+
+/// `items` as stored, their amounts with `currency`'s decimals.
+fn stored_items(currency: Currency, items: &[ArrearsItem]) -> Vec<StoredItem> {
+    items
+        .iter()
+        .map(|item| StoredItem {
+            invoice_id: item.invoice_id.clone(),
+            explanation: item.explanation.clone(),
+            net: StoredDecimal(currency.shown(item.net)),
+            tax_rate_percent: item.tax_rate_percent.map(StoredDecimal),
+        })
+        .collect()
 }
 
 /// An arrears case found by an audit, to open.
@@ -37,7 +61,7 @@ pub struct NewArrearsCase {
     /// The customer.
     pub customer_id: String,
     /// The currency of the contracts.
-    pub currency: String,
+    pub currency: Currency,
     /// What was under-billed, item by item, each with its contract's tax rate.
     pub items: Vec<ArrearsItem>,
     /// The findings it rests on, in a stable form, so that the same findings open one case.
@@ -51,35 +75,34 @@ pub struct ArrearsCase {
     pub id: String,
     /// The customer.
     pub customer_id: String,
-    /// ISO 4217 code.
-    pub currency: String,
+    /// The currency of its amounts.
+    pub currency: Currency,
     /// Where it stands.
     pub status: ArrearsStatus,
-    /// The contract's tax rate; where the items are taxed at several rates, each, `, `-separated.
-    pub tax_rate_percent: String,
+    /// The contract's tax rate; where the items are taxed at several rates, each.
+    pub tax_rate_percent: TaxRates,
     /// What was under-billed.
     pub items: Vec<ArrearsItem>,
     /// Net under-billed.
-    pub net: String,
+    pub net: Decimal,
     /// Tax on it.
-    pub tax: String,
+    pub tax: Decimal,
     /// Net and tax: what the customer owes.
-    pub total: String,
+    pub total: Decimal,
     /// When the audit found it, and who ran it.
-    pub found_at: String,
+    pub found_at: Timestamp,
     /// Who ran the audit.
     pub found_by: String,
     /// When the customer was contacted.
-    pub offered_at: Option<String>,
+    pub offered_at: Option<Timestamp>,
     /// Who contacted them.
     pub offered_by: Option<String>,
     /// How they were contacted, and what they were told.
     pub offer_note: Option<String>,
-    /// The option the customer chose: `next_invoice`, `separate_invoice`, `payment_plan` or
-    /// `waive`.
-    pub choice: Option<String>,
+    /// The option the customer chose (a plan's terms are the plan's: `plan_id`).
+    pub choice: Option<ArrearsOption>,
     /// When.
-    pub chosen_at: Option<String>,
+    pub chosen_at: Option<Timestamp>,
     /// Who recorded it.
     pub chosen_by: Option<String>,
     /// The approver who approved (or refused) a waiver.
@@ -89,37 +112,7 @@ pub struct ArrearsCase {
     /// The payment plan agreed.
     pub plan_id: Option<String>,
     /// When it was settled.
-    pub settled_at: Option<String>,
-}
-
-/// How a customer chose to settle arrears.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ArrearsChoice {
-    /// Added to their next invoice: owed from now, billed with the next one.
-    NextInvoice,
-    /// Billed on an invoice of its own, now.
-    SeparateInvoice,
-    /// Billed now and paid over monthly instalments.
-    PaymentPlan {
-        /// How many.
-        instalments: u32,
-        /// When the first is due.
-        first_due_on: Date,
-    },
-    /// Forgone: needs an approver.
-    Waive,
-}
-
-impl ArrearsChoice {
-    /// Its name in the API.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::NextInvoice => "next_invoice",
-            Self::SeparateInvoice => "separate_invoice",
-            Self::PaymentPlan { .. } => "payment_plan",
-            Self::Waive => "waive",
-        }
-    }
+    pub settled_at: Option<Timestamp>,
 }
 
 /// Why a step of an arrears case was not taken. Nothing was written.
@@ -143,7 +136,7 @@ pub enum ArrearsError {
     Approval(#[from] ApprovalError),
     /// The plan asked for does not work.
     #[error("instalment_count: {0}")]
-    Plan(String),
+    Plan(PlanError),
     /// The ledger refused what settling it posts.
     #[error("{0}")]
     Refused(#[from] LedgerError),
@@ -162,26 +155,52 @@ impl From<CorrectionError> for ArrearsError {
     }
 }
 
-/// Many findings of one cause, across customers.
+/// Many findings of one cause, across customers, as an audit finds them (to record).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSystemicIssue {
+    /// What groups them: the finding kind and the cause, e.g. `price_mismatch sku POS`.
+    pub key: String,
+    /// The finding kind.
+    pub kind: FindingKind,
+    /// The cause in words.
+    pub cause: String,
+    /// How many findings.
+    pub finding_count: u64,
+    /// Every customer affected, with the impact on them (signed, net).
+    pub customers: Vec<CustomerImpact>,
+    /// The total impact in each currency.
+    pub impact: Vec<Money>,
+}
+
+/// Many findings of one cause, across customers, as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SystemicIssue {
     /// What groups them: the finding kind and the cause, e.g. `price_mismatch sku POS`.
     pub key: String,
     /// The finding kind.
-    pub kind: String,
+    pub kind: FindingKind,
     /// The cause in words.
     pub cause: String,
     /// How many findings.
     pub finding_count: u64,
-    /// Every customer affected, with the impact on them (signed, net): `(customer, currency,
-    /// impact)`.
-    pub customers: Vec<(String, String, String)>,
+    /// Every customer affected, with the impact on them (signed, net).
+    pub customers: Vec<CustomerImpact>,
     /// The total impact in each currency.
-    pub impact: Vec<(String, String)>,
+    pub impact: Vec<Money>,
     /// When first found.
-    pub first_found_at: String,
+    pub first_found_at: Timestamp,
     /// When last found.
-    pub last_found_at: String,
+    pub last_found_at: Timestamp,
+}
+
+/// A customer a systemic issue affects, and how much: signed, net (above zero: charged too
+/// much).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerImpact {
+    /// The customer.
+    pub customer_id: String,
+    /// The impact on them.
+    pub impact: Money,
 }
 
 const CASE_COLUMNS: &str = "id, customer_id, currency, status, tax_rate_percent, invoices_json, \
@@ -190,34 +209,57 @@ const CASE_COLUMNS: &str = "id, customer_id, currency, status, tax_rate_percent,
 
 fn read_case(row: &dyn Row) -> Result<ArrearsCase, StorageError> {
     let id = row.string(0)?;
-    let items: Vec<ArrearsItem> = serde_json::from_str(row.text(5)?)
-        .map_err(|e| StorageError::Corrupt(format!("arrears_cases.invoices_json of {id}: {e}")))?;
-    let status = row.text(3)?;
-    let status = ArrearsStatus::from_name(status).ok_or_else(|| {
-        StorageError::Corrupt(format!("arrears_cases.status of {id}: `{status}`"))
-    })?;
+    let cells = Cells::new(row, "arrears_cases", id.clone());
     Ok(ArrearsCase {
-        id,
         customer_id: row.string(1)?,
-        currency: row.string(2)?,
-        status,
-        tax_rate_percent: row.string(4)?,
-        items,
-        net: row.string(6)?,
-        tax: row.string(7)?,
-        total: row.string(8)?,
-        found_at: row.string(9)?,
+        currency: cells.currency(2, "currency")?,
+        status: cells.parsed(
+            3,
+            "status",
+            "an arrears case status",
+            ArrearsStatus::from_name,
+        )?,
+        tax_rate_percent: cells.parsed(
+            4,
+            "tax_rate_percent",
+            "tax rates in percent, `, `-separated",
+            TaxRates::parse,
+        )?,
+        items: cells
+            .json::<Vec<StoredItem>>(
+                5,
+                "invoices_json",
+                "a JSON list of arrears items ({invoice_id, explanation, net, tax_rate_percent})",
+            )?
+            .into_iter()
+            .map(|item| ArrearsItem {
+                invoice_id: item.invoice_id,
+                explanation: item.explanation,
+                net: item.net.0,
+                tax_rate_percent: item.tax_rate_percent.map(|rate| rate.0),
+            })
+            .collect(),
+        net: cells.amount(6, "net")?,
+        tax: cells.amount(7, "tax")?,
+        total: cells.amount(8, "total")?,
+        found_at: cells.timestamp(9, "found_at")?,
         found_by: row.string(10)?,
-        offered_at: row.opt_string(11)?,
+        offered_at: cells.opt_timestamp(11, "offered_at")?,
         offered_by: row.opt_string(12)?,
         offer_note: row.opt_string(13)?,
-        choice: row.opt_string(14)?,
-        chosen_at: row.opt_string(15)?,
+        choice: cells.opt_parsed(
+            14,
+            "choice",
+            "an option of settling arrears",
+            ArrearsOption::from_name,
+        )?,
+        chosen_at: cells.opt_timestamp(15, "chosen_at")?,
         chosen_by: row.opt_string(16)?,
         decided_by: row.opt_string(17)?,
         document_id: row.opt_string(18)?,
         plan_id: row.opt_string(19)?,
-        settled_at: row.opt_string(20)?,
+        settled_at: cells.opt_timestamp(20, "settled_at")?,
+        id,
     })
 }
 
@@ -243,16 +285,19 @@ fn case_event(
     before: Option<&ArrearsCase>,
 ) -> NewEvent {
     let json = |c: &ArrearsCase| {
+        let currency = c.currency;
         serde_json::json!({
-            "id": c.id, "customer_id": c.customer_id, "status": c.status.as_str(), "currency": c.currency,
-            "net": c.net, "tax": c.tax, "total": c.total, "items": c.items,
-            "offer_note": c.offer_note, "choice": c.choice, "decided_by": c.decided_by,
+            "id": c.id, "customer_id": c.customer_id, "status": c.status.as_str(),
+            "currency": currency.code(), "net": currency.format(c.net),
+            "tax": currency.format(c.tax), "total": currency.format(c.total),
+            "items": stored_items(currency, &c.items), "offer_note": c.offer_note,
+            "choice": c.choice.map(ArrearsOption::as_str), "decided_by": c.decided_by,
             "document_id": c.document_id, "plan_id": c.plan_id,
         })
         .to_string()
     };
     NewEvent {
-        occurred_at: now(),
+        occurred_at: timestamp_text(this_moment()),
         actor: actor.to_owned(),
         entity: "arrears_case".into(),
         entity_id: case.id.clone(),
@@ -270,22 +315,28 @@ fn save(
     action: &str,
     actor: &str,
 ) -> Result<(), StorageError> {
+    let text = |moment: Option<Timestamp>| moment.map(timestamp_text);
+    let (offered_at, chosen_at, settled_at) = (
+        text(case.offered_at),
+        text(case.chosen_at),
+        text(case.settled_at),
+    );
     db.execute(
         "UPDATE arrears_cases SET status = ?, offered_at = ?, offered_by = ?, offer_note = ?, \
          choice = ?, chosen_at = ?, chosen_by = ?, decided_by = ?, document_id = ?, plan_id = ?, \
          settled_at = ? WHERE id = ?",
         params![
             case.status.as_str(),
-            &case.offered_at,
+            &offered_at,
             &case.offered_by,
             &case.offer_note,
-            &case.choice,
-            &case.chosen_at,
+            case.choice.map(ArrearsOption::as_str),
+            &chosen_at,
             &case.chosen_by,
             &case.decided_by,
             &case.document_id,
             &case.plan_id,
-            &case.settled_at,
+            &settled_at,
             &case.id,
         ],
     )?;
@@ -299,27 +350,34 @@ fn bill(
     plan: Option<(u32, Date)>,
     actor: &str,
 ) -> Result<(), ArrearsError> {
-    let code = currency(&case.currency)?;
+    let code = case.currency;
     let lines = case
         .items
         .iter()
         .zip(1..)
         .map(|(item, n)| {
+            // An item stored before items had rates of their own is at the case's one rate.
             let rate = item
                 .tax_rate_percent
-                .as_deref()
-                .unwrap_or(&case.tax_rate_percent);
+                .or_else(|| case.tax_rate_percent.single())
+                .ok_or_else(|| StorageError::Unreadable {
+                    table: "arrears_cases",
+                    row: case.id.clone(),
+                    column: "tax_rate_percent",
+                    value: case.tax_rate_percent.to_string(),
+                    expected: "one tax rate, for the items stored without their own",
+                })?;
             Ok(LedgerLine {
                 line_no: n,
-                net: amount(&item.net)?,
-                tax_rate_percent: amount(rate)?,
+                net: item.net,
+                tax_rate_percent: rate,
             })
         })
         .collect::<Result<Vec<_>, StorageError>>()?;
     let mut account = account_for_posting(db, &case.customer_id)?;
     let how = match plan {
         Some(_) => "paid by instalments",
-        None if case.choice.as_deref() == Some("next_invoice") => "billed with the next invoice",
+        None if case.choice == Some(ArrearsOption::NextInvoice) => "billed with the next invoice",
         None => "billed on its own",
     };
     let issued = issue_invoice_in(
@@ -336,9 +394,8 @@ fn bill(
         actor,
     )?;
     if let Some((count, first)) = plan {
-        let total = amount(&issued.total)?;
-        let schedule = PaymentPlan::monthly(total, code, first, count)
-            .map_err(|e| ArrearsError::Plan(e.to_string()))?;
+        let schedule =
+            PaymentPlan::monthly(issued.total, code, first, count).map_err(ArrearsError::Plan)?;
         // The account holds the arrears invoice just issued.
         let stored: StoredPlan = agree_plan_in::<ArrearsError>(
             db,
@@ -394,7 +451,7 @@ pub fn offer(id: &str, note: String, actor: &str) -> Work<ArrearsCase, ArrearsEr
         let before = load_case(db, &id, true)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
         let mut case = before.clone();
         case.status = step(&before, ArrearsStep::Offer)?;
-        case.offered_at = Some(now());
+        case.offered_at = Some(this_moment());
         case.offered_by = Some(actor.clone());
         case.offer_note = Some(note);
         save(db, &case, &before, "offered", &actor)?;
@@ -417,21 +474,21 @@ pub fn choose(id: &str, choice: ArrearsChoice, actor: &str) -> Work<ArrearsCase,
                 _ => ArrearsStep::ChooseBilling,
             },
         )?;
-        case.choice = Some(choice.as_str().to_owned());
-        case.chosen_at = Some(now());
+        case.choice = Some(choice.option());
+        case.chosen_at = Some(this_moment());
         case.chosen_by = Some(actor.clone());
         match choice {
             ArrearsChoice::Waive => {}
             ArrearsChoice::NextInvoice | ArrearsChoice::SeparateInvoice => {
                 bill(db, &mut case, None, &actor)?;
-                case.settled_at = Some(now());
+                case.settled_at = Some(this_moment());
             }
             ArrearsChoice::PaymentPlan {
                 instalments,
                 first_due_on,
             } => {
                 bill(db, &mut case, Some((instalments, first_due_on)), &actor)?;
-                case.settled_at = Some(now());
+                case.settled_at = Some(this_moment());
             }
         }
         save(db, &case, &before, "chosen", &actor)?;
@@ -470,7 +527,7 @@ pub fn decide_waiver_as(
         )?;
         case.decided_by = Some(actor.clone());
         if approve {
-            case.settled_at = Some(now());
+            case.settled_at = Some(this_moment());
         } else {
             case.choice = None;
             case.chosen_at = None;
@@ -498,7 +555,7 @@ pub struct FindingsRecorded {
 /// the systemic issues as they now stand.
 pub fn record_findings(
     cases: Vec<NewArrearsCase>,
-    issues: Vec<SystemicIssue>,
+    issues: Vec<NewSystemicIssue>,
     actor: &str,
 ) -> Work<FindingsRecorded, StorageError> {
     let actor = actor.to_owned();
@@ -506,30 +563,38 @@ pub fn record_findings(
         let mut opened = Vec::new();
         let mut there = 0;
         for new in cases {
-            let code = currency(&new.currency)?;
+            let code = new.currency;
             let mut rated = Vec::with_capacity(new.items.len());
             for item in &new.items {
-                let rate = item.tax_rate_percent.as_deref().ok_or_else(|| {
+                let rate = item.tax_rate_percent.ok_or_else(|| {
                     StorageError::Corrupt(format!(
                         "an arrears item of {} has no tax rate",
                         new.customer_id
                     ))
                 })?;
-                rated.push((amount(&item.net)?, amount(rate)?));
+                rated.push((code.shown(item.net), rate));
             }
             let net: Decimal = rated.iter().map(|(net, _)| *net).sum();
             let tax = tax_on(code, rated.iter().copied());
+            let items: Vec<ArrearsItem> = new
+                .items
+                .into_iter()
+                .map(|item| ArrearsItem {
+                    net: code.shown(item.net),
+                    ..item
+                })
+                .collect();
             let case = ArrearsCase {
                 id: new_id("ARR"),
                 customer_id: new.customer_id,
-                currency: new.currency,
+                currency: code,
                 status: ArrearsStatus::Open,
-                tax_rate_percent: rates_of(rated.iter().map(|(_, rate)| *rate)),
-                items: new.items,
-                net: code.format(net),
-                tax: code.format(tax),
-                total: code.format(net + tax),
-                found_at: now(),
+                tax_rate_percent: TaxRates::of(rated.iter().map(|(_, rate)| *rate)),
+                items,
+                net: code.shown(net),
+                tax: code.shown(tax),
+                total: code.shown(net + tax),
+                found_at: this_moment(),
                 found_by: actor.clone(),
                 offered_at: None,
                 offered_by: None,
@@ -542,19 +607,35 @@ pub fn record_findings(
                 plan_id: None,
                 settled_at: None,
             };
-            let items = serde_json::to_string(&case.items)
+            let items = serde_json::to_string(&stored_items(code, &case.items))
                 .map_err(|e| StorageError::Corrupt(e.to_string()))?;
             let c = &case;
+            let (rates, net, tax, total, found_at) = (
+                c.tax_rate_percent.to_string(),
+                code.format(c.net),
+                code.format(c.tax),
+                code.format(c.total),
+                timestamp_text(c.found_at),
+            );
             let written = db.execute(
-                    "INSERT INTO arrears_cases (id, customer_id, currency, fingerprint, status, \
-                     tax_rate_percent, invoices_json, net, tax, total, found_at, found_by) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING",
-                    params![
-                        &c.id, &c.customer_id, &c.currency, &new.fingerprint, c.status.as_str(),
-                        &c.tax_rate_percent, &items, &c.net, &c.tax, &c.total, &c.found_at,
-                        &c.found_by,
-                    ],
-                )?;
+                "INSERT INTO arrears_cases (id, customer_id, currency, fingerprint, status, \
+                 tax_rate_percent, invoices_json, net, tax, total, found_at, found_by) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING",
+                params![
+                    &c.id,
+                    &c.customer_id,
+                    code.code(),
+                    &new.fingerprint,
+                    c.status.as_str(),
+                    &rates,
+                    &items,
+                    &net,
+                    &tax,
+                    &total,
+                    &found_at,
+                    &c.found_by,
+                ],
+            )?;
             if written == 0 {
                 there += 1;
                 continue;
@@ -563,23 +644,47 @@ pub fn record_findings(
             opened.push(case);
         }
         for issue in issues {
-            let customers = serde_json::to_string(&issue.customers)
+            let customers: Vec<(&str, &str, String)> = issue
+                .customers
+                .iter()
+                .map(|c| {
+                    let Money { amount, currency } = c.impact;
+                    (
+                        c.customer_id.as_str(),
+                        currency.code(),
+                        currency.format(amount),
+                    )
+                })
+                .collect();
+            let impact: Vec<(&str, String)> = issue
+                .impact
+                .iter()
+                .map(|m| (m.currency.code(), m.currency.format(m.amount)))
+                .collect();
+            let customers = serde_json::to_string(&customers)
                 .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-            let impact = serde_json::to_string(&issue.impact)
-                .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-            let at = now();
+            let impact =
+                serde_json::to_string(&impact).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+            let at = timestamp_text(this_moment());
             db.execute(
-                    "INSERT INTO systemic_issues (key, kind, cause, finding_count, customer_count, \
-                     customers_json, impact_json, first_found_at, last_found_at) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET \
-                     finding_count = excluded.finding_count, customer_count = excluded.customer_count, \
-                     customers_json = excluded.customers_json, impact_json = excluded.impact_json, \
-                     last_found_at = excluded.last_found_at",
-                    params![
-                        &issue.key, &issue.kind, &issue.cause, issue.finding_count as i64,
-                        issue.customers.len() as i64, &customers, &impact, &at, &at,
-                    ],
-                )?;
+                "INSERT INTO systemic_issues (key, kind, cause, finding_count, customer_count, \
+                 customers_json, impact_json, first_found_at, last_found_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET \
+                 finding_count = excluded.finding_count, customer_count = excluded.customer_count, \
+                 customers_json = excluded.customers_json, impact_json = excluded.impact_json, \
+                 last_found_at = excluded.last_found_at",
+                params![
+                    &issue.key,
+                    issue.kind.as_str(),
+                    &issue.cause,
+                    issue.finding_count as i64,
+                    issue.customers.len() as i64,
+                    &customers,
+                    &impact,
+                    &at,
+                    &at,
+                ],
+            )?;
         }
         Ok(FindingsRecorded {
             opened,
@@ -597,20 +702,39 @@ pub(crate) fn systemic_issues_in(db: &mut dyn Db) -> Result<Vec<SystemicIssue>, 
                  ORDER BY customer_count DESC, finding_count DESC, key",
         &[],
         |row| {
-            let json = |i: usize| -> Result<Vec<(String, String, String)>, StorageError> {
-                serde_json::from_str(row.text(i)?).map_err(|e| StorageError::Corrupt(e.to_string()))
+            let key = row.string(0)?;
+            let cells = Cells::new(row, "systemic_issues", key.clone());
+            let customers: Vec<(String, StoredCurrency, StoredDecimal)> = cells.json(
+                4,
+                "customers_json",
+                "a JSON list of [customer, currency, \"impact\"]",
+            )?;
+            let impact: Vec<(StoredCurrency, StoredDecimal)> =
+                cells.json(5, "impact_json", "a JSON list of [currency, \"impact\"]")?;
+            let money = |currency: StoredCurrency, amount: StoredDecimal| Money {
+                currency: currency.0,
+                amount: amount.0,
             };
-            let impact: Vec<(String, String)> = serde_json::from_str(row.text(5)?)
-                .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+            let customers = customers
+                .into_iter()
+                .map(|(customer_id, currency, impact)| CustomerImpact {
+                    customer_id,
+                    impact: money(currency, impact),
+                })
+                .collect();
+            let impact = impact
+                .into_iter()
+                .map(|(currency, amount)| money(currency, amount))
+                .collect();
             Ok(SystemicIssue {
-                key: row.string(0)?,
-                kind: row.string(1)?,
+                kind: cells.parsed(1, "kind", "a finding kind", FindingKind::from_name)?,
                 cause: row.string(2)?,
                 finding_count: row.int(3)? as u64,
-                customers: json(4)?,
+                customers,
                 impact,
-                first_found_at: row.string(6)?,
-                last_found_at: row.string(7)?,
+                first_found_at: cells.timestamp(6, "first_found_at")?,
+                last_found_at: cells.timestamp(7, "last_found_at")?,
+                key,
             })
         },
     )

@@ -4,12 +4,12 @@
 use super::account::{account_for_posting, post_entry};
 use super::documents::{CREDIT_NOTE_COLUMNS, CreditNote, lines_json, next_number};
 use crate::engine::sql::{Db, params};
-use crate::engine::stored::now;
+use crate::engine::stored::{now, this_moment};
 use crate::engine::transaction::append;
 use crate::engine::{StorageError, Work};
-use redress_domain::Decimal;
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{CreditNoteLines, LedgerError};
+use redress_domain::{Decimal, timestamp_text};
 
 /// A credit note to issue: how much of each line's net amount it takes back, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,58 +87,69 @@ pub(crate) fn issue_in(
         number,
         invoice_id: note.invoice_id.clone(),
         customer_id,
-        currency: currency.code().to_owned(),
-        net: currency.format(amounts.net),
-        tax: currency.format(amounts.tax),
-        total: currency.format(amounts.total()),
+        currency,
+        net: currency.shown(amounts.net),
+        tax: currency.shown(amounts.tax),
+        total: currency.shown(amounts.total()),
         lines: note
             .lines
             .iter()
-            .map(|(n, a)| (*n, currency.format(*a)))
+            .map(|(n, a)| (*n, currency.shown(*a)))
             .collect(),
         reason: note.reason.clone(),
-        issued_at: now(),
+        issued_at: this_moment(),
         issued_by: actor.clone(),
     };
-    let lines_json = lines_json(&issued.lines);
+    let lines_json = lines_json(currency, &issued.lines);
+    let issued_at = timestamp_text(issued.issued_at);
+    let (net, tax, total) = (
+        currency.format(issued.net),
+        currency.format(issued.tax),
+        currency.format(issued.total),
+    );
     db.execute(
-            &format!(
-                "INSERT INTO credit_notes ({CREDIT_NOTE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            ),
-            params![
-                &issued.id,
-                &issued.series,
-                issued.number,
-                &issued.invoice_id,
-                &issued.customer_id,
-                &issued.currency,
-                &issued.net,
-                &issued.tax,
-                &issued.total,
-                &lines_json,
-                &issued.reason,
-                &issued.issued_at,
-                &issued.issued_by,
-            ],
-        )?;
+        &format!(
+            "INSERT INTO credit_notes ({CREDIT_NOTE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ),
+        params![
+            &issued.id,
+            &issued.series,
+            issued.number,
+            &issued.invoice_id,
+            &issued.customer_id,
+            currency.code(),
+            &net,
+            &tax,
+            &total,
+            &lines_json,
+            &issued.reason,
+            &issued_at,
+            &issued.issued_by,
+        ],
+    )?;
     let entry = entry.for_document(issued.id.clone());
     post_entry(
         db,
         &issued.customer_id,
         &entry,
         None,
-        &issued.issued_at,
+        issued.issued_at,
         &actor,
     )?;
+    let lines: Vec<(u32, String)> = issued
+        .lines
+        .iter()
+        .map(|(n, a)| (*n, currency.format(*a)))
+        .collect();
     let after = serde_json::json!({
-        "id": issued.id, "invoice_id": issued.invoice_id, "net": issued.net,
-        "tax": issued.tax, "total": issued.total, "currency": issued.currency,
-        "lines": issued.lines, "reason": issued.reason,
+        "id": issued.id, "invoice_id": issued.invoice_id, "net": net,
+        "tax": tax, "total": total, "currency": currency.code(),
+        "lines": lines, "reason": issued.reason,
     });
     append(
         db,
         NewEvent {
-            occurred_at: issued.issued_at.clone(),
+            occurred_at: issued_at,
             actor: actor.clone(),
             entity: "credit_note".into(),
             entity_id: issued.id.clone(),

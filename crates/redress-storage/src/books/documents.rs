@@ -8,9 +8,9 @@
 
 use crate::engine::StorageError;
 use crate::engine::sql::{Db, Row, params};
-use crate::engine::stored::{amount, currency};
-use redress_domain::Decimal;
-use redress_domain::ledger::{LedgerInvoice, LedgerLine};
+use crate::engine::stored::{Cells, StoredDate, StoredDecimal};
+use redress_domain::ledger::{IssuedInvoiceKind, LedgerInvoice, LedgerLine, TaxRates};
+use redress_domain::{Currency, Date, Decimal, Timestamp};
 
 /// An issued credit note: an accounting document that never changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,64 +26,59 @@ pub struct CreditNote {
     /// The invoice's customer.
     pub customer_id: String,
     /// The invoice's currency.
-    pub currency: String,
+    pub currency: Currency,
     /// Net credited.
-    pub net: String,
+    pub net: Decimal,
     /// Tax credited, at the invoice's rate.
-    pub tax: String,
+    pub tax: Decimal,
     /// Net and tax.
-    pub total: String,
+    pub total: Decimal,
     /// `(line number, net amount)` of each line credited.
-    pub lines: Vec<(u32, String)>,
+    pub lines: Vec<(u32, Decimal)>,
     /// Why.
     pub reason: String,
     /// When.
-    pub issued_at: String,
+    pub issued_at: Timestamp,
     /// Who.
     pub issued_by: String,
 }
 
-/// Credit note lines as stored (`[[line_no, "amount"], …]`); a credit note resolution keeps
-/// its lines in the same form.
-fn stored_lines(json: &str) -> Result<Vec<(u32, String)>, StorageError> {
-    serde_json::from_str(json)
-        .map_err(|e| StorageError::Corrupt(format!("a credit note's lines: {e}")))
+/// Credit note lines as stored (`[[line_no, "amount"], …]`) in cell `i` of `cells`, read back.
+pub(crate) fn credited_lines(
+    cells: &Cells<'_>,
+    i: usize,
+) -> Result<Vec<(u32, Decimal)>, StorageError> {
+    let lines: Vec<(u32, StoredDecimal)> =
+        cells.json(i, "lines_json", "a JSON list of [line number, \"amount\"]")?;
+    Ok(lines.into_iter().map(|(n, a)| (n, a.0)).collect())
 }
 
-/// Stored credit note lines, their amounts as numbers.
-pub(crate) fn credited_lines(json: &str) -> Result<Vec<(u32, Decimal)>, StorageError> {
-    parsed_lines(stored_lines(json)?)
-}
-
-/// Credit note lines with their amounts as numbers.
-pub(crate) fn parsed_lines(lines: Vec<(u32, String)>) -> Result<Vec<(u32, Decimal)>, StorageError> {
-    lines
-        .into_iter()
-        .map(|(n, a)| Ok((n, amount(&a)?)))
-        .collect()
-}
-
-/// Credit note lines as they are stored.
-pub(crate) fn lines_json(lines: &[(u32, String)]) -> String {
-    serde_json::to_string(lines).unwrap_or_else(|_| "[]".into())
+/// Credit note lines as they are stored, with the currency's decimals.
+pub(crate) fn lines_json(currency: Currency, lines: &[(u32, Decimal)]) -> String {
+    let lines: Vec<(u32, String)> = lines
+        .iter()
+        .map(|(n, a)| (*n, currency.format(*a)))
+        .collect();
+    serde_json::to_string(&lines).unwrap_or_else(|_| "[]".into())
 }
 
 fn read_credit_note(row: &dyn Row) -> Result<CreditNote, StorageError> {
-    let lines = stored_lines(row.text(9)?)?;
+    let id = row.string(0)?;
+    let cells = Cells::new(row, "credit_notes", id.clone());
     Ok(CreditNote {
-        id: row.string(0)?,
         series: row.string(1)?,
         number: row.int(2)?,
         invoice_id: row.string(3)?,
         customer_id: row.string(4)?,
-        currency: row.string(5)?,
-        net: row.string(6)?,
-        tax: row.string(7)?,
-        total: row.string(8)?,
-        lines,
+        currency: cells.currency(5, "currency")?,
+        net: cells.amount(6, "net")?,
+        tax: cells.amount(7, "tax")?,
+        total: cells.amount(8, "total")?,
+        lines: credited_lines(&cells, 9)?,
         reason: row.string(10)?,
-        issued_at: row.string(11)?,
+        issued_at: cells.timestamp(11, "issued_at")?,
         issued_by: row.string(12)?,
+        id,
     })
 }
 
@@ -122,68 +117,65 @@ pub struct IssuedInvoice {
     pub series: String,
     /// Its number in the series, from 1, without gaps.
     pub number: i64,
-    /// `corrected` (in place of a wrong invoice) or `arrears` (what an arrears case found
-    /// under-billed).
-    pub kind: String,
+    /// In place of a wrong invoice, or for what an arrears case found under-billed.
+    pub kind: IssuedInvoiceKind,
     /// The invoice it replaces (voided by a credit note), for a corrected one.
     pub corrects_invoice_id: Option<String>,
     /// The arrears case it bills, for an arrears invoice.
     pub arrears_case_id: Option<String>,
     /// The customer.
     pub customer_id: String,
-    /// ISO 4217 code.
-    pub currency: String,
+    /// Its currency.
+    pub currency: Currency,
     /// The tax rate, as the contract has it; where its lines are taxed at several rates (the
-    /// arrears of contracts taxed differently), each rate, `, `-separated.
-    pub tax_rate_percent: String,
+    /// arrears of contracts taxed differently), each rate.
+    pub tax_rate_percent: TaxRates,
     /// Its lines.
     pub lines: Vec<IssuedLine>,
     /// Net.
-    pub subtotal: String,
+    pub subtotal: Decimal,
     /// Tax at the rate.
-    pub tax_total: String,
+    pub tax_total: Decimal,
     /// Net and tax.
-    pub total: String,
+    pub total: Decimal,
     /// Why it was re-issued.
     pub reason: String,
     /// When.
-    pub issued_at: String,
+    pub issued_at: Timestamp,
     /// Who.
     pub issued_by: String,
 }
 
 /// A line of an invoice Redress issued.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IssuedLine {
     /// Its number, from 1.
     pub line_no: u32,
     /// Its net amount.
-    pub amount: String,
+    pub amount: Decimal,
     /// The tax rate charged on it, in percent.
-    pub tax_rate_percent: String,
+    pub tax_rate_percent: Decimal,
 }
 
 impl IssuedInvoice {
     /// What the ledger keeps of it.
-    pub(crate) fn ledger_invoice(&self) -> Result<LedgerInvoice, StorageError> {
-        Ok(LedgerInvoice {
+    pub(crate) fn ledger_invoice(&self) -> LedgerInvoice {
+        LedgerInvoice {
             id: self.id.clone(),
-            currency: currency(&self.currency)?,
+            currency: self.currency,
             lines: self
                 .lines
                 .iter()
-                .map(|line| {
-                    Ok(LedgerLine {
-                        line_no: line.line_no,
-                        net: amount(&line.amount)?,
-                        tax_rate_percent: amount(&line.tax_rate_percent)?,
-                    })
+                .map(|line| LedgerLine {
+                    line_no: line.line_no,
+                    net: line.amount,
+                    tax_rate_percent: line.tax_rate_percent,
                 })
-                .collect::<Result<_, StorageError>>()?,
-            subtotal: amount(&self.subtotal)?,
-            tax_total: amount(&self.tax_total)?,
-            total: amount(&self.total)?,
-        })
+                .collect(),
+            subtotal: self.subtotal,
+            tax_total: self.tax_total,
+            total: self.total,
+        }
     }
 }
 
@@ -196,46 +188,70 @@ pub(crate) const ISSUED_INVOICE_COLUMNS: &str = "id, series, number, kind, corre
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub(crate) enum StoredLine {
-    Rated(u32, String, String),
-    AtInvoiceRate(u32, String),
+    Rated(u32, StoredDecimal, StoredDecimal),
+    AtInvoiceRate(u32, StoredDecimal),
 }
 
 fn read_issued_invoice(row: &dyn Row) -> Result<IssuedInvoice, StorageError> {
-    let stored: Vec<StoredLine> = serde_json::from_str(row.text(9)?)
-        .map_err(|e| StorageError::Corrupt(format!("an issued invoice's lines: {e}")))?;
-    let rate = row.string(8)?;
+    let id = row.string(0)?;
+    let cells = Cells::new(row, "issued_invoices", id.clone());
+    let rates = cells.parsed(
+        8,
+        "tax_rate_percent",
+        "tax rates in percent, `, `-separated",
+        TaxRates::parse,
+    )?;
+    let stored: Vec<StoredLine> = cells.json(
+        9,
+        "lines_json",
+        "a JSON list of [line number, \"amount\", \"rate\"] (or [line number, \"amount\"])",
+    )?;
     let lines = stored
         .into_iter()
-        .map(|line| match line {
-            StoredLine::Rated(line_no, amount, tax_rate_percent) => IssuedLine {
+        .map(|line| {
+            let (line_no, amount, rate) = match line {
+                StoredLine::Rated(line_no, amount, rate) => (line_no, amount.0, rate.0),
+                // Written before lines had rates of their own: at the invoice's one rate.
+                StoredLine::AtInvoiceRate(line_no, amount) => {
+                    let rate = rates.single().ok_or_else(|| {
+                        cells.unreadable(
+                            "tax_rate_percent",
+                            &rates.to_string(),
+                            "one tax rate, for the lines stored without their own",
+                        )
+                    })?;
+                    (line_no, amount.0, rate)
+                }
+            };
+            Ok(IssuedLine {
                 line_no,
                 amount,
-                tax_rate_percent,
-            },
-            StoredLine::AtInvoiceRate(line_no, amount) => IssuedLine {
-                line_no,
-                amount,
-                tax_rate_percent: rate.clone(),
-            },
+                tax_rate_percent: rate,
+            })
         })
-        .collect();
+        .collect::<Result<_, StorageError>>()?;
     Ok(IssuedInvoice {
-        id: row.string(0)?,
         series: row.string(1)?,
         number: row.int(2)?,
-        kind: row.string(3)?,
+        kind: cells.parsed(
+            3,
+            "kind",
+            "a kind of issued invoice (corrected or arrears)",
+            IssuedInvoiceKind::from_name,
+        )?,
         corrects_invoice_id: row.opt_string(4)?,
         arrears_case_id: row.opt_string(5)?,
         customer_id: row.string(6)?,
-        currency: row.string(7)?,
-        tax_rate_percent: row.string(8)?,
+        currency: cells.currency(7, "currency")?,
+        tax_rate_percent: rates,
         lines,
-        subtotal: row.string(10)?,
-        tax_total: row.string(11)?,
-        total: row.string(12)?,
+        subtotal: cells.amount(10, "subtotal")?,
+        tax_total: cells.amount(11, "tax_total")?,
+        total: cells.amount(12, "total")?,
         reason: row.string(13)?,
-        issued_at: row.string(14)?,
+        issued_at: cells.timestamp(14, "issued_at")?,
         issued_by: row.string(15)?,
+        id,
     })
 }
 
@@ -264,14 +280,14 @@ pub struct StoredPlan {
     pub invoice_id: String,
     /// The customer.
     pub customer_id: String,
-    /// ISO 4217 code.
-    pub currency: String,
+    /// Its currency.
+    pub currency: Currency,
     /// What it spreads.
-    pub total: String,
+    pub total: Decimal,
     /// Its instalments, in order.
     pub instalments: Vec<StoredInstalment>,
     /// When it was agreed.
-    pub agreed_at: String,
+    pub agreed_at: Timestamp,
     /// By whom.
     pub agreed_by: String,
 }
@@ -281,10 +297,10 @@ pub struct StoredPlan {
 pub struct StoredInstalment {
     /// From 1.
     pub number: u32,
-    /// When it is due (`YYYY-MM-DD`).
-    pub due_on: String,
+    /// When it is due.
+    pub due_on: Date,
     /// How much.
-    pub amount: String,
+    pub amount: Decimal,
     /// The payment that paid it, once received: `{plan}-{number}`.
     pub paid_by: Option<String>,
 }
@@ -294,6 +310,20 @@ pub(crate) fn instalment_payment(plan: &str, number: u32) -> String {
     format!("{plan}-{number}")
 }
 
+/// A plan's instalments as stored (`[["YYYY-MM-DD", "amount"], …]`) in cell `i` of `cells`,
+/// read back.
+pub(crate) fn stored_instalments(
+    cells: &Cells<'_>,
+    i: usize,
+) -> Result<Vec<(Date, Decimal)>, StorageError> {
+    let instalments: Vec<(StoredDate, StoredDecimal)> = cells.json(
+        i,
+        "instalments_json",
+        "a JSON list of [\"YYYY-MM-DD\", \"amount\"]",
+    )?;
+    Ok(instalments.into_iter().map(|(d, a)| (d.0, a.0)).collect())
+}
+
 /// The payment plan with this id, with the instalments received.
 pub(crate) fn load_plan(db: &mut dyn Db, id: &str) -> Result<Option<StoredPlan>, StorageError> {
     let Some(mut plan) = db.row(
@@ -301,9 +331,9 @@ pub(crate) fn load_plan(db: &mut dyn Db, id: &str) -> Result<Option<StoredPlan>,
          agreed_at, agreed_by, arrears_case_id FROM payment_plans WHERE id = ?",
         params![id],
         |row| {
-            let instalments: Vec<(String, String)> = serde_json::from_str(row.text(6)?)
-                .map_err(|e| StorageError::Corrupt(format!("a payment plan's instalments: {e}")))?;
             let id = row.string(0)?;
+            let cells = Cells::new(row, "payment_plans", id.clone());
+            let instalments = stored_instalments(&cells, 6)?;
             Ok(StoredPlan {
                 instalments: instalments
                     .into_iter()
@@ -315,15 +345,15 @@ pub(crate) fn load_plan(db: &mut dyn Db, id: &str) -> Result<Option<StoredPlan>,
                         paid_by: None,
                     })
                     .collect(),
-                id,
                 resolution_id: row.opt_string(1)?,
                 arrears_case_id: row.opt_string(9)?,
                 invoice_id: row.string(2)?,
                 customer_id: row.string(3)?,
-                currency: row.string(4)?,
-                total: row.string(5)?,
-                agreed_at: row.string(7)?,
+                currency: cells.currency(4, "currency")?,
+                total: cells.amount(5, "total")?,
+                agreed_at: cells.timestamp(7, "agreed_at")?,
                 agreed_by: row.string(8)?,
+                id,
             })
         },
     )?

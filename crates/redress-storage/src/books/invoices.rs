@@ -9,24 +9,13 @@ use super::documents::{
 };
 use crate::engine::StorageError;
 use crate::engine::sql::{Db, params};
-use crate::engine::stored::now;
+use crate::engine::stored::{StoredDecimal, now, this_moment};
 use crate::engine::transaction::append;
-use redress_domain::Decimal;
 use redress_domain::audit_log::NewEvent;
-use redress_domain::ledger::{CustomerAccount, LedgerError, LedgerInvoice, LedgerLine};
-
-/// The tax rates of lines, as an issued invoice or an arrears case states its rate: the one
-/// rate, or each, `, `-separated.
-pub(crate) fn rates_of(rates: impl Iterator<Item = Decimal>) -> String {
-    let mut rates: Vec<Decimal> = rates.map(|rate| rate.normalize()).collect();
-    rates.sort();
-    rates.dedup();
-    rates
-        .iter()
-        .map(Decimal::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+use redress_domain::ledger::{
+    CustomerAccount, IssuedInvoiceKind, LedgerError, LedgerInvoice, LedgerLine, TaxRates,
+};
+use redress_domain::{Currency, Decimal, timestamp_text};
 
 /// Why an invoice was not corrected. Nothing was written, and no number was taken.
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +41,7 @@ pub enum CorrectionError {
         /// The amount given.
         amount: Decimal,
         /// The invoice's currency.
-        currency: &'static str,
+        currency: Currency,
         /// Its decimals.
         minor_unit: u32,
     },
@@ -101,14 +90,16 @@ pub(crate) fn issue_invoice_in(
     account: &mut CustomerAccount,
     purpose: InvoicePurpose<'_>,
     customer_id: &str,
-    currency: redress_domain::Currency,
+    currency: Currency,
     lines: Vec<LedgerLine>,
     reason: &str,
     actor: &str,
 ) -> Result<IssuedInvoice, CorrectionError> {
     let (kind, prefix, corrects, case) = match purpose {
-        InvoicePurpose::Corrects(invoice) => ("corrected", "RI", Some(invoice), None),
-        InvoicePurpose::Arrears(case) => ("arrears", "AI", None, Some(case)),
+        InvoicePurpose::Corrects(invoice) => {
+            (IssuedInvoiceKind::Corrected, "RI", Some(invoice), None)
+        }
+        InvoicePurpose::Arrears(case) => (IssuedInvoiceKind::Arrears, "AI", None, Some(case)),
     };
     let series = format!("{prefix}-{}", &now()[..4]);
     let number = next_number(db, &series)?;
@@ -119,43 +110,57 @@ pub(crate) fn issue_invoice_in(
         id,
         series,
         number,
-        kind: kind.to_owned(),
+        kind,
         corrects_invoice_id: corrects.map(str::to_owned),
         arrears_case_id: case.map(str::to_owned),
         customer_id: customer_id.to_owned(),
-        currency: currency.code().to_owned(),
-        tax_rate_percent: rates_of(lines.iter().map(|line| line.tax_rate_percent)),
+        currency,
+        tax_rate_percent: TaxRates::of(lines.iter().map(|line| line.tax_rate_percent)),
         lines: lines
             .iter()
             .map(|line| IssuedLine {
                 line_no: line.line_no,
-                amount: currency.format(line.net),
-                tax_rate_percent: line.tax_rate_percent.normalize().to_string(),
+                amount: currency.shown(line.net),
+                tax_rate_percent: line.tax_rate_percent.normalize(),
             })
             .collect(),
-        subtotal: currency.format(subtotal),
-        tax_total: currency.format(tax_total),
-        total: currency.format(new.total()),
+        subtotal: currency.shown(subtotal),
+        tax_total: currency.shown(tax_total),
+        total: currency.shown(new.total()),
         reason: reason.to_owned(),
-        issued_at: now(),
+        issued_at: this_moment(),
         issued_by: actor.to_owned(),
     };
     let entry = account.post_invoice(new)?.clone();
     let stored: Vec<StoredLine> = issued
         .lines
         .iter()
-        .map(|l| StoredLine::Rated(l.line_no, l.amount.clone(), l.tax_rate_percent.clone()))
+        .map(|l| {
+            // The amount has the currency's decimals already (`shown`).
+            StoredLine::Rated(
+                l.line_no,
+                StoredDecimal(l.amount),
+                StoredDecimal(l.tax_rate_percent),
+            )
+        })
         .collect();
     let lines_json = serde_json::to_string(&stored).unwrap_or_else(|_| "[]".into());
     let i = &issued;
+    let (rates, subtotal, tax_total, total, issued_at) = (
+        i.tax_rate_percent.to_string(),
+        currency.format(i.subtotal),
+        currency.format(i.tax_total),
+        currency.format(i.total),
+        timestamp_text(i.issued_at),
+    );
     db.execute(
         &format!(
             "INSERT INTO issued_invoices ({ISSUED_INVOICE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         ),
         params![
-            &i.id, &i.series, i.number, &i.kind, &i.corrects_invoice_id, &i.arrears_case_id,
-            &i.customer_id, &i.currency, &i.tax_rate_percent, &lines_json, &i.subtotal,
-            &i.tax_total, &i.total, &i.reason, &i.issued_at, &i.issued_by,
+            &i.id, &i.series, i.number, i.kind.as_str(), &i.corrects_invoice_id, &i.arrears_case_id,
+            &i.customer_id, currency.code(), &rates, &lines_json, &subtotal,
+            &tax_total, &total, &i.reason, &issued_at, &i.issued_by,
         ],
     )?;
     post_entry(
@@ -163,18 +168,18 @@ pub(crate) fn issue_invoice_in(
         customer_id,
         &entry,
         corrects.or(case),
-        &i.issued_at,
+        i.issued_at,
         actor,
     )?;
     let after = serde_json::json!({
-        "id": i.id, "kind": i.kind, "corrects_invoice_id": i.corrects_invoice_id,
-        "arrears_case_id": i.arrears_case_id, "lines": stored, "subtotal": i.subtotal,
-        "tax_total": i.tax_total, "total": i.total, "currency": i.currency, "reason": i.reason,
+        "id": i.id, "kind": i.kind.as_str(), "corrects_invoice_id": i.corrects_invoice_id,
+        "arrears_case_id": i.arrears_case_id, "lines": stored, "subtotal": subtotal,
+        "tax_total": tax_total, "total": total, "currency": currency.code(), "reason": i.reason,
     });
     append(
         db,
         NewEvent {
-            occurred_at: i.issued_at.clone(),
+            occurred_at: issued_at,
             actor: actor.to_owned(),
             entity: "invoice".into(),
             entity_id: i.id.clone(),
@@ -211,7 +216,7 @@ pub(crate) fn correct_invoice_in(
             return Err(CorrectionError::NotALineAmount {
                 line_no,
                 amount: value,
-                currency: currency.code(),
+                currency,
                 minor_unit: currency.minor_unit(),
             });
         }

@@ -4,12 +4,13 @@
 use super::account::{account_for_posting, post_entry};
 use super::documents::{StoredInstalment, StoredPlan, instalment_payment, load_plan};
 use crate::engine::sql::{Db, params};
-use crate::engine::stored::{new_id, now};
+use crate::engine::stored::{new_id, this_moment};
 use crate::engine::transaction::append;
 use crate::engine::{StorageError, Work};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{CustomerAccount, EntryKind, LedgerError};
 use redress_domain::resolution::PaymentPlan;
+use redress_domain::timestamp_text;
 
 /// Why an instalment was not recorded as received. Nothing was written.
 #[derive(Debug, thiserror::Error)]
@@ -88,23 +89,25 @@ pub(crate) fn agree_plan_in<E: From<LedgerError> + From<StorageError>>(
         },
         invoice_id: invoice_id.to_owned(),
         customer_id,
-        currency: currency.code().to_owned(),
-        total: currency.format(total),
-        instalments: instalments
+        currency,
+        total: currency.shown(total),
+        instalments: plan
+            .instalments()
             .iter()
             .zip(1..)
-            .map(|((due_on, amount), number)| StoredInstalment {
+            .map(|(instalment, number)| StoredInstalment {
                 number,
-                due_on: due_on.clone(),
-                amount: amount.clone(),
+                due_on: instalment.due_on,
+                amount: currency.shown(instalment.amount),
                 paid_by: None,
             })
             .collect(),
-        agreed_at: now(),
+        agreed_at: this_moment(),
         agreed_by: actor.to_owned(),
     };
     let s = &stored;
     let json = serde_json::to_string(&instalments).unwrap_or_else(|_| "[]".into());
+    let (total, agreed_at) = (currency.format(s.total), timestamp_text(s.agreed_at));
     db.execute(
         "INSERT INTO payment_plans (id, resolution_id, arrears_case_id, invoice_id, customer_id, \
          currency, total, instalments_json, agreed_at, agreed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -114,22 +117,22 @@ pub(crate) fn agree_plan_in<E: From<LedgerError> + From<StorageError>>(
             &s.arrears_case_id,
             &s.invoice_id,
             &s.customer_id,
-            &s.currency,
-            &s.total,
+            currency.code(),
+            &total,
             &json,
-            &s.agreed_at,
+            &agreed_at,
             &s.agreed_by,
         ],
     )?;
     let after = serde_json::json!({
         "id": s.id, "invoice_id": s.invoice_id, "customer_id": s.customer_id,
         "resolution_id": s.resolution_id, "arrears_case_id": s.arrears_case_id,
-        "currency": s.currency, "total": s.total, "instalments": instalments,
+        "currency": currency.code(), "total": total, "instalments": instalments,
     });
     append(
         db,
         NewEvent {
-            occurred_at: s.agreed_at.clone(),
+            occurred_at: agreed_at,
             actor: actor.to_owned(),
             entity: "payment_plan".into(),
             entity_id: s.id.clone(),
@@ -175,16 +178,17 @@ pub fn receive_instalment(
             .receive_instalment(&plan.id, number, &document)?
             .clone();
         debug_assert_eq!(entry.kind, EntryKind::Payment);
-        let at = now();
-        post_entry(db, &plan.customer_id, &entry, Some(&plan.id), &at, &actor)?;
+        let at = this_moment();
+        post_entry(db, &plan.customer_id, &entry, Some(&plan.id), at, &actor)?;
         let after = serde_json::json!({
-            "plan": plan.id, "instalment": number, "amount": instalment.amount,
-            "currency": plan.currency, "invoice_id": plan.invoice_id,
+            "plan": plan.id, "instalment": number,
+            "amount": plan.currency.format(instalment.amount),
+            "currency": plan.currency.code(), "invoice_id": plan.invoice_id,
         });
         append(
             db,
             NewEvent {
-                occurred_at: at,
+                occurred_at: timestamp_text(at),
                 actor: actor.clone(),
                 entity: "payment".into(),
                 entity_id: document,

@@ -4,20 +4,20 @@
 
 use super::account::{account_for_posting, customer_of_invoice, post_entry};
 use super::credit_notes::{CreditNoteError, NewCreditNote, issue_in};
-use super::documents::{StoredPlan, parsed_lines};
+use super::documents::StoredPlan;
 use super::invoices::{CorrectionError, correct_invoice_in};
 use super::plans::{PlanAgreedBy, agree_plan_in};
 use crate::disputes::record::DisputeError;
 use crate::engine::sql::{Db, Row, params};
-use crate::engine::stored::{amount, currency, new_id, now};
+use crate::engine::stored::{Cells, StoredDate, StoredDecimal, new_id, this_moment};
 use crate::engine::transaction::append;
 use crate::engine::{StorageError, Work};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{CustomerAccount, JournalEntry, LedgerError};
 use redress_domain::resolution::{
-    ApprovalError, Instalment, PaymentPlan, PlanError, ResolutionKind, ResolutionStatus,
+    ApprovalError, Instalment, PaymentPlan, ResolutionKind, ResolutionStatus,
 };
-use redress_domain::{Decimal, DisputeStatus, parse_date};
+use redress_domain::{Currency, Decimal, DisputeStatus, Timestamp, timestamp_text};
 
 /// What a resolution does, with what it needs. Amounts are in the disputed invoice's currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,9 +93,9 @@ pub struct NewResolution {
     /// What it gives the customer (net, gross of any change the other way: a corrected
     /// invoice moving 500 from one line to another gives 1000), in `currency`; zero for a
     /// rejection or a plan.
-    pub amount: String,
+    pub amount: Decimal,
     /// The disputed invoice's currency.
-    pub currency: String,
+    pub currency: Currency,
     /// Why, in words the customer will read.
     pub reason: String,
     /// Whether it waits for an approver, and why: decided in the transaction that records it,
@@ -127,11 +127,11 @@ pub struct Resolution {
     /// Where it stands.
     pub status: ResolutionStatus,
     /// What it gives the customer (net).
-    pub amount: String,
-    /// ISO 4217 code.
-    pub currency: String,
-    /// What it does, as JSON (a credit note's lines, …).
-    pub details_json: String,
+    pub amount: Decimal,
+    /// The disputed invoice's currency.
+    pub currency: Currency,
+    /// What it does, with what it needs (a credit note's lines, …): of its kind.
+    pub action: ResolutionAction,
     /// Why.
     pub reason: String,
     /// Why it waits (or waited) for an approver.
@@ -139,11 +139,11 @@ pub struct Resolution {
     /// Who proposed it.
     pub proposed_by: String,
     /// When.
-    pub proposed_at: String,
+    pub proposed_at: Timestamp,
     /// Who approved or refused it.
     pub decided_by: Option<String>,
     /// When.
-    pub decided_at: Option<String>,
+    pub decided_at: Option<Timestamp>,
     /// What the approver said.
     pub decision_note: Option<String>,
     /// The document applying it wrote (a credit note's id).
@@ -164,7 +164,7 @@ pub enum ResolutionError {
         /// The dispute.
         id: String,
         /// Where it stands.
-        status: String,
+        status: DisputeStatus,
     },
     /// No such resolution.
     #[error("no resolution has the id `{0}`")]
@@ -202,29 +202,39 @@ const COLUMNS: &str = "id, dispute_id, kind, status, amount, currency, details_j
 fn read_resolution(row: &dyn Row) -> Result<Resolution, StorageError> {
     let id = row.string(0)?;
     // A stored value that does not parse is named by table, row and column, never defaulted.
-    let corrupt = |column: &str, value: &str| {
-        StorageError::Corrupt(format!("resolutions.{column} of {id}: `{value}`"))
-    };
-    let kind = row.text(2)?;
-    let kind = ResolutionKind::from_name(kind).ok_or_else(|| corrupt("kind", kind))?;
-    let status = row.text(3)?;
-    let status = ResolutionStatus::from_name(status).ok_or_else(|| corrupt("status", status))?;
+    let cells = Cells::new(row, "resolutions", id.clone());
+    let kind = cells.parsed(2, "kind", "a kind of resolution", ResolutionKind::from_name)?;
+    let status = cells.parsed(
+        3,
+        "status",
+        "a resolution status",
+        ResolutionStatus::from_name,
+    )?;
+    let currency = cells.currency(5, "currency")?;
+    let reason = row.string(7)?;
+    let action = cells.parsed(
+        6,
+        "details_json",
+        "what a resolution of its kind does, as JSON (its invoice, payment, amount, lines or \
+         instalments)",
+        |json| action_of(kind, currency, &reason, json),
+    )?;
     Ok(Resolution {
-        id,
         dispute_id: row.string(1)?,
         kind,
         status,
-        amount: row.string(4)?,
-        currency: row.string(5)?,
-        details_json: row.string(6)?,
-        reason: row.string(7)?,
+        amount: cells.amount(4, "amount")?,
+        currency,
+        action,
+        reason,
         approval_reason: row.opt_string(8)?,
         proposed_by: row.string(9)?,
-        proposed_at: row.string(10)?,
+        proposed_at: cells.timestamp(10, "proposed_at")?,
         decided_by: row.opt_string(11)?,
-        decided_at: row.opt_string(12)?,
+        decided_at: cells.opt_timestamp(12, "decided_at")?,
         decision_note: row.opt_string(13)?,
         document_id: row.opt_string(14)?,
+        id,
     })
 }
 
@@ -252,17 +262,18 @@ struct Details {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     payment_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    amount: Option<String>,
+    amount: Option<StoredDecimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    lines: Option<Vec<(u32, String)>>,
+    lines: Option<Vec<(u32, StoredDecimal)>>,
     /// `(due on, amount)` of each instalment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    instalments: Option<Vec<(String, String)>>,
+    instalments: Option<Vec<(StoredDate, StoredDecimal)>>,
 }
 
 fn details(action: &ResolutionAction) -> String {
-    let lines =
-        |lines: &[(u32, Decimal)]| Some(lines.iter().map(|(n, a)| (*n, a.to_string())).collect());
+    let lines = |lines: &[(u32, Decimal)]| {
+        Some(lines.iter().map(|(n, a)| (*n, StoredDecimal(*a))).collect())
+    };
     let details = match action {
         ResolutionAction::CreditNote(note) => Details {
             invoice_id: Some(note.invoice_id.clone()),
@@ -271,17 +282,17 @@ fn details(action: &ResolutionAction) -> String {
         },
         ResolutionAction::Refund { payment_id, amount } => Details {
             payment_id: Some(payment_id.clone()),
-            amount: Some(amount.to_string()),
+            amount: Some(StoredDecimal(*amount)),
             ..Details::default()
         },
         ResolutionAction::AccountCredit { amount } => Details {
-            amount: Some(amount.to_string()),
+            amount: Some(StoredDecimal(*amount)),
             ..Details::default()
         },
         ResolutionAction::Goodwill { invoice_id, amount }
         | ResolutionAction::WriteOff { invoice_id, amount } => Details {
             invoice_id: Some(invoice_id.clone()),
-            amount: Some(amount.to_string()),
+            amount: Some(StoredDecimal(*amount)),
             ..Details::default()
         },
         ResolutionAction::PaymentPlan { invoice_id, plan } => Details {
@@ -289,7 +300,7 @@ fn details(action: &ResolutionAction) -> String {
             instalments: Some(
                 plan.instalments()
                     .iter()
-                    .map(|i| (i.due_on.to_string(), i.amount.to_string()))
+                    .map(|i| (StoredDate(i.due_on), StoredDecimal(i.amount)))
                     .collect(),
             ),
             ..Details::default()
@@ -307,40 +318,36 @@ fn details(action: &ResolutionAction) -> String {
     serde_json::to_string(&details).unwrap_or_else(|_| "{}".into())
 }
 
-/// The action a stored resolution carries out.
-fn action_of(resolution: &Resolution) -> Result<ResolutionAction, StorageError> {
-    let corrupt =
-        |what: &str| StorageError::Corrupt(format!("resolution {}: {what}", resolution.id));
-    let details: Details =
-        serde_json::from_str(&resolution.details_json).map_err(|e| corrupt(&e.to_string()))?;
-    let invoice_id = || {
-        details
-            .invoice_id
-            .clone()
-            .ok_or_else(|| corrupt("no invoice"))
-    };
-    let value = || {
-        amount(
+/// The action a stored resolution of `kind` in `currency` carries out, from its details as
+/// stored; `None` unless they are what its kind needs.
+fn action_of(
+    kind: ResolutionKind,
+    currency: Currency,
+    reason: &str,
+    json: &str,
+) -> Option<ResolutionAction> {
+    let details: Details = serde_json::from_str(json).ok()?;
+    let invoice_id = || details.invoice_id.clone();
+    let value = || details.amount.map(|a| a.0);
+    let lines = || -> Option<Vec<(u32, Decimal)>> {
+        Some(
             details
-                .amount
-                .as_deref()
-                .ok_or_else(|| corrupt("no amount"))?,
+                .lines
+                .as_ref()?
+                .iter()
+                .map(|(n, a)| (*n, a.0))
+                .collect(),
         )
     };
-    let lines = || parsed_lines(details.lines.clone().ok_or_else(|| corrupt("no lines"))?);
-    let kind = resolution.kind;
-    Ok(match kind {
+    Some(match kind {
         ResolutionKind::Reject => ResolutionAction::Reject,
         ResolutionKind::CreditNote => ResolutionAction::CreditNote(NewCreditNote {
             invoice_id: invoice_id()?,
             lines: lines()?,
-            reason: resolution.reason.clone(),
+            reason: reason.to_owned(),
         }),
         ResolutionKind::Refund => ResolutionAction::Refund {
-            payment_id: details
-                .payment_id
-                .clone()
-                .ok_or_else(|| corrupt("no payment"))?,
+            payment_id: details.payment_id.clone()?,
             amount: value()?,
         },
         ResolutionKind::AccountCredit => ResolutionAction::AccountCredit { amount: value()? },
@@ -353,24 +360,19 @@ fn action_of(resolution: &Resolution) -> Result<ResolutionAction, StorageError> 
             amount: value()?,
         },
         ResolutionKind::PaymentPlan => {
-            let instalments = details
+            let instalments: Vec<Instalment> = details
                 .instalments
-                .clone()
-                .ok_or_else(|| corrupt("no instalments"))?
-                .into_iter()
-                .map(|(due_on, value)| {
-                    Ok(Instalment {
-                        due_on: parse_date(&due_on).map_err(|e| corrupt(&e.to_string()))?,
-                        amount: amount(&value)?,
-                    })
+                .as_ref()?
+                .iter()
+                .map(|(due_on, amount)| Instalment {
+                    due_on: due_on.0,
+                    amount: amount.0,
                 })
-                .collect::<Result<Vec<_>, StorageError>>()?;
+                .collect();
             let total = instalments.iter().map(|i| i.amount).sum();
-            let plan = PaymentPlan::new(total, currency(&resolution.currency)?, instalments)
-                .map_err(|e: PlanError| corrupt(&e.to_string()))?;
             ResolutionAction::PaymentPlan {
                 invoice_id: invoice_id()?,
-                plan,
+                plan: PaymentPlan::new(total, currency, instalments).ok()?,
             }
         }
         ResolutionKind::CorrectedInvoice => ResolutionAction::CorrectedInvoice {
@@ -380,15 +382,14 @@ fn action_of(resolution: &Resolution) -> Result<ResolutionAction, StorageError> 
     })
 }
 
-/// Carries out `action` for `resolution` in the open transaction; the id of the document it
+/// Carries out what `resolution` does in the open transaction; the id of the document it
 /// wrote (a credit note, a refund, a plan, the corrected invoice, …).
 fn apply(
     db: &mut dyn Db,
     resolution: &Resolution,
-    action: &ResolutionAction,
     actor: &str,
 ) -> Result<Option<String>, ResolutionError> {
-    let currency = currency(&resolution.currency)?;
+    let (currency, action) = (resolution.currency, &resolution.action);
     let customer = |db: &mut dyn Db, invoice_id: &str| -> Result<String, ResolutionError> {
         Ok(customer_of_invoice(db, invoice_id)?
             .ok_or_else(|| LedgerError::UnknownInvoice(invoice_id.to_owned()))?)
@@ -485,15 +486,15 @@ fn post(
     let mut account = account_for_posting(db, customer_id)?;
     let document = new_id(prefix);
     let entry = make(&mut account, &document)?;
-    let at = now();
-    post_entry(db, customer_id, &entry, reference, &at, actor)?;
+    let at = this_moment();
+    post_entry(db, customer_id, &entry, reference, at, actor)?;
     let lines: Vec<serde_json::Value> = entry
         .lines()
         .iter()
         .map(|l| {
             serde_json::json!({
                 "account": l.account.as_str(),
-                "side": if l.side == redress_domain::ledger::Side::Debit { "debit" } else { "credit" },
+                "side": l.side.as_str(),
                 "amount": entry.currency.format(l.amount),
             })
         })
@@ -506,7 +507,7 @@ fn post(
     append(
         db,
         NewEvent {
-            occurred_at: at,
+            occurred_at: timestamp_text(at),
             actor: actor.to_owned(),
             entity: "ledger_entry".into(),
             entity_id: document.clone(),
@@ -518,17 +519,12 @@ fn post(
     Ok(Some(document))
 }
 
-/// Whether `action` could be carried out now: it is, and then undone (a number it took is
-/// given back, so numbering keeps no gap).
-fn check(
-    db: &mut dyn Db,
-    resolution: &Resolution,
-    action: &ResolutionAction,
-    actor: &str,
-) -> Result<(), ResolutionError> {
+/// Whether `resolution` could be carried out now: it is, and then undone (a number it took
+/// is given back, so numbering keeps no gap).
+fn check(db: &mut dyn Db, resolution: &Resolution, actor: &str) -> Result<(), ResolutionError> {
     let mark = db.events().len();
     db.script("SAVEPOINT trial")?;
-    let outcome = apply(db, resolution, action, actor);
+    let outcome = apply(db, resolution, actor);
     db.events().truncate(mark);
     db.script("ROLLBACK TO SAVEPOINT trial; RELEASE SAVEPOINT trial")?;
     outcome.map(|_| ())
@@ -536,10 +532,17 @@ fn check(
 
 /// The status of dispute `id`, its row locked until the transaction ends (PostgreSQL; SQLite
 /// has one writer), so that what is given on it is decided one proposal at a time.
-fn open_dispute_status(db: &mut dyn Db, id: &str) -> Result<String, ResolutionError> {
+fn open_dispute_status(db: &mut dyn Db, id: &str) -> Result<DisputeStatus, ResolutionError> {
     let sql = format!("SELECT status FROM disputes WHERE id = ?{}", db.row_lock());
     Ok(db
-        .row(&sql, params![id], |row| row.string(0))?
+        .row(&sql, params![id], |row| {
+            Cells::new(row, "disputes", id).parsed(
+                0,
+                "status",
+                "a dispute status",
+                DisputeStatus::from_name,
+            )
+        })?
         .ok_or_else(|| DisputeError::NotFound(id.to_owned()))?)
 }
 
@@ -552,14 +555,14 @@ fn event(
     let json = |r: &Resolution| {
         serde_json::json!({
             "id": r.id, "dispute_id": r.dispute_id, "kind": r.kind.as_str(), "status": r.status.as_str(),
-            "amount": r.amount, "currency": r.currency, "reason": r.reason,
+            "amount": r.currency.format(r.amount), "currency": r.currency.code(), "reason": r.reason,
             "approval_reason": r.approval_reason, "decided_by": r.decided_by,
             "decision_note": r.decision_note, "document_id": r.document_id,
         })
         .to_string()
     };
     NewEvent {
-        occurred_at: now(),
+        occurred_at: timestamp_text(this_moment()),
         actor: actor.to_owned(),
         entity: "resolution".into(),
         entity_id: resolution.id.clone(),
@@ -588,7 +591,7 @@ pub fn propose(new: NewResolution, actor: &str) -> Work<Resolution, ResolutionEr
     let actor = actor.to_owned();
     Work::new(move |db| {
         let status = open_dispute_status(db, &new.dispute_id)?;
-        if !DisputeStatus::from_name(&status).is_some_and(DisputeStatus::is_open) {
+        if !status.is_open() {
             return Err(ResolutionError::DisputeNotOpen {
                 id: new.dispute_id,
                 status,
@@ -596,49 +599,52 @@ pub fn propose(new: NewResolution, actor: &str) -> Work<Resolution, ResolutionEr
         }
         let given_before = db
             .rows(
-                "SELECT amount FROM resolutions WHERE dispute_id = ? AND proposed_by = ? \
+                "SELECT id, amount FROM resolutions WHERE dispute_id = ? AND proposed_by = ? \
                      AND status <> 'refused'",
                 params![&new.dispute_id, &actor],
-                |row| amount(row.text(0)?),
+                |row| Cells::new(row, "resolutions", row.string(0)?).amount(1, "amount"),
             )?
             .into_iter()
             .sum();
         let needs_approval = (new.approval)(given_before);
+        let details = details(&new.action);
         let mut resolution = Resolution {
             id: new_id("RES"),
             dispute_id: new.dispute_id.clone(),
             kind: new.action.kind(),
             status: ResolutionStatus::PendingApproval,
-            amount: new.amount.clone(),
-            currency: new.currency.clone(),
-            details_json: details(&new.action),
+            amount: new.currency.shown(new.amount),
+            currency: new.currency,
+            action: new.action,
             reason: new.reason.clone(),
             approval_reason: needs_approval.clone(),
             proposed_by: actor.clone(),
-            proposed_at: now(),
+            proposed_at: this_moment(),
             decided_by: None,
             decided_at: None,
             decision_note: None,
             document_id: None,
         };
         match &needs_approval {
-            Some(_) => check(db, &resolution, &new.action, &actor)?,
+            Some(_) => check(db, &resolution, &actor)?,
             None => {
-                resolution.document_id = apply(db, &resolution, &new.action, &actor)?;
+                resolution.document_id = apply(db, &resolution, &actor)?;
                 resolution.status = ResolutionStatus::Applied;
             }
         }
         let r = &resolution;
+        let (amount, proposed_at) = (r.currency.format(r.amount), timestamp_text(r.proposed_at));
+        let decided_at = r.decided_at.map(timestamp_text);
         db.execute(
-                &format!(
-                    "INSERT INTO resolutions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                ),
-                params![
-                    &r.id, &r.dispute_id, r.kind.as_str(), r.status.as_str(), &r.amount, &r.currency,
-                    &r.details_json, &r.reason, &r.approval_reason, &r.proposed_by,
-                    &r.proposed_at, &r.decided_by, &r.decided_at, &r.decision_note, &r.document_id,
-                ],
-            )?;
+            &format!(
+                "INSERT INTO resolutions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ),
+            params![
+                &r.id, &r.dispute_id, r.kind.as_str(), r.status.as_str(), &amount,
+                r.currency.code(), &details, &r.reason, &r.approval_reason, &r.proposed_by,
+                &proposed_at, &r.decided_by, &decided_at, &r.decision_note, &r.document_id,
+            ],
+        )?;
         append(db, event(&actor, r, "proposed", None))?;
         Ok(resolution)
     })
@@ -683,7 +689,7 @@ pub fn decide_as(
         if approve {
             // Nothing is given on a dispute that was withdrawn or closed meanwhile.
             let status = open_dispute_status(db, &before.dispute_id)?;
-            if !DisputeStatus::from_name(&status).is_some_and(DisputeStatus::is_open) {
+            if !status.is_open() {
                 return Err(ResolutionError::DisputeNotOpen {
                     id: before.dispute_id,
                     status,
@@ -692,16 +698,17 @@ pub fn decide_as(
         }
         let mut after = before.clone();
         after.decided_by = Some(actor.clone());
-        after.decided_at = Some(now());
+        after.decided_at = Some(this_moment());
         after.decision_note = note;
         after.status = status;
         if approve {
-            after.document_id = apply(db, &before, &action_of(&before)?, &actor)?;
+            after.document_id = apply(db, &before, &actor)?;
         }
+        let decided_at = after.decided_at.map(timestamp_text);
         db.execute(
-                "UPDATE resolutions SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, document_id = ? WHERE id = ?",
-                params![after.status.as_str(), &after.decided_by, &after.decided_at, &after.decision_note, &after.document_id, &id],
-            )?;
+            "UPDATE resolutions SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, document_id = ? WHERE id = ?",
+            params![after.status.as_str(), &after.decided_by, &decided_at, &after.decision_note, &after.document_id, &id],
+        )?;
         let action = if approve { "approved" } else { "refused" };
         append(db, event(&actor, &after, action, Some(&before)))?;
         Ok(after)
