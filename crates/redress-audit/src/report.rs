@@ -44,6 +44,66 @@ pub struct FindingRecord {
     pub evidence: EvidenceRecord,
 }
 
+/// The findings a dispute's verification rests on, as the audit wrote them: a JSON list of
+/// [`FindingRecord`]s. A list page writes them out as they are (reading every amount and day
+/// back and writing it again cost a fifth of the list's throughput); [`Findings::records`]
+/// reads them into records where a page looks inside. Made only from records, or from text
+/// that is a JSON list ([`Findings::from_json`]).
+#[derive(Debug, Clone)]
+pub struct Findings(Box<serde_json::value::RawValue>);
+
+/// Text that is not a JSON list, where findings were expected.
+#[derive(Debug, thiserror::Error)]
+#[error("not a JSON list of findings: {0}")]
+pub struct NotFindings(String);
+
+impl Findings {
+    /// The findings of `records`.
+    pub fn of(records: &[FindingRecord]) -> Self {
+        Self(serde_json::value::to_raw_value(records).expect("findings are plain data"))
+    }
+
+    /// Findings as stored: `text` must be a JSON list (each item is read when
+    /// [`Self::records`] is asked).
+    pub fn from_json(text: String) -> Result<Self, NotFindings> {
+        if !text.trim_start().starts_with('[') {
+            return Err(NotFindings("it does not start with `[`".to_owned()));
+        }
+        serde_json::value::RawValue::from_string(text)
+            .map(Self)
+            .map_err(|e| NotFindings(e.to_string()))
+    }
+
+    /// The findings, each read into its record: an error if one is not a finding.
+    pub fn records(&self) -> Result<Vec<FindingRecord>, NotFindings> {
+        serde_json::from_str(self.0.get()).map_err(|e| NotFindings(e.to_string()))
+    }
+
+    /// Their JSON, as the audit wrote it.
+    pub fn as_json(&self) -> &str {
+        self.0.get()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.get().trim() == "[]"
+    }
+}
+
+impl PartialEq for Findings {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_json() == other.as_json()
+    }
+}
+
+impl Eq for Findings {}
+
+impl Serialize for Findings {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
 /// Evidence with ids spelled out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidenceRecord {
@@ -386,4 +446,60 @@ pub fn summarize(findings: &[Finding]) -> BTreeMap<(FindingKind, &'static str), 
         }
     }
     summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> FindingRecord {
+        FindingRecord {
+            kind: FindingKind::PriceMismatch,
+            impact: "-18.00".parse().unwrap(),
+            currency: Currency::from_code("USD").unwrap(),
+            contract_id: "K-1".to_owned(),
+            customer_id: "C-1".to_owned(),
+            invoice_id: Some("INV-1".to_owned()),
+            line_no: Some(1),
+            sku: Some("HOST".to_owned()),
+            period_start: Some("2025-04-01".parse().unwrap()),
+            evidence: EvidenceRecord {
+                explanation: "billed at 100.00 a unit".to_owned(),
+                billed: "90.00".parse().unwrap(),
+                expected: "108.00".parse().unwrap(),
+                quantities: None,
+                price_row: Some(PriceRowRecord {
+                    contract_id: "K-1".to_owned(),
+                    sku: "HOST".to_owned(),
+                    unit_price: "120.00".parse().unwrap(),
+                    discount_percent: "10".parse().unwrap(),
+                    valid_from: "2025-04-01".parse().unwrap(),
+                    valid_to: None,
+                }),
+                lines: Vec::new(),
+                delivery_ids: Vec::new(),
+                payment_ids: vec!["P-1".to_owned()],
+                notice_ids: Vec::new(),
+                late_fee_for: None,
+            },
+        }
+    }
+
+    #[test]
+    fn findings_kept_as_json_read_back_as_the_same_records() {
+        let findings = Findings::of(&[record()]);
+        assert!(findings.as_json().contains(r#""impact":"-18.00""#));
+        let again = Findings::from_json(findings.as_json().to_owned()).unwrap();
+        assert_eq!(again, findings);
+        assert_eq!(again.records().unwrap(), [record()]);
+    }
+
+    #[test]
+    fn text_that_is_not_a_list_of_findings_is_refused_not_read_as_none() {
+        assert!(Findings::from_json("{}".to_owned()).is_err());
+        assert!(Findings::from_json("[{\"kind\":".to_owned()).is_err());
+        let not_a_finding = Findings::from_json(r#"[{"kind":"made_up"}]"#.to_owned()).unwrap();
+        assert!(not_a_finding.records().is_err());
+        assert!(Findings::of(&[]).is_empty());
+    }
 }

@@ -7,7 +7,7 @@ use redress_domain::{
     BillingData, DisputeReason, DisputeStatus, InvoiceIdx, LineKind, NoteKind, NoticeKind,
 };
 use redress_service::records::{
-    Attachment, CaseNote, ContractRecord, CustomerRecord, DisputeRow, FindingRecord,
+    Attachment, CaseNote, ContractRecord, CustomerRecord, DisputeRow, Findings,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -83,7 +83,7 @@ pub struct VerificationView {
     /// (`invoice_id`, `line_no`, `sku`, `period_start`) and its `evidence`. See
     /// docs/audit-rules.md.
     #[schema(value_type = Vec<Object>)]
-    pub findings: Vec<FindingRecord>,
+    pub findings: Findings,
     /// When it was verified (RFC 3339).
     #[schema(format = DateTime)]
     pub verified_at: String,

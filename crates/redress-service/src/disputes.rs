@@ -3,7 +3,7 @@
 
 use crate::error::ServiceError;
 use crate::redress::{Actor, as_writer, may_write};
-use redress_audit::report::finding_record;
+use redress_audit::report::{Findings, finding_record};
 use redress_audit::verdict;
 use redress_domain::audit_log::AuditEvent;
 use redress_domain::{
@@ -106,11 +106,13 @@ pub fn verify(data: &BillingData, dispute: &Dispute) -> VerificationRecord {
             .invoice(dispute.invoice)
             .currency
             .shown(judged.adjustment),
-        findings: judged
-            .findings
-            .iter()
-            .map(|&i| finding_record(data, &audit.findings[i]))
-            .collect(),
+        findings: Findings::of(
+            &judged
+                .findings
+                .iter()
+                .map(|&i| finding_record(data, &audit.findings[i]))
+                .collect::<Vec<_>>(),
+        ),
         verified_at: redress_storage::this_moment(),
     }
 }
@@ -241,11 +243,13 @@ pub fn imported_disputes(data: &BillingData, actor: &str) -> Vec<DisputeRow> {
             let verification = VerificationRecord {
                 verdict: judged.verdict,
                 adjustment: currency.shown(judged.adjustment),
-                findings: judged
-                    .findings
-                    .iter()
-                    .map(|&i| finding_record(data, &audit.findings[i]))
-                    .collect(),
+                findings: Findings::of(
+                    &judged
+                        .findings
+                        .iter()
+                        .map(|&i| finding_record(data, &audit.findings[i]))
+                        .collect::<Vec<_>>(),
+                ),
                 verified_at: now,
             };
             let id = data.dispute_ids.get(judged.dispute).to_owned();

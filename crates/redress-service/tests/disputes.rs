@@ -55,9 +55,8 @@ async fn a_dispute_is_verified_on_intake_as_the_audit_says() {
     );
     assert_eq!(partial.status, DisputeStatus::Open);
     assert_eq!(partial.customer_id, "C-ACME");
-    let late_fee = partial
-        .verification
-        .findings
+    let findings = partial.verification.findings.records().unwrap();
+    let late_fee = findings
         .iter()
         .find(|f| f.kind == redress_audit::FindingKind::LateFeeExcess)
         .expect("the late fee's finding");

@@ -54,7 +54,7 @@ fn disputes(data: &BillingData) -> Vec<DisputeRow> {
                 verification: VerificationRecord {
                     verdict: Verdict::Rejected,
                     adjustment: "0.00".parse().unwrap(),
-                    findings: Vec::new(),
+                    findings: redress_audit::report::Findings::of(&[]),
                     verified_at: recorded,
                 },
             }

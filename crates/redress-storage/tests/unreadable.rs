@@ -36,7 +36,7 @@ fn dispute() -> DisputeRow {
         verification: VerificationRecord {
             verdict: Verdict::Rejected,
             adjustment: "0.00".parse().unwrap(),
-            findings: Vec::new(),
+            findings: redress_audit::report::Findings::of(&[]),
             verified_at: now,
         },
     }

@@ -4,7 +4,7 @@
 use crate::engine::StorageError;
 use crate::engine::sql::{Db, Row, params};
 use crate::engine::stored::{Cells, this_moment};
-use redress_audit::report::FindingRecord;
+use redress_audit::report::Findings;
 use redress_domain::audit_log::NewEvent;
 use redress_domain::{
     Date, Decimal, DisputeReason, DisputeStatus, Money, Timestamp, TransitionError, Verdict,
@@ -59,7 +59,7 @@ pub struct VerificationRecord {
     /// currency.
     pub adjustment: Decimal,
     /// The findings the verdict rests on, with their evidence.
-    pub findings: Vec<FindingRecord>,
+    pub findings: Findings,
     /// When it was verified.
     pub verified_at: Timestamp,
 }
@@ -96,8 +96,7 @@ impl DisputeRow {
             created_at: timestamp_text(self.created_at),
             updated_at: timestamp_text(self.updated_at),
             adjustment: currency.format(self.verification.adjustment),
-            findings_json: serde_json::to_string(&self.verification.findings)
-                .expect("findings are plain data"),
+            findings_json: self.verification.findings.as_json().to_owned(),
             verified_at: timestamp_text(self.verification.verified_at),
         }
     }
@@ -183,7 +182,9 @@ pub(crate) fn read_dispute(row: &dyn Row) -> Result<DisputeRow, StorageError> {
         verification: VerificationRecord {
             verdict: cells.parsed(18, "verdict", "a verdict", Verdict::from_name)?,
             adjustment: cells.amount(19, "adjustment")?,
-            findings: cells.json(20, "findings_json", "a JSON list of findings")?,
+            findings: cells.parsed(20, "findings_json", "a JSON list of findings", |t| {
+                Findings::from_json(t.to_owned()).ok()
+            })?,
             verified_at: cells.timestamp(21, "verified_at")?,
         },
         id,
