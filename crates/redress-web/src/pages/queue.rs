@@ -407,9 +407,9 @@ fn form(query: &QueueQuery, errors: &[FieldError]) -> Form {
             field("assignee", "Assignee", &query.assignee),
             field("customer", "Customer id", &query.customer),
             TextField {
-                hint: Some("days ago"),
+                hint: Some("days"),
                 inputmode: Some("numeric"),
-                ..short(field("age", "Opened more than", &query.age))
+                ..short(field("age", "Older than", &query.age))
             },
             TextField {
                 hint: Some("like USD"),
