@@ -198,10 +198,18 @@ pub fn is_api_path(path: &str) -> bool {
 
 /// The API and `pages` on one address: a request goes to the API when its path is the API's
 /// ([`is_api_path`]), and to the pages otherwise. Each keeps its own fallback: an unknown
-/// path of the API is answered in JSON, any other by the pages.
-pub fn with_pages(api: Router, pages: Router) -> Router {
+/// path of the API is answered in JSON, any other by the pages. The pages' requests are
+/// counted and logged as the API's are, and their bodies (forms) read within
+/// `body_read_timeout` between parts.
+pub fn with_pages(api: Router, pages: Router, body_read_timeout: Duration) -> Router {
+    use axum::middleware::{from_fn, from_fn_with_state};
     use tower::ServiceExt;
-    let pages = pages.layer(axum::middleware::from_fn(operations::observe));
+    let pages = pages
+        .layer(from_fn_with_state(
+            body_read_timeout,
+            input::read_body_within,
+        ))
+        .layer(from_fn(operations::observe));
     Router::new().fallback(move |request: axum::extract::Request| {
         let to = if is_api_path(request.uri().path()) {
             api.clone()
@@ -244,7 +252,7 @@ pub async fn serve_with(
 
     let (api, state) = app(redress, options.body_read_timeout);
     let api = match options.pages {
-        Some(pages) => with_pages(api, pages),
+        Some(pages) => with_pages(api, pages, options.body_read_timeout),
         None => api,
     };
     let metrics = operations::metrics_router(state);

@@ -10,6 +10,7 @@
 //! `/metrics`), the desk at `/`.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod assets;
 pub mod format;
