@@ -42,6 +42,8 @@ enum Command {
     VerifyLog(commands::verify_log::VerifyLogArgs),
     /// Manage API tokens.
     Token(commands::token::TokenArgs),
+    /// Manage the users who sign in to the desk.
+    User(commands::user::UserArgs),
     /// Serve the HTTP API.
     Serve(commands::serve::ServeArgs),
     /// Propose, approve, refuse and list the resolutions of disputes (as a token's holder).
@@ -73,6 +75,7 @@ fn main() -> ExitCode {
         Command::Migrate(args) => commands::migrate::run(args),
         Command::VerifyLog(args) => commands::verify_log::run(args),
         Command::Token(args) => commands::token::run(args),
+        Command::User(args) => commands::user::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Resolutions(args) => commands::resolutions::run(args),
         Command::Cases(args) => commands::cases::run(args),

@@ -163,6 +163,10 @@ pub struct ServeOptions {
     /// A second listener serving only `GET /metrics`, without a token: for a scraper on a
     /// private network (`redress serve --metrics-addr`).
     pub metrics_listener: Option<TcpListener>,
+    /// Pages served beside the API (the desk, `redress-web`): every request whose path is not
+    /// the API's (`/api/…`, `/healthz`, `/metrics`) goes to them, counted and logged as the
+    /// API's requests are.
+    pub pages: Option<Router>,
 }
 
 impl ServeOptions {
@@ -182,8 +186,43 @@ impl Default for ServeOptions {
             header_read_timeout: Self::DEFAULT_HEADER_READ_TIMEOUT,
             body_read_timeout: Self::DEFAULT_BODY_READ_TIMEOUT,
             metrics_listener: None,
+            pages: None,
         }
     }
+}
+
+/// Whether `path` is the API's: under `/api/`, or `/healthz` or `/metrics`.
+pub fn is_api_path(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/") || path == "/healthz" || path == "/metrics"
+}
+
+/// The API and `pages` on one address: a request goes to the API when its path is the API's
+/// ([`is_api_path`]), and to the pages otherwise. Each keeps its own fallback: an unknown
+/// path of the API is answered in JSON, any other by the pages. The pages' requests are
+/// counted and logged as the API's are, and their bodies (forms) read within
+/// `body_read_timeout` between parts.
+pub fn with_pages(api: Router, pages: Router, body_read_timeout: Duration) -> Router {
+    use axum::middleware::{from_fn, from_fn_with_state};
+    use tower::ServiceExt;
+    let pages = pages
+        .layer(from_fn_with_state(
+            body_read_timeout,
+            input::read_body_within,
+        ))
+        .layer(from_fn(operations::observe));
+    Router::new().fallback(move |request: axum::extract::Request| {
+        let to = if is_api_path(request.uri().path()) {
+            api.clone()
+        } else {
+            pages.clone()
+        };
+        async move {
+            match to.oneshot(request).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            }
+        }
+    })
 }
 
 /// Serves the API on `listener` until `shutdown` completes, then finishes the requests in
@@ -212,6 +251,10 @@ pub async fn serve_with(
     use hyper_util::service::TowerToHyperService;
 
     let (api, state) = app(redress, options.body_read_timeout);
+    let api = match options.pages {
+        Some(pages) => with_pages(api, pages, options.body_read_timeout),
+        None => api,
+    };
     let metrics = operations::metrics_router(state);
     let metrics_listener = options.metrics_listener;
     let mut http = hyper::server::conn::http1::Builder::new();

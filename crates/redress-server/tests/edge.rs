@@ -58,6 +58,7 @@ impl Edge {
             header_read_timeout,
             body_read_timeout,
             metrics_listener,
+            pages: None,
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let served = redress.clone();

@@ -60,6 +60,15 @@ impl Billing<'_> {
         self.0.store.billing().contract(id).await
     }
 
+    /// The names of the customers `ids` (a page's worth), as `(id, name)`; an id no customer
+    /// has is left out.
+    pub async fn customer_names(
+        &self,
+        ids: Vec<String>,
+    ) -> Result<Vec<(String, String)>, StorageError> {
+        self.0.store.billing().customer_names(ids).await
+    }
+
     /// A customer and their contracts' ids.
     pub async fn customer(&self, id: &str) -> Result<Option<CustomerRecord>, StorageError> {
         self.0.store.billing().customer(id).await

@@ -20,6 +20,9 @@ pub enum Denied {
     /// The user was disabled (or removed) since their token was checked.
     #[error("the user {0} can no longer act")]
     NoLongerAUser(String),
+    /// Only an admin may do it (manage users).
+    #[error("only an admin may do that, not the role {0}")]
+    NotAnAdmin(Role),
 }
 
 /// Why a use case was not done.

@@ -43,7 +43,7 @@ fn disputes(data: &BillingData) -> Vec<DisputeRow> {
                 channel: "email".to_owned(),
                 taken_by: "test".to_owned(),
                 status: DisputeStatus::Open,
-                escalated: false,
+                escalated: n % 5 == 0,
                 assignee: None,
                 linked_to: None,
                 opened_on: first
@@ -125,6 +125,86 @@ async fn disputes_of_a_short_period_page_as_the_whole_list_does_in_either_order(
                     expected,
                     "{order:?}, {:?}, {limit} a page",
                     period.reason
+                );
+            }
+        }
+    }
+    db.drop_database(store).await;
+}
+
+/// Whether a dispute passes a filter, as the test reckons it.
+type Passes<'a> = Box<dyn Fn(&DisputeRow) -> bool + 'a>;
+
+#[tokio::test]
+async fn escalated_disputes_and_an_invoices_disputes_page_as_the_whole_list_does() {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    let data = worked_example();
+    store.billing().import(data.clone(), "test").await.unwrap();
+    let rows = disputes(&data);
+    store
+        .perform(intake::insert_many(rows.clone(), "test"))
+        .await
+        .unwrap();
+    let invoice = rows[0].invoice_id.clone();
+    let (from, to) = ("2025-03-03", "2025-03-09");
+    for order in [
+        DisputeOrder::NewestFirst,
+        DisputeOrder::OldestFirst,
+        DisputeOrder::LargestClaimFirst,
+    ] {
+        let whole = every_page(&store, &DisputeFilter::default(), order, 200).await;
+        let cases: [(DisputeFilter, Passes<'_>); 4] = [
+            (
+                DisputeFilter {
+                    escalated: Some(true),
+                    ..Default::default()
+                },
+                Box::new(|d| d.escalated),
+            ),
+            (
+                DisputeFilter {
+                    escalated: Some(false),
+                    ..Default::default()
+                },
+                Box::new(|d| !d.escalated),
+            ),
+            (
+                DisputeFilter {
+                    invoice_id: Some(invoice.clone()),
+                    ..Default::default()
+                },
+                Box::new(|d| d.invoice_id == invoice),
+            ),
+            (
+                DisputeFilter {
+                    escalated: Some(true),
+                    opened_from: Some(from.parse().unwrap()),
+                    opened_to: Some(to.parse().unwrap()),
+                    ..Default::default()
+                },
+                Box::new(|d| {
+                    d.escalated && (from..=to).contains(&d.opened_on.to_string().as_str())
+                }),
+            ),
+        ];
+        for (filter, passes) in cases {
+            let kept: std::collections::HashSet<&str> = rows
+                .iter()
+                .filter(|d| passes(d))
+                .map(|d| d.id.as_str())
+                .collect();
+            assert!(kept.len() > 1 && kept.len() < rows.len(), "{filter:?}");
+            let expected: Vec<(String, String)> = whole
+                .iter()
+                .filter(|(id, _)| kept.contains(id.as_str()))
+                .cloned()
+                .collect();
+            for limit in [1, 3, 200] {
+                assert_eq!(
+                    every_page(&store, &filter, order, limit).await,
+                    expected,
+                    "{order:?}, {filter:?}, {limit} a page"
                 );
             }
         }

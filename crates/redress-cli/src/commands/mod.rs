@@ -10,6 +10,7 @@ pub mod policy;
 pub mod resolutions;
 pub mod serve;
 pub mod token;
+pub mod user;
 pub mod verify_log;
 
 use crate::InvalidInput;

@@ -1,4 +1,5 @@
-//! `redress serve`: the HTTP API, on SQLite by default or PostgreSQL with `--database-url`.
+//! `redress serve`: the HTTP API under `/api/v1` and the agent's desk at `/`, on SQLite by
+//! default or PostgreSQL with `--database-url`.
 
 use super::database::{DatabaseArgs, runtime};
 use anyhow::Context;
@@ -26,6 +27,11 @@ pub struct ServeArgs {
     /// On `--addr`, `/metrics` takes a token of an admin or an auditor.
     #[arg(long, env = "REDRESS_METRICS_ADDR", value_name = "HOST:PORT")]
     pub metrics_addr: Option<SocketAddr>,
+    /// Mark the desk's session cookie `Secure` (sent over HTTPS only) on every request: for a
+    /// desk reached over HTTPS through a proxy that does not send `X-Forwarded-Proto: https`
+    /// (with it, the cookie is marked so anyway).
+    #[arg(long, env = "REDRESS_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
@@ -53,7 +59,15 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             backend = ?operations.backend(),
             "listening"
         );
-        let mut options = redress_server::ServeOptions::default();
+        let mut options = redress_server::ServeOptions {
+            pages: Some(redress_web::router(
+                redress.clone(),
+                redress_web::WebOptions {
+                    secure_cookies: args.secure_cookies,
+                },
+            )),
+            ..Default::default()
+        };
         if let Some(addr) = args.metrics_addr {
             let metrics = tokio::net::TcpListener::bind(addr)
                 .await

@@ -35,7 +35,7 @@ pub enum TokenCommand {
     },
 }
 
-fn parse_role(name: &str) -> Result<Role, String> {
+pub(crate) fn parse_role(name: &str) -> Result<Role, String> {
     Role::from_name(name).ok_or_else(|| {
         format!("`{name}` is not a role (expected agent, approver, admin or auditor)")
     })

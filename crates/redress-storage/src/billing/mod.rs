@@ -71,6 +71,17 @@ impl Billing<'_> {
         self.0.read(move |db| records::customer(db, &id)).await
     }
 
+    /// The names of the customers `ids` (at most a few hundred: a page's), by id; an id no
+    /// customer has is left out.
+    pub async fn customer_names(
+        &self,
+        ids: Vec<String>,
+    ) -> Result<Vec<(String, String)>, StorageError> {
+        self.0
+            .run(move |db| records::customer_names(db, &ids))
+            .await
+    }
+
     /// A contract's terms and price rows.
     pub async fn contract(&self, id: &str) -> Result<Option<ContractRecord>, StorageError> {
         let id = id.to_owned();

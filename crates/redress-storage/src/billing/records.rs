@@ -2,7 +2,7 @@
 //! what a payment paid, what each line of an invoice charges.
 
 use crate::engine::StorageError;
-use crate::engine::sql::{Db, params};
+use crate::engine::sql::{Db, Value, params};
 use crate::engine::stored::Cells;
 use redress_domain::{Currency, Date, Decimal};
 
@@ -64,6 +64,23 @@ pub struct PriceRecord {
 }
 
 /// A customer and the ids of their contracts.
+/// The names of the customers `ids` that are stored, as `(id, name)`, in no order.
+pub(crate) fn customer_names(
+    db: &mut dyn Db,
+    ids: &[String],
+) -> Result<Vec<(String, String)>, StorageError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let values: Vec<Value<'_>> = ids.iter().map(Value::from).collect();
+    db.rows(
+        &format!("SELECT id, name FROM customers WHERE id IN ({marks})"),
+        &values,
+        |row| Ok((row.string(0)?, row.string(1)?)),
+    )
+}
+
 pub(crate) fn customer(db: &mut dyn Db, id: &str) -> Result<Option<CustomerRecord>, StorageError> {
     let customer = db.row(
         "SELECT name, email, language, customer_since FROM customers WHERE id = ?",

@@ -13,6 +13,8 @@ pub struct DisputeFilter {
     pub status: Option<DisputeStatus>,
     /// Only of this customer.
     pub customer_id: Option<String>,
+    /// Only of this invoice.
+    pub invoice_id: Option<String>,
     /// Only with this reason.
     pub reason: Option<DisputeReason>,
     /// Only assigned to this agent.
@@ -27,6 +29,8 @@ pub struct DisputeFilter {
     pub min_claimed_minor: Option<i64>,
     /// Only claims of at most this many minor units.
     pub max_claimed_minor: Option<i64>,
+    /// Only escalated disputes (`Some(true)`), or only those not escalated (`Some(false)`).
+    pub escalated: Option<bool>,
 }
 
 impl DisputeFilter {
@@ -123,6 +127,7 @@ impl Query {
             &mut binds,
         );
         text("customer_id = ?", &filter.customer_id, &mut binds);
+        text("invoice_id = ?", &filter.invoice_id, &mut binds);
         text(
             "reason = ?",
             &filter.reason.map(|r| r.as_str().to_owned()),
@@ -144,6 +149,13 @@ impl Query {
             &filter.currency.map(|c| c.code().to_owned()),
             &mut binds,
         );
+        // Written out rather than bound, so that the index of escalated disputes (partial,
+        // `WHERE escalated = 1`: migration 0018) is seen to serve the query on both backends.
+        match filter.escalated {
+            Some(true) => clauses.push("escalated = 1"),
+            Some(false) => clauses.push("escalated = 0"),
+            None => {}
+        }
         if let Some(min) = filter.min_claimed_minor {
             clauses.push("claimed_minor >= ?");
             binds.push(Bind::Int(min));

@@ -113,6 +113,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0017_books_and_people.sql"),
         include_str!("../../migrations/postgres/0017_books_and_people.sql"),
     ),
+    (
+        18,
+        "signing in to the desk, and escalated disputes listed",
+        include_str!("../../migrations/sqlite/0018_desk.sql"),
+        include_str!("../../migrations/postgres/0018_desk.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (

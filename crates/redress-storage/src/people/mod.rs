@@ -1,13 +1,21 @@
-//! The people who work disputes, and the tokens they act with ([`tokens`]).
+//! The people who work disputes: the tokens they act with through the API ([`tokens`]), the
+//! email and password they sign in to the desk with ([`users`]), and the desk's sessions
+//! ([`sessions`]).
 //!
-//! Who a token acts as is read on the handle [`People`] (`store.people()`); users and tokens are
-//! made by [`Work`](crate::Work)s (`tokens::create_user_with_token`, `tokens::create_token`),
-//! and `tokens::acting` re-reads, in the transaction that acts, whether a user still may.
+//! Who a token or a session acts as is read on the handle [`People`] (`store.people()`);
+//! users, tokens and sessions are made by [`Work`](crate::Work)s (`tokens::create_user_with_token`,
+//! `tokens::create_token`, `users::create_user`, `sessions::open`, …), and `tokens::acting`
+//! re-reads, in the transaction that acts, whether a user still may.
 
+pub mod sessions;
 pub mod tokens;
+pub mod users;
 
+use self::sessions::SessionUser;
 use self::tokens::Caller;
+use self::users::Credentials;
 use crate::engine::{StorageError, Store};
+use redress_domain::Timestamp;
 
 /// The people, read: `store.people()`.
 #[derive(Debug, Clone, Copy)]
@@ -18,5 +26,25 @@ impl People<'_> {
     pub async fn caller(&self, token: &str) -> Result<Option<Caller>, StorageError> {
         let hash = tokens::sha256_hex(token);
         self.0.run(move |db| tokens::caller(db, &hash)).await
+    }
+
+    /// What signing in with `email` is checked against: the user (not disabled) who signs in
+    /// with it, and their password's hash. `email` is looked up as it is kept
+    /// ([`users::normalized_email`]); one that is no address finds no one.
+    pub async fn credentials(&self, email: &str) -> Result<Option<Credentials>, StorageError> {
+        let Ok(email) = users::normalized_email(email) else {
+            return Ok(None);
+        };
+        self.0.run(move |db| users::credentials(db, &email)).await
+    }
+
+    /// The session whose token is `token`, if it is live at `now` and its user not disabled.
+    pub async fn session(
+        &self,
+        token: &str,
+        now: Timestamp,
+    ) -> Result<Option<SessionUser>, StorageError> {
+        let hash = tokens::sha256_hex(token);
+        self.0.run(move |db| sessions::live(db, &hash, now)).await
     }
 }

@@ -35,6 +35,14 @@ pub enum UserError {
         "a user `{0}` exists already; to give them another token: redress token create --user {0}"
     )]
     Exists(String),
+    /// Not an email address Redress can sign someone in with.
+    #[error(
+        "`{0}` is not an email address (expected one `@` with text either side, no spaces, at most 254 characters)"
+    )]
+    BadEmail(String),
+    /// Another user signs in with this email already.
+    #[error("a user with the email {0} exists already")]
+    EmailTaken(String),
     /// No such user, or one disabled.
     #[error("no user `{0}` can be given a token (none has that id, or it was disabled)")]
     Unknown(String),
@@ -58,14 +66,18 @@ pub(crate) fn sha256_hex(token: &str) -> String {
         .collect()
 }
 
+/// 256 bits from the operating system's cryptographic generator, in hex: a secret as strong
+/// as a password needs to be (a token, a session, a form's CSRF token).
+pub(crate) fn secret_hex() -> Result<String, StorageError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| StorageError::NoRandomness(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// A new token for `user_id`, within the open transaction; gives the token, which is never
 /// stored or shown again.
 fn token_in(db: &mut dyn Db, user_id: &str, role: Role, actor: &str) -> Result<String, UserError> {
-    // 256 bits from the operating system's cryptographic generator: a token is a password.
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| StorageError::NoRandomness(e.to_string()))?;
-    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let token = format!("rdr_{secret}");
+    let token = format!("rdr_{}", secret_hex()?);
     let id = new_id("TOK");
     db.execute(
         "INSERT INTO api_tokens (id, name, role, token_sha256, created_at, user_id) VALUES (?, ?, ?, ?, ?, ?)",

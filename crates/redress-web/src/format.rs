@@ -1,0 +1,211 @@
+//! How the desk writes values for people: money with its currency first and its digits grouped
+//! (`USD 1,234.50`), days as `5 Nov 2026`, and the words for reasons, statuses and roles.
+//! Everything here is in English; the portal's languages come later.
+
+use redress_domain::{Currency, Date, Decimal, DisputeReason, DisputeStatus, Money, Role};
+
+/// An amount as shown: its text and the plain number for `<data value>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amount {
+    /// `USD 1,234.50`: the code first, the digits grouped by thousands, exactly the currency's
+    /// decimals.
+    pub text: String,
+    /// `1234.50`: the machine-readable value.
+    pub value: String,
+}
+
+/// `money` as the desk shows it.
+pub fn money(money: Money) -> Amount {
+    amount(money.amount, money.currency)
+}
+
+/// `value` of `currency` as the desk shows it.
+pub fn amount(value: Decimal, currency: Currency) -> Amount {
+    let plain = currency.format(value);
+    Amount {
+        text: format!("{} {}", currency.code(), grouped(&plain)),
+        value: plain,
+    }
+}
+
+/// `-1234567.50` → `-1,234,567.50`.
+fn grouped(plain: &str) -> String {
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain),
+    };
+    let (whole, decimals) = match digits.split_once('.') {
+        Some((whole, decimals)) => (whole, Some(decimals)),
+        None => (digits, None),
+    };
+    let mut out = String::with_capacity(plain.len() + whole.len() / 3);
+    out.push_str(sign);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if let Some(decimals) = decimals {
+        out.push('.');
+        out.push_str(decimals);
+    }
+    out
+}
+
+/// A day as shown: `5 Nov 2026`, with its ISO form for `<time datetime>` and how long ago it
+/// was for its title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Day {
+    /// `2026-11-05`.
+    pub iso: String,
+    /// `5 Nov 2026`.
+    pub text: String,
+    /// `3 days ago`, `today`, `in 2 days`.
+    pub relative: String,
+}
+
+/// `date` as the desk shows it, seen from `today`.
+pub fn day(date: Date, today: Date) -> Day {
+    Day {
+        iso: date.to_string(),
+        text: date.strftime("%-d %b %Y").to_string(),
+        relative: relative_days(days_between(date, today)),
+    }
+}
+
+/// How many whole days from `from` to `to` (negative when `to` is earlier).
+pub fn days_between(from: Date, to: Date) -> i64 {
+    from.until(to).map_or(0, |span| i64::from(span.get_days()))
+}
+
+/// `n` days as a phrase: `today`, `yesterday`, `3 days ago`, `in 2 days`.
+fn relative_days(n: i64) -> String {
+    match n {
+        0 => "today".to_owned(),
+        1 => "yesterday".to_owned(),
+        -1 => "tomorrow".to_owned(),
+        n if n > 1 => format!("{n} days ago"),
+        n => format!("in {} days", -n),
+    }
+}
+
+/// `n days`, `1 day`.
+pub fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// Today, in UTC (as the days Redress keeps are).
+pub fn today() -> Date {
+    jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date()
+}
+
+/// A reason in words, capitalized: `Wrong price`.
+pub fn reason(reason: DisputeReason) -> &'static str {
+    match reason {
+        DisputeReason::Overcharged => "Overcharged",
+        DisputeReason::Duplicate => "Duplicate charge",
+        DisputeReason::NotReceived => "Not received",
+        DisputeReason::WrongPrice => "Wrong price",
+        DisputeReason::LateFee => "Late fee",
+        DisputeReason::Other => "Other",
+    }
+}
+
+/// A status in words: `Awaiting customer`.
+pub fn status(status: DisputeStatus) -> &'static str {
+    match status {
+        DisputeStatus::Open => "Open",
+        DisputeStatus::Acknowledged => "Acknowledged",
+        DisputeStatus::Investigating => "Investigating",
+        DisputeStatus::AwaitingCustomer => "Awaiting customer",
+        DisputeStatus::Resolved => "Resolved",
+        DisputeStatus::Closed => "Closed",
+        DisputeStatus::Withdrawn => "Withdrawn",
+    }
+}
+
+/// The tag's look for a status (its word says it; the colour only helps).
+pub fn status_tone(status: DisputeStatus) -> &'static str {
+    match status {
+        DisputeStatus::Open | DisputeStatus::Acknowledged => "tag--info",
+        DisputeStatus::Investigating | DisputeStatus::AwaitingCustomer => "tag--warn",
+        DisputeStatus::Resolved => "tag--ok",
+        DisputeStatus::Closed | DisputeStatus::Withdrawn => "tag--mute",
+    }
+}
+
+/// A role in words: `Approver`.
+pub fn role(role: Role) -> &'static str {
+    match role {
+        Role::Agent => "Agent",
+        Role::Approver => "Approver",
+        Role::Admin => "Admin",
+        Role::Auditor => "Auditor",
+    }
+}
+
+/// How long an open dispute may wait before it is flagged as ageing.
+pub const AGEING_AFTER_DAYS: i64 = 7;
+
+/// The days an open dispute has waited since it was opened, when that is more than
+/// [`AGEING_AFTER_DAYS`]; `None` for a dispute closed or not yet ageing.
+pub fn ageing(status: DisputeStatus, opened_on: Date, today: Date) -> Option<i64> {
+    let waited = days_between(opened_on, today);
+    (status.is_open() && waited > AGEING_AFTER_DAYS).then_some(waited)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usd(text: &str) -> Amount {
+        amount(text.parse().unwrap(), Currency::from_code("USD").unwrap())
+    }
+
+    #[test]
+    fn money_is_written_with_its_code_first_its_thousands_grouped_and_its_decimals() {
+        assert_eq!(usd("1234.5").text, "USD 1,234.50");
+        assert_eq!(usd("1234.5").value, "1234.50");
+        assert_eq!(usd("0").text, "USD 0.00");
+        assert_eq!(usd("999.99").text, "USD 999.99");
+        assert_eq!(usd("1000000").text, "USD 1,000,000.00");
+        assert_eq!(usd("-12345.678").text, "USD -12,345.68");
+        let yen = amount(
+            "1234567".parse().unwrap(),
+            Currency::from_code("JPY").unwrap(),
+        );
+        assert_eq!(yen.text, "JPY 1,234,567");
+        let dinar = amount(
+            "1234.5".parse().unwrap(),
+            Currency::from_code("KWD").unwrap(),
+        );
+        assert_eq!(dinar.text, "KWD 1,234.500");
+    }
+
+    #[test]
+    fn a_day_is_written_day_month_year_with_how_long_ago_it_was() {
+        let today: Date = "2026-11-08".parse().unwrap();
+        let shown = day("2026-11-05".parse().unwrap(), today);
+        assert_eq!(shown.text, "5 Nov 2026");
+        assert_eq!(shown.iso, "2026-11-05");
+        assert_eq!(shown.relative, "3 days ago");
+        assert_eq!(day(today, today).relative, "today");
+    }
+
+    #[test]
+    fn an_open_dispute_is_ageing_after_a_week_and_a_closed_one_never() {
+        let today: Date = "2026-11-20".parse().unwrap();
+        let opened: Date = "2026-11-10".parse().unwrap();
+        assert_eq!(ageing(DisputeStatus::Open, opened, today), Some(10));
+        assert_eq!(ageing(DisputeStatus::Closed, opened, today), None);
+        let recent: Date = "2026-11-13".parse().unwrap();
+        assert_eq!(ageing(DisputeStatus::Investigating, recent, today), None);
+    }
+}

@@ -1,0 +1,97 @@
+//! The agent's desk: Redress's pages for the people who work disputes, server-rendered from
+//! templates checked when this crate compiles, calling only the service (`redress-service`,
+//! the one way in), so a person at the desk may do exactly what their API token may.
+//!
+//! Everything works without scripts: links, GET forms for filters, POST forms answered by a
+//! redirect. htmx (vendored, 2.x) only swaps parts of the same templates in place. The
+//! stylesheet and the script are embedded in the binary ([`assets`]).
+//!
+//! `redress serve` serves [`router`] beside the API: the API under `/api/v1` (and `/healthz`,
+//! `/metrics`), the desk at `/`.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod assets;
+pub mod format;
+pub mod pages;
+pub mod session;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{Next, from_fn};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use redress_service::Redress;
+
+/// How the desk is served.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WebOptions {
+    /// Mark the session cookie `Secure` whatever the request says: the desk is reached over
+    /// HTTPS through a proxy that does not say so (`X-Forwarded-Proto`).
+    pub secure_cookies: bool,
+}
+
+/// What every page's handler shares.
+#[derive(Clone)]
+pub struct WebState {
+    /// Every use case.
+    pub redress: Redress,
+    /// See [`WebOptions::secure_cookies`].
+    pub secure_cookies: bool,
+}
+
+/// The desk's routes: `/` (to the queue), `/sign-in`, `/sign-out`, `/queue`,
+/// `/disputes/{id}` and `/assets/{name}`; any other path is a page that says it was not found.
+pub fn router(redress: Redress, options: WebOptions) -> Router {
+    let state = WebState {
+        redress,
+        secure_cookies: options.secure_cookies,
+    };
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/queue") }))
+        .route(
+            "/sign-in",
+            get(pages::sign_in::form).post(pages::sign_in::submit),
+        )
+        .route("/sign-out", post(pages::sign_in::sign_out))
+        .route("/queue", get(pages::queue::page))
+        .route("/disputes/{id}", get(pages::dispute::page))
+        .route("/assets/{name}", get(assets::serve))
+        .fallback(|| async {
+            pages::not_found(
+                None,
+                "There is no page at this address. It may have been mistyped.".to_owned(),
+            )
+        })
+        .layer(from_fn(protect))
+        .with_state(state)
+}
+
+/// Headers on every answer of the desk: no script, style or frame from elsewhere (and no
+/// inline script: htmx is told not to add its own styles), no guessing of types, no address
+/// sent to other sites, and pages never kept by a cache (they show people's disputes).
+async fn protect(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
