@@ -166,7 +166,8 @@ async fn fill(
             .await?
             .with_context(|| format!("dispute {id} was not stored"))?;
         let limit = redress.policy().agent_limit(dispute.claimed.currency);
-        facts.push(plan::Facts::of(&dispute, data, limit));
+        let miscomputed = export.miscomputed.contains(&dispute.invoice_id);
+        facts.push(plan::Facts::of(&dispute, data, limit, miscomputed));
     }
     let courses = plan::plan_year(&facts, &mut rng);
     let resolved = work::follow(redress, &users, &facts, &courses, today, &mut rng).await?;

@@ -1,6 +1,7 @@
 //! More disputes than the export carries: customers' complaints taken by the demo agent on the
-//! phone, by email and on the portal, most about the last month's invoices (still unpaid), some
-//! about older ones. Each is verified by the service as it is taken.
+//! phone, by email and on the portal: some about invoices still unpaid (most of them the last
+//! month's), some about lines really over-billed, some about invoices that may well be right.
+//! Each is verified by the service as it is taken.
 
 use super::billing::{Generated, Overbilled};
 use super::words;
@@ -13,9 +14,9 @@ use std::collections::BTreeSet;
 /// The disputes the demo's business has, per customer, in the end (imported and taken).
 const DISPUTES_PER_CUSTOMER: f64 = 0.72;
 
-/// Disputes taken about the last month's invoices at least, whatever the export held: open
-/// invoices, which a plan, a goodwill discount or a write-off can settle.
-const RECENT_AT_LEAST: usize = 10;
+/// Disputes taken about unpaid invoices at least, whatever the export held: what a plan, a
+/// goodwill discount or a write-off can settle.
+const UNPAID_AT_LEAST: usize = 10;
 
 /// The fewest disputes a demo has (while its invoices allow): enough for every status and
 /// every kind of resolution.
@@ -24,7 +25,7 @@ const AT_LEAST: usize = 24;
 /// How many disputes to take beside the `imported` ones, for `customers` customers.
 pub fn how_many(customers: u32, imported: usize) -> usize {
     let wanted = ((f64::from(customers) * DISPUTES_PER_CUSTOMER).round() as usize).max(AT_LEAST);
-    wanted.saturating_sub(imported).max(RECENT_AT_LEAST)
+    wanted.saturating_sub(imported).max(UNPAID_AT_LEAST)
 }
 
 /// Of the disputes taken about older invoices, the share about a line really over-billed (while
@@ -44,19 +45,18 @@ pub async fn take_disputes(
     let mut disputed: BTreeSet<usize> =
         data.disputes.iter().map(|d| d.invoice.0 as usize).collect();
     let today = export_day(data);
-    let latest = data
-        .invoices
-        .iter()
-        .map(|i| i.issue_date)
-        .max()
-        .context("the demo's data has no invoices")?;
-    let recent: Vec<usize> = (0..data.invoices.len())
-        .filter(|&i| data.invoices[i].issue_date == latest)
+    // Unpaid: mostly the last month's invoices, and some older ones a customer withholds.
+    let mut paid = vec![Decimal::ZERO; data.invoices.len()];
+    for payment in &data.payments {
+        paid[payment.invoice.index()] += payment.amount;
+    }
+    let unpaid: Vec<usize> = (0..data.invoices.len())
+        .filter(|&i| data.invoices[i].total > paid[i])
         .collect();
     let mut errors = export.overbilled.iter();
     let mut taken = Vec::with_capacity(count);
     for n in 0..count {
-        if n >= RECENT_AT_LEAST && rng.f64() < ABOUT_AN_ERROR {
+        if n >= UNPAID_AT_LEAST && rng.f64() < ABOUT_AN_ERROR {
             let next = errors.by_ref().find_map(|error| {
                 let invoice = data.invoice_ids.get(&error.invoice_id)? as usize;
                 (!disputed.contains(&invoice)).then_some((invoice, error))
@@ -68,10 +68,10 @@ pub async fn take_disputes(
                 continue;
             }
         }
-        let from_recent = n < RECENT_AT_LEAST || rng.f64() < 0.35;
+        let from_unpaid = n < UNPAID_AT_LEAST || rng.f64() < 0.35;
         let undisputed = |i: &usize| !disputed.contains(i);
-        let mut pool: Vec<usize> = if from_recent {
-            recent.iter().copied().filter(undisputed).collect()
+        let mut pool: Vec<usize> = if from_unpaid {
+            unpaid.iter().copied().filter(undisputed).collect()
         } else {
             Vec::new()
         };

@@ -43,11 +43,15 @@ pub struct Facts {
     pub payments: Vec<(String, Decimal)>,
     /// The most an agent may give on it without an approver.
     pub limit: Decimal,
+    /// Whether the invoice's arithmetic is wrong (its tax, a total, a line's product): it is
+    /// then not re-issued, since voiding it in full would credit more than it charges.
+    pub miscomputed: bool,
 }
 
 impl Facts {
-    /// The facts of `dispute`, its invoice read from `data`, under an agent's `limit`.
-    pub fn of(dispute: &DisputeRow, data: &BillingData, limit: Decimal) -> Self {
+    /// The facts of `dispute`, its invoice read from `data`, under an agent's `limit`;
+    /// `miscomputed` whether the invoice's arithmetic is wrong.
+    pub fn of(dispute: &DisputeRow, data: &BillingData, limit: Decimal, miscomputed: bool) -> Self {
         let currency = dispute.claimed.currency;
         let invoice = data
             .invoice_ids
@@ -108,6 +112,7 @@ impl Facts {
             open: (total - paid).max(Decimal::ZERO),
             payments,
             limit,
+            miscomputed,
         }
     }
 
@@ -342,6 +347,9 @@ const SCRIPTS: [Script; 14] = [
     Script {
         end: Resolved,
         resolve: |f, strict| {
+            if f.miscomputed {
+                return None;
+            }
             let lines: Vec<(u32, Decimal)> = if f.owed_lines.is_empty() {
                 if strict {
                     return None;
