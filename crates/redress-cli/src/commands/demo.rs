@@ -39,7 +39,7 @@ pub struct DemoArgs {
     /// empty (see `--reset`).
     #[arg(long, default_value = "redress-demo-data", value_name = "DIR")]
     pub data_dir: PathBuf,
-    /// How many customers the business has, each with a year of monthly invoices.
+    /// How many customers the business has (1 to 100,000), each with a year of monthly invoices.
     #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub customers: u32,
     /// Seed of the random choices: the same seed makes the same year.
@@ -70,6 +70,16 @@ struct Filled {
 /// Fills a fresh database with the demo's year and serves it (or, with `--no-serve`, exits).
 pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     make_room(&args.data_dir, args.reset)?;
+    if !args.no_serve {
+        // Refused before filling: the tokens are printed once the server listens, and a demo
+        // that cannot serve would keep only their hashes.
+        std::net::TcpListener::bind(args.addr).map_err(|e| {
+            refuse(format!(
+                "cannot listen on {}: {e}; give --addr another HOST:PORT",
+                args.addr
+            ))
+        })?;
+    }
     let started = Instant::now();
     let operator = cli_actor("demo");
     let export = billing::generate_export(args.customers, args.seed)?;

@@ -36,7 +36,11 @@ pub async fn find_and_work(
     // The largest is offered; the next chose a plan, the next a separate invoice; the smallest
     // asked for a waiver, which is worth an approver's time only for a small amount.
     let mut by_size: Vec<&ArrearsCase> = found.opened.iter().collect();
-    by_size.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.id.cmp(&b.id)));
+    by_size.sort_by(|a, b| {
+        (b.total.cmp(&a.total))
+            .then_with(|| a.customer_id.cmp(&b.customer_id))
+            .then_with(|| a.currency.code().cmp(b.currency.code()))
+    });
     let plan = ArrearsChoice::PaymentPlan {
         instalments: PLAN_INSTALMENTS,
         first_due_on,

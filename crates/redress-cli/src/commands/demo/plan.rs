@@ -581,3 +581,87 @@ fn rest(f: &Facts, d: usize, end: DisputeStatus, rng: &mut Rng) -> Course {
     }
     course
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Thirty disputes of a 100-dollar allowance: upheld, partly upheld and rejected, claims
+    /// under and over the allowance, a quarter of the invoices unpaid.
+    fn desk() -> Vec<Facts> {
+        let usd = Currency::from_code("USD").unwrap();
+        (0..30)
+            .map(|i| {
+                let verdict = [Verdict::Upheld, Verdict::Rejected, Verdict::PartiallyUpheld][i % 3];
+                let found = verdict != Verdict::Rejected;
+                let adjustment = match (found, i % 2) {
+                    (false, _) => Decimal::ZERO,
+                    (true, 0) => Decimal::from(50),
+                    (true, _) => Decimal::from(500),
+                };
+                let unpaid = i % 4 == 0;
+                Facts {
+                    id: format!("DSP-{i}"),
+                    currency: usd,
+                    line_no: Some(1),
+                    claimed: Decimal::from([80, 600][i % 2]),
+                    verdict,
+                    adjustment,
+                    owed_lines: if found {
+                        vec![(1, adjustment)]
+                    } else {
+                        Vec::new()
+                    },
+                    explanation: found.then(|| "Billed 120.00, the contract says 108.00.".into()),
+                    lines: vec![(1, Decimal::from(1000)), (2, Decimal::from(300))],
+                    total: Decimal::from(1430),
+                    open: if unpaid {
+                        Decimal::from(1430)
+                    } else {
+                        Decimal::ZERO
+                    },
+                    payments: if unpaid {
+                        Vec::new()
+                    } else {
+                        vec![(format!("P-{i}"), Decimal::from(1430))]
+                    },
+                    limit: Decimal::from(100),
+                    miscomputed: false,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_desk_of_thirty_disputes_is_planned_into_every_status_and_every_kind() {
+        let facts = desk();
+        let courses = plan_year(&facts, &mut Rng::with_seed(7));
+        assert_eq!(courses.len(), facts.len(), "every dispute planned once");
+        let ends: BTreeSet<&str> = courses.iter().map(|c| c.end.as_str()).collect();
+        assert_eq!(ends.len(), DisputeStatus::ALL.len(), "{ends:?}");
+        let planned: Vec<&Planned> = courses.iter().flat_map(|c| &c.resolutions).collect();
+        let kinds: BTreeSet<ResolutionKind> = planned.iter().map(|p| p.kind).collect();
+        assert_eq!(kinds.len(), ResolutionKind::ALL.len(), "{kinds:?}");
+        assert!(planned.iter().any(|p| p.decision == Refuse));
+        assert!(planned.iter().any(|p| p.decision == Approve));
+        assert!(planned.iter().any(|p| p.received == 2));
+        // A resolution waiting for an approver keeps its dispute open.
+        for course in &courses {
+            let waits = course.resolutions.iter().any(|p| {
+                p.decision == AsProposed
+                    && (p.kind == Kind::WriteOff
+                        || p.amount.is_some_and(|a| a > Decimal::from(100)))
+            });
+            assert!(!waits || course.end.is_open(), "{course:?}");
+        }
+    }
+
+    #[test]
+    fn the_same_seed_plans_the_same_year() {
+        let facts = desk();
+        let plan = |seed| plan_year(&facts, &mut Rng::with_seed(seed));
+        assert_eq!(plan(7), plan(7));
+        assert_ne!(plan(7), plan(8));
+    }
+}

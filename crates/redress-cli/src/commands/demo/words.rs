@@ -103,7 +103,7 @@ pub fn statement(explanation: Option<&str>, rng: &mut Rng) -> String {
     );
     match explanation {
         Some(found) => format!(
-            "Statement of {who}: I ran this billing cycle. {found} The rate card used for the run was the old one; the contract on file is right and the invoice is wrong."
+            "Statement of {who}: I ran this billing cycle. {found} I checked it against the contract on file and the billing run's input: the contract is right and the invoice is wrong."
         ),
         None => format!(
             "Statement of {who}: I ran this billing cycle and checked the usage export against the contract; the charges were billed as agreed."
@@ -154,7 +154,7 @@ pub fn approval_note(rng: &mut Rng) -> &'static str {
 }
 
 /// What an approver says when refusing.
-pub const REFUSAL_NOTE: &str = "Refused: the audit found the charges right and the customer has had two goodwill discounts this year. Offer a payment plan instead.";
+pub const REFUSAL_NOTE: &str = "Refused: the audit found nothing wrong with the charges, and this is more than we give as a gesture. Offer a payment plan instead.";
 
 /// How the customer of an arrears case was contacted.
-pub const OFFER_NOTE: &str = "Phoned the customer's finance manager: explained that part of last year's usage was billed below the contract price, went through the items, and offered the options (next invoice, a separate invoice, a payment plan). Sent the briefing by email.";
+pub const OFFER_NOTE: &str = "Phoned the customer's finance manager: explained that part of last year's billing was too low, went through the items one by one, and offered the options (next invoice, a separate invoice, a payment plan). Sent the briefing by email.";
