@@ -6,6 +6,7 @@
 
 mod billing;
 mod cases;
+mod facts;
 mod intake;
 mod plan;
 mod users;

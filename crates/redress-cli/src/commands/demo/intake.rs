@@ -28,8 +28,9 @@ pub fn how_many(customers: u32, imported: usize) -> usize {
     wanted.saturating_sub(imported).max(UNPAID_AT_LEAST)
 }
 
-/// Of the disputes taken about older invoices, the share about a line really over-billed (while
-/// there are such lines nobody disputed); the others are about invoices that may well be right.
+/// Of the disputes taken after the first ones about unpaid invoices, the share about a line
+/// really over-billed (while there are such lines nobody disputed); the others are about
+/// invoices that may well be right.
 const ABOUT_AN_ERROR: f64 = 0.5;
 
 /// Takes `count` disputes as `agent`, on invoices nobody disputed yet, some about the lines
