@@ -32,6 +32,10 @@ enum Command {
     /// Audit a billing-data v1 directory: every invoice line against the contract, deliveries,
     /// payments and notices, with evidence; and a verdict for each dispute.
     Audit(commands::audit::AuditArgs),
+    /// Fill a fresh embedded database with a business's year (disputes in every state,
+    /// resolutions of every kind, arrears cases), create a user of each role, print their
+    /// sign-ins and serve it.
+    Demo(commands::demo::DemoArgs),
     /// Write a realistic billing-data v1 directory with planted errors, and their truth.
     DemoData(commands::demo_data::DemoDataArgs),
     /// Load a billing-data v1 directory into the database (all or nothing; upserts by id).
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Audit(args) => commands::audit::run(args),
+        Command::Demo(args) => commands::demo::run(args),
         Command::DemoData(args) => commands::demo_data::run(args),
         Command::Import(args) => commands::import::run(args),
         Command::Migrate(args) => commands::migrate::run(args),

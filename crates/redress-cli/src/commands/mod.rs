@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod cases;
 pub mod database;
+pub mod demo;
 pub mod demo_data;
 pub mod import;
 pub mod migrate;

@@ -37,51 +37,82 @@ pub struct ServeArgs {
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let policy = args.policy.policy()?;
-    log_as_json_lines();
+    log_as_json_lines("info");
     runtime()?.block_on(async {
         let redress = Redress::open(&args.database.location(), policy).await?;
-        let operations = redress.operations();
-        operations.open_every_connection().await?;
-        if args.keep_in_memory {
-            let started = std::time::Instant::now();
-            let bytes = operations.keep_in_memory()?;
-            tracing::info!(
-                kib = bytes / 1024,
-                seconds = started.elapsed().as_secs_f64(),
-                "the database is kept in memory"
-            );
-        }
-        let listener = tokio::net::TcpListener::bind(args.addr)
-            .await
-            .with_context(|| format!("cannot listen on {}", args.addr))?;
-        tracing::info!(
-            address = %format!("http://{}", listener.local_addr()?),
-            backend = ?operations.backend(),
-            "listening"
-        );
-        let mut options = redress_server::ServeOptions {
-            pages: Some(redress_web::router(
-                redress.clone(),
-                redress_web::WebOptions {
-                    secure_cookies: args.secure_cookies,
-                },
-            )),
-            ..Default::default()
+        let options = ServeOptions {
+            keep_in_memory: args.keep_in_memory,
+            metrics_addr: args.metrics_addr,
+            secure_cookies: args.secure_cookies,
         };
-        if let Some(addr) = args.metrics_addr {
-            let metrics = tokio::net::TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("cannot listen on {addr} for the metrics"))?;
-            tracing::info!(
-                address = %format!("http://{}/metrics", metrics.local_addr()?),
-                "serving the metrics without a token"
-            );
-            options.metrics_listener = Some(metrics);
-        }
-        redress_server::serve_with(listener, redress.clone(), shutdown_signal(), options).await?;
-        tracing::info!("stopped");
-        Ok(())
+        serve(redress, args.addr, options, |_| {}).await
     })
+}
+
+/// How to serve, beyond where: what `redress serve` takes besides the database and the address.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// Lock the SQLite database file's pages in memory (see `--keep-in-memory`).
+    pub keep_in_memory: bool,
+    /// Also serve `GET /metrics` here, without a token (see `--metrics-addr`).
+    pub metrics_addr: Option<SocketAddr>,
+    /// Mark the desk's session cookie `Secure` on every request (see `--secure-cookies`).
+    pub secure_cookies: bool,
+}
+
+/// Serves `redress` on `addr` until Ctrl-C or SIGTERM, then finishes the requests in flight:
+/// what `redress serve` and `redress demo` do. `listening` is told the address once it is
+/// bound (the port the system chose, when `addr` asked for port 0).
+pub async fn serve(
+    redress: Redress,
+    addr: SocketAddr,
+    options: ServeOptions,
+    listening: impl FnOnce(SocketAddr),
+) -> anyhow::Result<()> {
+    let operations = redress.operations();
+    operations.open_every_connection().await?;
+    if options.keep_in_memory {
+        let started = std::time::Instant::now();
+        let bytes = operations.keep_in_memory()?;
+        tracing::info!(
+            kib = bytes / 1024,
+            seconds = started.elapsed().as_secs_f64(),
+            "the database is kept in memory"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!(
+        address = %format!("http://{local}"),
+        backend = ?operations.backend(),
+        "listening"
+    );
+    let mut server_options = redress_server::ServeOptions {
+        pages: Some(redress_web::router(
+            redress.clone(),
+            redress_web::WebOptions {
+                secure_cookies: options.secure_cookies,
+            },
+        )),
+        ..Default::default()
+    };
+    if let Some(addr) = options.metrics_addr {
+        let metrics = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr} for the metrics"))?;
+        tracing::info!(
+            address = %format!("http://{}/metrics", metrics.local_addr()?),
+            "serving the metrics without a token"
+        );
+        server_options.metrics_listener = Some(metrics);
+    }
+    listening(local);
+    redress_server::serve_with(listener, redress.clone(), shutdown_signal(), server_options)
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM.
@@ -107,11 +138,11 @@ async fn shutdown_signal() {
 }
 
 /// What the server logs goes to stderr as JSON lines (one per request, and what happens at
-/// start and stop), `info` and above unless `REDRESS_LOG` says otherwise (a level, or
+/// start and stop), `level` and above unless `REDRESS_LOG` says otherwise (a level, or
 /// directives such as `redress::request=warn`).
-fn log_as_json_lines() {
+pub fn log_as_json_lines(level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("REDRESS_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)
