@@ -6,6 +6,19 @@
 # postgres://postgres@127.0.0.1:5432/test); each test creates and drops its own database there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The desk's browser tests drive Debian's Chromium through its ChromeDriver (nothing downloads a
+# browser of its own): installed here when missing and this shell may install packages.
+if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing chromium and chromium-driver for the browser tests"
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null
+  else
+    echo "the browser tests need chromium and chromedriver: apt-get install chromium chromium-driver" >&2
+    exit 1
+  fi
+fi
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo test --workspace --all-targets

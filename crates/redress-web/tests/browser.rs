@@ -1,0 +1,314 @@
+//! The desk in a real browser: Debian's Chromium, headless, driven through Debian's ChromeDriver
+//! (nothing here downloads a browser), against the real server on a fresh database. Each test
+//! asserts what a person sees, and runs axe-core (vendored from npm, `tests/vendor`) on every
+//! page it reaches: no serious or critical violation of WCAG 2.2 AA is allowed.
+//!
+//! `REDRESS_SCREENSHOTS=DIR` also saves a screenshot of each page into DIR (the README's and
+//! docs/'s pictures are made so).
+
+mod desk;
+
+use desk::{Desk, PASSWORD};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// axe-core, run in the page under test.
+const AXE: &str = include_str!("vendor/axe.min.js");
+
+/// A headless Chromium and the ChromeDriver that drives it; both stop when it is dropped.
+struct Browser {
+    client: Client,
+    driver: Child,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// A program of Debian's `chromium` and `chromium-driver`, by the name it has there.
+fn program(name: &str) -> String {
+    for dir in ["/usr/bin", "/usr/local/bin"] {
+        let path = format!("{dir}/{name}");
+        if std::path::Path::new(&path).exists() {
+            return path;
+        }
+    }
+    panic!(
+        "the browser tests need `{name}`: apt-get install chromium chromium-driver \
+         (scripts/test.sh installs them when it may)"
+    );
+}
+
+impl Browser {
+    /// A browser window of `width` × `height` CSS pixels.
+    async fn start(width: u32, height: u32) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let driver = Command::new(program("chromedriver"))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".to_owned(),
+            json!({
+                "binary": program("chromium"),
+                "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                         "--disable-gpu", format!("--window-size={width},{height}")],
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let mut tries = 0;
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if tries < 100 => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    let _ = e;
+                }
+                Err(e) => panic!("chromedriver at {url} does not answer: {e}"),
+            }
+        };
+        Self { client, driver }
+    }
+
+    /// Opens `path` of `desk`.
+    async fn open(&self, desk: &Desk, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", desk.base))
+            .await
+            .expect("the page opens");
+    }
+
+    /// The text of the first element `css` finds.
+    async fn text(&self, css: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}` on the page: {e}"))
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// What a script gives.
+    async fn eval(&self, script: &str) -> Value {
+        self.client.execute(script, Vec::new()).await.unwrap()
+    }
+
+    /// Types `text` into the field labelled by id `id`.
+    async fn fill(&self, id: &str, text: &str) {
+        let field = self
+            .client
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("no field #{id}: {e}"));
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    /// Clicks the button that reads `label`.
+    async fn press(&self, label: &str) {
+        let xpath = format!("//button[normalize-space()='{label}']");
+        self.client
+            .find(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no button `{label}`: {e}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Signs in as `email`.
+    async fn sign_in(&self, desk: &Desk, email: &str, password: &str) {
+        self.open(desk, "/sign-in").await;
+        self.fill("email", email).await;
+        self.fill("password", password).await;
+        self.press("Sign in").await;
+    }
+
+    /// What every page must be, checked on the page open now (`name` says which in failures):
+    /// one `h1`, the landmarks, a skip link first, a title, and no serious or critical
+    /// accessibility violation by axe-core.
+    async fn check_page(&self, name: &str) {
+        let shape = self
+            .eval(
+                "return {
+                   h1: document.querySelectorAll('h1').length,
+                   main: document.querySelectorAll('main').length,
+                   header: document.querySelectorAll('header').length,
+                   nav: Array.from(document.querySelectorAll('nav')).every(n => n.getAttribute('aria-label')),
+                   footer: document.querySelectorAll('footer').length,
+                   lang: document.documentElement.lang,
+                   title: document.title,
+                   first: (document.querySelector('a[href], button, input, select, textarea') || {}).className || ''
+                 };",
+            )
+            .await;
+        assert_eq!(shape["h1"], 1, "{name}: one h1 ({shape})");
+        assert_eq!(shape["main"], 1, "{name}: one main ({shape})");
+        assert_eq!(shape["header"], 1, "{name}: a header ({shape})");
+        assert_eq!(shape["footer"], 1, "{name}: a footer ({shape})");
+        assert_eq!(shape["nav"], true, "{name}: navs are labelled ({shape})");
+        assert_eq!(shape["lang"], "en", "{name}: ({shape})");
+        assert!(
+            shape["title"].as_str().is_some_and(|t| !t.is_empty()),
+            "{name}: a title"
+        );
+        assert!(
+            shape["first"].as_str().unwrap_or("").contains("skip-link"),
+            "{name}: the skip link comes first ({shape})"
+        );
+        self.eval(AXE).await;
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag',
+                     values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+                   .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact,
+                       nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3) }))))
+                   .catch(e => done([{ id: 'axe failed: ' + e, impact: 'critical', nodes: [] }]));",
+                Vec::new(),
+            )
+            .await
+            .unwrap();
+        let serious: Vec<&Value> = found
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .collect();
+        assert!(
+            serious.is_empty(),
+            "{name}: accessibility violations: {serious:?}"
+        );
+        if let Ok(dir) = std::env::var("REDRESS_SCREENSHOTS") {
+            let png = self.client.screenshot().await.unwrap();
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(format!("{dir}/desk-{name}.png"), png).unwrap();
+        }
+    }
+
+    async fn stop(mut self) {
+        let client = self.client.clone();
+        let _ = client.close().await;
+        let _ = self.driver.kill();
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_told_in_a_focused_summary_that_does_not_say_which_field() {
+    let desk = Desk::start().await;
+    let browser = Browser::start(1280, 900).await;
+    browser.open(&desk, "/sign-in").await;
+    browser.check_page("sign-in").await;
+    browser
+        .sign_in(&desk, "ana@example.com", "not the password")
+        .await;
+    let title = browser.eval("return document.title;").await;
+    assert!(
+        title.as_str().unwrap().starts_with("Error: "),
+        "the title says there is an error: {title}"
+    );
+    assert_eq!(
+        browser.text(".error-summary h2").await,
+        "There is a problem"
+    );
+    let focused = browser
+        .eval("return document.activeElement.classList.contains('error-summary');")
+        .await;
+    assert_eq!(focused, true, "focus moves to the summary");
+    let summary = browser.text(".error-summary").await.to_lowercase();
+    assert!(
+        !summary.contains("password is wrong") && !summary.contains("no user"),
+        "the summary does not say which field was wrong: {summary}"
+    );
+    assert_eq!(
+        browser
+            .eval("return document.getElementById('email').value;")
+            .await,
+        "ana@example.com",
+        "the email is kept"
+    );
+    browser.check_page("sign-in-error").await;
+    browser.stop().await;
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn an_agent_signs_in_finds_a_dispute_in_the_queue_and_opens_its_case() {
+    let desk = Desk::start().await;
+    let browser = Browser::start(1280, 900).await;
+    browser.sign_in(&desk, "ana@example.com", PASSWORD).await;
+    let url = browser.client.current_url().await.unwrap();
+    assert!(
+        url.path().ends_with("/queue"),
+        "signed in to the queue: {url}"
+    );
+    assert_eq!(browser.text("h1").await, "Disputes");
+    browser.check_page("queue").await;
+    // The worked example's disputes are listed, each a link to its case.
+    let rows = browser
+        .eval("return document.querySelectorAll('a[href^=\"/disputes/DSP-\"]').length;")
+        .await;
+    assert!(
+        rows.as_u64().unwrap() >= 5,
+        "the disputes are listed: {rows}"
+    );
+    // Filtering by status keeps the filter in the address, and the page says it.
+    browser.open(&desk, "/queue?status=closed").await;
+    let empty = browser.text("main").await;
+    assert!(
+        empty.contains("No disputes match"),
+        "an empty list says so: {empty}"
+    );
+    browser.open(&desk, "/disputes/DSP-3").await;
+    let heading = browser.text("h1").await;
+    assert!(
+        heading.contains("INV-A3"),
+        "the case names its invoice: {heading}"
+    );
+    browser.check_page("case").await;
+    browser.stop().await;
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn the_desk_is_usable_on_a_narrow_screen_without_sideways_scrolling() {
+    let desk = Desk::start().await;
+    let browser = Browser::start(360, 740).await;
+    browser.sign_in(&desk, "ana@example.com", PASSWORD).await;
+    for (name, path) in [
+        ("queue-narrow", "/queue"),
+        ("case-narrow", "/disputes/DSP-3"),
+    ] {
+        browser.open(&desk, path).await;
+        // Wide tables scroll within their own region; the page itself never does.
+        let overflow = browser
+            .eval("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
+            .await;
+        assert!(
+            overflow.as_i64().unwrap() <= 0,
+            "{name}: the page scrolls sideways by {overflow} px"
+        );
+        browser.check_page(name).await;
+    }
+    browser.stop().await;
+    desk.stop().await;
+}
