@@ -27,6 +27,7 @@ use redress_domain::{
 };
 use redress_service::records::{
     CustomerRecord, DisputeFilter, DisputeOrder, DisputeRow, FindingRecord, Resolution,
+    ResolutionError,
 };
 use redress_service::resolutions::{Proposal, ResolveError};
 use redress_service::{ServiceError, Work};
@@ -636,8 +637,9 @@ fn resolution_view(r: &Resolution, desk: &Desk, state: &WebState) -> ResolutionV
             .redress
             .policy()
             .may_decide(&r.proposed_by, &desk.actor.id, desk.actor.role);
+    let own = r.proposed_by == desk.actor.id;
     let why_not = match (&decision, pending) {
-        (Err(ApprovalError::OwnProposal(_)), true) => Some(
+        (Err(_), true) if own => Some(
             "You proposed this resolution, so you cannot approve or refuse it: another \
              approver must (four eyes)."
                 .to_owned(),
@@ -1150,16 +1152,19 @@ fn service_error(e: &ServiceError, field: &'static str) -> Result<(StatusCode, F
     }
     let (status, field, message) = match e {
         ServiceError::Denied(_) => (StatusCode::FORBIDDEN, field, e.to_string()),
-        ServiceError::Resolve(ResolveError::Approval(ApprovalError::OwnProposal(_))) => (
+        ServiceError::Resolve(
+            ResolveError::Approval(ApprovalError::OwnProposal(_))
+            | ResolveError::Resolution(ResolutionError::Approval(ApprovalError::OwnProposal(_))),
+        ) => (
             StatusCode::FORBIDDEN,
             field,
             "You proposed this resolution, so you cannot approve or refuse it: another approver \
              must (four eyes). Nothing was changed."
                 .to_owned(),
         ),
-        ServiceError::Resolve(ResolveError::Approval(_)) => {
-            (StatusCode::FORBIDDEN, field, e.to_string())
-        }
+        ServiceError::Resolve(
+            ResolveError::Approval(_) | ResolveError::Resolution(ResolutionError::Approval(_)),
+        ) => (StatusCode::FORBIDDEN, field, e.to_string()),
         ServiceError::Resolve(ResolveError::Invalid { field: f, message }) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             proposal_field(f),
