@@ -16,19 +16,8 @@ use redress_service::{Actor, Redress};
 use serde_json::json;
 use utoipa::IntoParams;
 
-/// The largest attachment taken: 10 MiB.
-pub const MAX_ATTACHMENT_BYTES: usize = 10 << 20;
-
-/// The media types evidence comes in: documents, pictures, mail, spreadsheets as text.
-pub const ATTACHMENT_TYPES: [&str; 7] = [
-    "application/pdf",
-    "image/png",
-    "image/jpeg",
-    "text/plain",
-    "text/csv",
-    "message/rfc822",
-    "application/json",
-];
+/// The limits of an attachment, the desk's and the API's alike.
+pub use redress_service::{ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES};
 
 /// The file's name, which an upload carries in a header, as the document describes it.
 #[derive(IntoParams)]

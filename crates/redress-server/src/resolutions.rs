@@ -461,14 +461,13 @@ pub async fn recommendation(
     _caller: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<RecommendationView>, ApiError> {
-    use redress_domain::recommendation::{Recommended, recommend};
-    let facts = state
+    use redress_domain::recommendation::Recommended;
+    let (facts, advice) = state
         .redress
         .disputes()
-        .facts(&id)
+        .recommendation(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no dispute has the id `{id}`")))?;
-    let advice = recommend(&facts.verification, &facts.relationship, &facts.history);
     let currency = facts.verification.currency;
     let (kind, amount) = match advice.recommended {
         Recommended::CreditNote(amount) => ("credit_note", Some(currency.format(amount))),

@@ -6,6 +6,7 @@ use crate::redress::{Actor, as_writer, may_write};
 use redress_audit::report::{Findings, finding_record};
 use redress_audit::verdict;
 use redress_domain::audit_log::AuditEvent;
+use redress_domain::recommendation::{Recommendation, recommend};
 use redress_domain::{
     BillingData, Currency, Date, Decimal, Dispute, DisputeReason, DisputeStatus, InvoiceIdx, Money,
     NoteKind,
@@ -415,6 +416,20 @@ pub async fn prepare_reverification(
     )
 }
 
+/// The largest attachment taken, by the API and the desk alike: 10 MiB.
+pub const MAX_ATTACHMENT_BYTES: usize = 10 << 20;
+
+/// The media types evidence comes in: documents, pictures, mail, spreadsheets as text.
+pub const ATTACHMENT_TYPES: [&str; 7] = [
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+    "text/csv",
+    "message/rfc822",
+    "application/json",
+];
+
 /// Disputes: taken, verified, moved through their lifecycle, and their case files.
 pub struct Disputes<'a>(pub(crate) &'a crate::Redress);
 
@@ -580,5 +595,19 @@ impl Disputes<'_> {
     /// What a dispute's recommendation is made from.
     pub async fn facts(&self, id: &str) -> Result<Option<DisputeFacts>, StorageError> {
         self.0.store.disputes().facts(id).await
+    }
+
+    /// The resolution recommended for a dispute and why (the domain's
+    /// [`recommend`](redress_domain::recommendation::recommend) over its verification, the
+    /// customer's tenure, revenue and punctuality, and their other disputes), with the facts it
+    /// weighed; `None` when there is no such dispute.
+    pub async fn recommendation(
+        &self,
+        id: &str,
+    ) -> Result<Option<(DisputeFacts, Recommendation)>, StorageError> {
+        Ok(self.facts(id).await?.map(|facts| {
+            let advice = recommend(&facts.verification, &facts.relationship, &facts.history);
+            (facts, advice)
+        }))
     }
 }

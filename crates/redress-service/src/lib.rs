@@ -19,6 +19,7 @@ pub use redress::{Actor, Redress};
 pub use redress_storage::Work;
 
 pub use disputes::{
-    DisputeIntake, ImportOutcome, IntakeError, import_export, imported_disputes, open_dispute,
-    open_imported_disputes, prepare_dispute, prepare_reverification, reverify_dispute, verify,
+    ATTACHMENT_TYPES, DisputeIntake, ImportOutcome, IntakeError, MAX_ATTACHMENT_BYTES,
+    import_export, imported_disputes, open_dispute, open_imported_disputes, prepare_dispute,
+    prepare_reverification, reverify_dispute, verify,
 };

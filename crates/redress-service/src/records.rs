@@ -1,6 +1,7 @@
 //! What the use cases give and take, as the database keeps it, for the faces of Redress to
 //! show: re-exported here so that they need nothing but this crate.
 
+pub use redress_audit::finding::FindingKind;
 pub use redress_audit::report::{FindingRecord, Findings, NotFindings};
 #[cfg(unix)]
 pub use redress_storage::KeepInMemoryError;

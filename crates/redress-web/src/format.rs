@@ -2,7 +2,11 @@
 //! (`USD 1,234.50`), days as `5 Nov 2026`, and the words for reasons, statuses and roles.
 //! Everything here is in English; the portal's languages come later.
 
-use redress_domain::{Currency, Date, Decimal, DisputeReason, DisputeStatus, Money, Role};
+use redress_domain::resolution::{ResolutionKind, ResolutionStatus};
+use redress_domain::{
+    Currency, Date, Decimal, DisputeReason, DisputeStatus, Money, Role, Timestamp,
+};
+use redress_service::records::FindingKind;
 
 /// An amount as shown: its text and the plain number for `<data value>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +100,70 @@ pub fn days(n: i64) -> String {
         "1 day".to_owned()
     } else {
         format!("{n} days")
+    }
+}
+
+/// A moment as shown: `5 Nov 2026, 14:03` (UTC), with its RFC 3339 form for
+/// `<time datetime>` and the day's distance for its title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moment {
+    /// `2026-11-05T14:03:00Z`.
+    pub iso: String,
+    /// `5 Nov 2026, 14:03`.
+    pub text: String,
+    /// `3 days ago`.
+    pub relative: String,
+}
+
+/// `at` as the desk shows it, in UTC.
+pub fn moment(at: Timestamp) -> Moment {
+    let utc = jiff::tz::TimeZone::UTC.to_datetime(at);
+    Moment {
+        iso: at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        text: utc.strftime("%-d %b %Y, %H:%M").to_string(),
+        relative: relative_days(days_between(utc.date(), today())),
+    }
+}
+
+/// A kind of resolution in words: `Credit note`.
+pub fn resolution_kind(kind: ResolutionKind) -> &'static str {
+    match kind {
+        ResolutionKind::CreditNote => "Credit note",
+        ResolutionKind::Refund => "Refund",
+        ResolutionKind::AccountCredit => "Account credit",
+        ResolutionKind::Goodwill => "Goodwill discount",
+        ResolutionKind::PaymentPlan => "Payment plan",
+        ResolutionKind::WriteOff => "Write-off",
+        ResolutionKind::Reject => "Rejection of the claim",
+        ResolutionKind::CorrectedInvoice => "Corrected invoice",
+    }
+}
+
+/// A resolution's status in words, with its tag's look.
+pub fn resolution_status(status: ResolutionStatus) -> (&'static str, &'static str) {
+    match status {
+        ResolutionStatus::PendingApproval => ("Waiting for approval", "tag--warn"),
+        ResolutionStatus::Applied => ("Approved and applied", "tag--ok"),
+        ResolutionStatus::Refused => ("Refused", "tag--mute"),
+    }
+}
+
+/// A kind of finding in words: `Unit price other than the contract's`.
+pub fn finding_kind(kind: FindingKind) -> &'static str {
+    match kind {
+        FindingKind::OutsideContract => "Charged for a period outside the contract",
+        FindingKind::UnknownCharge => "Charged for something with no contract price",
+        FindingKind::DuplicateCharge => "The same charge billed twice",
+        FindingKind::PriceMismatch => "Unit price other than the contract's",
+        FindingKind::DiscountMissing => "The contract's discount not given",
+        FindingKind::LineArithmetic => "The line's amount does not add up",
+        FindingKind::QuantityOverbilled => "More units billed than delivered",
+        FindingKind::UnbilledDelivery => "Units delivered and not billed",
+        FindingKind::TaxMismatch => "Tax other than the contract's rate",
+        FindingKind::TotalMismatch => "Subtotal or total does not add up",
+        FindingKind::Overpayment => "Paid more than the invoice's total",
+        FindingKind::LateFeeUnwarranted => "A late fee with no ground",
+        FindingKind::LateFeeExcess => "A late fee above the contract's rate",
     }
 }
 

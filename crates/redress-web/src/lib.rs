@@ -43,7 +43,9 @@ pub struct WebState {
 }
 
 /// The desk's routes: `/` (to the queue), `/sign-in`, `/sign-out`, `/queue`,
-/// `/disputes/{id}` and `/assets/{name}`; any other path is a page that says it was not found.
+/// `/disputes/{id}` with the case's forms (`/disputes/{id}/status`, `…/assign`,
+/// `…/escalate`, `…/notes`, `…/resolutions`, `…/resolutions/{resolution}/approve` and
+/// `…/refuse`), `/attachments/{id}` (a file to download) and `/assets/{name}`; any other path is a page that says it was not found.
 pub fn router(redress: Redress, options: WebOptions) -> Router {
     let state = WebState {
         redress,
@@ -58,6 +60,20 @@ pub fn router(redress: Redress, options: WebOptions) -> Router {
         .route("/sign-out", post(pages::sign_in::sign_out))
         .route("/queue", get(pages::queue::page))
         .route("/disputes/{id}", get(pages::dispute::page))
+        .route("/disputes/{id}/status", post(pages::dispute::move_status))
+        .route("/disputes/{id}/assign", post(pages::dispute::assign))
+        .route("/disputes/{id}/escalate", post(pages::dispute::escalate))
+        .route("/disputes/{id}/notes", post(pages::dispute::add_note))
+        .route("/disputes/{id}/resolutions", post(pages::dispute::propose))
+        .route(
+            "/disputes/{id}/resolutions/{resolution}/approve",
+            post(pages::dispute::approve),
+        )
+        .route(
+            "/disputes/{id}/resolutions/{resolution}/refuse",
+            post(pages::dispute::refuse),
+        )
+        .route("/attachments/{id}", get(pages::dispute::attachment))
         .route("/assets/{name}", get(assets::serve))
         .fallback(|| async {
             pages::not_found(

@@ -26,6 +26,7 @@ pub struct Desk {
     pub db: TestDatabase,
     pub agent: Actor,
     pub admin: Actor,
+    pub approver: Actor,
     stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -123,6 +124,7 @@ impl Desk {
         for (email, name, role) in [
             ("ana@example.com", "Ana Ruiz", Role::Agent),
             ("root@example.com", "Rosa Admin", Role::Admin),
+            ("olu@example.com", "Olu Approver", Role::Approver),
         ] {
             let id = people
                 .create_user(email, name, role, PASSWORD, "test")
@@ -134,6 +136,7 @@ impl Desk {
                 role,
             });
         }
+        let approver = made.pop().unwrap();
         let admin = made.pop().unwrap();
         let agent = made.pop().unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -165,6 +168,7 @@ impl Desk {
             db,
             agent,
             admin,
+            approver,
             stop,
         }
     }
