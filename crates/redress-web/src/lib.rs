@@ -64,6 +64,12 @@ pub fn router(redress: Redress, options: WebOptions) -> Router {
         .route("/disputes/{id}/assign", post(pages::dispute::assign))
         .route("/disputes/{id}/escalate", post(pages::dispute::escalate))
         .route("/disputes/{id}/notes", post(pages::dispute::add_note))
+        .route(
+            "/disputes/{id}/attachments",
+            post(pages::dispute::attach).layer(axum::extract::DefaultBodyLimit::max(
+                redress_service::MAX_ATTACHMENT_BYTES + 64 * 1024,
+            )),
+        )
         .route("/disputes/{id}/resolutions", post(pages::dispute::propose))
         .route(
             "/disputes/{id}/resolutions/{resolution}/approve",

@@ -258,3 +258,94 @@ async fn an_agents_credit_note_above_their_allowance_waits_and_only_a_second_per
     assert!(case.body.contains("Resolution approved"));
     desk.stop().await;
 }
+
+/// A `multipart/form-data` body of the attachment form: its CSRF token (when given) first, then
+/// a file named `name` of type `kind`.
+fn attachment_form(
+    csrf: Option<&str>,
+    name: &str,
+    kind: &str,
+    content: &[u8],
+) -> (String, Vec<u8>) {
+    let boundary = "redress-test-boundary-7f3a";
+    let mut body = Vec::new();
+    if let Some(csrf) = csrf {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: {kind}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn a_file_attached_from_the_case_page_is_in_the_timeline_and_downloads_as_it_was_sent() {
+    let desk = Desk::start().await;
+    let session = desk.sign_in(AGENT).await;
+    let case = desk.get("/disputes/DSP-3", &session).await;
+    let csrf = case.csrf();
+    let send = |csrf: Option<String>, name: &'static str, kind: &'static str| {
+        let (content_type, body) = attachment_form(
+            csrf.as_deref(),
+            name,
+            kind,
+            b"Delivered 40 seats, not 50.\n",
+        );
+        desk.client
+            .post(format!("{}/disputes/DSP-3/attachments", desk.base))
+            .header("cookie", format!("redress_session={session}"))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    // Without its token the form is refused and nothing is attached.
+    let forged = send(None, "note.txt", "text/plain").await.unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    // A type evidence does not come in is refused with the error summary, by the field.
+    let wrong = send(Some(csrf.clone()), "tool.exe", "application/x-msdownload")
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let wrong = wrong.text().await.unwrap();
+    assert!(wrong.contains("There is a problem"), "{wrong}");
+    assert!(wrong.contains("href=\"#attachment-file\""), "{wrong}");
+    let sent = send(Some(csrf.clone()), "delivery note.txt", "text/plain")
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let back = sent.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.contains("done=attached"), "{back}");
+    let case = desk.get("/disputes/DSP-3?done=attached", &session).await;
+    assert!(case.body.contains("File attached."), "the flash says so");
+    assert!(
+        case.body.contains("delivery note.txt"),
+        "the timeline lists it"
+    );
+    let link = between(&case.body, "href=\"/attachments/", "\"")
+        .expect("a link to download it")
+        .to_owned();
+    let file = desk
+        .get_with(&format!("/attachments/{link}"), Some(&session), &[])
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.body, "Delivered 40 seats, not 50.\n");
+    assert_eq!(file.headers["content-type"], "text/plain");
+    let attached = desk.redress.disputes().attachments("DSP-3").await.unwrap();
+    assert_eq!(
+        attached.len(),
+        1,
+        "one file, the forged and wrong ones left out"
+    );
+    desk.stop().await;
+}

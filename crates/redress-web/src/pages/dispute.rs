@@ -1375,6 +1375,116 @@ pub async fn add_note(
     .await
 }
 
+/// `POST /disputes/{id}/attachments`: a file of evidence, sent as `multipart/form-data` with
+/// the form's CSRF token first, within the service's size and types.
+pub async fn attach(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    request: axum::extract::Request,
+) -> Response {
+    use axum::extract::{FromRequest, FromRequestParts, Multipart};
+    let (mut parts, body) = request.into_parts();
+    if crate::session::cross_site(&parts.headers) {
+        return super::forbidden(None);
+    }
+    let desk = match Desk::from_request_parts(&mut parts, &state).await {
+        Ok(desk) => desk,
+        Err(refused) => return refused,
+    };
+    let request = axum::extract::Request::from_parts(parts, body);
+    let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
+        return super::bad_form(Some(desk.viewer()));
+    };
+    let mut csrf_seen = false;
+    let mut file: Option<(String, String, Vec<u8>)> = None;
+    let mut too_large = false;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => return super::bad_form(Some(desk.viewer())),
+        };
+        match field.name() {
+            Some("csrf") => {
+                let given = field.text().await.unwrap_or_default();
+                csrf_seen = crate::session::same_secret(&given, &desk.csrf);
+            }
+            // The token comes first in the form: a file is read only once it is checked.
+            Some("file") if csrf_seen => {
+                let name = field.file_name().unwrap_or("").to_owned();
+                let kind = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_owned();
+                let mut field = field;
+                let mut content = Vec::new();
+                while let Ok(Some(chunk)) = field.chunk().await {
+                    if content.len() + chunk.len() > redress_service::MAX_ATTACHMENT_BYTES {
+                        too_large = true;
+                        break;
+                    }
+                    content.extend_from_slice(&chunk);
+                }
+                file = Some((name, kind, content));
+            }
+            _ => {}
+        }
+    }
+    if !csrf_seen {
+        return super::forbidden(Some(desk.viewer()));
+    }
+    let problem = match &file {
+        None => Some("Choose a file to attach".to_owned()),
+        Some((name, _, content)) if name.trim().is_empty() || content.is_empty() => {
+            Some("Choose a file to attach: the one sent is empty".to_owned())
+        }
+        _ if too_large => Some(format!(
+            "The file is larger than {} MB",
+            redress_service::MAX_ATTACHMENT_BYTES >> 20
+        )),
+        Some((_, kind, _)) if !redress_service::ATTACHMENT_TYPES.contains(&kind.as_str()) => {
+            Some(format!(
+                "The file is {kind}: attach one of {}",
+                redress_service::ATTACHMENT_TYPES.join(", ")
+            ))
+        }
+        Some((name, _, _)) if name.chars().count() > 255 || name.chars().any(char::is_control) => {
+            Some("The file's name must be at most 255 characters of text".to_owned())
+        }
+        _ => None,
+    };
+    if let Some(message) = problem {
+        let error = FieldError {
+            field: "attachment-file",
+            message,
+        };
+        return refused(
+            &state,
+            &desk,
+            &id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![error],
+            |_| {},
+        )
+        .await;
+    }
+    let (name, kind, content) = file.expect("checked above");
+    let work = state
+        .redress
+        .disputes()
+        .attach(&desk.actor, &id, &name, &kind, &content);
+    perform(
+        &state,
+        &desk,
+        &id,
+        work,
+        "attachment-file",
+        "attached",
+        "timeline",
+    )
+    .await
+}
+
 /// `GET /attachments/{id}`: the file, with the type it was attached with, to download.
 pub async fn attachment(
     State(state): State<WebState>,
