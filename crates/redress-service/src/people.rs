@@ -15,6 +15,7 @@ use redress_storage::StorageError;
 use redress_storage::people::sessions::{self, SessionUser};
 use redress_storage::people::tokens::{self, UserError};
 use redress_storage::people::users;
+use redress_storage::people::users::UserRecord;
 use std::sync::LazyLock;
 
 /// How long a desk session lasts from signing in: a working day, with room to spare.
@@ -232,6 +233,62 @@ impl People<'_> {
         let work = crate::redress::as_writer(actor, users::disable(user_id, &actor.id));
         self.0.store.perform(work).await
     }
+}
+
+impl People<'_> {
+    /// Every user with their role, email and live tokens, the live first: for `actor`, an
+    /// admin.
+    pub async fn users(&self, actor: &Actor) -> Result<Vec<UserRecord>, ServiceError> {
+        if actor.role != Role::Admin {
+            return Err(Denied::NotAnAdmin(actor.role).into());
+        }
+        Ok(self.0.store.people().users().await?)
+    }
+
+    /// Adds a user for `actor`, an admin: they sign in to the desk with `email` and a strong
+    /// password made for them, which is given back to be handed over, shown once. Gives
+    /// `(their id, their password)`.
+    pub async fn add_user(
+        &self,
+        actor: &Actor,
+        email: &str,
+        name: &str,
+        role: Role,
+    ) -> Result<(String, String), AddUserError> {
+        if actor.role != Role::Admin {
+            return Err(ServiceError::from(Denied::NotAnAdmin(actor.role)).into());
+        }
+        let password =
+            generate_password().map_err(|e| AddUserError::NoRandomness(e.to_string()))?;
+        let id = self
+            .create_user(email, name, role, &password, &actor.id)
+            .await?;
+        Ok((id, password))
+    }
+
+    /// Gives the user `user_id` another API token, for `actor`, an admin; gives the token,
+    /// shown once.
+    pub async fn issue_token(&self, actor: &Actor, user_id: &str) -> Result<String, ServiceError> {
+        if actor.role != Role::Admin {
+            return Err(Denied::NotAnAdmin(actor.role).into());
+        }
+        let work = crate::redress::as_writer(actor, tokens::create_token(user_id, &actor.id));
+        self.0.store.perform(work).await
+    }
+}
+
+/// Why an admin's new user was not added. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum AddUserError {
+    /// The admin may not, or the database failed.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    /// The user is refused (their email is no address, or taken).
+    #[error(transparent)]
+    User(#[from] CreateUserError),
+    /// The system gave no random bytes for the password.
+    #[error("cannot make a password: {0}")]
+    NoRandomness(String),
 }
 
 /// A strong password, for a user who was given none: 24 characters of 32 that are told apart

@@ -27,4 +27,5 @@ pub use redress_storage::disputes::relationship::DisputeFacts;
 pub use redress_storage::idempotency::{Answer, Once, Reply};
 pub use redress_storage::people::tokens::UserError;
 pub use redress_storage::people::users::MAX_EMAIL_CHARS;
+pub use redress_storage::people::users::UserRecord;
 pub use redress_storage::{Backend, DATABASE_FILE, Location, StorageError, new_id, now};

@@ -80,6 +80,9 @@ pub fn router(redress: Redress, options: WebOptions) -> Router {
             post(pages::dispute::refuse),
         )
         .route("/attachments/{id}", get(pages::dispute::attachment))
+        .route("/people", get(pages::people::page).post(pages::people::add))
+        .route("/people/{id}/tokens", post(pages::people::token))
+        .route("/people/{id}/disable", post(pages::people::disable))
         .route("/assets/{name}", get(assets::serve))
         .fallback(|| async {
             pages::not_found(

@@ -312,3 +312,22 @@ async fn the_desk_is_usable_on_a_narrow_screen_without_sideways_scrolling() {
     browser.stop().await;
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn an_admin_finds_the_people_page_in_the_navigation_and_it_is_accessible() {
+    let desk = Desk::start().await;
+    let browser = Browser::start(1280, 900).await;
+    browser.sign_in(&desk, "root@example.com", PASSWORD).await;
+    browser
+        .client
+        .find(Locator::LinkText("People"))
+        .await
+        .expect("a link to the people page")
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(browser.text("h1").await, "People");
+    browser.check_page("people").await;
+    browser.stop().await;
+    desk.stop().await;
+}

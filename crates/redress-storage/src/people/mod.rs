@@ -38,6 +38,11 @@ impl People<'_> {
         self.0.run(move |db| users::credentials(db, &email)).await
     }
 
+    /// Every user, the live first.
+    pub async fn users(&self) -> Result<Vec<users::UserRecord>, StorageError> {
+        self.0.run(users::list).await
+    }
+
     /// The session whose token is `token`, if it is live at `now` and its user not disabled.
     pub async fn session(
         &self,

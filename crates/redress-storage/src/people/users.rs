@@ -4,11 +4,11 @@
 
 use super::tokens::{UserError, is_user_id};
 use crate::engine::sql::{Db, params};
-use crate::engine::stored::{new_id, now};
+use crate::engine::stored::{Cells, new_id, now};
 use crate::engine::transaction::append;
 use crate::engine::{StorageError, Work};
-use redress_domain::Role;
 use redress_domain::audit_log::NewEvent;
+use redress_domain::{Role, Timestamp};
 
 /// The longest email address taken, in characters (RFC 5321's limit on a path).
 pub const MAX_EMAIL_CHARS: usize = 254;
@@ -150,6 +150,48 @@ pub(crate) fn credentials(
             Ok(Credentials {
                 user_id: row.string(0)?,
                 password_hash: row.string(1)?,
+            })
+        },
+    )
+}
+
+/// A user as an admin sees them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    /// Their id, written beside every change they make.
+    pub id: String,
+    /// Their name.
+    pub name: String,
+    /// The email they sign in to the desk with; `None` for a user of API tokens only.
+    pub email: Option<String>,
+    /// What they may do.
+    pub role: Role,
+    /// When they were made.
+    pub created_at: Timestamp,
+    /// When they were disabled, if they were.
+    pub disabled_at: Option<Timestamp>,
+    /// Their API tokens not revoked.
+    pub live_tokens: u64,
+}
+
+/// Every user, the live first, then by name and id.
+pub(crate) fn list(db: &mut dyn Db) -> Result<Vec<UserRecord>, StorageError> {
+    db.rows(
+        "SELECT u.id, u.name, u.email, u.role, u.created_at, u.disabled_at, \
+         (SELECT COUNT(*) FROM api_tokens t WHERE t.user_id = u.id AND t.revoked_at IS NULL) \
+         FROM users u ORDER BY (u.disabled_at IS NOT NULL), u.name, u.id",
+        &[],
+        |row| {
+            let id = row.string(0)?;
+            let cells = Cells::new(row, "users", id.as_str());
+            Ok(UserRecord {
+                name: row.string(1)?,
+                email: row.opt_string(2)?,
+                role: cells.parsed(3, "role", "a role", Role::from_name)?,
+                created_at: cells.timestamp(4, "created_at")?,
+                disabled_at: cells.opt_timestamp(5, "disabled_at")?,
+                live_tokens: u64::try_from(row.int(6)?).unwrap_or(0),
+                id,
             })
         },
     )

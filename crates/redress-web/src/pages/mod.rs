@@ -3,6 +3,7 @@
 //! first, a header with a labelled navigation, one `main`, a footer.
 
 pub mod dispute;
+pub mod people;
 pub mod queue;
 pub mod sign_in;
 
@@ -21,6 +22,8 @@ pub struct Viewer {
     pub role: &'static str,
     /// Their session's CSRF token, for the forms of the page.
     pub csrf: String,
+    /// Whether they manage people (the navigation shows them the way).
+    pub is_admin: bool,
 }
 
 impl Viewer {
@@ -30,6 +33,7 @@ impl Viewer {
             name: actor.name.clone(),
             role: format::role(actor.role),
             csrf: csrf.to_owned(),
+            is_admin: actor.role == redress_domain::Role::Admin,
         }
     }
 }
