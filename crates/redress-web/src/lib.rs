@@ -59,6 +59,8 @@ pub fn router(redress: Redress, options: WebOptions) -> Router {
         )
         .route("/sign-out", post(pages::sign_in::sign_out))
         .route("/queue", get(pages::queue::page))
+        .route("/disputes/new", get(pages::new_dispute::page))
+        .route("/disputes", post(pages::new_dispute::open))
         .route("/disputes/{id}", get(pages::dispute::page))
         .route("/disputes/{id}/status", post(pages::dispute::move_status))
         .route("/disputes/{id}/assign", post(pages::dispute::assign))

@@ -357,6 +357,7 @@ pub struct Done {
 fn flash(done: Option<&str>) -> Option<&'static str> {
     Some(match done? {
         "status" => "Status moved.",
+        "opened" => "Dispute opened and verified against the invoice's contract.",
         "assigned" => "Assignee changed.",
         "escalated" => "Dispute escalated.",
         "deescalated" => "Dispute de-escalated.",

@@ -3,6 +3,7 @@
 //! first, a header with a labelled navigation, one `main`, a footer.
 
 pub mod dispute;
+pub mod new_dispute;
 pub mod people;
 pub mod queue;
 pub mod sign_in;
