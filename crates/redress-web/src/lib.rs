@@ -43,7 +43,9 @@ pub struct WebState {
 }
 
 /// The desk's routes: `/` (to the queue), `/sign-in`, `/sign-out`, `/queue`,
-/// `/disputes/{id}` and `/assets/{name}`; any other path is a page that says it was not found.
+/// `/disputes/{id}`, the books (`/customers/{id}`, `/credit-notes/{id}`,
+/// `/issued-invoices/{id}`), the audit (`/audit`, `/arrears/{id}` and its steps) and
+/// `/assets/{name}`; any other path is a page that says it was not found.
 pub fn router(redress: Redress, options: WebOptions) -> Router {
     let state = WebState {
         redress,
@@ -58,6 +60,17 @@ pub fn router(redress: Redress, options: WebOptions) -> Router {
         .route("/sign-out", post(pages::sign_in::sign_out))
         .route("/queue", get(pages::queue::page))
         .route("/disputes/{id}", get(pages::dispute::page))
+        .route("/customers/{id}", get(pages::books::customer))
+        .route("/credit-notes/{id}", get(pages::books::credit_note))
+        .route("/issued-invoices/{id}", get(pages::books::issued_invoice))
+        .route(
+            "/audit",
+            get(pages::arrears::audit).post(pages::arrears::run_audit),
+        )
+        .route("/arrears/{id}", get(pages::arrears::case))
+        .route("/arrears/{id}/offer", post(pages::arrears::offer))
+        .route("/arrears/{id}/choice", post(pages::arrears::choose))
+        .route("/arrears/{id}/waiver", post(pages::arrears::decide))
         .route("/assets/{name}", get(assets::serve))
         .fallback(|| async {
             pages::not_found(
