@@ -4,11 +4,14 @@
 use crate::error::ServiceError;
 use crate::redress::{Actor, Redress, as_writer, may_write};
 use crate::resolutions::{Proposal, ResolveError, prepare_proposal};
+use redress_domain::ledger::{Account, EntryDate, EntryKind, Side};
+use redress_domain::{Currency, Date, Decimal, Money};
 use redress_storage::StorageError;
 use redress_storage::Work;
 use redress_storage::books::account::CustomerLedger;
 use redress_storage::books::documents::{CreditNote, IssuedInvoice, StoredPlan};
 use redress_storage::books::resolutions::{Resolution, ResolutionError};
+use redress_storage::disputes::list::{DisputeFilter, DisputeOrder};
 
 /// The books.
 pub struct Books<'a>(pub(crate) &'a Redress);
@@ -111,6 +114,116 @@ impl Books<'_> {
     /// A dispute's resolutions, oldest first.
     pub async fn resolutions_of(&self, dispute_id: &str) -> Result<Vec<Resolution>, StorageError> {
         self.0.store.books().resolutions_of(dispute_id).await
+    }
+}
+
+/// What the business knows of its relationship with a customer, for a conversation about
+/// money (an arrears case's briefing): how long they have been a customer, what they were
+/// invoiced over the last twelve months, and their disputes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerHistory {
+    /// Since when they are a customer.
+    pub customer_since: Date,
+    /// Days from then to `as_of`.
+    pub tenure_days: i64,
+    /// The day the figures are counted to.
+    pub as_of: Date,
+    /// Invoiced (their invoices' totals, tax included) in the twelve months to `as_of`, in the
+    /// currency asked for.
+    pub revenue_last_year: Money,
+    /// How many invoices that was.
+    pub invoices_last_year: u32,
+    /// Of those, paid in full (by payments recorded against them, whenever paid).
+    pub invoices_paid_in_full: u32,
+    /// Disputes they opened in the twelve months to `as_of`.
+    pub disputes_last_year: u32,
+    /// Disputes they ever opened.
+    pub disputes: u32,
+}
+
+impl Books<'_> {
+    /// A customer's history as of `as_of`, its money in `currency` (see [`CustomerHistory`]);
+    /// `None` when there is no such customer. Read from their ledger and their disputes (the
+    /// latest 1,000 of them are counted).
+    pub async fn customer_history(
+        &self,
+        customer_id: &str,
+        currency: Currency,
+        as_of: Date,
+    ) -> Result<Option<CustomerHistory>, StorageError> {
+        let Some(customer) = self.0.store.billing().customer(customer_id).await? else {
+            return Ok(None);
+        };
+        let Some(ledger) = self.ledger(customer_id).await? else {
+            return Ok(None);
+        };
+        let year_ago = as_of
+            .checked_sub(jiff::Span::new().days(365))
+            .unwrap_or(as_of);
+        let in_year = |day: Date| day > year_ago && day <= as_of;
+        let mut revenue = Decimal::ZERO;
+        let mut invoiced: std::collections::BTreeMap<&str, Decimal> = Default::default();
+        let mut paid: std::collections::BTreeMap<&str, Decimal> = Default::default();
+        for entry in ledger.entries.iter().filter(|e| e.currency == currency) {
+            let receivable = |side: Side| -> Decimal {
+                entry
+                    .lines
+                    .iter()
+                    .filter(|l| l.account == Account::Receivable && l.side == side)
+                    .map(|l| l.amount)
+                    .sum()
+            };
+            match (entry.kind, entry.date) {
+                (EntryKind::Invoice, EntryDate::Day(day)) if in_year(day) => {
+                    let charged = receivable(Side::Debit);
+                    revenue += charged;
+                    *invoiced.entry(entry.document.as_str()).or_default() += charged;
+                }
+                (EntryKind::Payment, _) => {
+                    if let Some(invoice) = entry.invoice_id.as_deref() {
+                        *paid.entry(invoice).or_default() += receivable(Side::Credit);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let invoices_paid_in_full = invoiced
+            .iter()
+            .filter(|(id, total)| paid.get(*id).is_some_and(|p| p >= *total))
+            .count();
+        let filter = DisputeFilter {
+            customer_id: Some(customer_id.to_owned()),
+            ..DisputeFilter::default()
+        };
+        let disputes = match self
+            .0
+            .store
+            .disputes()
+            .list(&filter, DisputeOrder::NewestFirst, 1000, None)
+            .await?
+        {
+            Ok(page) => page.disputes,
+            Err(_) => Vec::new(),
+        };
+        Ok(Some(CustomerHistory {
+            tenure_days: customer
+                .customer_since
+                .until(as_of)
+                .map_or(0, |span| i64::from(span.get_days())),
+            customer_since: customer.customer_since,
+            as_of,
+            revenue_last_year: Money {
+                amount: revenue,
+                currency,
+            },
+            invoices_last_year: u32::try_from(invoiced.len()).unwrap_or(u32::MAX),
+            invoices_paid_in_full: u32::try_from(invoices_paid_in_full).unwrap_or(u32::MAX),
+            disputes_last_year: u32::try_from(
+                disputes.iter().filter(|d| in_year(d.opened_on)).count(),
+            )
+            .unwrap_or(u32::MAX),
+            disputes: u32::try_from(disputes.len()).unwrap_or(u32::MAX),
+        }))
     }
 }
 

@@ -2,6 +2,8 @@
 //! (`USD 1,234.50`), days as `5 Nov 2026`, and the words for reasons, statuses and roles.
 //! Everything here is in English; the portal's languages come later.
 
+use redress_domain::arrears::{ArrearsOption, ArrearsStatus};
+use redress_domain::ledger::EntryKind;
 use redress_domain::resolution::{ResolutionKind, ResolutionStatus};
 use redress_domain::{
     Currency, Date, Decimal, DisputeReason, DisputeStatus, Money, Role, Timestamp,
@@ -229,6 +231,79 @@ pub fn ageing(status: DisputeStatus, opened_on: Date, today: Date) -> Option<i64
     (status.is_open() && waited > AGEING_AFTER_DAYS).then_some(waited)
 }
 
+/// A balance as shown: its amount without its sign, and the sign in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Balance {
+    /// `USD 1,234.50 owed`, `USD 85.00 in credit`, or `Settled`.
+    pub words: String,
+    /// The signed amount, for `<data value>` (above zero: the customer owes it).
+    pub value: String,
+}
+
+/// What a customer owes (`value` above zero), or is owed (below), in words: `USD 1,234.50
+/// owed`, `USD 85.00 in credit`, `Settled` at zero.
+pub fn balance(value: Decimal, currency: Currency) -> Balance {
+    let shown = amount(value.abs(), currency);
+    let words = if currency.shown(value).is_zero() {
+        "Settled".to_owned()
+    } else if value > Decimal::ZERO {
+        format!("{} owed", shown.text)
+    } else {
+        format!("{} in credit", shown.text)
+    };
+    Balance {
+        words,
+        value: amount(value, currency).value,
+    }
+}
+
+/// A ledger entry's kind in words: `Credit note`.
+pub fn entry_kind(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Invoice => "Invoice",
+        EntryKind::Payment => "Payment",
+        EntryKind::CreditNote => "Credit note",
+        EntryKind::Refund => "Refund",
+        EntryKind::AccountCredit => "Account credit",
+        EntryKind::Goodwill => "Goodwill discount",
+        EntryKind::WriteOff => "Write-off",
+    }
+}
+
+/// An arrears case's status in words: `Awaiting approval`.
+pub fn arrears_status(status: ArrearsStatus) -> &'static str {
+    match status {
+        ArrearsStatus::Open => "Open",
+        ArrearsStatus::Offered => "Offered",
+        ArrearsStatus::AwaitingApproval => "Awaiting approval",
+        ArrearsStatus::Settled => "Settled",
+    }
+}
+
+/// The tag's look for an arrears case's status.
+pub fn arrears_tone(status: ArrearsStatus) -> &'static str {
+    match status {
+        ArrearsStatus::Open => "tag--info",
+        ArrearsStatus::Offered | ArrearsStatus::AwaitingApproval => "tag--warn",
+        ArrearsStatus::Settled => "tag--ok",
+    }
+}
+
+/// An option of an arrears case in words: `A payment plan`.
+pub fn arrears_option(option: ArrearsOption) -> &'static str {
+    match option {
+        ArrearsOption::NextInvoice => "On the next invoice",
+        ArrearsOption::SeparateInvoice => "On an invoice of its own",
+        ArrearsOption::PaymentPlan => "A payment plan",
+        ArrearsOption::Waive => "Waived",
+    }
+}
+
+/// A tax rate in percent: `20 %`.
+pub fn percent(rate: Decimal) -> String {
+    format!("{} %", rate.normalize())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,6 +330,21 @@ mod tests {
             Currency::from_code("KWD").unwrap(),
         );
         assert_eq!(dinar.text, "KWD 1,234.500");
+    }
+
+    #[test]
+    fn a_balance_says_its_sign_in_words() {
+        let usd = Currency::from_code("USD").unwrap();
+        assert_eq!(
+            balance("1234.5".parse().unwrap(), usd).words,
+            "USD 1,234.50 owed"
+        );
+        assert_eq!(
+            balance("-85".parse().unwrap(), usd).words,
+            "USD 85.00 in credit"
+        );
+        assert_eq!(balance("-85".parse().unwrap(), usd).value, "-85.00");
+        assert_eq!(balance(Decimal::ZERO, usd).words, "Settled");
     }
 
     #[test]

@@ -44,8 +44,11 @@ pub struct WebState {
 
 /// The desk's routes: `/` (to the queue), `/sign-in`, `/sign-out`, `/queue`,
 /// `/disputes/{id}` with the case's forms (`/disputes/{id}/status`, `…/assign`,
-/// `…/escalate`, `…/notes`, `…/resolutions`, `…/resolutions/{resolution}/approve` and
-/// `…/refuse`), `/attachments/{id}` (a file to download) and `/assets/{name}`; any other path is a page that says it was not found.
+/// `…/escalate`, `…/notes`, `…/attachments`, `…/resolutions`, `…/resolutions/{resolution}/approve`
+/// and `…/refuse`), `/disputes/new` and `POST /disputes` (a new dispute), `/attachments/{id}` (a
+/// file to download), `/people` (admins), the books (`/customers/{id}`, `/credit-notes/{id}`,
+/// `/issued-invoices/{id}`), the audit (`/audit`, `/arrears/{id}` and its steps) and
+/// `/assets/{name}`; any other path is a page that says it was not found.
 pub fn router(redress: Redress, options: WebOptions) -> Router {
     let state = WebState {
         redress,
@@ -85,6 +88,17 @@ pub fn router(redress: Redress, options: WebOptions) -> Router {
         .route("/people", get(pages::people::page).post(pages::people::add))
         .route("/people/{id}/tokens", post(pages::people::token))
         .route("/people/{id}/disable", post(pages::people::disable))
+        .route("/customers/{id}", get(pages::books::customer))
+        .route("/credit-notes/{id}", get(pages::books::credit_note))
+        .route("/issued-invoices/{id}", get(pages::books::issued_invoice))
+        .route(
+            "/audit",
+            get(pages::arrears::audit).post(pages::arrears::run_audit),
+        )
+        .route("/arrears/{id}", get(pages::arrears::case))
+        .route("/arrears/{id}/offer", post(pages::arrears::offer))
+        .route("/arrears/{id}/choice", post(pages::arrears::choose))
+        .route("/arrears/{id}/waiver", post(pages::arrears::decide))
         .route("/assets/{name}", get(assets::serve))
         .fallback(|| async {
             pages::not_found(

@@ -331,3 +331,37 @@ async fn an_admin_finds_the_people_page_in_the_navigation_and_it_is_accessible()
     browser.stop().await;
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn the_books_the_audit_an_arrears_briefing_and_a_new_dispute_are_each_accessible() {
+    let desk = Desk::start().await;
+    let browser = Browser::start(1280, 900).await;
+    browser.sign_in(&desk, "root@example.com", PASSWORD).await;
+    browser.open(&desk, "/disputes/new?invoice=INV-A3").await;
+    assert_eq!(browser.text("h1").await, "New dispute");
+    browser.check_page("new-dispute").await;
+    browser.open(&desk, "/customers/C-ACME").await;
+    let ledger = browser.text("main").await;
+    assert!(
+        ledger.contains("owed") || ledger.contains("in credit") || ledger.contains("Settled"),
+        "the balance is said in words: {ledger}"
+    );
+    browser.check_page("customer").await;
+    browser.open(&desk, "/audit").await;
+    browser.press("Run the audit now").await;
+    browser.open(&desk, "/audit").await;
+    browser.check_page("audit").await;
+    let case = browser
+        .eval("const a = document.querySelector('a[href^=\"/arrears/\"]'); return a ? a.getAttribute('href') : null;")
+        .await;
+    let case = case
+        .as_str()
+        .expect("the audit found an arrears case")
+        .to_owned();
+    browser.open(&desk, &case).await;
+    let briefing = browser.text("main").await;
+    assert!(briefing.contains("payment plan"), "the options: {briefing}");
+    browser.check_page("arrears").await;
+    browser.stop().await;
+    desk.stop().await;
+}

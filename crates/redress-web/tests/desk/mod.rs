@@ -76,6 +76,8 @@ impl Page {
             .split("<a href=\"/disputes/")
             .skip(1)
             .filter_map(|rest| rest.split('"').next())
+            // The navigation's "New dispute" is no dispute.
+            .filter(|id| *id != "new")
             .map(str::to_owned)
             .collect()
     }

@@ -1,0 +1,640 @@
+//! Errors found first: the audit page (`GET /audit`: systemic issues and arrears cases, and
+//! `POST /audit` to run the audit over the stored data) and an arrears case
+//! (`GET /arrears/{id}`) with its briefing for the conversation with the customer, printable,
+//! and its steps as forms: `POST /arrears/{id}/offer`, `POST /arrears/{id}/choice`,
+//! `POST /arrears/{id}/waiver`.
+//!
+//! Who may do what is the service's to say: the desk shows the forms and, when the service
+//! refuses, shows why in the error summary.
+
+use super::{FieldError, Viewer, render};
+use crate::WebState;
+use crate::format::{self, Amount, Moment};
+use crate::session::{Desk, Posted};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use redress_domain::arrears::ArrearsStatus;
+use redress_domain::{Date, Decimal, Role, parse_date};
+use redress_service::books::CustomerHistory;
+use redress_service::records::{ArrearsCase, ArrearsChoice, SystemicIssue};
+use redress_service::{Denied, ServiceError};
+use serde::Deserialize;
+
+/// What a redirect after a form says once, by a word in the address (never the person's own
+/// text, so nothing can be written into a page by a link).
+#[derive(Deserialize, Default)]
+pub struct Done {
+    done: Option<String>,
+}
+
+impl Done {
+    fn flash(&self) -> Option<&'static str> {
+        Some(match self.done.as_deref()? {
+            "audited" => "The audit ran over the stored data.",
+            "offered" => "The offer to the customer was recorded.",
+            "chosen" => "The customer's choice was recorded.",
+            "approved" => "The waiver was approved.",
+            "refused" => "The waiver was refused: the customer is offered the other options.",
+            _ => return None,
+        })
+    }
+}
+
+/// A systemic issue as the audit page shows it.
+pub struct IssueView {
+    kind: String,
+    cause: String,
+    findings: u64,
+    customers: Vec<(String, Amount, &'static str)>,
+    impact: Vec<Amount>,
+    first: Moment,
+    last: Moment,
+}
+
+fn issue_view(issue: SystemicIssue) -> IssueView {
+    IssueView {
+        kind: issue.kind.as_str().replace('_', " "),
+        cause: issue.cause,
+        findings: issue.finding_count,
+        customers: issue
+            .customers
+            .into_iter()
+            .map(|c| {
+                let words = if c.impact.amount > Decimal::ZERO {
+                    "charged too much"
+                } else {
+                    "under-billed"
+                };
+                let magnitude = format::amount(c.impact.amount.abs(), c.impact.currency);
+                (c.customer_id, magnitude, words)
+            })
+            .collect(),
+        impact: issue.impact.into_iter().map(format::money).collect(),
+        first: format::moment(issue.first_found_at),
+        last: format::moment(issue.last_found_at),
+    }
+}
+
+/// An arrears case's row on the audit page.
+pub struct CaseRow {
+    id: String,
+    customer_id: String,
+    status: &'static str,
+    tone: &'static str,
+    items: usize,
+    total: Amount,
+    found: Moment,
+}
+
+fn case_row(case: &ArrearsCase) -> CaseRow {
+    CaseRow {
+        id: case.id.clone(),
+        customer_id: case.customer_id.clone(),
+        status: format::arrears_status(case.status),
+        tone: format::arrears_tone(case.status),
+        items: case.items.len(),
+        total: format::amount(case.total, case.currency),
+        found: format::moment(case.found_at),
+    }
+}
+
+/// The audit page.
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    viewer: Option<Viewer>,
+    csrf: String,
+    flash: Option<&'static str>,
+    errors: Vec<FieldError>,
+    may_run: bool,
+    issues: Vec<IssueView>,
+    cases: Vec<CaseRow>,
+}
+
+async fn audit_page(
+    state: &WebState,
+    desk: &Desk,
+    flash: Option<&'static str>,
+    errors: Vec<FieldError>,
+) -> Response {
+    let cases = state.redress.cases();
+    let issues = match cases.systemic_issues().await {
+        Ok(issues) => issues,
+        Err(e) => return super::unavailable(&e),
+    };
+    let list = match cases.list(None).await {
+        Ok(list) => list,
+        Err(e) => return super::unavailable(&e),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::FORBIDDEN
+    };
+    render(
+        status,
+        &AuditPage {
+            viewer: Some(desk.viewer()),
+            csrf: desk.csrf.clone(),
+            flash,
+            errors,
+            may_run: desk.actor.role.can_write(),
+            issues: issues.into_iter().map(issue_view).collect(),
+            cases: list.iter().map(case_row).collect(),
+        },
+    )
+}
+
+/// `GET /audit`.
+pub async fn audit(
+    State(state): State<WebState>,
+    desk: Desk,
+    Query(done): Query<Done>,
+) -> Response {
+    audit_page(&state, &desk, done.flash(), Vec::new()).await
+}
+
+/// The "Run the audit now" form: nothing but its token.
+#[derive(Deserialize)]
+pub struct RunAudit {}
+
+/// `POST /audit`: the audit over every stored contract, as the API's
+/// `POST /api/v1/arrears-cases/audit` runs it; the service refuses a role that may not write.
+pub async fn run_audit(State(state): State<WebState>, posted: Posted<RunAudit>) -> Response {
+    let desk = posted.desk;
+    let outcome = match state.redress.cases().prepare_find(&desk.actor).await {
+        Ok(work) => state.redress.perform(work).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(()) => Redirect::to("/audit?done=audited").into_response(),
+        Err(e) => match e.storage() {
+            Some(storage) => super::unavailable(storage),
+            None => {
+                let errors = vec![FieldError {
+                    field: "run-audit",
+                    message: refusal(&e),
+                }];
+                audit_page(&state, &desk, None, errors).await
+            }
+        },
+    }
+}
+
+/// Why the service refused, in words for the person who asked.
+fn refusal(error: &ServiceError) -> String {
+    match error {
+        ServiceError::Denied(Denied::ReadOnly(role)) => format!(
+            "Your role ({}) may read but not change anything: ask an agent, approver or admin",
+            format::role(*role)
+        ),
+        ServiceError::Denied(Denied::NotAnAdmin(_)) => "Only an admin may do that".to_owned(),
+        ServiceError::Denied(Denied::NoLongerAUser(_)) => {
+            "Your account can no longer act: sign in again or ask an admin".to_owned()
+        }
+        other => {
+            let text = other.to_string();
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => "It was refused".to_owned(),
+            }
+        }
+    }
+}
+
+/// An item of what is owed.
+pub struct ItemView {
+    explanation: String,
+    net: Amount,
+    rate: String,
+    tax: Option<Amount>,
+}
+
+/// An option to offer, with what it costs the business.
+pub struct OptionView {
+    name: &'static str,
+    what: String,
+    cost: String,
+    needs_approval: bool,
+    recordable: bool,
+}
+
+/// The customer's history, as the briefing tells it.
+pub struct HistoryView {
+    since: format::Day,
+    tenure: String,
+    as_of: format::Day,
+    revenue: Amount,
+    invoices: u32,
+    paid_in_full: u32,
+    disputes_last_year: u32,
+    disputes: u32,
+    /// A customer who disputes often, said in words.
+    repeat_disputer: bool,
+}
+
+fn history_view(history: CustomerHistory) -> HistoryView {
+    let today = format::today();
+    let years = history.tenure_days / 365;
+    let tenure = match years {
+        0 => format::days(history.tenure_days),
+        1 => "1 year".to_owned(),
+        n => format!("{n} years"),
+    };
+    HistoryView {
+        since: format::day(history.customer_since, today),
+        tenure,
+        as_of: format::day(history.as_of, today),
+        revenue: format::money(history.revenue_last_year),
+        invoices: history.invoices_last_year,
+        paid_in_full: history.invoices_paid_in_full,
+        disputes_last_year: history.disputes_last_year,
+        disputes: history.disputes,
+        repeat_disputer: history.disputes_last_year >= 3,
+    }
+}
+
+/// The arrears case's page: the briefing and the steps.
+#[derive(Template)]
+#[template(path = "arrears.html")]
+pub struct ArrearsPage {
+    viewer: Option<Viewer>,
+    csrf: String,
+    flash: Option<&'static str>,
+    errors: Vec<FieldError>,
+    id: String,
+    customer_id: String,
+    customer_name: Option<String>,
+    status: &'static str,
+    tone: &'static str,
+    found: Moment,
+    found_by: String,
+    today: format::Day,
+    items: Vec<ItemView>,
+    net: Amount,
+    tax: Amount,
+    total: Amount,
+    history: Option<HistoryView>,
+    options: Vec<OptionView>,
+    offered: Option<(Moment, String, String)>,
+    choice: Option<&'static str>,
+    chosen_by: Option<String>,
+    decided_by: Option<String>,
+    document_id: Option<String>,
+    plan_id: Option<String>,
+    settled: Option<Moment>,
+    may_offer: bool,
+    may_choose: bool,
+    may_decide: bool,
+    /// Why the approver does not see Approve, when they recorded the choice themselves.
+    four_eyes: Option<String>,
+    /// The forms' values, kept when they come back with an error.
+    note: String,
+    option: String,
+    instalments: String,
+    first_due_on: String,
+    note_error: Option<String>,
+    option_error: Option<String>,
+    instalments_error: Option<String>,
+    first_due_on_error: Option<String>,
+    decision_error: Option<String>,
+}
+
+/// The forms' values as the person typed them.
+#[derive(Default, Deserialize)]
+pub struct Kept {
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    option: String,
+    #[serde(default)]
+    instalments: String,
+    #[serde(default)]
+    first_due_on: String,
+}
+
+fn options(case: &ArrearsCase) -> Vec<OptionView> {
+    let currency = case.currency;
+    let total = format::amount(case.total, currency).text;
+    let net = format::amount(case.net, currency).text;
+    let half_net = format::amount(currency.round(case.net / Decimal::from(2)), currency).text;
+    let sixth = format::amount(currency.round(case.total / Decimal::from(6)), currency).text;
+    vec![
+        OptionView {
+            name: "On the next invoice",
+            what: format!("{total} added to the customer's next invoice."),
+            cost: "Nothing: collected in full with the next invoice, a month or so later."
+                .to_owned(),
+            needs_approval: false,
+            recordable: true,
+        },
+        OptionView {
+            name: "On an invoice of its own",
+            what: format!("{total} billed now on an invoice of its own."),
+            cost: "Nothing: collected in full, on the invoice's usual terms.".to_owned(),
+            needs_approval: false,
+            recordable: true,
+        },
+        OptionView {
+            name: "A payment plan",
+            what: format!(
+                "{total} billed now and paid in monthly instalments (over six: about {sixth} a month)."
+            ),
+            cost: "Collected in full, but later: the money arrives over the months agreed."
+                .to_owned(),
+            needs_approval: false,
+            recordable: true,
+        },
+        OptionView {
+            name: "A compromise",
+            what: "Part waived and the rest billed (for example half).".to_owned(),
+            cost: format!("The part waived: half would cost {half_net} of revenue."),
+            needs_approval: true,
+            recordable: false,
+        },
+        OptionView {
+            name: "Waive it all",
+            what: "Never billed: for a customer worth keeping.".to_owned(),
+            cost: format!("{net} of revenue forgone (and the tax on it never charged)."),
+            needs_approval: true,
+            recordable: true,
+        },
+    ]
+}
+
+async fn arrears_page(
+    state: &WebState,
+    desk: &Desk,
+    id: &str,
+    flash: Option<&'static str>,
+    errors: Vec<FieldError>,
+    kept: Kept,
+) -> Response {
+    let case = match state.redress.cases().get(id).await {
+        Ok(Some(case)) => case,
+        Ok(None) => {
+            return super::not_found(
+                Some(desk.viewer()),
+                format!("No arrears case has the id {id}. It may have been mistyped."),
+            );
+        }
+        Err(e) => return super::unavailable(&e),
+    };
+    let today = format::today();
+    let customer_name = match state.redress.billing().customer(&case.customer_id).await {
+        Ok(customer) => customer.map(|c| c.name),
+        Err(e) => return super::unavailable(&e),
+    };
+    let history = match state
+        .redress
+        .books()
+        .customer_history(&case.customer_id, case.currency, today)
+        .await
+    {
+        Ok(history) => history.map(history_view),
+        Err(e) => return super::unavailable(&e),
+    };
+    let currency = case.currency;
+    let single_rate = case.tax_rate_percent.single();
+    let role = desk.actor.role;
+    let writer = role.can_write();
+    let approver = matches!(role, Role::Approver | Role::Admin);
+    let chose_it = case.chosen_by.as_deref() == Some(desk.actor.id.as_str());
+    let awaiting = case.status == ArrearsStatus::AwaitingApproval;
+    let error = |field: &str| super::error_of(&errors, field).map(str::to_owned);
+    let page = ArrearsPage {
+        viewer: Some(desk.viewer()),
+        csrf: desk.csrf.clone(),
+        flash,
+        note_error: error("note"),
+        option_error: error("option"),
+        instalments_error: error("instalments"),
+        first_due_on_error: error("first_due_on"),
+        decision_error: error("decision"),
+        options: options(&case),
+        items: case
+            .items
+            .iter()
+            .map(|item| {
+                let rate = item.tax_rate_percent.or(single_rate);
+                ItemView {
+                    explanation: item.explanation.clone(),
+                    net: format::amount(item.net, currency),
+                    rate: rate.map_or_else(|| case.tax_rate_percent.to_string(), format::percent),
+                    tax: rate.map(|rate| {
+                        format::amount(
+                            currency.round(item.net * rate / Decimal::ONE_HUNDRED),
+                            currency,
+                        )
+                    }),
+                }
+            })
+            .collect(),
+        net: format::amount(case.net, currency),
+        tax: format::amount(case.tax, currency),
+        total: format::amount(case.total, currency),
+        history,
+        offered: case.offered_at.map(|at| {
+            (
+                format::moment(at),
+                case.offered_by.clone().unwrap_or_default(),
+                case.offer_note.clone().unwrap_or_default(),
+            )
+        }),
+        choice: case.choice.map(format::arrears_option),
+        may_offer: writer && matches!(case.status, ArrearsStatus::Open | ArrearsStatus::Offered),
+        may_choose: writer && case.status == ArrearsStatus::Offered,
+        may_decide: awaiting && approver && !chose_it,
+        four_eyes: (awaiting && approver && chose_it).then(|| {
+            "You recorded this choice, so someone else must approve or refuse the waiver."
+                .to_owned()
+        }),
+        status: format::arrears_status(case.status),
+        tone: format::arrears_tone(case.status),
+        found: format::moment(case.found_at),
+        today: format::day(today, today),
+        settled: case.settled_at.map(format::moment),
+        id: case.id,
+        customer_id: case.customer_id,
+        customer_name,
+        found_by: case.found_by,
+        chosen_by: case.chosen_by,
+        decided_by: case.decided_by,
+        document_id: case.document_id,
+        plan_id: case.plan_id,
+        note: kept.note,
+        option: kept.option,
+        instalments: kept.instalments,
+        first_due_on: kept.first_due_on,
+        errors,
+    };
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(status, &page)
+}
+
+/// `GET /arrears/{id}`.
+pub async fn case(
+    State(state): State<WebState>,
+    desk: Desk,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+) -> Response {
+    arrears_page(
+        &state,
+        &desk,
+        &id,
+        done.flash(),
+        Vec::new(),
+        Kept::default(),
+    )
+    .await
+}
+
+/// Does `work` as `desk`: on to the case with `done` said once, or the case again with the
+/// service's refusal on `field`.
+async fn step(
+    state: &WebState,
+    desk: &Desk,
+    id: &str,
+    work: redress_service::Work<ArrearsCase, ServiceError>,
+    done: &str,
+    field: &'static str,
+    kept: Kept,
+) -> Response {
+    match state.redress.perform(work).await {
+        Ok(_) => Redirect::to(&format!("/arrears/{id}?done={done}")).into_response(),
+        Err(e) => match e.storage() {
+            Some(storage) => super::unavailable(storage),
+            None => {
+                let errors = vec![FieldError {
+                    field,
+                    message: refusal(&e),
+                }];
+                arrears_page(state, desk, id, None, errors, kept).await
+            }
+        },
+    }
+}
+
+/// `POST /arrears/{id}/offer`: the customer was contacted and offered the options.
+pub async fn offer(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    posted: Posted<Kept>,
+) -> Response {
+    let Posted { desk, form } = posted;
+    let note = form.note.trim().to_owned();
+    if note.is_empty() {
+        let errors = vec![FieldError {
+            field: "note",
+            message: "Say how the customer was contacted and what they were told".to_owned(),
+        }];
+        return arrears_page(&state, &desk, &id, None, errors, form).await;
+    }
+    let work = state.redress.cases().offer(&desk.actor, &id, note);
+    step(&state, &desk, &id, work, "offered", "note", form).await
+}
+
+/// The choice as the form gives it, checked: the choice, or what is wrong with each field.
+fn choice_of(form: &Kept) -> Result<ArrearsChoice, Vec<FieldError>> {
+    match form.option.as_str() {
+        "next_invoice" => Ok(ArrearsChoice::NextInvoice),
+        "separate_invoice" => Ok(ArrearsChoice::SeparateInvoice),
+        "waive" => Ok(ArrearsChoice::Waive),
+        "payment_plan" => {
+            let mut errors = Vec::new();
+            let instalments = match form.instalments.trim().parse::<u32>() {
+                Ok(n) if (2..=60).contains(&n) => Some(n),
+                _ => {
+                    errors.push(FieldError {
+                        field: "instalments",
+                        message: "Enter how many monthly instalments, from 2 to 60".to_owned(),
+                    });
+                    None
+                }
+            };
+            let first_due_on: Option<Date> = match parse_date(form.first_due_on.trim()) {
+                Ok(day) => Some(day),
+                Err(_) => {
+                    errors.push(FieldError {
+                        field: "first_due_on",
+                        message: "Enter the day the first instalment is due, as 2026-12-31"
+                            .to_owned(),
+                    });
+                    None
+                }
+            };
+            match (instalments, first_due_on) {
+                (Some(instalments), Some(first_due_on)) if errors.is_empty() => {
+                    Ok(ArrearsChoice::PaymentPlan {
+                        instalments,
+                        first_due_on,
+                    })
+                }
+                _ => Err(errors),
+            }
+        }
+        _ => Err(vec![FieldError {
+            field: "option",
+            message: "Choose the option the customer chose".to_owned(),
+        }]),
+    }
+}
+
+/// `POST /arrears/{id}/choice`: the option the customer chose, carried out (a waiver waits for
+/// an approver).
+pub async fn choose(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    posted: Posted<Kept>,
+) -> Response {
+    let Posted { desk, form } = posted;
+    match choice_of(&form) {
+        Ok(choice) => {
+            let work = state.redress.cases().choose(&desk.actor, &id, choice);
+            step(&state, &desk, &id, work, "chosen", "option", form).await
+        }
+        Err(errors) => arrears_page(&state, &desk, &id, None, errors, form).await,
+    }
+}
+
+/// The waiver's decision.
+#[derive(Deserialize)]
+pub struct Decision {
+    #[serde(default)]
+    decision: String,
+}
+
+/// `POST /arrears/{id}/waiver`: an approver approves or refuses the waiver the customer asked
+/// for (never the one who recorded it: the service checks).
+pub async fn decide(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    posted: Posted<Decision>,
+) -> Response {
+    let Posted { desk, form } = posted;
+    let approve = match form.decision.as_str() {
+        "approve" => true,
+        "refuse" => false,
+        _ => {
+            let errors = vec![FieldError {
+                field: "decision",
+                message: "Choose to approve or to refuse the waiver".to_owned(),
+            }];
+            return arrears_page(&state, &desk, &id, None, errors, Kept::default()).await;
+        }
+    };
+    let work = state
+        .redress
+        .cases()
+        .decide_waiver(&desk.actor, &id, approve);
+    let done = if approve { "approved" } else { "refused" };
+    step(&state, &desk, &id, work, done, "decision", Kept::default()).await
+}

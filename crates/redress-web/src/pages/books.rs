@@ -1,0 +1,402 @@
+//! The books: a customer's page with their ledger (`GET /customers/{id}`), and the documents
+//! Redress issued, printable (`GET /credit-notes/{id}`, `GET /issued-invoices/{id}`).
+//!
+//! A ledger is a table per currency: each entry's charges (what it adds to what the customer
+//! owes) and payments or credits (what it takes off), and the balance after it, in words.
+
+use super::{Viewer, render};
+use crate::WebState;
+use crate::format::{self, Amount, Balance, Day, Moment};
+use crate::session::Desk;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use redress_domain::ledger::{Account, EntryDate, EntryKind, Side};
+use redress_domain::{Currency, Decimal};
+use redress_service::records::{CreditNote, CustomerLedger, IssuedInvoice, StoredPlan};
+
+/// A customer's page.
+#[derive(Template)]
+#[template(path = "customer.html")]
+pub struct CustomerPage {
+    viewer: Option<Viewer>,
+    id: String,
+    name: String,
+    email: String,
+    since: Day,
+    contracts: Vec<String>,
+    /// The queue filtered by this customer.
+    disputes_link: String,
+    ledgers: Vec<CurrencyLedger>,
+    plans: Vec<PlanView>,
+}
+
+/// A customer's ledger in one currency.
+pub struct CurrencyLedger {
+    code: &'static str,
+    rows: Vec<LedgerRow>,
+    charges: Amount,
+    credits: Amount,
+    balance: Balance,
+}
+
+/// One entry of a ledger, as its table shows it.
+pub struct LedgerRow {
+    kind: &'static str,
+    document: String,
+    /// The document's page, for one Redress issued.
+    link: Option<String>,
+    invoice_id: Option<String>,
+    day: Day,
+    charge: Option<Amount>,
+    credit: Option<Amount>,
+    balance: Balance,
+}
+
+/// A payment plan as the customer's page shows it.
+pub struct PlanView {
+    id: String,
+    invoice_id: String,
+    invoice_link: Option<String>,
+    arrears_case_id: Option<String>,
+    total: Amount,
+    outstanding: Amount,
+    agreed: Moment,
+    instalments: Vec<InstalmentView>,
+}
+
+/// One instalment of a plan.
+pub struct InstalmentView {
+    number: u32,
+    due: Day,
+    amount: Amount,
+    paid_by: Option<String>,
+}
+
+/// The page of a document Redress issued, when it has one: credit notes and the invoices it
+/// issued (which are dated by the moment, not the day, in the ledger).
+fn document_link(kind: EntryKind, date: EntryDate, document: &str) -> Option<String> {
+    match (kind, date) {
+        (EntryKind::CreditNote, _) => Some(format!("/credit-notes/{document}")),
+        (EntryKind::Invoice, EntryDate::At(_)) => Some(format!("/issued-invoices/{document}")),
+        _ => None,
+    }
+}
+
+/// The page of invoice `id` when Redress issued it: its series are `RI-YEAR` (corrected
+/// invoices) and `AI-YEAR` (arrears invoices).
+fn issued_invoice_link(id: &str) -> Option<String> {
+    (id.starts_with("RI-") || id.starts_with("AI-")).then(|| format!("/issued-invoices/{id}"))
+}
+
+/// The ledger's tables, one per currency in the order the currencies first appear.
+fn ledgers(ledger: &CustomerLedger) -> Vec<CurrencyLedger> {
+    let today = format::today();
+    let mut currencies: Vec<Currency> = Vec::new();
+    for entry in &ledger.entries {
+        if !currencies.contains(&entry.currency) {
+            currencies.push(entry.currency);
+        }
+    }
+    currencies
+        .into_iter()
+        .map(|currency| {
+            let mut running = Decimal::ZERO;
+            let (mut charges, mut credits) = (Decimal::ZERO, Decimal::ZERO);
+            let rows = ledger
+                .entries
+                .iter()
+                .filter(|e| e.currency == currency)
+                .map(|entry| {
+                    let side = |side: Side| -> Decimal {
+                        entry
+                            .lines
+                            .iter()
+                            .filter(|l| l.account == Account::Receivable && l.side == side)
+                            .map(|l| l.amount)
+                            .sum()
+                    };
+                    let (charge, credit) = (side(Side::Debit), side(Side::Credit));
+                    running += charge - credit;
+                    charges += charge;
+                    credits += credit;
+                    let shown = |value: Decimal| {
+                        (!value.is_zero()).then(|| format::amount(value, currency))
+                    };
+                    LedgerRow {
+                        kind: format::entry_kind(entry.kind),
+                        link: document_link(entry.kind, entry.date, &entry.document),
+                        document: entry.document.clone(),
+                        invoice_id: entry
+                            .invoice_id
+                            .clone()
+                            .filter(|invoice| *invoice != entry.document),
+                        day: format::day(entry.date.day(), today),
+                        charge: shown(charge),
+                        credit: shown(credit),
+                        balance: format::balance(running, currency),
+                    }
+                })
+                .collect();
+            CurrencyLedger {
+                code: currency.code(),
+                rows,
+                charges: format::amount(charges, currency),
+                credits: format::amount(credits, currency),
+                balance: format::balance(running, currency),
+            }
+        })
+        .collect()
+}
+
+fn plan_view(plan: StoredPlan) -> PlanView {
+    let today = format::today();
+    let currency = plan.currency;
+    let outstanding: Decimal = plan
+        .instalments
+        .iter()
+        .filter(|i| i.paid_by.is_none())
+        .map(|i| i.amount)
+        .sum();
+    PlanView {
+        invoice_link: issued_invoice_link(&plan.invoice_id),
+        id: plan.id,
+        invoice_id: plan.invoice_id,
+        arrears_case_id: plan.arrears_case_id,
+        total: format::amount(plan.total, currency),
+        outstanding: format::amount(outstanding, currency),
+        agreed: format::moment(plan.agreed_at),
+        instalments: plan
+            .instalments
+            .into_iter()
+            .map(|i| InstalmentView {
+                number: i.number,
+                due: format::day(i.due_on, today),
+                amount: format::amount(i.amount, currency),
+                paid_by: i.paid_by,
+            })
+            .collect(),
+    }
+}
+
+/// `GET /customers/{id}`.
+pub async fn customer(
+    State(state): State<WebState>,
+    desk: Desk,
+    Path(id): Path<String>,
+) -> Response {
+    let customer = match state.redress.billing().customer(&id).await {
+        Ok(Some(customer)) => customer,
+        Ok(None) => {
+            return super::not_found(
+                Some(desk.viewer()),
+                format!("No customer has the id {id}. It may have been mistyped."),
+            );
+        }
+        Err(e) => return super::unavailable(&e),
+    };
+    let books = state.redress.books();
+    let ledger = match books.ledger(&id).await {
+        Ok(ledger) => ledger,
+        Err(e) => return super::unavailable(&e),
+    };
+    let plans = match books.plans_of(&id).await {
+        Ok(plans) => plans,
+        Err(e) => return super::unavailable(&e),
+    };
+    render(
+        StatusCode::OK,
+        &CustomerPage {
+            viewer: Some(desk.viewer()),
+            disputes_link: format!(
+                "/queue?{}",
+                serde_urlencoded::to_string([("customer", id.as_str())]).unwrap_or_default()
+            ),
+            ledgers: ledger.as_ref().map(ledgers).unwrap_or_default(),
+            plans: plans.into_iter().map(plan_view).collect(),
+            since: format::day(customer.customer_since, format::today()),
+            id: customer.id,
+            name: customer.name,
+            email: customer.email,
+            contracts: customer.contracts,
+        },
+    )
+}
+
+/// A line of a document: its number, net amount, tax rate and tax.
+pub struct DocumentLine {
+    line_no: u32,
+    net: Amount,
+    rate: Option<String>,
+    tax: Option<Amount>,
+}
+
+/// A printable document Redress issued: a credit note or an invoice.
+#[derive(Template)]
+#[template(path = "document.html")]
+pub struct DocumentPage {
+    viewer: Option<Viewer>,
+    /// `Credit note CN-2026-000001`.
+    title: String,
+    /// `Credit note` or `Invoice`.
+    kind: &'static str,
+    id: String,
+    series: String,
+    number: i64,
+    issued: Moment,
+    issued_by: String,
+    customer_id: String,
+    customer_name: Option<String>,
+    /// What it concerns, in words, with a link where there is a page: `Corrects invoice INV-7`.
+    concerns: Vec<(String, String, Option<String>)>,
+    /// `Line credited` or `Line`.
+    line_label: &'static str,
+    lines: Vec<DocumentLine>,
+    net: Amount,
+    tax: Amount,
+    total: Amount,
+    reason: String,
+}
+
+fn credit_note_page(
+    note: CreditNote,
+    viewer: Viewer,
+    customer_name: Option<String>,
+) -> DocumentPage {
+    let currency = note.currency;
+    DocumentPage {
+        viewer: Some(viewer),
+        title: format!("Credit note {}", note.id),
+        kind: "Credit note",
+        concerns: vec![(
+            "Credits invoice".to_owned(),
+            note.invoice_id.clone(),
+            issued_invoice_link(&note.invoice_id),
+        )],
+        line_label: "Invoice line credited",
+        lines: note
+            .lines
+            .iter()
+            .map(|(line_no, net)| DocumentLine {
+                line_no: *line_no,
+                net: format::amount(*net, currency),
+                rate: None,
+                tax: None,
+            })
+            .collect(),
+        net: format::amount(note.net, currency),
+        tax: format::amount(note.tax, currency),
+        total: format::amount(note.total, currency),
+        issued: format::moment(note.issued_at),
+        id: note.id,
+        series: note.series,
+        number: note.number,
+        issued_by: note.issued_by,
+        customer_id: note.customer_id,
+        customer_name,
+        reason: note.reason,
+    }
+}
+
+fn issued_invoice_page(
+    invoice: IssuedInvoice,
+    viewer: Viewer,
+    customer_name: Option<String>,
+) -> DocumentPage {
+    let currency = invoice.currency;
+    let mut concerns = Vec::new();
+    if let Some(corrected) = &invoice.corrects_invoice_id {
+        concerns.push(("Corrects invoice".to_owned(), corrected.clone(), None));
+    }
+    if let Some(case) = &invoice.arrears_case_id {
+        concerns.push((
+            "Bills arrears case".to_owned(),
+            case.clone(),
+            Some(format!("/arrears/{case}")),
+        ));
+    }
+    DocumentPage {
+        viewer: Some(viewer),
+        title: format!("Invoice {}", invoice.id),
+        kind: "Invoice",
+        concerns,
+        line_label: "Line",
+        lines: invoice
+            .lines
+            .iter()
+            .map(|line| DocumentLine {
+                line_no: line.line_no,
+                net: format::amount(line.amount, currency),
+                rate: Some(format::percent(line.tax_rate_percent)),
+                tax: Some(format::amount(
+                    currency.round(line.amount * line.tax_rate_percent / Decimal::ONE_HUNDRED),
+                    currency,
+                )),
+            })
+            .collect(),
+        net: format::amount(invoice.subtotal, currency),
+        tax: format::amount(invoice.tax_total, currency),
+        total: format::amount(invoice.total, currency),
+        issued: format::moment(invoice.issued_at),
+        id: invoice.id,
+        series: invoice.series,
+        number: invoice.number,
+        issued_by: invoice.issued_by,
+        customer_id: invoice.customer_id,
+        customer_name,
+        reason: invoice.reason,
+    }
+}
+
+async fn customer_name(state: &WebState, id: &str) -> Option<String> {
+    state
+        .redress
+        .billing()
+        .customer(id)
+        .await
+        .ok()
+        .flatten()
+        .map(|c| c.name)
+}
+
+/// `GET /credit-notes/{id}`.
+pub async fn credit_note(
+    State(state): State<WebState>,
+    desk: Desk,
+    Path(id): Path<String>,
+) -> Response {
+    match state.redress.books().credit_note(&id).await {
+        Ok(Some(note)) => {
+            let name = customer_name(&state, &note.customer_id).await;
+            render(StatusCode::OK, &credit_note_page(note, desk.viewer(), name))
+        }
+        Ok(None) => super::not_found(
+            Some(desk.viewer()),
+            format!("No credit note has the id {id}. It may have been mistyped."),
+        ),
+        Err(e) => super::unavailable(&e),
+    }
+}
+
+/// `GET /issued-invoices/{id}`.
+pub async fn issued_invoice(
+    State(state): State<WebState>,
+    desk: Desk,
+    Path(id): Path<String>,
+) -> Response {
+    match state.redress.books().issued_invoice(&id).await {
+        Ok(Some(invoice)) => {
+            let name = customer_name(&state, &invoice.customer_id).await;
+            render(
+                StatusCode::OK,
+                &issued_invoice_page(invoice, desk.viewer(), name),
+            )
+        }
+        Ok(None) => super::not_found(
+            Some(desk.viewer()),
+            format!("No invoice issued by Redress has the id {id}. It may have been mistyped."),
+        ),
+        Err(e) => super::unavailable(&e),
+    }
+}
