@@ -5,7 +5,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use redress_service::records::{
-    ArrearsError, DisputeError, InstalmentError, LogError, StorageError, UserError,
+    ArrearsError, DisputeError, InstalmentError, LogError, StatementError, StorageError, UserError,
 };
 use redress_service::{Denied, IntakeError, ServiceError};
 use serde::Serialize;
@@ -464,8 +464,25 @@ impl From<ServiceError> for ApiError {
             ServiceError::Arrears(e) => e.into(),
             ServiceError::Instalment(e) => e.into(),
             ServiceError::User(e) => e.into(),
+            ServiceError::Statement(e) => e.into(),
             ServiceError::Log(e) => e.into(),
             ServiceError::Storage(e) => e.into(),
+        }
+    }
+}
+
+impl From<StatementError> for ApiError {
+    fn from(e: StatementError) -> Self {
+        match e {
+            StatementError::Dispute(e) => e.into(),
+            StatementError::NotFound(_) => Self::not_found(e.to_string()),
+            StatementError::UnknownUser(_) => Self::invalid_field("asked_of", e.to_string()),
+            StatementError::NotAskedOfYou { .. } => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", e.to_string())
+            }
+            StatementError::Answered => {
+                Self::new(StatusCode::CONFLICT, "wrong_status", e.to_string())
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ use redress_storage::disputes::list::{BadCursor, DisputeFilter, DisputeOrder, Di
 use redress_storage::disputes::notes::CaseNote;
 use redress_storage::disputes::record::{DisputeError, DisputeRow, VerificationRecord};
 use redress_storage::disputes::relationship::DisputeFacts;
+use redress_storage::disputes::statements::StatementRequest;
 use redress_storage::{StorageError, Store, Work};
 use std::sync::Arc;
 
@@ -512,6 +513,56 @@ impl Disputes<'_> {
             actor,
             redress_storage::disputes::lifecycle::escalate(id, escalated, &actor.id),
         )
+    }
+
+    /// Asks `asked_of` (a user's id) for a statement on the dispute `id` by `due_on`: it waits
+    /// in their queue until they give it.
+    pub fn ask_for_statement(
+        &self,
+        actor: &Actor,
+        id: &str,
+        asked_of: &str,
+        question: &str,
+        due_on: Date,
+    ) -> Work<StatementRequest, ServiceError> {
+        as_writer(
+            actor,
+            redress_storage::disputes::statements::ask(id, asked_of, question, due_on, &actor.id),
+        )
+    }
+
+    /// Gives the statement asked by `request_id` (only its person may, once): it goes into the
+    /// case file.
+    pub fn give_statement(
+        &self,
+        actor: &Actor,
+        request_id: &str,
+        body: &str,
+    ) -> Work<CaseNote, ServiceError> {
+        as_writer(
+            actor,
+            redress_storage::disputes::statements::answer(request_id, body, &actor.id),
+        )
+    }
+
+    /// The statements asked on the dispute `id`, oldest first.
+    pub async fn statement_requests(
+        &self,
+        id: &str,
+    ) -> Result<Vec<StatementRequest>, StorageError> {
+        self.0.store.disputes().statement_requests(id).await
+    }
+
+    /// The statements `actor` has still to give, soonest due first.
+    pub async fn statements_asked_of(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<StatementRequest>, StorageError> {
+        self.0
+            .store
+            .disputes()
+            .statements_waiting_for(&actor.id)
+            .await
     }
 
     /// Adds a note or a statement to a dispute's case file.

@@ -9,6 +9,7 @@ use redress_storage::audit_log::LogError;
 use redress_storage::books::cases::ArrearsError;
 use redress_storage::books::plans::InstalmentError;
 use redress_storage::disputes::record::DisputeError;
+use redress_storage::disputes::statements::StatementError;
 use redress_storage::people::tokens::UserError;
 
 /// Who acts may not do what they asked.
@@ -49,6 +50,9 @@ pub enum ServiceError {
     /// A user or token was refused.
     #[error(transparent)]
     User(#[from] UserError),
+    /// A statement asked of a colleague, or its answer, was refused.
+    #[error(transparent)]
+    Statement(#[from] StatementError),
     /// The audit log is broken.
     #[error(transparent)]
     Log(#[from] LogError),
@@ -70,6 +74,7 @@ impl ServiceError {
             | Self::Arrears(ArrearsError::Storage(e))
             | Self::Instalment(InstalmentError::Storage(e))
             | Self::User(UserError::Storage(e))
+            | Self::Statement(StatementError::Dispute(DisputeError::Storage(e)))
             | Self::Log(LogError::Storage(e))
             | Self::Resolve(ResolveError::Resolution(ResolutionError::Storage(e))) => Some(e),
             _ => None,

@@ -24,6 +24,7 @@ pub use redress_storage::disputes::list::{BadCursor, DisputeFilter, DisputeOrder
 pub use redress_storage::disputes::notes::CaseNote;
 pub use redress_storage::disputes::record::{DisputeError, DisputeRow, VerificationRecord};
 pub use redress_storage::disputes::relationship::DisputeFacts;
+pub use redress_storage::disputes::statements::{StatementError, StatementRequest};
 pub use redress_storage::idempotency::{Answer, Once, Reply};
 pub use redress_storage::people::tokens::UserError;
 pub use redress_storage::people::users::MAX_EMAIL_CHARS;

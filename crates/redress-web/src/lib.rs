@@ -70,6 +70,14 @@ pub fn router(redress: Redress, options: WebOptions) -> Router {
         .route("/disputes/{id}/escalate", post(pages::dispute::escalate))
         .route("/disputes/{id}/notes", post(pages::dispute::add_note))
         .route(
+            "/disputes/{id}/statements",
+            post(pages::dispute::ask_for_statement),
+        )
+        .route(
+            "/disputes/{id}/statements/{request}",
+            post(pages::dispute::give_statement),
+        )
+        .route(
             "/disputes/{id}/attachments",
             post(pages::dispute::attach).layer(axum::extract::DefaultBodyLimit::max(
                 redress_service::MAX_ATTACHMENT_BYTES + 64 * 1024,

@@ -349,3 +349,117 @@ async fn a_file_attached_from_the_case_page_is_in_the_timeline_and_downloads_as_
     );
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn a_colleague_asked_for_a_statement_finds_it_in_their_queue_and_their_answer_joins_the_case()
+{
+    let desk = Desk::start().await;
+    let agent = desk.sign_in(AGENT).await;
+    let csrf = desk.get("/disputes/DSP-3", &agent).await.csrf();
+    let due = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date()
+        .tomorrow()
+        .unwrap()
+        .to_string();
+    // A day gone by is refused by its field, and what was typed is kept.
+    let late = desk
+        .post(
+            "/disputes/DSP-3/statements",
+            Some(&agent),
+            &[
+                ("csrf", &csrf),
+                ("asked_of", APPROVER),
+                ("question", "Was P-01 late?"),
+                ("due_on", "2020-01-01"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(late.body.contains("href=\"#ask-due\""));
+    assert!(late.body.contains("Was P-01 late?"));
+    let asked = desk
+        .post(
+            "/disputes/DSP-3/statements",
+            Some(&agent),
+            &[
+                ("csrf", &csrf),
+                ("asked_of", APPROVER),
+                ("question", "Was P-01 late?"),
+                ("due_on", &due),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    // It waits in the approver's queue.
+    let approver = desk.sign_in(APPROVER).await;
+    let queue = desk.get("/queue", &approver).await;
+    assert!(
+        queue.body.contains("Statements asked of you (1)"),
+        "{}",
+        queue.body
+    );
+    let requests = desk
+        .redress
+        .disputes()
+        .statement_requests("DSP-3")
+        .await
+        .unwrap();
+    let request = requests[0].id.clone();
+    // The agent cannot give it for them.
+    let forged = desk
+        .post(
+            &format!("/disputes/DSP-3/statements/{request}"),
+            Some(&agent),
+            &[("csrf", &csrf), ("body", "It was on time.")],
+            &[],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let theirs = desk.get("/disputes/DSP-3", &approver).await;
+    assert!(theirs.body.contains("Give the statement"));
+    let given = desk
+        .post(
+            &format!("/disputes/DSP-3/statements/{request}"),
+            Some(&approver),
+            &[
+                ("csrf", &theirs.csrf()),
+                ("body", "P-01 came in two days after the due date."),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.body);
+    let case = desk.get("/disputes/DSP-3", &agent).await;
+    assert!(
+        case.body
+            .contains("P-01 came in two days after the due date.")
+    );
+    assert!(case.body.contains(">Given</strong>"));
+    let notes = desk.redress.disputes().notes("DSP-3").await.unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.kind == redress_domain::NoteKind::Statement && n.author == APPROVER)
+    );
+    // Once given, it is not given again.
+    let again = desk
+        .post(
+            &format!("/disputes/DSP-3/statements/{request}"),
+            Some(&approver),
+            &[("csrf", &theirs.csrf()), ("body", "Again.")],
+            &[],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        desk.get("/queue", &approver)
+            .await
+            .body
+            .contains("Statements asked of you")
+            == false
+    );
+    desk.stop().await;
+}

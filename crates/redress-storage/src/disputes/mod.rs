@@ -19,6 +19,7 @@ pub mod list;
 pub mod notes;
 pub mod record;
 pub mod relationship;
+pub mod statements;
 
 use self::attachments::Attachment;
 use self::list::{BadCursor, DisputeFilter, DisputeOrder, DisputePage};
@@ -35,6 +36,26 @@ use std::sync::Arc;
 pub struct Disputes<'s>(pub(crate) &'s Store);
 
 impl Disputes<'_> {
+    /// The statements asked on the dispute `id`, oldest first.
+    pub async fn statement_requests(
+        &self,
+        id: &str,
+    ) -> Result<Vec<statements::StatementRequest>, StorageError> {
+        let id = id.to_owned();
+        self.0.run(move |db| statements::of_dispute(db, &id)).await
+    }
+
+    /// The statements `user_id` has still to give, soonest due first.
+    pub async fn statements_waiting_for(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<statements::StatementRequest>, StorageError> {
+        let user_id = user_id.to_owned();
+        self.0
+            .run(move |db| statements::waiting_for(db, &user_id))
+            .await
+    }
+
     /// The dispute with this id.
     pub async fn get(&self, id: &str) -> Result<Option<DisputeRow>, StorageError> {
         let id = id.to_owned();

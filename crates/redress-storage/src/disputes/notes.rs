@@ -52,42 +52,49 @@ pub fn add(
     body: &str,
     author: &str,
 ) -> Work<CaseNote, DisputeError> {
-    let note = CaseNote {
+    let note = new_note(dispute_id, kind, body, author);
+    Work::new(move |db| add_in(db, note))
+}
+
+/// A note not yet recorded, written now.
+pub(crate) fn new_note(dispute_id: &str, kind: NoteKind, body: &str, author: &str) -> CaseNote {
+    CaseNote {
         id: new_id("NOTE"),
         dispute_id: dispute_id.to_owned(),
         kind,
         author: author.to_owned(),
         body: body.to_owned(),
         created_at: this_moment(),
-    };
-    Work::new(move |db| {
-        if !exists(db, &note.dispute_id)? {
-            return Err(DisputeError::NotFound(note.dispute_id));
-        }
-        db.execute(
-            "INSERT INTO case_notes (id, dispute_id, kind, author, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            params![
-                &note.id,
-                &note.dispute_id,
-                note.kind.as_str(),
-                &note.author,
-                &note.body,
-                &timestamp_text(note.created_at)
-            ],
-        )?;
-        let after =
-            serde_json::json!({"id": note.id, "kind": note.kind.as_str(), "body": note.body})
-                .to_string();
-        append(
-            db,
-            dispute_event(
-                &note.author,
-                &note.dispute_id,
-                &format!("{}_added", note.kind.as_str()),
-                None,
-                Some(after),
-            ),
-        )?;
-        Ok(note)
-    })
+    }
+}
+
+/// Records `note` within the open transaction, with its event.
+pub(crate) fn add_in(db: &mut dyn Db, note: CaseNote) -> Result<CaseNote, DisputeError> {
+    if !exists(db, &note.dispute_id)? {
+        return Err(DisputeError::NotFound(note.dispute_id));
+    }
+    db.execute(
+        "INSERT INTO case_notes (id, dispute_id, kind, author, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        params![
+            &note.id,
+            &note.dispute_id,
+            note.kind.as_str(),
+            &note.author,
+            &note.body,
+            &timestamp_text(note.created_at)
+        ],
+    )?;
+    let after = serde_json::json!({"id": note.id, "kind": note.kind.as_str(), "body": note.body})
+        .to_string();
+    append(
+        db,
+        dispute_event(
+            &note.author,
+            &note.dispute_id,
+            &format!("{}_added", note.kind.as_str()),
+            None,
+            Some(after),
+        ),
+    )?;
+    Ok(note)
 }

@@ -119,6 +119,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0018_desk.sql"),
         include_str!("../../migrations/postgres/0018_desk.sql"),
     ),
+    (
+        19,
+        "asking a colleague for a statement",
+        include_str!("../../migrations/sqlite/0019_statement_requests.sql"),
+        include_str!("../../migrations/postgres/0019_statement_requests.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (

@@ -53,6 +53,32 @@ pub struct DisputePage {
     assign_to: String,
     max_attachment_mib: usize,
     attachment_types: String,
+    statements: Vec<StatementView>,
+    ask: AskForm,
+}
+
+/// A statement asked of a colleague, as the case shows it.
+pub struct StatementView {
+    id: String,
+    asked_of: String,
+    asked_by: String,
+    question: String,
+    due: format::Day,
+    overdue: bool,
+    answered: Option<format::Moment>,
+    /// Whether the viewer is the one asked, and may answer it now.
+    yours_to_give: bool,
+}
+
+/// What the "ask a colleague" form sends (kept when refused).
+#[derive(Debug, Default, Deserialize)]
+pub struct AskForm {
+    #[serde(default)]
+    asked_of: String,
+    #[serde(default)]
+    question: String,
+    #[serde(default)]
+    due_on: String,
 }
 
 /// The kinds of resolution the form offers: `(name, words, what it needs)`.
@@ -363,6 +389,8 @@ fn flash(done: Option<&str>) -> Option<&'static str> {
         "deescalated" => "Dispute de-escalated.",
         "note" => "Note added.",
         "statement" => "Staff statement added.",
+        "asked" => "Statement asked. It waits in your colleague's queue.",
+        "given" => "Statement given: it is in the case file.",
         "attached" => "File attached.",
         "proposed" => "Resolution proposed. It waits for an approver.",
         "applied" => "Resolution proposed and applied.",
@@ -886,6 +914,24 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
         .resolutions_of(id)
         .await
         .map_err(|e| unavailable(&e))?;
+    let today = format::today();
+    let statements = redress
+        .disputes()
+        .statement_requests(id)
+        .await
+        .map_err(|e| unavailable(&e))?
+        .into_iter()
+        .map(|r| StatementView {
+            yours_to_give: r.answered_at.is_none() && r.asked_of == desk.actor.id,
+            overdue: r.answered_at.is_none() && r.due_on < today,
+            due: format::day(r.due_on, today),
+            answered: r.answered_at.map(format::moment),
+            id: r.id,
+            asked_of: r.asked_of,
+            asked_by: r.asked_by,
+            question: r.question,
+        })
+        .collect();
     let others = redress
         .disputes()
         .list(
@@ -1086,6 +1132,8 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
         assign_to: String::new(),
         max_attachment_mib: redress_service::MAX_ATTACHMENT_BYTES >> 20,
         attachment_types: redress_service::ATTACHMENT_TYPES.join(", "),
+        statements,
+        ask: AskForm::default(),
     })
 }
 
@@ -1152,7 +1200,10 @@ fn service_error(e: &ServiceError, field: &'static str) -> Result<(StatusCode, F
         return Err(());
     }
     let (status, field, message) = match e {
-        ServiceError::Denied(_) => (StatusCode::FORBIDDEN, field, e.to_string()),
+        ServiceError::Denied(_)
+        | ServiceError::Statement(redress_service::records::StatementError::NotAskedOfYou {
+            ..
+        }) => (StatusCode::FORBIDDEN, field, e.to_string()),
         ServiceError::Resolve(
             ResolveError::Approval(ApprovalError::OwnProposal(_))
             | ResolveError::Resolution(ResolutionError::Approval(ApprovalError::OwnProposal(_))),
@@ -1482,6 +1533,103 @@ pub async fn attach(
         "attachment-file",
         "attached",
         "timeline",
+    )
+    .await
+}
+
+/// The longest question or statement taken, in characters.
+const MAX_STATEMENT_CHARS: usize = 20_000;
+
+/// `POST /disputes/{id}/statements`: ask a colleague for a statement by a day.
+pub async fn ask_for_statement(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    Posted { desk, form }: Posted<AskForm>,
+) -> Response {
+    let mut errors = Vec::new();
+    let asked_of = form.asked_of.trim().to_owned();
+    if asked_of.is_empty() || asked_of.len() > 200 || asked_of.chars().any(char::is_control) {
+        errors.push(FieldError {
+            field: "ask-of",
+            message: "Enter the user id of the colleague to ask".to_owned(),
+        });
+    }
+    let question = form.question.trim().to_owned();
+    if question.is_empty() || question.chars().count() > MAX_STATEMENT_CHARS {
+        errors.push(FieldError {
+            field: "ask-question",
+            message: "Enter what you ask them (at most 20,000 characters)".to_owned(),
+        });
+    }
+    let due_on = redress_domain::parse_date(form.due_on.trim())
+        .ok()
+        .filter(|day| *day >= format::today());
+    if due_on.is_none() {
+        errors.push(FieldError {
+            field: "ask-due",
+            message: "Enter the day it is wanted by, today or later".to_owned(),
+        });
+    }
+    let Some(due_on) = due_on.filter(|_| errors.is_empty()) else {
+        return refused(
+            &state,
+            &desk,
+            &id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            move |page| page.ask = form,
+        )
+        .await;
+    };
+    let work =
+        state
+            .redress
+            .disputes()
+            .ask_for_statement(&desk.actor, &id, &asked_of, &question, due_on);
+    perform(&state, &desk, &id, work, "ask-of", "asked", "statements").await
+}
+
+/// What the statement form sends.
+#[derive(Deserialize)]
+pub struct StatementForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// `POST /disputes/{id}/statements/{request}`: the statement asked of the viewer, given.
+pub async fn give_statement(
+    State(state): State<WebState>,
+    Path((id, request)): Path<(String, String)>,
+    Posted { desk, form }: Posted<StatementForm>,
+) -> Response {
+    let body = form.body.trim();
+    if body.is_empty() || body.chars().count() > MAX_STATEMENT_CHARS || body.contains('\0') {
+        let error = FieldError {
+            field: "statement-body",
+            message: "Enter your statement (at most 20,000 characters)".to_owned(),
+        };
+        return refused(
+            &state,
+            &desk,
+            &id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![error],
+            |_| {},
+        )
+        .await;
+    }
+    let work = state
+        .redress
+        .disputes()
+        .give_statement(&desk.actor, &request, body);
+    perform(
+        &state,
+        &desk,
+        &id,
+        work,
+        "statement-body",
+        "given",
+        "statements",
     )
     .await
 }

@@ -149,6 +149,16 @@ impl Queue {
 pub struct QueuePage {
     viewer: Option<Viewer>,
     queue: Queue,
+    /// The statements colleagues asked of the viewer, soonest due first.
+    asked_of_you: Vec<AskedOfYou>,
+}
+
+/// A statement asked of the viewer, as the queue lists it.
+pub struct AskedOfYou {
+    dispute_id: String,
+    asked_by: String,
+    due: crate::format::Day,
+    overdue: bool,
 }
 
 /// The queue's part of the page alone, for htmx.
@@ -530,11 +540,30 @@ pub async fn page(
     let mut response = if htmx {
         render(StatusCode::OK, &QueueFragment { queue })
     } else {
+        let today = crate::format::today();
+        let asked_of_you = match state
+            .redress
+            .disputes()
+            .statements_asked_of(&desk.actor)
+            .await
+        {
+            Ok(requests) => requests
+                .into_iter()
+                .map(|r| AskedOfYou {
+                    overdue: r.due_on < today,
+                    due: crate::format::day(r.due_on, today),
+                    dispute_id: r.dispute_id,
+                    asked_by: r.asked_by,
+                })
+                .collect(),
+            Err(e) => return super::unavailable(&e),
+        };
         render(
             StatusCode::OK,
             &QueuePage {
                 viewer: Some(desk.viewer()),
                 queue,
+                asked_of_you,
             },
         )
     };
