@@ -449,7 +449,7 @@ fn sections(a: &Analytics, draw: bool) -> Vec<Section> {
             col("SKU", false),
             col("Disputes", true),
             col("Invoice lines", true),
-            col("Disputes per 1,000 lines", true),
+            col("Disputes per thousand lines", true),
         ],
         rows: a
             .dispute_rates
