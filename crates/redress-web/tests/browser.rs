@@ -371,6 +371,7 @@ async fn analytics_is_reached_from_the_navigation_and_each_chart_is_followed_by_
     let desk = Desk::start().await;
     let browser = Browser::start(1280, 900).await;
     browser.sign_in(&desk, "ana@example.com", PASSWORD).await;
+    browser.open(&desk, "/queue").await;
     browser
         .client
         .find(Locator::LinkText("Analytics"))
