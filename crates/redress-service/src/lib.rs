@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod analytics;
 pub mod billing;
 pub mod books;
 pub mod cases;

@@ -22,6 +22,7 @@
 //! - [`billing`]: the billing data, imported and read back.
 //! - [`people`]: users and their tokens.
 //! - [`audit_log`]: the log read back and verified.
+//! - [`analytics`]: the counts behind the analytics page, grouped by the database.
 //!
 //! An area's reads are on its handle, from the store: `store.disputes().get(id)`,
 //! `store.books().ledger(customer)`. Its writes are [`Work`]s made by the functions of the
@@ -30,6 +31,7 @@
 
 mod engine;
 
+pub mod analytics;
 pub mod audit_log;
 pub mod billing;
 pub mod books;
@@ -68,6 +70,11 @@ impl Store {
     /// The people who work disputes.
     pub fn people(&self) -> people::People<'_> {
         people::People(self)
+    }
+
+    /// The counts behind the analytics page.
+    pub fn analytics(&self) -> analytics::Analytics<'_> {
+        analytics::Analytics(self)
     }
 
     /// The audit log.

@@ -47,7 +47,8 @@ pub struct WebState {
 /// `…/escalate`, `…/notes`, `…/attachments`, `…/resolutions`, `…/resolutions/{resolution}/approve`
 /// and `…/refuse`), `/disputes/new` and `POST /disputes` (a new dispute), `/attachments/{id}` (a
 /// file to download), `/people` (admins), the books (`/customers/{id}`, `/credit-notes/{id}`,
-/// `/issued-invoices/{id}`), the audit (`/audit`, `/arrears/{id}` and its steps) and
+/// `/issued-invoices/{id}`), the audit (`/audit`, `/arrears/{id}` and its steps), `/analytics` (and each
+/// table's CSV, `/analytics/{section}.csv`) and
 /// `/assets/{name}`; any other path is a page that says it was not found.
 pub fn router(redress: Redress, options: WebOptions) -> Router {
     let state = WebState {
@@ -107,6 +108,8 @@ pub fn router(redress: Redress, options: WebOptions) -> Router {
         .route("/arrears/{id}/offer", post(pages::arrears::offer))
         .route("/arrears/{id}/choice", post(pages::arrears::choose))
         .route("/arrears/{id}/waiver", post(pages::arrears::decide))
+        .route("/analytics", get(pages::analytics::page))
+        .route("/analytics/{file}", get(pages::analytics::csv))
         .route("/assets/{name}", get(assets::serve))
         .fallback(|| async {
             pages::not_found(

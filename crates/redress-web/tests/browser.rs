@@ -365,3 +365,27 @@ async fn the_books_the_audit_an_arrears_briefing_and_a_new_dispute_are_each_acce
     browser.stop().await;
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn analytics_is_reached_from_the_navigation_and_each_chart_is_followed_by_its_table() {
+    let desk = Desk::start().await;
+    let browser = Browser::start(1280, 900).await;
+    browser.sign_in(&desk, "ana@example.com", PASSWORD).await;
+    browser.open(&desk, "/queue").await;
+    browser
+        .client
+        .find(Locator::LinkText("Analytics"))
+        .await
+        .expect("a link to analytics")
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(browser.text("h1").await, "Analytics");
+    let charts = browser
+        .eval("return document.querySelectorAll('svg[role=\"img\"] > title').length;")
+        .await;
+    assert!(charts.as_i64().unwrap() > 0, "charts with titles: {charts}");
+    browser.check_page("analytics").await;
+    browser.stop().await;
+    desk.stop().await;
+}

@@ -2,6 +2,7 @@
 //! the handler that fills it from the service. Every page extends `base.html`: a skip link
 //! first, a header with a labelled navigation, one `main`, a footer.
 
+pub mod analytics;
 pub mod arrears;
 pub mod books;
 pub mod dispute;

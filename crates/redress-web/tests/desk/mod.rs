@@ -109,18 +109,29 @@ pub fn unescape(text: &str) -> String {
 impl Desk {
     /// The desk with the worked example's billing data and disputes.
     pub async fn start() -> Self {
+        Self::start_with(true).await
+    }
+
+    /// The desk over a database with nothing in it but its users.
+    pub async fn start_empty() -> Self {
+        Self::start_with(false).await
+    }
+
+    async fn start_with(worked_example: bool) -> Self {
         let db = TestDatabase::new();
         let redress = Redress::open(&Location::Url(db.url().to_owned()), Default::default())
             .await
             .expect("the test database opens");
-        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fixtures/audit-v1/data");
-        let data = read_billing_data(&dir, &NoProgress).unwrap();
-        redress
-            .billing()
-            .import_export(Arc::new(data), "test")
-            .await
-            .unwrap();
+        if worked_example {
+            let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../fixtures/audit-v1/data");
+            let data = read_billing_data(&dir, &NoProgress).unwrap();
+            redress
+                .billing()
+                .import_export(Arc::new(data), "test")
+                .await
+                .unwrap();
+        }
         let people = redress.people();
         let mut made = Vec::new();
         for (email, name, role) in [

@@ -1,0 +1,156 @@
+//! The figures the analytics page draws, counted by the database: every read here is a
+//! `GROUP BY` whose answer is a few rows per month, kind, SKU or customer, however many
+//! disputes are stored, so nothing loads the disputes themselves. Amounts stay exact decimal
+//! text: credits are grouped by their amount as well, and the service multiplies and adds
+//! them (SQLite would add text as floating point).
+//!
+//! Read with `store.analytics().figures(since)`.
+
+use crate::engine::sql::Db;
+use crate::engine::{Backend, StorageError, Store};
+
+/// The analytics' reads: `store.analytics()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Analytics<'s>(pub(crate) &'s Store);
+
+/// The raw counts behind the analytics page, as the database gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawFigures {
+    /// Disputes opened per month (`YYYY-MM`, count), oldest first.
+    pub opened_per_month: Vec<(String, u64)>,
+    /// Findings per kind (kind's name, findings, disputes with one), most findings first.
+    pub findings_per_kind: Vec<(String, u64, u64)>,
+    /// Resolved or closed disputes per month of their last change and days from opening to
+    /// it (`YYYY-MM`, days, count).
+    pub resolution_days: Vec<(String, i64, u64)>,
+    /// Applied resolutions that give money back or forgo it: (dispute reason, resolution
+    /// kind, currency, amount as exact text, how many had that amount).
+    pub credits: Vec<(String, String, String, String, u64)>,
+    /// Per SKU: disputes of a line of that SKU and invoice lines of it (SKU, disputes, lines).
+    pub per_sku: Vec<(String, u64, u64)>,
+    /// Customers with at least 3 disputes opened on or after the day given (id, name, count),
+    /// most first.
+    pub repeat_disputers: Vec<(String, String, u64)>,
+    /// Every dispute stored.
+    pub disputes: u64,
+    /// Every arrears case the audit opened.
+    pub arrears_cases: u64,
+    /// Every systemic issue the audit found.
+    pub systemic_issues: u64,
+}
+
+impl Analytics<'_> {
+    /// The counts behind the analytics page; repeat disputers count the disputes opened on or
+    /// after `since` (`YYYY-MM-DD`).
+    pub async fn figures(&self, since: &str) -> Result<RawFigures, StorageError> {
+        let since = since.to_owned();
+        self.0.run(move |db| figures(db, &since)).await
+    }
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+fn figures(db: &mut dyn Db, since: &str) -> Result<RawFigures, StorageError> {
+    let opened_per_month = db.rows(
+        "SELECT substr(opened_on, 1, 7), COUNT(*) FROM disputes \
+         GROUP BY substr(opened_on, 1, 7) ORDER BY substr(opened_on, 1, 7)",
+        &[],
+        |row| Ok((row.string(0)?, count(row.int(1)?))),
+    )?;
+    let findings_sql = match db.backend() {
+        Backend::Sqlite => {
+            "SELECT json_extract(f.value, '$.kind') AS k, COUNT(*), COUNT(DISTINCT d.id) \
+             FROM disputes d, json_each(d.findings_json) f \
+             GROUP BY k ORDER BY COUNT(*) DESC, k"
+        }
+        Backend::Postgres => {
+            "SELECT f ->> 'kind' AS k, COUNT(*), COUNT(DISTINCT d.id) \
+             FROM disputes d CROSS JOIN LATERAL jsonb_array_elements(d.findings_json::jsonb) f \
+             GROUP BY k ORDER BY COUNT(*) DESC, k"
+        }
+    };
+    let findings_per_kind = db.rows(findings_sql, &[], |row| {
+        Ok((
+            row.opt_string(0)?.unwrap_or_default(),
+            count(row.int(1)?),
+            count(row.int(2)?),
+        ))
+    })?;
+    let days = match db.backend() {
+        Backend::Sqlite => {
+            "CAST(julianday(substr(updated_at, 1, 10)) - julianday(opened_on) AS INTEGER)"
+        }
+        Backend::Postgres => "(CAST(substr(updated_at, 1, 10) AS DATE) - CAST(opened_on AS DATE))",
+    };
+    let resolution_days = db.rows(
+        &format!(
+            "SELECT substr(updated_at, 1, 7), {days}, COUNT(*) FROM disputes \
+             WHERE status IN ('resolved', 'closed') \
+             GROUP BY substr(updated_at, 1, 7), {days} ORDER BY 1, 2"
+        ),
+        &[],
+        |row| Ok((row.string(0)?, row.int(1)?, count(row.int(2)?))),
+    )?;
+    let credits = db.rows(
+        "SELECT d.reason, r.kind, r.currency, r.amount, COUNT(*) \
+         FROM resolutions r JOIN disputes d ON d.id = r.dispute_id \
+         WHERE r.status = 'applied' AND r.kind NOT IN ('payment_plan', 'reject') \
+         GROUP BY d.reason, r.kind, r.currency, r.amount",
+        &[],
+        |row| {
+            Ok((
+                row.string(0)?,
+                row.string(1)?,
+                row.string(2)?,
+                row.string(3)?,
+                count(row.int(4)?),
+            ))
+        },
+    )?;
+    let disputed_skus = db.rows(
+        "SELECT l.sku, COUNT(*) FROM disputes d \
+         JOIN invoice_lines l ON l.invoice_id = d.invoice_id AND l.line_no = d.line_no \
+         WHERE l.sku IS NOT NULL GROUP BY l.sku",
+        &[],
+        |row| Ok((row.string(0)?, count(row.int(1)?))),
+    )?;
+    let lines = db.rows(
+        "SELECT sku, COUNT(*) FROM invoice_lines WHERE sku IS NOT NULL GROUP BY sku ORDER BY sku",
+        &[],
+        |row| Ok((row.string(0)?, count(row.int(1)?))),
+    )?;
+    let per_sku = lines
+        .into_iter()
+        .map(|(sku, lines)| {
+            let disputes = disputed_skus
+                .iter()
+                .find(|(s, _)| *s == sku)
+                .map_or(0, |(_, n)| *n);
+            (sku, disputes, lines)
+        })
+        .collect();
+    let repeat_disputers = db.rows(
+        "SELECT d.customer_id, c.name, COUNT(*) FROM disputes d \
+         JOIN customers c ON c.id = d.customer_id WHERE d.opened_on >= ? \
+         GROUP BY d.customer_id, c.name HAVING COUNT(*) >= 3 \
+         ORDER BY COUNT(*) DESC, d.customer_id",
+        &[since.into()],
+        |row| Ok((row.string(0)?, row.string(1)?, count(row.int(2)?))),
+    )?;
+    let mut total = |sql: &str| -> Result<u64, StorageError> {
+        Ok(db.row(sql, &[], |row| row.int(0))?.map_or(0, count))
+    };
+    Ok(RawFigures {
+        opened_per_month,
+        findings_per_kind,
+        resolution_days,
+        credits,
+        per_sku,
+        repeat_disputers,
+        disputes: total("SELECT COUNT(*) FROM disputes")?,
+        arrears_cases: total("SELECT COUNT(*) FROM arrears_cases")?,
+        systemic_issues: total("SELECT COUNT(*) FROM systemic_issues")?,
+    })
+}
