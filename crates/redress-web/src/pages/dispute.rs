@@ -1295,6 +1295,12 @@ pub async fn move_status(
     perform(&state, &desk, &id, work, "status-to", "status", "actions").await
 }
 
+/// Whether `given` (trimmed) can be a user's id as a form gives one: some text, at most 200
+/// bytes, no control characters.
+fn is_user_id_given(given: &str) -> bool {
+    !given.is_empty() && given.len() <= 200 && !given.chars().any(char::is_control)
+}
+
 /// What the assignment forms send.
 #[derive(Deserialize)]
 pub struct AssignForm {
@@ -1316,7 +1322,7 @@ pub async fn assign(
         "nobody" => None,
         _ => {
             let given = form.assignee.trim();
-            if given.is_empty() || given.len() > 200 || given.chars().any(char::is_control) {
+            if !is_user_id_given(given) {
                 let error = FieldError {
                     field: "assignee",
                     message: "Enter the id of the user to assign the dispute to".to_owned(),
@@ -1548,7 +1554,7 @@ pub async fn ask_for_statement(
 ) -> Response {
     let mut errors = Vec::new();
     let asked_of = form.asked_of.trim().to_owned();
-    if asked_of.is_empty() || asked_of.len() > 200 || asked_of.chars().any(char::is_control) {
+    if !is_user_id_given(&asked_of) {
         errors.push(FieldError {
             field: "ask-of",
             message: "Enter the user id of the colleague to ask".to_owned(),
