@@ -10,6 +10,10 @@
 #     list pages at 1,000; latencies counted from when each request fell due), and as fast as
 #     the server answers (16 clients; how many a second it can take). SQLite is served with
 #     `--keep-in-memory`.
+#  4. the desk's pages an agent reads (issue 17): the queue filtered and searched, and case
+#     pages of random disputes, signed in as a desk user, the same two ways.
+#
+# PHASES chooses among "api" (1 and 3) and "desk" (4); both by default.
 #
 # It writes the figures into docs/performance.md. Not a test: run it by hand on a quiet machine,
 # as root (it runs the load generator at real-time priority, so that its own scheduling does
@@ -17,6 +21,7 @@
 #
 #   scripts/bench-server.sh                       # everything, data in ./bench-server
 #   BACKENDS=sqlite DURATION=10 scripts/bench-server.sh
+#   PHASES=desk scripts/bench-server.sh           # the desk's pages only
 #   PG_URL=postgres://postgres@127.0.0.1:5432/postgres scripts/bench-server.sh  # another server
 #
 # PostgreSQL: unless PG_URL names a server, the script runs one of its own (port 5433, data in
@@ -34,6 +39,9 @@ list_rate=${LIST_RATE:-1000}
 kind_rate=${KIND_RATE:-500}
 connections=${CONNECTIONS:-16}
 backends=${BACKENDS:-sqlite postgres}
+phases=${PHASES:-api desk}
+desk_rate=${DESK_RATE:-200}
+desk_kind_rate=${DESK_KIND_RATE:-100}
 port=18080
 pg_port=5433
 PG_SETTINGS=${PG_SETTINGS:-"-c shared_buffers=8GB -c effective_cache_size=16GB -c work_mem=64MB \
@@ -111,17 +119,22 @@ timed_import() {
 
 # The load's figures: "requests/s p50 p90 p99 failures" (ms). WORKLOAD and the load's options.
 measure() {
-  "${realtime[@]}" "$load" --url "http://127.0.0.1:$port" --token "$token" --customers "$customers" \
+  PASSWORD=$desk_password "${realtime[@]}" "$load" --url "http://127.0.0.1:$port" --token "$token" \
+    --email bench@example.com --disputes "$disputes" --customers "$customers" \
     --bench-dir "$work/server" --workload "$@" 2> "$work/load.err" || { cat "$work/load.err" >&2; exit 1; }
   grep -E "^a request" "$work/load.err" | head -n3 >&2 || true
 }
+has_phase() { [[ " $phases " == *" $1 "* ]]; }
+desk_password="the bench's desk password"
 
 # Figures per backend; a backend not run this time keeps its last ones.
 results=$work/results.txt
-touch "$results"
+desk_results=$work/desk-results.txt
+touch "$results" "$desk_results"
 for backend in $backends; do
   echo "== $backend" >&2
-  sed -i "/^$backend /d" "$results"
+  has_phase api && sed -i "/^$backend /d" "$results"
+  has_phase desk && sed -i "/^$backend /d" "$desk_results"
   [ "$backend" = postgres ] && start_postgres
   # shellcheck disable=SC2046
   import_seconds=$(timed_import "$work/data" $(fresh_database "$backend" redress_import))
@@ -130,6 +143,8 @@ for backend in $backends; do
   setup_seconds=$(timed_import "$work/server" "${db[@]}")
   echo "import with $disputes disputes: $setup_seconds s" >&2
   token=$("$redress" token create --role agent --name bench "${db[@]}" 2>/dev/null | tail -n1)
+  echo "$desk_password" | "$redress" user create --role agent --email bench@example.com \
+    --password-stdin "${db[@]}" >/dev/null
   if [ "$backend" = postgres ]; then
     # Vacuumed and checkpointed first (as SQLite is below): a server that has been running
     # is not still vacuuming and writing out a 4 GB import, which autovacuum otherwise starts
@@ -157,25 +172,36 @@ for backend in $backends; do
     curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
     sleep 0.1
   done
-  # Warm the caches the way a running server's are: a pass of list pages and intake.
-  measure list --seconds 10 >/dev/null
-  measure intake --seconds 10 --rate "$rate" --connections 64 >/dev/null
-  echo "$backend import $import_seconds $setup_seconds" >> "$results"
-  echo "$backend intake-rate $(measure intake --seconds "$duration" --rate "$rate" --connections 64)" >> "$results"
-  echo "$backend intake-flat $(measure intake --seconds "$duration" --connections "$connections")" >> "$results"
-  echo "$backend list-rate $(measure list --seconds "$duration" --rate "$list_rate" --connections 64)" >> "$results"
-  echo "$backend list-flat $(measure list --seconds "$duration" --connections "$connections")" >> "$results"
-  for family in 1 2 3 4 5 6; do
-    echo "$backend list$family $(measure list --family $family --seconds "$list_duration" --rate "$kind_rate" --connections 64)" >> "$results"
-  done
+  if has_phase api; then
+    # Warm the caches the way a running server's are: a pass of list pages and intake.
+    measure list --seconds 10 >/dev/null
+    measure intake --seconds 10 --rate "$rate" --connections 64 >/dev/null
+    echo "$backend import $import_seconds $setup_seconds" >> "$results"
+    echo "$backend intake-rate $(measure intake --seconds "$duration" --rate "$rate" --connections 64)" >> "$results"
+    echo "$backend intake-flat $(measure intake --seconds "$duration" --connections "$connections")" >> "$results"
+    echo "$backend list-rate $(measure list --seconds "$duration" --rate "$list_rate" --connections 64)" >> "$results"
+    echo "$backend list-flat $(measure list --seconds "$duration" --connections "$connections")" >> "$results"
+    for family in 1 2 3 4 5 6; do
+      echo "$backend list$family $(measure list --family $family --seconds "$list_duration" --rate "$kind_rate" --connections 64)" >> "$results"
+    done
+  fi
+  if has_phase desk; then
+    # Warm the caches with a pass of the desk's pages, then the figures.
+    measure desk --seconds 10 --connections 4 >/dev/null
+    echo "$backend desk-rate $(measure desk --seconds "$duration" --rate "$desk_rate" --connections 64)" >> "$desk_results"
+    echo "$backend desk-flat $(measure desk --seconds "$duration" --connections "$connections")" >> "$desk_results"
+    for family in 1 2 3 4 5 6 7; do
+      echo "$backend desk$family $(measure desk --family $family --seconds "$list_duration" --rate "$desk_kind_rate" --connections 64)" >> "$desk_results"
+    done
+  fi
   kill -INT "$server_pid"
   wait "$server_pid" || true
   server_pid=
   [ "$backend" = postgres ] && stop_postgres
-  grep "^$backend" "$results" >&2
+  grep -h "^$backend" "$results" "$desk_results" >&2
 done
 
-python3 - "$results" "$lines" "$deliveries" "$disputes" "$connections" "$duration" "$list_duration" "$rate" "$list_rate" "$kind_rate" <<'PY'
+has_phase api && python3 - "$results" "$lines" "$deliveries" "$disputes" "$connections" "$duration" "$list_duration" "$rate" "$list_rate" "$kind_rate" <<'PY'
 import datetime, sys
 results, lines, deliveries, disputes, connections, duration, list_duration, rate, list_rate, kind_rate = sys.argv[1:]
 rows = {}
@@ -250,6 +276,62 @@ if start in doc:
     doc = doc[:doc.index(start) + len(start)] + "\n" + section + "\n" + doc[doc.index(end):]
 else:
     doc += f"\n{start}\n{section}\n{end}\n"
+open(path, "w").write(doc)
+print(section)
+PY
+
+has_phase desk && python3 - "$desk_results" "$disputes" "$connections" "$duration" "$list_duration" "$desk_rate" "$desk_kind_rate" <<'PY'
+import datetime, sys
+results, disputes, connections, duration, list_duration, rate, kind_rate = sys.argv[1:]
+rows = {}
+for line in open(results):
+    backend, what, *figures = line.split()
+    rows.setdefault(backend, {})[what] = figures
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+names = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+backends = [b for b in ("sqlite", "postgres") if b in rows]
+def cell(backend, what, i):
+    figures = rows[backend].get(what)
+    return figures[i] if figures else "–"
+out = [f"Measured {datetime.date.today()} by `PHASES=desk scripts/bench-server.sh` on 2 cores ({cpu}), "
+       f"release build, the same database as above ({int(disputes):,} disputes over the "
+       f"2.5-million-line dataset), signed in to the desk as an agent; each latency counted from "
+       f"when its request fell due, the whole page rendered. The target is the p99 in bold: "
+       f"under 100 ms.", ""]
+head = "| | " + " | ".join(names[b] for b in backends) + " |"
+out += [head, "|---|" + "---|" * len(backends)]
+def load(what, label, bold):
+    out.append(f"| {label}: requests/s | " + " | ".join(
+        (f"{int(cell(b, what, 0)):,}" if rows[b].get(what) else "–") for b in backends) + " |")
+    p99 = (lambda v: f"**{v} ms**") if bold else (lambda v: f"{v} ms")
+    out.append(f"| {label}: p50 / p90 / p99 | " + " | ".join(
+        f"{cell(b, what, 1)} / {cell(b, what, 2)} / {p99(cell(b, what, 3))}" for b in backends) + " |")
+    failures = sum(int(cell(b, what, 4)) for b in backends if rows[b].get(what))
+    if failures:
+        out.append(f"| {label}: responses other than success | " + " | ".join(cell(b, what, 4) for b in backends) + " |")
+load("desk-rate", f"the queue and case pages mixed (half case pages), due at {int(rate):,}/s for {duration} s", True)
+load("desk-flat", f"the same as fast as answered, {connections} clients, {duration} s", False)
+kinds = {
+    "desk1": "the queue as it opens (newest first, 50 a page)",
+    "desk2": "open disputes of a reason, oldest first",
+    "desk3": "a search for a customer",
+    "desk4": "a search for an invoice",
+    "desk5": "an amount range in a currency, largest first",
+    "desk6": "open disputes older than 7–90 days",
+    "desk7": "the case page of a random dispute",
+}
+out += ["", f"Each page on its own, due at {int(kind_rate):,}/s for {list_duration} s (p50 / p99):", ""]
+out += [head, "|---|" + "---|" * len(backends)]
+for what, label in kinds.items():
+    out.append(f"| {label} | " + " | ".join(f"{cell(b, what, 1)} / **{cell(b, what, 3)} ms**" for b in backends) + " |")
+section = "\n".join(out)
+path = "docs/performance.md"
+doc = open(path).read()
+start, end = "<!-- bench-desk:start -->", "<!-- bench-desk:end -->"
+if start in doc:
+    doc = doc[:doc.index(start) + len(start)] + "\n" + section + "\n" + doc[doc.index(end):]
+else:
+    doc += f"\n## The desk: the queue and the case page (issue 17)\n\n{start}\n{section}\n{end}\n"
 open(path, "w").write(doc)
 print(section)
 PY

@@ -1,4 +1,6 @@
-//! `redress-load`: the server benchmark's load generator (`scripts/bench-server.sh`).
+//! `redress-load`: the server benchmark's load generator (`scripts/bench-server.sh`): the API's
+//! intake and list pages with an API token, or the desk's queue and case pages signed in as a
+//! user of the desk.
 //!
 //! Two ways to load a server:
 //!
@@ -29,15 +31,24 @@ use workload::{Request, Workload};
 #[derive(Parser)]
 #[command(
     version,
-    about = "Loads a Redress server with dispute intake or list pages"
+    about = "Loads a Redress server with dispute intake, list pages or the desk's pages"
 )]
 struct Args {
     /// The server, e.g. http://127.0.0.1:8080.
     #[arg(long)]
     url: String,
-    /// An API token with the agent role.
+    /// For intake and list pages: an API token with the agent role.
     #[arg(long, env = "TOKEN")]
-    token: String,
+    token: Option<String>,
+    /// For the desk's pages: the email of a desk user to sign in as.
+    #[arg(long)]
+    email: Option<String>,
+    /// For the desk's pages: their password.
+    #[arg(long, env = "PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+    /// For the desk's pages: how many disputes the benchmark stored.
+    #[arg(long, default_value_t = 0)]
+    disputes: u32,
     /// What to ask.
     #[arg(long, value_enum)]
     workload: Kind,
@@ -47,8 +58,9 @@ struct Args {
     /// For list pages: how many customers the data has.
     #[arg(long, default_value_t = 60_000)]
     customers: u32,
-    /// For list pages: only this kind of page (1 to 6, see `workload::page`).
-    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=6))]
+    /// Only this kind of page: 1 to 6 of list pages (see `workload::page`), 1 to 7 of the
+    /// desk's (see `workload::desk_page`).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=7))]
     family: Option<u8>,
     /// Requests due a second; without it, as fast as the server answers.
     #[arg(long)]
@@ -74,6 +86,8 @@ enum Kind {
     Intake,
     /// `GET /api/v1/disputes` with filters.
     List,
+    /// `GET /queue` filtered and searched, and `GET /disputes/{id}`, the desk's pages.
+    Desk,
 }
 
 /// What the requests met: each latency in microseconds, and the failures.
@@ -91,7 +105,8 @@ struct Tally {
 struct Target {
     client: reqwest::Client,
     base: String,
-    authorization: String,
+    /// The header that says who asks: an API token, or the desk's session cookie.
+    credentials: (reqwest::header::HeaderName, String),
     workload: Workload,
     tally: Mutex<Tally>,
 }
@@ -99,7 +114,7 @@ struct Target {
 impl Target {
     /// Sends `request` and counts it, `took` long from `since`.
     async fn send(&self, request: Request, since: Instant) {
-        let url = format!("{}/api/v1{}", self.base, request.path);
+        let url = format!("{}{}", self.base, request.path);
         let builder = match request.body {
             Some(body) => self
                 .client
@@ -110,7 +125,7 @@ impl Target {
         };
         let outcome = async {
             let response = builder
-                .header("Authorization", &self.authorization)
+                .header(&self.credentials.0, &self.credentials.1)
                 .send()
                 .await?;
             let status = response.status().as_u16();
@@ -147,27 +162,56 @@ fn main() -> anyhow::Result<()> {
                 .as_deref()
                 .context("intake needs --bench-dir (or BENCH_DIR)")?,
         )?,
-        Kind::List => Workload::List {
-            customers: args.customers,
-            family: args.family,
-        },
+        Kind::List => {
+            anyhow::ensure!(
+                args.family.is_none_or(|f| f <= 6),
+                "list pages are of kinds 1 to 6"
+            );
+            Workload::List {
+                customers: args.customers,
+                family: args.family,
+            }
+        }
+        Kind::Desk => Workload::desk(
+            args.bench_dir
+                .as_deref()
+                .context("the desk's pages need --bench-dir (or BENCH_DIR)")?,
+            args.customers,
+            args.disputes,
+            args.family,
+        )?,
     };
     anyhow::ensure!(args.connections > 0, "--connections must be at least 1");
     anyhow::ensure!(args.rate.is_none_or(|r| r > 0.0), "--rate must be above 0");
-    let target = Arc::new(Target {
-        client: reqwest::Client::builder()
-            .pool_max_idle_per_host(args.connections)
-            .timeout(Duration::from_secs(30))
-            .build()?,
-        base: args.url.trim_end_matches('/').to_owned(),
-        authorization: format!("Bearer {}", args.token),
-        workload,
-        tally: Mutex::default(),
-    });
+    let base = args.url.trim_end_matches('/').to_owned();
     // One thread, like `wrk -t1`: the load takes as little of the machine as it can.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    let credentials = if workload.is_desk() {
+        let email = args.email.context("the desk's pages need --email")?;
+        let password = args
+            .password
+            .context("the desk's pages need --password (or PASSWORD)")?;
+        let cookie = runtime.block_on(sign_in(&base, &email, &password))?;
+        (reqwest::header::COOKIE, cookie)
+    } else {
+        let token = args
+            .token
+            .context("intake and list pages need --token (or TOKEN)")?;
+        (reqwest::header::AUTHORIZATION, format!("Bearer {token}"))
+    };
+    let target = Arc::new(Target {
+        client: reqwest::Client::builder()
+            .pool_max_idle_per_host(args.connections)
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?,
+        base,
+        credentials,
+        workload,
+        tally: Mutex::default(),
+    });
     let duration = Duration::from_secs_f64(args.seconds);
     let elapsed = runtime.block_on(async {
         match args.rate {
@@ -181,6 +225,35 @@ fn main() -> anyhow::Result<()> {
     }
     report(&tally, elapsed, args.rate);
     Ok(())
+}
+
+/// Signs in to the desk at `base` as a browser does, and gives the session's cookie.
+async fn sign_in(base: &str, email: &str, password: &str) -> anyhow::Result<String> {
+    let form = serde_urlencoded::to_string([("email", email), ("password", password)])?;
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?
+        .post(format!("{base}/sign-in"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .context("signing in to the desk")?;
+    let cookie = response
+        .headers()
+        .get(reqwest::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .filter(|pair| {
+            pair.starts_with("redress_session=") && pair.len() > "redress_session=".len()
+        })
+        .map(str::to_owned);
+    cookie.with_context(|| {
+        format!(
+            "the desk did not sign {email} in (answered {}): check the email and password",
+            response.status()
+        )
+    })
 }
 
 /// `connections` clients, each sending as soon as its last request is answered.

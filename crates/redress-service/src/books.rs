@@ -5,6 +5,7 @@ use crate::error::ServiceError;
 use crate::redress::{Actor, Redress, as_writer, may_write};
 use crate::resolutions::{Proposal, ResolveError, prepare_proposal};
 use redress_domain::ledger::{Account, EntryDate, EntryKind, Side};
+use redress_domain::resolution::{Approval, ResolutionKind, ResolutionStatus};
 use redress_domain::{Currency, Date, Decimal, Money};
 use redress_storage::StorageError;
 use redress_storage::Work;
@@ -114,6 +115,31 @@ impl Books<'_> {
     /// A dispute's resolutions, oldest first.
     pub async fn resolutions_of(&self, dispute_id: &str) -> Result<Vec<Resolution>, StorageError> {
         self.0.store.books().resolutions_of(dispute_id).await
+    }
+
+    /// Whether a resolution of `kind` giving `amount` that `actor` would propose on
+    /// `dispute_id` needs an approver, and why: the policy asked as the proposal's transaction
+    /// asks it, with what `actor` already gave on the dispute (every resolution of theirs not
+    /// refused) counted. For a preview; the answer on sending is the one that holds.
+    pub async fn approval_preview(
+        &self,
+        actor: &Actor,
+        dispute_id: &str,
+        kind: ResolutionKind,
+        amount: Decimal,
+        currency: Currency,
+    ) -> Result<Approval, StorageError> {
+        let given_before = self
+            .resolutions_of(dispute_id)
+            .await?
+            .iter()
+            .filter(|r| r.proposed_by == actor.id && r.status != ResolutionStatus::Refused)
+            .map(|r| r.amount)
+            .sum();
+        Ok(self
+            .0
+            .policy
+            .approval_for(kind, amount, given_before, currency, actor.role))
     }
 }
 

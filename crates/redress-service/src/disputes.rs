@@ -453,6 +453,19 @@ impl Disputes<'_> {
         Ok(open_dispute_as(&self.0.store, intake, &actor.id, true).await?)
     }
 
+    /// What verifying a dispute not yet taken finds: checked against the stored invoice and
+    /// verified exactly as [`Disputes::open`] would, and nothing recorded, so that the person
+    /// taking it sees the verification before saving.
+    pub async fn check(
+        &self,
+        actor: &Actor,
+        intake: DisputeIntake,
+    ) -> Result<DisputeRow, ServiceError> {
+        may_write(actor)?;
+        let (data, invoice) = load_invoice(&self.0.store, &intake.invoice_id).await?;
+        Ok(verified_dispute(&data, invoice, intake, &actor.id)?)
+    }
+
     /// A dispute checked against the stored invoice and verified, ready to be recorded for
     /// `actor`.
     pub async fn prepare_open(

@@ -122,16 +122,49 @@ impl Browser {
         field.send_keys(text).await.unwrap();
     }
 
-    /// Clicks the button that reads `label`.
+    /// Clicks the button that reads `label`, a form's submit, and waits for the page it leads to.
     async fn press(&self, label: &str) {
         let xpath = format!("//button[normalize-space()='{label}']");
-        self.client
+        let button = self
+            .client
             .find(Locator::XPath(&xpath))
             .await
-            .unwrap_or_else(|e| panic!("no button `{label}`: {e}"))
-            .click()
+            .unwrap_or_else(|e| panic!("no button `{label}`: {e}"));
+        self.click_to_next_page(button, label).await;
+    }
+
+    /// Follows the link that reads `text` and waits for the page it leads to.
+    async fn follow(&self, text: &str) {
+        let link = self
+            .client
+            .find(Locator::LinkText(text))
             .await
-            .unwrap();
+            .unwrap_or_else(|e| panic!("no link `{text}`: {e}"));
+        self.click_to_next_page(link, text).await;
+    }
+
+    /// Clicks `element` and waits until the next document has loaded: a click returns as soon as
+    /// it is dispatched, and a test that read the page at once would read the old one (or race
+    /// the server's write).
+    async fn click_to_next_page(&self, element: fantoccini::elements::Element, what: &str) {
+        self.eval("window.__redressLeaving = true; return null;")
+            .await;
+        element.click().await.unwrap();
+        for _ in 0..200 {
+            let arrived = self
+                .client
+                .execute(
+                    "return !window.__redressLeaving && document.readyState === 'complete';",
+                    Vec::new(),
+                )
+                .await;
+            // While the next page loads the driver may refuse a script; that is not arrival.
+            if matches!(arrived, Ok(Value::Bool(true))) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("`{what}` led to no new page within 10 s");
     }
 
     /// Signs in as `email`.
@@ -290,6 +323,104 @@ async fn an_agent_signs_in_finds_a_dispute_in_the_queue_and_opens_its_case() {
 }
 
 #[tokio::test]
+async fn an_agent_takes_a_dispute_proposes_a_credit_note_and_a_second_person_approves_it_into_the_ledger_and_analytics()
+ {
+    let desk = Desk::start().await;
+    let browser = Browser::start(1280, 900).await;
+    browser.sign_in(&desk, "ana@example.com", PASSWORD).await;
+    // The customer's ledger before: what Redress has issued to them so far.
+    browser.open(&desk, "/customers/C-ACME").await;
+    let credit_notes =
+        "return document.querySelectorAll('main a[href^=\"/credit-notes/\"]').length;";
+    let issued_before = browser.eval(credit_notes).await.as_u64().unwrap();
+    // Taking the dispute: the invoice found by its id, a line chosen, the customer's words.
+    browser.open(&desk, "/disputes/new").await;
+    browser.fill("invoice", "INV-A3").await;
+    browser.press("Find the invoice").await;
+    assert!(browser.text("#invoice-heading").await.contains("INV-A3"));
+    browser
+        .client
+        .find(Locator::Css("label[for='line-1']"))
+        .await
+        .expect("line 1 is offered")
+        .click()
+        .await
+        .unwrap();
+    browser.fill("claimed", "100.00").await;
+    browser
+        .fill(
+            "narrative",
+            "March hosting was billed twice; please take it off.",
+        )
+        .await;
+    browser.press("Open the dispute").await;
+    let case = browser.client.current_url().await.unwrap();
+    assert!(
+        case.path().starts_with("/disputes/DSP-"),
+        "on the new case: {case}"
+    );
+    let case_path = case.path().to_owned();
+    let words = browser.text("#their-words").await;
+    assert!(words.contains("March hosting was billed twice"), "{words}");
+    // Proposing a credit note of the whole line: previewed first, then sent.
+    browser
+        .client
+        .find(Locator::Css("label[for='kind-credit_note']"))
+        .await
+        .expect("a credit note may be proposed")
+        .click()
+        .await
+        .unwrap();
+    // Both lines, 135.00 in all: above the 100.00 an agent may give on their own.
+    browser.fill("line-1", "100.00").await;
+    browser.fill("line-2", "35.00").await;
+    browser
+        .fill(
+            "reason",
+            "Hosting for March was already billed, and its late fee with it.",
+        )
+        .await;
+    browser.press("Preview").await;
+    let preview = browser.text(".preview").await;
+    assert!(preview.contains("nothing saved yet"), "{preview}");
+    assert!(
+        preview.contains("Needs approval by someone else")
+            && preview.contains("above the 100.00 USD an agent may give"),
+        "{preview}"
+    );
+    browser.press("Propose resolution").await;
+    let resolutions = browser.text("#resolutions").await;
+    assert!(
+        resolutions.contains("You proposed this resolution, so you cannot approve or refuse it"),
+        "the four-eyes rule is shown to the proposer: {resolutions}"
+    );
+    browser.check_page("case-proposed").await;
+    browser.press("Sign out").await;
+    // A second person, an approver, approves it.
+    browser.sign_in(&desk, "olu@example.com", PASSWORD).await;
+    browser.open(&desk, &case_path).await;
+    browser.press("Approve").await;
+    let page = browser.text("main").await;
+    assert!(page.contains("Resolution approved and applied."), "{page}");
+    // The credit note is in the customer's ledger, and credited in analytics.
+    browser.open(&desk, "/customers/C-ACME").await;
+    let issued_after = browser.eval(credit_notes).await.as_u64().unwrap();
+    assert_eq!(
+        issued_after,
+        issued_before + 1,
+        "the credit note is in the ledger"
+    );
+    browser.open(&desk, "/analytics").await;
+    let credited = browser.text("#credited-by-kind-table tbody").await;
+    assert!(
+        credited.contains("Credit note") && credited.contains("USD 135.00"),
+        "analytics counts the credit: {credited}"
+    );
+    browser.stop().await;
+    desk.stop().await;
+}
+
+#[tokio::test]
 async fn the_desk_is_usable_on_a_narrow_screen_without_sideways_scrolling() {
     let desk = Desk::start().await;
     let browser = Browser::start(360, 740).await;
@@ -318,14 +449,7 @@ async fn an_admin_finds_the_people_page_in_the_navigation_and_it_is_accessible()
     let desk = Desk::start().await;
     let browser = Browser::start(1280, 900).await;
     browser.sign_in(&desk, "root@example.com", PASSWORD).await;
-    browser
-        .client
-        .find(Locator::LinkText("People"))
-        .await
-        .expect("a link to the people page")
-        .click()
-        .await
-        .unwrap();
+    browser.follow("People").await;
     assert_eq!(browser.text("h1").await, "People");
     browser.check_page("people").await;
     browser.stop().await;
@@ -372,14 +496,7 @@ async fn analytics_is_reached_from_the_navigation_and_each_chart_is_followed_by_
     let browser = Browser::start(1280, 900).await;
     browser.sign_in(&desk, "ana@example.com", PASSWORD).await;
     browser.open(&desk, "/queue").await;
-    browser
-        .client
-        .find(Locator::LinkText("Analytics"))
-        .await
-        .expect("a link to analytics")
-        .click()
-        .await
-        .unwrap();
+    browser.follow("Analytics").await;
     assert_eq!(browser.text("h1").await, "Analytics");
     let charts = browser
         .eval("return document.querySelectorAll('svg[role=\"img\"] > title').length;")

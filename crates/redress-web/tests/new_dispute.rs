@@ -58,3 +58,106 @@ async fn an_agent_finds_the_invoice_opens_a_dispute_of_a_line_and_lands_on_its_c
     assert!(case.body.contains("Dispute opened and verified"));
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn checking_first_shows_what_verifying_the_dispute_finds_and_saves_nothing() {
+    let desk = Desk::start().await;
+    let session = desk.sign_in("ana@example.com").await;
+    let found = desk.get("/disputes/new?invoice=INV-A3", &session).await;
+    let count = || async {
+        desk.redress
+            .disputes()
+            .list(&Default::default(), Default::default(), 200, None)
+            .await
+            .unwrap()
+            .unwrap()
+            .disputes
+            .len()
+    };
+    let before = count().await;
+    let csrf = found.csrf();
+    let checked = desk
+        .post(
+            "/disputes",
+            Some(&session),
+            &[
+                ("csrf", csrf.as_str()),
+                ("invoice", "INV-A3"),
+                ("line", "2"),
+                ("reason", "late_fee"),
+                ("claimed", "35.00"),
+                ("channel", "phone"),
+                ("narrative", "The late fee is too high."),
+                ("act", "check"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(checked.status, StatusCode::OK, "{}", checked.body);
+    assert!(
+        checked
+            .body
+            .contains("What the records show (nothing saved yet)"),
+        "{}",
+        checked.body
+    );
+    // The worked example's late fee on INV-A3 is above what the contract allows.
+    assert!(
+        checked.body.contains("class=\"finding\""),
+        "{}",
+        checked.body
+    );
+    assert!(
+        checked.body.contains("value=\"The late fee is too high.\"")
+            || checked
+                .body
+                .contains(">The late fee is too high.</textarea>"),
+        "what was typed is kept"
+    );
+    assert_eq!(count().await, before, "checking saves nothing");
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn an_invoice_id_looked_up_as_it_is_typed_is_no_error_until_it_is_whole() {
+    let desk = Desk::start().await;
+    let session = desk.sign_in("ana@example.com").await;
+    let partial = desk
+        .get_with(
+            "/disputes/new?invoice=INV-A",
+            Some(&session),
+            &[("hx-request", "true")],
+        )
+        .await;
+    assert_eq!(
+        partial.status,
+        StatusCode::OK,
+        "htmx swaps in only what answers 200"
+    );
+    assert!(
+        partial
+            .body
+            .contains("No invoice has the id INV-A yet: keep typing")
+    );
+    assert!(
+        !partial.body.contains("There is a problem"),
+        "no error summary while typing"
+    );
+    let whole = desk
+        .get_with(
+            "/disputes/new?invoice=INV-A3",
+            Some(&session),
+            &[("hx-request", "true")],
+        )
+        .await;
+    assert_eq!(whole.status, StatusCode::OK);
+    assert!(
+        whole.body.contains("id=\"line-1\""),
+        "the lines are offered at once"
+    );
+    // Without scripts, the same address is the plain form's: an unknown id is an error.
+    let plain = desk.get("/disputes/new?invoice=INV-A", &session).await;
+    assert_eq!(plain.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(plain.body.contains("There is a problem"));
+    desk.stop().await;
+}

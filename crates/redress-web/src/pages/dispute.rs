@@ -215,7 +215,8 @@ impl CaseHeader {
     }
 }
 
-fn verdict_words(verdict: Verdict) -> &'static str {
+/// A verdict in words.
+pub(crate) fn verdict_words(verdict: Verdict) -> &'static str {
     match verdict {
         Verdict::Upheld => "Upheld: the records support the claim",
         Verdict::PartiallyUpheld => "Partly upheld: the records support part of the claim",
@@ -279,20 +280,20 @@ pub struct InvoiceTable {
 
 /// A finding in words, with its evidence.
 pub struct FindingView {
-    title: String,
-    explanation: String,
-    billed: Amount,
-    expected: Amount,
-    impact: Amount,
+    pub(crate) title: String,
+    pub(crate) explanation: String,
+    pub(crate) billed: Amount,
+    pub(crate) expected: Amount,
+    pub(crate) impact: Amount,
     /// `Evidence: contract price row, 2 deliveries`.
-    summary: String,
-    price_row: Option<String>,
-    quantities: Option<String>,
-    lines: Vec<String>,
-    deliveries: Vec<String>,
-    payments: Vec<String>,
-    notices: Vec<String>,
-    late_fee_for: Option<String>,
+    pub(crate) summary: String,
+    pub(crate) price_row: Option<String>,
+    pub(crate) quantities: Option<String>,
+    pub(crate) lines: Vec<String>,
+    pub(crate) deliveries: Vec<String>,
+    pub(crate) payments: Vec<String>,
+    pub(crate) notices: Vec<String>,
+    pub(crate) late_fee_for: Option<String>,
 }
 
 /// A resolution of the dispute, with what the viewer may do with it.
@@ -364,7 +365,8 @@ pub struct Preview {
     amount: Amount,
     balance_now: Option<Amount>,
     balance_after: Option<Amount>,
-    needs_approval: bool,
+    /// Why it would need an approver, when it would.
+    approval: Option<String>,
 }
 
 /// What the note form holds.
@@ -504,7 +506,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
-fn finding_view(f: &FindingRecord, data: Option<&BillingData>) -> FindingView {
+/// A finding in words with its evidence, the records it names read from `data` when given.
+pub(crate) fn finding_view(f: &FindingRecord, data: Option<&BillingData>) -> FindingView {
     let today = format::today();
     let e = &f.evidence;
     let currency = f.currency;
@@ -1847,16 +1850,16 @@ pub async fn propose(
             balance_after: balance
                 .filter(|_| gives)
                 .map(|b| format::amount(b - total, currency)),
-            needs_approval: matches!(
-                state.redress.policy().approval_for(
-                    kind,
-                    total,
-                    Decimal::ZERO,
-                    currency,
-                    desk.actor.role
-                ),
-                redress_domain::resolution::Approval::Needed(_)
-            ),
+            approval: match state
+                .redress
+                .books()
+                .approval_preview(&desk.actor, &id, kind, total, currency)
+                .await
+            {
+                Ok(redress_domain::resolution::Approval::Needed(why)) => Some(why),
+                Ok(redress_domain::resolution::Approval::NotNeeded) => None,
+                Err(e) => return super::unavailable(&e),
+            },
         };
         return refused(
             &state,

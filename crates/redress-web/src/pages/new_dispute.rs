@@ -1,14 +1,16 @@
 //! `/disputes/new`: a dispute taken from a customer on the phone or by mail. The invoice is
-//! found by a plain GET form, then its lines are offered to choose from; the dispute is opened
-//! (and verified at once) by the service, and the agent lands on its case.
+//! found by a plain GET form (looked up as the agent types, where scripts run), then its lines
+//! are offered to choose from; "Check first" shows what verifying it finds without saving, and
+//! the dispute is opened (and verified at once) by the service, and the agent lands on its case.
 
+use super::dispute::{FindingView, finding_view, verdict_words};
 use super::{FieldError, Viewer, error_of, render};
 use crate::WebState;
 use crate::format::{self, Amount, Day};
 use crate::session::{Desk, Posted};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use redress_domain::{BillingData, Currency, Decimal, DisputeReason, InvoiceIdx};
 use redress_service::{DisputeIntake, IntakeError, ServiceError};
@@ -35,6 +37,9 @@ pub struct NewDisputeForm {
     channel: String,
     #[serde(default)]
     narrative: String,
+    /// `check` to verify without saving; anything else opens the dispute.
+    #[serde(default)]
+    act: String,
 }
 
 /// An invoice line to choose.
@@ -54,6 +59,14 @@ pub struct InvoiceFound {
     lines: Vec<LineChoice>,
 }
 
+/// What verifying the dispute as filled in finds, before it is saved.
+pub struct CheckView {
+    verdict: &'static str,
+    /// What the records support in the customer's favour.
+    adjustment: Amount,
+    findings: Vec<FindingView>,
+}
+
 /// The page.
 #[derive(Template)]
 #[template(path = "new_dispute.html")]
@@ -61,6 +74,10 @@ pub struct NewDisputePage {
     viewer: Option<Viewer>,
     form: NewDisputeForm,
     invoice: Option<InvoiceFound>,
+    check: Option<CheckView>,
+    /// Looked up as the agent types: an id not found (yet) is said quietly in place, not as an
+    /// error.
+    lookup: bool,
     reasons: Vec<(&'static str, &'static str)>,
     channels: [&'static str; 5],
     errors: Vec<FieldError>,
@@ -109,16 +126,17 @@ fn found(data: &BillingData, invoice_id: &str) -> Option<InvoiceFound> {
     })
 }
 
-/// The page for `form`, with the invoice it names when there is one.
+/// The page for `form`, with the invoice it names when there is one, and that invoice's
+/// contract data and currency.
 async fn page_for(
     state: &WebState,
     desk: &Desk,
     form: NewDisputeForm,
     mut errors: Vec<FieldError>,
-) -> Result<(NewDisputePage, Option<Currency>), Response> {
+) -> Result<(NewDisputePage, Option<(BillingData, Currency)>), Response> {
     let invoice_id = form.invoice.trim().to_owned();
     let mut invoice = None;
-    let mut currency = None;
+    let mut loaded = None;
     if !invoice_id.is_empty() {
         match state
             .redress
@@ -128,10 +146,10 @@ async fn page_for(
         {
             Ok(Some(data)) => {
                 invoice = found(&data, &invoice_id);
-                currency = data
-                    .invoice_ids
-                    .get(&invoice_id)
-                    .map(|i| data.invoice(InvoiceIdx(i)).currency);
+                if let Some(i) = data.invoice_ids.get(&invoice_id) {
+                    let currency = data.invoice(InvoiceIdx(i)).currency;
+                    loaded = Some((data, currency));
+                }
             }
             Ok(None) => errors.push(FieldError {
                 field: "invoice",
@@ -154,6 +172,8 @@ async fn page_for(
             viewer: Some(desk.viewer()),
             form,
             invoice,
+            check: None,
+            lookup: false,
             reasons: DisputeReason::ALL
                 .iter()
                 .map(|(r, name)| (*name, reason_words(*r)))
@@ -161,18 +181,25 @@ async fn page_for(
             channels: CHANNELS,
             errors,
         },
-        currency,
+        loaded,
     ))
 }
 
-/// `GET /disputes/new[?invoice=…]`.
+/// `GET /disputes/new[?invoice=…]`; asked by htmx as the agent types the invoice's id, an id
+/// not found is no error (htmx swaps in only what answers 200).
 pub async fn page(
     State(state): State<WebState>,
     desk: Desk,
+    headers: HeaderMap,
     Query(form): Query<NewDisputeForm>,
 ) -> Response {
+    let lookup = headers.contains_key("hx-request");
     match page_for(&state, &desk, form, Vec::new()).await {
-        Ok((page, _)) => {
+        Ok((mut page, _)) => {
+            if lookup {
+                page.lookup = true;
+                page.errors.clear();
+            }
             let status = if page.errors.is_empty() {
                 StatusCode::OK
             } else {
@@ -189,11 +216,11 @@ pub async fn open(
     State(state): State<WebState>,
     Posted { desk, form }: Posted<NewDisputeForm>,
 ) -> Response {
-    let (page, currency) = match page_for(&state, &desk, form, Vec::new()).await {
+    let (page, loaded) = match page_for(&state, &desk, form, Vec::new()).await {
         Ok(found) => found,
         Err(refused) => return refused,
     };
-    let (Some(currency), false) = (currency, page.invoice.is_none()) else {
+    let (Some((data, currency)), false) = (loaded, page.invoice.is_none()) else {
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let mut errors = Vec::new();
@@ -248,13 +275,38 @@ pub async fn open(
         channel,
         opened_on: None,
     };
+    if form.act == "check" {
+        return match state.redress.disputes().check(&desk.actor, intake).await {
+            Ok(checked) => {
+                let findings = checked.verification.findings.records().unwrap_or_default();
+                let mut page = page;
+                page.check = Some(CheckView {
+                    verdict: verdict_words(checked.verification.verdict),
+                    adjustment: format::amount(checked.verification.adjustment, currency),
+                    findings: findings
+                        .iter()
+                        .map(|f| finding_view(f, Some(&data)))
+                        .collect(),
+                });
+                render(StatusCode::OK, &page)
+            }
+            Err(e) => refused(page, &desk, e),
+        };
+    }
     match state.redress.disputes().open(&desk.actor, intake).await {
         Ok(dispute) => {
             Redirect::to(&format!("/disputes/{}?done=opened", dispute.id)).into_response()
         }
-        Err(ServiceError::Intake(
+        Err(e) => refused(page, &desk, e),
+    }
+}
+
+/// The page again, or a refusal, when the service refuses the dispute as filled in.
+fn refused(page: NewDisputePage, desk: &Desk, error: ServiceError) -> Response {
+    match error {
+        ServiceError::Intake(
             e @ (IntakeError::UnknownLine { .. } | IntakeError::BadClaim { .. }),
-        )) => {
+        ) => {
             let mut page = page;
             page.errors = vec![FieldError {
                 field: if matches!(e, IntakeError::BadClaim { .. }) {
@@ -266,13 +318,13 @@ pub async fn open(
             }];
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(ServiceError::Denied(_)) => super::Problem {
+        ServiceError::Denied(_) => super::Problem {
             viewer: Some(desk.viewer()),
             title: "You cannot open disputes",
             message: "Your role reads disputes but does not take them.".to_owned(),
             link: ("/queue", "Go to the queue"),
         }
         .answer(StatusCode::FORBIDDEN),
-        Err(e) => super::unavailable(&e),
+        e => super::unavailable(&e),
     }
 }
