@@ -16,6 +16,7 @@ use redress_storage::people::sessions::{self, SessionUser};
 use redress_storage::people::tokens::{self, UserError};
 use redress_storage::people::users;
 use redress_storage::people::users::UserRecord;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// How long a desk session lasts from signing in: a working day, with room to spare.
@@ -236,6 +237,12 @@ impl People<'_> {
 }
 
 impl People<'_> {
+    /// Every user's name by their id, to say who did what: anyone who reads disputes sees who
+    /// worked them.
+    pub async fn names(&self) -> Result<HashMap<String, String>, StorageError> {
+        self.0.store.people().names().await
+    }
+
     /// Every user with their role, email and live tokens, the live first: for `actor`, an
     /// admin.
     pub async fn users(&self, actor: &Actor) -> Result<Vec<UserRecord>, ServiceError> {

@@ -256,6 +256,13 @@ async fn an_agents_credit_note_above_their_allowance_waits_and_only_a_second_per
         case.body
     );
     assert!(case.body.contains("Resolution approved"));
+    // The agent who proposed it reads who approved it by name, not by a user id.
+    let as_agent = desk.get("/disputes/DSP-4", &agent).await;
+    assert!(
+        as_agent.body.contains("<dt>Decided by</dt><dd>Olu Approver"),
+        "{}",
+        as_agent.body
+    );
     desk.stop().await;
 }
 

@@ -16,6 +16,7 @@ use self::tokens::Caller;
 use self::users::Credentials;
 use crate::engine::{StorageError, Store};
 use redress_domain::Timestamp;
+use std::collections::HashMap;
 
 /// The people, read: `store.people()`.
 #[derive(Debug, Clone, Copy)]
@@ -41,6 +42,18 @@ impl People<'_> {
     /// Every user, the live first.
     pub async fn users(&self) -> Result<Vec<users::UserRecord>, StorageError> {
         self.0.run(users::list).await
+    }
+
+    /// Every user's name by their id, the disabled included (what they did stays theirs).
+    pub async fn names(&self) -> Result<HashMap<String, String>, StorageError> {
+        self.0
+            .run(|db| {
+                db.rows("SELECT id, name FROM users", &[], |row| {
+                    Ok((row.string(0)?, row.string(1)?))
+                })
+            })
+            .await
+            .map(|pairs| pairs.into_iter().collect())
     }
 
     /// The session whose token is `token`, if it is live at `now` and its user not disabled.

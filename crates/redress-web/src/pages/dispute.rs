@@ -32,6 +32,7 @@ use redress_service::records::{
 use redress_service::resolutions::{Proposal, ResolveError};
 use redress_service::{ServiceError, Work};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// The case page.
 #[derive(Template)]
@@ -51,6 +52,8 @@ pub struct DisputePage {
     propose: ProposeForm,
     note: NoteForm,
     assign_to: String,
+    /// Every user as `(id, name)` by name: what the fields naming a colleague suggest.
+    people: Vec<(String, String)>,
     max_attachment_mib: usize,
     attachment_types: String,
     statements: Vec<StatementView>,
@@ -172,7 +175,12 @@ pub struct CaseHeader {
 }
 
 impl CaseHeader {
-    fn of(dispute: &DisputeRow, customer: Option<&CustomerRecord>, viewer_id: &str) -> Self {
+    fn of(
+        dispute: &DisputeRow,
+        customer: Option<&CustomerRecord>,
+        viewer_id: &str,
+        names: &HashMap<String, String>,
+    ) -> Self {
         let today = format::today();
         let customer_name = customer.map(|c| c.name.clone());
         let heading = format!(
@@ -200,7 +208,10 @@ impl CaseHeader {
             customer_id: dispute.customer_id.clone(),
             invoice_id: dispute.invoice_id.clone(),
             assigned_to_viewer: dispute.assignee.as_deref() == Some(viewer_id),
-            assignee: dispute.assignee.clone(),
+            assignee: dispute
+                .assignee
+                .as_ref()
+                .map(|id| names.get(id).cloned().unwrap_or_else(|| id.clone())),
             channel: dispute.channel.clone(),
             narrative: dispute.narrative.clone(),
             open: dispute.status.is_open(),
@@ -653,15 +664,22 @@ pub(crate) fn finding_view(f: &FindingRecord, data: Option<&BillingData>) -> Fin
     }
 }
 
-fn who(id: &str, desk: &Desk) -> String {
+/// Who `id` is, as people know them: "You (name)" for the viewer, the user's name, or the id
+/// itself for one who is no user (a program, such as an import).
+fn who(id: &str, desk: &Desk, names: &HashMap<String, String>) -> String {
     if id == desk.actor.id {
         format!("You ({})", desk.actor.name)
     } else {
-        id.to_owned()
+        names.get(id).cloned().unwrap_or_else(|| id.to_owned())
     }
 }
 
-fn resolution_view(r: &Resolution, desk: &Desk, state: &WebState) -> ResolutionView {
+fn resolution_view(
+    r: &Resolution,
+    desk: &Desk,
+    state: &WebState,
+    names: &HashMap<String, String>,
+) -> ResolutionView {
     let (status, tone) = format::resolution_status(r.status);
     let pending = r.status == ResolutionStatus::PendingApproval;
     let decision =
@@ -689,7 +707,7 @@ fn resolution_view(r: &Resolution, desk: &Desk, state: &WebState) -> ResolutionV
         tone,
         amount: format::amount(r.amount, r.currency),
         reason: r.reason.clone(),
-        proposed_by: who(&r.proposed_by, desk),
+        proposed_by: who(&r.proposed_by, desk, names),
         proposed_at: format::moment(r.proposed_at),
         approval_reason: r.approval_reason.clone(),
         decided: r.decided_by.as_ref().map(|by| {
@@ -697,7 +715,7 @@ fn resolution_view(r: &Resolution, desk: &Desk, state: &WebState) -> ResolutionV
                 .decided_at
                 .map(|at| format!(" on {}", format::moment(at).text))
                 .unwrap_or_default();
-            format!("{}{when}", who(by, desk))
+            format!("{}{when}", who(by, desk, names))
         }),
         decision_note: r.decision_note.clone(),
         may_decide: pending && decision.is_ok(),
@@ -917,6 +935,11 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
         .resolutions_of(id)
         .await
         .map_err(|e| unavailable(&e))?;
+    let names = redress
+        .people()
+        .names()
+        .await
+        .map_err(|e| unavailable(&e))?;
     let today = format::today();
     let statements = redress
         .disputes()
@@ -930,8 +953,8 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
             due: format::day(r.due_on, today),
             answered: r.answered_at.map(format::moment),
             id: r.id,
-            asked_of: r.asked_of,
-            asked_by: r.asked_by,
+            asked_of: who(&r.asked_of, desk, &names),
+            asked_by: who(&r.asked_by, desk, &names),
             question: r.question,
         })
         .collect();
@@ -1056,7 +1079,7 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
             anchor: format!("ev-{}", event.sequence),
             tag: "Event",
             what: event_words(&e.entity, &e.action),
-            who: who(&e.actor, desk),
+            who: who(&e.actor, desk, &names),
             at: format::moment(at),
             body: None,
             link: None,
@@ -1072,7 +1095,7 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
             anchor: format!("note-{}", note.id),
             tag,
             what: what.to_owned(),
-            who: who(&note.author, desk),
+            who: who(&note.author, desk, &names),
             at: format::moment(note.created_at),
             body: Some(note.body.clone()),
             link: None,
@@ -1084,7 +1107,7 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
             anchor: format!("file-{}", a.id),
             tag: "Attachment",
             what: "File attached".to_owned(),
-            who: who(&a.uploaded_by, desk),
+            who: who(&a.uploaded_by, desk, &names),
             at: format::moment(a.created_at),
             body: None,
             link: Some((
@@ -1117,7 +1140,7 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
     };
     Ok(DisputePage {
         viewer: Some(desk.viewer()),
-        case: CaseHeader::of(&dispute, customer.as_ref(), &desk.actor.id),
+        case: CaseHeader::of(&dispute, customer.as_ref(), &desk.actor.id, &names),
         flash: None,
         errors: Vec::new(),
         recommendation,
@@ -1126,13 +1149,18 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
         findings: finding_views,
         resolutions: resolutions
             .iter()
-            .map(|r| resolution_view(r, desk, state))
+            .map(|r| resolution_view(r, desk, state, &names))
             .collect(),
         timeline,
         checklist: check,
         propose,
         note: NoteForm::default(),
         assign_to: String::new(),
+        people: {
+            let mut people: Vec<(String, String)> = names.into_iter().collect();
+            people.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+            people
+        },
         max_attachment_mib: redress_service::MAX_ATTACHMENT_BYTES >> 20,
         attachment_types: redress_service::ATTACHMENT_TYPES.join(", "),
         statements,
