@@ -17,6 +17,7 @@ fn main() {
         months: arg(2).map_or(defaults.months, |s| s.parse().expect("MONTHS")),
         seed: arg(3).map_or(defaults.seed, |s| s.parse().expect("SEED")),
         error_rate: arg(4).map_or(defaults.error_rate, |s| s.parse().expect("ERROR_RATE")),
+        ..defaults
     };
     let started = Instant::now();
     let summary = match generate(dir.as_ref(), &options) {

@@ -25,12 +25,11 @@ use jiff::ToSpan;
 use redress_domain::{Currency, Date, Decimal};
 use rust_decimal::RoundingStrategy;
 
-/// The first billed month of the window is January of this year.
-const BASE_YEAR: i32 = 2024;
-
 /// What every customer shares: the window and how many errors to plant.
 pub(crate) struct Env {
-    /// How many months are billed (month 0 is January 2024).
+    /// The window's first month (month 0), as months since January of year 0.
+    pub first: i32,
+    /// How many months are billed.
     pub months: i32,
     /// Probability of an error at each opportunity.
     pub error_rate: f64,
@@ -43,23 +42,27 @@ pub(crate) struct Env {
 }
 
 impl Env {
-    /// The window of `months` months, `error_rate` errors per opportunity.
-    pub fn new(customers: u32, months: u32, seed: u64, error_rate: f64) -> Self {
+    /// The window of `months` months from the month of `first_month`, `error_rate` errors per
+    /// opportunity.
+    pub fn new(customers: u32, months: u32, first_month: Date, seed: u64, error_rate: f64) -> Self {
         let months = months as i32;
-        Self {
+        let mut env = Self {
+            first: i32::from(first_month.year()) * 12 + i32::from(first_month.month()) - 1,
             months,
             error_rate,
             force: error_rate > 0.0 && customers >= 50 && months >= 6,
             seed,
-            export_date: add_days(month_first(months), 14),
-        }
+            export_date: first_month,
+        };
+        env.export_date = add_days(env.month_first(months), 14);
+        env
     }
-}
 
-/// The first day of month `m` of the window (month 0 is January 2024; negative is before).
-pub(crate) fn month_first(m: i32) -> Date {
-    let t = BASE_YEAR * 12 + m;
-    Date::new(t.div_euclid(12) as i16, (t.rem_euclid(12) + 1) as i8, 1).expect("a valid month")
+    /// The first day of month `m` of the window (month 0 is the first; negative is before).
+    pub fn month_first(&self, m: i32) -> Date {
+        let t = self.first + m;
+        Date::new(t.div_euclid(12) as i16, (t.rem_euclid(12) + 1) as i8, 1).expect("a valid month")
+    }
 }
 
 /// `d` moved by `n` days.
@@ -547,7 +550,7 @@ impl<'e> Gen<'e> {
         let (start, start_month, end_month, rows_closed) = if let Some(f) = forced {
             let ends = matches!(f, Forced::Outside | Forced::UnbilledMonthZero);
             (
-                month_first(-14),
+                env.month_first(-14),
                 -14,
                 ends.then_some(3),
                 f == Forced::UnbilledMonthZero,
@@ -555,18 +558,18 @@ impl<'e> Gen<'e> {
         } else {
             let (start, start_month) = if rng.f64() < 0.65 {
                 let k = rng.i32(-48..=-1);
-                (month_first(k), k)
+                (env.month_first(k), k)
             } else {
                 let k = rng.i32(0..=(months - 1) / 3);
                 let day = if rng.f64() < 0.6 { 1 } else { rng.i8(2..=28) };
-                (day_of(month_first(k), day), k)
+                (day_of(env.month_first(k), day), k)
             };
             let lo = start_month.max(0) + 1;
             let end_month = (months >= 4 && lo <= months - 2 && rng.f64() < 0.15)
                 .then(|| rng.i32(lo..=months - 2));
             (start, start_month, end_month, rng.bool())
         };
-        let end = end_month.map(|e| month_first(e).last_of_month());
+        let end = end_month.map(|e| env.month_first(e).last_of_month());
         let first_billed = start_month.max(0);
         let last_billed = end_month.unwrap_or(months - 1);
         let since = add_days(start, -rng.i64(0..=400));
@@ -646,7 +649,7 @@ impl<'e> Gen<'e> {
                 let lo = lo.max(first_billed);
                 if forced.is_none() && lo <= last_billed && rng.f64() < 0.25 {
                     let k = rng.i32(lo..=last_billed);
-                    let from = month_first(k);
+                    let from = env.month_first(k);
                     let factor = dec(["1.03", "1.05", "1.08"][rng.usize(..3)]);
                     rows[0].to = Some(add_days(from, -1));
                     rows.push(PriceRow {
@@ -710,10 +713,10 @@ impl<'e> Gen<'e> {
 
     /// Bills month `m` on an invoice issued the 1st of the next month.
     fn bill_month(&mut self, m: i32) {
-        let first = month_first(m);
+        let first = self.env.month_first(m);
         let pe = first.last_of_month();
         let ps = first.max(self.data.contract.start);
-        let issue = month_first(m + 1);
+        let issue = self.env.month_first(m + 1);
         let last = m == self.last_billed;
         let mut lines = Vec::with_capacity(8);
         let mut dups_here = Vec::new();
@@ -916,7 +919,7 @@ impl<'e> Gen<'e> {
         let total = sku.monthly_quantity(&mut self.rng);
         let parts = self.split_lines(sku, total);
         let plant = self.group_plant(si, m, ps, parts.len() == 1);
-        let first = month_first(m);
+        let first = self.env.month_first(m);
 
         if plant == Some(GroupPlant::Omitted) {
             // Delivered, never billed: one finding per (contract, sku, month) at the price valid
@@ -1169,7 +1172,7 @@ impl<'e> Gen<'e> {
 
     /// A month after the contract's end, billed in advance (R1), with no deliveries.
     fn outside_after_end(&mut self, m: i32) -> Line {
-        let first = month_first(m);
+        let first = self.env.month_first(m);
         let si = self.rng.usize(..self.data.skus.len());
         let plan = &self.data.skus[si];
         let sku = plan.sku;
@@ -1200,7 +1203,7 @@ impl<'e> Gen<'e> {
             return;
         }
         let m = self.last_billed + 1;
-        let first = month_first(m);
+        let first = self.env.month_first(m);
         let si = self.rng.usize(..self.data.skus.len());
         let sku = self.data.skus[si].sku;
         let ticks = sku.monthly_quantity(&mut self.rng);
@@ -1261,7 +1264,7 @@ impl<'e> Gen<'e> {
             return None;
         }
         // An overpayment is paid within two weeks of issue, which must be before the export.
-        let can_overpay = issue < month_first(self.env.months);
+        let can_overpay = issue < self.env.month_first(self.env.months);
         Some(match self.rng.usize(..if can_overpay { 3 } else { 2 }) {
             0 => LevelPlant::Tax,
             1 => LevelPlant::Total,

@@ -21,6 +21,7 @@ mod customer;
 mod write;
 
 use rayon::prelude::*;
+use redress_domain::Date;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -30,8 +31,12 @@ use std::path::{Path, PathBuf};
 pub struct DemoOptions {
     /// How many customers, each with one contract (at least 1).
     pub customers: u32,
-    /// How many months are billed, from January 2024 (1 to 120).
+    /// How many months are billed (1 to 120), from [`DemoOptions::first_month`].
     pub months: u32,
+    /// The first month billed: the month of this day (its day does not matter). January 2024
+    /// by default, which the benchmarks and the tests rely on; `redress demo` bills the
+    /// twelve months up to now.
+    pub first_month: Date,
     /// Seed of the random choices: the same options give the same bytes.
     pub seed: u64,
     /// Probability of planting an error at each opportunity (each group of lines for one sku
@@ -46,6 +51,7 @@ impl Default for DemoOptions {
         Self {
             customers: 200,
             months: 12,
+            first_month: Date::constant(2024, 1, 1),
             seed: 42,
             error_rate: 0.02,
         }
@@ -120,6 +126,7 @@ pub fn generate(dir: &Path, options: &DemoOptions) -> Result<DemoSummary, DemoEr
     let env = customer::Env::new(
         options.customers,
         options.months,
+        options.first_month,
         options.seed,
         options.error_rate,
     );
@@ -175,6 +182,14 @@ fn validate(o: &DemoOptions) -> Result<(), DemoError> {
     }
     if o.months == 0 || o.months > 120 {
         return bad(format!("months must be from 1 to 120, not {}", o.months));
+    }
+    // The window, with contracts starting up to four years and more before it, within years
+    // four digits write.
+    if !(1900..=9000).contains(&o.first_month.year()) {
+        return bad(format!(
+            "the first month must be between the years 1900 and 9000, not {}",
+            o.first_month
+        ));
     }
     if !(0.0..=1.0).contains(&o.error_rate) {
         return bad(format!(

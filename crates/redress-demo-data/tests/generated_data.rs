@@ -35,6 +35,7 @@ fn options(customers: u32, months: u32, seed: u64, error_rate: f64) -> DemoOptio
         months,
         seed,
         error_rate,
+        ..Default::default()
     }
 }
 

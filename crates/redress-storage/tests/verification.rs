@@ -82,6 +82,7 @@ async fn generated_data_verifies_invoice_by_invoice() {
         months: 8,
         seed: 11,
         error_rate: 0.1,
+        ..Default::default()
     };
     redress_demo_data::generate(dir.path(), &options).unwrap();
     every_invoice_verifies_as_in_the_full_audit(

@@ -259,7 +259,9 @@ async fn an_agents_credit_note_above_their_allowance_waits_and_only_a_second_per
     // The agent who proposed it reads who approved it by name, not by a user id.
     let as_agent = desk.get("/disputes/DSP-4", &agent).await;
     assert!(
-        as_agent.body.contains("<dt>Decided by</dt><dd>Olu Approver"),
+        as_agent
+            .body
+            .contains("<dt>Decided by</dt><dd>Olu Approver"),
         "{}",
         as_agent.body
     );

@@ -16,6 +16,9 @@ pub struct DemoDataArgs {
     /// How many months of invoices.
     #[arg(long, default_value_t = DemoOptions::default().months)]
     pub months: u32,
+    /// The first month of invoices, as a day in it (YYYY-MM-DD).
+    #[arg(long, default_value_t = DemoOptions::default().first_month)]
+    pub first_month: redress_domain::Date,
     /// Seed of the random choices: the same seed writes the same files.
     #[arg(long, default_value_t = DemoOptions::default().seed)]
     pub seed: u64,
@@ -31,6 +34,7 @@ pub fn run(args: DemoDataArgs) -> anyhow::Result<()> {
         months: args.months,
         seed: args.seed,
         error_rate: args.error_rate,
+        first_month: args.first_month,
     };
     let summary = generate(&args.dir, &options)
         .with_context(|| format!("cannot write demo data to {}", args.dir.display()))?;

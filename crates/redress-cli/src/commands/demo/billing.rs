@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use redress_demo_data::{DemoOptions, DemoSummary, generate};
-use redress_domain::{BillingData, Decimal, parse_decimal};
+use redress_domain::{BillingData, Date, Decimal, parse_decimal};
 use redress_import::{NoProgress, ReadOptions, read_billing_data_with};
 use redress_service::{ImportOutcome, Redress};
 use std::collections::BTreeSet;
@@ -57,6 +57,21 @@ pub struct Overbilled {
     pub impact: Decimal,
 }
 
+/// The first month of the demo's year, so that it ends just before `today`: the export is
+/// taken two weeks after the last month billed, on or before `today`, and the disputes, ages
+/// and deadlines a new user sees are of now, not of years ago.
+fn first_month(today: Date) -> Date {
+    let exported_by = today.saturating_sub(jiff::Span::new().days(14));
+    let month =
+        i32::from(exported_by.year()) * 12 + i32::from(exported_by.month()) - 1 - MONTHS as i32;
+    Date::new(
+        month.div_euclid(12) as i16,
+        (month.rem_euclid(12) + 1) as i8,
+        1,
+    )
+    .unwrap_or(Date::constant(2024, 1, 1))
+}
+
 /// Generates `customers` customers' year (deterministic for `seed`) into a temporary
 /// directory and reads it back.
 pub fn generate_export(customers: u32, seed: u64) -> anyhow::Result<Generated> {
@@ -66,6 +81,11 @@ pub fn generate_export(customers: u32, seed: u64) -> anyhow::Result<Generated> {
         months: MONTHS,
         seed,
         error_rate: error_rate(customers),
+        first_month: first_month(
+            jiff::tz::TimeZone::UTC
+                .to_datetime(jiff::Timestamp::now())
+                .date(),
+        ),
     };
     let summary = generate(dir.path(), &options).context("cannot generate the demo's data")?;
     let data = read_billing_data_with(dir.path(), ReadOptions::default(), &NoProgress)
@@ -123,4 +143,27 @@ pub async fn import(
         .import_export(export.data.clone(), operator)
         .await
         .context("cannot import the demo's data")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_month;
+    use redress_domain::Date;
+
+    #[test]
+    fn the_demos_year_ends_with_the_month_whose_export_is_on_or_before_today() {
+        // Exported on 15 November (two weeks after October, the last month billed).
+        assert_eq!(
+            first_month(Date::constant(2026, 12, 7)),
+            Date::constant(2025, 11, 1)
+        );
+        assert_eq!(
+            first_month(Date::constant(2026, 12, 15)),
+            Date::constant(2025, 12, 1)
+        );
+        assert_eq!(
+            first_month(Date::constant(2026, 1, 10)),
+            Date::constant(2024, 12, 1)
+        );
+    }
 }
