@@ -20,8 +20,8 @@ pub struct RawFigures {
     pub opened_per_month: Vec<(String, u64)>,
     /// Findings per kind (kind's name, findings, disputes with one), most findings first.
     pub findings_per_kind: Vec<(String, u64, u64)>,
-    /// Resolved or closed disputes per month of their last change and days from opening to
-    /// it (`YYYY-MM`, days, count).
+    /// Resolved (or since closed) disputes per month they were resolved in and days from
+    /// opening to that (`YYYY-MM`, days, count).
     pub resolution_days: Vec<(String, i64, u64)>,
     /// Applied resolutions that give money back or forgo it: (dispute reason, resolution
     /// kind, currency, amount as exact text, how many had that amount).
@@ -80,15 +80,15 @@ fn figures(db: &mut dyn Db, since: &str) -> Result<RawFigures, StorageError> {
     })?;
     let days = match db.backend() {
         Backend::Sqlite => {
-            "CAST(julianday(substr(updated_at, 1, 10)) - julianday(opened_on) AS INTEGER)"
+            "CAST(julianday(substr(resolved_at, 1, 10)) - julianday(opened_on) AS INTEGER)"
         }
-        Backend::Postgres => "(CAST(substr(updated_at, 1, 10) AS DATE) - CAST(opened_on AS DATE))",
+        Backend::Postgres => "(CAST(substr(resolved_at, 1, 10) AS DATE) - CAST(opened_on AS DATE))",
     };
     let resolution_days = db.rows(
         &format!(
-            "SELECT substr(updated_at, 1, 7), {days}, COUNT(*) FROM disputes \
-             WHERE status IN ('resolved', 'closed') \
-             GROUP BY substr(updated_at, 1, 7), {days} ORDER BY 1, 2"
+            "SELECT substr(resolved_at, 1, 7), {days}, COUNT(*) FROM disputes \
+             WHERE resolved_at IS NOT NULL \
+             GROUP BY substr(resolved_at, 1, 7), {days} ORDER BY 1, 2"
         ),
         &[],
         |row| Ok((row.string(0)?, row.int(1)?, count(row.int(2)?))),

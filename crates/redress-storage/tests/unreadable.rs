@@ -9,38 +9,7 @@ use redress_storage::StorageError;
 use redress_storage::disputes::intake;
 use redress_storage::disputes::list::{DisputeFilter, DisputeOrder};
 use redress_storage::disputes::record::{DisputeRow, VerificationRecord};
-use support::{TestDb, worked_example};
-
-fn dispute() -> DisputeRow {
-    let now = redress_storage::this_moment();
-    DisputeRow {
-        id: "DSP-X".to_owned(),
-        invoice_id: "INV-A3".to_owned(),
-        customer_id: "C-ACME".to_owned(),
-        line_no: None,
-        reason: DisputeReason::Overcharged,
-        claimed: Money {
-            amount: "50.00".parse().unwrap(),
-            currency: Currency::from_code("USD").unwrap(),
-        },
-        narrative: "too much".to_owned(),
-        channel: "email".to_owned(),
-        taken_by: "test".to_owned(),
-        status: DisputeStatus::Open,
-        escalated: false,
-        assignee: None,
-        linked_to: None,
-        opened_on: "2025-05-01".parse().unwrap(),
-        created_at: now,
-        updated_at: now,
-        verification: VerificationRecord {
-            verdict: Verdict::Rejected,
-            adjustment: "0.00".parse().unwrap(),
-            findings: redress_audit::report::Findings::of(&[]),
-            verified_at: now,
-        },
-    }
-}
+use support::{TestDb, dispute, worked_example};
 
 #[tokio::test]
 async fn a_dispute_reads_back_exactly_as_it_was_stored() {

@@ -93,8 +93,10 @@ fn change(
         };
         let text = after.stored_text();
         db.execute(
+            // `resolved_at`: the first moment of a stay in resolved or closed (see migration 21).
             "UPDATE disputes SET status = ?, escalated = ?, assignee = ?, updated_at = ?, verdict = ?, \
-             adjustment = ?, findings_json = ?, verified_at = ? WHERE id = ?",
+             adjustment = ?, findings_json = ?, verified_at = ?, \
+             resolved_at = CASE WHEN ? = 1 THEN COALESCE(resolved_at, ?) ELSE NULL END WHERE id = ?",
             params![
                 after.status.as_str(),
                 i64::from(after.escalated),
@@ -104,6 +106,11 @@ fn change(
                 &text.adjustment,
                 &text.findings_json,
                 &text.verified_at,
+                i64::from(matches!(
+                    after.status,
+                    DisputeStatus::Resolved | DisputeStatus::Closed
+                )),
+                &text.updated_at,
                 &id,
             ],
         )?;

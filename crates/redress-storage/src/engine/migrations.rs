@@ -125,6 +125,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0019_statement_requests.sql"),
         include_str!("../../migrations/postgres/0019_statement_requests.sql"),
     ),
+    (
+        21,
+        "when a dispute was resolved",
+        include_str!("../../migrations/sqlite/0021_resolved_at.sql"),
+        include_str!("../../migrations/postgres/0021_resolved_at.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (

@@ -53,3 +53,38 @@ impl TestDb {
         self.database.raw(sql)
     }
 }
+
+/// A dispute `DSP-X` of the worked example's INV-A3, opened on 2025-05-01, not yet stored.
+#[allow(dead_code)]
+pub fn dispute() -> redress_storage::disputes::record::DisputeRow {
+    use redress_domain::{Currency, DisputeReason, DisputeStatus, Money, Verdict};
+    use redress_storage::disputes::record::{DisputeRow, VerificationRecord};
+    let now = redress_storage::this_moment();
+    DisputeRow {
+        id: "DSP-X".to_owned(),
+        invoice_id: "INV-A3".to_owned(),
+        customer_id: "C-ACME".to_owned(),
+        line_no: None,
+        reason: DisputeReason::Overcharged,
+        claimed: Money {
+            amount: "50.00".parse().unwrap(),
+            currency: Currency::from_code("USD").unwrap(),
+        },
+        narrative: "too much".to_owned(),
+        channel: "email".to_owned(),
+        taken_by: "test".to_owned(),
+        status: DisputeStatus::Open,
+        escalated: false,
+        assignee: None,
+        linked_to: None,
+        opened_on: "2025-05-01".parse().unwrap(),
+        created_at: now,
+        updated_at: now,
+        verification: VerificationRecord {
+            verdict: Verdict::Rejected,
+            adjustment: "0.00".parse().unwrap(),
+            findings: redress_audit::report::Findings::of(&[]),
+            verified_at: now,
+        },
+    }
+}

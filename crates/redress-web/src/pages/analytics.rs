@@ -278,14 +278,14 @@ fn sections(a: &Analytics, draw: bool) -> Vec<Section> {
     out.push(Section {
         id: "resolution-time",
         heading: "Time to resolution",
-        intro: "Days from the day a dispute was opened to the day it was resolved or closed \
-                (the day of its last change), for the disputes resolved or closed each month: \
-                the median (half took this long or less) and the 90th percentile (9 in 10 did)."
+        intro: "Days from the day a dispute was opened to the day it was resolved, for the \
+                disputes resolved each month: the median (half took this long or less) and the \
+                90th percentile (9 in 10 did)."
             .to_owned(),
         empty: a
             .resolution_times
             .is_empty()
-            .then_some("No dispute has been resolved or closed yet."),
+            .then_some("No dispute has been resolved yet."),
         charts: vec![chart(
             "chart-resolution-time",
             "Bar chart: median days to resolution per month",
