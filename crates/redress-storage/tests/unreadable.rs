@@ -4,11 +4,9 @@
 
 mod support;
 
-use redress_domain::{Currency, DisputeReason, DisputeStatus, Money, Verdict};
 use redress_storage::StorageError;
 use redress_storage::disputes::intake;
 use redress_storage::disputes::list::{DisputeFilter, DisputeOrder};
-use redress_storage::disputes::record::{DisputeRow, VerificationRecord};
 use support::{TestDb, dispute, worked_example};
 
 #[tokio::test]
