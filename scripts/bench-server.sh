@@ -136,9 +136,12 @@ for backend in $backends; do
   has_phase api && sed -i "/^$backend /d" "$results"
   has_phase desk && sed -i "/^$backend /d" "$desk_results"
   [ "$backend" = postgres ] && start_postgres
-  # shellcheck disable=SC2046
-  import_seconds=$(timed_import "$work/data" $(fresh_database "$backend" redress_import))
-  echo "import: $import_seconds s" >&2
+  import_seconds=0
+  if has_phase api; then
+    # shellcheck disable=SC2046
+    import_seconds=$(timed_import "$work/data" $(fresh_database "$backend" redress_import))
+    echo "import: $import_seconds s" >&2
+  fi
   read -ra db <<< "$(fresh_database "$backend" redress_bench)"
   setup_seconds=$(timed_import "$work/server" "${db[@]}")
   echo "import with $disputes disputes: $setup_seconds s" >&2
