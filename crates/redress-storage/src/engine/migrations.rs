@@ -126,10 +126,10 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/postgres/0019_statement_requests.sql"),
     ),
     (
-        21,
+        22,
         "when a dispute was resolved",
-        include_str!("../../migrations/sqlite/0021_resolved_at.sql"),
-        include_str!("../../migrations/postgres/0021_resolved_at.sql"),
+        include_str!("../../migrations/sqlite/0022_resolved_at.sql"),
+        include_str!("../../migrations/postgres/0022_resolved_at.sql"),
     ),
 ];
 
