@@ -1387,7 +1387,13 @@ async fn a_customer_billed_half_price_for_six_months_is_found_offered_the_option
         .collect();
     assert_eq!(
         options,
-        ["next_invoice", "separate_invoice", "payment_plan", "waive"]
+        [
+            "next_invoice",
+            "separate_invoice",
+            "payment_plan",
+            "compromise",
+            "waive"
+        ]
     );
     // The customer billed right has no case; an audit run again opens nothing twice.
     assert!(

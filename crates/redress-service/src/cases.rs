@@ -271,9 +271,10 @@ impl Cases<'_> {
         )
     }
 
-    /// Approves or refuses a waiver, as `actor`: in its transaction, only an approver or admin
-    /// who did not record the customer's choice.
-    pub fn decide_waiver(
+    /// Approves or refuses what the customer asked to have forgone (a waiver, or a
+    /// compromise whose rest is then billed), as `actor`: in its transaction, only an approver
+    /// or admin who did not record the customer's choice.
+    pub fn decide_forgone(
         &self,
         actor: &Actor,
         id: &str,
@@ -289,7 +290,7 @@ impl Cases<'_> {
         });
         as_writer(
             actor,
-            redress_storage::books::cases::decide_waiver_as(id, approve, &actor.id, authorize),
+            redress_storage::books::cases::decide_forgone_as(id, approve, &actor.id, authorize),
         )
     }
 

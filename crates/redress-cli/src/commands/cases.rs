@@ -8,9 +8,9 @@ use super::resolutions::{Acting, acting_as, refused};
 use clap::{Args, Subcommand};
 use redress_domain::arrears::ArrearsStatus;
 use redress_domain::ledger::Side;
-use redress_domain::parse_date;
+use redress_domain::{parse_date, parse_decimal};
 use redress_service::Redress;
-use redress_service::records::{ArrearsCase, ArrearsChoice};
+use redress_service::records::{ArrearsCase, ArrearsChoice, CompromiseBilling};
 
 /// Arguments of `redress cases`.
 #[derive(Args)]
@@ -51,8 +51,8 @@ pub enum CasesCommand {
     Choose {
         /// The case's id.
         id: String,
-        /// next_invoice, separate_invoice, payment_plan or waive (a waiver waits for an
-        /// approver, over the API).
+        /// next_invoice, separate_invoice, payment_plan, compromise or waive (a waiver or a
+        /// compromise waits for an approver, over the API).
         #[arg(long)]
         option: String,
         /// For a payment plan: how many monthly instalments.
@@ -61,6 +61,13 @@ pub enum CasesCommand {
         /// For a payment plan: when the first is due, YYYY-MM-DD.
         #[arg(long)]
         first_due_on: Option<String>,
+        /// For a compromise: the net amount waived, in the case's currency (above zero, below
+        /// the case's net).
+        #[arg(long, value_name = "AMOUNT")]
+        waive: Option<String>,
+        /// For a compromise: how the rest is billed, next_invoice or separate_invoice.
+        #[arg(long, value_name = "HOW")]
+        bill: Option<String>,
         #[command(flatten)]
         acting: Acting,
     },
@@ -101,6 +108,15 @@ fn print_case(case: &ArrearsCase) {
             .map(|p| format!(", plan {p}"))
             .unwrap_or_default();
         println!("  chose {}: {document}{plan}", choice.as_str());
+    }
+    if let Some(terms) = &case.compromise {
+        println!(
+            "  compromise: {} {} waived, {} net billed ({})",
+            currency.format(terms.waived),
+            currency.code(),
+            currency.format(case.net - terms.waived),
+            terms.billing
+        );
     }
 }
 
@@ -153,25 +169,49 @@ pub fn run(args: CasesArgs) -> anyhow::Result<()> {
                 option,
                 instalments,
                 first_due_on,
+                waive,
+                bill,
                 acting,
             } => {
-                let choice = match (option.as_str(), instalments, first_due_on) {
-                    ("next_invoice", None, None) => ArrearsChoice::NextInvoice,
-                    ("separate_invoice", None, None) => ArrearsChoice::SeparateInvoice,
-                    ("waive", None, None) => ArrearsChoice::Waive,
-                    ("payment_plan", Some(instalments), Some(first)) => ArrearsChoice::PaymentPlan {
-                        instalments,
-                        first_due_on: parse_date(&first)
-                            .map_err(|e| refuse(format!("--first-due-on {e}")))?,
-                    },
+                let plan = (instalments, first_due_on);
+                let compromise = (waive, bill);
+                let choice = match (option.as_str(), plan, compromise) {
+                    ("next_invoice", (None, None), (None, None)) => ArrearsChoice::NextInvoice,
+                    ("separate_invoice", (None, None), (None, None)) => {
+                        ArrearsChoice::SeparateInvoice
+                    }
+                    ("waive", (None, None), (None, None)) => ArrearsChoice::Waive,
+                    ("payment_plan", (Some(instalments), Some(first)), (None, None)) => {
+                        ArrearsChoice::PaymentPlan {
+                            instalments,
+                            first_due_on: parse_date(&first)
+                                .map_err(|e| refuse(format!("--first-due-on {e}")))?,
+                        }
+                    }
                     ("payment_plan", _, _) => {
                         return Err(refuse(
-                            "--option payment_plan needs --instalments N and --first-due-on YYYY-MM-DD",
+                            "--option payment_plan needs --instalments N and --first-due-on YYYY-MM-DD (and nothing else)",
+                        ));
+                    }
+                    ("compromise", (None, None), (Some(waived), Some(how))) => {
+                        ArrearsChoice::Compromise {
+                            waived: parse_decimal(&waived)
+                                .map_err(|e| refuse(format!("--waive {e}")))?,
+                            billing: CompromiseBilling::from_name(&how).ok_or_else(|| {
+                                refuse(format!(
+                                    "--bill {how}: expected next_invoice or separate_invoice"
+                                ))
+                            })?,
+                        }
+                    }
+                    ("compromise", _, _) => {
+                        return Err(refuse(
+                            "--option compromise needs --waive AMOUNT and --bill next_invoice|separate_invoice (and nothing else)",
                         ));
                     }
                     (other, _, _) => {
                         return Err(refuse(format!(
-                            "--option {other}: expected next_invoice, separate_invoice, payment_plan or waive (and --instalments only with a payment plan)"
+                            "--option {other}: expected next_invoice, separate_invoice, payment_plan, compromise or waive (--instalments only with a payment plan, --waive only with a compromise)"
                         )));
                     }
                 };

@@ -11,8 +11,10 @@ use crate::engine::stored::{Cells, StoredCurrency, StoredDecimal, new_id, this_m
 use crate::engine::transaction::append;
 use crate::engine::{StorageError, Work};
 use redress_audit::FindingKind;
-pub use redress_domain::arrears::ArrearsChoice;
-use redress_domain::arrears::{ArrearsOption, ArrearsStatus, ArrearsStep};
+pub use redress_domain::arrears::{ArrearsChoice, Compromise, CompromiseBilling, CompromiseError};
+use redress_domain::arrears::{
+    ArrearsOption, ArrearsStatus, ArrearsStep, apportion_waived, check_compromise,
+};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{LedgerError, LedgerLine, TaxRates, tax_on};
 use redress_domain::resolution::{ApprovalError, PaymentPlan, PlanError};
@@ -99,13 +101,19 @@ pub struct ArrearsCase {
     pub offered_by: Option<String>,
     /// How they were contacted, and what they were told.
     pub offer_note: Option<String>,
-    /// The option the customer chose (a plan's terms are the plan's: `plan_id`).
+    /// The option the customer chose (a plan's terms are the plan's: `plan_id`; a
+    /// compromise's are `compromise`).
     pub choice: Option<ArrearsOption>,
+    /// A compromise's terms: the part waived and how the rest is billed. Recorded with the
+    /// choice, kept once approved (the part waived is what the business forwent), gone when
+    /// refused.
+    pub compromise: Option<Compromise>,
     /// When.
     pub chosen_at: Option<Timestamp>,
     /// Who recorded it.
     pub chosen_by: Option<String>,
-    /// The approver who approved (or refused) a waiver.
+    /// The approver who approved (or refused) what the customer asked to have forgone: a
+    /// waiver or a compromise.
     pub decided_by: Option<String>,
     /// The arrears invoice issued.
     pub document_id: Option<String>,
@@ -137,6 +145,9 @@ pub enum ArrearsError {
     /// The plan asked for does not work.
     #[error("instalment_count: {0}")]
     Plan(PlanError),
+    /// The amount a compromise waives does not work for the case.
+    #[error("waived: {0}")]
+    Compromise(#[from] CompromiseError),
     /// The ledger refused what settling it posts.
     #[error("{0}")]
     Refused(#[from] LedgerError),
@@ -205,7 +216,7 @@ pub struct CustomerImpact {
 
 const CASE_COLUMNS: &str = "id, customer_id, currency, status, tax_rate_percent, invoices_json, \
      net, tax, total, found_at, found_by, offered_at, offered_by, offer_note, choice, chosen_at, \
-     chosen_by, decided_by, document_id, plan_id, settled_at";
+     chosen_by, decided_by, document_id, plan_id, settled_at, waived_amount, compromise_billing";
 
 fn read_case(row: &dyn Row) -> Result<ArrearsCase, StorageError> {
     let id = row.string(0)?;
@@ -259,8 +270,35 @@ fn read_case(row: &dyn Row) -> Result<ArrearsCase, StorageError> {
         document_id: row.opt_string(18)?,
         plan_id: row.opt_string(19)?,
         settled_at: cells.opt_timestamp(20, "settled_at")?,
+        compromise: read_compromise(&cells)?,
         id,
     })
+}
+
+/// A compromise's terms, from the case's `waived_amount` (21) and `compromise_billing` (22):
+/// both or neither.
+fn read_compromise(cells: &Cells<'_>) -> Result<Option<Compromise>, StorageError> {
+    let waived = cells.opt_amount(21, "waived_amount")?;
+    let billing = cells.opt_parsed(
+        22,
+        "compromise_billing",
+        "how a compromise's rest is billed (next_invoice or separate_invoice)",
+        CompromiseBilling::from_name,
+    )?;
+    match (waived, billing) {
+        (Some(waived), Some(billing)) => Ok(Some(Compromise { waived, billing })),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(cells.unreadable(
+            "compromise_billing",
+            "NULL",
+            "how the rest is billed, beside the amount a compromise waives",
+        )),
+        (None, Some(_)) => Err(cells.unreadable(
+            "waived_amount",
+            "NULL",
+            "the amount a compromise waives, beside how its rest is billed",
+        )),
+    }
 }
 
 /// The arrears case with this id; with `locked`, its row locked until the transaction ends,
@@ -286,15 +324,25 @@ fn case_event(
 ) -> NewEvent {
     let json = |c: &ArrearsCase| {
         let currency = c.currency;
-        serde_json::json!({
+        let mut json = serde_json::json!({
             "id": c.id, "customer_id": c.customer_id, "status": c.status.as_str(),
             "currency": currency.code(), "net": currency.format(c.net),
             "tax": currency.format(c.tax), "total": currency.format(c.total),
             "items": stored_items(currency, &c.items), "offer_note": c.offer_note,
             "choice": c.choice.map(ArrearsOption::as_str), "decided_by": c.decided_by,
             "document_id": c.document_id, "plan_id": c.plan_id,
-        })
-        .to_string()
+        });
+        // Only a compromise's events say what it waived, so that the others read as before.
+        if let (Some(terms), Some(fields)) = (c.compromise, json.as_object_mut()) {
+            fields.insert(
+                "compromise".into(),
+                serde_json::json!({
+                    "waived": currency.format(terms.waived),
+                    "billing": terms.billing.as_str(),
+                }),
+            );
+        }
+        json.to_string()
     };
     NewEvent {
         occurred_at: timestamp_text(this_moment()),
@@ -321,10 +369,11 @@ fn save(
         text(case.chosen_at),
         text(case.settled_at),
     );
+    let waived = case.compromise.map(|terms| case.currency.format(terms.waived));
     db.execute(
         "UPDATE arrears_cases SET status = ?, offered_at = ?, offered_by = ?, offer_note = ?, \
          choice = ?, chosen_at = ?, chosen_by = ?, decided_by = ?, document_id = ?, plan_id = ?, \
-         settled_at = ? WHERE id = ?",
+         settled_at = ?, waived_amount = ?, compromise_billing = ? WHERE id = ?",
         params![
             case.status.as_str(),
             &offered_at,
@@ -337,13 +386,17 @@ fn save(
             &case.document_id,
             &case.plan_id,
             &settled_at,
+            &waived,
+            case.compromise.map(|terms| terms.billing.as_str()),
             &case.id,
         ],
     )?;
     append(db, case_event(actor, case, action, Some(before)))
 }
 
-/// Bills the arrears of `case` on an arrears invoice, and agrees a plan over it when asked.
+/// Bills the arrears of `case` on an arrears invoice, and agrees a plan over it when asked. Of
+/// a compromise, only the rest is billed: the part waived taken off each item in proportion
+/// (each line then taxed at its item's rate, as every arrears line is).
 fn bill(
     db: &mut dyn Db,
     case: &mut ArrearsCase,
@@ -351,11 +404,20 @@ fn bill(
     actor: &str,
 ) -> Result<(), ArrearsError> {
     let code = case.currency;
+    let nets: Vec<Decimal> = case.items.iter().map(|item| item.net).collect();
+    let waived = match case.compromise {
+        Some(terms) => apportion_waived(terms.waived, &nets, code),
+        None => vec![Decimal::ZERO; nets.len()],
+    };
     let lines = case
         .items
         .iter()
+        .zip(waived)
+        .map(|(item, waived)| (item, item.net - waived))
+        // An item waived whole (a compromise over items of a few cents) is not billed.
+        .filter(|(_, net)| !net.is_zero())
         .zip(1..)
-        .map(|(item, n)| {
+        .map(|((item, net), n)| {
             // An item stored before items had rates of their own is at the case's one rate.
             let rate = item
                 .tax_rate_percent
@@ -369,16 +431,27 @@ fn bill(
                 })?;
             Ok(LedgerLine {
                 line_no: n,
-                net: item.net,
+                net,
                 tax_rate_percent: rate,
             })
         })
         .collect::<Result<Vec<_>, StorageError>>()?;
     let mut account = account_for_posting(db, &case.customer_id)?;
-    let how = match plan {
-        Some(_) => "paid by instalments",
-        None if case.choice == Some(ArrearsOption::NextInvoice) => "billed with the next invoice",
-        None => "billed on its own",
+    let how = match (plan, case.compromise) {
+        (Some(_), _) => "paid by instalments".to_owned(),
+        (None, Some(terms)) => format!(
+            "less {} {} waived, the rest billed {}",
+            code.format(terms.waived),
+            code.code(),
+            match terms.billing {
+                CompromiseBilling::NextInvoice => "with the next invoice",
+                CompromiseBilling::SeparateInvoice => "on its own",
+            }
+        ),
+        (None, None) if case.choice == Some(ArrearsOption::NextInvoice) => {
+            "billed with the next invoice".to_owned()
+        }
+        (None, None) => "billed on its own".to_owned(),
     };
     let issued = issue_invoice_in(
         db,
@@ -460,25 +533,27 @@ pub fn offer(id: &str, note: String, actor: &str) -> Work<ArrearsCase, ArrearsEr
 }
 
 /// Records the option the customer chose and carries it out: an arrears invoice (with a
-/// plan over it, when they chose one) posted to their ledger; a waiver waits for an
-/// approver. Only once they were offered the options.
+/// plan over it, when they chose one) posted to their ledger; a waiver, or a compromise (its
+/// terms checked against the case), waits for an approver. Only once they were offered the
+/// options.
 pub fn choose(id: &str, choice: ArrearsChoice, actor: &str) -> Work<ArrearsCase, ArrearsError> {
     let (id, actor) = (id.to_owned(), actor.to_owned());
     Work::new(move |db| {
         let before = load_case(db, &id, true)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
         let mut case = before.clone();
-        case.status = step(
-            &before,
-            match choice {
-                ArrearsChoice::Waive => ArrearsStep::ChooseWaiver,
-                _ => ArrearsStep::ChooseBilling,
-            },
-        )?;
+        case.status = step(&before, choice.step())?;
         case.choice = Some(choice.option());
         case.chosen_at = Some(this_moment());
         case.chosen_by = Some(actor.clone());
         match choice {
             ArrearsChoice::Waive => {}
+            ArrearsChoice::Compromise { waived, billing } => {
+                check_compromise(waived, case.net, case.currency)?;
+                case.compromise = Some(Compromise {
+                    waived: case.currency.shown(waived),
+                    billing,
+                });
+            }
             ArrearsChoice::NextInvoice | ArrearsChoice::SeparateInvoice => {
                 bill(db, &mut case, None, &actor)?;
                 case.settled_at = Some(this_moment());
@@ -496,21 +571,25 @@ pub fn choose(id: &str, choice: ArrearsChoice, actor: &str) -> Work<ArrearsCase,
     })
 }
 
-/// Approves (the arrears are forgone, nothing is billed) or refuses (the case goes back to
-/// the customer's options) a waiver. Whether `actor` may decide is the caller's to check.
-pub fn decide_waiver(id: &str, approve: bool, actor: &str) -> Work<ArrearsCase, ArrearsError> {
-    decide_waiver_as(id, approve, actor, Box::new(|_| Ok(())))
+/// Approves or refuses what the customer asked to have forgone. Approved, a waiver forgoes the
+/// arrears (nothing is billed) and a compromise bills the rest the way the customer chose;
+/// refused, the case goes back to the customer's options. Whether `actor` may decide is the
+/// caller's to check.
+pub fn decide_forgone(id: &str, approve: bool, actor: &str) -> Work<ArrearsCase, ArrearsError> {
+    decide_forgone_as(id, approve, actor, Box::new(|_| Ok(())))
 }
 
-/// Who may decide a waiver, asked in the transaction that decides it, of the case as it stands.
-pub type AuthorizeWaiver = Box<dyn FnOnce(&ArrearsCase) -> Result<(), ApprovalError> + Send>;
+/// Who may decide what is forgone (a waiver, a compromise), asked in the transaction that
+/// decides it, of the case as it stands.
+pub type AuthorizeForgoing = Box<dyn FnOnce(&ArrearsCase) -> Result<(), ApprovalError> + Send>;
 
-/// Approves or refuses a waiver, once `authorize` allows `actor` to.
-pub fn decide_waiver_as(
+/// Approves or refuses what the customer asked to have forgone, once `authorize` allows
+/// `actor` to.
+pub fn decide_forgone_as(
     id: &str,
     approve: bool,
     actor: &str,
-    authorize: AuthorizeWaiver,
+    authorize: AuthorizeForgoing,
 ) -> Work<ArrearsCase, ArrearsError> {
     let (id, actor) = (id.to_owned(), actor.to_owned());
     Work::new(move |db| {
@@ -520,20 +599,30 @@ pub fn decide_waiver_as(
         case.status = step(
             &before,
             if approve {
-                ArrearsStep::ApproveWaiver
+                ArrearsStep::ApproveForgoing
             } else {
-                ArrearsStep::RefuseWaiver
+                ArrearsStep::RefuseForgoing
             },
         )?;
         case.decided_by = Some(actor.clone());
+        let compromise = case.compromise.is_some();
         if approve {
+            if compromise {
+                bill(db, &mut case, None, &actor)?;
+            }
             case.settled_at = Some(this_moment());
         } else {
             case.choice = None;
             case.chosen_at = None;
             case.chosen_by = None;
+            case.compromise = None;
         }
-        let action = if approve { "waived" } else { "waiver_refused" };
+        let action = match (compromise, approve) {
+            (false, true) => "waived",
+            (false, false) => "waiver_refused",
+            (true, true) => "compromise_approved",
+            (true, false) => "compromise_refused",
+        };
         save(db, &case, &before, action, &actor)?;
         Ok(case)
     })
@@ -606,6 +695,7 @@ pub fn record_findings(
                 document_id: None,
                 plan_id: None,
                 settled_at: None,
+                compromise: None,
             };
             let items = serde_json::to_string(&stored_items(code, &case.items))
                 .map_err(|e| StorageError::Corrupt(e.to_string()))?;

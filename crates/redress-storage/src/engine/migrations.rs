@@ -125,6 +125,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0019_statement_requests.sql"),
         include_str!("../../migrations/postgres/0019_statement_requests.sql"),
     ),
+    (
+        20,
+        "arrears settled by a compromise",
+        include_str!("../../migrations/sqlite/0020_compromises.sql"),
+        include_str!("../../migrations/postgres/0020_compromises.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (
