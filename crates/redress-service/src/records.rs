@@ -13,6 +13,7 @@ pub use redress_storage::books::cases::{
     ArrearsCase, ArrearsChoice, ArrearsError, ArrearsItem, Compromise, CompromiseBilling,
     CompromiseError, CustomerImpact, SystemicIssue,
 };
+pub use redress_storage::books::causes::{FollowUp, STILL_WRONG_LISTED, StillWrong};
 pub use redress_storage::books::credit_notes::CreditNoteError;
 pub use redress_storage::books::documents::{
     CreditNote, IssuedInvoice, IssuedLine, StoredInstalment, StoredPlan,

@@ -278,6 +278,8 @@ async fn a_stored_status_or_choice_that_does_not_read_back_is_named_too() {
             explanation: "INV-A1 line 1: billed below the contract's price".into(),
             net: dec("12.5"),
             tax_rate_percent: Some(dec("8.875")),
+            kind: None,
+            period: None,
         }],
         fingerprint: "C-ACME|USD|test".into(),
     };
@@ -320,6 +322,8 @@ async fn a_compromise_stored_with_an_amount_or_a_billing_that_does_not_read_back
             explanation: "INV-A1 line 1: billed below the contract's price".into(),
             net: dec("12.5"),
             tax_rate_percent: Some(dec("8.875")),
+            kind: None,
+            period: None,
         }],
         fingerprint: "C-ACME|USD|compromise".into(),
     };

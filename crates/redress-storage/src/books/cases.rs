@@ -7,7 +7,9 @@ use super::documents::StoredPlan;
 use super::invoices::{CorrectionError, InvoicePurpose, issue_invoice_in};
 use super::plans::{PlanAgreedBy, agree_plan_in};
 use crate::engine::sql::{Db, Row, params};
-use crate::engine::stored::{Cells, StoredCurrency, StoredDecimal, new_id, this_moment};
+use crate::engine::stored::{
+    Cells, StoredCurrency, StoredDate, StoredDecimal, new_id, this_moment,
+};
 use crate::engine::transaction::append;
 use crate::engine::{StorageError, Work};
 use redress_audit::FindingKind;
@@ -18,7 +20,7 @@ use redress_domain::arrears::{
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{LedgerError, LedgerLine, TaxRates, tax_on};
 use redress_domain::resolution::{ApprovalError, PaymentPlan, PlanError};
-use redress_domain::{Currency, Date, Decimal, Money, Timestamp, timestamp_text};
+use redress_domain::{Currency, Date, Decimal, Money, Period, Timestamp, timestamp_text};
 
 /// What one invoice (or one never-billed delivery period) of an arrears case was under-billed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +34,13 @@ pub struct ArrearsItem {
     /// The tax rate charged on it, in percent: its contract's. (Cases found before items had
     /// rates of their own hold none: the case's rate is theirs.)
     pub tax_rate_percent: Option<Decimal>,
+    /// The kind of finding it rests on, so that later invoices can be checked for the same
+    /// error. (Cases found before items kept it hold none.)
+    pub kind: Option<FindingKind>,
+    /// The period it was under-billed for: the line's, else the invoice's (its charge lines'
+    /// first to last day); for deliveries never billed, the first day of their billing
+    /// period. (Cases found before items kept it hold none.)
+    pub period: Option<Period>,
 }
 
 /// An arrears item as stored in a case's `invoices_json` (and shown in the audit log).
@@ -42,6 +51,29 @@ struct StoredItem {
     net: StoredDecimal,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     tax_rate_percent: Option<StoredDecimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<StoredKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    period: Option<(StoredDate, StoredDate)>,
+}
+
+/// A finding kind as a stored JSON document writes it: its name (`price_mismatch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StoredKind(FindingKind);
+
+impl serde::Serialize for StoredKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoredKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        FindingKind::from_name(&text)
+            .map(Self)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a finding kind")))
+    }
 }
 
 /// `items` as stored, their amounts with `currency`'s decimals.
@@ -53,6 +85,10 @@ fn stored_items(currency: Currency, items: &[ArrearsItem]) -> Vec<StoredItem> {
             explanation: item.explanation.clone(),
             net: StoredDecimal(currency.shown(item.net)),
             tax_rate_percent: item.tax_rate_percent.map(StoredDecimal),
+            kind: item.kind.map(StoredKind),
+            period: item
+                .period
+                .map(|p| (StoredDate(p.start()), StoredDate(p.end()))),
         })
         .collect()
 }
@@ -181,6 +217,9 @@ pub struct NewSystemicIssue {
     pub customers: Vec<CustomerImpact>,
     /// The total impact in each currency.
     pub impact: Vec<Money>,
+    /// The last day of its findings' periods (see [`ArrearsItem::period`]), so that invoices
+    /// after it show whether the cause was fixed; `None` when none has a period.
+    pub found_through: Option<Date>,
 }
 
 /// Many findings of one cause, across customers, as recorded.
@@ -202,6 +241,10 @@ pub struct SystemicIssue {
     pub first_found_at: Timestamp,
     /// When last found.
     pub last_found_at: Timestamp,
+    /// The last day of its findings' periods when it was first found (kept when found again):
+    /// later invoices show whether the cause was fixed. `None` for issues found before Redress
+    /// kept it, until an audit finds them again.
+    pub found_through: Option<Date>,
 }
 
 /// A customer a systemic issue affects, and how much: signed, net (above zero: charged too
@@ -240,16 +283,31 @@ fn read_case(row: &dyn Row) -> Result<ArrearsCase, StorageError> {
             .json::<Vec<StoredItem>>(
                 5,
                 "invoices_json",
-                "a JSON list of arrears items ({invoice_id, explanation, net, tax_rate_percent})",
+                "a JSON list of arrears items ({invoice_id, explanation, net, tax_rate_percent, \
+                 kind, period: [start, end]})",
             )?
             .into_iter()
-            .map(|item| ArrearsItem {
-                invoice_id: item.invoice_id,
-                explanation: item.explanation,
-                net: item.net.0,
-                tax_rate_percent: item.tax_rate_percent.map(|rate| rate.0),
+            .map(|item| {
+                let period = match item.period {
+                    Some((start, end)) => Some(Period::new(start.0, end.0).map_err(|e| {
+                        cells.unreadable(
+                            "invoices_json",
+                            &e.to_string(),
+                            "arrears items whose periods end after they start",
+                        )
+                    })?),
+                    None => None,
+                };
+                Ok(ArrearsItem {
+                    invoice_id: item.invoice_id,
+                    explanation: item.explanation,
+                    net: item.net.0,
+                    tax_rate_percent: item.tax_rate_percent.map(|rate| rate.0),
+                    kind: item.kind.map(|kind| kind.0),
+                    period,
+                })
             })
-            .collect(),
+            .collect::<Result<_, StorageError>>()?,
         net: cells.amount(6, "net")?,
         tax: cells.amount(7, "tax")?,
         total: cells.amount(8, "total")?,
@@ -756,13 +814,17 @@ pub fn record_findings(
             let impact =
                 serde_json::to_string(&impact).map_err(|e| StorageError::Corrupt(e.to_string()))?;
             let at = timestamp_text(this_moment());
+            let through = issue.found_through.map(|day| day.to_string());
+            // The issue's first findings are what later invoices are compared with: an issue
+            // found again keeps its day (one found before Redress kept it takes this one).
             db.execute(
                 "INSERT INTO systemic_issues (key, kind, cause, finding_count, customer_count, \
-                 customers_json, impact_json, first_found_at, last_found_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET \
+                 customers_json, impact_json, first_found_at, last_found_at, found_through) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET \
                  finding_count = excluded.finding_count, customer_count = excluded.customer_count, \
                  customers_json = excluded.customers_json, impact_json = excluded.impact_json, \
-                 last_found_at = excluded.last_found_at",
+                 last_found_at = excluded.last_found_at, \
+                 found_through = COALESCE(systemic_issues.found_through, excluded.found_through)",
                 params![
                     &issue.key,
                     issue.kind.as_str(),
@@ -773,6 +835,7 @@ pub fn record_findings(
                     &impact,
                     &at,
                     &at,
+                    &through,
                 ],
             )?;
         }
@@ -788,7 +851,7 @@ pub fn record_findings(
 pub(crate) fn systemic_issues_in(db: &mut dyn Db) -> Result<Vec<SystemicIssue>, StorageError> {
     db.rows(
         "SELECT key, kind, cause, finding_count, customers_json, impact_json, \
-                 first_found_at, last_found_at FROM systemic_issues \
+                 first_found_at, last_found_at, found_through FROM systemic_issues \
                  ORDER BY customer_count DESC, finding_count DESC, key",
         &[],
         |row| {
@@ -824,6 +887,7 @@ pub(crate) fn systemic_issues_in(db: &mut dyn Db) -> Result<Vec<SystemicIssue>, 
                 impact,
                 first_found_at: cells.timestamp(6, "first_found_at")?,
                 last_found_at: cells.timestamp(7, "last_found_at")?,
+                found_through: cells.opt_date(8, "found_through")?,
                 key,
             })
         },

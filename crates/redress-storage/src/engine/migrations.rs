@@ -131,6 +131,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0020_compromises.sql"),
         include_str!("../../migrations/postgres/0020_compromises.sql"),
     ),
+    (
+        21,
+        "causes followed to their end",
+        include_str!("../../migrations/sqlite/0021_causes_followed.sql"),
+        include_str!("../../migrations/postgres/0021_causes_followed.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (

@@ -20,8 +20,10 @@ use redress_domain::arrears::ArrearsStatus;
 use redress_domain::{Date, Decimal, Role, parse_date, parse_decimal};
 use redress_service::books::CustomerHistory;
 use redress_service::records::{
-    ArrearsCase, ArrearsChoice, ArrearsError, CompromiseBilling, SystemicIssue,
+    ArrearsCase, ArrearsChoice, ArrearsError, CompromiseBilling, FollowUp, StillWrong,
+    SystemicIssue,
 };
+use std::collections::BTreeMap;
 use redress_service::{Denied, ServiceError};
 use serde::Deserialize;
 
@@ -51,6 +53,145 @@ impl Done {
     }
 }
 
+/// Whether invoices since a case or an issue was found still carry its error, in words.
+pub struct FollowUpView {
+    /// The tag's look.
+    tone: &'static str,
+    /// The answer in a word or three: `Still wrong`, `Corrected`, `No invoice since yet`.
+    label: &'static str,
+    /// What it rests on.
+    sentence: String,
+    /// Invoices imported since the latest audit, not checked yet, in words.
+    unchecked: Option<String>,
+}
+
+/// `n` and the noun, singular or plural: `1 invoice`, `3 invoices`.
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Where an error is still found, in words: `INV-H7 (1 Jul 2025 to 31 Jul 2025)`, naming the
+/// customer when `with_customer`.
+fn place(wrong: &StillWrong, with_customer: bool, today: Date) -> String {
+    let (start, end) = (
+        format::day(wrong.period.start(), today).text,
+        format::day(wrong.period.end(), today).text,
+    );
+    let at = if with_customer {
+        format!(" of {}", wrong.customer_id)
+    } else {
+        String::new()
+    };
+    match &wrong.invoice_id {
+        Some(invoice) if start == end => format!("{invoice}{at} ({start})"),
+        Some(invoice) => format!("{invoice}{at} ({start} to {end})"),
+        None => format!("deliveries{at} from {start} never billed"),
+    }
+}
+
+/// `follow_up` in words; `affected` is how many customers a systemic issue affects (`None`
+/// for an arrears case, which is one customer's).
+fn follow_up_view(follow_up: &FollowUp, affected: Option<usize>, today: Date) -> FollowUpView {
+    let day = |date: Date| format::day(date, today).text;
+    let unchecked = |n: u64| {
+        (n > 0).then(|| {
+            format!(
+                "{} imported since the latest audit {} not checked yet: run the audit again to check {}.",
+                counted(n, "invoice", "invoices"),
+                if n == 1 { "is" } else { "are" },
+                if n == 1 { "it" } else { "them" },
+            )
+        })
+    };
+    match follow_up {
+        FollowUp::NotFollowed => FollowUpView {
+            tone: "tag--mute",
+            label: "Not followed",
+            sentence: "It was found before Redress kept the kinds and periods of what it found; the next audit that finds it again follows it."
+                .to_owned(),
+            unchecked: None,
+        },
+        FollowUp::NoInvoiceSince {
+            since,
+            unchecked: n,
+        } => FollowUpView {
+            tone: "tag--info",
+            label: "No invoice since yet",
+            sentence: format!(
+                "No invoice for a period after {} has been checked yet.",
+                day(*since)
+            ),
+            unchecked: unchecked(*n),
+        },
+        FollowUp::Corrected {
+            since,
+            checked,
+            unchecked: n,
+        } => FollowUpView {
+            tone: "tag--ok",
+            label: "Corrected",
+            sentence: format!(
+                "{} since {} checked{}, none carries it.",
+                counted(*checked, "invoice", "invoices"),
+                day(*since),
+                match affected {
+                    Some(customers) => format!(
+                        " at the {} it affects",
+                        counted(customers as u64, "customer", "customers")
+                    ),
+                    None => String::new(),
+                }
+            ),
+            unchecked: unchecked(*n),
+        },
+        FollowUp::StillWrong {
+            since,
+            checked,
+            unchecked: n,
+            carrying,
+            customers,
+            first,
+        } => {
+            let mut places: Vec<String> = first
+                .iter()
+                .map(|wrong| place(wrong, affected.is_some(), today))
+                .collect();
+            let more = carrying.saturating_sub(first.len() as u64);
+            if more > 0 {
+                places.push(format!("{more} more"));
+            }
+            let listed = match places.as_slice() {
+                [] => String::new(),
+                [one] => one.clone(),
+                [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+            };
+            let verb = if *carrying == 1 { "carries" } else { "carry" };
+            let of = match affected {
+                Some(affected) => format!(
+                    " ({} of {} checked since {}, at {} of the {} it affects)",
+                    carrying,
+                    counted(*checked, "invoice", "invoices"),
+                    day(*since),
+                    customers,
+                    counted(affected as u64, "customer", "customers"),
+                ),
+                None => format!(
+                    " ({} of {} checked since {})",
+                    carrying,
+                    counted(*checked, "invoice", "invoices"),
+                    day(*since)
+                ),
+            };
+            FollowUpView {
+                tone: "tag--bad",
+                label: "Still wrong",
+                sentence: format!("{listed} {verb} the same error{of}."),
+                unchecked: unchecked(*n),
+            }
+        }
+    }
+}
+
 /// A systemic issue as the audit page shows it.
 pub struct IssueView {
     kind: String,
@@ -60,10 +201,16 @@ pub struct IssueView {
     impact: Vec<Amount>,
     first: Moment,
     last: Moment,
+    /// Whether invoices since it was found still carry its cause.
+    follow_up: FollowUpView,
 }
 
-fn issue_view(issue: SystemicIssue) -> IssueView {
+fn issue_view(issue: SystemicIssue, follow_ups: &BTreeMap<String, FollowUp>) -> IssueView {
+    let follow_up = follow_ups
+        .get(&issue.key)
+        .unwrap_or(&FollowUp::NotFollowed);
     IssueView {
+        follow_up: follow_up_view(follow_up, Some(issue.customers.len()), format::today()),
         kind: issue.kind.as_str().replace('_', " "),
         cause: issue.cause,
         findings: issue.finding_count,
@@ -137,6 +284,10 @@ async fn audit_page(
         Ok(list) => list,
         Err(e) => return super::unavailable(&e),
     };
+    let follow_ups = match cases.follow_up_issues().await {
+        Ok(follow_ups) => follow_ups,
+        Err(e) => return super::unavailable(&e),
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -150,7 +301,10 @@ async fn audit_page(
             flash,
             errors,
             may_run: desk.actor.role.can_write(),
-            issues: issues.into_iter().map(issue_view).collect(),
+            issues: issues
+                .into_iter()
+                .map(|issue| issue_view(issue, &follow_ups))
+                .collect(),
             cases: list.iter().map(case_row).collect(),
         },
     )
@@ -303,6 +457,8 @@ pub struct ArrearsPage {
     offered: Option<(Moment, String, String)>,
     choice: Option<&'static str>,
     compromise: Option<CompromiseView>,
+    /// Whether invoices since the case was found still carry its error.
+    follow_up: FollowUpView,
     chosen_by: Option<String>,
     decided_by: Option<String>,
     document_id: Option<String>,
@@ -426,6 +582,10 @@ async fn arrears_page(
         Ok(history) => history.map(history_view),
         Err(e) => return super::unavailable(&e),
     };
+    let follow_up = match state.redress.cases().follow_up(&case).await {
+        Ok(follow_up) => follow_up_view(&follow_up, None, today),
+        Err(e) => return super::unavailable(&e),
+    };
     let currency = case.currency;
     let single_rate = case.tax_rate_percent.single();
     let role = desk.actor.role;
@@ -476,6 +636,7 @@ async fn arrears_page(
             )
         }),
         choice: case.choice.map(format::arrears_option),
+        follow_up,
         compromise: case.compromise.map(|terms| CompromiseView {
             waived: format::amount(terms.waived, currency),
             billed_net: format::amount(case.net - terms.waived, currency),
