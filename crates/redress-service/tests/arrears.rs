@@ -1,7 +1,8 @@
-//! Arrears cases settled by a compromise: part waived, the rest billed once a second person
-//! approves. Runs on the backend `REDRESS_TEST_BACKEND` names, over `fixtures/half-price` (a
-//! bakery billed its 240.00 EUR licence at 120.00 for six months: 720.00 net under-billed, at
-//! 20 % tax).
+//! Arrears cases settled by a compromise (part waived, the rest billed once a second person
+//! approves), and causes followed to their end (whether invoices since a case or a systemic
+//! issue was found still carry its error). Runs on the backend `REDRESS_TEST_BACKEND` names,
+//! over `fixtures/half-price` (a bakery billed its 240.00 EUR licence at 120.00 for six months:
+//! 720.00 net under-billed, at 20 % tax), for the causes with a July imported after.
 
 #[path = "../../redress-storage/tests/support/mod.rs"]
 mod support;
@@ -12,7 +13,7 @@ use redress_domain::resolution::ApprovalError;
 use redress_domain::{Decimal, Role};
 use redress_import::{NoProgress, read_billing_data};
 use redress_service::records::{
-    ArrearsCase, ArrearsChoice, ArrearsError, Compromise, CompromiseBilling,
+    ArrearsCase, ArrearsChoice, ArrearsError, Compromise, CompromiseBilling, FollowUp, StillWrong,
 };
 use redress_service::{Actor, Redress, ServiceError};
 use support::TestDb;
@@ -298,6 +299,216 @@ async fn a_refused_compromise_goes_back_to_the_options_and_bills_nothing() {
     assert_eq!(
         actions,
         ["found", "offered", "chosen", "compromise_refused", "chosen"]
+    );
+    done(db, redress).await;
+}
+
+/// The half-price export, with Orta Café billed half price in June too (so the price set-up
+/// of `POS` is a systemic issue at two customers), and, when `july` says how, July's invoices:
+/// `Some(true)` with the bakery still billed half price, `Some(false)` billed right.
+fn half_price_export(dir: &std::path::Path, july: Option<bool>) -> redress_domain::BillingData {
+    let fixture =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/half-price");
+    for entry in std::fs::read_dir(&fixture).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file}: {from}");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    edit(
+        "invoice_lines.csv",
+        "June\",2025-06-01,2025-06-30,1,240.00,0,240.00,",
+        "June\",2025-06-01,2025-06-30,1,120.00,0,120.00,",
+    );
+    edit(
+        "invoices.csv",
+        "INV-O6,C-ORTA,K-ORTA,2025-07-01,2025-07-28,EUR,240.00,48.00,288.00",
+        "INV-O6,C-ORTA,K-ORTA,2025-07-01,2025-07-28,EUR,120.00,24.00,144.00",
+    );
+    edit("payments.csv", "P-O6,INV-O6,2025-07-20,288.00", "P-O6,INV-O6,2025-07-20,144.00");
+    if let Some(still_wrong) = july {
+        let bakery = if still_wrong { "120.00" } else { "240.00" };
+        let append = |file: &str, rows: &[String]| {
+            let path = dir.join(file);
+            let mut text = std::fs::read_to_string(&path).unwrap();
+            for row in rows {
+                text.push_str(row);
+                text.push('\n');
+            }
+            std::fs::write(&path, text).unwrap();
+        };
+        let (tax, total) = if still_wrong {
+            ("24.00", "144.00")
+        } else {
+            ("48.00", "288.00")
+        };
+        append(
+            "invoices.csv",
+            &[
+                format!("INV-H7,C-HALV,K-HALV,2025-08-01,2025-08-28,EUR,{bakery},{tax},{total}"),
+                "INV-O7,C-ORTA,K-ORTA,2025-08-01,2025-08-28,EUR,240.00,48.00,288.00".to_owned(),
+            ],
+        );
+        append(
+            "invoice_lines.csv",
+            &[
+                format!(
+                    "INV-H7,1,charge,POS,\"Point-of-sale licence, July\",2025-07-01,2025-07-31,1,{bakery},0,{bakery},"
+                ),
+                "INV-O7,1,charge,POS,\"Point-of-sale licence, July\",2025-07-01,2025-07-31,1,240.00,0,240.00,".to_owned(),
+            ],
+        );
+        append(
+            "deliveries.csv",
+            &[
+                "D-H07,K-HALV,POS,2025-07-15,1,point-of-sale licence".to_owned(),
+                "D-O07,K-ORTA,POS,2025-07-15,1,point-of-sale licence".to_owned(),
+            ],
+        );
+    }
+    read_billing_data(dir, &NoProgress).unwrap()
+}
+
+fn day(text: &str) -> redress_domain::Date {
+    redress_domain::parse_date(text).unwrap()
+}
+
+/// June's invoices audited, then July's imported (the bakery's `still_wrong` or not) and
+/// audited: the bakery's case, Orta's, and the systemic issue's key, each as first found.
+async fn june_then_july(redress: &Redress, still_wrong: bool) -> (ArrearsCase, ArrearsCase) {
+    let june = tempfile::tempdir().unwrap();
+    redress
+        .billing()
+        .import(half_price_export(june.path(), None), "test")
+        .await
+        .unwrap();
+    let found = redress.cases().find_as_operator("operator").await.unwrap();
+    let of = |customer: &str| {
+        found
+            .opened
+            .iter()
+            .find(|c| c.customer_id == customer)
+            .unwrap()
+            .clone()
+    };
+    let (bakery, orta) = (of("C-HALV"), of("C-ORTA"));
+    assert_eq!(bakery.items[5].period.map(|p| p.end()), Some(day("2025-06-30")));
+    assert!(
+        found
+            .systemic_issues
+            .iter()
+            .any(|i| i.key == "price_mismatch sku POS"
+                && i.found_through == Some(day("2025-06-30"))),
+        "{:?}",
+        found.systemic_issues
+    );
+    // Nothing billed since June yet.
+    let no_invoice = FollowUp::NoInvoiceSince {
+        since: day("2025-06-30"),
+        unchecked: 0,
+    };
+    assert_eq!(redress.cases().follow_up(&bakery).await.unwrap(), no_invoice);
+    assert_eq!(
+        redress.cases().follow_up_issues().await.unwrap()["price_mismatch sku POS"],
+        no_invoice
+    );
+    // July imported: not checked until the audit runs again.
+    let july = tempfile::tempdir().unwrap();
+    redress
+        .billing()
+        .import(half_price_export(july.path(), Some(still_wrong)), "test")
+        .await
+        .unwrap();
+    assert_eq!(
+        redress.cases().follow_up(&bakery).await.unwrap(),
+        FollowUp::NoInvoiceSince {
+            since: day("2025-06-30"),
+            unchecked: 1,
+        }
+    );
+    redress.cases().find_as_operator("operator").await.unwrap();
+    (bakery, orta)
+}
+
+#[tokio::test]
+async fn a_case_whose_error_continues_on_later_invoices_says_which_still_carry_it() {
+    let db = TestDb::new().await;
+    let redress = Redress::open(&db.location, Default::default())
+        .await
+        .unwrap();
+    let (bakery, orta) = june_then_july(&redress, true).await;
+    let cases = redress.cases();
+    assert_eq!(
+        cases.follow_up(&bakery).await.unwrap(),
+        FollowUp::StillWrong {
+            since: day("2025-06-30"),
+            checked: 1,
+            unchecked: 0,
+            carrying: 1,
+            customers: 1,
+            first: vec![StillWrong {
+                customer_id: "C-HALV".into(),
+                invoice_id: Some("INV-H7".into()),
+                period: redress_domain::Period::new(day("2025-07-01"), day("2025-07-31"))
+                    .unwrap(),
+            }],
+        }
+    );
+    // Orta was billed right in July.
+    assert_eq!(
+        cases.follow_up(&orta).await.unwrap(),
+        FollowUp::Corrected {
+            since: day("2025-06-30"),
+            checked: 1,
+            unchecked: 0,
+        }
+    );
+    // The systemic issue: one of the two customers' July invoices still carries it.
+    let issues = cases.follow_up_issues().await.unwrap();
+    let FollowUp::StillWrong {
+        checked,
+        carrying,
+        customers,
+        first,
+        ..
+    } = &issues["price_mismatch sku POS"]
+    else {
+        panic!("{issues:?}");
+    };
+    assert_eq!((*checked, *carrying, *customers), (2, 1, 1));
+    assert_eq!(first[0].invoice_id.as_deref(), Some("INV-H7"));
+    assert_eq!(first[0].customer_id, "C-HALV");
+    done(db, redress).await;
+}
+
+#[tokio::test]
+async fn a_case_whose_error_stops_on_later_invoices_is_corrected_with_the_invoices_checked() {
+    let db = TestDb::new().await;
+    let redress = Redress::open(&db.location, Default::default())
+        .await
+        .unwrap();
+    let (bakery, orta) = june_then_july(&redress, false).await;
+    let cases = redress.cases();
+    let corrected = FollowUp::Corrected {
+        since: day("2025-06-30"),
+        checked: 1,
+        unchecked: 0,
+    };
+    assert_eq!(cases.follow_up(&bakery).await.unwrap(), corrected);
+    assert_eq!(cases.follow_up(&orta).await.unwrap(), corrected);
+    assert_eq!(
+        cases.follow_up_issues().await.unwrap()["price_mismatch sku POS"],
+        FollowUp::Corrected {
+            since: day("2025-06-30"),
+            checked: 2,
+            unchecked: 0,
+        }
     );
     done(db, redress).await;
 }
