@@ -7,6 +7,7 @@ mod support;
 use redress_domain::ledger::{EntryKind, Side};
 use redress_domain::{Currency, Decimal};
 use redress_storage::books::cases::{ArrearsItem, NewArrearsCase, record_findings};
+use redress_storage::books::causes::FollowUp;
 use redress_storage::books::credit_notes::{CreditNoteError, NewCreditNote, issue};
 use redress_storage::{Location, StorageError};
 use support::{TestDb, worked_example};
@@ -306,7 +307,8 @@ async fn a_stored_status_or_choice_that_does_not_read_back_is_named_too() {
 }
 
 #[tokio::test]
-async fn a_compromise_stored_with_an_amount_or_a_billing_that_does_not_read_back_is_named() {
+async fn a_compromise_stored_with_an_amount_or_a_billing_that_does_not_read_back_is_named_and_an_item_without_a_kind_is_not_followed()
+ {
     let db = TestDb::new().await;
     let store = db.store().await;
     store
@@ -332,6 +334,12 @@ async fn a_compromise_stored_with_an_amount_or_a_billing_that_does_not_read_back
         .await
         .unwrap();
     let id = found.opened[0].id.clone();
+    // Its item keeps no kind or period (as items found before they were kept): there is
+    // nothing to follow its cause by.
+    assert_eq!(
+        store.cases().follow_up(&found.opened[0]).await.unwrap(),
+        FollowUp::NotFollowed
+    );
     for (set, column, value) in [
         (
             "waived_amount = 'half', compromise_billing = 'next_invoice'",

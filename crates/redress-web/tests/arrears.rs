@@ -223,3 +223,169 @@ async fn a_compromise_is_recorded_with_its_amount_and_billing_and_approved_by_so
     );
     desk.stop().await;
 }
+
+/// A billing-data directory of its own, removed when dropped.
+struct ExportDir(std::path::PathBuf);
+
+impl Drop for ExportDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The half-price export with Orta Café billed half price in June too (the price set-up of
+/// `POS` a systemic issue at two customers) and, with `july`, July's invoices: the bakery
+/// still billed half price, Orta billed right.
+fn half_price_export(july: bool) -> (ExportDir, redress_domain::BillingData) {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!(
+        "redress-arrears-{}-{nanos}-{july}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fixture =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/half-price");
+    for entry in std::fs::read_dir(&fixture).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file}: {from}");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    edit(
+        "invoice_lines.csv",
+        "June\",2025-06-01,2025-06-30,1,240.00,0,240.00,",
+        "June\",2025-06-01,2025-06-30,1,120.00,0,120.00,",
+    );
+    edit(
+        "invoices.csv",
+        "INV-O6,C-ORTA,K-ORTA,2025-07-01,2025-07-28,EUR,240.00,48.00,288.00",
+        "INV-O6,C-ORTA,K-ORTA,2025-07-01,2025-07-28,EUR,120.00,24.00,144.00",
+    );
+    edit(
+        "payments.csv",
+        "P-O6,INV-O6,2025-07-20,288.00",
+        "P-O6,INV-O6,2025-07-20,144.00",
+    );
+    if july {
+        let append = |file: &str, rows: &[&str]| {
+            let path = dir.join(file);
+            let mut text = std::fs::read_to_string(&path).unwrap();
+            for row in rows {
+                text.push_str(row);
+                text.push('\n');
+            }
+            std::fs::write(&path, text).unwrap();
+        };
+        append(
+            "invoices.csv",
+            &[
+                "INV-H7,C-HALV,K-HALV,2025-08-01,2025-08-28,EUR,120.00,24.00,144.00",
+                "INV-O7,C-ORTA,K-ORTA,2025-08-01,2025-08-28,EUR,240.00,48.00,288.00",
+            ],
+        );
+        append(
+            "invoice_lines.csv",
+            &[
+                "INV-H7,1,charge,POS,\"Point-of-sale licence, July\",2025-07-01,2025-07-31,1,120.00,0,120.00,",
+                "INV-O7,1,charge,POS,\"Point-of-sale licence, July\",2025-07-01,2025-07-31,1,240.00,0,240.00,",
+            ],
+        );
+        append(
+            "deliveries.csv",
+            &[
+                "D-H07,K-HALV,POS,2025-07-15,1,point-of-sale licence",
+                "D-O07,K-ORTA,POS,2025-07-15,1,point-of-sale licence",
+            ],
+        );
+    }
+    let data = read_billing_data(&dir, &NoProgress).unwrap();
+    (ExportDir(dir), data)
+}
+
+/// The text of the element with the id `id` (its tags left in).
+fn by_id<'p>(body: &'p str, id: &str) -> &'p str {
+    desk::between(body, &format!("id=\"{id}\">"), "</p>")
+        .unwrap_or_else(|| panic!("#{id}: {body}"))
+}
+
+#[tokio::test]
+async fn an_arrears_case_and_a_systemic_issue_say_whether_invoices_since_still_carry_their_error()
+{
+    let desk = Desk::start().await;
+    let (_june, data) = half_price_export(false);
+    desk.redress.billing().import(data, "test").await.unwrap();
+    let admin = desk.sign_in("root@example.com").await;
+    let audit = desk.get("/audit", &admin).await;
+    let run = |csrf: String| {
+        let (desk, admin) = (&desk, &admin);
+        async move {
+            let ran = desk
+                .post("/audit", Some(admin), &[("csrf", &csrf)], &[])
+                .await;
+            assert_eq!(ran.status, StatusCode::SEE_OTHER, "{}", ran.body);
+        }
+    };
+    run(audit.csrf()).await;
+    let cases = desk.redress.cases().list(None).await.unwrap();
+    let of = |customer: &str| {
+        cases
+            .iter()
+            .find(|c| c.customer_id == customer)
+            .unwrap()
+            .id
+            .clone()
+    };
+    let (bakery, orta) = (of("C-HALV"), of("C-ORTA"));
+    let page = desk.get(&format!("/arrears/{bakery}"), &admin).await;
+    assert_eq!(
+        by_id(&page.body, "follow-up"),
+        "<strong class=\"tag tag--info\">No invoice since yet</strong> No invoice for a period after 30 Jun 2025 has been checked yet."
+    );
+
+    // July imported: not checked until the audit runs again, and the page says so.
+    let (_july, data) = half_price_export(true);
+    desk.redress.billing().import(data, "test").await.unwrap();
+    let page = desk.get(&format!("/arrears/{bakery}"), &admin).await;
+    assert!(
+        page.body.contains(
+            "1 invoice imported since the latest audit is not checked yet: run the audit again to check it."
+        ),
+        "{}",
+        page.body
+    );
+    run(page.csrf()).await;
+
+    // The bakery is still billed half price; Orta is billed right.
+    let page = desk.get(&format!("/arrears/{bakery}"), &admin).await;
+    assert_eq!(
+        by_id(&page.body, "follow-up"),
+        "<strong class=\"tag tag--bad\">Still wrong</strong> INV-H7 (1 Jul 2025 to 31 Jul 2025) carries the same error (1 of 1 invoice checked since 30 Jun 2025)."
+    );
+    assert!(!page.body.contains("not checked yet"), "{}", page.body);
+    let page = desk.get(&format!("/arrears/{orta}"), &admin).await;
+    assert_eq!(
+        by_id(&page.body, "follow-up"),
+        "<strong class=\"tag tag--ok\">Corrected</strong> 1 invoice since 30 Jun 2025 checked, none carries it."
+    );
+
+    // On the audit page, the price set-up of POS: one of its two customers still billed wrong.
+    let audit = desk.get("/audit", &admin).await;
+    let issue = desk::between(&audit.body, "price mismatch on POS</h3>", "</section>")
+        .unwrap_or_else(|| panic!("{}", audit.body));
+    assert!(
+        issue.contains(
+            "<strong class=\"tag tag--bad\">Still wrong</strong> INV-H7 of C-HALV (1 Jul 2025 to 31 Jul 2025) carries the same error (1 of 2 invoices checked since 30 Jun 2025, at 1 of the 2 customers it affects)."
+        ),
+        "{issue}"
+    );
+    desk.stop().await;
+}

@@ -380,9 +380,12 @@ pub(crate) fn of_case(db: &mut dyn Db, case: &ArrearsCase) -> Result<FollowUp, S
 /// still carry its cause, at any customer it affects, as the latest audit recorded found them.
 pub(crate) fn of_issues(db: &mut dyn Db) -> Result<Vec<(String, FollowUp)>, StorageError> {
     let sql = format!(
+        // From the issues (few) to their findings, never the other way: CROSS JOIN keeps
+        // SQLite to that order (PostgreSQL plans it as a join).
         "WITH affected AS ( \
-             SELECT DISTINCT f.cause_key, f.customer_id FROM audit_findings f \
-             JOIN systemic_issues s ON s.key = f.cause_key WHERE s.found_through IS NOT NULL), \
+             SELECT DISTINCT f.cause_key, f.customer_id FROM systemic_issues s \
+             CROSS JOIN audit_findings f WHERE f.cause_key = s.key \
+                 AND s.found_through IS NOT NULL), \
          later AS ( \
              SELECT af.cause_key, i.id AS invoice_id, i.customer_id, {STARTS} AS starts, \
                     {ENDS} AS ends, a.checked_through AS through \
