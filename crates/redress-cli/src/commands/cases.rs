@@ -10,7 +10,7 @@ use redress_domain::arrears::ArrearsStatus;
 use redress_domain::ledger::Side;
 use redress_domain::{parse_date, parse_decimal};
 use redress_service::Redress;
-use redress_service::records::{ArrearsCase, ArrearsChoice, CompromiseBilling};
+use redress_service::records::{ArrearsCase, ArrearsChoice, CompromiseBilling, FollowUp};
 
 /// Arguments of `redress cases`.
 #[derive(Args)]
@@ -30,7 +30,8 @@ pub enum CasesCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
-    /// Shows a case: what was under-billed, item by item, and where it stands.
+    /// Shows a case: what was under-billed, item by item, where it stands, and whether invoices
+    /// since still carry its error (as the latest audit found them).
     Show {
         /// The case's id.
         id: String,
@@ -120,6 +121,57 @@ fn print_case(case: &ArrearsCase) {
     }
 }
 
+/// Whether invoices since the case still carry its error, in a line.
+fn follow_up_line(follow_up: &FollowUp) -> String {
+    let unchecked = |n: u64| match n {
+        0 => String::new(),
+        n => format!(
+            "; {n} imported since the latest audit not checked yet (run redress audit --into-cases)"
+        ),
+    };
+    match follow_up {
+        FollowUp::NotFollowed => {
+            "not followed: found before Redress kept the kinds and periods of what it found"
+                .to_owned()
+        }
+        FollowUp::NoInvoiceSince { since, unchecked: n } => {
+            format!("since {since}: no invoice since yet{}", unchecked(*n))
+        }
+        FollowUp::Corrected {
+            since,
+            checked,
+            unchecked: n,
+        } => format!(
+            "since {since}: corrected, {checked} invoices checked, none carries it{}",
+            unchecked(*n)
+        ),
+        FollowUp::StillWrong {
+            since,
+            checked,
+            unchecked: n,
+            carrying,
+            first,
+            ..
+        } => {
+            let places: Vec<String> = first
+                .iter()
+                .map(|wrong| {
+                    let (start, end) = (wrong.period.start(), wrong.period.end());
+                    match &wrong.invoice_id {
+                        Some(invoice) => format!("{invoice} ({start}..{end})"),
+                        None => format!("deliveries from {start} never billed"),
+                    }
+                })
+                .collect();
+            format!(
+                "since {since}: still wrong, {} carry the same error ({carrying} of {checked} invoices checked){}",
+                places.join(", "),
+                unchecked(*n)
+            )
+        }
+    }
+}
+
 /// Runs a cases command.
 pub fn run(args: CasesArgs) -> anyhow::Result<()> {
     runtime()?.block_on(async {
@@ -150,11 +202,15 @@ pub fn run(args: CasesArgs) -> anyhow::Result<()> {
             }
             CasesCommand::Show { id, database } => {
                 let redress = Redress::open(&database.location(), Default::default()).await?;
-                redress
+                let case = redress
                     .cases()
                     .get(&id)
                     .await?
-                    .ok_or_else(|| refuse(format!("no arrears case has the id `{id}`")))?
+                    .ok_or_else(|| refuse(format!("no arrears case has the id `{id}`")))?;
+                let follow_up = redress.cases().follow_up(&case).await?;
+                print_case(&case);
+                println!("  {}", follow_up_line(&follow_up));
+                return Ok(());
             }
             CasesCommand::Offer { id, note, acting } => {
                 if note.trim().is_empty() {
