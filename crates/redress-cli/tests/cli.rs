@@ -527,11 +527,25 @@ fn a_compromise_is_chosen_from_the_command_line_and_waits_for_an_approver() {
         "{shown}"
     );
     let made = redress(&[
-        "token", "create", "--role", "agent", "--name", "ana", "--data-dir", data,
+        "token",
+        "create",
+        "--role",
+        "agent",
+        "--name",
+        "ana",
+        "--data-dir",
+        data,
     ]);
     let token = text(&made.stdout).trim().to_owned();
     let offered = redress(&[
-        "cases", "offer", &id, "--note", "Phoned the owner", "--token", &token, "--data-dir",
+        "cases",
+        "offer",
+        &id,
+        "--note",
+        "Phoned the owner",
+        "--token",
+        &token,
+        "--data-dir",
         data,
     ]);
     assert!(offered.status.success(), "{}", text(&offered.stderr));

@@ -470,7 +470,10 @@ mod tests {
         }
         assert_eq!(ArrearsOption::from_name("plan"), None);
         for billing in CompromiseBilling::ALL {
-            assert_eq!(CompromiseBilling::from_name(billing.as_str()), Some(billing));
+            assert_eq!(
+                CompromiseBilling::from_name(billing.as_str()),
+                Some(billing)
+            );
         }
         assert_eq!(CompromiseBilling::from_name("payment_plan"), None);
     }
@@ -491,7 +494,10 @@ mod tests {
         assert_eq!(check_compromise(dec("719.99"), dec("720.00"), eur), Ok(()));
         for (waived, message) in [
             ("0", "the amount waived must be above zero, and 0 is not"),
-            ("-5.00", "the amount waived must be above zero, and -5.00 is not"),
+            (
+                "-5.00",
+                "the amount waived must be above zero, and -5.00 is not",
+            ),
             (
                 "720.00",
                 "the amount waived must be below the arrears' net total of 720.00 EUR, and \

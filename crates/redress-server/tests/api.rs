@@ -1588,8 +1588,12 @@ async fn a_compromise_names_the_field_it_cannot_take_waits_for_a_second_person_a
             case["id"].as_str().unwrap()
         )
     };
-    app.post(&at("offer"), &app.agent, json!({"note": "Called the owner"}))
-        .await;
+    app.post(
+        &at("offer"),
+        &app.agent,
+        json!({"note": "Called the owner"}),
+    )
+    .await;
     for (body, field, message) in [
         (
             json!({"option": "compromise", "billing": "next_invoice"}),
@@ -1643,7 +1647,11 @@ async fn a_compromise_names_the_field_it_cannot_take_waits_for_a_second_person_a
         .await;
     assert_eq!(status, StatusCode::OK, "{waiting}");
     assert_eq!(
-        (&waiting["status"], &waiting["choice"], &waiting["compromise"]),
+        (
+            &waiting["status"],
+            &waiting["choice"],
+            &waiting["compromise"]
+        ),
         (
             &json!("awaiting_approval"),
             &json!("compromise"),
@@ -1656,7 +1664,11 @@ async fn a_compromise_names_the_field_it_cannot_take_waits_for_a_second_person_a
     let (status, settled) = app.post(&at("approve"), &approver, json!({})).await;
     assert_eq!(status, StatusCode::OK, "{settled}");
     assert_eq!(
-        (&settled["status"], &settled["decided_by"], &settled["compromise"]["waived"]),
+        (
+            &settled["status"],
+            &settled["decided_by"],
+            &settled["compromise"]["waived"]
+        ),
         (&json!("settled"), &json!("approver-ali"), &json!("100.00"))
     );
     let invoice = settled["document_id"].as_str().unwrap();

@@ -161,7 +161,9 @@ pub async fn prepare_find_cases(
             // each contract's own are counted where they are all held (the largest day wins).
             let mut checked: BTreeMap<usize, Date> = BTreeMap::new();
             for (invoice, period) in data.invoices.iter().zip(&periods.invoices) {
-                let through = checked.entry(invoice.contract.index()).or_insert(period.end());
+                let through = checked
+                    .entry(invoice.contract.index())
+                    .or_insert(period.end());
                 *through = (*through).max(period.end());
             }
             let checked = checked
@@ -332,10 +334,8 @@ pub async fn prepare_find_cases(
     let actor = actor.to_owned();
     // The findings kept for following causes are replaced in the same transaction that records
     // the cases and issues they follow.
-    let latest = redress_storage::books::causes::record_latest_audit(
-        kept,
-        checked.into_values().collect(),
-    );
+    let latest =
+        redress_storage::books::causes::record_latest_audit(kept, checked.into_values().collect());
     Ok(latest.then(move |()| {
         redress_storage::books::cases::record_findings(cases, issues, &actor).map(move |recorded| {
             CasesFound {

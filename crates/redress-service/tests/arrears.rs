@@ -47,11 +47,7 @@ async fn offered_case(redress: &Redress, agent: &Actor) -> ArrearsCase {
         .import(read_billing_data(&dir, &NoProgress).unwrap(), "test")
         .await
         .unwrap();
-    let found = redress
-        .cases()
-        .find_as_operator("operator")
-        .await
-        .unwrap();
+    let found = redress.cases().find_as_operator("operator").await.unwrap();
     let case = found
         .opened
         .into_iter()
@@ -134,7 +130,10 @@ async fn a_compromise_waits_is_refused_to_its_proposer_and_once_a_second_approve
         billing: CompromiseBilling::SeparateInvoice,
     };
     assert_eq!(waiting.compromise, Some(terms));
-    assert_eq!(waiting.document_id, None, "nothing is billed before approval");
+    assert_eq!(
+        waiting.document_id, None,
+        "nothing is billed before approval"
+    );
     assert_eq!(cases.get(&case.id).await.unwrap().as_ref(), Some(&waiting));
 
     // The approver who recorded it may not decide it, nor may an agent.
@@ -183,13 +182,22 @@ async fn a_compromise_waits_is_refused_to_its_proposer_and_once_a_second_approve
         lines,
         ["64.45", "64.45", "64.45", "64.44", "64.44", "64.44"].map(dec)
     );
-    assert!(invoice.lines.iter().all(|l| l.tax_rate_percent == dec("20")));
+    assert!(
+        invoice
+            .lines
+            .iter()
+            .all(|l| l.tax_rate_percent == dec("20"))
+    );
     // 720.00 − 333.33 = 386.67 net; 20 % of it is 77.334, billed 77.33.
     assert_eq!(
         (invoice.subtotal, invoice.tax_total, invoice.total),
         (dec("386.67"), dec("77.33"), dec("464.00"))
     );
-    assert!(invoice.reason.contains("less 333.33 EUR waived"), "{}", invoice.reason);
+    assert!(
+        invoice.reason.contains("less 333.33 EUR waived"),
+        "{}",
+        invoice.reason
+    );
     let after = redress.books().ledger("C-HALV").await.unwrap().unwrap();
     assert_eq!(after.entries.len(), before.entries.len() + 1);
     let entry = after
@@ -220,7 +228,10 @@ async fn a_compromise_waits_is_refused_to_its_proposer_and_once_a_second_approve
         .await
         .unwrap();
     let actions: Vec<&str> = steps.iter().map(|e| e.event.action.as_str()).collect();
-    assert_eq!(actions, ["found", "offered", "chosen", "compromise_approved"]);
+    assert_eq!(
+        actions,
+        ["found", "offered", "chosen", "compromise_approved"]
+    );
     let last = steps.last().unwrap().event.after.as_deref().unwrap();
     assert!(
         last.contains(r#""compromise":{"billing":"separate_invoice","waived":"333.33"}"#),
@@ -331,7 +342,11 @@ fn half_price_export(dir: &std::path::Path, july: Option<bool>) -> redress_domai
         "INV-O6,C-ORTA,K-ORTA,2025-07-01,2025-07-28,EUR,240.00,48.00,288.00",
         "INV-O6,C-ORTA,K-ORTA,2025-07-01,2025-07-28,EUR,120.00,24.00,144.00",
     );
-    edit("payments.csv", "P-O6,INV-O6,2025-07-20,288.00", "P-O6,INV-O6,2025-07-20,144.00");
+    edit(
+        "payments.csv",
+        "P-O6,INV-O6,2025-07-20,288.00",
+        "P-O6,INV-O6,2025-07-20,144.00",
+    );
     if let Some(still_wrong) = july {
         let bakery = if still_wrong { "120.00" } else { "240.00" };
         let append = |file: &str, rows: &[String]| {
@@ -398,13 +413,14 @@ async fn june_then_july(redress: &Redress, still_wrong: bool) -> (ArrearsCase, A
             .clone()
     };
     let (bakery, orta) = (of("C-HALV"), of("C-ORTA"));
-    assert_eq!(bakery.items[5].period.map(|p| p.end()), Some(day("2025-06-30")));
+    assert_eq!(
+        bakery.items[5].period.map(|p| p.end()),
+        Some(day("2025-06-30"))
+    );
     assert!(
-        found
-            .systemic_issues
-            .iter()
-            .any(|i| i.key == "price_mismatch sku POS"
-                && i.found_through == Some(day("2025-06-30"))),
+        found.systemic_issues.iter().any(
+            |i| i.key == "price_mismatch sku POS" && i.found_through == Some(day("2025-06-30"))
+        ),
         "{:?}",
         found.systemic_issues
     );
@@ -413,7 +429,10 @@ async fn june_then_july(redress: &Redress, still_wrong: bool) -> (ArrearsCase, A
         since: day("2025-06-30"),
         unchecked: 0,
     };
-    assert_eq!(redress.cases().follow_up(&bakery).await.unwrap(), no_invoice);
+    assert_eq!(
+        redress.cases().follow_up(&bakery).await.unwrap(),
+        no_invoice
+    );
     assert_eq!(
         redress.cases().follow_up_issues().await.unwrap()["price_mismatch sku POS"],
         no_invoice
@@ -455,8 +474,7 @@ async fn a_case_whose_error_continues_on_later_invoices_says_which_still_carry_i
             first: vec![StillWrong {
                 customer_id: "C-HALV".into(),
                 invoice_id: Some("INV-H7".into()),
-                period: redress_domain::Period::new(day("2025-07-01"), day("2025-07-31"))
-                    .unwrap(),
+                period: redress_domain::Period::new(day("2025-07-01"), day("2025-07-31")).unwrap(),
             }],
         }
     );

@@ -84,7 +84,11 @@ async fn a_compromise_is_recorded_with_its_amount_and_billing_and_approved_by_so
         .post(
             &choice,
             Some(&agent),
-            &[("csrf", &csrf), ("option", "compromise"), ("waived", "half")],
+            &[
+                ("csrf", &csrf),
+                ("option", "compromise"),
+                ("waived", "half"),
+            ],
             &[],
         )
         .await;
@@ -107,7 +111,10 @@ async fn a_compromise_is_recorded_with_its_amount_and_billing_and_approved_by_so
     assert!(incomplete.body.contains("id=\"waived-error\""));
     assert!(incomplete.body.contains("id=\"billing-error\""));
     assert!(incomplete.body.contains("value=\"compromise\" checked"));
-    assert!(incomplete.body.contains("value=\"half\""), "what was typed is kept");
+    assert!(
+        incomplete.body.contains("value=\"half\""),
+        "what was typed is kept"
+    );
     // All of it is no compromise: the service says so, by the amount's field.
     let all = desk
         .post(
@@ -150,7 +157,11 @@ async fn a_compromise_is_recorded_with_its_amount_and_billing_and_approved_by_so
         .await;
     assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.body);
     let page = desk.get(chosen.location(), &agent).await;
-    assert!(page.body.contains(">Awaiting approval</strong>"), "{}", page.body);
+    assert!(
+        page.body.contains(">Awaiting approval</strong>"),
+        "{}",
+        page.body
+    );
     assert!(
         page.body
             .contains("<dt>Waived, net</dt><dd><data value=\"100.00\">EUR 100.00</data>"),
@@ -196,13 +207,17 @@ async fn a_compromise_is_recorded_with_its_amount_and_billing_and_approved_by_so
     );
     let page = desk.get(decided.location(), &approver).await;
     assert!(
-        page.body
-            .contains("The compromise was approved: the part waived is forgone and the rest billed."),
+        page.body.contains(
+            "The compromise was approved: the part waived is forgone and the rest billed."
+        ),
         "{}",
         page.body
     );
     assert!(page.body.contains(">Settled</strong>"));
-    assert!(page.body.contains("<dt>Compromise decided by</dt><dd>olu@example.com</dd>"));
+    assert!(
+        page.body
+            .contains("<dt>Compromise decided by</dt><dd>olu@example.com</dd>")
+    );
     let case = desk.redress.cases().get(&id).await.unwrap().unwrap();
     let invoice = case.document_id.expect("the rest is billed");
     assert!(
@@ -313,13 +328,11 @@ fn half_price_export(july: bool) -> (ExportDir, redress_domain::BillingData) {
 
 /// The text of the element with the id `id` (its tags left in).
 fn by_id<'p>(body: &'p str, id: &str) -> &'p str {
-    desk::between(body, &format!("id=\"{id}\">"), "</p>")
-        .unwrap_or_else(|| panic!("#{id}: {body}"))
+    desk::between(body, &format!("id=\"{id}\">"), "</p>").unwrap_or_else(|| panic!("#{id}: {body}"))
 }
 
 #[tokio::test]
-async fn an_arrears_case_and_a_systemic_issue_say_whether_invoices_since_still_carry_their_error()
-{
+async fn an_arrears_case_and_a_systemic_issue_say_whether_invoices_since_still_carry_their_error() {
     let desk = Desk::start().await;
     let (_june, data) = half_price_export(false);
     desk.redress.billing().import(data, "test").await.unwrap();

@@ -134,7 +134,10 @@ fn follow_up_line(follow_up: &FollowUp) -> String {
             "not followed: found before Redress kept the kinds and periods of what it found"
                 .to_owned()
         }
-        FollowUp::NoInvoiceSince { since, unchecked: n } => {
+        FollowUp::NoInvoiceSince {
+            since,
+            unchecked: n,
+        } => {
             format!("since {since}: no invoice since yet{}", unchecked(*n))
         }
         FollowUp::Corrected {

@@ -427,7 +427,9 @@ fn save(
         text(case.chosen_at),
         text(case.settled_at),
     );
-    let waived = case.compromise.map(|terms| case.currency.format(terms.waived));
+    let waived = case
+        .compromise
+        .map(|terms| case.currency.format(terms.waived));
     db.execute(
         "UPDATE arrears_cases SET status = ?, offered_at = ?, offered_by = ?, offer_note = ?, \
          choice = ?, chosen_at = ?, chosen_by = ?, decided_by = ?, document_id = ?, plan_id = ?, \

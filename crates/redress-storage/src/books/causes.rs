@@ -287,8 +287,11 @@ fn still_wrong(
     if row.opt_text(at + 1)?.is_none() {
         return Ok(None);
     }
-    let day =
-        |i: usize| cells.parsed(i, "period_start", "a date (YYYY-MM-DD)", |t| parse_date(t).ok());
+    let day = |i: usize| {
+        cells.parsed(i, "period_start", "a date (YYYY-MM-DD)", |t| {
+            parse_date(t).ok()
+        })
+    };
     let (start, end) = (day(at + 1)?, day(at + 2)?);
     let period = Period::new(start, end).map_err(|e| {
         cells.unreadable(
@@ -353,10 +356,7 @@ pub(crate) fn of_case(db: &mut dyn Db, case: &ArrearsCase) -> Result<FollowUp, S
         Value::from(case.customer_id.as_str()),
     ];
     values.extend(kinds.iter().map(|k| Value::from(k.as_str())));
-    values.extend([
-        Value::from(case.customer_id.as_str()),
-        Value::from(code),
-    ]);
+    values.extend([Value::from(case.customer_id.as_str()), Value::from(code)]);
     values.extend(kinds.iter().map(|k| Value::from(k.as_str())));
     values.push(Value::from(since_text.as_str()));
     let mut counted = Counted::default();
@@ -370,11 +370,20 @@ pub(crate) fn of_case(db: &mut dyn Db, case: &ArrearsCase) -> Result<FollowUp, S
             carrying,
             customers: u64::from(carrying > 0),
         };
-        first.extend(still_wrong(row, &cells, || Ok(case.customer_id.clone()), 3)?);
+        first.extend(still_wrong(
+            row,
+            &cells,
+            || Ok(case.customer_id.clone()),
+            3,
+        )?);
         Ok(())
     })?;
     Ok(FollowUp::of(since, counted, first))
 }
+
+/// An issue's key, the day it is followed from with what was counted since (`None`: not
+/// followed), and the first places still wrong.
+type IssueCounted = (String, Option<(Date, Counted)>, Vec<StillWrong>);
 
 /// For every systemic issue, by its key: whether invoices after its findings (as first found)
 /// still carry its cause, at any customer it affects, as the latest audit recorded found them.
@@ -421,7 +430,7 @@ pub(crate) fn of_issues(db: &mut dyn Db) -> Result<Vec<(String, FollowUp)>, Stor
          LEFT JOIN numbered m ON m.cause_key = s.key AND m.n <= {STILL_WRONG_LISTED} \
          ORDER BY s.key, m.n"
     );
-    let mut answers: Vec<(String, Option<(Date, Counted)>, Vec<StillWrong>)> = Vec::new();
+    let mut answers: Vec<IssueCounted> = Vec::new();
     db.query_each(&sql, &[], &mut |row| {
         let key = row.string(0)?;
         let cells = Cells::new(row, "systemic_issues", key.clone());

@@ -23,9 +23,9 @@ use redress_service::records::{
     ArrearsCase, ArrearsChoice, ArrearsError, CompromiseBilling, FollowUp, StillWrong,
     SystemicIssue,
 };
-use std::collections::BTreeMap;
 use redress_service::{Denied, ServiceError};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// What a redirect after a form says once, by a word in the address (never the person's own
 /// text, so nothing can be written into a page by a link).
@@ -206,9 +206,7 @@ pub struct IssueView {
 }
 
 fn issue_view(issue: SystemicIssue, follow_ups: &BTreeMap<String, FollowUp>) -> IssueView {
-    let follow_up = follow_ups
-        .get(&issue.key)
-        .unwrap_or(&FollowUp::NotFollowed);
+    let follow_up = follow_ups.get(&issue.key).unwrap_or(&FollowUp::NotFollowed);
     IssueView {
         follow_up: follow_up_view(follow_up, Some(issue.customers.len()), format::today()),
         kind: issue.kind.as_str().replace('_', " "),
@@ -367,9 +365,7 @@ fn refusal(error: &ServiceError) -> String {
             "Your account can no longer act: sign in again or ask an admin".to_owned()
         }
         // The amount field says it is the amount waived; the service's words follow.
-        ServiceError::Arrears(ArrearsError::Compromise(refused)) => {
-            sentence(&refused.to_string())
-        }
+        ServiceError::Arrears(ArrearsError::Compromise(refused)) => sentence(&refused.to_string()),
         other => sentence(&other.to_string()),
     }
 }
