@@ -48,7 +48,7 @@ struct CauseTally {
 /// and each invoice's (its charge lines' first to last day, else its issue day).
 struct Periods {
     lines: HashMap<(usize, u32), Period>,
-    invoices: Vec<Period>,
+    invoices: Vec<Option<Period>>,
 }
 
 impl Periods {
@@ -70,10 +70,8 @@ impl Periods {
             .zip(&data.invoices)
             .map(|(span, invoice)| {
                 let (start, end) = span.unwrap_or((invoice.issue_date, invoice.issue_date));
-                // A span is made of periods that each end after they start.
-                Period::new(start, end).unwrap_or_else(|_| {
-                    Period::new(invoice.issue_date, invoice.issue_date).expect("one day")
-                })
+                // Never `None`: a span is made of periods that each end after they start.
+                Period::new(start, end).ok()
             })
             .collect();
         Self { lines, invoices }
@@ -85,7 +83,7 @@ impl Periods {
         match (finding.invoice, finding.line_no) {
             (Some(invoice), line) => line
                 .and_then(|n| self.lines.get(&(invoice.index(), n)).copied())
-                .or_else(|| self.invoices.get(invoice.index()).copied()),
+                .or_else(|| self.invoices.get(invoice.index()).copied().flatten()),
             (None, _) => finding
                 .period_start
                 .and_then(|day| Period::new(day, day).ok()),
@@ -161,6 +159,7 @@ pub async fn prepare_find_cases(
             // each contract's own are counted where they are all held (the largest day wins).
             let mut checked: BTreeMap<usize, Date> = BTreeMap::new();
             for (invoice, period) in data.invoices.iter().zip(&periods.invoices) {
+                let Some(period) = period else { continue };
                 let through = checked
                     .entry(invoice.contract.index())
                     .or_insert(period.end());
