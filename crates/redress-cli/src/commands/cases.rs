@@ -166,8 +166,9 @@ fn follow_up_line(follow_up: &FollowUp) -> String {
                     }
                 })
                 .collect();
+            let verb = if *carrying == 1 { "carries" } else { "carry" };
             format!(
-                "since {since}: still wrong, {} carry the same error ({carrying} of {checked} invoices checked){}",
+                "since {since}: still wrong, {} {verb} the same error ({carrying} of {checked} invoices checked){}",
                 places.join(", "),
                 unchecked(*n)
             )
