@@ -504,6 +504,85 @@ fn the_half_price_customer_is_found_offered_and_settled_from_the_command_line() 
 }
 
 #[test]
+fn a_compromise_is_chosen_from_the_command_line_and_waits_for_an_approver() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("redress-data");
+    let data = data.to_str().unwrap();
+    let export = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/half-price");
+    assert!(
+        redress(&["import", export.to_str().unwrap(), "--data-dir", data])
+            .status
+            .success()
+    );
+    assert!(
+        redress(&["audit", "--into-cases", "--data-dir", data])
+            .status
+            .success()
+    );
+    let listed = text(&redress(&["cases", "list", "--data-dir", data]).stdout);
+    let id = listed.split_whitespace().next().unwrap().to_owned();
+    let shown = text(&redress(&["cases", "show", &id, "--data-dir", data]).stdout);
+    assert!(
+        shown.contains("since 2025-06-30: no invoice since yet"),
+        "{shown}"
+    );
+    let made = redress(&[
+        "token",
+        "create",
+        "--role",
+        "agent",
+        "--name",
+        "ana",
+        "--data-dir",
+        data,
+    ]);
+    let token = text(&made.stdout).trim().to_owned();
+    let offered = redress(&[
+        "cases",
+        "offer",
+        &id,
+        "--note",
+        "Phoned the owner",
+        "--token",
+        &token,
+        "--data-dir",
+        data,
+    ]);
+    assert!(offered.status.success(), "{}", text(&offered.stderr));
+    let choose = |extra: &[&str]| {
+        let mut args = vec!["cases", "choose", &id, "--option", "compromise"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--token", &token, "--data-dir", data]);
+        redress(&args)
+    };
+    let no_billing = choose(&["--waive", "100.00"]);
+    assert_eq!(no_billing.status.code(), Some(2));
+    assert!(
+        text(&no_billing.stderr).contains("--option compromise needs --waive AMOUNT and --bill"),
+        "{}",
+        text(&no_billing.stderr)
+    );
+    let all = choose(&["--waive", "720.00", "--bill", "next_invoice"]);
+    assert_eq!(all.status.code(), Some(2), "{}", text(&all.stderr));
+    assert!(
+        text(&all.stderr).contains("the amount waived must be below the arrears' net total"),
+        "{}",
+        text(&all.stderr)
+    );
+    let chose = choose(&["--waive", "100.00", "--bill", "next_invoice"]);
+    assert!(chose.status.success(), "{}", text(&chose.stderr));
+    let said = text(&chose.stdout);
+    assert!(said.contains(" awaiting_approval: "), "{said}");
+    assert!(
+        said.contains("compromise: 100.00 EUR waived, 620.00 net billed (next_invoice)"),
+        "{said}"
+    );
+    // Nothing is billed before an approver approves.
+    let ledger = text(&redress(&["ledger", "C-HALV", "--data-dir", data]).stdout);
+    assert!(ledger.contains("balance EUR 0.00"), "{ledger}");
+}
+
+#[test]
 fn resolutions_from_the_command_line_follow_the_approval_policy_and_the_tokens_roles() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("redress-data");

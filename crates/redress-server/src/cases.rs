@@ -12,8 +12,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use redress_domain::arrears::ArrearsStatus;
-use redress_domain::{Decimal, Money, parse_date, timestamp_text};
-use redress_service::records::{ArrearsCase, ArrearsChoice, SystemicIssue};
+use redress_domain::{Decimal, Money, parse_date, parse_decimal, timestamp_text};
+use redress_service::records::{ArrearsCase, ArrearsChoice, CompromiseBilling, SystemicIssue};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -32,12 +32,23 @@ pub struct ArrearsItemView {
 /// A way the customer may settle arrears.
 #[derive(Serialize, ToSchema)]
 pub struct ArrearsOptionView {
-    /// `next_invoice`, `separate_invoice`, `payment_plan` or `waive`.
+    /// `next_invoice`, `separate_invoice`, `payment_plan`, `compromise` or `waive`.
     pub option: String,
     /// What it means for the customer.
     pub description: String,
     /// Whether an approver must approve it.
     pub needs_approval: bool,
+}
+
+/// A compromise's terms: part of the arrears waived, the rest billed.
+#[derive(Serialize, ToSchema)]
+pub struct CompromiseView {
+    /// The net amount waived, in the case's currency.
+    pub waived: String,
+    /// The net amount billed: the case's net less what is waived.
+    pub billed_net: String,
+    /// How the rest is billed: `next_invoice` or `separate_invoice`.
+    pub billing: String,
 }
 
 /// An arrears case: a customer the business under-billed.
@@ -74,10 +85,13 @@ pub struct ArrearsCaseView {
     /// What they chose.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub choice: Option<String>,
+    /// A compromise's terms, once the customer chose one (kept once it is approved).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compromise: Option<CompromiseView>,
     /// Who recorded the choice.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chosen_by: Option<String>,
-    /// The approver of a waiver.
+    /// The approver who approved or refused a waiver or a compromise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decided_by: Option<String>,
     /// The arrears invoice issued.
@@ -116,6 +130,14 @@ impl From<ArrearsCase> for ArrearsCaseView {
                 needs_approval: false,
             },
             ArrearsOptionView {
+                option: "compromise".into(),
+                description: format!(
+                    "part of the {} {code} net waived, the rest (with its tax) billed on the next invoice or an invoice of its own",
+                    currency.format(c.net)
+                ),
+                needs_approval: true,
+            },
+            ArrearsOptionView {
                 option: "waive".into(),
                 description: "the arrears forgone, never billed".into(),
                 needs_approval: true,
@@ -144,6 +166,11 @@ impl From<ArrearsCase> for ArrearsCaseView {
             offered_at: c.offered_at.map(timestamp_text),
             offer_note: c.offer_note,
             choice: c.choice.map(|choice| choice.as_str().to_owned()),
+            compromise: c.compromise.map(|terms| CompromiseView {
+                waived: currency.format(terms.waived),
+                billed_net: currency.format(c.net - terms.waived),
+                billing: terms.billing.as_str().to_owned(),
+            }),
             chosen_by: c.chosen_by,
             decided_by: c.decided_by,
             document_id: c.document_id,
@@ -432,18 +459,25 @@ pub async fn offer(
 /// The body of recording the customer's choice.
 #[derive(Deserialize, ToSchema)]
 pub struct Choice {
-    /// `next_invoice`, `separate_invoice`, `payment_plan` or `waive`.
+    /// `next_invoice`, `separate_invoice`, `payment_plan`, `compromise` or `waive`.
     #[schema(example = "payment_plan")]
     pub option: String,
     /// For a payment plan: how many monthly instalments.
     pub instalment_count: Option<u32>,
     /// For a payment plan: when the first is due, `YYYY-MM-DD`.
     pub first_due_on: Option<String>,
+    /// For a compromise: the net amount waived, an exact decimal in the case's currency,
+    /// above zero and below the case's net.
+    #[schema(example = "360.00")]
+    pub waived: Option<String>,
+    /// For a compromise: how the rest is billed, `next_invoice` or `separate_invoice`.
+    #[schema(example = "separate_invoice")]
+    pub billing: Option<String>,
 }
 
 /// Records the option the customer chose and carries it out: an arrears invoice posted to
-/// their ledger (with a payment plan over it when they chose one); a waiver waits for an
-/// approver.
+/// their ledger (with a payment plan over it when they chose one); a waiver, or a compromise,
+/// waits for an approver.
 #[utoipa::path(
     post,
     path = "/api/v1/arrears-cases/{id}/choice",
@@ -452,10 +486,10 @@ pub struct Choice {
     params(CaseId, IdempotencyKey),
     request_body = Choice,
     responses(
-        (status = OK, description = "Carried out, or (a waiver) waiting for an approver", body = ArrearsCaseView),
+        (status = OK, description = "Carried out, or (a waiver, a compromise) waiting for an approver", body = ArrearsCaseView),
         (status = NOT_FOUND, description = "No case has this id", body = ErrorBody),
         (status = CONFLICT, description = "Not offered to the customer yet, or chosen already", body = ErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "An unknown option, or a plan that does not work", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "A field is wrong (`details.field`): an unknown option, a plan that does not work, a compromise waiving nothing, all, or beyond the currency's minor unit", body = ErrorBody),
     )
 )]
 pub async fn choose(
@@ -472,6 +506,23 @@ pub async fn choose(
             "next_invoice" => ArrearsChoice::NextInvoice,
             "separate_invoice" => ArrearsChoice::SeparateInvoice,
             "waive" => ArrearsChoice::Waive,
+            "compromise" => {
+                let waived = body.waived.as_deref().ok_or_else(|| {
+                    ApiError::invalid_field("waived", "a compromise needs waived: the net amount waived")
+                })?;
+                let waived = parse_decimal(waived)
+                    .map_err(|e| ApiError::invalid_field("waived", format!("waived {e}")))?;
+                let billing = body.billing.as_deref().ok_or_else(|| {
+                    ApiError::invalid_field("billing", "a compromise needs billing: next_invoice or separate_invoice")
+                })?;
+                let billing = CompromiseBilling::from_name(billing).ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "billing",
+                        format!("`{billing}` is not a way to bill the rest (expected next_invoice or separate_invoice)"),
+                    )
+                })?;
+                ArrearsChoice::Compromise { waived, billing }
+            }
             "payment_plan" => {
                 let instalments = body.instalment_count.ok_or_else(|| {
                     ApiError::invalid_field("instalment_count", "a payment plan needs instalment_count")
@@ -491,7 +542,7 @@ pub async fn choose(
                 return Err(ApiError::invalid_field(
                     "option",
                     format!(
-                        "`{other}` is not an option (expected next_invoice, separate_invoice, payment_plan or waive)"
+                        "`{other}` is not an option (expected next_invoice, separate_invoice, payment_plan, compromise or waive)"
                     ),
                 ));
             }
@@ -505,7 +556,9 @@ pub async fn choose(
     .await
 }
 
-/// Approves a waiver the customer asked for (an approver who did not record the choice).
+/// Approves a waiver or a compromise the customer asked for (an approver who did not record
+/// the choice): a waiver forgoes the arrears; a compromise forgoes the part waived and bills
+/// the rest the way the customer chose.
 #[utoipa::path(
     post,
     path = "/api/v1/arrears-cases/{id}/approve",
@@ -513,9 +566,9 @@ pub async fn choose(
     tag = "arrears",
     params(CaseId, IdempotencyKey),
     responses(
-        (status = OK, description = "Waived", body = ArrearsCaseView),
+        (status = OK, description = "Waived, or (a compromise) the rest billed", body = ArrearsCaseView),
         (status = FORBIDDEN, description = "Not an approver, or the one who recorded the choice", body = ErrorBody),
-        (status = CONFLICT, description = "No waiver waits", body = ErrorBody),
+        (status = CONFLICT, description = "Neither a waiver nor a compromise waits", body = ErrorBody),
     )
 )]
 pub async fn approve(
@@ -528,7 +581,7 @@ pub async fn approve(
     decide(state, caller, id, headers, bytes, true).await
 }
 
-/// Refuses a waiver: the case goes back to the customer's other options.
+/// Refuses a waiver or a compromise: the case goes back to the customer's other options.
 #[utoipa::path(
     post,
     path = "/api/v1/arrears-cases/{id}/reject",
@@ -538,7 +591,7 @@ pub async fn approve(
     responses(
         (status = OK, description = "Refused: offered again", body = ArrearsCaseView),
         (status = FORBIDDEN, description = "Not an approver, or the one who recorded the choice", body = ErrorBody),
-        (status = CONFLICT, description = "No waiver waits", body = ErrorBody),
+        (status = CONFLICT, description = "Neither a waiver nor a compromise waits", body = ErrorBody),
     )
 )]
 pub async fn reject(
@@ -572,7 +625,7 @@ async fn decide(
             // Who may decide is asked in the transaction that decides.
             Ok(redress
                 .cases()
-                .decide_waiver(&actor, &id, approve)
+                .decide_forgone(&actor, &id, approve)
                 .map_err(ApiError::from)
                 .map(|case| (StatusCode::OK, ArrearsCaseView::from(case))))
         },

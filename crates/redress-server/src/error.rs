@@ -504,6 +504,7 @@ impl From<ArrearsError> for ApiError {
             ArrearsError::Plan(refused) => {
                 Self::invalid_field("instalment_count", refused.to_string())
             }
+            ArrearsError::Compromise(refused) => Self::invalid_field("waived", refused.to_string()),
             ArrearsError::Refused(refused) => Self::invalid_field("option", refused.to_string()),
             ArrearsError::Storage(e) => e.into(),
         }

@@ -1387,7 +1387,13 @@ async fn a_customer_billed_half_price_for_six_months_is_found_offered_the_option
         .collect();
     assert_eq!(
         options,
-        ["next_invoice", "separate_invoice", "payment_plan", "waive"]
+        [
+            "next_invoice",
+            "separate_invoice",
+            "payment_plan",
+            "compromise",
+            "waive"
+        ]
     );
     // The customer billed right has no case; an audit run again opens nothing twice.
     assert!(
@@ -1539,6 +1545,158 @@ async fn a_customer_billed_half_price_for_six_months_is_found_offered_the_option
     let actions: Vec<&str> = steps.iter().map(|e| e.event.action.as_str()).collect();
     assert_eq!(actions, ["found", "offered", "chosen"]);
     assert!(app.redress.operations().verify_log().await.is_ok());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_compromise_names_the_field_it_cannot_take_waits_for_a_second_person_and_bills_exactly_the_rest()
+ {
+    let app = App::start().await;
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/half-price");
+    app.redress
+        .billing()
+        .import(read_billing_data(&dir, &NoProgress).unwrap(), "test")
+        .await
+        .unwrap();
+    let approver = app
+        .redress
+        .people()
+        .create_user_with_token("approver-ali", "approver-ali", Role::Approver, "test")
+        .await
+        .unwrap();
+    let (_, found) = app
+        .post("/api/v1/arrears-cases/audit", &app.agent, json!({}))
+        .await;
+    let case = found["opened"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["customer_id"] == "C-HALV")
+        .unwrap()
+        .clone();
+    let compromise = case["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["option"] == "compromise")
+        .unwrap();
+    assert_eq!(compromise["needs_approval"], true);
+    let at = |what: &str| {
+        format!(
+            "/api/v1/arrears-cases/{}/{what}",
+            case["id"].as_str().unwrap()
+        )
+    };
+    app.post(
+        &at("offer"),
+        &app.agent,
+        json!({"note": "Called the owner"}),
+    )
+    .await;
+    for (body, field, message) in [
+        (
+            json!({"option": "compromise", "billing": "next_invoice"}),
+            "waived",
+            "a compromise needs waived: the net amount waived",
+        ),
+        (
+            json!({"option": "compromise", "waived": "half", "billing": "next_invoice"}),
+            "waived",
+            "",
+        ),
+        (
+            json!({"option": "compromise", "waived": "100.00"}),
+            "billing",
+            "a compromise needs billing: next_invoice or separate_invoice",
+        ),
+        (
+            json!({"option": "compromise", "waived": "100.00", "billing": "payment_plan"}),
+            "billing",
+            "`payment_plan` is not a way to bill the rest (expected next_invoice or separate_invoice)",
+        ),
+        (
+            json!({"option": "compromise", "waived": "720.00", "billing": "next_invoice"}),
+            "waived",
+            "the amount waived must be below the arrears' net total of 720.00 EUR, and 720.00 is not (to forgo it all, waive it)",
+        ),
+        (
+            json!({"option": "compromise", "waived": "-1.00", "billing": "next_invoice"}),
+            "waived",
+            "the amount waived must be above zero, and -1.00 is not",
+        ),
+        (
+            json!({"option": "compromise", "waived": "0.001", "billing": "next_invoice"}),
+            "waived",
+            "the amount waived must be a whole number of EUR's minor units (2 decimals), and 0.001 is not",
+        ),
+    ] {
+        let (status, answer) = app.post(&at("choice"), &app.agent, body.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
+        assert_eq!(answer["error"]["details"]["field"], field, "{answer}");
+        if !message.is_empty() {
+            assert_eq!(answer["error"]["message"], message, "{answer}");
+        }
+    }
+    let (status, waiting) = app
+        .post(
+            &at("choice"),
+            &app.agent,
+            json!({"option": "compromise", "waived": "100.00", "billing": "next_invoice"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{waiting}");
+    assert_eq!(
+        (
+            &waiting["status"],
+            &waiting["choice"],
+            &waiting["compromise"]
+        ),
+        (
+            &json!("awaiting_approval"),
+            &json!("compromise"),
+            &json!({"waived": "100.00", "billed_net": "620.00", "billing": "next_invoice"})
+        )
+    );
+    assert!(waiting.get("document_id").is_none(), "{waiting}");
+    let (status, _) = app.post(&at("approve"), &app.agent, json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, settled) = app.post(&at("approve"), &approver, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{settled}");
+    assert_eq!(
+        (
+            &settled["status"],
+            &settled["decided_by"],
+            &settled["compromise"]["waived"]
+        ),
+        (&json!("settled"), &json!("approver-ali"), &json!("100.00"))
+    );
+    let invoice = settled["document_id"].as_str().unwrap();
+    let (_, issued) = app
+        .get(&format!("/api/v1/issued-invoices/{invoice}"), &app.auditor)
+        .await;
+    // 100.00 over six months of 120.00: 16.66 twice and 16.67 four times taken off.
+    let lines: Vec<&str> = issued["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["amount"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        ["103.34", "103.34", "103.33", "103.33", "103.33", "103.33"]
+    );
+    assert_eq!(
+        (&issued["subtotal"], &issued["tax_total"], &issued["total"]),
+        (&json!("620.00"), &json!("124.00"), &json!("744.00"))
+    );
+    let (_, ledger) = app
+        .get("/api/v1/customers/C-HALV/ledger", &app.auditor)
+        .await;
+    assert_eq!(ledger["balances"]["EUR"], "744.00");
+    // Settled, nothing more is decided.
+    let (status, _) = app.post(&at("reject"), &approver, json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
     app.stop().await;
 }
 

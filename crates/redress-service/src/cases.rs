@@ -4,16 +4,17 @@
 
 use crate::error::ServiceError;
 use crate::redress::{Actor, as_writer, may_write};
-use redress_audit::FindingKind;
 use redress_audit::report::{FindingRecord, finding_record};
-use redress_domain::{Decimal, Money};
+use redress_audit::{Finding, FindingKind};
+use redress_domain::{BillingData, Date, Decimal, LineKind, Money, Period};
 use redress_storage::books::cases::{
     ArrearsCase, ArrearsChoice, ArrearsItem, CustomerImpact, NewArrearsCase, NewSystemicIssue,
     SystemicIssue,
 };
+use redress_storage::books::causes::{AuditedContract, AuditedFinding, FollowUp};
 use redress_storage::{StorageError, Store, Work};
 use sha2::Digest;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// From this many customers sharing a cause, the findings are a systemic issue.
 pub const SYSTEMIC_FROM_CUSTOMERS: usize = 2;
@@ -39,7 +40,63 @@ struct CauseTally {
     cause: String,
     findings: u64,
     by_customer: BTreeMap<(String, &'static str), Money>,
+    /// The last day of its findings' periods.
+    through: Option<Date>,
 }
+
+/// The periods of one contract's billing data that findings are placed in: each charge line's,
+/// and each invoice's (its charge lines' first to last day, else its issue day).
+struct Periods {
+    lines: HashMap<(usize, u32), Period>,
+    invoices: Vec<Option<Period>>,
+}
+
+impl Periods {
+    fn of(data: &BillingData) -> Self {
+        let mut lines = HashMap::new();
+        let mut spans: Vec<Option<(Date, Date)>> = vec![None; data.invoices.len()];
+        for line in &data.lines {
+            if let LineKind::Charge { period, .. } = line.kind {
+                lines.insert((line.invoice.index(), line.line_no), period);
+                let span = &mut spans[line.invoice.index()];
+                *span = Some(match *span {
+                    Some((start, end)) => (start.min(period.start()), end.max(period.end())),
+                    None => (period.start(), period.end()),
+                });
+            }
+        }
+        let invoices = spans
+            .into_iter()
+            .zip(&data.invoices)
+            .map(|(span, invoice)| {
+                let (start, end) = span.unwrap_or((invoice.issue_date, invoice.issue_date));
+                // Never `None`: a span is made of periods that each end after they start.
+                Period::new(start, end).ok()
+            })
+            .collect();
+        Self { lines, invoices }
+    }
+
+    /// The period `finding` is for: its line's, else its invoice's; for deliveries never
+    /// billed, the first day of their billing period.
+    fn of_finding(&self, finding: &Finding) -> Option<Period> {
+        match (finding.invoice, finding.line_no) {
+            (Some(invoice), line) => line
+                .and_then(|n| self.lines.get(&(invoice.index(), n)).copied())
+                .or_else(|| self.invoices.get(invoice.index()).copied().flatten()),
+            (None, _) => finding
+                .period_start
+                .and_then(|day| Period::new(day, day).ok()),
+        }
+    }
+}
+
+/// What the audit of one contract's data gives: its findings (each with its contract's tax
+/// rate and its period), and the last day of each contract's invoices it checked.
+type Audited = (
+    Vec<(FindingRecord, Decimal, Option<Period>)>,
+    Vec<(String, String, Date)>,
+);
 
 /// Kinds whose negative impact is money the customer owes on a line (tax is charged on it;
 /// a tax or total mismatch is the invoice's arithmetic, left to a correction).
@@ -83,26 +140,65 @@ pub async fn prepare_find_cases(
     store: &Store,
     actor: &str,
 ) -> Result<Work<CasesFound, StorageError>, StorageError> {
-    // Per contract: its findings with its customer's tax rate.
-    let audited = store
+    // Per contract: its findings with its customer's tax rate and their periods, and how far
+    // its invoices were checked.
+    let audited: Vec<Audited> = store
         .billing()
         .map_contracts(|data| {
             let audit = redress_audit::audit(&data);
-            audit
+            let periods = Periods::of(&data);
+            let findings = audit
                 .findings
                 .iter()
                 .map(|f| {
                     let rate = data.contract(f.contract).tax_rate_percent;
-                    (finding_record(&data, f), rate)
+                    (finding_record(&data, f), rate, periods.of_finding(f))
                 })
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            // A contract's data holds the invoices of other contracts its late fees are for:
+            // each contract's own are counted where they are all held (the largest day wins).
+            let mut checked: BTreeMap<usize, Date> = BTreeMap::new();
+            for (invoice, period) in data.invoices.iter().zip(&periods.invoices) {
+                let Some(period) = period else { continue };
+                let through = checked
+                    .entry(invoice.contract.index())
+                    .or_insert(period.end());
+                *through = (*through).max(period.end());
+            }
+            let checked = checked
+                .into_iter()
+                .map(|(c, through)| {
+                    let contract = &data.contracts[c];
+                    (
+                        data.contract_ids.name(c as u32).to_owned(),
+                        data.customer_ids.name(contract.customer.0).to_owned(),
+                        through,
+                    )
+                })
+                .collect();
+            (findings, checked)
         })
         .await?;
     let contracts = audited.len();
-    let records: Vec<(FindingRecord, Decimal)> = audited.into_iter().flatten().collect();
+    let mut checked: BTreeMap<String, AuditedContract> = BTreeMap::new();
+    let mut records: Vec<(FindingRecord, Decimal, Option<Period>)> = Vec::new();
+    for (findings, held) in audited {
+        records.extend(findings);
+        for (contract_id, customer_id, through) in held {
+            let entry = checked
+                .entry(contract_id.clone())
+                .or_insert(AuditedContract {
+                    contract_id,
+                    customer_id,
+                    checked_through: through,
+                });
+            entry.checked_through = entry.checked_through.max(through);
+        }
+    }
+    let mut kept: Vec<AuditedFinding> = Vec::with_capacity(records.len());
     let mut cases: BTreeMap<(String, &'static str), NewArrearsCase> = BTreeMap::new();
     let mut causes: BTreeMap<String, CauseTally> = BTreeMap::new();
-    for (record, rate) in &records {
+    for (record, rate, period) in &records {
         let impact = record.impact;
         if impact < Decimal::ZERO && owed_on_a_line(record.kind) {
             let case = cases
@@ -130,6 +226,8 @@ pub async fn prepare_find_cases(
                 explanation: format!("{place}: {}", record.evidence.explanation),
                 net: currency.shown(-impact),
                 tax_rate_percent: Some(rate.normalize()),
+                kind: Some(record.kind),
+                period: *period,
             });
             case.fingerprint.push_str(&format!(
                 "{}|{}|{}|{};",
@@ -142,13 +240,28 @@ pub async fn prepare_find_cases(
             ));
         }
         let (key, words) = cause(record, *rate);
+        kept.push(AuditedFinding {
+            customer_id: record.customer_id.clone(),
+            contract_id: record.contract_id.clone(),
+            currency: record.currency,
+            kind: record.kind,
+            cause_key: key.clone(),
+            invoice_id: record.invoice_id.clone(),
+            line_no: record.line_no,
+            period: *period,
+            impact,
+        });
         let tally = causes.entry(key).or_insert_with(|| CauseTally {
             kind: record.kind,
             cause: words,
             findings: 0,
             by_customer: BTreeMap::new(),
+            through: None,
         });
         tally.findings += 1;
+        if let Some(period) = period {
+            tally.through = Some(tally.through.map_or(period.end(), |d| d.max(period.end())));
+        }
         tally
             .by_customer
             .entry((record.customer_id.clone(), record.currency.code()))
@@ -171,6 +284,7 @@ pub async fn prepare_find_cases(
                 cause,
                 findings: count,
                 by_customer: customers,
+                through,
             } = tally;
             let mut totals: BTreeMap<&'static str, Money> = BTreeMap::new();
             for ((_, code), impact) in &customers {
@@ -195,6 +309,7 @@ pub async fn prepare_find_cases(
                     })
                     .collect(),
                 impact: totals.into_values().collect(),
+                found_through: through,
             }
         })
         .collect();
@@ -215,8 +330,13 @@ pub async fn prepare_find_cases(
         })
         .collect();
     let findings = records.len();
-    Ok(
-        redress_storage::books::cases::record_findings(cases, issues, actor).map(move |recorded| {
+    let actor = actor.to_owned();
+    // The findings kept for following causes are replaced in the same transaction that records
+    // the cases and issues they follow.
+    let latest =
+        redress_storage::books::causes::record_latest_audit(kept, checked.into_values().collect());
+    Ok(latest.then(move |()| {
+        redress_storage::books::cases::record_findings(cases, issues, &actor).map(move |recorded| {
             CasesFound {
                 contracts,
                 findings,
@@ -224,8 +344,8 @@ pub async fn prepare_find_cases(
                 already_open: recorded.already_open,
                 systemic_issues: recorded.systemic_issues,
             }
-        }),
-    )
+        })
+    }))
 }
 
 /// Errors the business finds itself: arrears cases and systemic issues.
@@ -271,9 +391,10 @@ impl Cases<'_> {
         )
     }
 
-    /// Approves or refuses a waiver, as `actor`: in its transaction, only an approver or admin
-    /// who did not record the customer's choice.
-    pub fn decide_waiver(
+    /// Approves or refuses what the customer asked to have forgone (a waiver, or a
+    /// compromise whose rest is then billed), as `actor`: in its transaction, only an approver
+    /// or admin who did not record the customer's choice.
+    pub fn decide_forgone(
         &self,
         actor: &Actor,
         id: &str,
@@ -289,7 +410,7 @@ impl Cases<'_> {
         });
         as_writer(
             actor,
-            redress_storage::books::cases::decide_waiver_as(id, approve, &actor.id, authorize),
+            redress_storage::books::cases::decide_forgone_as(id, approve, &actor.id, authorize),
         )
     }
 
@@ -309,6 +430,26 @@ impl Cases<'_> {
     /// The systemic issues, most customers first.
     pub async fn systemic_issues(&self) -> Result<Vec<SystemicIssue>, StorageError> {
         self.0.store.cases().systemic_issues().await
+    }
+
+    /// Whether invoices after `case`'s latest item still carry the error its items rest on:
+    /// still wrong (the first few listed), corrected (so many checked since, none carries it),
+    /// or no invoice since yet; as the latest audit recorded found them.
+    pub async fn follow_up(&self, case: &ArrearsCase) -> Result<FollowUp, StorageError> {
+        self.0.store.cases().follow_up(case).await
+    }
+
+    /// For each systemic issue, by its key: whether invoices of the customers it affects, after
+    /// its findings as first found, still carry its cause.
+    pub async fn follow_up_issues(&self) -> Result<BTreeMap<String, FollowUp>, StorageError> {
+        Ok(self
+            .0
+            .store
+            .cases()
+            .follow_up_issues()
+            .await?
+            .into_iter()
+            .collect())
     }
 }
 

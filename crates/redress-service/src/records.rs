@@ -10,8 +10,10 @@ pub use redress_storage::billing::import::{ImportCounts, TableCounts};
 pub use redress_storage::billing::records::{ContractRecord, CustomerRecord, PriceRecord};
 pub use redress_storage::books::account::{CustomerLedger, LedgerEntry};
 pub use redress_storage::books::cases::{
-    ArrearsCase, ArrearsChoice, ArrearsError, ArrearsItem, CustomerImpact, SystemicIssue,
+    ArrearsCase, ArrearsChoice, ArrearsError, ArrearsItem, Compromise, CompromiseBilling,
+    CompromiseError, CustomerImpact, SystemicIssue,
 };
+pub use redress_storage::books::causes::{FollowUp, STILL_WRONG_LISTED, StillWrong};
 pub use redress_storage::books::credit_notes::CreditNoteError;
 pub use redress_storage::books::documents::{
     CreditNote, IssuedInvoice, IssuedLine, StoredInstalment, StoredPlan,

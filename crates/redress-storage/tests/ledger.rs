@@ -7,6 +7,7 @@ mod support;
 use redress_domain::ledger::{EntryKind, Side};
 use redress_domain::{Currency, Decimal};
 use redress_storage::books::cases::{ArrearsItem, NewArrearsCase, record_findings};
+use redress_storage::books::causes::FollowUp;
 use redress_storage::books::credit_notes::{CreditNoteError, NewCreditNote, issue};
 use redress_storage::{Location, StorageError};
 use support::{TestDb, worked_example};
@@ -278,6 +279,8 @@ async fn a_stored_status_or_choice_that_does_not_read_back_is_named_too() {
             explanation: "INV-A1 line 1: billed below the contract's price".into(),
             net: dec("12.5"),
             tax_rate_percent: Some(dec("8.875")),
+            kind: None,
+            period: None,
         }],
         fingerprint: "C-ACME|USD|test".into(),
     };
@@ -300,5 +303,76 @@ async fn a_stored_status_or_choice_that_does_not_read_back_is_named_too() {
     assert!(changed[0].is_ok(), "{changed:?}");
     let error = store.cases().get(&opened.id).await.unwrap_err();
     assert_unreadable(error, "arrears_cases", &opened.id, "choice", "later");
+    db.drop_database(store).await;
+}
+
+#[tokio::test]
+async fn a_compromise_stored_with_an_amount_or_a_billing_that_does_not_read_back_is_named_and_an_item_without_a_kind_is_not_followed()
+ {
+    let db = TestDb::new().await;
+    let store = db.store().await;
+    store
+        .billing()
+        .import(worked_example(), "test")
+        .await
+        .unwrap();
+    let case = NewArrearsCase {
+        customer_id: "C-ACME".into(),
+        currency: Currency::from_code("USD").unwrap(),
+        items: vec![ArrearsItem {
+            invoice_id: Some("INV-A1".into()),
+            explanation: "INV-A1 line 1: billed below the contract's price".into(),
+            net: dec("12.5"),
+            tax_rate_percent: Some(dec("8.875")),
+            kind: None,
+            period: None,
+        }],
+        fingerprint: "C-ACME|USD|compromise".into(),
+    };
+    let found = store
+        .perform(record_findings(vec![case], Vec::new(), "auditor"))
+        .await
+        .unwrap();
+    let id = found.opened[0].id.clone();
+    // Its item keeps no kind or period (as items found before they were kept): there is
+    // nothing to follow its cause by.
+    assert_eq!(
+        store.cases().follow_up(&found.opened[0]).await.unwrap(),
+        FollowUp::NotFollowed
+    );
+    for (set, column, value) in [
+        (
+            "waived_amount = 'half', compromise_billing = 'next_invoice'",
+            "waived_amount",
+            "half",
+        ),
+        (
+            "waived_amount = '5.00', compromise_billing = 'later'",
+            "compromise_billing",
+            "later",
+        ),
+        // One without the other is no compromise.
+        (
+            "waived_amount = '5.00', compromise_billing = NULL",
+            "compromise_billing",
+            "NULL",
+        ),
+    ] {
+        let changed = db.raw(&[&format!("UPDATE arrears_cases SET {set} WHERE id = '{id}'")]);
+        assert!(changed[0].is_ok(), "{changed:?}");
+        let error = store.cases().get(&id).await.unwrap_err();
+        assert_unreadable(error, "arrears_cases", &id, column, value);
+    }
+    let changed = db.raw(&[&format!(
+        "UPDATE arrears_cases SET waived_amount = '5.00', compromise_billing = 'separate_invoice' \
+         WHERE id = '{id}'"
+    )]);
+    assert!(changed[0].is_ok(), "{changed:?}");
+    let read = store.cases().get(&id).await.unwrap().unwrap();
+    let terms = read.compromise.expect("both cells read back");
+    assert_eq!(
+        (terms.waived, terms.billing.as_str()),
+        (dec("5.00"), "separate_invoice")
+    );
     db.drop_database(store).await;
 }

@@ -295,6 +295,7 @@ pub fn arrears_option(option: ArrearsOption) -> &'static str {
         ArrearsOption::NextInvoice => "On the next invoice",
         ArrearsOption::SeparateInvoice => "On an invoice of its own",
         ArrearsOption::PaymentPlan => "A payment plan",
+        ArrearsOption::Compromise => "A compromise: part waived, the rest billed",
         ArrearsOption::Waive => "Waived",
     }
 }

@@ -8,9 +8,9 @@ use super::resolutions::{Acting, acting_as, refused};
 use clap::{Args, Subcommand};
 use redress_domain::arrears::ArrearsStatus;
 use redress_domain::ledger::Side;
-use redress_domain::parse_date;
+use redress_domain::{parse_date, parse_decimal};
 use redress_service::Redress;
-use redress_service::records::{ArrearsCase, ArrearsChoice};
+use redress_service::records::{ArrearsCase, ArrearsChoice, CompromiseBilling, FollowUp};
 
 /// Arguments of `redress cases`.
 #[derive(Args)]
@@ -30,7 +30,8 @@ pub enum CasesCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
-    /// Shows a case: what was under-billed, item by item, and where it stands.
+    /// Shows a case: what was under-billed, item by item, where it stands, and whether invoices
+    /// since still carry its error (as the latest audit found them).
     Show {
         /// The case's id.
         id: String,
@@ -51,8 +52,8 @@ pub enum CasesCommand {
     Choose {
         /// The case's id.
         id: String,
-        /// next_invoice, separate_invoice, payment_plan or waive (a waiver waits for an
-        /// approver, over the API).
+        /// next_invoice, separate_invoice, payment_plan, compromise or waive (a waiver or a
+        /// compromise waits for an approver, over the API).
         #[arg(long)]
         option: String,
         /// For a payment plan: how many monthly instalments.
@@ -61,6 +62,13 @@ pub enum CasesCommand {
         /// For a payment plan: when the first is due, YYYY-MM-DD.
         #[arg(long)]
         first_due_on: Option<String>,
+        /// For a compromise: the net amount waived, in the case's currency (above zero, below
+        /// the case's net).
+        #[arg(long, value_name = "AMOUNT")]
+        waive: Option<String>,
+        /// For a compromise: how the rest is billed, next_invoice or separate_invoice.
+        #[arg(long, value_name = "HOW")]
+        bill: Option<String>,
         #[command(flatten)]
         acting: Acting,
     },
@@ -102,6 +110,70 @@ fn print_case(case: &ArrearsCase) {
             .unwrap_or_default();
         println!("  chose {}: {document}{plan}", choice.as_str());
     }
+    if let Some(terms) = &case.compromise {
+        println!(
+            "  compromise: {} {} waived, {} net billed ({})",
+            currency.format(terms.waived),
+            currency.code(),
+            currency.format(case.net - terms.waived),
+            terms.billing
+        );
+    }
+}
+
+/// Whether invoices since the case still carry its error, in a line.
+fn follow_up_line(follow_up: &FollowUp) -> String {
+    let unchecked = |n: u64| match n {
+        0 => String::new(),
+        n => format!(
+            "; {n} imported since the latest audit not checked yet (run redress audit --into-cases)"
+        ),
+    };
+    match follow_up {
+        FollowUp::NotFollowed => {
+            "not followed: found before Redress kept the kinds and periods of what it found"
+                .to_owned()
+        }
+        FollowUp::NoInvoiceSince {
+            since,
+            unchecked: n,
+        } => {
+            format!("since {since}: no invoice since yet{}", unchecked(*n))
+        }
+        FollowUp::Corrected {
+            since,
+            checked,
+            unchecked: n,
+        } => format!(
+            "since {since}: corrected, {checked} invoices checked, none carries it{}",
+            unchecked(*n)
+        ),
+        FollowUp::StillWrong {
+            since,
+            checked,
+            unchecked: n,
+            carrying,
+            first,
+            ..
+        } => {
+            let places: Vec<String> = first
+                .iter()
+                .map(|wrong| {
+                    let (start, end) = (wrong.period.start(), wrong.period.end());
+                    match &wrong.invoice_id {
+                        Some(invoice) => format!("{invoice} ({start}..{end})"),
+                        None => format!("deliveries from {start} never billed"),
+                    }
+                })
+                .collect();
+            let verb = if *carrying == 1 { "carries" } else { "carry" };
+            format!(
+                "since {since}: still wrong, {} {verb} the same error ({carrying} of {checked} invoices checked){}",
+                places.join(", "),
+                unchecked(*n)
+            )
+        }
+    }
 }
 
 /// Runs a cases command.
@@ -134,11 +206,15 @@ pub fn run(args: CasesArgs) -> anyhow::Result<()> {
             }
             CasesCommand::Show { id, database } => {
                 let redress = Redress::open(&database.location(), Default::default()).await?;
-                redress
+                let case = redress
                     .cases()
                     .get(&id)
                     .await?
-                    .ok_or_else(|| refuse(format!("no arrears case has the id `{id}`")))?
+                    .ok_or_else(|| refuse(format!("no arrears case has the id `{id}`")))?;
+                let follow_up = redress.cases().follow_up(&case).await?;
+                print_case(&case);
+                println!("  {}", follow_up_line(&follow_up));
+                return Ok(());
             }
             CasesCommand::Offer { id, note, acting } => {
                 if note.trim().is_empty() {
@@ -153,25 +229,49 @@ pub fn run(args: CasesArgs) -> anyhow::Result<()> {
                 option,
                 instalments,
                 first_due_on,
+                waive,
+                bill,
                 acting,
             } => {
-                let choice = match (option.as_str(), instalments, first_due_on) {
-                    ("next_invoice", None, None) => ArrearsChoice::NextInvoice,
-                    ("separate_invoice", None, None) => ArrearsChoice::SeparateInvoice,
-                    ("waive", None, None) => ArrearsChoice::Waive,
-                    ("payment_plan", Some(instalments), Some(first)) => ArrearsChoice::PaymentPlan {
-                        instalments,
-                        first_due_on: parse_date(&first)
-                            .map_err(|e| refuse(format!("--first-due-on {e}")))?,
-                    },
+                let plan = (instalments, first_due_on);
+                let compromise = (waive, bill);
+                let choice = match (option.as_str(), plan, compromise) {
+                    ("next_invoice", (None, None), (None, None)) => ArrearsChoice::NextInvoice,
+                    ("separate_invoice", (None, None), (None, None)) => {
+                        ArrearsChoice::SeparateInvoice
+                    }
+                    ("waive", (None, None), (None, None)) => ArrearsChoice::Waive,
+                    ("payment_plan", (Some(instalments), Some(first)), (None, None)) => {
+                        ArrearsChoice::PaymentPlan {
+                            instalments,
+                            first_due_on: parse_date(&first)
+                                .map_err(|e| refuse(format!("--first-due-on {e}")))?,
+                        }
+                    }
                     ("payment_plan", _, _) => {
                         return Err(refuse(
-                            "--option payment_plan needs --instalments N and --first-due-on YYYY-MM-DD",
+                            "--option payment_plan needs --instalments N and --first-due-on YYYY-MM-DD (and nothing else)",
+                        ));
+                    }
+                    ("compromise", (None, None), (Some(waived), Some(how))) => {
+                        ArrearsChoice::Compromise {
+                            waived: parse_decimal(&waived)
+                                .map_err(|e| refuse(format!("--waive {e}")))?,
+                            billing: CompromiseBilling::from_name(&how).ok_or_else(|| {
+                                refuse(format!(
+                                    "--bill {how}: expected next_invoice or separate_invoice"
+                                ))
+                            })?,
+                        }
+                    }
+                    ("compromise", _, _) => {
+                        return Err(refuse(
+                            "--option compromise needs --waive AMOUNT and --bill next_invoice|separate_invoice (and nothing else)",
                         ));
                     }
                     (other, _, _) => {
                         return Err(refuse(format!(
-                            "--option {other}: expected next_invoice, separate_invoice, payment_plan or waive (and --instalments only with a payment plan)"
+                            "--option {other}: expected next_invoice, separate_invoice, payment_plan, compromise or waive (--instalments only with a payment plan, --waive only with a compromise)"
                         )));
                     }
                 };

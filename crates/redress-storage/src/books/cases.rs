@@ -7,16 +7,20 @@ use super::documents::StoredPlan;
 use super::invoices::{CorrectionError, InvoicePurpose, issue_invoice_in};
 use super::plans::{PlanAgreedBy, agree_plan_in};
 use crate::engine::sql::{Db, Row, params};
-use crate::engine::stored::{Cells, StoredCurrency, StoredDecimal, new_id, this_moment};
+use crate::engine::stored::{
+    Cells, StoredCurrency, StoredDate, StoredDecimal, new_id, this_moment,
+};
 use crate::engine::transaction::append;
 use crate::engine::{StorageError, Work};
 use redress_audit::FindingKind;
-pub use redress_domain::arrears::ArrearsChoice;
-use redress_domain::arrears::{ArrearsOption, ArrearsStatus, ArrearsStep};
+pub use redress_domain::arrears::{ArrearsChoice, Compromise, CompromiseBilling, CompromiseError};
+use redress_domain::arrears::{
+    ArrearsOption, ArrearsStatus, ArrearsStep, apportion_waived, check_compromise,
+};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{LedgerError, LedgerLine, TaxRates, tax_on};
 use redress_domain::resolution::{ApprovalError, PaymentPlan, PlanError};
-use redress_domain::{Currency, Date, Decimal, Money, Timestamp, timestamp_text};
+use redress_domain::{Currency, Date, Decimal, Money, Period, Timestamp, timestamp_text};
 
 /// What one invoice (or one never-billed delivery period) of an arrears case was under-billed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +34,13 @@ pub struct ArrearsItem {
     /// The tax rate charged on it, in percent: its contract's. (Cases found before items had
     /// rates of their own hold none: the case's rate is theirs.)
     pub tax_rate_percent: Option<Decimal>,
+    /// The kind of finding it rests on, so that later invoices can be checked for the same
+    /// error. (Cases found before items kept it hold none.)
+    pub kind: Option<FindingKind>,
+    /// The period it was under-billed for: the line's, else the invoice's (its charge lines'
+    /// first to last day); for deliveries never billed, the first day of their billing
+    /// period. (Cases found before items kept it hold none.)
+    pub period: Option<Period>,
 }
 
 /// An arrears item as stored in a case's `invoices_json` (and shown in the audit log).
@@ -40,6 +51,29 @@ struct StoredItem {
     net: StoredDecimal,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     tax_rate_percent: Option<StoredDecimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<StoredKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    period: Option<(StoredDate, StoredDate)>,
+}
+
+/// A finding kind as a stored JSON document writes it: its name (`price_mismatch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StoredKind(FindingKind);
+
+impl serde::Serialize for StoredKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoredKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        FindingKind::from_name(&text)
+            .map(Self)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a finding kind")))
+    }
 }
 
 /// `items` as stored, their amounts with `currency`'s decimals.
@@ -51,6 +85,10 @@ fn stored_items(currency: Currency, items: &[ArrearsItem]) -> Vec<StoredItem> {
             explanation: item.explanation.clone(),
             net: StoredDecimal(currency.shown(item.net)),
             tax_rate_percent: item.tax_rate_percent.map(StoredDecimal),
+            kind: item.kind.map(StoredKind),
+            period: item
+                .period
+                .map(|p| (StoredDate(p.start()), StoredDate(p.end()))),
         })
         .collect()
 }
@@ -99,13 +137,19 @@ pub struct ArrearsCase {
     pub offered_by: Option<String>,
     /// How they were contacted, and what they were told.
     pub offer_note: Option<String>,
-    /// The option the customer chose (a plan's terms are the plan's: `plan_id`).
+    /// The option the customer chose (a plan's terms are the plan's: `plan_id`; a
+    /// compromise's are `compromise`).
     pub choice: Option<ArrearsOption>,
+    /// A compromise's terms: the part waived and how the rest is billed. Recorded with the
+    /// choice, kept once approved (the part waived is what the business forwent), gone when
+    /// refused.
+    pub compromise: Option<Compromise>,
     /// When.
     pub chosen_at: Option<Timestamp>,
     /// Who recorded it.
     pub chosen_by: Option<String>,
-    /// The approver who approved (or refused) a waiver.
+    /// The approver who approved (or refused) what the customer asked to have forgone: a
+    /// waiver or a compromise.
     pub decided_by: Option<String>,
     /// The arrears invoice issued.
     pub document_id: Option<String>,
@@ -137,6 +181,9 @@ pub enum ArrearsError {
     /// The plan asked for does not work.
     #[error("instalment_count: {0}")]
     Plan(PlanError),
+    /// The amount a compromise waives does not work for the case.
+    #[error("waived: {0}")]
+    Compromise(#[from] CompromiseError),
     /// The ledger refused what settling it posts.
     #[error("{0}")]
     Refused(#[from] LedgerError),
@@ -170,6 +217,9 @@ pub struct NewSystemicIssue {
     pub customers: Vec<CustomerImpact>,
     /// The total impact in each currency.
     pub impact: Vec<Money>,
+    /// The last day of its findings' periods (see [`ArrearsItem::period`]), so that invoices
+    /// after it show whether the cause was fixed; `None` when none has a period.
+    pub found_through: Option<Date>,
 }
 
 /// Many findings of one cause, across customers, as recorded.
@@ -191,6 +241,10 @@ pub struct SystemicIssue {
     pub first_found_at: Timestamp,
     /// When last found.
     pub last_found_at: Timestamp,
+    /// The last day of its findings' periods when it was first found (kept when found again):
+    /// later invoices show whether the cause was fixed. `None` for issues found before Redress
+    /// kept it, until an audit finds them again.
+    pub found_through: Option<Date>,
 }
 
 /// A customer a systemic issue affects, and how much: signed, net (above zero: charged too
@@ -205,7 +259,7 @@ pub struct CustomerImpact {
 
 const CASE_COLUMNS: &str = "id, customer_id, currency, status, tax_rate_percent, invoices_json, \
      net, tax, total, found_at, found_by, offered_at, offered_by, offer_note, choice, chosen_at, \
-     chosen_by, decided_by, document_id, plan_id, settled_at";
+     chosen_by, decided_by, document_id, plan_id, settled_at, waived_amount, compromise_billing";
 
 fn read_case(row: &dyn Row) -> Result<ArrearsCase, StorageError> {
     let id = row.string(0)?;
@@ -229,16 +283,31 @@ fn read_case(row: &dyn Row) -> Result<ArrearsCase, StorageError> {
             .json::<Vec<StoredItem>>(
                 5,
                 "invoices_json",
-                "a JSON list of arrears items ({invoice_id, explanation, net, tax_rate_percent})",
+                "a JSON list of arrears items ({invoice_id, explanation, net, tax_rate_percent, \
+                 kind, period: [start, end]})",
             )?
             .into_iter()
-            .map(|item| ArrearsItem {
-                invoice_id: item.invoice_id,
-                explanation: item.explanation,
-                net: item.net.0,
-                tax_rate_percent: item.tax_rate_percent.map(|rate| rate.0),
+            .map(|item| {
+                let period = match item.period {
+                    Some((start, end)) => Some(Period::new(start.0, end.0).map_err(|e| {
+                        cells.unreadable(
+                            "invoices_json",
+                            &e.to_string(),
+                            "arrears items whose periods end after they start",
+                        )
+                    })?),
+                    None => None,
+                };
+                Ok(ArrearsItem {
+                    invoice_id: item.invoice_id,
+                    explanation: item.explanation,
+                    net: item.net.0,
+                    tax_rate_percent: item.tax_rate_percent.map(|rate| rate.0),
+                    kind: item.kind.map(|kind| kind.0),
+                    period,
+                })
             })
-            .collect(),
+            .collect::<Result<_, StorageError>>()?,
         net: cells.amount(6, "net")?,
         tax: cells.amount(7, "tax")?,
         total: cells.amount(8, "total")?,
@@ -259,8 +328,35 @@ fn read_case(row: &dyn Row) -> Result<ArrearsCase, StorageError> {
         document_id: row.opt_string(18)?,
         plan_id: row.opt_string(19)?,
         settled_at: cells.opt_timestamp(20, "settled_at")?,
+        compromise: read_compromise(&cells)?,
         id,
     })
+}
+
+/// A compromise's terms, from the case's `waived_amount` (21) and `compromise_billing` (22):
+/// both or neither.
+fn read_compromise(cells: &Cells<'_>) -> Result<Option<Compromise>, StorageError> {
+    let waived = cells.opt_amount(21, "waived_amount")?;
+    let billing = cells.opt_parsed(
+        22,
+        "compromise_billing",
+        "how a compromise's rest is billed (next_invoice or separate_invoice)",
+        CompromiseBilling::from_name,
+    )?;
+    match (waived, billing) {
+        (Some(waived), Some(billing)) => Ok(Some(Compromise { waived, billing })),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(cells.unreadable(
+            "compromise_billing",
+            "NULL",
+            "how the rest is billed, beside the amount a compromise waives",
+        )),
+        (None, Some(_)) => Err(cells.unreadable(
+            "waived_amount",
+            "NULL",
+            "the amount a compromise waives, beside how its rest is billed",
+        )),
+    }
 }
 
 /// The arrears case with this id; with `locked`, its row locked until the transaction ends,
@@ -286,15 +382,25 @@ fn case_event(
 ) -> NewEvent {
     let json = |c: &ArrearsCase| {
         let currency = c.currency;
-        serde_json::json!({
+        let mut json = serde_json::json!({
             "id": c.id, "customer_id": c.customer_id, "status": c.status.as_str(),
             "currency": currency.code(), "net": currency.format(c.net),
             "tax": currency.format(c.tax), "total": currency.format(c.total),
             "items": stored_items(currency, &c.items), "offer_note": c.offer_note,
             "choice": c.choice.map(ArrearsOption::as_str), "decided_by": c.decided_by,
             "document_id": c.document_id, "plan_id": c.plan_id,
-        })
-        .to_string()
+        });
+        // Only a compromise's events say what it waived, so that the others read as before.
+        if let (Some(terms), Some(fields)) = (c.compromise, json.as_object_mut()) {
+            fields.insert(
+                "compromise".into(),
+                serde_json::json!({
+                    "waived": currency.format(terms.waived),
+                    "billing": terms.billing.as_str(),
+                }),
+            );
+        }
+        json.to_string()
     };
     NewEvent {
         occurred_at: timestamp_text(this_moment()),
@@ -321,10 +427,13 @@ fn save(
         text(case.chosen_at),
         text(case.settled_at),
     );
+    let waived = case
+        .compromise
+        .map(|terms| case.currency.format(terms.waived));
     db.execute(
         "UPDATE arrears_cases SET status = ?, offered_at = ?, offered_by = ?, offer_note = ?, \
          choice = ?, chosen_at = ?, chosen_by = ?, decided_by = ?, document_id = ?, plan_id = ?, \
-         settled_at = ? WHERE id = ?",
+         settled_at = ?, waived_amount = ?, compromise_billing = ? WHERE id = ?",
         params![
             case.status.as_str(),
             &offered_at,
@@ -337,13 +446,17 @@ fn save(
             &case.document_id,
             &case.plan_id,
             &settled_at,
+            &waived,
+            case.compromise.map(|terms| terms.billing.as_str()),
             &case.id,
         ],
     )?;
     append(db, case_event(actor, case, action, Some(before)))
 }
 
-/// Bills the arrears of `case` on an arrears invoice, and agrees a plan over it when asked.
+/// Bills the arrears of `case` on an arrears invoice, and agrees a plan over it when asked. Of
+/// a compromise, only the rest is billed: the part waived taken off each item in proportion
+/// (each line then taxed at its item's rate, as every arrears line is).
 fn bill(
     db: &mut dyn Db,
     case: &mut ArrearsCase,
@@ -351,11 +464,20 @@ fn bill(
     actor: &str,
 ) -> Result<(), ArrearsError> {
     let code = case.currency;
+    let nets: Vec<Decimal> = case.items.iter().map(|item| item.net).collect();
+    let waived = match case.compromise {
+        Some(terms) => apportion_waived(terms.waived, &nets, code),
+        None => vec![Decimal::ZERO; nets.len()],
+    };
     let lines = case
         .items
         .iter()
+        .zip(waived)
+        .map(|(item, waived)| (item, item.net - waived))
+        // An item waived whole (a compromise over items of a few cents) is not billed.
+        .filter(|(_, net)| !net.is_zero())
         .zip(1..)
-        .map(|(item, n)| {
+        .map(|((item, net), n)| {
             // An item stored before items had rates of their own is at the case's one rate.
             let rate = item
                 .tax_rate_percent
@@ -369,16 +491,27 @@ fn bill(
                 })?;
             Ok(LedgerLine {
                 line_no: n,
-                net: item.net,
+                net,
                 tax_rate_percent: rate,
             })
         })
         .collect::<Result<Vec<_>, StorageError>>()?;
     let mut account = account_for_posting(db, &case.customer_id)?;
-    let how = match plan {
-        Some(_) => "paid by instalments",
-        None if case.choice == Some(ArrearsOption::NextInvoice) => "billed with the next invoice",
-        None => "billed on its own",
+    let how = match (plan, case.compromise) {
+        (Some(_), _) => "paid by instalments".to_owned(),
+        (None, Some(terms)) => format!(
+            "less {} {} waived, the rest billed {}",
+            code.format(terms.waived),
+            code.code(),
+            match terms.billing {
+                CompromiseBilling::NextInvoice => "with the next invoice",
+                CompromiseBilling::SeparateInvoice => "on its own",
+            }
+        ),
+        (None, None) if case.choice == Some(ArrearsOption::NextInvoice) => {
+            "billed with the next invoice".to_owned()
+        }
+        (None, None) => "billed on its own".to_owned(),
     };
     let issued = issue_invoice_in(
         db,
@@ -460,25 +593,27 @@ pub fn offer(id: &str, note: String, actor: &str) -> Work<ArrearsCase, ArrearsEr
 }
 
 /// Records the option the customer chose and carries it out: an arrears invoice (with a
-/// plan over it, when they chose one) posted to their ledger; a waiver waits for an
-/// approver. Only once they were offered the options.
+/// plan over it, when they chose one) posted to their ledger; a waiver, or a compromise (its
+/// terms checked against the case), waits for an approver. Only once they were offered the
+/// options.
 pub fn choose(id: &str, choice: ArrearsChoice, actor: &str) -> Work<ArrearsCase, ArrearsError> {
     let (id, actor) = (id.to_owned(), actor.to_owned());
     Work::new(move |db| {
         let before = load_case(db, &id, true)?.ok_or_else(|| ArrearsError::NotFound(id.clone()))?;
         let mut case = before.clone();
-        case.status = step(
-            &before,
-            match choice {
-                ArrearsChoice::Waive => ArrearsStep::ChooseWaiver,
-                _ => ArrearsStep::ChooseBilling,
-            },
-        )?;
+        case.status = step(&before, choice.step())?;
         case.choice = Some(choice.option());
         case.chosen_at = Some(this_moment());
         case.chosen_by = Some(actor.clone());
         match choice {
             ArrearsChoice::Waive => {}
+            ArrearsChoice::Compromise { waived, billing } => {
+                check_compromise(waived, case.net, case.currency)?;
+                case.compromise = Some(Compromise {
+                    waived: case.currency.shown(waived),
+                    billing,
+                });
+            }
             ArrearsChoice::NextInvoice | ArrearsChoice::SeparateInvoice => {
                 bill(db, &mut case, None, &actor)?;
                 case.settled_at = Some(this_moment());
@@ -496,21 +631,25 @@ pub fn choose(id: &str, choice: ArrearsChoice, actor: &str) -> Work<ArrearsCase,
     })
 }
 
-/// Approves (the arrears are forgone, nothing is billed) or refuses (the case goes back to
-/// the customer's options) a waiver. Whether `actor` may decide is the caller's to check.
-pub fn decide_waiver(id: &str, approve: bool, actor: &str) -> Work<ArrearsCase, ArrearsError> {
-    decide_waiver_as(id, approve, actor, Box::new(|_| Ok(())))
+/// Approves or refuses what the customer asked to have forgone. Approved, a waiver forgoes the
+/// arrears (nothing is billed) and a compromise bills the rest the way the customer chose;
+/// refused, the case goes back to the customer's options. Whether `actor` may decide is the
+/// caller's to check.
+pub fn decide_forgone(id: &str, approve: bool, actor: &str) -> Work<ArrearsCase, ArrearsError> {
+    decide_forgone_as(id, approve, actor, Box::new(|_| Ok(())))
 }
 
-/// Who may decide a waiver, asked in the transaction that decides it, of the case as it stands.
-pub type AuthorizeWaiver = Box<dyn FnOnce(&ArrearsCase) -> Result<(), ApprovalError> + Send>;
+/// Who may decide what is forgone (a waiver, a compromise), asked in the transaction that
+/// decides it, of the case as it stands.
+pub type AuthorizeForgoing = Box<dyn FnOnce(&ArrearsCase) -> Result<(), ApprovalError> + Send>;
 
-/// Approves or refuses a waiver, once `authorize` allows `actor` to.
-pub fn decide_waiver_as(
+/// Approves or refuses what the customer asked to have forgone, once `authorize` allows
+/// `actor` to.
+pub fn decide_forgone_as(
     id: &str,
     approve: bool,
     actor: &str,
-    authorize: AuthorizeWaiver,
+    authorize: AuthorizeForgoing,
 ) -> Work<ArrearsCase, ArrearsError> {
     let (id, actor) = (id.to_owned(), actor.to_owned());
     Work::new(move |db| {
@@ -520,20 +659,30 @@ pub fn decide_waiver_as(
         case.status = step(
             &before,
             if approve {
-                ArrearsStep::ApproveWaiver
+                ArrearsStep::ApproveForgoing
             } else {
-                ArrearsStep::RefuseWaiver
+                ArrearsStep::RefuseForgoing
             },
         )?;
         case.decided_by = Some(actor.clone());
+        let compromise = case.compromise.is_some();
         if approve {
+            if compromise {
+                bill(db, &mut case, None, &actor)?;
+            }
             case.settled_at = Some(this_moment());
         } else {
             case.choice = None;
             case.chosen_at = None;
             case.chosen_by = None;
+            case.compromise = None;
         }
-        let action = if approve { "waived" } else { "waiver_refused" };
+        let action = match (compromise, approve) {
+            (false, true) => "waived",
+            (false, false) => "waiver_refused",
+            (true, true) => "compromise_approved",
+            (true, false) => "compromise_refused",
+        };
         save(db, &case, &before, action, &actor)?;
         Ok(case)
     })
@@ -606,6 +755,7 @@ pub fn record_findings(
                 document_id: None,
                 plan_id: None,
                 settled_at: None,
+                compromise: None,
             };
             let items = serde_json::to_string(&stored_items(code, &case.items))
                 .map_err(|e| StorageError::Corrupt(e.to_string()))?;
@@ -666,13 +816,17 @@ pub fn record_findings(
             let impact =
                 serde_json::to_string(&impact).map_err(|e| StorageError::Corrupt(e.to_string()))?;
             let at = timestamp_text(this_moment());
+            let through = issue.found_through.map(|day| day.to_string());
+            // The issue's first findings are what later invoices are compared with: an issue
+            // found again keeps its day (one found before Redress kept it takes this one).
             db.execute(
                 "INSERT INTO systemic_issues (key, kind, cause, finding_count, customer_count, \
-                 customers_json, impact_json, first_found_at, last_found_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET \
+                 customers_json, impact_json, first_found_at, last_found_at, found_through) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET \
                  finding_count = excluded.finding_count, customer_count = excluded.customer_count, \
                  customers_json = excluded.customers_json, impact_json = excluded.impact_json, \
-                 last_found_at = excluded.last_found_at",
+                 last_found_at = excluded.last_found_at, \
+                 found_through = COALESCE(systemic_issues.found_through, excluded.found_through)",
                 params![
                     &issue.key,
                     issue.kind.as_str(),
@@ -683,6 +837,7 @@ pub fn record_findings(
                     &impact,
                     &at,
                     &at,
+                    &through,
                 ],
             )?;
         }
@@ -698,7 +853,7 @@ pub fn record_findings(
 pub(crate) fn systemic_issues_in(db: &mut dyn Db) -> Result<Vec<SystemicIssue>, StorageError> {
     db.rows(
         "SELECT key, kind, cause, finding_count, customers_json, impact_json, \
-                 first_found_at, last_found_at FROM systemic_issues \
+                 first_found_at, last_found_at, found_through FROM systemic_issues \
                  ORDER BY customer_count DESC, finding_count DESC, key",
         &[],
         |row| {
@@ -734,6 +889,7 @@ pub(crate) fn systemic_issues_in(db: &mut dyn Db) -> Result<Vec<SystemicIssue>, 
                 impact,
                 first_found_at: cells.timestamp(6, "first_found_at")?,
                 last_found_at: cells.timestamp(7, "last_found_at")?,
+                found_through: cells.opt_date(8, "found_through")?,
                 key,
             })
         },

@@ -13,6 +13,8 @@
 //!    billing arrears.
 //! 5. [`resolutions`] (of disputes) and [`cases`] (arrears cases and systemic issues), which
 //!    carry out what was agreed through the modules above.
+//! 6. [`causes`]: the latest audit's findings kept, and whether invoices after a case or an
+//!    issue still carry its error.
 //!
 //! Reads are on the handles [`Books`] (`store.books()`) and [`Cases`] (`store.cases()`);
 //! writes are [`Work`](crate::Work)s made by the functions of the module that keeps them
@@ -21,6 +23,7 @@
 
 pub mod account;
 pub mod cases;
+pub mod causes;
 pub mod credit_notes;
 pub mod documents;
 pub mod invoices;
@@ -29,6 +32,7 @@ pub mod resolutions;
 
 use self::account::CustomerLedger;
 use self::cases::{ArrearsCase, SystemicIssue};
+use self::causes::FollowUp;
 use self::documents::{CreditNote, IssuedInvoice, StoredPlan};
 use self::resolutions::Resolution;
 use crate::engine::{StorageError, Store};
@@ -129,5 +133,18 @@ impl Cases<'_> {
     /// The systemic issues, most customers first.
     pub async fn systemic_issues(&self) -> Result<Vec<SystemicIssue>, StorageError> {
         self.0.run(cases::systemic_issues_in).await
+    }
+
+    /// Whether invoices after `case`'s latest item still carry the error its items rest on, as
+    /// the latest audit recorded found them.
+    pub async fn follow_up(&self, case: &ArrearsCase) -> Result<FollowUp, StorageError> {
+        let case = case.clone();
+        self.0.read(move |db| causes::of_case(db, &case)).await
+    }
+
+    /// For each systemic issue, by its key: whether invoices after its findings still carry
+    /// its cause, as the latest audit recorded found them.
+    pub async fn follow_up_issues(&self) -> Result<Vec<(String, FollowUp)>, StorageError> {
+        self.0.read(causes::of_issues).await
     }
 }

@@ -93,7 +93,7 @@ fn change(
         };
         let text = after.stored_text();
         db.execute(
-            // `resolved_at`: the first moment of a stay in resolved or closed (see migration 21).
+            // `resolved_at`: the first moment of a stay in resolved or closed (see migration 22).
             "UPDATE disputes SET status = ?, escalated = ?, assignee = ?, updated_at = ?, verdict = ?, \
              adjustment = ?, findings_json = ?, verified_at = ?, \
              resolved_at = CASE WHEN ? = 1 THEN COALESCE(resolved_at, ?) ELSE NULL END WHERE id = ?",

@@ -126,6 +126,18 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/postgres/0019_statement_requests.sql"),
     ),
     (
+        20,
+        "arrears settled by a compromise",
+        include_str!("../../migrations/sqlite/0020_compromises.sql"),
+        include_str!("../../migrations/postgres/0020_compromises.sql"),
+    ),
+    (
+        21,
+        "causes followed to their end",
+        include_str!("../../migrations/sqlite/0021_causes_followed.sql"),
+        include_str!("../../migrations/postgres/0021_causes_followed.sql"),
+    ),
+    (
         22,
         "when a dispute was resolved",
         include_str!("../../migrations/sqlite/0022_resolved_at.sql"),

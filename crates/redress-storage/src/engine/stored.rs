@@ -101,7 +101,6 @@ impl<'r> Cells<'r> {
     }
 
     /// An exact decimal amount, or `NULL`.
-    #[allow(dead_code, reason = "no nullable amount is read yet")]
     pub(crate) fn opt_amount(
         &self,
         i: usize,

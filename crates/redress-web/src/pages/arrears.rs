@@ -2,7 +2,8 @@
 //! `POST /audit` to run the audit over the stored data) and an arrears case
 //! (`GET /arrears/{id}`) with its briefing for the conversation with the customer, printable,
 //! and its steps as forms: `POST /arrears/{id}/offer`, `POST /arrears/{id}/choice`,
-//! `POST /arrears/{id}/waiver`.
+//! `POST /arrears/{id}/waiver` (an approver's decision on what the customer asked to have
+//! forgone: a waiver, or the part a compromise waives).
 //!
 //! Who may do what is the service's to say: the desk shows the forms and, when the service
 //! refuses, shows why in the error summary.
@@ -16,11 +17,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use redress_domain::arrears::ArrearsStatus;
-use redress_domain::{Date, Decimal, Role, parse_date};
+use redress_domain::{Date, Decimal, Role, parse_date, parse_decimal};
 use redress_service::books::CustomerHistory;
-use redress_service::records::{ArrearsCase, ArrearsChoice, SystemicIssue};
+use redress_service::records::{
+    ArrearsCase, ArrearsChoice, ArrearsError, CompromiseBilling, FollowUp, StillWrong,
+    SystemicIssue,
+};
 use redress_service::{Denied, ServiceError};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// What a redirect after a form says once, by a word in the address (never the person's own
 /// text, so nothing can be written into a page by a link).
@@ -37,8 +42,153 @@ impl Done {
             "chosen" => "The customer's choice was recorded.",
             "approved" => "The waiver was approved.",
             "refused" => "The waiver was refused: the customer is offered the other options.",
+            "compromise_approved" => {
+                "The compromise was approved: the part waived is forgone and the rest billed."
+            }
+            "compromise_refused" => {
+                "The compromise was refused: the customer is offered the other options."
+            }
             _ => return None,
         })
+    }
+}
+
+/// Whether invoices since a case or an issue was found still carry its error, in words.
+pub struct FollowUpView {
+    /// The tag's look.
+    tone: &'static str,
+    /// The answer in a word or three: `Still wrong`, `Corrected`, `No invoice since yet`.
+    label: &'static str,
+    /// What it rests on.
+    sentence: String,
+    /// Invoices imported since the latest audit, not checked yet, in words.
+    unchecked: Option<String>,
+}
+
+/// `n` and the noun, singular or plural: `1 invoice`, `3 invoices`.
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Where an error is still found, in words: `INV-H7 (1 Jul 2025 to 31 Jul 2025)`, naming the
+/// customer when `with_customer`.
+fn place(wrong: &StillWrong, with_customer: bool, today: Date) -> String {
+    let (start, end) = (
+        format::day(wrong.period.start(), today).text,
+        format::day(wrong.period.end(), today).text,
+    );
+    let at = if with_customer {
+        format!(" of {}", wrong.customer_id)
+    } else {
+        String::new()
+    };
+    match &wrong.invoice_id {
+        Some(invoice) if start == end => format!("{invoice}{at} ({start})"),
+        Some(invoice) => format!("{invoice}{at} ({start} to {end})"),
+        None => format!("deliveries{at} from {start} never billed"),
+    }
+}
+
+/// `follow_up` in words; `affected` is how many customers a systemic issue affects (`None`
+/// for an arrears case, which is one customer's).
+fn follow_up_view(follow_up: &FollowUp, affected: Option<usize>, today: Date) -> FollowUpView {
+    let day = |date: Date| format::day(date, today).text;
+    let unchecked = |n: u64| {
+        (n > 0).then(|| {
+            format!(
+                "{} imported since the latest audit {} not checked yet: run the audit again to check {}.",
+                counted(n, "invoice", "invoices"),
+                if n == 1 { "is" } else { "are" },
+                if n == 1 { "it" } else { "them" },
+            )
+        })
+    };
+    match follow_up {
+        FollowUp::NotFollowed => FollowUpView {
+            tone: "tag--mute",
+            label: "Not followed",
+            sentence: "It was found before Redress kept the kinds and periods of what it found; the next audit that finds it again follows it."
+                .to_owned(),
+            unchecked: None,
+        },
+        FollowUp::NoInvoiceSince {
+            since,
+            unchecked: n,
+        } => FollowUpView {
+            tone: "tag--info",
+            label: "No invoice since yet",
+            sentence: format!(
+                "No invoice for a period after {} has been checked yet.",
+                day(*since)
+            ),
+            unchecked: unchecked(*n),
+        },
+        FollowUp::Corrected {
+            since,
+            checked,
+            unchecked: n,
+        } => FollowUpView {
+            tone: "tag--ok",
+            label: "Corrected",
+            sentence: format!(
+                "{} since {} checked{}, none carries it.",
+                counted(*checked, "invoice", "invoices"),
+                day(*since),
+                match affected {
+                    Some(customers) => format!(
+                        " at the {} it affects",
+                        counted(customers as u64, "customer", "customers")
+                    ),
+                    None => String::new(),
+                }
+            ),
+            unchecked: unchecked(*n),
+        },
+        FollowUp::StillWrong {
+            since,
+            checked,
+            unchecked: n,
+            carrying,
+            customers,
+            first,
+        } => {
+            let mut places: Vec<String> = first
+                .iter()
+                .map(|wrong| place(wrong, affected.is_some(), today))
+                .collect();
+            let more = carrying.saturating_sub(first.len() as u64);
+            if more > 0 {
+                places.push(format!("{more} more"));
+            }
+            let listed = match places.as_slice() {
+                [] => String::new(),
+                [one] => one.clone(),
+                [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+            };
+            let verb = if *carrying == 1 { "carries" } else { "carry" };
+            let of = match affected {
+                Some(affected) => format!(
+                    " ({} of {} checked since {}, at {} of the {} it affects)",
+                    carrying,
+                    counted(*checked, "invoice", "invoices"),
+                    day(*since),
+                    customers,
+                    counted(affected as u64, "customer", "customers"),
+                ),
+                None => format!(
+                    " ({} of {} checked since {})",
+                    carrying,
+                    counted(*checked, "invoice", "invoices"),
+                    day(*since)
+                ),
+            };
+            FollowUpView {
+                tone: "tag--bad",
+                label: "Still wrong",
+                sentence: format!("{listed} {verb} the same error{of}."),
+                unchecked: unchecked(*n),
+            }
+        }
     }
 }
 
@@ -51,10 +201,14 @@ pub struct IssueView {
     impact: Vec<Amount>,
     first: Moment,
     last: Moment,
+    /// Whether invoices since it was found still carry its cause.
+    follow_up: FollowUpView,
 }
 
-fn issue_view(issue: SystemicIssue) -> IssueView {
+fn issue_view(issue: SystemicIssue, follow_ups: &BTreeMap<String, FollowUp>) -> IssueView {
+    let follow_up = follow_ups.get(&issue.key).unwrap_or(&FollowUp::NotFollowed);
     IssueView {
+        follow_up: follow_up_view(follow_up, Some(issue.customers.len()), format::today()),
         kind: issue.kind.as_str().replace('_', " "),
         cause: issue.cause,
         findings: issue.finding_count,
@@ -128,6 +282,10 @@ async fn audit_page(
         Ok(list) => list,
         Err(e) => return super::unavailable(&e),
     };
+    let follow_ups = match cases.follow_up_issues().await {
+        Ok(follow_ups) => follow_ups,
+        Err(e) => return super::unavailable(&e),
+    };
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -141,7 +299,10 @@ async fn audit_page(
             flash,
             errors,
             may_run: desk.actor.role.can_write(),
-            issues: issues.into_iter().map(issue_view).collect(),
+            issues: issues
+                .into_iter()
+                .map(|issue| issue_view(issue, &follow_ups))
+                .collect(),
             cases: list.iter().map(case_row).collect(),
         },
     )
@@ -183,6 +344,15 @@ pub async fn run_audit(State(state): State<WebState>, posted: Posted<RunAudit>) 
     }
 }
 
+/// `text` with its first letter upper-case, as a sentence on the page begins.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "It was refused".to_owned(),
+    }
+}
+
 /// Why the service refused, in words for the person who asked.
 fn refusal(error: &ServiceError) -> String {
     match error {
@@ -194,14 +364,9 @@ fn refusal(error: &ServiceError) -> String {
         ServiceError::Denied(Denied::NoLongerAUser(_)) => {
             "Your account can no longer act: sign in again or ask an admin".to_owned()
         }
-        other => {
-            let text = other.to_string();
-            let mut chars = text.chars();
-            match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect(),
-                None => "It was refused".to_owned(),
-            }
-        }
+        // The amount field says it is the amount waived; the service's words follow.
+        ServiceError::Arrears(ArrearsError::Compromise(refused)) => sentence(&refused.to_string()),
+        other => sentence(&other.to_string()),
     }
 }
 
@@ -219,7 +384,13 @@ pub struct OptionView {
     what: String,
     cost: String,
     needs_approval: bool,
-    recordable: bool,
+}
+
+/// A compromise chosen: what is waived and what is billed.
+pub struct CompromiseView {
+    waived: Amount,
+    billed_net: Amount,
+    billing: &'static str,
 }
 
 /// The customer's history, as the briefing tells it.
@@ -281,6 +452,9 @@ pub struct ArrearsPage {
     options: Vec<OptionView>,
     offered: Option<(Moment, String, String)>,
     choice: Option<&'static str>,
+    compromise: Option<CompromiseView>,
+    /// Whether invoices since the case was found still carry its error.
+    follow_up: FollowUpView,
     chosen_by: Option<String>,
     decided_by: Option<String>,
     document_id: Option<String>,
@@ -296,10 +470,14 @@ pub struct ArrearsPage {
     option: String,
     instalments: String,
     first_due_on: String,
+    waived: String,
+    billing: String,
     note_error: Option<String>,
     option_error: Option<String>,
     instalments_error: Option<String>,
     first_due_on_error: Option<String>,
+    waived_error: Option<String>,
+    billing_error: Option<String>,
     decision_error: Option<String>,
 }
 
@@ -314,6 +492,10 @@ pub struct Kept {
     instalments: String,
     #[serde(default)]
     first_due_on: String,
+    #[serde(default)]
+    waived: String,
+    #[serde(default)]
+    billing: String,
 }
 
 fn options(case: &ArrearsCase) -> Vec<OptionView> {
@@ -329,14 +511,12 @@ fn options(case: &ArrearsCase) -> Vec<OptionView> {
             cost: "Nothing: collected in full with the next invoice, a month or so later."
                 .to_owned(),
             needs_approval: false,
-            recordable: true,
         },
         OptionView {
             name: "On an invoice of its own",
             what: format!("{total} billed now on an invoice of its own."),
             cost: "Nothing: collected in full, on the invoice's usual terms.".to_owned(),
             needs_approval: false,
-            recordable: true,
         },
         OptionView {
             name: "A payment plan",
@@ -346,21 +526,22 @@ fn options(case: &ArrearsCase) -> Vec<OptionView> {
             cost: "Collected in full, but later: the money arrives over the months agreed."
                 .to_owned(),
             needs_approval: false,
-            recordable: true,
         },
         OptionView {
             name: "A compromise",
-            what: "Part waived and the rest billed (for example half).".to_owned(),
-            cost: format!("The part waived: half would cost {half_net} of revenue."),
+            what: format!(
+                "Part of the {net} net waived, the rest billed with its tax on the next invoice or an invoice of its own."
+            ),
+            cost: format!(
+                "The part waived (and the tax on it never charged): half would cost {half_net} of revenue."
+            ),
             needs_approval: true,
-            recordable: false,
         },
         OptionView {
             name: "Waive it all",
             what: "Never billed: for a customer worth keeping.".to_owned(),
             cost: format!("{net} of revenue forgone (and the tax on it never charged)."),
             needs_approval: true,
-            recordable: true,
         },
     ]
 }
@@ -397,6 +578,10 @@ async fn arrears_page(
         Ok(history) => history.map(history_view),
         Err(e) => return super::unavailable(&e),
     };
+    let follow_up = match state.redress.cases().follow_up(&case).await {
+        Ok(follow_up) => follow_up_view(&follow_up, None, today),
+        Err(e) => return super::unavailable(&e),
+    };
     let currency = case.currency;
     let single_rate = case.tax_rate_percent.single();
     let role = desk.actor.role;
@@ -413,6 +598,8 @@ async fn arrears_page(
         option_error: error("option"),
         instalments_error: error("instalments"),
         first_due_on_error: error("first_due_on"),
+        waived_error: error("waived"),
+        billing_error: error("billing"),
         decision_error: error("decision"),
         options: options(&case),
         items: case
@@ -445,12 +632,25 @@ async fn arrears_page(
             )
         }),
         choice: case.choice.map(format::arrears_option),
+        follow_up,
+        compromise: case.compromise.map(|terms| CompromiseView {
+            waived: format::amount(terms.waived, currency),
+            billed_net: format::amount(case.net - terms.waived, currency),
+            billing: match terms.billing {
+                CompromiseBilling::NextInvoice => "on the next invoice",
+                CompromiseBilling::SeparateInvoice => "on an invoice of its own",
+            },
+        }),
         may_offer: writer && matches!(case.status, ArrearsStatus::Open | ArrearsStatus::Offered),
         may_choose: writer && case.status == ArrearsStatus::Offered,
         may_decide: awaiting && approver && !chose_it,
         four_eyes: (awaiting && approver && chose_it).then(|| {
-            "You recorded this choice, so someone else must approve or refuse the waiver."
-                .to_owned()
+            let what = if case.compromise.is_some() {
+                "the compromise"
+            } else {
+                "the waiver"
+            };
+            format!("You recorded this choice, so someone else must approve or refuse {what}.")
         }),
         status: format::arrears_status(case.status),
         tone: format::arrears_tone(case.status),
@@ -469,6 +669,8 @@ async fn arrears_page(
         option: kept.option,
         instalments: kept.instalments,
         first_due_on: kept.first_due_on,
+        waived: kept.waived,
+        billing: kept.billing,
         errors,
     };
     let status = if page.errors.is_empty() {
@@ -513,6 +715,11 @@ async fn step(
         Err(e) => match e.storage() {
             Some(storage) => super::unavailable(storage),
             None => {
+                // A compromise's amount the service refused is the amount field's error.
+                let field = match &e {
+                    ServiceError::Arrears(ArrearsError::Compromise(_)) => "waived",
+                    _ => field,
+                };
                 let errors = vec![FieldError {
                     field,
                     message: refusal(&e),
@@ -548,6 +755,32 @@ fn choice_of(form: &Kept) -> Result<ArrearsChoice, Vec<FieldError>> {
         "next_invoice" => Ok(ArrearsChoice::NextInvoice),
         "separate_invoice" => Ok(ArrearsChoice::SeparateInvoice),
         "waive" => Ok(ArrearsChoice::Waive),
+        "compromise" => {
+            let mut errors = Vec::new();
+            // Whether it is below the case's net, and in the currency's minor units, is the
+            // service's to say: it knows the case.
+            let waived = match parse_decimal(form.waived.trim()) {
+                Ok(amount) if amount > Decimal::ZERO => Some(amount),
+                _ => {
+                    errors.push(FieldError {
+                        field: "waived",
+                        message: "Enter the net amount waived, above zero, as 360.00".to_owned(),
+                    });
+                    None
+                }
+            };
+            let billing = CompromiseBilling::from_name(&form.billing);
+            if billing.is_none() {
+                errors.push(FieldError {
+                    field: "billing",
+                    message: "Choose how the rest is billed: on the next invoice or on an invoice of its own".to_owned(),
+                });
+            }
+            match (waived, billing) {
+                (Some(waived), Some(billing)) => Ok(ArrearsChoice::Compromise { waived, billing }),
+                _ => Err(errors),
+            }
+        }
         "payment_plan" => {
             let mut errors = Vec::new();
             let instalments = match form.instalments.trim().parse::<u32>() {
@@ -588,8 +821,8 @@ fn choice_of(form: &Kept) -> Result<ArrearsChoice, Vec<FieldError>> {
     }
 }
 
-/// `POST /arrears/{id}/choice`: the option the customer chose, carried out (a waiver waits for
-/// an approver).
+/// `POST /arrears/{id}/choice`: the option the customer chose, carried out (a waiver or a
+/// compromise waits for an approver).
 pub async fn choose(
     State(state): State<WebState>,
     Path(id): Path<String>,
@@ -605,15 +838,15 @@ pub async fn choose(
     }
 }
 
-/// The waiver's decision.
+/// The decision on what is forgone.
 #[derive(Deserialize)]
 pub struct Decision {
     #[serde(default)]
     decision: String,
 }
 
-/// `POST /arrears/{id}/waiver`: an approver approves or refuses the waiver the customer asked
-/// for (never the one who recorded it: the service checks).
+/// `POST /arrears/{id}/waiver`: an approver approves or refuses the waiver or the compromise
+/// the customer asked for (never the one who recorded it: the service checks).
 pub async fn decide(
     State(state): State<WebState>,
     Path(id): Path<String>,
@@ -626,15 +859,26 @@ pub async fn decide(
         _ => {
             let errors = vec![FieldError {
                 field: "decision",
-                message: "Choose to approve or to refuse the waiver".to_owned(),
+                message: "Choose to approve or to refuse what the customer asked to have forgone"
+                    .to_owned(),
             }];
             return arrears_page(&state, &desk, &id, None, errors, Kept::default()).await;
         }
     };
+    // What waits, for the words said once it is decided (a refused compromise's terms go).
+    let compromise = match state.redress.cases().get(&id).await {
+        Ok(case) => case.is_some_and(|case| case.compromise.is_some()),
+        Err(e) => return super::unavailable(&e),
+    };
     let work = state
         .redress
         .cases()
-        .decide_waiver(&desk.actor, &id, approve);
-    let done = if approve { "approved" } else { "refused" };
+        .decide_forgone(&desk.actor, &id, approve);
+    let done = match (compromise, approve) {
+        (false, true) => "approved",
+        (false, false) => "refused",
+        (true, true) => "compromise_approved",
+        (true, false) => "compromise_refused",
+    };
     step(&state, &desk, &id, work, done, "decision", Kept::default()).await
 }
