@@ -161,6 +161,10 @@ pub struct CustomerHistory {
     pub invoices_last_year: u32,
     /// Of those, paid in full (by payments recorded against them, whenever paid).
     pub invoices_paid_in_full: u32,
+    /// Their invoices of the twelve months that fell due by `as_of`.
+    pub invoices_due: u32,
+    /// Of those, paid in full by their due date.
+    pub paid_on_time: u32,
     /// Disputes they opened in the twelve months to `as_of`.
     pub disputes_last_year: u32,
     /// Disputes they ever opened.
@@ -231,6 +235,13 @@ impl Books<'_> {
             Ok(page) => page.disputes,
             Err(_) => Vec::new(),
         };
+        let punctuality = self
+            .0
+            .store
+            .billing()
+            .relationship(customer_id, currency, as_of)
+            .await?
+            .unwrap_or_default();
         Ok(Some(CustomerHistory {
             tenure_days: customer
                 .customer_since
@@ -244,6 +255,8 @@ impl Books<'_> {
             },
             invoices_last_year: u32::try_from(invoiced.len()).unwrap_or(u32::MAX),
             invoices_paid_in_full: u32::try_from(invoices_paid_in_full).unwrap_or(u32::MAX),
+            invoices_due: punctuality.invoices_due,
+            paid_on_time: punctuality.paid_on_time,
             disputes_last_year: u32::try_from(
                 disputes.iter().filter(|d| in_year(d.opened_on)).count(),
             )

@@ -506,6 +506,44 @@ async fn a_case_whose_error_continues_on_later_invoices_says_which_still_carry_i
 }
 
 #[tokio::test]
+async fn an_error_that_goes_on_is_found_again_only_for_the_months_no_case_holds_yet() {
+    let db = TestDb::new().await;
+    let redress = Redress::open(&db.location, Default::default())
+        .await
+        .unwrap();
+    // Audited after June (January to June at half price), then after July (still half price).
+    let (june, _) = june_then_july(&redress, true).await;
+    let bakery: Vec<ArrearsCase> = redress
+        .cases()
+        .list(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.customer_id == "C-HALV")
+        .collect();
+    assert_eq!(bakery.len(), 2, "June's case, and one for July: {bakery:?}");
+    assert_eq!(bakery[0].id, june.id);
+    let july = &bakery[1];
+    assert_eq!(
+        july.items
+            .iter()
+            .map(|i| i.invoice_id.as_deref())
+            .collect::<Vec<_>>(),
+        vec![Some("INV-H7")],
+        "only July's invoice is new: the months of June's case are not billed twice"
+    );
+    assert_eq!(july.net, dec("120.00"));
+    // Audited once more with nothing new: no case opens.
+    let again = redress.cases().find_as_operator("operator").await.unwrap();
+    assert!(
+        again.opened.iter().all(|c| c.customer_id != "C-HALV"),
+        "{:?}",
+        again.opened
+    );
+    done(db, redress).await;
+}
+
+#[tokio::test]
 async fn a_case_whose_error_stops_on_later_invoices_is_corrected_with_the_invoices_checked() {
     let db = TestDb::new().await;
     let redress = Redress::open(&db.location, Default::default())
@@ -528,5 +566,45 @@ async fn a_case_whose_error_stops_on_later_invoices_is_corrected_with_the_invoic
             unchecked: 0,
         }
     );
+    done(db, redress).await;
+}
+
+#[tokio::test]
+async fn a_customers_history_for_a_briefing_counts_the_invoices_paid_by_their_due_date() {
+    let db = TestDb::new().await;
+    let redress = Redress::open(&db.location, Default::default())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    half_price_export(dir.path(), None);
+    // The bakery paid INV-H3 (due 28 April) on 2 May: late.
+    let payments = dir.path().join("payments.csv");
+    let text = std::fs::read_to_string(&payments).unwrap();
+    assert!(text.contains("P-H3,INV-H3,2025-04-20,"));
+    std::fs::write(
+        &payments,
+        text.replace("P-H3,INV-H3,2025-04-20,", "P-H3,INV-H3,2025-05-02,"),
+    )
+    .unwrap();
+    let data = read_billing_data(dir.path(), &NoProgress).unwrap();
+    redress.billing().import(data, "test").await.unwrap();
+    let eur = redress_domain::Currency::from_code("EUR").unwrap();
+    let history = |as_of: &'static str| {
+        let redress = &redress;
+        async move {
+            redress
+                .books()
+                .customer_history("C-HALV", eur, day(as_of))
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    // By 1 August all six invoices fell due; five were paid by their due date.
+    let august = history("2025-08-01").await;
+    assert_eq!((august.invoices_due, august.paid_on_time), (6, 5));
+    // On 25 July the sixth (due 28 July) had not yet fallen due.
+    let july = history("2025-07-25").await;
+    assert_eq!((july.invoices_due, july.paid_on_time), (5, 4));
     done(db, redress).await;
 }

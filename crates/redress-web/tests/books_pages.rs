@@ -277,6 +277,10 @@ async fn an_arrears_cases_briefing_shows_the_items_and_the_options_and_an_agent_
     assert_eq!(body.matches("<h1>").count(), 1);
     assert!(body.contains("Halvorsen Bakeri AS"));
     assert!(
+        body.contains("<dt>Paid on time</dt>"),
+        "the customer's punctuality is in the briefing"
+    );
+    assert!(
         body.contains("INV-H1 line 1: billed at 120.00 a unit, the contract&#39;s price is 240.00")
             || body.contains(
                 "INV-H1 line 1: billed at 120.00 a unit, the contract&#x27;s price is 240.00"

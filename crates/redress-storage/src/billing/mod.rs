@@ -12,7 +12,8 @@ pub mod records;
 use self::import::{ImportCounts, TableCounts};
 use self::records::{ContractRecord, CustomerRecord};
 use crate::engine::{StorageError, Store};
-use redress_domain::{BillingData, Decimal};
+use redress_domain::recommendation::Relationship;
+use redress_domain::{BillingData, Currency, Date, Decimal};
 use std::sync::Arc;
 
 /// The billing data, read and imported: `store.billing()`.
@@ -62,6 +63,33 @@ impl Billing<'_> {
     ) -> Result<Vec<T>, StorageError> {
         self.0
             .read(move |db| contract_data::each_contract(db, each))
+            .await
+    }
+
+    /// A customer's relationship with the business in `currency` over the year to `as_of`:
+    /// tenure, what they were invoiced, and how many invoices that fell due were paid on time;
+    /// `None` when there is no such customer.
+    pub async fn relationship(
+        &self,
+        customer_id: &str,
+        currency: Currency,
+        as_of: Date,
+    ) -> Result<Option<Relationship>, StorageError> {
+        let customer_id = customer_id.to_owned();
+        self.0
+            .read(move |db| {
+                let Some(customer) = records::customer(db, &customer_id)? else {
+                    return Ok(None);
+                };
+                crate::disputes::relationship::relationship(
+                    db,
+                    &customer_id,
+                    customer.customer_since,
+                    currency.code(),
+                    as_of,
+                )
+                .map(Some)
+            })
             .await
     }
 

@@ -21,6 +21,7 @@ use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{LedgerError, LedgerLine, TaxRates, tax_on};
 use redress_domain::resolution::{ApprovalError, PaymentPlan, PlanError};
 use redress_domain::{Currency, Date, Decimal, Money, Period, Timestamp, timestamp_text};
+use std::collections::HashSet;
 
 /// What one invoice (or one never-billed delivery period) of an arrears case was under-billed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -711,8 +712,32 @@ pub fn record_findings(
     Work::new(move |db| {
         let mut opened = Vec::new();
         let mut there = 0;
-        for new in cases {
+        for mut new in cases {
             let code = new.currency;
+            // What another case of this customer already holds is not found again: an error
+            // that goes on is found by every audit, months already in a case with the new
+            // ones, and only what no case holds yet is new (else those months would be billed
+            // twice, once by each case).
+            let held: HashSet<(Option<String>, String)> = db
+                .rows(
+                    &format!(
+                        "SELECT {CASE_COLUMNS} FROM arrears_cases \
+                         WHERE customer_id = ? AND currency = ?"
+                    ),
+                    params![&new.customer_id, code.code()],
+                    read_case,
+                )?
+                .into_iter()
+                .flat_map(|case| case.items)
+                .map(|item| (item.invoice_id, item.explanation))
+                .collect();
+            new.items.retain(|item| {
+                !held.contains(&(item.invoice_id.clone(), item.explanation.clone()))
+            });
+            if new.items.is_empty() {
+                there += 1;
+                continue;
+            }
             let mut rated = Vec::with_capacity(new.items.len());
             for item in &new.items {
                 let rate = item.tax_rate_percent.ok_or_else(|| {

@@ -69,44 +69,7 @@ pub(crate) fn facts(db: &mut dyn Db, id: &str) -> Result<Option<DisputeFacts>, S
             |row| Cells::new(row, "customers", customer.as_str()).date(0, "customer_since"),
         )?
         .ok_or_else(|| StorageError::Corrupt(format!("dispute {id}: no customer")))?;
-    let tenure_days = since
-        .until(opened_on)
-        .map(|span| i64::from(span.get_days()))
-        .unwrap_or(0);
-    // The year's invoices in the dispute's currency, and what was paid of each by its
-    // due date.
-    let invoices = db.rows(
-        "SELECT id, total, due_date FROM invoices WHERE customer_id = ? AND currency = ? \
-         AND issue_date > ? AND issue_date <= ?",
-        params![&customer, code, &year_ago, &opened],
-        |row| {
-            let id = row.string(0)?;
-            let total = Cells::new(row, "invoices", id.as_str()).amount(1, "total")?;
-            Ok((id, total, row.string(2)?))
-        },
-    )?;
-    let mut relationship = Relationship {
-        tenure_days,
-        ..Relationship::default()
-    };
-    for (invoice_id, total, due) in invoices {
-        relationship.revenue += total;
-        if due.as_str() >= opened.as_str() {
-            continue;
-        }
-        relationship.invoices_due += 1;
-        let in_time: Decimal = db
-            .rows(
-                "SELECT amount FROM payments WHERE invoice_id = ? AND paid_on <= ?",
-                params![&invoice_id, &due],
-                |row| Cells::new(row, "payments", format!("of {invoice_id}")).amount(0, "amount"),
-            )?
-            .into_iter()
-            .sum();
-        if in_time >= total {
-            relationship.paid_on_time += 1;
-        }
-    }
+    let relationship = relationship(db, &customer, since, code, opened_on)?;
     let others = db.rows(
         "SELECT opened_on, verdict FROM disputes WHERE customer_id = ? AND id <> ? \
          AND opened_on > ? AND opened_on <= ?",
@@ -131,4 +94,55 @@ pub(crate) fn facts(db: &mut dyn Db, id: &str) -> Result<Option<DisputeFacts>, S
         relationship,
         history,
     }))
+}
+
+/// `customer`'s relationship with the business in `code` over the year to `as_of`: their
+/// tenure since `since`, what they were invoiced, and how many of the invoices that fell due
+/// by then were paid in full by their due date.
+pub(crate) fn relationship(
+    db: &mut dyn Db,
+    customer: &str,
+    since: Date,
+    code: &str,
+    as_of: Date,
+) -> Result<Relationship, StorageError> {
+    let (year_ago, as_of_text) = (days_before(as_of, 365), as_of.to_string());
+    let tenure_days = since
+        .until(as_of)
+        .map(|span| i64::from(span.get_days()))
+        .unwrap_or(0);
+    // The year's invoices in the currency, and what was paid of each by its due date.
+    let invoices = db.rows(
+        "SELECT id, total, due_date FROM invoices WHERE customer_id = ? AND currency = ? \
+         AND issue_date > ? AND issue_date <= ?",
+        params![customer, code, &year_ago, &as_of_text],
+        |row| {
+            let id = row.string(0)?;
+            let total = Cells::new(row, "invoices", id.as_str()).amount(1, "total")?;
+            Ok((id, total, row.string(2)?))
+        },
+    )?;
+    let mut relationship = Relationship {
+        tenure_days,
+        ..Relationship::default()
+    };
+    for (invoice_id, total, due) in invoices {
+        relationship.revenue += total;
+        if due.as_str() >= as_of_text.as_str() {
+            continue;
+        }
+        relationship.invoices_due += 1;
+        let in_time: Decimal = db
+            .rows(
+                "SELECT amount FROM payments WHERE invoice_id = ? AND paid_on <= ?",
+                params![&invoice_id, &due],
+                |row| Cells::new(row, "payments", format!("of {invoice_id}")).amount(0, "amount"),
+            )?
+            .into_iter()
+            .sum();
+        if in_time >= total {
+            relationship.paid_on_time += 1;
+        }
+    }
+    Ok(relationship)
 }

@@ -401,6 +401,8 @@ pub struct HistoryView {
     revenue: Amount,
     invoices: u32,
     paid_in_full: u32,
+    /// `94% of 18 invoices due paid on time`, or that none fell due.
+    punctuality: String,
     disputes_last_year: u32,
     disputes: u32,
     /// A customer who disputes often, said in words.
@@ -422,6 +424,18 @@ fn history_view(history: CustomerHistory) -> HistoryView {
         revenue: format::money(history.revenue_last_year),
         invoices: history.invoices_last_year,
         paid_in_full: history.invoices_paid_in_full,
+        punctuality: if history.invoices_due == 0 {
+            "No invoice fell due in the year".to_owned()
+        } else {
+            let percent = Decimal::from(history.paid_on_time) * Decimal::ONE_HUNDRED
+                / Decimal::from(history.invoices_due);
+            format!(
+                "{}% of {} invoice{} due paid on time",
+                percent.round_dp(0),
+                history.invoices_due,
+                if history.invoices_due == 1 { "" } else { "s" }
+            )
+        },
         disputes_last_year: history.disputes_last_year,
         disputes: history.disputes,
         repeat_disputer: history.disputes_last_year >= 3,
