@@ -325,6 +325,17 @@ impl Writer<'_> {
             .collect()
     }
 
+    /// A plan offered: the sentence `id` says of its total and count, then its instalments.
+    fn plan_offered(&mut self, id: &str, plan: &PaymentPlan) -> String {
+        let total = self.plan_total(plan);
+        let head = self.say(
+            id,
+            &[("total", total), ("count", count(plan.instalments().len()))],
+        );
+        let rows = self.plan(plan);
+        format!("{head}\n     {}", rows.join("\n     "))
+    }
+
     fn plan_total(&mut self, plan: &PaymentPlan) -> FluentValue<'static> {
         self.money(&Money {
             amount: plan.total(),
@@ -362,13 +373,7 @@ impl Writer<'_> {
                             self.say("offer-account-credit", &[("amount", amount)])
                         }
                         RemedyOffered::PaymentPlan(plan) => {
-                            let total = self.plan_total(plan);
-                            let head = self.say(
-                                "offer-payment-plan",
-                                &[("total", total), ("count", count(plan.instalments().len()))],
-                            );
-                            let rows = self.plan(plan);
-                            format!("{head}\n     {}", rows.join("\n     "))
+                            self.plan_offered("offer-payment-plan", plan)
                         }
                     };
                     options.push(option);
@@ -566,15 +571,7 @@ impl Writer<'_> {
                         &[("amount", amount.clone()), ("due_on", due_on)],
                     )
                 }
-                ArrearsOption::Instalments(plan) => {
-                    let total = self.plan_total(plan);
-                    let head = self.say(
-                        "arrears-instalments",
-                        &[("total", total), ("count", count(plan.instalments().len()))],
-                    );
-                    let rows = self.plan(plan);
-                    format!("{head}\n     {}", rows.join("\n     "))
-                }
+                ArrearsOption::Instalments(plan) => self.plan_offered("arrears-instalments", plan),
             };
             options.push(row);
         }
