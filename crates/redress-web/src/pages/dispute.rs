@@ -1206,6 +1206,26 @@ fn back(id: &str, done: &str, anchor: &str) -> Response {
 }
 
 /// The case shown again with `errors`, answered with `status`; `fill` puts back what was typed.
+/// The case page again, answered 422, with `message` on the form's `field`.
+async fn refused_field(
+    state: &WebState,
+    desk: &Desk,
+    id: &str,
+    field: &'static str,
+    message: String,
+) -> Response {
+    let error = FieldError { field, message };
+    refused(
+        state,
+        desk,
+        id,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        vec![error],
+        |_| {},
+    )
+    .await
+}
+
 async fn refused(
     state: &WebState,
     desk: &Desk,
@@ -1308,17 +1328,12 @@ pub async fn move_status(
     Posted { desk, form }: Posted<StatusForm>,
 ) -> Response {
     let Some(to) = DisputeStatus::from_name(&form.to) else {
-        let error = FieldError {
-            field: "status-to",
-            message: "Choose the status to move the dispute to".to_owned(),
-        };
-        return refused(
+        return refused_field(
             &state,
             &desk,
             &id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec![error],
-            |_| {},
+            "status-to",
+            "Choose the status to move the dispute to".to_owned(),
         )
         .await;
     };
@@ -1543,19 +1558,7 @@ pub async fn attach(
         _ => None,
     };
     if let Some(message) = problem {
-        let error = FieldError {
-            field: "attachment-file",
-            message,
-        };
-        return refused(
-            &state,
-            &desk,
-            &id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec![error],
-            |_| {},
-        )
-        .await;
+        return refused_field(&state, &desk, &id, "attachment-file", message).await;
     }
     let (name, kind, content) = file.expect("checked above");
     let work = state
@@ -1641,17 +1644,12 @@ pub async fn give_statement(
 ) -> Response {
     let body = form.body.trim();
     if body.is_empty() || body.chars().count() > MAX_STATEMENT_CHARS || body.contains('\0') {
-        let error = FieldError {
-            field: "statement-body",
-            message: "Enter your statement (at most 20,000 characters)".to_owned(),
-        };
-        return refused(
+        return refused_field(
             &state,
             &desk,
             &id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec![error],
-            |_| {},
+            "statement-body",
+            "Enter your statement (at most 20,000 characters)".to_owned(),
         )
         .await;
     }
@@ -1988,17 +1986,12 @@ async fn decide(
         "refuse-note"
     };
     if !approve && note.is_empty() {
-        let error = FieldError {
-            field,
-            message: "Enter why the resolution is refused".to_owned(),
-        };
-        return refused(
+        return refused_field(
             &state,
             &desk,
             &id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec![error],
-            |_| {},
+            field,
+            "Enter why the resolution is refused".to_owned(),
         )
         .await;
     }
