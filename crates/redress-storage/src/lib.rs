@@ -20,6 +20,7 @@
 //! - [`books`]: the customer ledger and the documents that post to it, resolutions and arrears
 //!   cases, in layers (see its docs).
 //! - [`billing`]: the billing data, imported and read back.
+//! - [`messages`]: messages to and from customers, and the outbox they are delivered from.
 //! - [`people`]: users and their tokens.
 //! - [`audit_log`]: the log read back and verified.
 //! - [`analytics`]: the counts behind the analytics page, grouped by the database.
@@ -36,6 +37,7 @@ pub mod audit_log;
 pub mod billing;
 pub mod books;
 pub mod disputes;
+pub mod messages;
 pub mod people;
 
 #[cfg(unix)]
@@ -65,6 +67,11 @@ impl Store {
     /// The billing data.
     pub fn billing(&self) -> billing::Billing<'_> {
         billing::Billing(self)
+    }
+
+    /// Messages to and from customers, and the outbox.
+    pub fn messages(&self) -> messages::Messages<'_> {
+        messages::Messages(self)
     }
 
     /// The people who work disputes.

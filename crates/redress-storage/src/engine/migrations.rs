@@ -143,6 +143,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0022_resolved_at.sql"),
         include_str!("../../migrations/postgres/0022_resolved_at.sql"),
     ),
+    (
+        23,
+        "messages to and from customers, and their outbox",
+        include_str!("../../migrations/sqlite/0023_messages.sql"),
+        include_str!("../../migrations/postgres/0023_messages.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (
