@@ -26,6 +26,7 @@ pub mod number;
 pub mod recommendation;
 pub mod resolution;
 pub mod role;
+pub mod service_level;
 
 pub use billing::*;
 pub use calendar::{Date, DateError, Period, PeriodError, Timestamp, parse_date, timestamp_text};
