@@ -8,14 +8,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The desk's browser tests drive Debian's Chromium through its ChromeDriver (nothing downloads a
-# browser of its own): installed here when missing and this shell may install packages.
-if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then
+# browser of its own), and redress-documents' tests read its PDFs back with poppler's pdftotext:
+# installed here when missing and this shell may install packages.
+if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "== installing chromium and chromium-driver for the browser tests"
+    echo "== installing chromium, chromium-driver and poppler-utils for the browser and PDF tests"
     apt-get update -q >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver poppler-utils >/dev/null
   else
-    echo "the browser tests need chromium and chromedriver: apt-get install chromium chromium-driver" >&2
+    echo "the browser and PDF tests need chromium, chromedriver and pdftotext: apt-get install chromium chromium-driver poppler-utils" >&2
     exit 1
   fi
 fi

@@ -6,12 +6,56 @@
 //! has no stable currency formatting, so the currency's ISO code and its place around the
 //! number come from the `money` message of each language's Fluent file (`USD 1,234.50`,
 //! `1234,50 USD`, `USD 1,234.50`): a code is unambiguous where a symbol (`$`) is not.
+//!
+//! [`money`], [`day`] and [`number`] write them for other crates (the documents Redress
+//! renders), the same way the drafts do.
 
 use crate::language::Language;
+use fluent_bundle::FluentValue;
+use fluent_templates::{Loader, static_loader};
 use icu_datetime::{DateTimeFormatter, fieldsets::YMD};
 use icu_decimal::{DecimalFormatter, input::Decimal as IcuDecimal};
 use icu_locale_core::{Locale, locale};
-use redress_domain::{Currency, Date, Decimal};
+use redress_domain::{Currency, Date, Decimal, Money};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+// The same message files as the drafts' (`compose.rs`), for their `money` message.
+static_loader! {
+    static MESSAGES = {
+        locales: "./locales",
+        fallback_language: "en-US",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// `money` as `language` writes it in a message: rounded to its currency's minor unit, with
+/// exactly its decimals, and the ISO code where the language's `money` message puts it
+/// (`USD 1,234.50` in en-US, `1234,50 EUR` and `12.345,60 EUR` in es, `CNY 1,234.50` in zh-Hans).
+pub fn money(language: Language, money: Money) -> String {
+    let amount = LocaleFormats::new(language).amount(money.amount, money.currency);
+    let args = HashMap::from([
+        (Cow::Borrowed("amount"), FluentValue::from(amount)),
+        (
+            Cow::Borrowed("currency"),
+            FluentValue::from(money.currency.code()),
+        ),
+    ]);
+    // Looked up in English when the language lacks it; every language has it, as the tests show.
+    MESSAGES.lookup_with_args(language.identifier(), "money", &args)
+}
+
+/// `date` written out as `language` writes a day (`November 5, 2026`, `5 de noviembre de 2026`,
+/// `2026年11月5日`).
+pub fn day(language: Language, date: Date) -> String {
+    LocaleFormats::new(language).date(date)
+}
+
+/// A decimal number as `language` writes it, with the decimals it has (`7.5`, es `7,5`;
+/// `12345` is `12,345` in en-US and `12.345` in es).
+pub fn number(language: Language, value: Decimal) -> String {
+    LocaleFormats::new(language).number(value)
+}
 
 /// The number and date formatters of one language.
 pub(crate) struct LocaleFormats {
@@ -88,6 +132,44 @@ mod tests {
         assert_eq!(en.amount(amount("1234.5"), currency("JPY")), "1,235");
         assert_eq!(en.amount(amount("12.3456"), currency("KWD")), "12.346");
         assert_eq!(en.amount(amount("-10"), currency("USD")), "-10.00");
+    }
+
+    #[test]
+    fn money_has_the_currency_where_the_drafts_put_it() {
+        let amount = |text: &str, code: &str| Money {
+            amount: amount(text),
+            currency: currency(code),
+        };
+        assert_eq!(
+            money(Language::English, amount("1234.5", "USD")),
+            "USD 1,234.50"
+        );
+        assert_eq!(
+            money(Language::Spanish, amount("1234.5", "USD")),
+            "1234,50 USD"
+        );
+        assert_eq!(
+            money(Language::Spanish, amount("12345.6", "EUR")),
+            "12.345,60 EUR"
+        );
+        assert_eq!(
+            money(Language::SimplifiedChinese, amount("1234.5", "CNY")),
+            "CNY 1,234.50"
+        );
+        assert_eq!(
+            money(Language::English, amount("1234.5", "JPY")),
+            "JPY 1,235"
+        );
+    }
+
+    #[test]
+    fn days_and_numbers_are_the_locales() {
+        assert_eq!(
+            day(Language::Spanish, date(2026, 11, 5)),
+            "5 de noviembre de 2026"
+        );
+        assert_eq!(number(Language::Spanish, amount("7.5")), "7,5");
+        assert_eq!(number(Language::English, amount("12345")), "12,345");
     }
 
     #[test]

@@ -12,6 +12,9 @@
 //! A message missing in the customer's language is written in English, and its id is listed in
 //! [`Draft::missing`]; a customer whose language we do not write in gets English, and
 //! [`Language::for_customer`] says so.
+//!
+//! Other crates write amounts, days and numbers as the messages do with [`money`], [`day`] and
+//! [`number`].
 
 #![forbid(unsafe_code)]
 
@@ -21,5 +24,6 @@ pub mod language;
 pub mod messages;
 
 pub use compose::{Draft, draft};
+pub use format::{day, money, number};
 pub use language::Language;
 pub use messages::*;

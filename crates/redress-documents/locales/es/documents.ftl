@@ -1,0 +1,29 @@
+# Las palabras de los documentos de Redress (notas de crédito, facturas, cartas), en español.
+
+credit-note-title = Nota de crédito
+invoice-title = Factura
+invoice-corrected = Factura rectificativa
+invoice-arrears = Factura de importes pendientes
+tax-id = NIF: { $id }
+customer = Cliente
+customer-id = N.º de cliente: { $id }
+issued-on = Fecha de emisión
+due-on = Vencimiento
+date = Fecha
+invoice-credited = Factura abonada
+replaces-invoice = Sustituye a la factura
+period = Periodo
+period-range = del { $start } al { $end }
+dispute = Reclamación
+invoice-reference = Factura
+line = Línea
+description = Descripción
+tax-rate = Impuesto
+amount = Importe
+net = Base imponible
+subtotal = Base imponible
+tax = Impuestos
+total = Total
+reason = Motivo
+percent = { $rate } %
+page-of = Página { $page } de { $pages }

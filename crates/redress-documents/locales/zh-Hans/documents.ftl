@@ -1,0 +1,29 @@
+# Redress 文件（贷项通知单、发票、信函）上的文字，简体中文。
+
+credit-note-title = 贷项通知单
+invoice-title = 发票
+invoice-corrected = 更正发票
+invoice-arrears = 欠费补收发票
+tax-id = 税号：{ $id }
+customer = 客户
+customer-id = 客户编号：{ $id }
+issued-on = 开具日期
+due-on = 到期日
+date = 日期
+invoice-credited = 冲减发票
+replaces-invoice = 替代发票
+period = 期间
+period-range = { $start }至{ $end }
+dispute = 争议编号
+invoice-reference = 发票编号
+line = 行
+description = 说明
+tax-rate = 税率
+amount = 金额
+net = 净额
+subtotal = 小计
+tax = 税额
+total = 合计
+reason = 原因
+percent = { $rate }%
+page-of = 第 { $page } 页，共 { $pages } 页
