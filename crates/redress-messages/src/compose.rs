@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use unic_langid::LanguageIdentifier;
 
 static_loader! {
-    static LOCALES = {
+    pub(crate) static LOCALES = {
         locales: "./locales",
         fallback_language: "en-US",
         customise: |bundle| bundle.set_use_isolating(false),

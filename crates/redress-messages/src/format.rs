@@ -10,24 +10,16 @@
 //! [`money`], [`day`] and [`number`] write them for other crates (the documents Redress
 //! renders), the same way the drafts do.
 
-use crate::language::Language;
+use crate::language::{Language, identifier};
 use fluent_bundle::FluentValue;
-use fluent_templates::{Loader, static_loader};
+use crate::compose::LOCALES;
+use fluent_templates::Loader;
 use icu_datetime::{DateTimeFormatter, fieldsets::YMD};
 use icu_decimal::{DecimalFormatter, input::Decimal as IcuDecimal};
 use icu_locale_core::{Locale, locale};
 use redress_domain::{Currency, Date, Decimal, Money};
 use std::borrow::Cow;
 use std::collections::HashMap;
-
-// The same message files as the drafts' (`compose.rs`), for their `money` message.
-static_loader! {
-    static MESSAGES = {
-        locales: "./locales",
-        fallback_language: "en-US",
-        customise: |bundle| bundle.set_use_isolating(false),
-    };
-}
 
 /// `money` as `language` writes it in a message: rounded to its currency's minor unit, with
 /// exactly its decimals, and the ISO code where the language's `money` message puts it
@@ -42,7 +34,7 @@ pub fn money(language: Language, money: Money) -> String {
         ),
     ]);
     // Looked up in English when the language lacks it; every language has it, as the tests show.
-    MESSAGES.lookup_with_args(language.identifier(), "money", &args)
+    LOCALES.lookup_with_args(identifier(language), "money", &args)
 }
 
 /// `date` written out as `language` writes a day (`November 5, 2026`, `5 de noviembre de 2026`,
