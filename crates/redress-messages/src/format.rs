@@ -10,9 +10,9 @@
 //! [`money`], [`day`] and [`number`] write them for other crates (the documents Redress
 //! renders), the same way the drafts do.
 
+use crate::compose::LOCALES;
 use crate::language::{Language, identifier};
 use fluent_bundle::FluentValue;
-use crate::compose::LOCALES;
 use fluent_templates::Loader;
 use icu_datetime::{DateTimeFormatter, fieldsets::YMD};
 use icu_decimal::{DecimalFormatter, input::Decimal as IcuDecimal};

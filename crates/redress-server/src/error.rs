@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use redress_service::messages::MessageRefused;
 use redress_service::records::{
     ArrearsError, DisputeError, InstalmentError, LogError, StatementError, StorageError, UserError,
 };
@@ -35,6 +36,7 @@ pub struct ErrorInfo {
     /// `already_exists` (409), `invalid_transition` (409), `not_open` (409: the dispute or
     /// the resolution is no longer open), `wrong_status` (409: the arrears case is not in a
     /// status for this), `already_received` (409: the instalment was received already),
+    /// `no_address` (409: the customer has no email address to write to),
     /// `idempotency_key_in_use` (409: its first request is still being handled),
     /// `too_large` (413), `unsupported_type` (415),
     /// `idempotency_key_reused` (422: the key came with another request),
@@ -54,7 +56,7 @@ pub struct ErrorInfo {
 /// Every `code` the API answers with: what `ErrorInfo::code` documents (a test checks both
 /// ways), and every code an `ApiError` is made with (checked as it is made, in debug builds, and
 /// by a test that reads the source).
-pub const CODES: [&str; 19] = [
+pub const CODES: [&str; 20] = [
     "invalid_request",
     "unauthorized",
     "forbidden",
@@ -67,6 +69,7 @@ pub const CODES: [&str; 19] = [
     "not_open",
     "wrong_status",
     "already_received",
+    "no_address",
     "idempotency_key_in_use",
     "too_large",
     "unsupported_type",
@@ -466,7 +469,21 @@ impl From<ServiceError> for ApiError {
             ServiceError::User(e) => e.into(),
             ServiceError::Statement(e) => e.into(),
             ServiceError::Log(e) => e.into(),
+            ServiceError::Message(e) => e.into(),
             ServiceError::Storage(e) => e.into(),
+        }
+    }
+}
+
+impl From<MessageRefused> for ApiError {
+    fn from(e: MessageRefused) -> Self {
+        match e {
+            MessageRefused::Invalid { field, .. } => Self::invalid_field(field, e.to_string()),
+            MessageRefused::NoAddress(_) => {
+                Self::new(StatusCode::CONFLICT, "no_address", e.to_string())
+            }
+            MessageRefused::UnknownDispute(_) => Self::not_found(e.to_string()),
+            MessageRefused::NotThisDisputes(_) => Self::invalid_field("documents", e.to_string()),
         }
     }
 }

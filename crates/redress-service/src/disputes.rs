@@ -2,6 +2,7 @@
 //! over the invoice's contract, and recorded with its verdict.
 
 use crate::error::ServiceError;
+use crate::messages::Shared;
 use crate::redress::{Actor, as_writer, may_write};
 use redress_audit::report::{Findings, finding_record};
 use redress_audit::verdict;
@@ -14,6 +15,7 @@ use redress_domain::{
 use redress_storage::audit_log::LogError;
 use redress_storage::billing::import::ImportCounts;
 use redress_storage::disputes::attachments::Attachment;
+use redress_storage::disputes::intake::Decided;
 use redress_storage::disputes::list::{BadCursor, DisputeFilter, DisputeOrder, DisputePage};
 use redress_storage::disputes::notes::CaseNote;
 use redress_storage::disputes::record::{DisputeError, DisputeRow, VerificationRecord};
@@ -126,13 +128,16 @@ pub async fn open_dispute(
     intake: DisputeIntake,
     actor: &str,
 ) -> Result<DisputeRow, IntakeError> {
-    open_dispute_as(store, intake, actor, false).await
+    open_dispute_as(store, None, intake, actor, false).await
 }
 
 /// Opens a dispute as [`open_dispute`] does, for `actor` who is a user (`user`): taken only while
 /// they may change things, read in the transaction that records it.
+/// With `communication` when the business acknowledges disputes by itself: the acknowledgement
+/// is kept with the dispute, in the transaction that records it.
 async fn open_dispute_as(
     store: &Store,
+    communication: Option<&Shared>,
     intake: DisputeIntake,
     actor: &str,
     user: bool,
@@ -141,7 +146,7 @@ async fn open_dispute_as(
     let attempts = if intake.id.is_some() { 1 } else { 3 };
     let mut outcome = Err(IntakeError::Dispute(DisputeError::Exists(String::new())));
     for _ in 0..attempts {
-        outcome = open_once(store, intake.clone(), actor, user).await;
+        outcome = open_once(store, communication.cloned(), intake.clone(), actor, user).await;
         if !matches!(outcome, Err(IntakeError::Dispute(DisputeError::Exists(_)))) {
             break;
         }
@@ -153,16 +158,36 @@ async fn open_dispute_as(
 /// [`open_dispute`]).
 pub async fn prepare_dispute(
     store: &Store,
+    communication: Option<&Shared>,
     intake: DisputeIntake,
     actor: &str,
 ) -> Result<Work<DisputeRow, IntakeError>, IntakeError> {
     let (data, invoice) = load_invoice(store, &intake.invoice_id).await?;
     let row = verified_dispute(&data, invoice, intake, actor)?;
-    Ok(redress_storage::disputes::intake::insert(row, actor).map_err(IntakeError::from))
+    let decided = with_acknowledgement(communication, &data, row);
+    Ok(
+        redress_storage::disputes::intake::insert(decided.dispute, decided.also, actor)
+            .map_err(IntakeError::from),
+    )
+}
+
+/// `dispute`, with its acknowledgement to keep beside it when the business acknowledges
+/// disputes by itself (and the customer has an address).
+fn with_acknowledgement(
+    communication: Option<&Shared>,
+    data: &BillingData,
+    dispute: DisputeRow,
+) -> Decided {
+    let also = communication
+        .filter(|c| c.auto_acknowledge)
+        .and_then(|c| crate::messages::acknowledgement(c, data, &dispute))
+        .map(redress_storage::messages::entailed);
+    Decided { dispute, also }
 }
 
 async fn open_once(
     store: &Store,
+    communication: Option<Shared>,
     intake: DisputeIntake,
     actor: &str,
     user: bool,
@@ -176,7 +201,8 @@ async fn open_once(
             let data =
                 data.ok_or_else(|| IntakeError::UnknownInvoice(intake.invoice_id.clone()))?;
             let invoice = invoice_index(&data, &intake.invoice_id);
-            verified_dispute(&data, invoice, intake, &taken_by)
+            let dispute = verified_dispute(&data, invoice, intake, &taken_by)?;
+            Ok(with_acknowledgement(communication.as_ref(), &data, dispute))
         })
         .await
 }
@@ -450,7 +476,14 @@ impl Disputes<'_> {
         intake: DisputeIntake,
     ) -> Result<DisputeRow, ServiceError> {
         may_write(actor)?;
-        Ok(open_dispute_as(&self.0.store, intake, &actor.id, true).await?)
+        Ok(open_dispute_as(
+            &self.0.store,
+            Some(&self.0.communication),
+            intake,
+            &actor.id,
+            true,
+        )
+        .await?)
     }
 
     /// What verifying a dispute not yet taken finds: checked against the stored invoice and
@@ -474,7 +507,13 @@ impl Disputes<'_> {
         intake: DisputeIntake,
     ) -> Result<Work<DisputeRow, ServiceError>, ServiceError> {
         may_write(actor)?;
-        let work = prepare_dispute(&self.0.store, intake, &actor.id).await?;
+        let work = prepare_dispute(
+            &self.0.store,
+            Some(&self.0.communication),
+            intake,
+            &actor.id,
+        )
+        .await?;
         Ok(as_writer(actor, work))
     }
 

@@ -56,6 +56,9 @@ pub enum ServiceError {
     /// The audit log is broken.
     #[error(transparent)]
     Log(#[from] LogError),
+    /// A message that cannot be drafted or sent.
+    #[error(transparent)]
+    Message(#[from] crate::messages::MessageRefused),
     /// The database failed.
     #[error(transparent)]
     Storage(#[from] StorageError),

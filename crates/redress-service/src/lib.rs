@@ -9,6 +9,7 @@ pub mod books;
 pub mod cases;
 pub mod disputes;
 pub mod error;
+pub mod messages;
 pub mod operations;
 pub mod people;
 pub mod records;

@@ -18,6 +18,7 @@ pub use redress_storage::people::tokens::Caller as Actor;
 pub struct Redress {
     pub(crate) store: Store,
     pub(crate) policy: Arc<ApprovalPolicy>,
+    pub(crate) communication: crate::messages::Shared,
 }
 
 impl Redress {
@@ -39,7 +40,19 @@ impl Redress {
         Self {
             store,
             policy: Arc::new(policy),
+            communication: Default::default(),
         }
+    }
+
+    /// This Redress talking with customers as `communication` says.
+    pub fn with_communication(mut self, communication: crate::messages::Communication) -> Self {
+        self.communication = Arc::new(communication);
+        self
+    }
+
+    /// How this Redress talks with customers.
+    pub fn communication(&self) -> &crate::messages::Communication {
+        &self.communication
     }
 
     /// The approval policy in force.

@@ -10,11 +10,58 @@ use crate::engine::write_queue::Together;
 use crate::engine::{StorageError, Work};
 use redress_domain::BillingData;
 
-/// Records a new dispute and its creation in the audit log, in one transaction. A dispute of a
-/// line (or invoice) that already has an open dispute is accepted and linked to it.
-pub fn insert(dispute: DisputeRow, actor: &str) -> Work<DisputeRow, DisputeError> {
+/// Records a new dispute and its creation in the audit log, in one transaction, with `also`
+/// (what taking it entails: its acknowledgement to the customer) done in the same transaction
+/// once it is recorded. A dispute of a line (or invoice) that already has an open dispute is
+/// accepted and linked to it.
+pub fn insert(
+    dispute: DisputeRow,
+    also: Option<Entailed>,
+    actor: &str,
+) -> Work<DisputeRow, DisputeError> {
     let actor = actor.to_owned();
-    Work::new(move |db| insert_in(db, dispute, &actor))
+    Work::new(move |db| {
+        let dispute = insert_in(db, dispute, &actor)?;
+        if let Some(also) = also {
+            (also.0)(db)?;
+        }
+        Ok(dispute)
+    })
+}
+
+/// What taking a dispute entails (its acknowledgement to the customer, made by
+/// `messages::entailed`), done in the transaction that records it. It may be done more than
+/// once, each time in a transaction that is then rolled back but the last: a group of intakes
+/// that fails together is done again one by one.
+#[derive(Clone)]
+pub struct Entailed(pub(crate) EntailedWrite);
+
+/// The write of an [`Entailed`].
+pub(crate) type EntailedWrite =
+    std::sync::Arc<dyn Fn(&mut dyn Db) -> Result<(), StorageError> + Send + Sync>;
+
+impl std::fmt::Debug for Entailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Entailed")
+    }
+}
+
+/// A dispute decided on, ready to record, with what taking it entails (its acknowledgement to
+/// the customer), done in the transaction that records it.
+pub struct Decided {
+    /// The dispute.
+    pub dispute: DisputeRow,
+    /// Done once it is recorded, in the same transaction.
+    pub also: Option<Entailed>,
+}
+
+impl From<DisputeRow> for Decided {
+    fn from(dispute: DisputeRow) -> Self {
+        Self {
+            dispute,
+            also: None,
+        }
+    }
 }
 
 /// Records many new disputes (an import's) in one transaction, leaving any whose id is already
@@ -32,7 +79,7 @@ pub(crate) fn read_then_decide<E>(
     invoice_id: String,
     actor: String,
     user: bool,
-    decide: impl FnOnce(Option<BillingData>) -> Result<DisputeRow, E> + Send + 'static,
+    decide: impl FnOnce(Option<BillingData>) -> Result<Decided, E> + Send + 'static,
 ) -> impl FnOnce(&mut dyn Db) -> Result<NewDispute<E>, E> + Send + 'static
 where
     E: From<DisputeError> + From<StorageError> + Send + 'static,
@@ -40,8 +87,10 @@ where
     move |db: &mut dyn Db| {
         let loaded = contract_data::load(db, &invoice_id).map_err(E::from)?;
         let snapshot = loaded.as_ref().and_then(|l| l.snapshot.clone());
+        let decided = decide(loaded.map(|l| l.data))?;
         Ok(NewDispute {
-            dispute: decide(loaded.map(|l| l.data))?,
+            dispute: decided.dispute,
+            also: decided.also,
             snapshot,
             actor,
             user,
@@ -236,6 +285,8 @@ fn insert_in(
 /// none: done [`Together`] with the others waiting, since intake is the busiest write.
 pub(crate) struct NewDispute<E> {
     dispute: DisputeRow,
+    /// What taking it entails, done once it is recorded.
+    also: Option<Entailed>,
     snapshot: Option<Snapshot>,
     actor: String,
     /// Whether `actor` is a user, who may take it only while they may change things: checked
@@ -324,6 +375,7 @@ where
                         db,
                         dispute_event(&write.actor, &dispute.id, "created", None, Some(json)),
                     )?;
+                    write.also_done(db)?;
                     Ok(dispute)
                 }
                 None => Err(DisputeError::Exists(write.dispute.id.clone()).into()),
@@ -332,7 +384,10 @@ where
         for &i in &after {
             let write = &writes[i];
             results[i] = Some(match insert_in(db, write.dispute.clone(), &write.actor) {
-                Ok(dispute) => Ok(dispute),
+                Ok(dispute) => {
+                    write.also_done(db)?;
+                    Ok(dispute)
+                }
                 Err(DisputeError::Exists(id)) => Err(DisputeError::Exists(id).into()),
                 // The database failed: all of them are done again, one by one.
                 Err(DisputeError::Storage(e)) => return Err(e),
@@ -349,7 +404,21 @@ where
         if self.user && !writers(db, &[self.actor.as_str()].into())?.contains(&self.actor) {
             return Err(DisputeError::NotAWriter(self.actor).into());
         }
-        insert_in(db, self.dispute, &self.actor).map_err(E::from)
+        let dispute = insert_in(db, self.dispute, &self.actor).map_err(E::from)?;
+        if let Some(also) = &self.also {
+            (also.0)(db).map_err(E::from)?;
+        }
+        Ok(dispute)
+    }
+}
+
+impl<E> NewDispute<E> {
+    /// Does what taking this dispute entails, once it is recorded.
+    fn also_done(&self, db: &mut dyn Db) -> Result<(), StorageError> {
+        match &self.also {
+            Some(also) => (also.0)(db),
+            None => Ok(()),
+        }
     }
 }
 

@@ -126,7 +126,7 @@ impl Disputes<'_> {
         invoice_id: &str,
         actor: &str,
         user: bool,
-        decide: impl FnOnce(Option<BillingData>) -> Result<DisputeRow, E> + Send + 'static,
+        decide: impl FnOnce(Option<BillingData>) -> Result<intake::Decided, E> + Send + 'static,
     ) -> Result<DisputeRow, E>
     where
         E: From<DisputeError> + From<StorageError> + Send + 'static,

@@ -350,3 +350,17 @@ impl Messages<'_> {
             .await
     }
 }
+
+/// `message` (to the customer) kept with its outbox entry in the transaction that records the
+/// dispute it is about: what taking a dispute entails when the business acknowledges disputes
+/// by itself.
+pub fn entailed(message: StoredMessage) -> crate::disputes::intake::Entailed {
+    crate::disputes::intake::Entailed(std::sync::Arc::new(move |db| {
+        keep_in(db, &message).map_err(|e| match e {
+            MessageError::Storage(e) => e,
+            other => {
+                StorageError::Corrupt(format!("the acknowledgement could not be kept: {other}"))
+            }
+        })
+    }))
+}

@@ -1,0 +1,357 @@
+//! Talking with the customer: the acknowledgement kept with the dispute it acknowledges, in the
+//! customer's language; messages drafted from the case, edited and sent as written; and the
+//! outbox's claims, which a worker marks once. Runs on the backend `REDRESS_TEST_BACKEND`
+//! names, over the worked example (`fixtures/audit-v1`; C-SORA writes Spanish).
+
+#[path = "../../redress-storage/tests/support/mod.rs"]
+mod support;
+
+use redress_domain::message::{DeliveryState, Direction, MessageKind};
+use redress_domain::{DisputeReason, DisputeStatus, Language, Role};
+use redress_import::{NoProgress, read_billing_data};
+use redress_service::messages::{Communication, MessageRefused, Outgoing};
+use redress_service::records::{Outcome, StoredMessage};
+use redress_service::{Actor, DisputeIntake, Redress, ServiceError};
+use std::time::Duration;
+use support::TestDb;
+
+const PASSWORD: &str = "a long enough password";
+
+async fn redress_with(db: &TestDb, communication: Communication) -> (Redress, Actor) {
+    let redress = Redress::open(&db.location, Default::default())
+        .await
+        .expect("the test database opens")
+        .with_communication(communication);
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
+    redress
+        .billing()
+        .import(read_billing_data(&dir, &NoProgress).unwrap(), "test")
+        .await
+        .unwrap();
+    let id = redress
+        .people()
+        .create_user("ana@example.com", "Ana Ruiz", Role::Agent, PASSWORD, "test")
+        .await
+        .unwrap();
+    let ana = Actor {
+        id,
+        name: "Ana Ruiz".to_owned(),
+        role: Role::Agent,
+    };
+    (redress, ana)
+}
+
+async fn done(db: TestDb, redress: Redress) {
+    redress.operations().close().await;
+    let store = redress_storage::Store::connect(&db.location).await.unwrap();
+    db.drop_database(store).await;
+}
+
+fn intake(invoice: &str) -> DisputeIntake {
+    DisputeIntake {
+        id: None,
+        invoice_id: invoice.into(),
+        line_no: Some(1),
+        reason: DisputeReason::Overcharged,
+        claimed_amount: "10".parse().unwrap(),
+        narrative: "Esto no es lo que acordamos.".into(),
+        channel: "email".into(),
+        opened_on: None,
+    }
+}
+
+async fn messages_of(redress: &Redress, dispute: &str) -> Vec<StoredMessage> {
+    redress.messages().of_dispute(dispute).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_dispute_taken_is_acknowledged_by_itself_in_the_customers_language_in_the_same_transaction()
+ {
+    let db = TestDb::new().await;
+    let (redress, ana) = redress_with(&db, Communication::default()).await;
+    let dispute = redress
+        .disputes()
+        .open(&ana, intake("INV-S1"))
+        .await
+        .unwrap();
+    let kept = messages_of(&redress, &dispute.id).await;
+    assert_eq!(kept.len(), 1, "{kept:#?}");
+    let ack = &kept[0];
+    assert_eq!(ack.kind, MessageKind::Acknowledgement);
+    assert_eq!(ack.direction, Direction::ToCustomer);
+    assert_eq!(ack.language, Language::Spanish);
+    assert_eq!(ack.address, "keiri@sora.example");
+    assert!(ack.subject.contains(&dispute.id), "{}", ack.subject);
+    assert!(ack.subject.contains("INV-S1"), "{}", ack.subject);
+    assert!(ack.body.contains("Sora Müller"), "{}", ack.body);
+    assert!(ack.mail_id.starts_with(&ack.id), "{}", ack.mail_id);
+    assert_eq!(ack.written_by, "system");
+    let delivery = ack.delivery.as_ref().expect("it waits in the outbox");
+    assert_eq!(delivery.state, DeliveryState::Waiting);
+    assert_eq!(delivery.attempts, 0);
+    let history = redress.disputes().history(&dispute.id).await.unwrap();
+    let actions: Vec<&str> = history.iter().map(|e| e.event.action.as_str()).collect();
+    assert_eq!(actions, ["created", "message_queued"]);
+    assert_eq!(redress.messages().outbox_counts().await.unwrap(), (1, 0));
+    done(db, redress).await;
+}
+
+#[tokio::test]
+async fn a_business_that_turned_the_acknowledgement_off_sends_nothing_by_itself() {
+    let db = TestDb::new().await;
+    let communication = Communication {
+        auto_acknowledge: false,
+        ..Communication::default()
+    };
+    let (redress, ana) = redress_with(&db, communication).await;
+    let dispute = redress
+        .disputes()
+        .open(&ana, intake("INV-A3"))
+        .await
+        .unwrap();
+    assert!(messages_of(&redress, &dispute.id).await.is_empty());
+    assert_eq!(redress.messages().outbox_counts().await.unwrap(), (0, 0));
+    done(db, redress).await;
+}
+
+#[tokio::test]
+async fn an_agent_drafts_the_charges_explained_and_the_message_is_kept_exactly_as_edited() {
+    let db = TestDb::new().await;
+    let (redress, ana) = redress_with(&db, Communication::default()).await;
+    let dispute = redress
+        .disputes()
+        .open(&ana, intake("INV-A3"))
+        .await
+        .unwrap();
+    let draft = redress
+        .messages()
+        .draft(&ana, &dispute.id, MessageKind::Explanation)
+        .await
+        .unwrap();
+    assert_eq!(draft.language, Language::English);
+    assert!(draft.language_known);
+    assert_eq!(draft.to.address, "ap@acme.example");
+    assert!(draft.subject.contains("INV-A3"), "{}", draft.subject);
+    assert!(draft.subject.contains(&dispute.id), "{}", draft.subject);
+    assert!(draft.body.contains("USD"), "{}", draft.body);
+    let edited = format!("{}\n\nP.S. Call me on 555-0100.", draft.body);
+    let send = redress
+        .messages()
+        .prepare_send(
+            &ana,
+            &dispute.id,
+            Outgoing {
+                kind: draft.kind,
+                language: draft.language,
+                subject: draft.subject.clone(),
+                body: edited.clone(),
+                documents: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let sent = redress.perform(send).await.unwrap();
+    let kept = messages_of(&redress, &dispute.id).await;
+    let explanation = kept.iter().find(|m| m.id == sent.id).unwrap();
+    assert_eq!(explanation.body, edited);
+    assert_eq!(explanation.written_by, ana.id);
+    assert_eq!(
+        explanation.delivery.as_ref().unwrap().state,
+        DeliveryState::Waiting
+    );
+    done(db, redress).await;
+}
+
+#[tokio::test]
+async fn a_message_without_a_subject_or_text_is_refused_naming_the_field_and_nothing_is_kept() {
+    let db = TestDb::new().await;
+    let (redress, ana) = redress_with(&db, Communication::default()).await;
+    let dispute = redress
+        .disputes()
+        .open(&ana, intake("INV-A3"))
+        .await
+        .unwrap();
+    let outgoing = |subject: &str, body: &str| Outgoing {
+        kind: MessageKind::Note,
+        language: Language::English,
+        subject: subject.into(),
+        body: body.into(),
+        documents: Vec::new(),
+    };
+    for (subject, body, field) in [
+        ("  ", "Hello", "subject"),
+        ("Hello", " \n ", "body"),
+        ("Two\nlines", "Hello", "subject"),
+    ] {
+        let refused = redress
+            .messages()
+            .prepare_send(&ana, &dispute.id, outgoing(subject, body))
+            .await
+            .err()
+            .expect("refused");
+        match refused {
+            ServiceError::Message(MessageRefused::Invalid { field: at, .. }) => {
+                assert_eq!(at, field)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        messages_of(&redress, &dispute.id).await.len(),
+        1,
+        "the ack only"
+    );
+    done(db, redress).await;
+}
+
+#[tokio::test]
+async fn the_worker_claims_a_due_message_once_and_delivering_the_acknowledgement_acknowledges_the_dispute()
+ {
+    let db = TestDb::new().await;
+    let (redress, ana) = redress_with(&db, Communication::default()).await;
+    let dispute = redress
+        .disputes()
+        .open(&ana, intake("INV-A3"))
+        .await
+        .unwrap();
+    let messages = redress.messages();
+    let claimed = messages
+        .claim_due(Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].attempt, 1);
+    assert!(
+        messages
+            .claim_due(Duration::from_secs(60), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a message claimed is not claimed again while its claim lasts"
+    );
+    assert!(
+        messages
+            .mark(&claimed[0], Outcome::Delivered)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !messages
+            .mark(&claimed[0], Outcome::Delivered)
+            .await
+            .unwrap(),
+        "marked once"
+    );
+    let ack = &messages_of(&redress, &dispute.id).await[0];
+    let delivery = ack.delivery.as_ref().unwrap();
+    assert_eq!(delivery.state, DeliveryState::Delivered);
+    assert!(delivery.delivered_at.is_some());
+    let now = redress.disputes().get(&dispute.id).await.unwrap().unwrap();
+    assert_eq!(now.status, DisputeStatus::Acknowledged);
+    let history = redress.disputes().history(&dispute.id).await.unwrap();
+    let actions: Vec<&str> = history.iter().map(|e| e.event.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "created",
+            "message_queued",
+            "message_delivered",
+            "status_changed"
+        ]
+    );
+    assert_eq!(messages.outbox_counts().await.unwrap(), (0, 0));
+    done(db, redress).await;
+}
+
+#[tokio::test]
+async fn a_claim_that_ended_is_taken_over_and_the_worker_that_held_it_changes_nothing() {
+    let db = TestDb::new().await;
+    let (redress, ana) = redress_with(&db, Communication::default()).await;
+    redress
+        .disputes()
+        .open(&ana, intake("INV-A3"))
+        .await
+        .unwrap();
+    let messages = redress.messages();
+    let first = messages.claim_due(Duration::ZERO, 10).await.unwrap();
+    assert_eq!(first.len(), 1);
+    let second = messages
+        .claim_due(Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(second.len(), 1, "the first claim ended at once");
+    assert_eq!(second[0].attempt, 2);
+    assert!(!messages.mark(&first[0], Outcome::Delivered).await.unwrap());
+    assert!(messages.mark(&second[0], Outcome::Delivered).await.unwrap());
+    done(db, redress).await;
+}
+
+#[tokio::test]
+async fn a_temporary_failure_waits_for_its_retry_and_a_permanent_one_fails_for_good() {
+    let db = TestDb::new().await;
+    let (redress, ana) = redress_with(&db, Communication::default()).await;
+    let dispute = redress
+        .disputes()
+        .open(&ana, intake("INV-A3"))
+        .await
+        .unwrap();
+    let messages = redress.messages();
+    let claimed = messages
+        .claim_due(Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    let retry_at = redress_domain::Timestamp::now() + jiff::SignedDuration::from_secs(3600);
+    let temporary = Outcome::RetryAt {
+        retry_at,
+        error: "451 try again later".into(),
+    };
+    assert!(messages.mark(&claimed[0], temporary).await.unwrap());
+    let waiting = &messages_of(&redress, &dispute.id).await[0];
+    let delivery = waiting.delivery.as_ref().unwrap();
+    assert_eq!(delivery.state, DeliveryState::Waiting);
+    assert_eq!(delivery.last_error.as_deref(), Some("451 try again later"));
+    assert!(
+        messages
+            .claim_due(Duration::from_secs(60), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not due before its retry"
+    );
+    let other = redress
+        .disputes()
+        .open(&ana, intake("INV-A4"))
+        .await
+        .unwrap();
+    let claimed = messages
+        .claim_due(Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1, "only the new one is due");
+    assert_eq!(
+        claimed[0].message.dispute_id.as_deref(),
+        Some(other.id.as_str())
+    );
+    let permanent = Outcome::Failed {
+        error: "550 mailbox unavailable".into(),
+    };
+    assert!(messages.mark(&claimed[0], permanent).await.unwrap());
+    let failed = &messages_of(&redress, &other.id).await[0];
+    assert_eq!(
+        failed.delivery.as_ref().unwrap().state,
+        DeliveryState::Failed
+    );
+    assert_eq!(messages.outbox_counts().await.unwrap(), (1, 1));
+    let history = redress.disputes().history(&other.id).await.unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(last.event.action, "delivery_failed");
+    assert!(
+        last.event
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("550 mailbox unavailable")
+    );
+    done(db, redress).await;
+}
