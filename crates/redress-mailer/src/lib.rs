@@ -5,8 +5,8 @@
 //! the files a case may keep.
 //!
 //! The outbox (which mail to send when, how many tries) and the threading (which case a reply
-//! belongs to) are the service's: this crate sends and parses one mail at a time and keeps no
-//! state. With the feature `test-sink`, [`SmtpSink`] is a loopback SMTP server for tests.
+//! belongs to) are the service's: this crate sends and parses one mail at a time, and its
+//! [`Worker`] delivers the service's outbox with them. With the feature `test-sink`, [`SmtpSink`] is a loopback SMTP server for tests.
 //!
 //! No password is ever logged or shown by `Debug`/`Display`: the settings write it as `***`.
 
@@ -20,6 +20,7 @@ mod reply;
 mod settings;
 #[cfg(feature = "test-sink")]
 mod sink;
+mod worker;
 
 pub use delivery::{Delivered, DeliveryFailure, FIRST_RETRY, LONGEST_RETRY, Mailer, retry_after};
 pub use inbound::{
@@ -32,3 +33,4 @@ pub use outgoing::{MailError, OutgoingAttachment, OutgoingMail, message_id, outb
 pub use settings::{DEFAULT_TIMEOUT, SettingsError, SmtpSettings, Tls, URL_FORM};
 #[cfg(feature = "test-sink")]
 pub use sink::{ReceivedMessage, SmtpSink};
+pub use worker::{Worker, WorkerSettings};

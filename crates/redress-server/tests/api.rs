@@ -100,13 +100,15 @@ async fn a_dispute_is_taken_verified_and_worked_to_close_over_the_api() {
         actions,
         [
             "created",
+            // The acknowledgement, sent by itself, waits in the outbox.
+            "message_queued",
             "status_changed",
             "status_changed",
             "status_changed",
             "status_changed"
         ]
     );
-    assert_eq!(history["events"][4]["after"]["status"], "closed");
+    assert_eq!(history["events"][5]["after"]["status"], "closed");
     app.stop().await;
 }
 
@@ -219,8 +221,9 @@ async fn the_same_idempotency_key_and_body_returns_the_first_response_and_create
     let (status, again, replayed) = app.post_once("/api/v1/disputes", "intake-7f3a", body).await;
     assert_eq!((status, replayed), (StatusCode::CREATED, true));
     assert_eq!(again, first);
-    // One dispute, one "created" event: import, two users and their tokens, the dispute.
-    assert_eq!(app.redress.operations().verify_log().await.unwrap(), 6);
+    // One dispute, one "created" event and its acknowledgement queued: import, two users and
+    // their tokens, the dispute, its acknowledgement.
+    assert_eq!(app.redress.operations().verify_log().await.unwrap(), 7);
 
     let (status, refused, _) = app
         .post_once(
@@ -246,7 +249,8 @@ async fn the_same_idempotency_key_and_body_returns_the_first_response_and_create
         (status, replayed, retried["status"].as_str()),
         (StatusCode::OK, true, Some("acknowledged"))
     );
-    assert_eq!(app.redress.operations().verify_log().await.unwrap(), 7);
+    // The import, two users and their tokens, the dispute, its acknowledgement, one move.
+    assert_eq!(app.redress.operations().verify_log().await.unwrap(), 8);
     app.stop().await;
 }
 
@@ -472,6 +476,7 @@ async fn the_case_file_holds_notes_statements_assignment_and_escalation() {
         actions,
         [
             "created",
+            "message_queued",
             "assigned",
             "escalated",
             "note_added",

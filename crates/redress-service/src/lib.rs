@@ -8,6 +8,7 @@ pub mod billing;
 pub mod books;
 pub mod cases;
 pub mod disputes;
+pub mod documents;
 pub mod error;
 pub mod messages;
 pub mod operations;

@@ -36,8 +36,10 @@ pub struct Communication {
     /// The service levels promised.
     pub policy: ServicePolicy,
     /// The domain of the Message-IDs Redress gives (`MSG-…@DOMAIN`), by which replies find
-    /// their dispute.
+    /// their dispute: the domain of the address mail is sent from.
     pub mail_domain: String,
+    /// The business whose name, address and tax id head its documents.
+    pub business: redress_documents::Business,
 }
 
 impl Default for Communication {
@@ -46,7 +48,13 @@ impl Default for Communication {
             auto_acknowledge: true,
             calendar: BusinessCalendar::standard("UTC").expect("UTC is always a known zone"),
             policy: ServicePolicy::DEFAULT,
-            mail_domain: "redress.localhost".to_owned(),
+            mail_domain: "localhost".to_owned(),
+            business: redress_documents::Business {
+                name: "Redress".to_owned(),
+                address: Vec::new(),
+                tax_id: None,
+                email: "billing@localhost".to_owned(),
+            },
         }
     }
 }
@@ -183,7 +191,7 @@ impl Messages<'_> {
         let to = recipient(&case.data, case.invoice, &case.dispute.customer_id)?;
         let id = new_id("MSG");
         let message = StoredMessage {
-            mail_id: format!("{id}@{}", self.0.communication.mail_domain),
+            mail_id: mail_id(&id, &self.0.communication),
             id,
             dispute_id: Some(case.dispute.id.clone()),
             arrears_case_id: None,
@@ -409,7 +417,7 @@ pub(crate) fn acknowledgement(
     let draft = drafts::draft(&message, language);
     let id = new_id("MSG");
     Some(StoredMessage {
-        mail_id: format!("{id}@{}", communication.mail_domain),
+        mail_id: mail_id(&id, communication),
         id,
         dispute_id: Some(dispute.id.clone()),
         arrears_case_id: None,
@@ -427,6 +435,12 @@ pub(crate) fn acknowledgement(
         created_at: dispute.created_at,
         delivery: None,
     })
+}
+
+/// The Message-ID (without `<>`) of the message `id`: `ID@redress.DOMAIN`, as the mailer
+/// writes it.
+fn mail_id(id: &str, communication: &Communication) -> String {
+    format!("{id}@redress.{}", communication.mail_domain)
 }
 
 /// `subject` naming the dispute, so that a reply whose headers were lost still finds it.

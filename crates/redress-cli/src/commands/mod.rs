@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod cases;
+pub mod communication;
 pub mod database;
 pub mod demo;
 pub mod demo_data;

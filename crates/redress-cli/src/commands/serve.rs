@@ -17,6 +17,8 @@ pub struct ServeArgs {
     pub database: DatabaseArgs,
     #[command(flatten)]
     pub policy: super::policy::PolicyArgs,
+    #[command(flatten)]
+    pub communication: super::communication::CommunicationArgs,
     /// Keep the SQLite database file's pages locked in memory, so that the operating system
     /// never sends the server's reads back to the disk. Needs a limit on locked memory
     /// (`ulimit -l`) of at least the file's size, or CAP_IPC_LOCK. SQLite only: PostgreSQL
@@ -37,13 +39,17 @@ pub struct ServeArgs {
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let policy = args.policy.policy()?;
+    let (communication, smtp) = args.communication.settings()?;
     log_as_json_lines("info");
     runtime()?.block_on(async {
-        let redress = Redress::open(&args.database.location(), policy).await?;
+        let redress = Redress::open(&args.database.location(), policy)
+            .await?
+            .with_communication(communication);
         let options = ServeOptions {
             keep_in_memory: args.keep_in_memory,
             metrics_addr: args.metrics_addr,
             secure_cookies: args.secure_cookies,
+            smtp,
         };
         serve(redress, args.addr, options, |_| {}).await
     })
@@ -58,6 +64,8 @@ pub struct ServeOptions {
     pub metrics_addr: Option<SocketAddr>,
     /// Mark the desk's session cookie `Secure` on every request (see `--secure-cookies`).
     pub secure_cookies: bool,
+    /// Where the outbox is delivered (see `--smtp-url`); without it, messages wait.
+    pub smtp: Option<redress_mailer::SmtpSettings>,
 }
 
 /// Serves `redress` on `addr` until Ctrl-C or SIGTERM, then finishes the requests in flight:
@@ -108,9 +116,27 @@ pub async fn serve(
         );
         server_options.metrics_listener = Some(metrics);
     }
+    // The outbox is delivered beside the server; stopping mid-delivery loses nothing (the
+    // message is claimed again when its claim ends).
+    let worker = match options.smtp {
+        Some(smtp) => {
+            tracing::info!(smtp = %smtp, "delivering the outbox");
+            let settings = redress_mailer::WorkerSettings::for_timeout(smtp.timeout());
+            let mailer = redress_mailer::Mailer::new(smtp).context("the SMTP settings")?;
+            let worker = redress_mailer::Worker::new(redress.clone(), mailer, settings);
+            Some(tokio::spawn(worker.run(std::future::pending())))
+        }
+        None => {
+            tracing::warn!("no SMTP server (--smtp-url): messages wait in the outbox");
+            None
+        }
+    };
     listening(local);
     redress_server::serve_with(listener, redress.clone(), shutdown_signal(), server_options)
         .await?;
+    if let Some(worker) = worker {
+        worker.abort();
+    }
     tracing::info!("stopped");
     Ok(())
 }
