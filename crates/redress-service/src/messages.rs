@@ -40,6 +40,9 @@ pub struct Communication {
     pub mail_domain: String,
     /// The business whose name, address and tax id head its documents.
     pub business: redress_documents::Business,
+    /// Whether a worker delivers the outbox (an SMTP server is configured); if not, messages
+    /// wait in it, and the faces of Redress say so.
+    pub delivers: bool,
 }
 
 impl Default for Communication {
@@ -55,6 +58,7 @@ impl Default for Communication {
                 tax_id: None,
                 email: "billing@localhost".to_owned(),
             },
+            delivers: false,
         }
     }
 }

@@ -95,6 +95,7 @@ impl CommunicationArgs {
             .map(|f| f.email.to_string())
             .unwrap_or_else(|| defaults.business.email.clone());
         let communication = Communication {
+            delivers: smtp.is_some(),
             auto_acknowledge: !self.no_acknowledgement,
             calendar,
             policy,
