@@ -56,6 +56,8 @@ enum Command {
     Cases(commands::cases::CasesArgs),
     /// Print a customer's ledger: every entry, and the balance.
     Ledger(commands::cases::LedgerArgs),
+    /// Take customers' mail (`redress mail receive` reads one mail on standard input).
+    Mail(commands::mail::MailArgs),
 }
 
 /// An error that means the user's input was wrong (exit code 2), already explained on stderr.
@@ -69,6 +71,19 @@ impl std::fmt::Display for InvalidInput {
 }
 
 impl std::error::Error for InvalidInput {}
+
+/// An error that ends the program with this exit code, already explained on stderr (for a
+/// caller that reads exit codes, such as a mail server's pipe).
+#[derive(Debug)]
+pub struct Exit(pub u8);
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}", self.0)
+    }
+}
+
+impl std::error::Error for Exit {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -85,10 +100,12 @@ fn main() -> ExitCode {
         Command::Resolutions(args) => commands::resolutions::run(args),
         Command::Cases(args) => commands::cases::run(args),
         Command::Ledger(args) => commands::cases::ledger(args),
+        Command::Mail(args) => commands::mail::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is::<InvalidInput>() => ExitCode::from(2),
+        Err(e) if e.is::<Exit>() => ExitCode::from(e.downcast_ref::<Exit>().map_or(1, |x| x.0)),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE

@@ -6,6 +6,7 @@
 
 mod support;
 
+use mail_parser::MimeHeaders;
 use redress_mailer::SmtpSink;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -125,4 +126,242 @@ async fn a_server_killed_mid_delivery_loses_no_message_and_its_successor_sends_e
     }
     let verified = db.redress(&["verify-log"]);
     assert!(verified.status.success(), "{}", text(&verified.stderr));
+}
+
+/// The worked example with C-DANA writing Simplified Chinese, in a directory of the test's.
+fn example_with_a_chinese_customer() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
+    for entry in std::fs::read_dir(&from).unwrap() {
+        let entry = entry.unwrap();
+        let mut text = std::fs::read_to_string(entry.path()).unwrap();
+        if entry.file_name() == "customers.csv" {
+            text = text.replace("dana@dq.example,en,", "dana@dq.example,zh-CN,");
+        }
+        std::fs::write(dir.path().join(entry.file_name()), text).unwrap();
+    }
+    dir
+}
+
+/// Drafts a message of `kind` on `dispute` and sends it as drafted (with its documents).
+async fn draft_and_send(base: &str, token: &str, dispute: &str, kind: &str) {
+    let draft = get(
+        base,
+        token,
+        &format!("/api/v1/disputes/{dispute}/messages/draft?kind={kind}"),
+    )
+    .await;
+    assert_eq!(draft["kind"], kind, "{draft}");
+    let (status, sent) = post(
+        base,
+        token,
+        &format!("/api/v1/disputes/{dispute}/messages"),
+        json!({"kind": kind, "language": draft["language"], "subject": draft["subject"],
+               "body": draft["body"], "documents": draft["documents"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn customers_get_real_mail_in_english_spanish_and_chinese_and_their_replies_land_in_the_case()
+{
+    let sink = SmtpSink::start().await;
+    let db = Database::new();
+    let example = example_with_a_chinese_customer();
+    let imported = db.redress(&["import", example.path().to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    let agent = db.user("agent", "agent-ana");
+    let flags = mail_flags(&sink, 5);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = Server::start_with(&db, &flags).await;
+
+    let mut disputes = BTreeMap::new();
+    for (invoice, customer) in [
+        ("INV-A1", "ap@acme.example"),
+        ("INV-S1", "keiri@sora.example"),
+        ("INV-D1", "dana@dq.example"),
+    ] {
+        let (status, opened) = post(
+            &server.base,
+            &agent,
+            "/api/v1/disputes",
+            json!({"invoice_id": invoice, "line_no": 1, "reason": "overcharged",
+                   "claimed_amount": "10", "narrative": "Not what we agreed.", "channel": "email"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{opened}");
+        disputes.insert(customer, opened["id"].as_str().unwrap().to_owned());
+    }
+    // Acme is given a credit note within the agent's allowance, applied at once.
+    let acme = disputes["ap@acme.example"].clone();
+    let (status, applied) = post(
+        &server.base,
+        &agent,
+        &format!("/api/v1/disputes/{acme}/resolutions"),
+        json!({"kind": "credit_note", "reason": "Hosting was billed above the contract price",
+               "lines": [{"line_no": 1, "amount": "10.00"}]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{applied}");
+    for dispute in disputes.values() {
+        for kind in ["explanation", "resolution_offer", "confirmation"] {
+            draft_and_send(&server.base, &agent, dispute, kind).await;
+        }
+    }
+    // The acknowledgement, the explanation, the offer and the confirmation of each.
+    let arrived = sink
+        .wait_for(12, Duration::from_secs(60))
+        .await
+        .expect("every message arrives");
+    let parser = mail_parser::MessageParser::default();
+    let mut by_customer: BTreeMap<String, Vec<mail_parser::Message<'_>>> = BTreeMap::new();
+    for mail in &arrived {
+        by_customer
+            .entry(mail.rcpt_to.join(","))
+            .or_default()
+            .push(parser.parse(&mail.data).expect("a mail"));
+    }
+    let subjects = |customer: &str| -> Vec<String> {
+        by_customer[customer]
+            .iter()
+            .map(|m| m.subject().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let english = subjects("ap@acme.example");
+    assert_eq!(english.len(), 4, "{english:?}");
+    assert!(
+        english.iter().any(|s| s.starts_with("We have received")),
+        "{english:?}"
+    );
+    assert!(
+        english.iter().any(|s| s.contains("line by line")),
+        "{english:?}"
+    );
+    let spanish = subjects("keiri@sora.example");
+    assert_eq!(spanish.len(), 4, "{spanish:?}");
+    assert!(
+        spanish.iter().any(|s| s.starts_with("Hemos recibido")),
+        "{spanish:?}"
+    );
+    let chinese = subjects("dana@dq.example");
+    assert_eq!(chinese.len(), 4, "{chinese:?}");
+    assert!(
+        chinese.iter().any(|s| s.starts_with("我们已收到")),
+        "{chinese:?}"
+    );
+    assert!(
+        chinese.iter().any(|s| s.contains("逐行费用说明")),
+        "{chinese:?}"
+    );
+    let chinese_body = by_customer["dana@dq.example"][1]
+        .body_text(0)
+        .unwrap_or_default();
+    assert!(
+        chinese_body.contains("KWD"),
+        "amounts in the body: {chinese_body}"
+    );
+    // Acme's confirmation carries its credit note as a PDF.
+    let confirmation = by_customer["ap@acme.example"]
+        .iter()
+        .find(|m| m.attachment_count() > 0)
+        .expect("a mail with the credit note");
+    let pdf = confirmation.attachment(0).unwrap();
+    assert!(pdf.contents().starts_with(b"%PDF"), "a PDF");
+    assert!(
+        pdf.attachment_name().unwrap_or_default().ends_with(".pdf"),
+        "named as a PDF"
+    );
+
+    // Acme answers the explanation from its mail program, quoting it.
+    let explanation = by_customer["ap@acme.example"]
+        .iter()
+        .find(|m| m.subject().unwrap_or_default().contains("line by line"))
+        .unwrap();
+    let answered = explanation.message_id().unwrap().to_owned();
+    let reply = format!(
+        "From: Acme AP <ap@acme.example>\r\nTo: billing@acme-billing.example\r\n\
+         Subject: Re: {}\r\nMessage-ID: <reply-1@acme.example>\r\nIn-Reply-To: <{answered}>\r\n\
+         References: <{answered}>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Thank you. Line 2 still looks wrong to us.\r\n\r\nOn Mon, 7 Dec 2026, Acme Billing wrote:\r\n\
+         > The charges on invoice INV-A1\r\n",
+        explanation.subject().unwrap()
+    );
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/mail/inbound", server.base))
+        .bearer_auth(&agent)
+        .header("content-type", "message/rfc822")
+        .body(reply.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let received: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(received["dispute_id"], acme.as_str(), "{received}");
+    assert_eq!(received["opened"], false);
+    let conversation = get(
+        &server.base,
+        &agent,
+        &format!("/api/v1/disputes/{acme}/messages"),
+    )
+    .await;
+    let last = conversation["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["direction"], "from_customer");
+    assert_eq!(last["body"], "Thank you. Line 2 still looks wrong to us.");
+    // The same mail piped in again by the mail server is kept once.
+    let again = pipe(&db, reply.as_bytes());
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("kept before"),
+        "{}",
+        text(&again.stderr)
+    );
+
+    // A customer writes on a new thread about another invoice: a new dispute, acknowledged.
+    let new_thread = "From: dana@dq.example\r\nTo: billing@acme-billing.example\r\n\
+         Subject: INV-D2 is too high\r\nMessage-ID: <new-1@dq.example>\r\n\r\n\
+         We were charged twice for May.\r\n";
+    let piped = pipe(&db, new_thread.as_bytes());
+    assert!(piped.status.success(), "{}", text(&piped.stderr));
+    assert!(
+        text(&piped.stderr).contains("a new dispute"),
+        "{}",
+        text(&piped.stderr)
+    );
+    // From no customer, on no thread of ours: refused, for the mail server to bounce.
+    let stranger = "From: someone@elsewhere.example\r\nSubject: hello\r\n\r\nHi\r\n";
+    let refused = pipe(&db, stranger.as_bytes());
+    assert_eq!(refused.status.code(), Some(65), "{}", text(&refused.stderr));
+    let garbage = pipe(&db, b"\x00\x01 not a mail");
+    assert_eq!(garbage.status.code(), Some(65), "{}", text(&garbage.stderr));
+    let disputes_now = get(&server.base, &agent, "/api/v1/disputes?customer=C-DANA").await;
+    let opened: Vec<_> = disputes_now["disputes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["invoice_id"] == "INV-D2")
+        .collect();
+    assert_eq!(opened.len(), 1, "{disputes_now}");
+    assert_eq!(opened[0]["channel"], "email");
+    assert_eq!(opened[0]["taken_by"], "email");
+}
+
+/// `redress mail receive` with `raw` on standard input.
+fn pipe(db: &Database, raw: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_redress"))
+        .args(["mail", "receive"])
+        .args(&db.args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(raw).unwrap();
+    child.wait_with_output().unwrap()
 }

@@ -470,6 +470,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Statement(e) => e.into(),
             ServiceError::Log(e) => e.into(),
             ServiceError::Message(e) => e.into(),
+            ServiceError::Mail(e) => Self::invalid_field("mail", e.to_string()),
             ServiceError::Storage(e) => e.into(),
         }
     }
@@ -484,6 +485,9 @@ impl From<MessageRefused> for ApiError {
             }
             MessageRefused::UnknownDispute(_) => Self::not_found(e.to_string()),
             MessageRefused::NotThisDisputes(_) => Self::invalid_field("documents", e.to_string()),
+            MessageRefused::AlreadyKept(_) => {
+                Self::new(StatusCode::CONFLICT, "already_exists", e.to_string())
+            }
         }
     }
 }

@@ -9,10 +9,11 @@ use crate::error::{ApiError, ErrorBody};
 use crate::idempotency::IdempotencyKey;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
-use redress_domain::{Decimal, timestamp_text};
+use axum::response::{IntoResponse, Response};
+use redress_domain::message::DocumentRef;
+use redress_domain::{Decimal, Language, timestamp_text};
 use redress_service::records::StoredPlan;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -276,9 +277,10 @@ pub struct IssuedInvoiceView {
     path = "/api/v1/issued-invoices/{id}",
     operation_id = "get_issued_invoice",
     tag = "ledger",
-    params(CreditNoteId),
+    params(CreditNoteId, PdfQuery),
     responses(
-        (status = OK, description = "The invoice", body = IssuedInvoiceView),
+        (status = OK, description = "The invoice; with `Accept: application/pdf`, the invoice as PDF in the customer's language (or `?language=en-US|es|zh-Hans`)",
+            content((IssuedInvoiceView = "application/json"), ("application/pdf"))),
         (status = NOT_FOUND, description = "No invoice Redress issued has this id", body = ErrorBody),
     )
 )]
@@ -286,7 +288,12 @@ pub async fn corrected_invoice(
     State(state): State<AppState>,
     _caller: Authenticated,
     Path(id): Path<String>,
-) -> Result<Json<IssuedInvoiceView>, ApiError> {
+    headers: HeaderMap,
+    Query(query): Query<PdfQuery>,
+) -> Result<Response, ApiError> {
+    if wants_pdf(&headers) {
+        return pdf(&state, DocumentRef::IssuedInvoice(id), query).await;
+    }
     let invoice = state
         .redress
         .books()
@@ -321,7 +328,8 @@ pub async fn corrected_invoice(
         reason: invoice.reason,
         issued_at: timestamp_text(invoice.issued_at),
         issued_by: invoice.issued_by,
-    }))
+    })
+    .into_response())
 }
 
 /// A line of a credit note.
@@ -437,6 +445,65 @@ pub async fn customer_ledger(
     }))
 }
 
+/// The language of a document asked for as PDF.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PdfQuery {
+    /// `en-US`, `es` or `zh-Hans`: the PDF's language (the customer's when left out).
+    language: Option<String>,
+}
+
+/// Whether the request asks for a PDF (`Accept: application/pdf`).
+fn wants_pdf(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(axum::http::header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.split(',')
+                .any(|t| t.trim().starts_with("application/pdf"))
+        })
+}
+
+/// `document` as PDF, attached under its number.
+async fn pdf(
+    state: &AppState,
+    document: DocumentRef,
+    query: PdfQuery,
+) -> Result<Response, ApiError> {
+    let language = match query.language.as_deref() {
+        None => None,
+        Some(tag) => Some(Language::from_tag(tag).ok_or_else(|| {
+            ApiError::invalid_field(
+                "language",
+                format!("`{tag}` is not a language we write in (expected en-US, es or zh-Hans)"),
+            )
+        })?),
+    };
+    let pdf = state
+        .redress
+        .documents()
+        .pdf(&document, language)
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(format!("no document has the id `{}`", document.id()))
+        })?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", pdf.file_name),
+            ),
+        ],
+        pdf.bytes,
+    )
+        .into_response())
+}
+
 /// A credit note named in the path.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Path)]
@@ -451,9 +518,10 @@ pub struct CreditNoteId {
     path = "/api/v1/credit-notes/{id}",
     operation_id = "get_credit_note",
     tag = "ledger",
-    params(CreditNoteId),
+    params(CreditNoteId, PdfQuery),
     responses(
-        (status = OK, description = "The credit note", body = CreditNoteView),
+        (status = OK, description = "The credit note; with `Accept: application/pdf`, the credit note as PDF in the customer's language (or `?language=en-US|es|zh-Hans`)",
+            content((CreditNoteView = "application/json"), ("application/pdf"))),
         (status = NOT_FOUND, description = "No credit note has this id", body = ErrorBody),
     )
 )]
@@ -461,7 +529,12 @@ pub async fn credit_note(
     State(state): State<AppState>,
     _caller: Authenticated,
     Path(id): Path<String>,
-) -> Result<Json<CreditNoteView>, ApiError> {
+    headers: HeaderMap,
+    Query(query): Query<PdfQuery>,
+) -> Result<Response, ApiError> {
+    if wants_pdf(&headers) {
+        return pdf(&state, DocumentRef::CreditNote(id), query).await;
+    }
     let note = state
         .redress
         .books()
@@ -491,5 +564,6 @@ pub async fn credit_note(
         reason: note.reason,
         issued_at: timestamp_text(note.issued_at),
         issued_by: note.issued_by,
-    }))
+    })
+    .into_response())
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod idempotency;
 pub mod input;
 pub mod ledger;
+pub mod messages;
 pub mod openapi;
 pub mod operations;
 pub mod resolutions;
@@ -54,6 +55,9 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(disputes::escalate))
         .routes(routes!(disputes::add_note, disputes::notes))
         .routes(routes!(disputes::reverify))
+        .routes(routes!(messages::list, messages::send))
+        .routes(routes!(messages::draft))
+        .routes(routes!(messages::receive))
         .routes(routes!(attachments::add, attachments::list))
         .routes(routes!(attachments::content))
         .routes(routes!(billing::customer))

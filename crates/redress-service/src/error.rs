@@ -59,6 +59,9 @@ pub enum ServiceError {
     /// A message that cannot be drafted or sent.
     #[error(transparent)]
     Message(#[from] crate::messages::MessageRefused),
+    /// A customer's mail that cannot be taken.
+    #[error(transparent)]
+    Mail(#[from] crate::messages::MailRefused),
     /// The database failed.
     #[error(transparent)]
     Storage(#[from] StorageError),

@@ -135,6 +135,9 @@ pub enum MessageRefused {
     /// A document named is not this dispute's.
     #[error("{0} is not a document issued on this dispute")]
     NotThisDisputes(String),
+    /// A mail with this Message-ID is kept already.
+    #[error("the mail {0} is kept already")]
+    AlreadyKept(String),
 }
 
 /// Messages: `redress.messages()`.
@@ -821,12 +824,226 @@ impl From<MessageError> for ServiceError {
             }
             MessageError::Dispute(e) => e.into(),
             MessageError::Storage(e) => e.into(),
-            e @ MessageError::AlreadyKept(_) => {
-                ServiceError::Storage(StorageError::Corrupt(e.to_string()))
-            }
+            MessageError::AlreadyKept(mail_id) => MessageRefused::AlreadyKept(mail_id).into(),
         }
     }
 }
 
 /// The communication settings, shared.
 pub(crate) type Shared = Arc<Communication>;
+
+/// A customer's mail, taken apart (by `redress-mailer`'s `parse_inbound`), to keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedMail {
+    /// The sender's address, lower-cased.
+    pub from: String,
+    /// The sender's name, if given.
+    pub from_name: Option<String>,
+    /// The subject.
+    pub subject: String,
+    /// Its Message-ID (without `<>`), if it has one.
+    pub message_id: Option<String>,
+    /// The Message-IDs it answers and of its thread (`In-Reply-To` first, then `References`).
+    pub thread: Vec<String>,
+    /// A dispute id named in the subject (`[DSP-…]`).
+    pub reference: Option<String>,
+    /// The new part of the mail (without the quoted history).
+    pub text: String,
+    /// The files it carried that the case may keep: (file name, media type, bytes).
+    pub attachments: Vec<(String, String, Vec<u8>)>,
+    /// The files it carried that were not kept, each with why.
+    pub refused: Vec<String>,
+}
+
+/// What became of a customer's mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    /// The message kept.
+    pub message: StoredMessage,
+    /// The dispute it went to.
+    pub dispute_id: String,
+    /// Whether a new dispute was opened for it (an unknown thread from a known customer).
+    pub opened: bool,
+    /// The files kept in the case file.
+    pub attachments: usize,
+    /// The same mail was received before: nothing was kept again.
+    pub already_kept: bool,
+}
+
+/// Why a customer's mail was not taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MailRefused {
+    /// It answers no message of ours, names no dispute of its sender's, and its sender is no
+    /// customer.
+    #[error(
+        "the mail from {0} answers no message of ours and its sender is not a customer's address"
+    )]
+    UnknownSender(String),
+    /// The sender's customer has no invoice a dispute could be about.
+    #[error("customer {0} has no invoice a dispute could be about")]
+    NoInvoice(String),
+}
+
+impl Messages<'_> {
+    /// Keeps a customer's mail in the case it belongs to: the dispute of the message it answers
+    /// (by `In-Reply-To`/`References`), or the dispute its subject names when the sender is
+    /// that dispute's customer, or else a new dispute of the sender's (a customer's address),
+    /// about the invoice the mail names or their latest. Its files go into the case file, and
+    /// a dispute waiting for the customer goes back to investigating. Done as the operator of
+    /// the mail gateway (`system` in the log). The same mail received again is kept once.
+    pub async fn receive(&self, mail: ReceivedMail) -> Result<Received, ServiceError> {
+        let store = &self.0.store;
+        let mut dispute = None;
+        // By the thread: one of our Message-IDs, or (were our domain changed since) the
+        // message id it was made from.
+        let mut ids = mail.thread.clone();
+        ids.extend(
+            mail.thread
+                .iter()
+                .filter_map(|t| t.split_once("@redress.").map(|(id, _)| id.to_owned())),
+        );
+        if let Some(ours) = store.messages().by_mail_ids(ids.clone()).await? {
+            dispute = ours.dispute_id;
+        }
+        if dispute.is_none() {
+            for id in ids.iter().filter(|i| i.starts_with("MSG-")) {
+                if let Some(ours) = store.messages().get(id).await? {
+                    dispute = ours.dispute_id;
+                    break;
+                }
+            }
+        }
+        let customer = store.billing().customer_by_email(&mail.from).await?;
+        // By the subject, only from the dispute's own customer.
+        if dispute.is_none()
+            && let (Some(reference), Some(customer)) = (&mail.reference, &customer)
+            && let Some(named) = store.disputes().get(reference).await?
+            && &named.customer_id == customer
+        {
+            dispute = Some(named.id);
+        }
+        let mut opened = false;
+        let dispute = match dispute {
+            Some(id) => store
+                .disputes()
+                .get(&id)
+                .await?
+                .ok_or(MessageRefused::UnknownDispute(id))?,
+            None => {
+                let customer =
+                    customer.ok_or_else(|| MailRefused::UnknownSender(mail.from.clone()))?;
+                let invoices = store.billing().invoices_of(&customer).await?;
+                let named = invoices.iter().find(|(id, _)| {
+                    mail.subject.contains(id.as_str()) || mail.text.contains(id.as_str())
+                });
+                let (invoice, _) = named
+                    .or(invoices.first())
+                    .ok_or_else(|| MailRefused::NoInvoice(customer.clone()))?;
+                let intake = crate::DisputeIntake {
+                    id: None,
+                    invoice_id: invoice.clone(),
+                    line_no: None,
+                    reason: DisputeReason::Other,
+                    claimed_amount: Decimal::ZERO,
+                    narrative: first_words(&mail.subject, &mail.text),
+                    channel: "email".to_owned(),
+                    opened_on: None,
+                };
+                opened = true;
+                crate::disputes::open_as_gateway(store, &self.0.communication, intake).await?
+            }
+        };
+        let id = new_id("MSG");
+        let language = Language::for_customer(
+            &store
+                .billing()
+                .customer(&dispute.customer_id)
+                .await?
+                .map(|c| c.language)
+                .unwrap_or_default(),
+        )
+        .0;
+        let message = StoredMessage {
+            mail_id: mail
+                .message_id
+                .clone()
+                .unwrap_or_else(|| mail_id(&id, &self.0.communication)),
+            id,
+            dispute_id: Some(dispute.id.clone()),
+            arrears_case_id: None,
+            customer_id: dispute.customer_id.clone(),
+            direction: Direction::FromCustomer,
+            kind: MessageKind::CustomerReply,
+            language,
+            address: mail.from.clone(),
+            name: mail.from_name.clone().unwrap_or_default(),
+            subject: mail.subject.clone(),
+            body: with_refusals(&mail.text, &mail.refused),
+            in_reply_to: mail.thread.first().cloned(),
+            documents: Vec::new(),
+            written_by: mail.from.clone(),
+            created_at: this_moment(),
+            delivery: None,
+        };
+        let attachments = mail.attachments.len();
+        let mut work = redress_storage::messages::keep(message).map_err(ServiceError::from);
+        for (file_name, media_type, bytes) in mail.attachments {
+            let dispute_id = dispute.id.clone();
+            let from = mail.from.clone();
+            work = work.then(move |kept| {
+                redress_storage::disputes::attachments::add(
+                    &dispute_id,
+                    &file_name,
+                    &media_type,
+                    &bytes,
+                    &from,
+                )
+                .map_err(ServiceError::from)
+                .map(move |_| kept)
+            });
+        }
+        match store.perform(work).await {
+            Ok(message) => Ok(Received {
+                message,
+                dispute_id: dispute.id,
+                opened,
+                attachments,
+                already_kept: false,
+            }),
+            Err(ServiceError::Message(MessageRefused::AlreadyKept(mail_id))) => {
+                let kept = store
+                    .messages()
+                    .by_mail_ids(vec![mail_id.clone()])
+                    .await?
+                    .ok_or(MessageRefused::AlreadyKept(mail_id))?;
+                Ok(Received {
+                    dispute_id: kept.dispute_id.clone().unwrap_or_default(),
+                    message: kept,
+                    opened: false,
+                    attachments: 0,
+                    already_kept: true,
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A dispute's narrative from the first words of the customer's mail.
+fn first_words(subject: &str, text: &str) -> String {
+    let words: String = format!("{subject}\n\n{text}").chars().take(2000).collect();
+    words.trim().to_owned()
+}
+
+/// `text`, with a line for each file that was not kept, so the agent knows to ask for it.
+fn with_refusals(text: &str, refused: &[String]) -> String {
+    if refused.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = text.trim_end().to_owned();
+    out.push_str("\n\n");
+    for r in refused {
+        out.push_str(&format!("[Not kept: {r}]\n"));
+    }
+    out
+}

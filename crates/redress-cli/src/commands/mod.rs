@@ -7,6 +7,7 @@ pub mod database;
 pub mod demo;
 pub mod demo_data;
 pub mod import;
+pub mod mail;
 pub mod migrate;
 pub mod policy;
 pub mod resolutions;

@@ -23,7 +23,10 @@ impl Database {
         if std::env::var("REDRESS_TEST_BACKEND").as_deref() == Ok("postgres") {
             let admin = std::env::var("REDRESS_TEST_POSTGRES_URL")
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-            let name = format!("redress_many_writers_{}", std::process::id());
+            // One database per test, even for tests of one process side by side.
+            static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let name = format!("redress_cli_test_{}_{n}", std::process::id());
             on_postgres(
                 &admin,
                 vec![

@@ -39,3 +39,6 @@ CREATE TABLE outbox (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state IN ('waiting', 'sending');
+
+-- A customer's mail finds its customer by the sender's address.
+CREATE INDEX customers_by_email ON customers (lower(email));

@@ -99,6 +99,44 @@ impl Billing<'_> {
         self.0.read(move |db| records::customer(db, &id)).await
     }
 
+    /// The customer whose address is `email` (compared without regard to case), if one is;
+    /// the first by id when several share it.
+    pub async fn customer_by_email(&self, email: &str) -> Result<Option<String>, StorageError> {
+        let email = email.trim().to_lowercase();
+        self.0
+            .run(move |db| {
+                db.row(
+                    "SELECT id FROM customers WHERE lower(email) = ? ORDER BY id LIMIT 1",
+                    crate::engine::sql::params![&email],
+                    |row| row.string(0),
+                )
+            })
+            .await
+    }
+
+    /// A customer's invoices, newest first (by issue date, then id).
+    pub async fn invoices_of(
+        &self,
+        customer_id: &str,
+    ) -> Result<Vec<(String, redress_domain::Date)>, StorageError> {
+        let customer_id = customer_id.to_owned();
+        self.0
+            .run(move |db| {
+                db.rows(
+                    "SELECT id, issue_date FROM invoices WHERE customer_id = ? \
+                     ORDER BY issue_date DESC, id DESC",
+                    crate::engine::sql::params![&customer_id],
+                    |row| {
+                        let id = row.string(0)?;
+                        let cells = crate::engine::stored::Cells::new(row, "invoices", id.as_str());
+                        Ok((cells.date(1, "issue_date")?, id))
+                    },
+                )
+                .map(|rows| rows.into_iter().map(|(date, id)| (id, date)).collect())
+            })
+            .await
+    }
+
     /// The names of the customers `ids` (at most a few hundred: a page's), by id; an id no
     /// customer has is left out.
     pub async fn customer_names(

@@ -16,7 +16,7 @@ use crate::engine::transaction::append;
 use crate::engine::{StorageError, Store, Work};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::message::{DeliveryState, Direction, DocumentRef, MessageKind};
-use redress_domain::{Language, Timestamp, timestamp_text};
+use redress_domain::{DisputeStatus, Language, Timestamp, timestamp_text};
 
 /// A message to or from a customer, as kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,7 +236,29 @@ pub(crate) fn keep_in(db: &mut dyn Db, message: &StoredMessage) -> Result<(), Me
         Direction::FromCustomer => "message_received",
     };
     append(db, message_event(message, &message.written_by, action))?;
+    if message.direction == Direction::FromCustomer
+        && let Some(dispute) = &message.dispute_id
+    {
+        answered(db, dispute)?;
+    }
     Ok(())
+}
+
+/// The dispute `id`, waiting for the customer, moved back to investigating now that they have
+/// answered.
+fn answered(db: &mut dyn Db, id: &str) -> Result<(), MessageError> {
+    let status = db.row(
+        &format!("SELECT status FROM disputes WHERE id = ?{}", db.row_lock()),
+        params![id],
+        |row| row.string(0),
+    )?;
+    if status.as_deref() != Some(DisputeStatus::AwaitingCustomer.as_str()) {
+        return Ok(());
+    }
+    crate::disputes::lifecycle::set_status(id, DisputeStatus::Investigating, "system")
+        .run(db)
+        .map(|_| ())
+        .map_err(MessageError::from)
 }
 
 /// Keeps `message`: a message to the customer goes into the outbox in the same transaction;

@@ -1,0 +1,458 @@
+//! Messages with the customer over the API: a dispute's conversation, a message drafted from
+//! the case in the customer's language, sending it as edited (through the outbox), and a
+//! customer's mail received (the raw RFC 822 message a mail server pipes in).
+
+use crate::AppState;
+use crate::auth::Authenticated;
+use crate::disputes::{DisputeId, existing_dispute, write};
+use crate::error::{ApiError, ErrorBody};
+use crate::idempotency::IdempotencyKey;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use redress_domain::message::{DocumentRef, MessageKind};
+use redress_domain::{Language, timestamp_text};
+use redress_service::messages::{Composed, Outgoing, ReceivedMail};
+use redress_service::records::StoredMessage;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A document sent with a message.
+#[derive(Serialize, Deserialize, ToSchema, Clone)]
+pub struct DocumentView {
+    /// `credit_note` or `issued_invoice`.
+    pub kind: String,
+    /// Its id; `GET /api/v1/credit-notes/{id}` or `/api/v1/issued-invoices/{id}` with
+    /// `Accept: application/pdf` gives it as PDF.
+    pub id: String,
+}
+
+impl From<&DocumentRef> for DocumentView {
+    fn from(document: &DocumentRef) -> Self {
+        Self {
+            kind: document.kind().to_owned(),
+            id: document.id().to_owned(),
+        }
+    }
+}
+
+/// Where a message to the customer stands.
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryView {
+    /// `waiting`, `sending`, `delivered` or `failed`.
+    pub state: String,
+    /// How many times sending was tried.
+    pub attempts: u32,
+    /// When it is next tried (RFC 3339), while it waits.
+    #[schema(format = DateTime)]
+    pub next_attempt_at: String,
+    /// Why the last attempt failed, in the mail server's words.
+    pub last_error: Option<String>,
+    /// When the mail server took it (RFC 3339).
+    #[schema(format = DateTime)]
+    pub delivered_at: Option<String>,
+}
+
+/// A message to or from the customer, exactly as sent or received.
+#[derive(Serialize, ToSchema)]
+pub struct MessageView {
+    /// Its id.
+    pub id: String,
+    /// The dispute.
+    pub dispute_id: Option<String>,
+    /// `to_customer` or `from_customer`.
+    pub direction: String,
+    /// `acknowledgement`, `information_request`, `explanation`, `resolution_offer`,
+    /// `status_update`, `confirmation`, `arrears_notice`, `satisfaction_follow_up`, `note` or
+    /// `customer_reply`.
+    pub kind: String,
+    /// `en-US`, `es` or `zh-Hans`.
+    pub language: String,
+    /// The customer's address.
+    pub address: String,
+    /// The customer's name.
+    pub name: String,
+    /// Its subject.
+    pub subject: String,
+    /// Its text.
+    pub body: String,
+    /// Its Message-ID.
+    pub mail_id: String,
+    /// The documents sent with it.
+    pub documents: Vec<DocumentView>,
+    /// Who wrote it: a user's id, `system`, or the customer's address.
+    pub written_by: String,
+    /// When (RFC 3339).
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    /// Its delivery, for a message to the customer.
+    pub delivery: Option<DeliveryView>,
+}
+
+impl From<&StoredMessage> for MessageView {
+    fn from(m: &StoredMessage) -> Self {
+        Self {
+            id: m.id.clone(),
+            dispute_id: m.dispute_id.clone(),
+            direction: m.direction.as_str().to_owned(),
+            kind: m.kind.as_str().to_owned(),
+            language: m.language.tag().to_owned(),
+            address: m.address.clone(),
+            name: m.name.clone(),
+            subject: m.subject.clone(),
+            body: m.body.clone(),
+            mail_id: m.mail_id.clone(),
+            documents: m.documents.iter().map(DocumentView::from).collect(),
+            written_by: m.written_by.clone(),
+            created_at: timestamp_text(m.created_at),
+            delivery: m.delivery.as_ref().map(|d| DeliveryView {
+                state: d.state.as_str().to_owned(),
+                attempts: d.attempts,
+                next_attempt_at: timestamp_text(d.next_attempt_at),
+                last_error: d.last_error.clone(),
+                delivered_at: d.delivered_at.map(timestamp_text),
+            }),
+        }
+    }
+}
+
+/// A dispute's messages.
+#[derive(Serialize, ToSchema)]
+pub struct MessageList {
+    /// Oldest first.
+    pub messages: Vec<MessageView>,
+}
+
+/// A dispute's messages with the customer, oldest first, each with its delivery.
+#[utoipa::path(
+    get,
+    path = "/api/v1/disputes/{id}/messages",
+    operation_id = "list_messages",
+    tag = "messages",
+    params(DisputeId),
+    responses(
+        (status = OK, description = "The messages", body = MessageList),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    _caller: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<MessageList>, ApiError> {
+    existing_dispute(&state, &id).await?;
+    let messages = state.redress.messages().of_dispute(&id).await?;
+    Ok(Json(MessageList {
+        messages: messages.iter().map(MessageView::from).collect(),
+    }))
+}
+
+/// The kind of message to draft.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DraftQuery {
+    /// `information_request`, `explanation`, `resolution_offer`, `status_update`,
+    /// `confirmation`, `acknowledgement` or `note`.
+    kind: String,
+}
+
+/// A message drafted from the case, for an agent to edit and send.
+#[derive(Serialize, ToSchema)]
+pub struct DraftView {
+    /// Its kind.
+    pub kind: String,
+    /// The language it is written in: the customer's, or `en-US` when we do not write theirs.
+    pub language: String,
+    /// Whether the customer's language is one we write in.
+    pub language_known: bool,
+    /// The customer's name.
+    pub to_name: String,
+    /// The customer's address.
+    pub to_address: String,
+    /// Its subject.
+    pub subject: String,
+    /// Its text.
+    pub body: String,
+    /// The messages missing in the language, written in English instead.
+    pub missing: Vec<String>,
+    /// The documents it would send.
+    pub documents: Vec<DocumentView>,
+}
+
+impl From<Composed> for DraftView {
+    fn from(c: Composed) -> Self {
+        Self {
+            kind: c.kind.as_str().to_owned(),
+            language: c.language.tag().to_owned(),
+            language_known: c.language_known,
+            to_name: c.to.name,
+            to_address: c.to.address,
+            subject: c.subject,
+            body: c.body,
+            missing: c.missing,
+            documents: c.documents.iter().map(DocumentView::from).collect(),
+        }
+    }
+}
+
+fn kind_named(name: &str) -> Result<MessageKind, ApiError> {
+    MessageKind::from_name(name).ok_or_else(|| {
+        ApiError::invalid_field(
+            "kind",
+            format!(
+                "`{name}` is not a kind of message (expected one of {})",
+                redress_service::messages::drafted_kinds()
+            ),
+        )
+    })
+}
+
+/// Drafts a message from the case, in the customer's language, for an agent to edit and send:
+/// the charges explained line by line with the contract, deliveries, payments and notices; the
+/// offer (or the rejection with its proofs); a request for information; a status update; the
+/// confirmation with its documents.
+#[utoipa::path(
+    get,
+    path = "/api/v1/disputes/{id}/messages/draft",
+    operation_id = "draft_message",
+    tag = "messages",
+    params(DisputeId, DraftQuery),
+    responses(
+        (status = OK, description = "The draft", body = DraftView),
+        (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+        (status = CONFLICT, description = "The customer has no email address (`no_address`)", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "The kind is unknown (`details.field`)", body = ErrorBody),
+    )
+)]
+pub async fn draft(
+    State(state): State<AppState>,
+    caller: Authenticated,
+    Path(id): Path<String>,
+    Query(query): Query<DraftQuery>,
+) -> Result<Json<DraftView>, ApiError> {
+    let kind = kind_named(&query.kind)?;
+    let composed = state.redress.messages().draft(&caller.0, &id, kind).await?;
+    Ok(Json(composed.into()))
+}
+
+/// The body of `POST /api/v1/disputes/{id}/messages`.
+#[derive(Deserialize, ToSchema)]
+pub struct NewMessage {
+    /// Its kind (as drafted).
+    kind: String,
+    /// `en-US`, `es` or `zh-Hans` (as drafted); the customer's when left out.
+    language: Option<String>,
+    /// Its subject, one line.
+    subject: String,
+    /// Its text.
+    body: String,
+    /// The documents to send with it, as PDFs: this dispute's credit notes and issued invoices.
+    #[serde(default)]
+    documents: Vec<DocumentView>,
+}
+
+/// Sends a message to the customer about the dispute, exactly as written: kept with its outbox
+/// entry in one transaction, and delivered by the mail worker (with its documents as PDFs).
+#[utoipa::path(
+    post,
+    path = "/api/v1/disputes/{id}/messages",
+    operation_id = "send_message",
+    tag = "messages",
+    params(DisputeId, IdempotencyKey),
+    request_body = NewMessage,
+    responses(
+        (status = CREATED, description = "Kept, waiting in the outbox", body = MessageView,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this is the first answer to the same `Idempotency-Key` and body, sent again"))),
+        (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+        (status = CONFLICT, description = "The customer has no email address (`no_address`), or a request with this `Idempotency-Key` is still being handled", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "The kind, language, subject, text or a document is wrong (`details.field`), or the `Idempotency-Key` was used with another body", body = ErrorBody),
+    )
+)]
+pub async fn send(
+    State(state): State<AppState>,
+    caller: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    let route = format!("POST /api/v1/disputes/{id}/messages");
+    let redress = state.redress.clone();
+    write(
+        &state,
+        caller,
+        &headers,
+        route,
+        &bytes,
+        |actor, body: NewMessage| async move {
+            let kind = kind_named(&body.kind)?;
+            let language = match body.language.as_deref() {
+                None => None,
+                Some(tag) => Some(Language::from_tag(tag).ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "language",
+                        format!("`{tag}` is not a language we write in (expected en-US, es or zh-Hans)"),
+                    )
+                })?),
+            };
+            let documents = body
+                .documents
+                .iter()
+                .map(|d| {
+                    DocumentRef::from_parts(&d.kind, d.id.clone()).ok_or_else(|| {
+                        ApiError::invalid_field(
+                            "documents",
+                            format!(
+                                "`{}` is not a kind of document (expected credit_note or issued_invoice)",
+                                d.kind
+                            ),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let language = match language {
+                Some(language) => language,
+                None => {
+                    redress
+                        .messages()
+                        .draft(&actor, &id, MessageKind::Note)
+                        .await?
+                        .language
+                }
+            };
+            let work = redress
+                .messages()
+                .prepare_send(
+                    &actor,
+                    &id,
+                    Outgoing {
+                        kind,
+                        language,
+                        subject: body.subject,
+                        body: body.body,
+                        documents,
+                    },
+                )
+                .await?;
+            Ok(work
+                .map_err(ApiError::from)
+                .map(|sent| (StatusCode::CREATED, MessageView::from(&sent))))
+        },
+    )
+    .await
+}
+
+/// What became of a customer's mail.
+#[derive(Serialize, ToSchema)]
+pub struct ReceivedView {
+    /// The dispute it went to.
+    pub dispute_id: String,
+    /// Whether a new dispute was opened for it (an unknown thread from a customer's address).
+    pub opened: bool,
+    /// The files kept in the case file.
+    pub attachments_kept: usize,
+    /// Whether the same mail had been received before (nothing was kept again).
+    pub already_kept: bool,
+    /// The message kept.
+    pub message: MessageView,
+}
+
+/// Takes a customer's mail, as the raw RFC 822 message a mail server gives
+/// (`Content-Type: message/rfc822`): threaded to its dispute by the message it answers, or by
+/// the dispute its subject names when the sender is that dispute's customer; from a customer's
+/// address on an unknown thread, a new dispute is opened. Its attachments go into the case file
+/// (within the evidence limits; the others are listed in the message). `redress mail receive`
+/// does the same from standard input.
+#[utoipa::path(
+    post,
+    path = "/api/v1/mail/inbound",
+    operation_id = "receive_mail",
+    tag = "messages",
+    request_body(description = "The mail, as received", content(("message/rfc822"))),
+    responses(
+        (status = CREATED, description = "Kept", body = ReceivedView),
+        (status = OK, description = "The same mail was kept before", body = ReceivedView),
+        (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
+        (status = PAYLOAD_TOO_LARGE, description = "The mail is larger than 10 MiB (`redress mail receive` takes up to 25 MiB)", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Not a mail, no sender, or from no customer on a thread of no dispute (`details.field` is `mail`)", body = ErrorBody),
+    )
+)]
+pub async fn receive(
+    State(state): State<AppState>,
+    caller: Authenticated,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    if !caller.0.role.can_write() {
+        return Err(ApiError::from(redress_service::ServiceError::Denied(
+            redress_service::Denied::ReadOnly(caller.0.role),
+        )));
+    }
+    let mail = parse_mail(&bytes)?;
+    let received = state.redress.messages().receive(mail).await?;
+    let status = if received.already_kept {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        Json(ReceivedView {
+            dispute_id: received.dispute_id,
+            opened: received.opened,
+            attachments_kept: received.attachments,
+            already_kept: received.already_kept,
+            message: MessageView::from(&received.message),
+        }),
+    )
+        .into_response())
+}
+
+/// A raw mail taken apart for the service, within the evidence limits.
+pub fn parse_mail(raw: &[u8]) -> Result<ReceivedMail, ApiError> {
+    // The API takes bodies up to the largest attachment; `redress mail receive` takes mails up
+    // to the mailer's own limit.
+    let limits = redress_mailer::InboundLimits {
+        max_message_bytes: crate::attachments::MAX_ATTACHMENT_BYTES,
+        ..Default::default()
+    };
+    let mail = redress_mailer::parse_inbound(raw, &limits).map_err(|e| match e {
+        redress_mailer::InboundError::TooLarge { .. } => {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", e.to_string())
+        }
+        other => ApiError::invalid_field("mail", other.to_string()),
+    })?;
+    Ok(received_mail(mail))
+}
+
+/// What the service keeps of a parsed mail.
+pub fn received_mail(mail: redress_mailer::InboundMail) -> ReceivedMail {
+    let reference = redress_mailer::dispute_reference(&mail);
+    let mut thread = mail.in_reply_to.clone();
+    thread.extend(mail.references.iter().rev().cloned());
+    ReceivedMail {
+        from: mail.from,
+        from_name: mail.from_name,
+        subject: mail.subject,
+        message_id: mail.message_id,
+        thread,
+        reference,
+        text: if mail.reply_text.trim().is_empty() {
+            mail.text
+        } else {
+            mail.reply_text
+        },
+        attachments: mail
+            .attachments
+            .into_iter()
+            .map(|a| (a.file_name, a.media_type, a.bytes))
+            .collect(),
+        refused: mail
+            .refused_attachments
+            .iter()
+            .map(|r| format!("{}: {}", r.file_name, r.reason))
+            .collect(),
+    }
+}
