@@ -23,7 +23,7 @@ mod format;
 pub mod language;
 pub mod messages;
 
-pub use compose::{Draft, draft};
+pub use compose::{Draft, draft, portal_footer};
 pub use format::{day, money, number};
 pub use language::Language;
 pub use messages::*;

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use redress_service::messages::MessageRefused;
+use redress_service::portal::PortalRefused;
 use redress_service::records::{
     ArrearsError, DisputeError, InstalmentError, LogError, StatementError, StorageError, UserError,
 };
@@ -471,7 +472,21 @@ impl From<ServiceError> for ApiError {
             ServiceError::Log(e) => e.into(),
             ServiceError::Message(e) => e.into(),
             ServiceError::Mail(e) => Self::invalid_field("mail", e.to_string()),
+            ServiceError::Portal(e) => e.into(),
             ServiceError::Storage(e) => e.into(),
+        }
+    }
+}
+
+impl From<PortalRefused> for ApiError {
+    fn from(e: PortalRefused) -> Self {
+        match e {
+            PortalRefused::Link(_) => Self::new(StatusCode::FORBIDDEN, "forbidden", e.to_string()),
+            PortalRefused::NotYours(_) => Self::not_found(e.to_string()),
+            PortalRefused::Invalid { field, .. } => Self::invalid_field(field, e.to_string()),
+            PortalRefused::NotNow(_) => {
+                Self::new(StatusCode::CONFLICT, "wrong_status", e.to_string())
+            }
         }
     }
 }

@@ -143,6 +143,17 @@ pub(crate) async fn open_as_gateway(
     open_dispute_as(store, Some(communication), intake, "email", false).await
 }
 
+/// Opens a dispute a customer took themselves (through the portal), recorded as taken by
+/// `actor` (`customer:…`), acknowledged as any other.
+pub(crate) async fn open_as_gateway_by(
+    store: &Store,
+    communication: &Shared,
+    intake: DisputeIntake,
+    actor: &str,
+) -> Result<DisputeRow, IntakeError> {
+    open_dispute_as(store, Some(communication), intake, actor, false).await
+}
+
 /// With `communication` when the business acknowledges disputes by itself: the acknowledgement
 /// is kept with the dispute, in the transaction that records it.
 async fn open_dispute_as(
@@ -188,10 +199,10 @@ fn with_acknowledgement(
     data: &BillingData,
     dispute: DisputeRow,
 ) -> Decided {
-    let also = communication
-        .filter(|c| c.auto_acknowledge)
-        .and_then(|c| crate::messages::acknowledgement(c, data, &dispute))
-        .map(redress_storage::messages::entailed);
+    let also = communication.filter(|c| c.auto_acknowledge).and_then(|c| {
+        crate::messages::acknowledgement(c, data, &dispute)
+            .map(|ack| redress_storage::messages::entailed(ack, Some(c.link_settings())))
+    });
     Decided { dispute, also }
 }
 

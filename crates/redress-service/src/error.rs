@@ -62,6 +62,9 @@ pub enum ServiceError {
     /// A customer's mail that cannot be taken.
     #[error(transparent)]
     Mail(#[from] crate::messages::MailRefused),
+    /// What the customer portal refused.
+    #[error(transparent)]
+    Portal(#[from] crate::portal::PortalRefused),
     /// The database failed.
     #[error(transparent)]
     Storage(#[from] StorageError),

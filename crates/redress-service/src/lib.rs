@@ -13,6 +13,7 @@ pub mod error;
 pub mod messages;
 pub mod operations;
 pub mod people;
+pub mod portal;
 pub mod records;
 mod redress;
 pub mod resolutions;

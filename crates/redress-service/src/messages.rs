@@ -21,7 +21,7 @@ use redress_messages as drafts;
 use redress_storage::books::resolutions::{Resolution, ResolutionAction};
 use redress_storage::disputes::record::{DisputeError, DisputeRow};
 use redress_storage::messages::outbox::{self, Claimed, Outcome};
-use redress_storage::messages::{MessageError, StoredMessage};
+use redress_storage::messages::{LinkSettings, MessageError, PORTAL_LINK, StoredMessage};
 use redress_storage::{StorageError, Work, new_id, this_moment};
 use std::sync::Arc;
 
@@ -43,6 +43,21 @@ pub struct Communication {
     /// Whether a worker delivers the outbox (an SMTP server is configured); if not, messages
     /// wait in it, and the faces of Redress say so.
     pub delivers: bool,
+    /// Where customers reach Redress (the portal's links begin with it), e.g.
+    /// `https://billing.example.com`.
+    pub public_url: String,
+    /// How many days a portal link in a message works.
+    pub link_valid_days: u16,
+}
+
+impl Communication {
+    /// Where the links in messages lead, and for how long.
+    pub fn link_settings(&self) -> LinkSettings {
+        LinkSettings {
+            base_url: self.public_url.clone(),
+            valid_for: jiff::SignedDuration::from_hours(24 * i64::from(self.link_valid_days)),
+        }
+    }
 }
 
 impl Default for Communication {
@@ -59,6 +74,8 @@ impl Default for Communication {
                 email: "billing@localhost".to_owned(),
             },
             delivers: false,
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            link_valid_days: 30,
         }
     }
 }
@@ -218,7 +235,8 @@ impl Messages<'_> {
         };
         Ok(as_writer(
             actor,
-            redress_storage::messages::keep(message).map_err(ServiceError::from),
+            redress_storage::messages::keep(message, Some(self.0.communication.link_settings()))
+                .map_err(ServiceError::from),
         ))
     }
 
@@ -435,13 +453,24 @@ pub(crate) fn acknowledgement(
         address: to.address,
         name: to.name,
         subject: with_reference(draft.subject, &dispute.id),
-        body: draft.body,
+        body: with_portal_link(draft.body, language),
         in_reply_to: None,
         documents: Vec::new(),
         written_by: "system".to_owned(),
         created_at: dispute.created_at,
         delivery: None,
     })
+}
+
+/// `body` with the line that gives the customer their own portal link (made when the message is
+/// kept, where [`PORTAL_LINK`] stands).
+fn with_portal_link(body: String, language: Language) -> String {
+    let footer = drafts::portal_footer(language, PORTAL_LINK);
+    if body.trim().is_empty() {
+        format!("\n\n{footer}")
+    } else {
+        format!("{}\n\n{footer}", body.trim_end())
+    }
 }
 
 /// The Message-ID (without `<>`) of the message `id`: `ID@redress.DOMAIN`, as the mailer
@@ -548,14 +577,20 @@ fn compose(
                     format!("{} {}", dispute.id, dispute.invoice_id),
                     &dispute.id,
                 ),
-                body: String::new(),
+                body: with_portal_link(String::new(), language),
                 missing: Vec::new(),
                 documents,
             });
         }
-        MessageKind::SatisfactionFollowUp
-        | MessageKind::ArrearsNotice
-        | MessageKind::CustomerReply => {
+        MessageKind::SatisfactionFollowUp => {
+            drafts::Message::SatisfactionFollowUp(drafts::SatisfactionFollowUp {
+                customer_name: name,
+                dispute_id: dispute.id.clone(),
+                invoice_id: dispute.invoice_id.clone(),
+                survey_link: PORTAL_LINK.to_owned(),
+            })
+        }
+        MessageKind::ArrearsNotice | MessageKind::CustomerReply => {
             return Err(MessageRefused::Invalid {
                 field: "kind",
                 message: format!(
@@ -567,13 +602,18 @@ fn compose(
         }
     };
     let draft = drafts::draft(&message, language);
+    let body = if kind == MessageKind::SatisfactionFollowUp {
+        draft.body
+    } else {
+        with_portal_link(draft.body, language)
+    };
     Ok(Composed {
         kind,
         language,
         language_known,
         to,
         subject: with_reference(draft.subject, &dispute.id),
-        body: draft.body,
+        body,
         missing: draft.missing,
         documents,
     })
@@ -582,7 +622,7 @@ fn compose(
 /// The kinds [`Messages::draft`] drafts about a dispute.
 fn drafted_kinds_now() -> &'static str {
     "acknowledgement, information_request, explanation, resolution_offer, status_update, \
-     confirmation, note"
+     confirmation, satisfaction_follow_up, note"
 }
 
 /// What to ask a customer for, by their reason.
@@ -986,7 +1026,7 @@ impl Messages<'_> {
             delivery: None,
         };
         let attachments = mail.attachments.len();
-        let mut work = redress_storage::messages::keep(message).map_err(ServiceError::from);
+        let mut work = redress_storage::messages::keep(message, None).map_err(ServiceError::from);
         for (file_name, media_type, bytes) in mail.attachments {
             let dispute_id = dispute.id.clone();
             let from = mail.from.clone();

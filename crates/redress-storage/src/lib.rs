@@ -39,6 +39,7 @@ pub mod books;
 pub mod disputes;
 pub mod messages;
 pub mod people;
+pub mod portal;
 
 #[cfg(unix)]
 pub use engine::KeepInMemoryError;
@@ -72,6 +73,11 @@ impl Store {
     /// Messages to and from customers, and the outbox.
     pub fn messages(&self) -> messages::Messages<'_> {
         messages::Messages(self)
+    }
+
+    /// The customer portal's links and satisfaction answers.
+    pub fn portal(&self) -> portal::Portal<'_> {
+        portal::Portal(self)
     }
 
     /// The people who work disputes.

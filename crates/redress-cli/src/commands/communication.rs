@@ -50,6 +50,18 @@ pub struct CommunicationArgs {
     /// (docs/service-levels.md).
     #[arg(long, env = "REDRESS_BUSINESS_CALENDAR", default_value = "zone=UTC")]
     pub business_calendar: String,
+    /// Where customers reach Redress: the portal links in messages begin with it (e.g.
+    /// `https://billing.example.com`). Without it, the address `redress serve` listens on.
+    #[arg(long, env = "REDRESS_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// How many days a portal link in a message works.
+    #[arg(
+        long,
+        env = "REDRESS_PORTAL_LINK_DAYS",
+        default_value_t = 30,
+        value_name = "DAYS"
+    )]
+    pub portal_link_days: u16,
     /// The service levels promised, e.g. `acknowledge=4h; respond=16h; resolve=10d; warn=75%`
     /// (docs/service-levels.md).
     #[arg(long, env = "REDRESS_SERVICE_LEVELS")]
@@ -57,8 +69,21 @@ pub struct CommunicationArgs {
 }
 
 impl CommunicationArgs {
-    /// The communication settings and, when mail is configured, the SMTP settings.
-    pub fn settings(&self) -> anyhow::Result<(Communication, Option<SmtpSettings>)> {
+    /// The communication settings and, when mail is configured, the SMTP settings; the portal
+    /// at `listening` unless `--public-url` says otherwise.
+    pub fn settings(
+        &self,
+        listening: &str,
+    ) -> anyhow::Result<(Communication, Option<SmtpSettings>)> {
+        let public_url = match &self.public_url {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                url.trim_end_matches('/').to_owned()
+            }
+            Some(url) => anyhow::bail!(
+                "--public-url (REDRESS_PUBLIC_URL): `{url}` is not an http:// or https:// address"
+            ),
+            None => listening.to_owned(),
+        };
         let calendar: BusinessCalendar = self
             .business_calendar
             .parse()
@@ -95,6 +120,8 @@ impl CommunicationArgs {
             .map(|f| f.email.to_string())
             .unwrap_or_else(|| defaults.business.email.clone());
         let communication = Communication {
+            public_url,
+            link_valid_days: self.portal_link_days.max(1),
             delivers: smtp.is_some(),
             auto_acknowledge: !self.no_acknowledgement,
             calendar,

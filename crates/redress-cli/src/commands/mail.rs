@@ -59,7 +59,7 @@ fn receive(args: ReceiveArgs) -> anyhow::Result<()> {
             return Err(Exit(REFUSED).into());
         }
     };
-    let (communication, _) = args.communication.settings()?;
+    let (communication, _) = args.communication.settings("http://127.0.0.1:8080")?;
     let received = runtime()?.block_on(async {
         let redress = match Redress::open(&args.database.location(), Default::default()).await {
             Ok(redress) => redress.with_communication(communication),

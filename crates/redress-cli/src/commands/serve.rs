@@ -39,7 +39,9 @@ pub struct ServeArgs {
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let policy = args.policy.policy()?;
-    let (communication, smtp) = args.communication.settings()?;
+    let (communication, smtp) = args
+        .communication
+        .settings(&format!("http://{}", args.addr))?;
     log_as_json_lines("info");
     runtime()?.block_on(async {
         let redress = Redress::open(&args.database.location(), policy)

@@ -147,3 +147,7 @@ arrears-reply = Please let us know your choice by { $reply_by }. If you have any
 satisfaction-subject = How did we handle your dispute { $dispute }?
 satisfaction-ask = Your dispute about invoice { $invoice } is now closed, and we would like to know how we did. On a scale from 1 (very dissatisfied) to 5 (very satisfied), how would you rate the way we handled it? It takes less than a minute: { $link }
 satisfaction-thanks = Thank you: your answer helps us do better.
+
+## The customer's own link to the portal, at the end of every message
+
+portal-footer = You can follow your dispute, answer us and send documents online: { $link }

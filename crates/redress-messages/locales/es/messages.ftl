@@ -147,3 +147,7 @@ arrears-reply = Le rogamos que nos indique su elección antes del { $reply_by }.
 satisfaction-subject = ¿Cómo gestionamos su reclamación { $dispute }?
 satisfaction-ask = Su reclamación sobre la factura { $invoice } ya está cerrada y nos gustaría saber cómo lo hicimos. En una escala del 1 (muy insatisfecho) al 5 (muy satisfecho), ¿cómo valoraría la forma en que la gestionamos? Le llevará menos de un minuto: { $link }
 satisfaction-thanks = Gracias: su respuesta nos ayuda a mejorar.
+
+## The customer's own link to the portal, at the end of every message
+
+portal-footer = Puede seguir su reclamación, respondernos y enviarnos documentos en línea: { $link }

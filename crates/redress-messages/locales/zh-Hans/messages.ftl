@@ -111,3 +111,7 @@ arrears-reply = 请于{ $reply_by }前告知您的选择。如对金额有任何
 satisfaction-subject = 我们对您的争议 { $dispute } 的处理是否令您满意？
 satisfaction-ask = 您关于发票 { $invoice } 的争议已结案，我们希望了解您的评价。按 1（非常不满意）到 5（非常满意）打分，您如何评价我们的处理？只需不到一分钟：{ $link }
 satisfaction-thanks = 感谢您的反馈，这将帮助我们做得更好。
+
+## The customer's own link to the portal, at the end of every message
+
+portal-footer = 您可以在线查看争议进展、回复我们并提交文件：{ $link }

@@ -149,6 +149,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0023_messages.sql"),
         include_str!("../../migrations/postgres/0023_messages.sql"),
     ),
+    (
+        24,
+        "the customer portal's links, and satisfaction",
+        include_str!("../../migrations/sqlite/0024_portal.sql"),
+        include_str!("../../migrations/postgres/0024_portal.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (

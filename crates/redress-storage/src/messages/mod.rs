@@ -181,9 +181,49 @@ pub(crate) fn message_event(message: &StoredMessage, actor: &str, action: &str) 
     }
 }
 
+/// Where the customer's text says their own portal link goes: replaced, when the message is
+/// kept, by a link made for them in the same transaction.
+pub const PORTAL_LINK: &str = "{portal-link}";
+
+/// Where the portal's links lead, and how long a link in a message works.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkSettings {
+    /// The portal's address as customers reach it, e.g. `https://billing.example.com`.
+    pub base_url: String,
+    /// How long a link works.
+    pub valid_for: jiff::SignedDuration,
+}
+
 /// Inserts `message` within the open transaction (with its outbox entry when it goes to the
-/// customer, due at once), and its event.
-pub(crate) fn keep_in(db: &mut dyn Db, message: &StoredMessage) -> Result<(), MessageError> {
+/// customer, due at once), and its event. A message to the customer whose text holds
+/// [`PORTAL_LINK`] is given a portal link of its own there (with `links`).
+pub(crate) fn keep_in(
+    db: &mut dyn Db,
+    message: &mut StoredMessage,
+    links: Option<&LinkSettings>,
+) -> Result<(), MessageError> {
+    if message.direction == Direction::ToCustomer
+        && message.body.contains(PORTAL_LINK)
+        && let Some(links) = links
+    {
+        let expires_at = message
+            .created_at
+            .checked_add(links.valid_for)
+            .unwrap_or(Timestamp::MAX);
+        let issued = crate::portal::issue_in(
+            db,
+            &message.customer_id,
+            message.dispute_id.as_deref(),
+            expires_at,
+            "system",
+        )?;
+        let url = format!(
+            "{}/portal/{}",
+            links.base_url.trim_end_matches('/'),
+            issued.token
+        );
+        message.body = message.body.replace(PORTAL_LINK, &url);
+    }
     if let Some(dispute) = &message.dispute_id
         && !exists(db, dispute)?
     {
@@ -263,7 +303,10 @@ fn answered(db: &mut dyn Db, id: &str) -> Result<(), MessageError> {
 
 /// Keeps `message`: a message to the customer goes into the outbox in the same transaction;
 /// one from the customer is kept as received. Refused when its Message-ID is kept already.
-pub fn keep(mut message: StoredMessage) -> Work<StoredMessage, MessageError> {
+pub fn keep(
+    mut message: StoredMessage,
+    links: Option<LinkSettings>,
+) -> Work<StoredMessage, MessageError> {
     Work::new(move |db| {
         if message.direction == Direction::ToCustomer {
             message.delivery = Some(Delivery {
@@ -274,7 +317,7 @@ pub fn keep(mut message: StoredMessage) -> Work<StoredMessage, MessageError> {
                 delivered_at: None,
             });
         }
-        keep_in(db, &message)?;
+        keep_in(db, &mut message, links.as_ref())?;
         Ok(message)
     })
 }
@@ -376,9 +419,12 @@ impl Messages<'_> {
 /// `message` (to the customer) kept with its outbox entry in the transaction that records the
 /// dispute it is about: what taking a dispute entails when the business acknowledges disputes
 /// by itself.
-pub fn entailed(message: StoredMessage) -> crate::disputes::intake::Entailed {
+pub fn entailed(
+    message: StoredMessage,
+    links: Option<LinkSettings>,
+) -> crate::disputes::intake::Entailed {
     crate::disputes::intake::Entailed(std::sync::Arc::new(move |db| {
-        keep_in(db, &message).map_err(|e| match e {
+        keep_in(db, &mut message.clone(), links.as_ref()).map_err(|e| match e {
             MessageError::Storage(e) => e,
             other => {
                 StorageError::Corrupt(format!("the acknowledgement could not be kept: {other}"))
