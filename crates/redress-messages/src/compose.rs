@@ -619,6 +619,16 @@ fn reason_name(reason: DisputeReason) -> &'static str {
     }
 }
 
+/// The line at the end of a message that gives the customer their link to the portal, in
+/// `language` (English when it lacks it): `link` is written where the link goes.
+pub fn portal_footer(language: Language, link: &str) -> String {
+    let args: Args = HashMap::from([("link", text(link))]);
+    LOCALES
+        .text(identifier(language), "portal-footer", &args)
+        .or_else(|| LOCALES.text(identifier(Language::English), "portal-footer", &args))
+        .unwrap_or_else(|| link.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -680,12 +690,3 @@ mod tests {
     }
 }
 
-/// The line at the end of a message that gives the customer their link to the portal, in
-/// `language` (English when it lacks it): `link` is written where the link goes.
-pub fn portal_footer(language: Language, link: &str) -> String {
-    let args: Args = HashMap::from([("link", text(link))]);
-    LOCALES
-        .text(identifier(language), "portal-footer", &args)
-        .or_else(|| LOCALES.text(identifier(Language::English), "portal-footer", &args))
-        .unwrap_or_else(|| link.to_owned())
-}
