@@ -58,6 +58,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(messages::list, messages::send))
         .routes(routes!(messages::draft))
         .routes(routes!(messages::receive))
+        .routes(routes!(messages::issue_link, messages::links))
+        .routes(routes!(messages::revoke_link))
         .routes(routes!(attachments::add, attachments::list))
         .routes(routes!(attachments::content))
         .routes(routes!(billing::customer))

@@ -456,3 +456,203 @@ pub fn received_mail(mail: redress_mailer::InboundMail) -> ReceivedMail {
             .collect(),
     }
 }
+
+/// A customer's portal link (never its token, but when just made).
+#[derive(Serialize, ToSchema)]
+pub struct PortalLinkView {
+    /// Its id.
+    pub id: String,
+    /// The customer.
+    pub customer_id: String,
+    /// The dispute it was made about, if one.
+    pub dispute_id: Option<String>,
+    /// Who made it.
+    pub created_by: String,
+    /// When (RFC 3339).
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    /// When it stops working (RFC 3339).
+    #[schema(format = DateTime)]
+    pub expires_at: String,
+    /// When it was revoked (RFC 3339).
+    #[schema(format = DateTime)]
+    pub revoked_at: Option<String>,
+    /// When it was last opened (RFC 3339).
+    #[schema(format = DateTime)]
+    pub last_visit_at: Option<String>,
+    /// The link to give the customer: only in the answer that made it.
+    pub url: Option<String>,
+}
+
+impl PortalLinkView {
+    fn of(link: &redress_service::records::PortalLink, url: Option<String>) -> Self {
+        Self {
+            id: link.id.clone(),
+            customer_id: link.customer_id.clone(),
+            dispute_id: link.dispute_id.clone(),
+            created_by: link.created_by.clone(),
+            created_at: timestamp_text(link.created_at),
+            expires_at: timestamp_text(link.expires_at),
+            revoked_at: link.revoked_at.map(timestamp_text),
+            last_visit_at: link.last_visit_at.map(timestamp_text),
+            url,
+        }
+    }
+}
+
+/// A customer's portal links.
+#[derive(Serialize, ToSchema)]
+pub struct PortalLinkList {
+    /// Newest first.
+    pub links: Vec<PortalLinkView>,
+}
+
+/// The body of `POST /api/v1/customers/{id}/portal-links`.
+#[derive(Deserialize, ToSchema)]
+pub struct NewPortalLink {
+    /// The dispute it is about, if one.
+    dispute_id: Option<String>,
+}
+
+/// A customer named in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CustomerPath {
+    /// The customer's id.
+    pub id: String,
+}
+
+/// A new portal link for the customer (about one of their disputes), working for the
+/// business's usual number of days: its `url` is given in this answer only.
+#[utoipa::path(
+    post,
+    path = "/api/v1/customers/{id}/portal-links",
+    operation_id = "issue_portal_link",
+    tag = "messages",
+    params(CustomerPath, IdempotencyKey),
+    request_body = NewPortalLink,
+    responses(
+        (status = CREATED, description = "Made", body = PortalLinkView),
+        (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
+        (status = NOT_FOUND, description = "No such customer, or the dispute is not theirs", body = ErrorBody),
+    )
+)]
+pub async fn issue_link(
+    State(state): State<AppState>,
+    caller: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    let route = format!("POST /api/v1/customers/{id}/portal-links");
+    let state2 = state.clone();
+    write(
+        &state,
+        caller,
+        &headers,
+        route,
+        &bytes,
+        |actor, body: NewPortalLink| async move {
+            if state2.redress.billing().customer(&id).await?.is_none() {
+                return Err(ApiError::not_found(format!(
+                    "no customer has the id `{id}`"
+                )));
+            }
+            if let Some(dispute) = &body.dispute_id {
+                let found = existing_dispute(&state2, dispute).await?;
+                if found.customer_id != id {
+                    return Err(ApiError::not_found(format!(
+                        "the dispute `{dispute}` is not customer `{id}`'s"
+                    )));
+                }
+            }
+            Ok(state2
+                .redress
+                .portal()
+                .issue_work(&actor, &id, body.dispute_id.as_deref())
+                .map_err(ApiError::from)
+                .map(|(issued, url)| {
+                    (
+                        StatusCode::CREATED,
+                        PortalLinkView::of(&issued.link, Some(url)),
+                    )
+                }))
+        },
+    )
+    .await
+}
+
+/// The customer's portal links, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/customers/{id}/portal-links",
+    operation_id = "list_portal_links",
+    tag = "messages",
+    params(CustomerPath),
+    responses((status = OK, description = "The links", body = PortalLinkList))
+)]
+pub async fn links(
+    State(state): State<AppState>,
+    _caller: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<PortalLinkList>, ApiError> {
+    let links = state.redress.portal().links_of(&id).await?;
+    Ok(Json(PortalLinkList {
+        links: links.iter().map(|l| PortalLinkView::of(l, None)).collect(),
+    }))
+}
+
+/// A portal link named in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct LinkPath {
+    /// The link's id.
+    pub id: String,
+}
+
+/// Revokes a portal link: it opens nothing from now on.
+#[utoipa::path(
+    post,
+    path = "/api/v1/portal-links/{id}/revoke",
+    operation_id = "revoke_portal_link",
+    tag = "messages",
+    params(LinkPath, IdempotencyKey),
+    responses(
+        (status = OK, description = "Revoked", body = PortalLinkView),
+        (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
+        (status = NOT_FOUND, description = "No link has this id", body = ErrorBody),
+    )
+)]
+pub async fn revoke_link(
+    State(state): State<AppState>,
+    caller: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    let route = format!("POST /api/v1/portal-links/{id}/revoke");
+    let redress = state.redress.clone();
+    write(
+        &state,
+        caller,
+        &headers,
+        route,
+        &bytes,
+        |actor, _: Empty| async move {
+            let missing = format!("no portal link has the id `{id}`");
+            Ok(redress
+                .portal()
+                .revoke_work(&actor, &id)
+                .map_err(ApiError::from)
+                .and_then(move |link| match link {
+                    Some(link) => Ok((StatusCode::OK, PortalLinkView::of(&link, None))),
+                    None => Err(ApiError::not_found(missing)),
+                }))
+        },
+    )
+    .await
+}
+
+/// An empty body (`{}`, or none).
+#[derive(Deserialize)]
+pub struct Empty {}

@@ -100,7 +100,9 @@ async fn a_dispute_is_taken_verified_and_worked_to_close_over_the_api() {
         actions,
         [
             "created",
-            // The acknowledgement, sent by itself, waits in the outbox.
+            // The acknowledgement, sent by itself with the customer's portal link, waits in
+            // the outbox.
+            "portal_link_issued",
             "message_queued",
             "status_changed",
             "status_changed",
@@ -108,7 +110,7 @@ async fn a_dispute_is_taken_verified_and_worked_to_close_over_the_api() {
             "status_changed"
         ]
     );
-    assert_eq!(history["events"][5]["after"]["status"], "closed");
+    assert_eq!(history["events"][6]["after"]["status"], "closed");
     app.stop().await;
 }
 
@@ -222,8 +224,8 @@ async fn the_same_idempotency_key_and_body_returns_the_first_response_and_create
     assert_eq!((status, replayed), (StatusCode::CREATED, true));
     assert_eq!(again, first);
     // One dispute, one "created" event and its acknowledgement queued: import, two users and
-    // their tokens, the dispute, its acknowledgement.
-    assert_eq!(app.redress.operations().verify_log().await.unwrap(), 7);
+    // their tokens, the dispute, its acknowledgement's portal link and the acknowledgement.
+    assert_eq!(app.redress.operations().verify_log().await.unwrap(), 8);
 
     let (status, refused, _) = app
         .post_once(
@@ -249,8 +251,9 @@ async fn the_same_idempotency_key_and_body_returns_the_first_response_and_create
         (status, replayed, retried["status"].as_str()),
         (StatusCode::OK, true, Some("acknowledged"))
     );
-    // The import, two users and their tokens, the dispute, its acknowledgement, one move.
-    assert_eq!(app.redress.operations().verify_log().await.unwrap(), 8);
+    // The import, two users and their tokens, the dispute, its acknowledgement (with its
+    // portal link), one move.
+    assert_eq!(app.redress.operations().verify_log().await.unwrap(), 9);
     app.stop().await;
 }
 
@@ -476,6 +479,7 @@ async fn the_case_file_holds_notes_statements_assignment_and_escalation() {
         actions,
         [
             "created",
+            "portal_link_issued",
             "message_queued",
             "assigned",
             "escalated",

@@ -97,18 +97,29 @@ impl Portal<'_> {
         dispute_id: Option<&str>,
     ) -> Result<(IssuedLink, String), ServiceError> {
         may_write(actor)?;
+        self.0
+            .perform(self.issue_work(actor, customer_id, dispute_id))
+            .await
+    }
+
+    /// Making a link as [`Portal::issue`] does, ready to perform (under a request's key):
+    /// the link and its URL.
+    pub fn issue_work(
+        &self,
+        actor: &Actor,
+        customer_id: &str,
+        dispute_id: Option<&str>,
+    ) -> redress_storage::Work<(IssuedLink, String), ServiceError> {
         let communication = &self.0.communication;
         let expires_at = this_moment()
             .checked_add(communication.link_settings().valid_for)
             .unwrap_or(Timestamp::MAX);
+        let base = communication.public_url.trim_end_matches('/').to_owned();
         let work = redress_storage::portal::issue(customer_id, dispute_id, expires_at, &actor.id);
-        let issued = self.0.perform(as_writer(actor, work)).await?;
-        let url = format!(
-            "{}/portal/{}",
-            communication.public_url.trim_end_matches('/'),
-            issued.token
-        );
-        Ok((issued, url))
+        as_writer(actor, work).map(move |issued| {
+            let url = format!("{base}/portal/{}", issued.token);
+            (issued, url)
+        })
     }
 
     /// Revokes the link `id`: it opens nothing from now on.
@@ -118,12 +129,16 @@ impl Portal<'_> {
         id: &str,
     ) -> Result<Option<PortalLink>, ServiceError> {
         may_write(actor)?;
-        self.0
-            .perform(as_writer(
-                actor,
-                redress_storage::portal::revoke(id, &actor.id),
-            ))
-            .await
+        self.0.perform(self.revoke_work(actor, id)).await
+    }
+
+    /// Revoking a link as [`Portal::revoke`] does, ready to perform.
+    pub fn revoke_work(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> redress_storage::Work<Option<PortalLink>, ServiceError> {
+        as_writer(actor, redress_storage::portal::revoke(id, &actor.id))
     }
 
     /// A customer's links, newest first.

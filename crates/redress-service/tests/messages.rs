@@ -92,7 +92,8 @@ async fn a_dispute_taken_is_acknowledged_by_itself_in_the_customers_language_in_
     assert_eq!(delivery.attempts, 0);
     let history = redress.disputes().history(&dispute.id).await.unwrap();
     let actions: Vec<&str> = history.iter().map(|e| e.event.action.as_str()).collect();
-    assert_eq!(actions, ["created", "message_queued"]);
+    // Its portal link is made in the same transaction.
+    assert_eq!(actions, ["created", "portal_link_issued", "message_queued"]);
     assert_eq!(redress.messages().outbox_counts().await.unwrap(), (1, 0));
     done(db, redress).await;
 }
@@ -154,7 +155,18 @@ async fn an_agent_drafts_the_charges_explained_and_the_message_is_kept_exactly_a
     let sent = redress.perform(send).await.unwrap();
     let kept = messages_of(&redress, &dispute.id).await;
     let explanation = kept.iter().find(|m| m.id == sent.id).unwrap();
-    assert_eq!(explanation.body, edited);
+    // Exactly as edited, with the customer's own portal link where the draft said it goes.
+    assert!(edited.contains("{portal-link}"), "{edited}");
+    let at = explanation
+        .body
+        .find("http://127.0.0.1:8080/portal/")
+        .unwrap();
+    let url: String = explanation.body[at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    assert_eq!(explanation.body, edited.replace("{portal-link}", &url));
+    assert_eq!(sent.body, explanation.body);
     assert_eq!(explanation.written_by, ana.id);
     assert_eq!(
         explanation.delivery.as_ref().unwrap().state,
@@ -255,6 +267,7 @@ async fn the_worker_claims_a_due_message_once_and_delivering_the_acknowledgement
         actions,
         [
             "created",
+            "portal_link_issued",
             "message_queued",
             "message_delivered",
             "status_changed"

@@ -104,7 +104,7 @@ async fn the_link_in_the_acknowledgement_opens_the_customers_own_disputes_and_no
         .into_iter()
         .map(|d| d.id)
         .collect();
-    assert_eq!(theirs, [sora.id.clone()]);
+    assert_eq!(theirs, std::slice::from_ref(&sora.id));
     assert!(matches!(
         portal.dispute(&visitor, &acme.id).await,
         Err(ServiceError::Portal(PortalRefused::NotYours(_)))
