@@ -4,9 +4,10 @@
 
 use redress_domain::arrears::{ArrearsOption, ArrearsStatus};
 use redress_domain::ledger::EntryKind;
+use redress_domain::message::{DeliveryState, DocumentRef, MessageKind};
 use redress_domain::resolution::{ResolutionKind, ResolutionStatus};
 use redress_domain::{
-    Currency, Date, Decimal, DisputeReason, DisputeStatus, Money, Role, Timestamp,
+    Currency, Date, Decimal, DisputeReason, DisputeStatus, Language, Money, Role, Timestamp,
 };
 use redress_service::records::FindingKind;
 
@@ -300,6 +301,101 @@ pub fn arrears_option(option: ArrearsOption) -> &'static str {
     }
 }
 
+/// What a message is for, in words: `Explanation of the charges`.
+pub fn message_kind(kind: MessageKind) -> &'static str {
+    match kind {
+        MessageKind::Acknowledgement => "Acknowledgement",
+        MessageKind::InformationRequest => "Request for information",
+        MessageKind::Explanation => "Explanation of the charges",
+        MessageKind::ResolutionOffer => "Resolution offer",
+        MessageKind::StatusUpdate => "Status update",
+        MessageKind::Confirmation => "Confirmation of what was done",
+        MessageKind::ArrearsNotice => "Arrears notice",
+        MessageKind::SatisfactionFollowUp => "Satisfaction follow-up",
+        MessageKind::Note => "Note",
+        MessageKind::CustomerReply => "Reply from the customer",
+    }
+}
+
+/// What the agent does to write a message of `kind`, as its link reads: `Explain the charges`.
+pub fn message_act(kind: MessageKind) -> &'static str {
+    match kind {
+        MessageKind::InformationRequest => "Request information",
+        MessageKind::Explanation => "Explain the charges",
+        MessageKind::ResolutionOffer => "Offer a resolution",
+        MessageKind::StatusUpdate => "Status update",
+        MessageKind::Confirmation => "Confirm what was done",
+        MessageKind::Note => "Write a note",
+        other => message_kind(other),
+    }
+}
+
+/// A language Redress writes in, in English words: `Spanish`.
+pub fn language(language: Language) -> &'static str {
+    match language {
+        Language::English => "English",
+        Language::Spanish => "Spanish",
+        Language::SimplifiedChinese => "Simplified Chinese",
+    }
+}
+
+/// Where a message's delivery stands, in words (with when it was delivered, or why it failed
+/// and what to do), and its tag's look.
+pub fn delivery(
+    state: DeliveryState,
+    delivered_at: Option<Timestamp>,
+    last_error: Option<&str>,
+) -> (String, &'static str) {
+    match state {
+        DeliveryState::Waiting => ("Waiting to be sent".to_owned(), "tag--info"),
+        DeliveryState::Sending => ("Sending".to_owned(), "tag--info"),
+        DeliveryState::Delivered => (
+            match delivered_at {
+                Some(at) => format!("Delivered {}", moment(at).text),
+                None => "Delivered".to_owned(),
+            },
+            "tag--ok",
+        ),
+        DeliveryState::Failed => (
+            match last_error.map(str::trim).filter(|e| !e.is_empty()) {
+                Some(error) => {
+                    format!("Failed: {error} \u{2014} check the address and send again")
+                }
+                None => "Failed \u{2014} check the address and send again".to_owned(),
+            },
+            "tag--bad",
+        ),
+    }
+}
+
+/// A document Redress issued, in words: `Credit note CN-2026-000001`.
+pub fn document(document: &DocumentRef) -> String {
+    match document {
+        DocumentRef::CreditNote(id) => format!("Credit note {id}"),
+        DocumentRef::IssuedInvoice(id) => format!("Invoice {id}"),
+    }
+}
+
+/// A document's page on the desk.
+pub fn document_page(document: &DocumentRef) -> String {
+    match document {
+        DocumentRef::CreditNote(id) => format!("/credit-notes/{id}"),
+        DocumentRef::IssuedInvoice(id) => format!("/issued-invoices/{id}"),
+    }
+}
+
+/// A document as PDF, in its customer's language, or in `language` when given.
+pub fn document_pdf(document: &DocumentRef, language: Option<Language>) -> String {
+    let path = match document {
+        DocumentRef::CreditNote(id) => format!("/documents/credit-notes/{id}.pdf"),
+        DocumentRef::IssuedInvoice(id) => format!("/documents/issued-invoices/{id}.pdf"),
+    };
+    match language {
+        Some(language) => format!("{path}?language={}", language.tag()),
+        None => path,
+    }
+}
+
 /// A tax rate in percent: `20 %`.
 pub fn percent(rate: Decimal) -> String {
     format!("{} %", rate.normalize())
@@ -356,6 +452,27 @@ mod tests {
         assert_eq!(shown.iso, "2026-11-05");
         assert_eq!(shown.relative, "3 days ago");
         assert_eq!(day(today, today).relative, "today");
+    }
+
+    #[test]
+    fn a_delivery_says_where_it_stands_and_a_failure_what_to_do() {
+        assert_eq!(
+            delivery(DeliveryState::Waiting, None, None),
+            ("Waiting to be sent".to_owned(), "tag--info")
+        );
+        let at: Timestamp = "2026-11-05T14:03:00Z".parse().unwrap();
+        assert_eq!(
+            delivery(DeliveryState::Delivered, Some(at), None).0,
+            "Delivered 5 Nov 2026, 14:03"
+        );
+        assert_eq!(
+            delivery(DeliveryState::Failed, None, Some("550 mailbox unavailable")),
+            (
+                "Failed: 550 mailbox unavailable \u{2014} check the address and send again"
+                    .to_owned(),
+                "tag--bad"
+            )
+        );
     }
 
     #[test]

@@ -45,9 +45,11 @@ pub struct WebState {
 /// The desk's routes: `/` (to the queue), `/sign-in`, `/sign-out`, `/queue`,
 /// `/disputes/{id}` with the case's forms (`/disputes/{id}/status`, `…/assign`,
 /// `…/escalate`, `…/notes`, `…/attachments`, `…/resolutions`, `…/resolutions/{resolution}/approve`
-/// and `…/refuse`), `/disputes/new` and `POST /disputes` (a new dispute), `/attachments/{id}` (a
-/// file to download), `/people` (admins), the books (`/customers/{id}`, `/credit-notes/{id}`,
-/// `/issued-invoices/{id}`), the audit (`/audit`, `/arrears/{id}` and its steps), `/analytics` (and each
+/// and `…/refuse`), a message to the customer drafted (`/disputes/{id}/messages/new?kind=…`) and
+/// sent (`POST /disputes/{id}/messages`), `/disputes/new` and `POST /disputes` (a new dispute),
+/// `/attachments/{id}` (a file to download), `/people` (admins), the books (`/customers/{id}`,
+/// `/credit-notes/{id}`, `/issued-invoices/{id}`, and as PDF
+/// `/documents/credit-notes/{id}.pdf` and `/documents/issued-invoices/{id}.pdf`), the audit (`/audit`, `/arrears/{id}` and its steps), `/analytics` (and each
 /// table's CSV, `/analytics/{section}.csv`) and
 /// `/assets/{name}`; any other path is a page that says it was not found.
 pub fn router(redress: Redress, options: WebOptions) -> Router {
@@ -93,6 +95,11 @@ pub fn router(redress: Redress, options: WebOptions) -> Router {
             "/disputes/{id}/resolutions/{resolution}/refuse",
             post(pages::dispute::refuse),
         )
+        .route("/disputes/{id}/messages/new", get(pages::messages::new))
+        .route(
+            "/disputes/{id}/messages",
+            get(pages::messages::conversation).post(pages::messages::send),
+        )
         .route("/attachments/{id}", get(pages::dispute::attachment))
         .route("/people", get(pages::people::page).post(pages::people::add))
         .route("/people/{id}/tokens", post(pages::people::token))
@@ -100,6 +107,14 @@ pub fn router(redress: Redress, options: WebOptions) -> Router {
         .route("/customers/{id}", get(pages::books::customer))
         .route("/credit-notes/{id}", get(pages::books::credit_note))
         .route("/issued-invoices/{id}", get(pages::books::issued_invoice))
+        .route(
+            "/documents/credit-notes/{file}",
+            get(pages::books::credit_note_pdf),
+        )
+        .route(
+            "/documents/issued-invoices/{file}",
+            get(pages::books::issued_invoice_pdf),
+        )
         .route(
             "/audit",
             get(pages::arrears::audit).post(pages::arrears::run_audit),

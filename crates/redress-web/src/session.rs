@@ -21,7 +21,11 @@ use serde::de::DeserializeOwned;
 pub const COOKIE: &str = "redress_session";
 
 /// The most a form's body may hold, in bytes: the desk's forms are a few fields of text.
-const MAX_FORM_BYTES: usize = 64 * 1024;
+pub const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// The most a message's form may hold, in bytes: a text of up to 50,000 characters, each up
+/// to 4 bytes of UTF-8 written as 3 bytes of form encoding apiece, and its other fields.
+pub const MAX_MESSAGE_FORM_BYTES: usize = 1024 * 1024;
 
 /// Someone signed in: who acts, and their session's CSRF token.
 #[derive(Debug, Clone)]
@@ -196,15 +200,15 @@ struct CsrfField {
 }
 
 /// A form POSTed by someone signed in, taken only when it came from this site with its
-/// session's CSRF token: what they sent, and who they are.
-pub struct Posted<T> {
+/// session's CSRF token: what they sent, and who they are; its body at most `LIMIT` bytes.
+pub struct Posted<T, const LIMIT: usize = MAX_FORM_BYTES> {
     /// Who sent it.
     pub desk: Desk,
     /// What they sent.
     pub form: T,
 }
 
-impl<T: DeserializeOwned> FromRequest<WebState> for Posted<T> {
+impl<T: DeserializeOwned, const LIMIT: usize> FromRequest<WebState> for Posted<T, LIMIT> {
     type Rejection = Response;
 
     async fn from_request(request: Request, state: &WebState) -> Result<Self, Response> {
@@ -213,7 +217,7 @@ impl<T: DeserializeOwned> FromRequest<WebState> for Posted<T> {
             return Err(pages::forbidden(None));
         }
         let desk = Desk::from_request_parts(&mut parts, state).await?;
-        let bytes = read_form(body).await?;
+        let bytes = read_form_within(body, LIMIT).await?;
         let field: CsrfField = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| pages::bad_form(Some(desk.viewer())))?;
         if !field
@@ -231,7 +235,15 @@ impl<T: DeserializeOwned> FromRequest<WebState> for Posted<T> {
 
 /// A form's body, up to [`MAX_FORM_BYTES`].
 pub async fn read_form(body: axum::body::Body) -> Result<axum::body::Bytes, Response> {
-    axum::body::to_bytes(body, MAX_FORM_BYTES)
+    read_form_within(body, MAX_FORM_BYTES).await
+}
+
+/// A form's body, up to `limit` bytes.
+async fn read_form_within(
+    body: axum::body::Body,
+    limit: usize,
+) -> Result<axum::body::Bytes, Response> {
+    axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| pages::too_large())
 }

@@ -506,3 +506,57 @@ async fn analytics_is_reached_from_the_navigation_and_each_chart_is_followed_by_
     browser.stop().await;
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn an_agent_writes_a_status_update_from_the_case_page_and_sees_it_in_the_conversation() {
+    let desk = Desk::start().await;
+    let browser = Browser::start(1280, 900).await;
+    browser.sign_in(&desk, "ana@example.com", PASSWORD).await;
+    browser.open(&desk, "/disputes/DSP-3").await;
+    let conversation = browser.text("#messages").await;
+    assert!(
+        conversation.contains("No message to or from the customer yet."),
+        "{conversation}"
+    );
+    // A plain link per kind: the draft opens on its own page.
+    browser.follow("Status update").await;
+    assert_eq!(browser.text("h1").await, "Status update");
+    let draft = browser
+        .eval("return document.getElementById('message-body').value;")
+        .await;
+    assert!(
+        draft.as_str().unwrap().contains("INV-A3"),
+        "drafted from the case: {draft}"
+    );
+    browser.check_page("message-draft").await;
+    browser
+        .fill(
+            "message-body",
+            "Dear Acme,\n\nWe are still checking the late fee on INV-A3.\nWe will write again within five working days.",
+        )
+        .await;
+    browser.press("Send to the customer").await;
+    let url = browser.client.current_url().await.unwrap();
+    assert_eq!(url.path(), "/disputes/DSP-3", "back on the case: {url}");
+    let flash = browser.text(".flash").await;
+    assert!(
+        flash.contains("It will be sent when a mail server is configured"),
+        "{flash}"
+    );
+    let conversation = browser.text("#messages").await;
+    assert!(
+        conversation.contains("Status update, by You (Ana Ruiz)"),
+        "{conversation}"
+    );
+    assert!(
+        conversation.contains("We are still checking the late fee on INV-A3.\nWe will write again"),
+        "its line breaks kept: {conversation}"
+    );
+    assert!(
+        conversation.contains("Waiting to be sent"),
+        "{conversation}"
+    );
+    browser.check_page("case-conversation").await;
+    browser.stop().await;
+    desk.stop().await;
+}

@@ -1,5 +1,7 @@
 //! The books: a customer's page with their ledger (`GET /customers/{id}`), and the documents
-//! Redress issued, printable (`GET /credit-notes/{id}`, `GET /issued-invoices/{id}`).
+//! Redress issued, printable (`GET /credit-notes/{id}`, `GET /issued-invoices/{id}`) and as
+//! PDF in the customer's language or another (`GET /documents/credit-notes/{id}.pdf`,
+//! `GET /documents/issued-invoices/{id}.pdf`, `?language=en-US|es|zh-Hans`).
 //!
 //! A ledger is a table per currency: each entry's charges (what it adds to what the customer
 //! owes) and payments or credits (what it takes off), and the balance after it, in words.
@@ -9,12 +11,17 @@ use crate::WebState;
 use crate::format::{self, Amount, Balance, Day, Moment};
 use crate::session::Desk;
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use redress_domain::Language;
 use redress_domain::ledger::{Account, EntryDate, EntryKind, Side};
+use redress_domain::message::DocumentRef;
 use redress_domain::{Currency, Decimal};
-use redress_service::records::{CreditNote, CustomerLedger, IssuedInvoice, StoredPlan};
+use redress_service::records::{
+    CreditNote, CustomerLedger, CustomerRecord, IssuedInvoice, StoredPlan,
+};
+use serde::Deserialize;
 
 /// A customer's page.
 #[derive(Template)]
@@ -257,6 +264,33 @@ pub struct DocumentPage {
     tax: Amount,
     total: Amount,
     reason: String,
+    /// The document as PDF, in its customer's language.
+    pdf: String,
+    /// That language in words, when the customer is stored.
+    pdf_language: Option<&'static str>,
+    /// The PDF in each other language: `(href, words, tag)`.
+    other_languages: Vec<(String, &'static str, &'static str)>,
+}
+
+impl DocumentPage {
+    /// The page's links to the PDF of `document`, for a customer who is `customer`.
+    fn with_pdf(mut self, document: &DocumentRef, customer: Option<&CustomerRecord>) -> Self {
+        let language = customer.map(|c| Language::for_customer(&c.language).0);
+        self.pdf = format::document_pdf(document, None);
+        self.pdf_language = language.map(format::language);
+        self.other_languages = Language::ALL
+            .into_iter()
+            .filter(|l| Some(*l) != language)
+            .map(|l| {
+                (
+                    format::document_pdf(document, Some(l)),
+                    format::language(l),
+                    l.tag(),
+                )
+            })
+            .collect();
+        self
+    }
 }
 
 fn credit_note_page(
@@ -266,6 +300,9 @@ fn credit_note_page(
 ) -> DocumentPage {
     let currency = note.currency;
     DocumentPage {
+        pdf: String::new(),
+        pdf_language: None,
+        other_languages: Vec::new(),
         viewer: Some(viewer),
         title: format!("Credit note {}", note.id),
         kind: "Credit note",
@@ -317,6 +354,9 @@ fn issued_invoice_page(
         ));
     }
     DocumentPage {
+        pdf: String::new(),
+        pdf_language: None,
+        other_languages: Vec::new(),
         viewer: Some(viewer),
         title: format!("Invoice {}", invoice.id),
         kind: "Invoice",
@@ -349,15 +389,8 @@ fn issued_invoice_page(
     }
 }
 
-async fn customer_name(state: &WebState, id: &str) -> Option<String> {
-    state
-        .redress
-        .billing()
-        .customer(id)
-        .await
-        .ok()
-        .flatten()
-        .map(|c| c.name)
+async fn customer_of(state: &WebState, id: &str) -> Option<CustomerRecord> {
+    state.redress.billing().customer(id).await.ok().flatten()
 }
 
 /// `GET /credit-notes/{id}`.
@@ -368,8 +401,11 @@ pub async fn credit_note(
 ) -> Response {
     match state.redress.books().credit_note(&id).await {
         Ok(Some(note)) => {
-            let name = customer_name(&state, &note.customer_id).await;
-            render(StatusCode::OK, &credit_note_page(note, desk.viewer(), name))
+            let customer = customer_of(&state, &note.customer_id).await;
+            let name = customer.as_ref().map(|c| c.name.clone());
+            let document = DocumentRef::CreditNote(note.id.clone());
+            let page = credit_note_page(note, desk.viewer(), name);
+            render(StatusCode::OK, &page.with_pdf(&document, customer.as_ref()))
         }
         Ok(None) => super::not_found(
             Some(desk.viewer()),
@@ -387,15 +423,127 @@ pub async fn issued_invoice(
 ) -> Response {
     match state.redress.books().issued_invoice(&id).await {
         Ok(Some(invoice)) => {
-            let name = customer_name(&state, &invoice.customer_id).await;
-            render(
-                StatusCode::OK,
-                &issued_invoice_page(invoice, desk.viewer(), name),
-            )
+            let customer = customer_of(&state, &invoice.customer_id).await;
+            let name = customer.as_ref().map(|c| c.name.clone());
+            let document = DocumentRef::IssuedInvoice(invoice.id.clone());
+            let page = issued_invoice_page(invoice, desk.viewer(), name);
+            render(StatusCode::OK, &page.with_pdf(&document, customer.as_ref()))
         }
         Ok(None) => super::not_found(
             Some(desk.viewer()),
             format!("No invoice issued by Redress has the id {id}. It may have been mistyped."),
+        ),
+        Err(e) => super::unavailable(&e),
+    }
+}
+
+/// What a PDF's address may ask for.
+#[derive(Deserialize)]
+pub struct PdfQuery {
+    /// `en-US`, `es` or `zh-Hans`; the customer's language when not given.
+    language: Option<String>,
+}
+
+/// `GET /documents/credit-notes/{id}.pdf`.
+pub async fn credit_note_pdf(
+    State(state): State<WebState>,
+    desk: Desk,
+    Path(file): Path<String>,
+    Query(query): Query<PdfQuery>,
+) -> Response {
+    pdf(
+        &state,
+        &desk,
+        &file,
+        query,
+        DocumentRef::CreditNote,
+        "credit note",
+    )
+    .await
+}
+
+/// `GET /documents/issued-invoices/{id}.pdf`.
+pub async fn issued_invoice_pdf(
+    State(state): State<WebState>,
+    desk: Desk,
+    Path(file): Path<String>,
+    Query(query): Query<PdfQuery>,
+) -> Response {
+    pdf(
+        &state,
+        &desk,
+        &file,
+        query,
+        DocumentRef::IssuedInvoice,
+        "invoice issued by Redress",
+    )
+    .await
+}
+
+/// The document `file` (`ID.pdf`) names, made as `document` says, as PDF to download; a page
+/// that says it was not found when there is no such document (`what` it is, in words).
+async fn pdf(
+    state: &WebState,
+    desk: &Desk,
+    file: &str,
+    query: PdfQuery,
+    document: fn(String) -> DocumentRef,
+    what: &str,
+) -> Response {
+    let Some(id) = file.strip_suffix(".pdf").filter(|id| !id.is_empty()) else {
+        return super::not_found(
+            Some(desk.viewer()),
+            format!("There is no {what} as PDF at this address. It may have been mistyped."),
+        );
+    };
+    let language = match query.language.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(tag) => match Language::from_tag(tag) {
+            Some(language) => Some(language),
+            None => {
+                let tags: Vec<&str> = Language::ALL.iter().map(|l| l.tag()).collect();
+                return super::Problem {
+                    viewer: Some(desk.viewer()),
+                    title: "This language is not one Redress writes in",
+                    message: format!(
+                        "Documents are made in {}; leave the language out for the customer's own.",
+                        tags.join(", ")
+                    ),
+                    link: ("/queue", "Go to the queue"),
+                }
+                .answer(StatusCode::BAD_REQUEST);
+            }
+        },
+    };
+    match state
+        .redress
+        .documents()
+        .pdf(&document(id.to_owned()), language)
+        .await
+    {
+        Ok(Some(pdf)) => {
+            let name: String = pdf
+                .file_name
+                .chars()
+                .filter(|c| c.is_ascii_graphic() || *c == ' ')
+                .filter(|c| !matches!(c, '"' | '\\' | ';'))
+                .collect();
+            let mut response = pdf.bytes.into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            );
+            if let Ok(disposition) =
+                HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+            {
+                headers.insert(header::CONTENT_DISPOSITION, disposition);
+            }
+            response
+        }
+        Ok(None) => super::not_found(
+            Some(desk.viewer()),
+            format!("No {what} has the id {id}. It may have been mistyped."),
         ),
         Err(e) => super::unavailable(&e),
     }

@@ -3,9 +3,11 @@
 //! The page reads, in the order a person works: the header (facts at a glance, status and
 //! flags, assignee, the main actions), the recommendation and why, the customer's words, the
 //! invoice line by line (the disputed line and those with findings say so), each finding with
-//! its evidence, the resolutions (with the four-eyes rule in sight), the timeline (events from
-//! the audit log, notes, statements and attachments, oldest first) with its forms, the guided
-//! checklist of the method, and the customer.
+//! its evidence, the conversation with the customer and the ways to write to them (see
+//! [`super::messages`]), the resolutions (with the four-eyes rule in sight and the documents
+//! they issued, as PDF), the timeline (events from the audit log, notes, statements and
+//! attachments, oldest first) with its forms, the guided checklist of the method, and the
+//! customer.
 //!
 //! Every action is a POST form carrying the session's CSRF token, answered by a redirect back
 //! to the case with a flash (`?done=…`, one of a fixed set of sentences), or refused with the
@@ -58,6 +60,12 @@ pub struct DisputePage {
     attachment_types: String,
     statements: Vec<StatementView>,
     ask: AskForm,
+    /// The conversation with the customer, oldest first.
+    messages: Vec<super::messages::MessageView>,
+    /// Said when messages wait in the outbox with no mail server to send them.
+    outbox_notice: Option<String>,
+    /// What an agent may write to the customer: `(href, words)`.
+    write: Vec<(String, &'static str)>,
 }
 
 /// A statement asked of a colleague, as the case shows it.
@@ -324,6 +332,8 @@ pub struct ResolutionView {
     may_decide: bool,
     /// Why they may not, when it waits.
     why_not: Option<String>,
+    /// The document it issued, when it has one: its words, page and PDF.
+    document: Option<super::messages::DocumentLink>,
 }
 
 /// An entry of the timeline.
@@ -409,6 +419,8 @@ fn flash(done: Option<&str>) -> Option<&'static str> {
         "applied" => "Resolution proposed and applied.",
         "approved" => "Resolution approved and applied.",
         "refused" => "Resolution refused.",
+        "message" => "Message queued: it goes to the customer in a moment.",
+        "message_waiting" => "Message queued. It will be sent when a mail server is configured.",
         _ => return None,
     })
 }
@@ -666,7 +678,7 @@ pub(crate) fn finding_view(f: &FindingRecord, data: Option<&BillingData>) -> Fin
 
 /// Who `id` is, as people know them: "You (name)" for the viewer, the user's name, or the id
 /// itself for one who is no user (a program, such as an import).
-fn who(id: &str, desk: &Desk, names: &HashMap<String, String>) -> String {
+pub(super) fn who(id: &str, desk: &Desk, names: &HashMap<String, String>) -> String {
     if id == desk.actor.id {
         format!("You ({})", desk.actor.name)
     } else {
@@ -720,6 +732,8 @@ fn resolution_view(
         decision_note: r.decision_note.clone(),
         may_decide: pending && decision.is_ok(),
         why_not,
+        document: super::messages::issued_document(r)
+            .map(|d| super::messages::DocumentLink::of(&d)),
     }
 }
 
@@ -754,6 +768,7 @@ fn checklist(
     resolutions: &[Resolution],
     notes: usize,
     attachments: usize,
+    wrote_to_customer: bool,
 ) -> Checklist {
     const COMPLETED: (&str, &str) = ("Completed", "tag--ok");
     const IN_PROGRESS: (&str, &str) = ("In progress", "tag--info");
@@ -782,7 +797,7 @@ fn checklist(
     let verify = COMPLETED;
     let communicate = if status == DisputeStatus::AwaitingCustomer {
         IN_PROGRESS
-    } else if applied || finished {
+    } else if applied || finished || wrote_to_customer {
         COMPLETED
     } else {
         NOT_STARTED
@@ -832,7 +847,7 @@ fn checklist(
         ),
         (
             "Communicate",
-            "timeline",
+            "messages",
             "Tell the customer what was found",
             communicate,
             "Tell the customer what was found, and note it",
@@ -1124,7 +1139,31 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
     }
     timeline.sort_by_key(|item| item.key);
 
-    let check = checklist(&dispute, &resolutions, notes.len(), attachments.len());
+    let stored_messages = redress
+        .messages()
+        .of_dispute(id)
+        .await
+        .map_err(|e| unavailable(&e))?;
+    let (waiting, _) = redress
+        .messages()
+        .outbox_counts()
+        .await
+        .map_err(|e| unavailable(&e))?;
+    let wrote_to_customer = stored_messages.iter().any(|m| {
+        m.direction == redress_domain::message::Direction::ToCustomer
+            && m.kind != redress_domain::message::MessageKind::Acknowledgement
+    });
+    let check = checklist(
+        &dispute,
+        &resolutions,
+        notes.len(),
+        attachments.len(),
+        wrote_to_customer,
+    );
+    let messages = stored_messages
+        .iter()
+        .map(|m| super::messages::message_view(m, desk, &names, redress.communication().delivers))
+        .collect();
     let propose = ProposeForm {
         kind: String::new(),
         lines: invoice
@@ -1165,6 +1204,17 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
         attachment_types: redress_service::ATTACHMENT_TYPES.join(", "),
         statements,
         ask: AskForm::default(),
+        messages,
+        outbox_notice: super::messages::outbox_notice(redress.communication().delivers, waiting),
+        write: super::messages::WRITTEN
+            .iter()
+            .map(|kind| {
+                (
+                    super::messages::draft_link(&dispute.id, *kind),
+                    format::message_act(*kind),
+                )
+            })
+            .collect(),
     })
 }
 
@@ -1195,7 +1245,7 @@ pub async fn page(
 }
 
 /// Back to the case, with the flash `done` and the section `anchor`.
-fn back(id: &str, done: &str, anchor: &str) -> Response {
+pub(super) fn back(id: &str, done: &str, anchor: &str) -> Response {
     let path = format!(
         "/disputes/{}?done={done}#{anchor}",
         serde_urlencoded::to_string([("", id)])
@@ -1226,7 +1276,7 @@ async fn refused_field(
     .await
 }
 
-async fn refused(
+pub(super) async fn refused(
     state: &WebState,
     desk: &Desk,
     id: &str,
@@ -1246,7 +1296,10 @@ async fn refused(
 
 /// What a refusal of the service says, for `field`; `None` when the database failed (the
 /// page says so instead).
-fn service_error(e: &ServiceError, field: &'static str) -> Result<(StatusCode, FieldError), ()> {
+pub(super) fn service_error(
+    e: &ServiceError,
+    field: &'static str,
+) -> Result<(StatusCode, FieldError), ()> {
     if e.storage().is_some() {
         return Err(());
     }

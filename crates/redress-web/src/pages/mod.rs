@@ -6,6 +6,7 @@ pub mod analytics;
 pub mod arrears;
 pub mod books;
 pub mod dispute;
+pub mod messages;
 pub mod new_dispute;
 pub mod people;
 pub mod queue;
