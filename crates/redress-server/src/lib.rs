@@ -60,6 +60,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(messages::receive))
         .routes(routes!(messages::issue_link, messages::links))
         .routes(routes!(messages::revoke_link))
+        .routes(routes!(messages::service_levels))
         .routes(routes!(attachments::add, attachments::list))
         .routes(routes!(attachments::content))
         .routes(routes!(billing::customer))

@@ -656,3 +656,98 @@ pub async fn revoke_link(
 /// An empty body (`{}`, or none).
 #[derive(Deserialize)]
 pub struct Empty {}
+
+/// Where one target of a dispute stands.
+#[derive(Serialize, ToSchema)]
+pub struct TargetView {
+    /// `acknowledge`, `respond` or `resolve`.
+    pub stage: String,
+    /// `met`, `running`, `warning`, `breached` or `paused`.
+    pub state: String,
+    /// When it is (or was) due (RFC 3339), while it runs, warns or is breached.
+    #[schema(format = DateTime)]
+    pub due_at: Option<String>,
+    /// When it was met (RFC 3339).
+    #[schema(format = DateTime)]
+    pub met_at: Option<String>,
+    /// Whether it was met in time.
+    pub on_time: Option<bool>,
+    /// Business minutes past due, when breached.
+    pub overdue_minutes: Option<u32>,
+    /// Business minutes left, while paused.
+    pub remaining_minutes: Option<u32>,
+}
+
+/// A dispute against the service levels promised.
+#[derive(Serialize, ToSchema)]
+pub struct ServiceLevelsView {
+    /// The three targets.
+    pub targets: Vec<TargetView>,
+    /// When one of them next changes by time alone (RFC 3339).
+    #[schema(format = DateTime)]
+    pub next_change: Option<String>,
+}
+
+/// Where the dispute stands against the service levels promised (acknowledge, first response,
+/// resolve), counted in business time in the business calendar, paused while it waits on the
+/// customer.
+#[utoipa::path(
+    get,
+    path = "/api/v1/disputes/{id}/service-levels",
+    operation_id = "dispute_service_levels",
+    tag = "disputes",
+    params(DisputeId),
+    responses(
+        (status = OK, description = "The targets", body = ServiceLevelsView),
+        (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
+    )
+)]
+pub async fn service_levels(
+    State(state): State<AppState>,
+    _caller: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<ServiceLevelsView>, ApiError> {
+    use redress_domain::service_level::{Stage, TargetState};
+    let levels = state
+        .redress
+        .disputes()
+        .service_levels(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no dispute has the id `{id}`")))?;
+    let targets = Stage::ALL
+        .iter()
+        .map(|stage| {
+            let target = levels.state(*stage);
+            let mut view = TargetView {
+                stage: stage.as_str().to_owned(),
+                state: target.as_str().to_owned(),
+                due_at: None,
+                met_at: None,
+                on_time: None,
+                overdue_minutes: None,
+                remaining_minutes: None,
+            };
+            match target {
+                TargetState::Met { at, on_time } => {
+                    view.met_at = Some(timestamp_text(at));
+                    view.on_time = Some(on_time);
+                }
+                TargetState::Running { due_at, .. } | TargetState::Warning { due_at } => {
+                    view.due_at = Some(timestamp_text(due_at));
+                }
+                TargetState::Breached { due_at, overdue } => {
+                    view.due_at = Some(timestamp_text(due_at));
+                    view.overdue_minutes = Some(overdue.minutes());
+                }
+                TargetState::Paused { remaining, .. } => {
+                    view.remaining_minutes = Some(remaining.minutes());
+                }
+            }
+            view
+        })
+        .collect();
+    Ok(Json(ServiceLevelsView {
+        targets,
+        next_change: levels.next_change.map(timestamp_text),
+    }))
+}

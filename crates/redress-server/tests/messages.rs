@@ -93,6 +93,22 @@ async fn a_message_is_drafted_in_the_customers_language_and_a_wrong_one_is_refus
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "an auditor only reads");
+    let (status, levels) = app
+        .get(
+            &format!("/api/v1/disputes/{dispute}/service-levels"),
+            &app.auditor,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{levels}");
+    let stages: Vec<&str> = levels["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["acknowledge", "respond", "resolve"]);
+    // A note to the customer is a first response, met at once.
+    assert_eq!(levels["targets"][1]["state"], "met", "{levels}");
     app.stop().await;
 }
 

@@ -17,6 +17,7 @@ pub mod portal;
 pub mod records;
 mod redress;
 pub mod resolutions;
+pub mod service_levels;
 
 pub use error::{Denied, ServiceError};
 pub use redress::{Actor, Redress};

@@ -368,3 +368,83 @@ async fn a_temporary_failure_waits_for_its_retry_and_a_permanent_one_fails_for_g
     );
     done(db, redress).await;
 }
+
+#[tokio::test]
+async fn a_disputes_service_levels_run_from_its_opening_and_its_delivered_acknowledgement_meets_the_first()
+ {
+    use redress_domain::service_level::TargetState;
+    let db = TestDb::new().await;
+    let (redress, ana) = redress_with(&db, Communication::default()).await;
+    let dispute = redress
+        .disputes()
+        .open(&ana, intake("INV-A3"))
+        .await
+        .unwrap();
+    let levels = redress
+        .disputes()
+        .service_levels(&dispute.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        matches!(
+            levels.acknowledge,
+            TargetState::Running { .. }
+                | TargetState::Warning { .. }
+                | TargetState::Breached { .. }
+        ),
+        "{levels:?}"
+    );
+    assert!(
+        levels.next_change.is_some() || matches!(levels.acknowledge, TargetState::Breached { .. })
+    );
+    let claimed = redress
+        .messages()
+        .claim_due(Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    redress
+        .messages()
+        .mark(&claimed[0], Outcome::Delivered)
+        .await
+        .unwrap();
+    let levels = redress
+        .disputes()
+        .service_levels(&dispute.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        matches!(levels.acknowledge, TargetState::Met { on_time: true, .. }),
+        "{levels:?}"
+    );
+    // Waiting on the customer pauses what is still running.
+    for to in [
+        DisputeStatus::Investigating,
+        DisputeStatus::AwaitingCustomer,
+    ] {
+        redress
+            .perform(redress.disputes().set_status(&ana, &dispute.id, to))
+            .await
+            .unwrap();
+    }
+    let levels = redress
+        .disputes()
+        .service_levels(&dispute.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        matches!(levels.resolve, TargetState::Paused { .. }),
+        "{levels:?}"
+    );
+    assert!(
+        redress
+            .disputes()
+            .service_levels("DSP-NONE")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    done(db, redress).await;
+}

@@ -110,6 +110,16 @@ async fn the_case_page_shows_the_acknowledgement_sent_by_itself_waiting_with_no_
         ack.subject,
         "its subject"
     );
+    // The acknowledgement is not delivered yet, so its target still runs (or is over); the
+    // case says where each of the three stands, in words.
+    let levels = between(&case.body, "id=\"service-levels\"", "</section>").unwrap();
+    for stage in ["Acknowledge", "First response", "Resolve"] {
+        assert!(levels.contains(&format!("<dt>{stage}</dt>")), "{levels}");
+    }
+    assert!(
+        levels.contains("Due ") || levels.contains("Breached: was due"),
+        "{levels}"
+    );
     desk.stop().await;
 }
 

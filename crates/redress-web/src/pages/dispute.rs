@@ -66,6 +66,66 @@ pub struct DisputePage {
     outbox_notice: Option<String>,
     /// What an agent may write to the customer: `(href, words)`.
     write: Vec<(String, &'static str)>,
+    /// Where the dispute stands against the service levels promised.
+    service_levels: Vec<ServiceLevelView>,
+}
+
+/// One service-level target as the case shows it.
+pub struct ServiceLevelView {
+    /// `Acknowledge`, `First response`, `Resolve`.
+    stage: &'static str,
+    /// `Met on time`, `Due 5 Nov 2026, 14:03`, `Breached: due …`, …
+    words: String,
+    /// `met`, `running`, `warning`, `breached` or `paused`: its style (never colour alone).
+    state: &'static str,
+}
+
+/// The service levels of a dispute in words.
+fn service_level_views(
+    levels: Option<redress_domain::service_level::ServiceLevels>,
+) -> Vec<ServiceLevelView> {
+    use redress_domain::service_level::{Stage, TargetState};
+    let Some(levels) = levels else {
+        return Vec::new();
+    };
+    Stage::ALL
+        .iter()
+        .map(|stage| {
+            let target = levels.state(*stage);
+            let words = match target {
+                TargetState::Met { at, on_time: true } => {
+                    format!("Met on time, {}", format::moment(at).text)
+                }
+                TargetState::Met { at, on_time: false } => {
+                    format!("Met late, {}", format::moment(at).text)
+                }
+                TargetState::Running { due_at, .. } => {
+                    format!("Due {}", format::moment(due_at).text)
+                }
+                TargetState::Warning { due_at } => {
+                    format!("Due soon: {}", format::moment(due_at).text)
+                }
+                TargetState::Breached { due_at, overdue } => format!(
+                    "Breached: was due {} ({} business hours over)",
+                    format::moment(due_at).text,
+                    overdue.minutes() / 60
+                ),
+                TargetState::Paused { remaining, .. } => format!(
+                    "Paused while we wait for the customer ({} business hours left)",
+                    remaining.minutes() / 60
+                ),
+            };
+            ServiceLevelView {
+                stage: match stage {
+                    Stage::Acknowledge => "Acknowledge",
+                    Stage::Respond => "First response",
+                    Stage::Resolve => "Resolve",
+                },
+                words,
+                state: target.as_str(),
+            }
+        })
+        .collect()
 }
 
 /// A statement asked of a colleague, as the case shows it.
@@ -1139,6 +1199,13 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
     }
     timeline.sort_by_key(|item| item.key);
 
+    let service_levels = service_level_views(
+        redress
+            .disputes()
+            .service_levels(&dispute.id)
+            .await
+            .map_err(|e| unavailable(&e))?,
+    );
     let stored_messages = redress
         .messages()
         .of_dispute(id)
@@ -1215,6 +1282,7 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
                 )
             })
             .collect(),
+        service_levels,
     })
 }
 
