@@ -79,3 +79,84 @@ pub fn facts_of(opened_at: Timestamp, history: &[AuditEvent]) -> DisputeFacts {
     }
     facts
 }
+
+/// How long a claimed timer is put off while its check runs (a checker that dies leaves it to
+/// be claimed again then), and the longest a running dispute goes unchecked.
+const CHECK_LEASE: jiff::SignedDuration = jiff::SignedDuration::from_secs(300);
+const LONGEST_WAIT: jiff::SignedDuration = jiff::SignedDuration::from_secs(3600);
+
+impl crate::disputes::Disputes<'_> {
+    /// Checks the service levels of the disputes whose timers are due at `now` (at most
+    /// `limit`): each target newly past its warning is an event, each newly breached one an
+    /// event that escalates the dispute with a note telling its assignee and an approver; each
+    /// timer is set for its next warning or due moment, or stopped once the dispute is no
+    /// longer open. Gives how many disputes were checked. The timers are in the database, so a
+    /// restart loses none: `redress serve` runs this every half minute.
+    pub async fn check_service_levels(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<usize, ServiceError> {
+        use redress_domain::service_level::{Stage, TargetState};
+        use redress_storage::disputes::service_levels::{Checked, claim_due, record};
+        let store = &self.0.store;
+        let until = now.checked_add(CHECK_LEASE).unwrap_or(Timestamp::MAX);
+        let timers = store.perform(claim_due(now, until, limit)).await?;
+        let checked = timers.len();
+        if timers.is_empty() {
+            return Ok(0);
+        }
+        let approver = store
+            .people()
+            .users()
+            .await?
+            .into_iter()
+            .filter(|u| u.disabled_at.is_none() && u.role == redress_domain::Role::Approver)
+            .map(|u| u.id)
+            .min();
+        let communication = &self.0.communication;
+        for timer in timers {
+            let Some(dispute) = store.disputes().get(&timer.dispute_id).await? else {
+                continue;
+            };
+            let history = self.history(&dispute.id).await?;
+            let facts = facts_of(dispute.created_at, &history);
+            let levels =
+                service_levels(&communication.policy, &communication.calendar, &facts, now);
+            let mut found = Checked {
+                dispute_id: dispute.id.clone(),
+                warn: Vec::new(),
+                breach: Vec::new(),
+                next_check_at: None,
+                notify: dispute
+                    .assignee
+                    .iter()
+                    .chain(approver.iter())
+                    .cloned()
+                    .collect(),
+            };
+            for stage in Stage::ALL {
+                match levels.state(stage) {
+                    TargetState::Warning { due_at } => {
+                        found.warn.push((stage.as_str().to_owned(), due_at))
+                    }
+                    TargetState::Breached { due_at, .. } => {
+                        found.breach.push((stage.as_str().to_owned(), due_at))
+                    }
+                    _ => {}
+                }
+            }
+            let all_met = Stage::ALL
+                .iter()
+                .all(|s| matches!(levels.state(*s), TargetState::Met { .. }));
+            found.next_check_at = if !dispute.status.is_open() || all_met {
+                None
+            } else {
+                let longest = now.checked_add(LONGEST_WAIT).unwrap_or(Timestamp::MAX);
+                Some(levels.next_change.map_or(longest, |next| next.min(longest)))
+            };
+            store.perform(record(timer, found)).await?;
+        }
+        Ok(checked)
+    }
+}

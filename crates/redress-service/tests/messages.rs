@@ -448,3 +448,87 @@ async fn a_disputes_service_levels_run_from_its_opening_and_its_delivered_acknow
     );
     done(db, redress).await;
 }
+
+#[tokio::test]
+async fn a_breached_service_level_escalates_once_on_time_across_a_restart() {
+    let db = TestDb::new().await;
+    // Around the clock, so that the test's moments need no calendar arithmetic: acknowledge
+    // within 1 hour (warned at 75 %), respond within 2 hours, resolve within 10 days.
+    let communication = Communication {
+        calendar: "zone=UTC; days=Mon-Sun; hours=00:00-24:00".parse().unwrap(),
+        policy: "acknowledge=1h; respond=2h; resolve=10d; warn=75%"
+            .parse()
+            .unwrap(),
+        ..Communication::default()
+    };
+    let (redress, ana) = redress_with(&db, communication.clone()).await;
+    let approver = redress
+        .people()
+        .create_user("olu@example.com", "Olu", Role::Approver, PASSWORD, "test")
+        .await
+        .unwrap();
+    let dispute = redress
+        .disputes()
+        .open(&ana, intake("INV-A3"))
+        .await
+        .unwrap();
+    let opened = dispute.created_at;
+    let at = |minutes: i64| opened + jiff::SignedDuration::from_mins(minutes);
+    let disputes = redress.disputes();
+    // Before anything is due: nothing said, nothing escalated.
+    assert_eq!(disputes.check_service_levels(at(10), 100).await.unwrap(), 1);
+    // Not due again before its warning (45 minutes in).
+    assert_eq!(disputes.check_service_levels(at(30), 100).await.unwrap(), 0);
+    // The server stops; another opens the same database.
+    redress.operations().close().await;
+    drop(redress);
+    let redress = Redress::open(&db.location, Default::default())
+        .await
+        .unwrap()
+        .with_communication(communication);
+    let disputes = redress.disputes();
+    assert_eq!(disputes.check_service_levels(at(50), 100).await.unwrap(), 1);
+    assert_eq!(disputes.check_service_levels(at(61), 100).await.unwrap(), 1);
+    // Next due at the first response's warning (90 minutes in), not before.
+    assert_eq!(disputes.check_service_levels(at(80), 100).await.unwrap(), 0);
+    assert_eq!(disputes.check_service_levels(at(95), 100).await.unwrap(), 1);
+    assert_eq!(
+        disputes.check_service_levels(at(121), 100).await.unwrap(),
+        1
+    );
+    // Checked again later: each said once only.
+    disputes.check_service_levels(at(200), 100).await.unwrap();
+    let history = disputes.history(&dispute.id).await.unwrap();
+    let said: Vec<(String, String)> = history
+        .iter()
+        .filter(|e| e.event.action.starts_with("service_level"))
+        .map(|e| {
+            let after: serde_json::Value =
+                serde_json::from_str(e.event.after.as_deref().unwrap()).unwrap();
+            (
+                e.event.action.clone(),
+                after["stage"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let said: Vec<(&str, &str)> = said.iter().map(|(a, s)| (a.as_str(), s.as_str())).collect();
+    assert_eq!(
+        said,
+        [
+            ("service_level_warning", "acknowledge"),
+            ("service_level_breached", "acknowledge"),
+            ("service_level_warning", "respond"),
+            ("service_level_breached", "respond"),
+        ]
+    );
+    let now = disputes.get(&dispute.id).await.unwrap().unwrap();
+    assert!(now.escalated, "a breach escalates the dispute");
+    let notes = disputes.notes(&dispute.id).await.unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.body.contains("acknowledge target") && n.body.contains(&approver)),
+        "the note names who is told: {notes:?}"
+    );
+    done(db, redress).await;
+}

@@ -133,12 +133,37 @@ pub async fn serve(
             None
         }
     };
+    // Service-level timers are in the database: checked every half minute, whichever server
+    // runs, and none lost by a restart.
+    let timers = tokio::spawn({
+        let redress = redress.clone();
+        async move {
+            loop {
+                loop {
+                    match redress
+                        .disputes()
+                        .check_service_levels(jiff::Timestamp::now(), 100)
+                        .await
+                    {
+                        Ok(100) => continue,
+                        Ok(_) => break,
+                        Err(e) => {
+                            tracing::error!(error = %e, "the service levels could not be checked");
+                            break;
+                        }
+                    }
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            }
+        }
+    });
     listening(local);
     redress_server::serve_with(listener, redress.clone(), shutdown_signal(), server_options)
         .await?;
     if let Some(worker) = worker {
         worker.abort();
     }
+    timers.abort();
     tracing::info!("stopped");
     Ok(())
 }

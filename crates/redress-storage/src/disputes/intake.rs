@@ -278,6 +278,8 @@ fn insert_in(
     dispute.linked_to = linked_to;
     let event = dispute_event(actor, &dispute.id, "created", None, Some(dispute.to_json()));
     append(db, event)?;
+    // Its service levels count from now.
+    super::service_levels::start_in(db, &dispute.id)?;
     Ok(dispute)
 }
 
@@ -375,6 +377,7 @@ where
                         db,
                         dispute_event(&write.actor, &dispute.id, "created", None, Some(json)),
                     )?;
+                    super::service_levels::start_in(db, &dispute.id)?;
                     write.also_done(db)?;
                     Ok(dispute)
                 }

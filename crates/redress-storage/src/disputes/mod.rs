@@ -19,6 +19,7 @@ pub mod list;
 pub mod notes;
 pub mod record;
 pub mod relationship;
+pub mod service_levels;
 pub mod statements;
 
 use self::attachments::Attachment;
@@ -54,6 +55,11 @@ impl Disputes<'_> {
         self.0
             .run(move |db| statements::waiting_for(db, &user_id))
             .await
+    }
+
+    /// How many service-level timers run, and how many of their disputes breached a target.
+    pub async fn service_level_counts(&self) -> Result<(u64, u64), StorageError> {
+        self.0.run(service_levels::counts).await
     }
 
     /// The dispute with this id.

@@ -155,6 +155,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0024_portal.sql"),
         include_str!("../../migrations/postgres/0024_portal.sql"),
     ),
+    (
+        25,
+        "service-level timers",
+        include_str!("../../migrations/sqlite/0025_service_level_timers.sql"),
+        include_str!("../../migrations/postgres/0025_service_level_timers.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (
