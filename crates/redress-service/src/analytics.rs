@@ -37,6 +37,28 @@ pub struct Analytics {
     pub repeat_since: Date,
     /// What the audit found beside what customers raised.
     pub audit_first: AuditFirst,
+    /// How satisfied customers were with how their disputes were put right.
+    pub satisfaction: Satisfaction,
+    /// How disputes kept to the service levels promised.
+    pub service_levels: ServiceLevelCounts,
+}
+
+/// Customers' ratings of how their disputes were put right (the follow-up's 1 to 5).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Satisfaction {
+    /// How many disputes were rated each score, 1 to 5.
+    pub by_score: [u64; 5],
+    /// The average score (2 decimals); `None` before any rating.
+    pub average: Option<Decimal>,
+}
+
+/// How the disputes timed kept to the service levels.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceLevelCounts {
+    /// Disputes timed (taken since service levels were kept).
+    pub timed: u64,
+    /// How many breached the acknowledgement, first response and resolution targets.
+    pub breached: [u64; 3],
 }
 
 /// Disputes opened in a month.
@@ -147,7 +169,24 @@ impl Redress {
             .tomorrow()
             .unwrap_or(today);
         let raw = self.store.analytics().figures(&since.to_string()).await?;
-        Ok(figures(raw, since))
+        let mut analytics = figures(raw, since);
+        let by_score = self.store.portal().satisfaction_by_score().await?;
+        let answers: u64 = by_score.iter().sum();
+        let total: u64 = by_score
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (i as u64 + 1) * n)
+            .sum();
+        analytics.satisfaction = Satisfaction {
+            by_score,
+            average: (answers > 0).then(|| {
+                (Decimal::from(total) / Decimal::from(answers))
+                    .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            }),
+        };
+        let (timed, breached) = self.store.disputes().service_level_counts().await?;
+        analytics.service_levels = ServiceLevelCounts { timed, breached };
+        Ok(analytics)
     }
 }
 
@@ -311,6 +350,8 @@ fn figures(raw: RawFigures, repeat_since: Date) -> Analytics {
         repeat_disputers,
         repeat_since,
         audit_first,
+        satisfaction: Satisfaction::default(),
+        service_levels: ServiceLevelCounts::default(),
     }
 }
 

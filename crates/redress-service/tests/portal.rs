@@ -308,5 +308,16 @@ async fn a_customer_rates_a_resolved_dispute_once_it_is_resolved() {
         portal.rating(&visitor, &sora.id).await.unwrap(),
         Some((4, "Rápido".to_owned()))
     );
+    // It feeds analytics.
+    let today = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date();
+    let analytics = redress.analytics(today).await.unwrap();
+    assert_eq!(analytics.satisfaction.by_score, [0, 0, 0, 1, 0]);
+    assert_eq!(analytics.satisfaction.average, Some("4".parse().unwrap()));
+    assert_eq!(
+        analytics.service_levels.timed, 1,
+        "the dispute taken is timed"
+    );
     done(db, redress).await;
 }

@@ -323,6 +323,25 @@ impl Portal<'_> {
             .await
     }
 
+    /// How many disputes were rated each score, 1 to 5 (for analytics).
+    pub async fn satisfaction_by_score(&self) -> Result<[u64; 5], StorageError> {
+        self.0
+            .run(|db| {
+                let mut by = [0u64; 5];
+                for (score, n) in db.rows(
+                    "SELECT score, COUNT(*) FROM satisfaction GROUP BY score",
+                    &[],
+                    |row| Ok((row.int(0)?, row.int(1)?)),
+                )? {
+                    if (1..=5).contains(&score) {
+                        by[(score - 1) as usize] = n.max(0) as u64;
+                    }
+                }
+                Ok(by)
+            })
+            .await
+    }
+
     /// How many answers, and their average score, over all disputes (for analytics).
     pub async fn satisfaction_summary(&self) -> Result<(u64, Option<f64>), StorageError> {
         self.0

@@ -57,8 +57,9 @@ impl Disputes<'_> {
             .await
     }
 
-    /// How many service-level timers run, and how many of their disputes breached a target.
-    pub async fn service_level_counts(&self) -> Result<(u64, u64), StorageError> {
+    /// How many disputes were timed against the service levels, and how many breached each
+    /// target (acknowledge, respond, resolve).
+    pub async fn service_level_counts(&self) -> Result<(u64, [u64; 3]), StorageError> {
         self.0.run(service_levels::counts).await
     }
 

@@ -177,9 +177,11 @@ pub fn record(timer: Timer, checked: Checked) -> Work<(), DisputeError> {
                 )?;
             }
             None => {
+                // Stopped, and kept for analytics: never due again.
                 db.execute(
-                    "DELETE FROM service_level_timers WHERE dispute_id = ?",
-                    params![id],
+                    "UPDATE service_level_timers SET next_check_at = ?, warned = ?, breached = ?, \
+                     updated_at = ? WHERE dispute_id = ?",
+                    params![STOPPED, &warned.join(","), &breached.join(","), &now, id],
                 )?;
             }
         }
@@ -187,13 +189,29 @@ pub fn record(timer: Timer, checked: Checked) -> Work<(), DisputeError> {
     })
 }
 
-/// How many timers run, and how many disputes breached a target and are still timed.
-pub(crate) fn counts(db: &mut dyn Db) -> Result<(u64, u64), StorageError> {
+/// The `next_check_at` of a stopped timer: never due.
+const STOPPED: &str = "9999-12-31T23:59:59.999999Z";
+
+/// How many disputes were timed, and how many breached each target (acknowledge, respond,
+/// resolve).
+pub(crate) fn counts(db: &mut dyn Db) -> Result<(u64, [u64; 3]), StorageError> {
     let row = db.row(
-        "SELECT COUNT(*), SUM(CASE WHEN breached <> '' THEN 1 ELSE 0 END) FROM service_level_timers",
+        "SELECT COUNT(*), \
+         SUM(CASE WHEN breached LIKE '%acknowledge%' THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN breached LIKE '%respond%' THEN 1 ELSE 0 END), \
+         SUM(CASE WHEN breached LIKE '%resolve%' THEN 1 ELSE 0 END) FROM service_level_timers",
         &[],
-        |row| Ok((row.int(0)?, row.opt_int(1)?.unwrap_or(0))),
+        |row| {
+            Ok((
+                row.int(0)?,
+                [
+                    row.opt_int(1)?.unwrap_or(0),
+                    row.opt_int(2)?.unwrap_or(0),
+                    row.opt_int(3)?.unwrap_or(0),
+                ],
+            ))
+        },
     )?;
-    let (n, breached) = row.unwrap_or((0, 0));
-    Ok((n.max(0) as u64, breached.max(0) as u64))
+    let (n, by) = row.unwrap_or((0, [0, 0, 0]));
+    Ok((n.max(0) as u64, by.map(|b| b.max(0) as u64)))
 }

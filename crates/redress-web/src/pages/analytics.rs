@@ -558,6 +558,80 @@ fn sections(a: &Analytics, draw: bool) -> Vec<Section> {
             .collect(),
     });
 
+    // Satisfaction: the follow-up's ratings.
+    let sat = &a.satisfaction;
+    let answers: u64 = sat.by_score.iter().sum();
+    let rows: Vec<(String, u64)> = sat
+        .by_score
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (format!("{} of 5", i + 1), *n))
+        .collect();
+    let bars: Vec<(String, f64)> = rows.iter().map(|(s, n)| (s.clone(), *n as f64)).collect();
+    out.push(Section {
+        id: "satisfaction",
+        heading: "Customer satisfaction",
+        intro: match sat.average {
+            Some(average) => format!(
+                "How customers rated the way their disputes were put right, from 1 (very \
+                 dissatisfied) to 5 (very satisfied), in the follow-up sent once a dispute is \
+                 resolved: {answers} answers, {average} on average."
+            ),
+            None => "How customers rate the way their disputes were put right, from 1 to 5, \
+                     in the follow-up sent once a dispute is resolved."
+                .to_owned(),
+        },
+        empty: (answers == 0).then_some("No customer has rated a dispute yet."),
+        charts: vec![chart(
+            "chart-satisfaction",
+            "Bar chart: how many disputes were rated each score from 1 to 5",
+            &bars,
+            "Disputes",
+        )],
+        note: None,
+        caption: "Disputes by the customer's rating".to_owned(),
+        columns: vec![col("Rating", false), col("Disputes", true)],
+        rows: rows
+            .iter()
+            .map(|(s, n)| vec![Cell::same(s.clone()), Cell::count(*n)])
+            .collect(),
+    });
+
+    // Service levels: the targets breached.
+    let sl = &a.service_levels;
+    let rows = [
+        ("Acknowledge", sl.breached[0]),
+        ("First response", sl.breached[1]),
+        ("Resolve", sl.breached[2]),
+    ];
+    let bars: Vec<(String, f64)> = rows
+        .iter()
+        .map(|(what, n)| ((*what).to_owned(), *n as f64))
+        .collect();
+    out.push(Section {
+        id: "service-levels",
+        heading: "Service levels breached",
+        intro: format!(
+            "Of the {} disputes timed against the service levels promised (counted in business \
+             hours, paused while waiting for the customer), how many missed each target.",
+            sl.timed
+        ),
+        empty: (sl.timed == 0).then_some("No dispute has been timed yet."),
+        charts: vec![chart(
+            "chart-service-levels",
+            "Bar chart: disputes that missed each service-level target",
+            &bars,
+            "Disputes",
+        )],
+        note: None,
+        caption: "Disputes that missed each target".to_owned(),
+        columns: vec![col("Target", false), col("Disputes", true)],
+        rows: rows
+            .iter()
+            .map(|(what, n)| vec![Cell::same(*what), Cell::count(*n)])
+            .collect(),
+    });
+
     if !draw {
         for section in &mut out {
             section.charts.clear();
