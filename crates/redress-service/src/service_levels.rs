@@ -10,6 +10,23 @@ use redress_domain::{DisputeStatus, Timestamp};
 use redress_storage::this_moment;
 
 impl crate::disputes::Disputes<'_> {
+    /// Of the disputes `ids` (a page's), the service-level targets each was warned of and
+    /// breached, by id, as the checker last found them.
+    pub async fn service_level_marks(
+        &self,
+        ids: Vec<String>,
+    ) -> Result<std::collections::HashMap<String, (Vec<String>, Vec<String>)>, ServiceError> {
+        Ok(self
+            .0
+            .store
+            .disputes()
+            .service_level_marks(ids)
+            .await?
+            .into_iter()
+            .map(|(id, warned, breached)| (id, (warned, breached)))
+            .collect())
+    }
+
     /// Where the dispute `id` stands now against the service levels promised; `None` when
     /// there is no such dispute.
     pub async fn service_levels(&self, id: &str) -> Result<Option<ServiceLevels>, ServiceError> {

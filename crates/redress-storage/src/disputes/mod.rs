@@ -63,6 +63,15 @@ impl Disputes<'_> {
         self.0.run(service_levels::counts).await
     }
 
+    /// Of the disputes `ids` (a page's, a few hundred at most), the service-level targets each
+    /// was warned of and breached: `(id, warned, breached)`.
+    pub async fn service_level_marks(
+        &self,
+        ids: Vec<String>,
+    ) -> Result<Vec<(String, Vec<String>, Vec<String>)>, StorageError> {
+        self.0.run(move |db| service_levels::marks(db, &ids)).await
+    }
+
     /// The dispute with this id.
     pub async fn get(&self, id: &str) -> Result<Option<DisputeRow>, StorageError> {
         let id = id.to_owned();

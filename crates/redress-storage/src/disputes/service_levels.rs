@@ -215,3 +215,31 @@ pub(crate) fn counts(db: &mut dyn Db) -> Result<(u64, [u64; 3]), StorageError> {
     let (n, by) = row.unwrap_or((0, [0, 0, 0]));
     Ok((n.max(0) as u64, by.map(|b| b.max(0) as u64)))
 }
+
+/// Of the disputes `ids` (a page's), the targets each was warned of and breached, by id; a
+/// dispute not timed is left out.
+pub(crate) fn marks(
+    db: &mut dyn Db,
+    ids: &[String],
+) -> Result<Vec<(String, Vec<String>, Vec<String>)>, StorageError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let values: Vec<crate::engine::sql::Value<'_>> =
+        ids.iter().map(crate::engine::sql::Value::from).collect();
+    let list = |text: String| -> Vec<String> {
+        text.split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    db.rows(
+        &format!(
+            "SELECT dispute_id, warned, breached FROM service_level_timers \
+             WHERE dispute_id IN ({marks})"
+        ),
+        &values,
+        |row| Ok((row.string(0)?, list(row.string(1)?), list(row.string(2)?))),
+    )
+}

@@ -118,6 +118,9 @@ pub struct QueueRow {
     status_tone: &'static str,
     escalated: bool,
     ageing: Option<String>,
+    /// The service-level targets breached (`Acknowledge`, …), or else warned of.
+    breached: Vec<&'static str>,
+    warned: Vec<&'static str>,
 }
 
 /// What the queue's part of the page shows: the errors, the form, and the results.
@@ -485,10 +488,30 @@ pub async fn page(
                     Ok(names) => names,
                     Err(unavailable) => return unavailable,
                 };
+                let marks = match state
+                    .redress
+                    .disputes()
+                    .service_level_marks(page.disputes.iter().map(|d| d.id.clone()).collect())
+                    .await
+                {
+                    Ok(marks) => marks,
+                    Err(e) => return super::unavailable(&e),
+                };
                 rows = page
                     .disputes
                     .iter()
-                    .map(|d| row(d, &names, today))
+                    .map(|d| {
+                        let mut row = row(d, &names, today);
+                        if let Some((warned, breached)) = marks.get(&d.id) {
+                            row.breached = breached.iter().map(|s| stage_words(s)).collect();
+                            row.warned = warned
+                                .iter()
+                                .filter(|w| !breached.contains(w))
+                                .map(|s| stage_words(s))
+                                .collect();
+                        }
+                        row
+                    })
                     .collect();
                 next_cursor = page.next_cursor;
             }
@@ -592,6 +615,15 @@ async fn customer_names(
     Ok(names.into_iter().collect())
 }
 
+/// A service-level target's name in words.
+fn stage_words(stage: &str) -> &'static str {
+    match stage {
+        "acknowledge" => "acknowledgement",
+        "respond" => "first response",
+        _ => "resolution",
+    }
+}
+
 /// `dispute` as a row of the queue.
 fn row(dispute: &DisputeRow, names: &HashMap<String, String>, today: Date) -> QueueRow {
     QueueRow {
@@ -612,5 +644,7 @@ fn row(dispute: &DisputeRow, names: &HashMap<String, String>, today: Date) -> Qu
         status_tone: format::status_tone(dispute.status),
         escalated: dispute.escalated,
         ageing: format::ageing(dispute.status, dispute.opened_on, today).map(format::days),
+        breached: Vec::new(),
+        warned: Vec::new(),
     }
 }
