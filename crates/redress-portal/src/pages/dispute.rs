@@ -75,6 +75,8 @@ pub struct InvoiceView {
 /// A line of the invoice, with what verifying found on it.
 pub struct LineView {
     no: u32,
+    /// `Line 2`.
+    label: String,
     description: String,
     /// `4 × USD 75.50`, or `Late fee on INV-A1`.
     detail: String,
@@ -251,6 +253,7 @@ fn invoice_view(
             };
             LineView {
                 no: l.line_no,
+                label: t.with("line-label", &[("line", l.line_no.to_string())]),
                 description: data.line_descriptions.get(i).to_owned(),
                 detail,
                 amount: t.amount(l.amount, currency),

@@ -136,7 +136,10 @@ async fn load(
         t,
         base: visit.base.clone(),
         flash,
-        greeting: t.with("home-greeting", &[("name", visit.visitor.name.clone())]),
+        greeting: t.with(
+            "home-greeting",
+            &[("name", visit.visitor.name.trim_end_matches('.').to_owned())],
+        ),
         disputes,
         waiting: waiting
             .into_iter()
