@@ -339,6 +339,36 @@ mod tests {
     }
 
     #[test]
+    fn chinese_words_money_and_days_are_written_the_chinese_way() {
+        let t = Texts::new(Language::SimplifiedChinese);
+        assert_eq!(t.html_lang(), "zh-Hans");
+        let cny = Currency::from_code("CNY").unwrap();
+        assert_eq!(t.amount("1234.5".parse().unwrap(), cny), "CNY 1,234.50");
+        assert_eq!(t.day(jiff::civil::date(2026, 11, 5)), "2026年11月5日");
+        assert_eq!(t.status(DisputeStatus::AwaitingCustomer), "等待您的答复");
+        assert_eq!(t.with("line-label", &[("line", "3".to_owned())]), "第 3 行");
+        assert_eq!(
+            t.count("evidence-payments", "n", 2),
+            "我们核查了 2 笔付款。"
+        );
+    }
+
+    #[test]
+    fn plurals_and_sizes_follow_the_language() {
+        let en = Texts::new(Language::English);
+        assert_eq!(
+            en.count("evidence-payments", "n", 1),
+            "We checked 1 payment."
+        );
+        assert_eq!(
+            en.count("evidence-payments", "n", 3),
+            "We checked 3 payments."
+        );
+        assert_eq!(en.size(120 * 1024), "120 KB");
+        assert_eq!(Texts::new(Language::Spanish).size(2_621_440), "2,5 MB");
+    }
+
+    #[test]
     fn a_browser_asking_for_spanish_first_gets_spanish_and_anything_else_english() {
         assert_eq!(
             from_accept_language(Some("es-ES,es;q=0.9,en;q=0.8")),
