@@ -1,5 +1,5 @@
-//! `redress serve`: the HTTP API under `/api/v1` and the agent's desk at `/`, on SQLite by
-//! default or PostgreSQL with `--database-url`.
+//! `redress serve`: the HTTP API under `/api/v1`, the agent's desk at `/` and the customer
+//! portal under `/portal/`, on SQLite by default or PostgreSQL with `--database-url`.
 
 use super::database::{DatabaseArgs, runtime};
 use anyhow::Context;
@@ -99,13 +99,17 @@ pub async fn serve(
         backend = ?operations.backend(),
         "listening"
     );
+    // The portal's routes all begin with `/portal/` and it has no fallback of its own, so it
+    // merges into the desk's router: the desk's fallback answers any other path.
+    let pages = redress_web::router(
+        redress.clone(),
+        redress_web::WebOptions {
+            secure_cookies: options.secure_cookies,
+        },
+    )
+    .merge(redress_portal::router(redress.clone()));
     let mut server_options = redress_server::ServeOptions {
-        pages: Some(redress_web::router(
-            redress.clone(),
-            redress_web::WebOptions {
-                secure_cookies: options.secure_cookies,
-            },
-        )),
+        pages: Some(pages),
         ..Default::default()
     };
     if let Some(addr) = options.metrics_addr {
