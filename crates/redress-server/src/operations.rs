@@ -53,7 +53,7 @@ pub async fn observe(request: Request, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let path = request.uri().path().to_owned();
+    let path = loggable_path(request.uri().path());
     let request_id = request
         .headers()
         .get("x-request-id")
@@ -86,6 +86,20 @@ pub async fn observe(request: Request, next: Next) -> Response {
         "answered"
     );
     response
+}
+
+/// A request's path as it may be logged: a portal link's token is a secret (it opens a
+/// customer's data), so `/portal/{token}/…` is logged as `/portal/…/…`.
+pub fn loggable_path(path: &str) -> String {
+    match path.strip_prefix("/portal/") {
+        Some(rest) if rest.starts_with("assets/") => path.to_owned(),
+        Some(rest) => match rest.split_once('/') {
+            Some((_, after)) => format!("/portal/…/{after}"),
+            None if rest.is_empty() => path.to_owned(),
+            None => "/portal/…".to_owned(),
+        },
+        None => path.to_owned(),
+    }
 }
 
 /// The `method` label of a request: a method the API knows, or `other`. The method a client
@@ -167,4 +181,19 @@ async fn scrape(state: &AppState) -> Response {
         body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_portal_links_token_is_never_in_a_logged_path() {
+        for (path, logged) in [
+            ("/portal/abc123", "/portal/…"),
+            ("/portal/abc123/disputes/DSP-1", "/portal/…/disputes/DSP-1"),
+            ("/portal/assets/portal.css", "/portal/assets/portal.css"),
+            ("/api/v1/disputes", "/api/v1/disputes"),
+        ] {
+            assert_eq!(super::loggable_path(path), logged);
+        }
+    }
 }

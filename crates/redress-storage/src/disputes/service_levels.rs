@@ -216,12 +216,15 @@ pub(crate) fn counts(db: &mut dyn Db) -> Result<(u64, [u64; 3]), StorageError> {
     Ok((n.max(0) as u64, by.map(|b| b.max(0) as u64)))
 }
 
+/// A dispute's service-level marks: `(id, targets warned of, targets breached)`.
+pub type Marks = (String, Vec<String>, Vec<String>);
+
 /// Of the disputes `ids` (a page's), the targets each was warned of and breached, by id; a
 /// dispute not timed is left out.
 pub(crate) fn marks(
     db: &mut dyn Db,
     ids: &[String],
-) -> Result<Vec<(String, Vec<String>, Vec<String>)>, StorageError> {
+) -> Result<Vec<Marks>, StorageError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
