@@ -61,6 +61,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(messages::issue_link, messages::links))
         .routes(routes!(messages::revoke_link))
         .routes(routes!(messages::service_levels))
+        .routes(routes!(messages::get))
         .routes(routes!(attachments::add, attachments::list))
         .routes(routes!(attachments::content))
         .routes(routes!(billing::customer))

@@ -751,3 +751,71 @@ pub async fn service_levels(
         next_change: levels.next_change.map(timestamp_text),
     }))
 }
+
+/// A message named in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct MessagePath {
+    /// The message's id.
+    pub id: String,
+}
+
+/// One message, exactly as sent or received; with `Accept: application/pdf`, a message to the
+/// customer as a letter (PDF) in its language, for the case file or the post.
+#[utoipa::path(
+    get,
+    path = "/api/v1/messages/{id}",
+    operation_id = "get_message",
+    tag = "messages",
+    params(MessagePath),
+    responses(
+        (status = OK, description = "The message; with `Accept: application/pdf`, the letter",
+            content((MessageView = "application/json"), ("application/pdf"))),
+        (status = NOT_FOUND, description = "No message has this id (or none to a customer, for a letter)", body = ErrorBody),
+    )
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    _caller: Authenticated,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let wants_pdf = headers
+        .get_all(axum::http::header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.split(',')
+                .any(|t| t.trim().starts_with("application/pdf"))
+        });
+    let missing = || ApiError::not_found(format!("no message has the id `{id}`"));
+    if wants_pdf {
+        let pdf = state
+            .redress
+            .documents()
+            .letter(&id)
+            .await?
+            .ok_or_else(missing)?;
+        return Ok((
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/pdf".to_owned(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", pdf.file_name),
+                ),
+            ],
+            pdf.bytes,
+        )
+            .into_response());
+    }
+    let message = state
+        .redress
+        .messages()
+        .get(&id)
+        .await?
+        .ok_or_else(missing)?;
+    Ok(Json(MessageView::from(&message)).into_response())
+}

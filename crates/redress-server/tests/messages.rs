@@ -85,6 +85,23 @@ async fn a_message_is_drafted_in_the_customers_language_and_a_wrong_one_is_refus
         .map(|m| m["kind"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, ["acknowledgement", "note"]);
+    // A message to the customer comes as a letter (PDF) too.
+    let id = sent["id"].as_str().unwrap();
+    let letter = app
+        .client
+        .get(format!("{}/api/v1/messages/{id}", app.base))
+        .bearer_auth(&app.auditor)
+        .header("accept", "application/pdf")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(letter.status(), StatusCode::OK);
+    assert_eq!(letter.headers()["content-type"], "application/pdf");
+    assert!(letter.bytes().await.unwrap().starts_with(b"%PDF"));
+    let (status, shown) = app
+        .get(&format!("/api/v1/messages/{id}"), &app.auditor)
+        .await;
+    assert_eq!((status, &shown["body"]), (StatusCode::OK, &sent["body"]));
     let (status, _) = app
         .post(
             &path,

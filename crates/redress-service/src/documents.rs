@@ -93,6 +93,45 @@ impl Documents<'_> {
         }))
     }
 
+    /// The message `message_id` to the customer as a letter (PDF), exactly as it was sent, in
+    /// its language: the resolution letter of an offer or a confirmation, for the case file,
+    /// the portal and the post. `None` when there is no such message to a customer about a
+    /// dispute.
+    pub async fn letter(&self, message_id: &str) -> Result<Option<Pdf>, ServiceError> {
+        let Some(message) = self.0.store.messages().get(message_id).await? else {
+            return Ok(None);
+        };
+        let Some(dispute_id) = message.dispute_id.clone() else {
+            return Ok(None);
+        };
+        if message.direction != redress_domain::message::Direction::ToCustomer {
+            return Ok(None);
+        }
+        let Some(dispute) = self.0.store.disputes().get(&dispute_id).await? else {
+            return Ok(None);
+        };
+        let calendar = &self.0.communication.calendar;
+        let letter = pdf::Document::Letter(pdf::Letter {
+            dispute_id,
+            invoice_id: dispute.invoice_id,
+            date: calendar.time_zone().to_datetime(message.created_at).date(),
+            customer_name: message.name.clone(),
+            title: message.subject.clone(),
+            paragraphs: message
+                .body
+                .split("\n\n")
+                .map(|p| p.trim_matches('\n').to_owned())
+                .filter(|p| !p.trim().is_empty())
+                .collect(),
+        });
+        let bytes = pdf::render(&letter, &self.0.communication.business, message.language)
+            .map_err(|e| StorageError::Corrupt(format!("the letter {message_id} as PDF: {e}")))?;
+        Ok(Some(Pdf {
+            file_name: format!("{message_id}.pdf"),
+            bytes,
+        }))
+    }
+
     /// The billing data of an invoice's contract, for its lines' descriptions.
     async fn invoice_data(&self, invoice_id: &str) -> Result<Option<BillingData>, StorageError> {
         self.0

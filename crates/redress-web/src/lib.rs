@@ -111,6 +111,7 @@ pub fn router(redress: Redress, options: WebOptions) -> Router {
             "/documents/credit-notes/{file}",
             get(pages::books::credit_note_pdf),
         )
+        .route("/documents/letters/{file}", get(pages::books::letter_pdf))
         .route(
             "/documents/issued-invoices/{file}",
             get(pages::books::issued_invoice_pdf),

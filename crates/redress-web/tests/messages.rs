@@ -110,6 +110,12 @@ async fn the_case_page_shows_the_acknowledgement_sent_by_itself_waiting_with_no_
         ack.subject,
         "its subject"
     );
+    // It can be had as a letter, in its language.
+    let letter = desk
+        .get(&format!("/documents/letters/{}.pdf", ack.id), &session)
+        .await;
+    assert_eq!(letter.status, StatusCode::OK);
+    assert!(letter.body.starts_with("%PDF"), "a PDF");
     // The acknowledgement is not delivered yet, so its target still runs (or is over); the
     // case says where each of the three stands, in words.
     let levels = between(&case.body, "id=\"service-levels\"", "</section>").unwrap();

@@ -221,10 +221,7 @@ pub type Marks = (String, Vec<String>, Vec<String>);
 
 /// Of the disputes `ids` (a page's), the targets each was warned of and breached, by id; a
 /// dispute not timed is left out.
-pub(crate) fn marks(
-    db: &mut dyn Db,
-    ids: &[String],
-) -> Result<Vec<Marks>, StorageError> {
+pub(crate) fn marks(db: &mut dyn Db, ids: &[String]) -> Result<Vec<Marks>, StorageError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }

@@ -456,7 +456,7 @@ pub async fn credit_note_pdf(
         &desk,
         &file,
         query,
-        DocumentRef::CreditNote,
+        |id| Made::Document(DocumentRef::CreditNote(id)),
         "credit note",
     )
     .await
@@ -474,10 +474,27 @@ pub async fn issued_invoice_pdf(
         &desk,
         &file,
         query,
-        DocumentRef::IssuedInvoice,
+        |id| Made::Document(DocumentRef::IssuedInvoice(id)),
         "invoice issued by Redress",
     )
     .await
+}
+
+/// `GET /documents/letters/{id}.pdf`: a message to the customer as the letter it was, in its
+/// language.
+pub async fn letter_pdf(
+    State(state): State<WebState>,
+    desk: Desk,
+    Path(file): Path<String>,
+    Query(query): Query<PdfQuery>,
+) -> Response {
+    pdf(&state, &desk, &file, query, Made::Letter, "letter").await
+}
+
+/// What a PDF is made of: a document Redress issued, or a message sent as a letter.
+enum Made {
+    Document(DocumentRef),
+    Letter(String),
 }
 
 /// The document `file` (`ID.pdf`) names, made as `document` says, as PDF to download; a page
@@ -487,7 +504,7 @@ async fn pdf(
     desk: &Desk,
     file: &str,
     query: PdfQuery,
-    document: fn(String) -> DocumentRef,
+    document: fn(String) -> Made,
     what: &str,
 ) -> Response {
     let Some(id) = file.strip_suffix(".pdf").filter(|id| !id.is_empty()) else {
@@ -515,12 +532,12 @@ async fn pdf(
             }
         },
     };
-    match state
-        .redress
-        .documents()
-        .pdf(&document(id.to_owned()), language)
-        .await
-    {
+    let documents = state.redress.documents();
+    let made = match document(id.to_owned()) {
+        Made::Document(document) => documents.pdf(&document, language).await,
+        Made::Letter(message) => documents.letter(&message).await,
+    };
+    match made {
         Ok(Some(pdf)) => {
             let name: String = pdf
                 .file_name

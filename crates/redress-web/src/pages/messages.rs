@@ -99,6 +99,8 @@ pub struct DeliveryView {
 
 /// A message of the conversation.
 pub struct MessageView {
+    /// Its id.
+    pub(crate) id: String,
     pub(crate) anchor: String,
     pub(crate) to_customer: bool,
     /// `To the customer` or `From the customer`.
@@ -174,6 +176,7 @@ pub fn message_view(
         }
     });
     MessageView {
+        id: message.id.clone(),
         anchor: format!("message-{}", message.id),
         to_customer,
         way: if to_customer {
