@@ -454,7 +454,7 @@ pub struct PdfQuery {
 }
 
 /// Whether the request asks for a PDF (`Accept: application/pdf`).
-fn wants_pdf(headers: &HeaderMap) -> bool {
+pub(crate) fn wants_pdf(headers: &HeaderMap) -> bool {
     headers
         .get_all(axum::http::header::ACCEPT)
         .iter()
@@ -488,7 +488,12 @@ async fn pdf(
         .ok_or_else(|| {
             ApiError::not_found(format!("no document has the id `{}`", document.id()))
         })?;
-    Ok((
+    Ok(pdf_response(pdf))
+}
+
+/// A PDF answered to be saved under its name.
+pub(crate) fn pdf_response(pdf: redress_service::documents::Pdf) -> Response {
+    (
         [
             (
                 axum::http::header::CONTENT_TYPE,
@@ -501,7 +506,7 @@ async fn pdf(
         ],
         pdf.bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 /// A credit note named in the path.

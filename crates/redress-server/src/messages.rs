@@ -780,36 +780,15 @@ pub async fn get(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let wants_pdf = headers
-        .get_all(axum::http::header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| {
-            v.split(',')
-                .any(|t| t.trim().starts_with("application/pdf"))
-        });
     let missing = || ApiError::not_found(format!("no message has the id `{id}`"));
-    if wants_pdf {
+    if crate::ledger::wants_pdf(&headers) {
         let pdf = state
             .redress
             .documents()
             .letter(&id)
             .await?
             .ok_or_else(missing)?;
-        return Ok((
-            [
-                (
-                    axum::http::header::CONTENT_TYPE,
-                    "application/pdf".to_owned(),
-                ),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}\"", pdf.file_name),
-                ),
-            ],
-            pdf.bytes,
-        )
-            .into_response());
+        return Ok(crate::ledger::pdf_response(pdf));
     }
     let message = state
         .redress
