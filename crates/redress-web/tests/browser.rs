@@ -58,14 +58,19 @@ impl Browser {
             .spawn()
             .expect("chromedriver starts");
         let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "goog:chromeOptions".to_owned(),
-            json!({
-                "binary": program("chromium"),
-                "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                         "--disable-gpu", format!("--window-size={width},{height}")],
-            }),
-        );
+        let mut options = json!({
+            "binary": program("chromium"),
+            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                     "--disable-gpu", format!("--window-size={width},{height}")],
+        });
+        // Headless Chromium keeps a window at least 500 px wide: a phone's width is emulated,
+        // so that the page is laid out at exactly `width` CSS pixels.
+        if width < 500 {
+            options["mobileEmulation"] = json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 }
+            });
+        }
+        capabilities.insert("goog:chromeOptions".to_owned(), options);
         let url = format!("http://127.0.0.1:{port}");
         let mut tries = 0;
         let client = loop {
@@ -425,6 +430,11 @@ async fn the_desk_is_usable_on_a_narrow_screen_without_sideways_scrolling() {
     let desk = Desk::start().await;
     let browser = Browser::start(360, 740).await;
     browser.sign_in(&desk, "ana@example.com", PASSWORD).await;
+    assert_eq!(
+        browser.eval("return window.innerWidth;").await,
+        360,
+        "the page is laid out 360 px wide"
+    );
     for (name, path) in [
         ("queue-narrow", "/queue"),
         ("case-narrow", "/disputes/DSP-3"),
