@@ -313,16 +313,6 @@ pub async fn send(
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let language = match language {
-                Some(language) => language,
-                None => {
-                    redress
-                        .messages()
-                        .draft(&actor, &id, MessageKind::Note)
-                        .await?
-                        .language
-                }
-            };
             let work = redress
                 .messages()
                 .prepare_send(

@@ -133,18 +133,8 @@ pub async fn open_dispute(
 
 /// Opens a dispute as [`open_dispute`] does, for `actor` who is a user (`user`): taken only while
 /// they may change things, read in the transaction that records it.
-/// Opens a dispute that came in by mail from a customer (`redress mail receive`, the inbound
-/// endpoint): recorded as taken by `email`, acknowledged as any other.
-pub(crate) async fn open_as_gateway(
-    store: &Store,
-    communication: &Shared,
-    intake: DisputeIntake,
-) -> Result<DisputeRow, IntakeError> {
-    open_dispute_as(store, Some(communication), intake, "email", false).await
-}
-
-/// Opens a dispute a customer took themselves (through the portal), recorded as taken by
-/// `actor` (`customer:…`), acknowledged as any other.
+/// Opens a dispute that came in without a user: a customer's mail (`actor` is `email`) or the
+/// portal (`customer:…`), acknowledged as any other.
 pub(crate) async fn open_as_gateway_by(
     store: &Store,
     communication: &Shared,

@@ -117,8 +117,8 @@ pub struct Composed {
 pub struct Outgoing {
     /// What it is for.
     pub kind: MessageKind,
-    /// Its language.
-    pub language: Language,
+    /// Its language; the customer's when `None`.
+    pub language: Option<Language>,
     /// Its subject.
     pub subject: String,
     /// Its text.
@@ -222,7 +222,11 @@ impl Messages<'_> {
             customer_id: to.customer_id,
             direction: Direction::ToCustomer,
             kind: outgoing.kind,
-            language: outgoing.language,
+            language: outgoing.language.unwrap_or_else(|| {
+                let customer =
+                    &case.data.customers[case.data.invoice(case.invoice).customer.index()];
+                Language::for_customer(&customer.language).0
+            }),
             address: to.address,
             name: to.name,
             subject: outgoing.subject,
@@ -594,8 +598,9 @@ fn compose(
             return Err(MessageRefused::Invalid {
                 field: "kind",
                 message: format!(
-                    "a {kind} is not drafted about a dispute here (expected one of {})",
-                    drafted_kinds_now()
+                    "a {kind} is not drafted about a dispute here (expected one of \
+                     acknowledgement, {})",
+                    drafted_kinds()
                 ),
             }
             .into());
@@ -617,12 +622,6 @@ fn compose(
         missing: draft.missing,
         documents,
     })
-}
-
-/// The kinds [`Messages::draft`] drafts about a dispute.
-fn drafted_kinds_now() -> &'static str {
-    "acknowledgement, information_request, explanation, resolution_offer, status_update, \
-     confirmation, satisfaction_follow_up, note"
 }
 
 /// What to ask a customer for, by their reason.
@@ -990,7 +989,8 @@ impl Messages<'_> {
                     opened_on: None,
                 };
                 opened = true;
-                crate::disputes::open_as_gateway(store, &self.0.communication, intake).await?
+                crate::disputes::open_as_gateway_by(store, &self.0.communication, intake, "email")
+                    .await?
             }
         };
         let id = new_id("MSG");

@@ -144,7 +144,7 @@ async fn an_agent_drafts_the_charges_explained_and_the_message_is_kept_exactly_a
             &dispute.id,
             Outgoing {
                 kind: draft.kind,
-                language: draft.language,
+                language: Some(draft.language),
                 subject: draft.subject.clone(),
                 body: edited.clone(),
                 documents: Vec::new(),
@@ -186,7 +186,7 @@ async fn a_message_without_a_subject_or_text_is_refused_naming_the_field_and_not
         .unwrap();
     let outgoing = |subject: &str, body: &str| Outgoing {
         kind: MessageKind::Note,
-        language: Language::English,
+        language: Some(Language::English),
         subject: subject.into(),
         body: body.into(),
         documents: Vec::new(),

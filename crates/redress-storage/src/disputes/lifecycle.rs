@@ -21,6 +21,27 @@ pub fn set_status(id: &str, to: DisputeStatus, actor: &str) -> Work<DisputeRow, 
     })
 }
 
+/// Moves the dispute `id` from `from` to `to` within the open transaction, by `actor`, if it
+/// is still in `from` (read under a lock of its row); otherwise changes nothing. What a
+/// message entails: a delivered acknowledgement acknowledges, a customer's answer resumes.
+pub(crate) fn move_if_in(
+    db: &mut dyn crate::engine::sql::Db,
+    id: &str,
+    from: DisputeStatus,
+    to: DisputeStatus,
+    actor: &str,
+) -> Result<(), DisputeError> {
+    let status = db.row(
+        &format!("SELECT status FROM disputes WHERE id = ?{}", db.row_lock()),
+        params![id],
+        |row| row.string(0),
+    )?;
+    if status.as_deref() != Some(from.as_str()) {
+        return Ok(());
+    }
+    set_status(id, to, actor).run(db).map(|_| ())
+}
+
 /// Assigns a dispute to an agent (`None`: to nobody).
 pub fn assign(id: &str, assignee: Option<String>, actor: &str) -> Work<DisputeRow, DisputeError> {
     change(id, actor, "assigned", move |d| {

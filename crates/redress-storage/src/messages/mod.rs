@@ -279,26 +279,16 @@ pub(crate) fn keep_in(
     if message.direction == Direction::FromCustomer
         && let Some(dispute) = &message.dispute_id
     {
-        answered(db, dispute)?;
+        // They answered: a dispute waiting for them moves on.
+        crate::disputes::lifecycle::move_if_in(
+            db,
+            dispute,
+            DisputeStatus::AwaitingCustomer,
+            DisputeStatus::Investigating,
+            "system",
+        )?;
     }
     Ok(())
-}
-
-/// The dispute `id`, waiting for the customer, moved back to investigating now that they have
-/// answered.
-fn answered(db: &mut dyn Db, id: &str) -> Result<(), MessageError> {
-    let status = db.row(
-        &format!("SELECT status FROM disputes WHERE id = ?{}", db.row_lock()),
-        params![id],
-        |row| row.string(0),
-    )?;
-    if status.as_deref() != Some(DisputeStatus::AwaitingCustomer.as_str()) {
-        return Ok(());
-    }
-    crate::disputes::lifecycle::set_status(id, DisputeStatus::Investigating, "system")
-        .run(db)
-        .map(|_| ())
-        .map_err(MessageError::from)
 }
 
 /// Keeps `message`: a message to the customer goes into the outbox in the same transaction;

@@ -8,7 +8,6 @@
 //! changes nothing.
 
 use super::{MessageError, StoredMessage, message_event, read_message, select};
-use crate::disputes::record::DisputeError;
 use crate::engine::Backend;
 use crate::engine::sql::{Db, Value, params};
 use crate::engine::stored::new_id;
@@ -180,24 +179,13 @@ fn mark_in(
         && message.kind == MessageKind::Acknowledgement
         && let Some(dispute) = &message.dispute_id
     {
-        acknowledged(db, dispute)?;
+        crate::disputes::lifecycle::move_if_in(
+            db,
+            dispute,
+            DisputeStatus::Open,
+            DisputeStatus::Acknowledged,
+            "system",
+        )?;
     }
     Ok(true)
-}
-
-/// The dispute `id`, still open, moved to acknowledged now that the customer has been told it
-/// was received.
-fn acknowledged(db: &mut dyn Db, id: &str) -> Result<(), MessageError> {
-    let status = db.row(
-        &format!("SELECT status FROM disputes WHERE id = ?{}", db.row_lock()),
-        params![id],
-        |row| row.string(0),
-    )?;
-    if status.as_deref() != Some(DisputeStatus::Open.as_str()) {
-        return Ok(());
-    }
-    crate::disputes::lifecycle::set_status(id, DisputeStatus::Acknowledged, "system")
-        .run(db)
-        .map(|_| ())
-        .map_err(|e: DisputeError| e.into())
 }

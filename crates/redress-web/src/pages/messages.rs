@@ -481,14 +481,7 @@ pub async fn send(
         )
         .await;
     }
-    // The draft's language when the form's is not one we write in (it was not typed).
-    let language = match language {
-        Some(language) => language,
-        None => match state.redress.messages().draft(&desk.actor, &id, kind).await {
-            Ok(draft) => draft.language,
-            Err(e) => return refused_on_case(&state, &desk, &id, &e).await,
-        },
-    };
+    // The customer's language when the form's is not one we write in (it was not typed).
     let outgoing = Outgoing {
         kind,
         language,
