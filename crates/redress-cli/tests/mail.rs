@@ -204,6 +204,18 @@ async fn customers_get_real_mail_in_english_spanish_and_chinese_and_their_replie
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{applied}");
+    // Sora is offered a credit on its account, to accept through its portal link.
+    let sora = disputes["keiri@sora.example"].clone();
+    let (status, offered) = post(
+        &server.base,
+        &agent,
+        &format!("/api/v1/disputes/{sora}/resolutions"),
+        json!({"kind": "account_credit", "reason": "La tarifa de marzo se facturó dos veces",
+               "amount": "1500", "offer": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{offered}");
+    assert_eq!(offered["status"], "offered", "{offered}");
     for dispute in disputes.values() {
         for kind in ["explanation", "resolution_offer", "confirmation"] {
             draft_and_send(&server.base, &agent, dispute, kind).await;
@@ -321,6 +333,75 @@ async fn customers_get_real_mail_in_english_spanish_and_chinese_and_their_replie
         "{}",
         text(&again.stderr)
     );
+
+    // Sora opens the link at the end of the offer's mail and accepts the offer there: the
+    // credit is in its ledger.
+    let offer_mail = by_customer["keiri@sora.example"]
+        .iter()
+        .find(|m| {
+            m.subject()
+                .unwrap_or_default()
+                .contains("Nuestra propuesta")
+        })
+        .unwrap_or_else(|| panic!("the offer's mail, among {spanish:?}"));
+    let offer_text = offer_mail.body_text(0).unwrap_or_default().into_owned();
+    assert!(offer_text.contains("1500 JPY"), "{offer_text}");
+    let link = offer_text
+        .split_whitespace()
+        .find(|word| word.contains("/portal/"))
+        .expect("the customer's own link in the mail")
+        .to_owned();
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = browser
+        .get(format!("{link}/disputes/{sora}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a form with its token")
+        .to_owned();
+    let accept = page
+        .split("action=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|action| action.ends_with("/accept"))
+        .expect("the offer's Accept form")
+        .to_owned();
+    let accepted = browser
+        .post(format!("{}{accept}", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        // The token is URL-safe: it goes into the form as it is.
+        .body(format!("csrf={csrf}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    let ledger = get(&server.base, &agent, "/api/v1/customers/C-SORA/ledger").await;
+    let credits: Vec<_> = ledger["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "account_credit")
+        .collect();
+    assert_eq!(credits.len(), 1, "{ledger}");
+    let resolution = get(
+        &server.base,
+        &agent,
+        &format!("/api/v1/disputes/{sora}/resolutions"),
+    )
+    .await;
+    assert_eq!(
+        resolution["resolutions"][0]["status"], "applied",
+        "{resolution}"
+    );
+    assert!(resolution["resolutions"][0]["answered_at"].is_string());
 
     // A customer writes on a new thread about another invoice: a new dispute, acknowledged.
     let new_thread = "From: dana@dq.example\r\nTo: billing@acme-billing.example\r\n\

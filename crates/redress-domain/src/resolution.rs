@@ -73,22 +73,36 @@ impl fmt::Display for ResolutionKind {
     }
 }
 
-/// Where a resolution stands.
+/// Where a resolution stands. One offered to the customer waits for their choice before it
+/// is carried out; several offered on one dispute are alternatives, of which they accept one.
 ///
 /// ```text
 /// proposed → applied                      (within the policy)
+///          → offered → applied            (the customer accepts it)
+///                    → declined           (they decline, or accept another option)
 ///          → pending_approval → applied   (approved)
+///                             → offered   (approved, and offered to the customer)
 ///                             → refused
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResolutionStatus {
     /// Waiting for an approver.
     PendingApproval,
+    /// Offered to the customer: waiting for them to accept it (nothing is posted yet).
+    Offered,
     /// Carried out: what it gives is posted.
     Applied,
     /// Refused by an approver: nothing was posted.
     Refused,
+    /// Declined by the customer, or another option of the same offer accepted: nothing was
+    /// posted.
+    Declined,
 }
+
+/// A customer's answer to a resolution that is not offered to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a resolution that is {0} cannot be accepted or declined; only one offered can")]
+pub struct NotOffered(pub ResolutionStatus);
 
 /// An approval or refusal of a resolution that is not waiting for one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -99,14 +113,22 @@ pub struct DecidedAlready(pub ResolutionStatus);
 
 impl ResolutionStatus {
     /// Every status.
-    pub const ALL: [Self; 3] = [Self::PendingApproval, Self::Applied, Self::Refused];
+    pub const ALL: [Self; 5] = [
+        Self::PendingApproval,
+        Self::Offered,
+        Self::Applied,
+        Self::Refused,
+        Self::Declined,
+    ];
 
     /// Its name in the API and the database.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::PendingApproval => "pending_approval",
+            Self::Offered => "offered",
             Self::Applied => "applied",
             Self::Refused => "refused",
+            Self::Declined => "declined",
         }
     }
 
@@ -115,28 +137,73 @@ impl ResolutionStatus {
         Self::ALL.into_iter().find(|s| s.as_str() == name)
     }
 
-    /// Where a resolution proposed goes: carried out at once, or held for an approver.
-    pub fn proposed(needs_approval: bool) -> Self {
-        if needs_approval {
-            Self::PendingApproval
-        } else {
-            Self::Applied
+    /// Where a resolution proposed goes: held for an approver, or else offered to the
+    /// customer (`offered`) or carried out at once.
+    pub fn proposed(needs_approval: bool, offered: bool) -> Self {
+        match (needs_approval, offered) {
+            (true, _) => Self::PendingApproval,
+            (false, true) => Self::Offered,
+            (false, false) => Self::Applied,
         }
     }
 
-    /// Where approving (`approve`) or refusing it takes it, if it waits for that.
-    pub fn decide(self, approve: bool) -> Result<Self, DecidedAlready> {
+    /// Where approving (`approve`) or refusing it takes it, if it waits for that: approved,
+    /// it is offered to the customer (`offered`) or carried out.
+    pub fn decide(self, approve: bool, offered: bool) -> Result<Self, DecidedAlready> {
         match (self, approve) {
-            (Self::PendingApproval, true) => Ok(Self::Applied),
+            (Self::PendingApproval, true) => Ok(Self::proposed(false, offered)),
             (Self::PendingApproval, false) => Ok(Self::Refused),
             (decided, _) => Err(DecidedAlready(decided)),
         }
+    }
+
+    /// Where the customer's answer takes it, if it is offered to them: accepted, it is carried
+    /// out; declined, nothing is.
+    pub fn answer(self, accept: bool) -> Result<Self, NotOffered> {
+        match (self, accept) {
+            (Self::Offered, true) => Ok(Self::Applied),
+            (Self::Offered, false) => Ok(Self::Declined),
+            (other, _) => Err(NotOffered(other)),
+        }
+    }
+
+    /// Whether it still may give something: carried out, or waiting for an approver or the
+    /// customer (not refused nor declined).
+    pub fn may_give(self) -> bool {
+        matches!(self, Self::PendingApproval | Self::Offered | Self::Applied)
     }
 }
 
 impl fmt::Display for ResolutionStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// What a proposer already gives on a dispute, counted against their allowance, from their
+/// resolutions of it (`(amount, status, offered)`): what they carried out or hold for an
+/// approver, and of the alternatives offered to the customer (or to be, once approved) the
+/// largest, as the customer accepts only one. A new offer is one more alternative, so
+/// `for_an_offer` leaves the others out: the customer takes it or one of them.
+pub fn already_given(
+    resolutions: impl IntoIterator<Item = (Decimal, ResolutionStatus, bool)>,
+    for_an_offer: bool,
+) -> Decimal {
+    let (mut firm, mut largest_offer) = (Decimal::ZERO, Decimal::ZERO);
+    for (amount, status, offered) in resolutions {
+        match status {
+            ResolutionStatus::Applied => firm += amount,
+            ResolutionStatus::PendingApproval | ResolutionStatus::Offered if offered => {
+                largest_offer = largest_offer.max(amount)
+            }
+            ResolutionStatus::PendingApproval => firm += amount,
+            _ => {}
+        }
+    }
+    if for_an_offer {
+        firm
+    } else {
+        firm + largest_offer
     }
 }
 
@@ -499,15 +566,49 @@ mod tests {
     #[test]
     fn only_a_resolution_waiting_for_approval_is_approved_or_refused() {
         use ResolutionStatus::*;
-        assert_eq!(ResolutionStatus::proposed(false), Applied);
-        assert_eq!(ResolutionStatus::proposed(true).decide(true), Ok(Applied));
-        assert_eq!(PendingApproval.decide(false), Ok(Refused));
-        for decided in [Applied, Refused] {
-            assert_eq!(decided.decide(true), Err(DecidedAlready(decided)));
+        assert_eq!(ResolutionStatus::proposed(false, false), Applied);
+        assert_eq!(
+            ResolutionStatus::proposed(true, false).decide(true, false),
+            Ok(Applied)
+        );
+        assert_eq!(PendingApproval.decide(false, true), Ok(Refused));
+        for decided in [Offered, Applied, Refused, Declined] {
+            assert_eq!(decided.decide(true, false), Err(DecidedAlready(decided)));
         }
         for status in ResolutionStatus::ALL {
             assert_eq!(ResolutionStatus::from_name(status.as_str()), Some(status));
         }
+    }
+
+    #[test]
+    fn an_offer_waits_for_the_customer_and_only_an_offer_is_answered() {
+        use ResolutionStatus::*;
+        assert_eq!(ResolutionStatus::proposed(false, true), Offered);
+        assert_eq!(ResolutionStatus::proposed(true, true), PendingApproval);
+        assert_eq!(PendingApproval.decide(true, true), Ok(Offered));
+        assert_eq!(Offered.answer(true), Ok(Applied));
+        assert_eq!(Offered.answer(false), Ok(Declined));
+        for other in [PendingApproval, Applied, Refused, Declined] {
+            assert_eq!(other.answer(true), Err(NotOffered(other)));
+            assert_eq!(other.answer(false), Err(NotOffered(other)));
+        }
+        assert!(Offered.may_give() && PendingApproval.may_give() && Applied.may_give());
+        assert!(!Refused.may_give() && !Declined.may_give());
+    }
+
+    #[test]
+    fn alternatives_offered_count_once_against_an_allowance_as_the_largest_of_them() {
+        use ResolutionStatus::*;
+        let given = [
+            (dec("30"), Applied, false),
+            (dec("20"), PendingApproval, false),
+            (dec("50"), Offered, true),
+            (dec("80"), PendingApproval, true),
+            (dec("999"), Refused, false),
+            (dec("999"), Declined, true),
+        ];
+        assert_eq!(already_given(given, false), dec("130"));
+        assert_eq!(already_given(given, true), dec("50"));
     }
 
     #[test]

@@ -34,3 +34,31 @@ pub use duration::{BusinessDuration, DurationError, PercentError, WarnPercent};
 /// The days of the week, as calendars name them.
 pub use jiff::civil::Weekday;
 pub use policy::{PolicyError, ServicePolicy, Stage, Target, TargetError};
+
+use jiff::Timestamp;
+
+/// When a customer last told something at `last_told` is due a word from the business again
+/// (a status update): at the close of the `every`-th working day after; `None` when updates
+/// are not asked for (`every` is 0).
+pub fn update_due_at(
+    calendar: &BusinessCalendar,
+    last_told: Timestamp,
+    every: u16,
+) -> Option<Timestamp> {
+    (every > 0).then(|| calendar.add_business_days(last_told, every))
+}
+
+#[cfg(test)]
+mod update_tests {
+    use super::*;
+
+    #[test]
+    fn a_customer_last_told_on_a_friday_is_due_an_update_five_working_days_later_at_closing() {
+        let calendar = BusinessCalendar::standard("UTC").unwrap();
+        // Friday 4 December 2026, 10:00: five working days later is Friday 11 December, 17:00.
+        let told: Timestamp = "2026-12-04T10:00:00Z".parse().unwrap();
+        let due = update_due_at(&calendar, told, 5).unwrap();
+        assert_eq!(due, "2026-12-11T17:00:00Z".parse::<Timestamp>().unwrap());
+        assert_eq!(update_due_at(&calendar, told, 0), None);
+    }
+}

@@ -47,7 +47,8 @@ pub struct PortalState {
 ///
 /// - `GET /portal/{token}`: the customer's disputes and the corrections waiting for them;
 /// - `GET /portal/{token}/disputes/{id}`: a dispute, with its forms `POST …/replies`,
-///   `POST …/attachments` (multipart) and `POST …/rating`;
+///   `POST …/attachments` (multipart), `POST …/rating`, and the answers to an offer,
+///   `POST …/offers/{option}/accept` and `POST …/offers/decline`;
 /// - `GET /portal/{token}/disputes/new` and `POST /portal/{token}/disputes`: a new dispute;
 /// - `GET /portal/{token}/corrections/{id}` and `POST …/choice`: an arrears correction;
 /// - `GET /portal/{token}/documents/credit-notes/{id}.pdf` and
@@ -70,6 +71,14 @@ pub fn router(redress: Redress) -> Router {
         )
         .route("/portal/{token}/disputes", post(pages::new_dispute::open))
         .route("/portal/{token}/disputes/{id}", get(pages::dispute::page))
+        .route(
+            "/portal/{token}/disputes/{id}/offers/{option}/accept",
+            post(pages::dispute::accept),
+        )
+        .route(
+            "/portal/{token}/disputes/{id}/offers/decline",
+            post(pages::dispute::decline),
+        )
         .route(
             "/portal/{token}/disputes/{id}/replies",
             post(pages::dispute::reply),

@@ -377,6 +377,7 @@ async fn resolve_with_a_credit_note(portal: &Portal, id: &str, line: u32, amount
         instalments: Vec::new(),
         instalment_count: None,
         first_due_on: None,
+        offer: false,
     };
     let work = redress
         .books()
@@ -757,5 +758,272 @@ async fn a_customer_accepts_an_arrears_correction_by_choosing_a_separate_invoice
         )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    portal.stop().await;
+}
+
+/// Moves dispute `id` on to investigating, as an agent does before deciding.
+async fn investigate(portal: &Portal, id: &str) {
+    let redress = &portal.redress;
+    for next in [DisputeStatus::Acknowledged, DisputeStatus::Investigating] {
+        let status = redress.disputes().get(id).await.unwrap().unwrap().status;
+        if status.allowed_next().contains(&next) {
+            redress
+                .perform(redress.disputes().set_status(&portal.agent, id, next))
+                .await
+                .unwrap();
+        }
+    }
+}
+
+/// Offers the customer of dispute `id` a resolution of `kind` (lines for a credit note, else an
+/// amount), as the agent does; gives its id.
+async fn offer(portal: &Portal, id: &str, kind: ResolutionKind, amount: &str) -> String {
+    let redress = &portal.redress;
+    let (lines, amount) = match kind {
+        ResolutionKind::CreditNote => (vec![(2, dec(amount))], None),
+        _ => (Vec::new(), Some(dec(amount))),
+    };
+    let proposal = Proposal {
+        kind,
+        reason: "Hosting for March was already billed on INV-A3.".to_owned(),
+        currency: None,
+        lines,
+        amount,
+        payment_id: None,
+        instalments: Vec::new(),
+        instalment_count: None,
+        first_due_on: None,
+        offer: true,
+    };
+    let work = redress
+        .books()
+        .prepare_proposal(&portal.agent, id, proposal)
+        .await
+        .unwrap();
+    let offered = redress.perform(work).await.unwrap();
+    assert_eq!(offered.status, ResolutionStatus::Offered, "{offered:?}");
+    offered.id
+}
+
+#[tokio::test]
+async fn a_customer_accepts_one_of_two_options_offered_and_their_ledger_shows_its_credit_note() {
+    let portal = Portal::start(Fixture::Audit).await;
+    let redress = &portal.redress;
+    investigate(&portal, "DSP-1").await;
+    let credit_note = offer(&portal, "DSP-1", ResolutionKind::CreditNote, "50.00").await;
+    let account_credit = offer(&portal, "DSP-1", ResolutionKind::AccountCredit, "45.00").await;
+    // Offered: nothing is posted yet, and the dispute waits for the customer.
+    let dispute = redress.disputes().get("DSP-1").await.unwrap().unwrap();
+    assert_eq!(dispute.status, DisputeStatus::AwaitingCustomer);
+    let ledger_before = redress.books().ledger("C-ACME").await.unwrap().unwrap();
+    assert!(
+        !ledger_before
+            .entries
+            .iter()
+            .any(|e| e.kind == EntryKind::CreditNote),
+        "nothing posted before the customer accepts"
+    );
+
+    let acme = portal.link("C-ACME", Some("DSP-1")).await;
+    let path = format!("{acme}/disputes/DSP-1");
+    let page = portal.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let offers = page.section("offer");
+    assert!(offers.contains("Our offer"), "{offers}");
+    assert!(
+        offers.contains("choose the one that suits you best"),
+        "{offers}"
+    );
+    assert!(offers.contains("Credit note: USD 50.00"), "{offers}");
+    assert!(
+        offers.contains("Credit on your account: USD 45.00"),
+        "{offers}"
+    );
+    assert_eq!(offers.matches(">Accept this<").count(), 2, "{offers}");
+    assert!(offers.contains("Decline the offer"), "{offers}");
+
+    let csrf = page.csrf();
+    let accepted = portal
+        .post(
+            &format!("{path}/offers/{credit_note}/accept"),
+            &[("csrf", &csrf)],
+            &[],
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    assert_eq!(accepted.location(), format!("{path}?done=accepted#decided"));
+    let after = portal.get(&format!("{path}?done=accepted")).await;
+    assert!(
+        after.body.contains("We have carried out what you accepted"),
+        "{}",
+        after.body
+    );
+    assert!(
+        !after.body.contains("id=\"offer\""),
+        "nothing left to choose"
+    );
+    let decided = after.section("decided");
+    assert!(decided.contains("Credit note: USD 50.00"), "{decided}");
+    assert!(decided.contains("(PDF)"), "its document: {decided}");
+
+    // Carried out: the credit note is in the customer's ledger; the other option is declined,
+    // the dispute resolved, and each step is in the dispute's history.
+    let accepted = redress
+        .books()
+        .resolution(&credit_note)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(accepted.status, ResolutionStatus::Applied);
+    assert!(accepted.answered_at.is_some());
+    let document = accepted.document_id.clone().expect("a credit note issued");
+    let ledger = redress.books().ledger("C-ACME").await.unwrap().unwrap();
+    let entry = ledger
+        .entries
+        .iter()
+        .find(|e| e.document == document)
+        .expect("the credit note is in the ledger");
+    assert_eq!(entry.kind, EntryKind::CreditNote);
+    let other = redress
+        .books()
+        .resolution(&account_credit)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(other.status, ResolutionStatus::Declined);
+    assert!(
+        !ledger
+            .entries
+            .iter()
+            .any(|e| e.kind == EntryKind::AccountCredit),
+        "the option not chosen gave nothing"
+    );
+    let dispute = redress.disputes().get("DSP-1").await.unwrap().unwrap();
+    assert_eq!(dispute.status, DisputeStatus::Resolved);
+    let events = redress.disputes().history("DSP-1").await.unwrap();
+    let answered: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| &e.event)
+        .filter(|e| e.entity == "resolution" && e.actor == "customer:C-ACME")
+        .map(|e| (e.entity_id.as_str(), e.action.as_str()))
+        .collect();
+    assert_eq!(
+        answered,
+        vec![
+            (credit_note.as_str(), "accepted"),
+            (account_credit.as_str(), "declined")
+        ]
+    );
+
+    // Accepting again, or the other option now, is refused with what happened, and changes
+    // nothing.
+    let again = portal
+        .post(
+            &format!("{path}/offers/{account_credit}/accept"),
+            &[("csrf", &csrf)],
+            &[],
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.body
+    );
+    assert!(
+        again
+            .body
+            .contains("This offer can no longer be accepted or declined"),
+        "{}",
+        again.body
+    );
+    let ledger_again = redress.books().ledger("C-ACME").await.unwrap().unwrap();
+    assert_eq!(ledger_again.entries.len(), ledger.entries.len());
+    portal.stop().await;
+}
+
+#[tokio::test]
+async fn a_customer_declines_the_offer_saying_why_and_the_dispute_goes_back_to_the_agent() {
+    let portal = Portal::start(Fixture::Audit).await;
+    let redress = &portal.redress;
+    investigate(&portal, "DSP-1").await;
+    let option = offer(&portal, "DSP-1", ResolutionKind::CreditNote, "50.00").await;
+    let acme = portal.link("C-ACME", Some("DSP-1")).await;
+    let path = format!("{acme}/disputes/DSP-1");
+    let page = portal.get(&path).await;
+    let offers = page.section("offer");
+    assert!(
+        offers.contains("If you accept it, we carry it out at once"),
+        "{offers}"
+    );
+
+    let why = "The whole line was billed twice, not half of it.";
+    let declined = portal
+        .post(
+            &format!("{path}/offers/decline"),
+            &[("csrf", &page.csrf()), ("why", why)],
+            &[],
+        )
+        .await;
+    assert_eq!(declined.status, StatusCode::SEE_OTHER, "{}", declined.body);
+    let after = portal.get(&format!("{path}?done=declined")).await;
+    assert!(
+        after.body.contains("We have your answer."),
+        "{}",
+        after.body
+    );
+    assert!(
+        after.section("offer").contains("You declined our offer on"),
+        "{}",
+        after.body
+    );
+    assert!(!after.body.contains(">Accept this<"), "{}", after.body);
+
+    let resolution = redress.books().resolution(&option).await.unwrap().unwrap();
+    assert_eq!(resolution.status, ResolutionStatus::Declined);
+    assert_eq!(resolution.answer_note.as_deref(), Some(why));
+    assert_eq!(resolution.document_id, None, "nothing issued");
+    let dispute = redress.disputes().get("DSP-1").await.unwrap().unwrap();
+    assert_eq!(dispute.status, DisputeStatus::Investigating);
+    // Their words are in the conversation, for the agent.
+    let kept = redress.messages().of_dispute("DSP-1").await.unwrap();
+    let last = kept.last().unwrap();
+    assert_eq!(last.direction, Direction::FromCustomer);
+    assert_eq!(last.body, why);
+    let ledger = redress.books().ledger("C-ACME").await.unwrap().unwrap();
+    assert!(
+        !ledger
+            .entries
+            .iter()
+            .any(|e| e.kind == EntryKind::CreditNote)
+    );
+    portal.stop().await;
+}
+
+#[tokio::test]
+async fn an_offer_on_another_customers_dispute_cannot_be_accepted_through_a_link() {
+    let portal = Portal::start(Fixture::Audit).await;
+    let redress = &portal.redress;
+    investigate(&portal, "DSP-1").await;
+    let acmes = offer(&portal, "DSP-1", ResolutionKind::CreditNote, "50.00").await;
+    let sora = portal.link("C-SORA", Some("DSP-2")).await;
+    let page = portal.get(&format!("{sora}/disputes/DSP-2")).await;
+    let csrf = page.csrf();
+    for path in [
+        format!("{sora}/disputes/DSP-1/offers/{acmes}/accept"),
+        format!("{sora}/disputes/DSP-2/offers/{acmes}/accept"),
+        format!("{sora}/disputes/DSP-1/offers/decline"),
+    ] {
+        let refused = portal.post(&path, &[("csrf", &csrf)], &[]).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::NOT_FOUND,
+            "{path}: {}",
+            refused.body
+        );
+    }
+    let untouched = redress.books().resolution(&acmes).await.unwrap().unwrap();
+    assert_eq!(untouched.status, ResolutionStatus::Offered);
+    assert_eq!(untouched.answered_at, None);
     portal.stop().await;
 }

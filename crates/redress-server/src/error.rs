@@ -251,7 +251,10 @@ impl From<redress_service::resolutions::ResolveError> for ApiError {
                 ResolutionError::Dispute(e) => e.into(),
                 ResolutionError::NotFound(_) => Self::not_found(e.to_string()),
                 ResolutionError::Approval(refused) => refused.into(),
-                ResolutionError::DisputeNotOpen { .. } | ResolutionError::NotPending { .. } => {
+                ResolutionError::DisputeNotOpen { .. }
+                | ResolutionError::NotPending { .. }
+                | ResolutionError::NotOffered { .. }
+                | ResolutionError::NothingOffered(_) => {
                     Self::new(StatusCode::CONFLICT, "not_open", e.to_string())
                 }
                 ResolutionError::CreditNote(CreditNoteError::Storage(e))

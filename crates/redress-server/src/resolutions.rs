@@ -73,6 +73,12 @@ pub struct NewResolutionBody {
     pub instalment_count: Option<u32>,
     /// … the first due on this day, `YYYY-MM-DD`.
     pub first_due_on: Option<String>,
+    /// Offer it to the customer, who accepts it in the portal (it is carried out then) or
+    /// declines it, instead of carrying it out at once. Several offered on one dispute are
+    /// alternatives, of which the customer accepts one. An offer that needs an approver goes to
+    /// the customer once approved.
+    #[serde(default)]
+    pub offer: bool,
 }
 
 /// The body of approving or refusing a resolution.
@@ -91,7 +97,8 @@ pub struct ResolutionView {
     pub dispute_id: String,
     /// `credit_note`, `reject`, …
     pub kind: String,
-    /// `pending_approval`, `applied` or `refused`.
+    /// `pending_approval`, `offered` (waiting for the customer), `applied`, `refused` or
+    /// `declined` (by the customer, or another option accepted).
     pub status: String,
     /// What it gives the customer, net.
     pub amount: String,
@@ -118,6 +125,14 @@ pub struct ResolutionView {
     /// The document applying it wrote, e.g. the credit note's id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
+    /// Offered to the customer, to accept or decline.
+    pub offered: bool,
+    /// When the customer accepted or declined it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<String>,
+    /// What the customer said declining it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer_note: Option<String>,
 }
 
 impl From<Resolution> for ResolutionView {
@@ -137,6 +152,9 @@ impl From<Resolution> for ResolutionView {
             decided_at: r.decided_at.map(timestamp_text),
             decision_note: r.decision_note,
             document_id: r.document_id,
+            offered: r.offered,
+            answered_at: r.answered_at.map(timestamp_text),
+            answer_note: r.answer_note,
         }
     }
 }
@@ -157,7 +175,8 @@ pub struct ResolutionId {
 }
 
 /// Proposes a resolution: applied at once when the policy allows (a credit note is issued),
-/// else left waiting for an approver.
+/// else left waiting for an approver; or, with `offer`, offered to the customer to accept in
+/// the portal.
 #[utoipa::path(
     post,
     path = "/api/v1/disputes/{id}/resolutions",
@@ -166,7 +185,7 @@ pub struct ResolutionId {
     params(DisputeId, IdempotencyKey),
     request_body = NewResolutionBody,
     responses(
-        (status = CREATED, description = "Proposed: applied, or waiting for approval", body = ResolutionView),
+        (status = CREATED, description = "Proposed: applied, offered to the customer, or waiting for approval", body = ResolutionView),
         (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
         (status = NOT_FOUND, description = "No dispute has this id", body = ErrorBody),
         (status = CONFLICT, description = "The dispute is no longer open", body = ErrorBody),
@@ -257,6 +276,7 @@ pub async fn propose_resolution(
                 instalments,
                 instalment_count: body.instalment_count,
                 first_due_on,
+                offer: body.offer,
             };
             let work = redress
                 .books()

@@ -5,7 +5,7 @@ use crate::error::ServiceError;
 use crate::redress::{Actor, Redress, as_writer, may_write};
 use crate::resolutions::{Proposal, ResolveError, prepare_proposal};
 use redress_domain::ledger::{Account, EntryDate, EntryKind, Side};
-use redress_domain::resolution::{Approval, ResolutionKind, ResolutionStatus};
+use redress_domain::resolution::{Approval, ResolutionKind, already_given};
 use redress_domain::{Currency, Date, Decimal, Money};
 use redress_storage::StorageError;
 use redress_storage::Work;
@@ -118,24 +118,25 @@ impl Books<'_> {
     }
 
     /// Whether a resolution of `kind` giving `amount` that `actor` would propose on
-    /// `dispute_id` needs an approver, and why: the policy asked as the proposal's transaction
-    /// asks it, with what `actor` already gave on the dispute (every resolution of theirs not
-    /// refused) counted. For a preview; the answer on sending is the one that holds.
+    /// `dispute_id` (as an offer to the customer: `offered`) needs an approver, and why: the
+    /// policy asked as the proposal's transaction asks it, with what `actor` already gives on
+    /// the dispute counted ([`already_given`]). For a preview; the answer on sending is the one
+    /// that holds.
     pub async fn approval_preview(
         &self,
         actor: &Actor,
         dispute_id: &str,
-        kind: ResolutionKind,
-        amount: Decimal,
-        currency: Currency,
+        (kind, amount, currency): (ResolutionKind, Decimal, Currency),
+        offered: bool,
     ) -> Result<Approval, StorageError> {
-        let given_before = self
-            .resolutions_of(dispute_id)
-            .await?
-            .iter()
-            .filter(|r| r.proposed_by == actor.id && r.status != ResolutionStatus::Refused)
-            .map(|r| r.amount)
-            .sum();
+        let given_before = already_given(
+            self.resolutions_of(dispute_id)
+                .await?
+                .iter()
+                .filter(|r| r.proposed_by == actor.id)
+                .map(|r| (r.amount, r.status, r.offered)),
+            offered,
+        );
         Ok(self
             .0
             .policy

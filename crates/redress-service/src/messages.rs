@@ -48,6 +48,9 @@ pub struct Communication {
     pub public_url: String,
     /// How many days a portal link in a message works.
     pub link_valid_days: u16,
+    /// After how many working days without a word to the customer an open dispute (not
+    /// waiting on them) is due a status update; 0: never.
+    pub update_every_days: u16,
 }
 
 impl Communication {
@@ -76,6 +79,7 @@ impl Default for Communication {
             delivers: false,
             public_url: "http://127.0.0.1:8080".to_owned(),
             link_valid_days: 30,
+            update_every_days: 5,
         }
     }
 }
@@ -739,10 +743,22 @@ fn decision(case: &Case) -> drafts::Decision {
     let invoice = data.invoice(case.invoice);
     let currency = invoice.currency;
     let money = |amount: Decimal| Money::rounded(amount, currency);
+    // The options waiting for the customer's choice, when there are; else whatever was given
+    // or still may be.
+    let waiting_for_them = case
+        .resolutions
+        .iter()
+        .any(|r| r.status == ResolutionStatus::Offered);
     let offered: Vec<drafts::RemedyOffered> = case
         .resolutions
         .iter()
-        .filter(|r| r.status != ResolutionStatus::Refused)
+        .filter(|r| {
+            if waiting_for_them {
+                r.status == ResolutionStatus::Offered
+            } else {
+                r.status.may_give()
+            }
+        })
         .filter_map(|r| match &r.action {
             ResolutionAction::CreditNote(_) | ResolutionAction::CorrectedInvoice { .. } => {
                 Some(drafts::RemedyOffered::CreditNote {
@@ -768,8 +784,10 @@ fn decision(case: &Case) -> drafts::Decision {
         || case
             .resolutions
             .iter()
-            .any(|r| r.kind == ResolutionKind::Reject && r.status != ResolutionStatus::Refused);
-    if !offered.is_empty() && !rejected {
+            .any(|r| r.kind == ResolutionKind::Reject && r.status.may_give());
+    // Options offered to the customer are what they must hear about, whatever the verdict
+    // (a goodwill gesture on a claim that does not stand is still an offer).
+    if !offered.is_empty() && (!rejected || waiting_for_them) {
         return drafts::Decision::Offer(offered);
     }
     if !rejected && case.dispute.verification.adjustment > Decimal::ZERO {

@@ -9,10 +9,13 @@
 use crate::error::ServiceError;
 use crate::messages::Recipient;
 use crate::redress::{Actor, as_writer, may_write};
+use crate::resolutions::ResolveError;
 use redress_domain::arrears::ArrearsStatus;
 use redress_domain::message::{Direction, MessageKind};
+use redress_domain::resolution::ResolutionStatus;
 use redress_domain::{DisputeStatus, Language, Timestamp};
 use redress_storage::books::cases::{ArrearsCase, ArrearsChoice};
+use redress_storage::books::resolutions::{Resolution, ResolutionError};
 use redress_storage::disputes::attachments::Attachment;
 use redress_storage::disputes::list::DisputeFilter;
 use redress_storage::disputes::record::DisputeRow;
@@ -242,6 +245,75 @@ impl Portal<'_> {
             }
             .into());
         }
+        let message = self.their_words(visitor, &dispute, text).await?;
+        let work = redress_storage::portal::while_valid(&visitor.token, move |_| {
+            redress_storage::messages::keep(message, None).map_err(ServiceError::from)
+        });
+        self.0.perform(work).await
+    }
+
+    /// The visitor accepts option `resolution_id` offered to them: it is carried out at once
+    /// (what it gives is in their ledger, its document made), the other options of the offer
+    /// are declined, and the dispute is resolved unless something on it still waits for an
+    /// approver.
+    pub async fn accept(
+        &self,
+        visitor: &Visitor,
+        resolution_id: &str,
+    ) -> Result<Resolution, ServiceError> {
+        let (id, customer, actor) = (
+            resolution_id.to_owned(),
+            visitor.customer_id.clone(),
+            visitor.actor(),
+        );
+        let work = redress_storage::portal::while_valid(&visitor.token, move |_| {
+            redress_storage::books::resolutions::accept(&id, &customer, &actor)
+                .map_err(|e| ServiceError::from(ResolveError::from(e)))
+        });
+        self.0.perform(work).await.map_err(not_yours_if_unknown)
+    }
+
+    /// The visitor declines what is offered on their dispute `id`, saying why if they wish
+    /// (`why`, kept as a message from them): every option is declined, and a dispute that
+    /// waited for them goes back to investigating.
+    pub async fn decline(
+        &self,
+        visitor: &Visitor,
+        id: &str,
+        why: &str,
+    ) -> Result<Vec<Resolution>, ServiceError> {
+        let dispute = self.dispute(visitor, id).await?;
+        let said = match why.trim() {
+            "" => None,
+            words => Some(self.their_words(visitor, &dispute, words).await?),
+        };
+        let note = said.as_ref().map(|m| m.body.clone());
+        let (id, customer, actor) = (
+            dispute.id.clone(),
+            visitor.customer_id.clone(),
+            visitor.actor(),
+        );
+        let work = redress_storage::portal::while_valid(&visitor.token, move |_| {
+            redress_storage::books::resolutions::decline(&id, &customer, note, &actor)
+                .map_err(|e| ServiceError::from(ResolveError::from(e)))
+                .then(move |declined| match said {
+                    Some(message) => redress_storage::messages::keep(message, None)
+                        .map_err(ServiceError::from)
+                        .map(|_| declined),
+                    None => redress_storage::Work::ready(Ok(declined)),
+                })
+        });
+        self.0.perform(work).await
+    }
+
+    /// What the visitor wrote on their dispute, as a message from them to keep: refused when
+    /// longer than [`MAX_REPLY_CHARS`].
+    async fn their_words(
+        &self,
+        visitor: &Visitor,
+        dispute: &DisputeRow,
+        text: &str,
+    ) -> Result<StoredMessage, ServiceError> {
         if text.chars().count() > MAX_REPLY_CHARS {
             return Err(PortalRefused::Invalid {
                 field: "text",
@@ -280,10 +352,34 @@ impl Portal<'_> {
             created_at: this_moment(),
             delivery: None,
         };
-        let work = redress_storage::portal::while_valid(&visitor.token, move |_| {
-            redress_storage::messages::keep(message, None).map_err(ServiceError::from)
-        });
-        self.0.perform(work).await
+        Ok(message)
+    }
+
+    /// The options offered to the visitor on their dispute `id` that wait for their answer,
+    /// and every resolution of it they can see: what was offered, carried out or declined
+    /// (not what an approver refused or still holds).
+    pub async fn resolutions(
+        &self,
+        visitor: &Visitor,
+        id: &str,
+    ) -> Result<Vec<Resolution>, ServiceError> {
+        self.dispute(visitor, id).await?;
+        Ok(self
+            .0
+            .store
+            .books()
+            .resolutions_of(id)
+            .await?
+            .into_iter()
+            .filter(|r| {
+                matches!(
+                    r.status,
+                    ResolutionStatus::Offered
+                        | ResolutionStatus::Applied
+                        | ResolutionStatus::Declined
+                )
+            })
+            .collect())
     }
 
     /// A document the visitor sends on their dispute `id`, kept in its case file.
@@ -451,5 +547,15 @@ impl Portal<'_> {
     ) -> Result<Option<(u8, String)>, ServiceError> {
         self.dispute(visitor, id).await?;
         Ok(self.0.store.portal().satisfaction(id).await?)
+    }
+}
+
+/// Another customer's resolution (or none) is, to a visitor, not theirs: they cannot tell which.
+fn not_yours_if_unknown(e: ServiceError) -> ServiceError {
+    match e {
+        ServiceError::Resolve(ResolveError::Resolution(
+            ResolutionError::NotFound(_) | ResolutionError::Dispute(_),
+        )) => PortalRefused::NotYours("offer").into(),
+        other => other,
     }
 }

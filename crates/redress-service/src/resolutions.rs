@@ -36,6 +36,10 @@ pub struct Proposal {
     pub instalment_count: Option<u32>,
     /// For a payment plan of `instalment_count` instalments: when the first is due.
     pub first_due_on: Option<Date>,
+    /// Offered to the customer, who accepts it in the portal (it is carried out then) or
+    /// declines it, rather than carried out at once. Several offered on one dispute are
+    /// alternatives: the customer accepts one.
+    pub offer: bool,
 }
 
 /// Why a proposal, approval or refusal was not taken. Nothing was written.
@@ -214,6 +218,7 @@ pub async fn prepare_proposal(
         amount,
         currency,
         reason: proposal.reason,
+        offered: proposal.offer,
         approval,
     };
     Ok(redress_storage::books::resolutions::propose(new, proposer).map_err(ResolveError::from))

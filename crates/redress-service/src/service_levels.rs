@@ -5,8 +5,11 @@
 
 use crate::error::ServiceError;
 use redress_domain::audit_log::AuditEvent;
-use redress_domain::service_level::{DisputeFacts, PausedSpan, ServiceLevels, service_levels};
+use redress_domain::service_level::{
+    DisputeFacts, PausedSpan, ServiceLevels, service_levels, update_due_at,
+};
 use redress_domain::{DisputeStatus, Timestamp};
+use redress_storage::disputes::record::DisputeRow;
 use redress_storage::this_moment;
 
 impl crate::disputes::Disputes<'_> {
@@ -24,6 +27,45 @@ impl crate::disputes::Disputes<'_> {
             .await?
             .into_iter()
             .map(|(id, warned, breached)| (id, (warned, breached)))
+            .collect())
+    }
+
+    /// Which of `disputes` are due a status update, with when it fell due: open, not waiting
+    /// on the customer, and nothing written to them for the business's
+    /// [`update_every_days`](crate::messages::Communication::update_every_days) working days
+    /// (since the dispute was opened, if nothing ever was).
+    pub async fn updates_due(
+        &self,
+        disputes: &[DisputeRow],
+    ) -> Result<std::collections::HashMap<String, Timestamp>, ServiceError> {
+        let communication = &self.0.communication;
+        let quiet: Vec<&DisputeRow> = disputes
+            .iter()
+            .filter(|d| d.status.is_open() && d.status != DisputeStatus::AwaitingCustomer)
+            .collect();
+        if communication.update_every_days == 0 || quiet.is_empty() {
+            return Ok(Default::default());
+        }
+        let last: std::collections::HashMap<String, Timestamp> = self
+            .0
+            .store
+            .messages()
+            .last_written_to_customer(quiet.iter().map(|d| d.id.clone()).collect())
+            .await?
+            .into_iter()
+            .collect();
+        let now = this_moment();
+        Ok(quiet
+            .into_iter()
+            .filter_map(|d| {
+                let told = last.get(&d.id).copied().unwrap_or(d.created_at);
+                let due = update_due_at(
+                    &communication.calendar,
+                    told,
+                    communication.update_every_days,
+                )?;
+                (due <= now).then(|| (d.id.clone(), due))
+            })
             .collect())
     }
 

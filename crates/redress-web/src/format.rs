@@ -147,7 +147,9 @@ pub fn resolution_status(status: ResolutionStatus) -> (&'static str, &'static st
     match status {
         ResolutionStatus::PendingApproval => ("Waiting for approval", "tag--warn"),
         ResolutionStatus::Applied => ("Approved and applied", "tag--ok"),
+        ResolutionStatus::Offered => ("Offered, waiting for the customer", "tag--info"),
         ResolutionStatus::Refused => ("Refused", "tag--mute"),
+        ResolutionStatus::Declined => ("Declined", "tag--mute"),
     }
 }
 

@@ -105,6 +105,14 @@ pub fn router(redress: Redress, options: WebOptions) -> Router {
         .route("/people/{id}/tokens", post(pages::people::token))
         .route("/people/{id}/disable", post(pages::people::disable))
         .route("/customers/{id}", get(pages::books::customer))
+        .route(
+            "/customers/{id}/portal-links",
+            post(pages::books::issue_link),
+        )
+        .route(
+            "/customers/{id}/portal-links/{link}/revoke",
+            post(pages::books::revoke_link),
+        )
         .route("/credit-notes/{id}", get(pages::books::credit_note))
         .route("/issued-invoices/{id}", get(pages::books::issued_invoice))
         .route(

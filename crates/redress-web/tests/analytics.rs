@@ -36,6 +36,7 @@ async fn credit(desk: &Desk, dispute: &str, line: u32, amount: &str) {
         instalments: Vec::new(),
         instalment_count: None,
         first_due_on: None,
+        offer: false,
     };
     let work = books
         .prepare_proposal(&desk.agent, dispute, proposal)

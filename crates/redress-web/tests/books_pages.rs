@@ -120,6 +120,7 @@ async fn after_an_approved_credit_note_the_ledger_shows_it_and_its_page_shows_it
         instalments: Vec::new(),
         instalment_count: None,
         first_due_on: None,
+        offer: false,
     };
     let work = books
         .prepare_proposal(&desk.agent, "DSP-4", proposal)
@@ -446,5 +447,80 @@ async fn an_arrears_cases_briefing_shows_the_items_and_the_options_and_an_agent_
         "{}",
         customer.body
     );
+    desk.stop().await;
+}
+
+#[tokio::test]
+async fn an_agent_makes_a_portal_link_for_a_customer_sees_it_once_and_revokes_it() {
+    let desk = Desk::start().await;
+    let agent = desk.sign_in(AGENT).await;
+    let page = desk.get("/customers/C-ACME", &agent).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Portal links"), "{}", page.body);
+    let made = desk
+        .post(
+            "/customers/C-ACME/portal-links",
+            Some(&agent),
+            &[("csrf", &page.csrf())],
+            &[],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    assert!(
+        made.body.contains("it is shown only this once"),
+        "{}",
+        made.body
+    );
+    let url = made
+        .body
+        .split("id=\"new-link\" type=\"text\" readonly value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the new link is shown")
+        .to_owned();
+    assert!(url.contains("/portal/"), "{url}");
+    let links = desk.redress.portal().links_of("C-ACME").await.unwrap();
+    let link = links.first().expect("the link is kept").clone();
+    assert!(made.body.contains("Works until"), "{}", made.body);
+    // Shown once: the page read again lists it without its address.
+    let again = desk.get("/customers/C-ACME", &agent).await;
+    let token = url.rsplit('/').next().unwrap();
+    assert!(!again.body.contains(token), "the token is not shown again");
+
+    let revoked = desk
+        .post(
+            &format!("/customers/C-ACME/portal-links/{}/revoke", link.id),
+            Some(&agent),
+            &[("csrf", &again.csrf())],
+            &[],
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.body);
+    let after = desk.get(revoked.location(), &agent).await;
+    assert!(
+        after.body.contains("The link was revoked"),
+        "{}",
+        after.body
+    );
+    assert!(after.body.contains("Revoked on"), "{}", after.body);
+    let stored = desk.redress.portal().links_of("C-ACME").await.unwrap();
+    assert!(
+        stored
+            .iter()
+            .find(|l| l.id == link.id)
+            .unwrap()
+            .revoked_at
+            .is_some()
+    );
+    // Another customer's link is not revoked from this customer's page.
+    let other = desk
+        .post(
+            &format!("/customers/C-SORA/portal-links/{}/revoke", link.id),
+            Some(&agent),
+            &[("csrf", &after.csrf())],
+            &[],
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
     desk.stop().await;
 }

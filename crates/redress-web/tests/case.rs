@@ -472,3 +472,68 @@ async fn a_colleague_asked_for_a_statement_finds_it_in_their_queue_and_their_ans
     );
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn an_agent_offers_a_credit_note_for_the_customer_to_accept_and_nothing_is_posted_until_then()
+{
+    let desk = Desk::start().await;
+    let agent = desk.sign_in(AGENT).await;
+    let case = desk.get("/disputes/DSP-4", &agent).await;
+    let csrf = case.csrf();
+    assert!(
+        case.body.contains("Offer it to the customer to accept"),
+        "{}",
+        case.body
+    );
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("kind", "credit_note"),
+        ("line-4", "40.00"),
+        ("reason", "API calls were billed above the contract price."),
+        ("offer", "yes"),
+    ];
+    let mut preview_form = form.to_vec();
+    preview_form.push(("act", "preview"));
+    let preview = desk
+        .post(
+            "/disputes/DSP-4/resolutions",
+            Some(&agent),
+            &preview_form,
+            &[],
+        )
+        .await;
+    assert!(
+        preview.body.contains(
+            "offered to the customer as soon as it is sent, and applied when they accept it"
+        ),
+        "{}",
+        preview.body
+    );
+    let mut send_form = form.to_vec();
+    send_form.push(("act", "send"));
+    let offered = desk
+        .post("/disputes/DSP-4/resolutions", Some(&agent), &send_form, &[])
+        .await;
+    assert_eq!(offered.status, StatusCode::SEE_OTHER, "{}", offered.body);
+    assert_eq!(
+        offered.location(),
+        "/disputes/DSP-4?done=offered#resolutions"
+    );
+    let page = desk.get(offered.location(), &agent).await;
+    assert!(
+        page.body
+            .contains("Resolution offered: the customer accepts or declines it in the portal."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Offered, waiting for the customer"),
+        "{}",
+        page.body
+    );
+    let resolutions = desk.redress.books().resolutions_of("DSP-4").await.unwrap();
+    assert_eq!(resolutions.len(), 1);
+    assert_eq!(resolutions[0].status.as_str(), "offered");
+    assert_eq!(resolutions[0].document_id, None, "no credit note yet");
+    desk.stop().await;
+}

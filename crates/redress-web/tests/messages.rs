@@ -444,6 +444,7 @@ async fn credit_note(desk: &Desk) -> String {
         instalments: Vec::new(),
         instalment_count: None,
         first_due_on: None,
+        offer: false,
     };
     let work = books
         .prepare_proposal(&desk.agent, "DSP-4", proposal)

@@ -66,6 +66,15 @@ pub struct CommunicationArgs {
     /// (docs/service-levels.md).
     #[arg(long, env = "REDRESS_SERVICE_LEVELS")]
     pub service_levels: Option<String>,
+    /// After how many working days without a word to the customer an open dispute is due a
+    /// status update (the queue and the case say so); 0 never.
+    #[arg(
+        long,
+        env = "REDRESS_STATUS_UPDATE_DAYS",
+        default_value_t = 5,
+        value_name = "DAYS"
+    )]
+    pub status_update_days: u16,
 }
 
 impl CommunicationArgs {
@@ -122,6 +131,7 @@ impl CommunicationArgs {
         let communication = Communication {
             public_url,
             link_valid_days: self.portal_link_days.max(1),
+            update_every_days: self.status_update_days,
             delivers: smtp.is_some(),
             auto_acknowledge: !self.no_acknowledgement,
             calendar,

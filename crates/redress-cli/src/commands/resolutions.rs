@@ -64,6 +64,10 @@ pub enum ResolutionsCommand {
         /// … the first due on this day.
         #[arg(long)]
         first_due_on: Option<String>,
+        /// Offer it to the customer, who accepts it in the portal (or declines it), instead of
+        /// carrying it out at once.
+        #[arg(long)]
+        offer: bool,
         #[command(flatten)]
         acting: Acting,
     },
@@ -168,6 +172,7 @@ pub fn run(args: ResolutionsArgs) -> anyhow::Result<()> {
                 instalments,
                 instalment_count,
                 first_due_on,
+                offer,
                 acting,
             } => {
                 let (redress, actor) = acting_as(&acting).await?;
@@ -196,6 +201,7 @@ pub fn run(args: ResolutionsArgs) -> anyhow::Result<()> {
                     instalments,
                     instalment_count,
                     first_due_on,
+                    offer,
                 };
                 let work = redress
                     .books()

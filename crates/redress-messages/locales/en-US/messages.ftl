@@ -79,8 +79,8 @@ offer-payment-plan = - paying the { $total } due in { $count ->
     }
 instalment = { $number }. { $amount } due on { $due_on }
 offer-reply = { $count ->
-        [one] Please let us know by { $reply_by } whether this suits you, and we will put it in place straight away.
-       *[other] Please let us know by { $reply_by } which option you prefer, and we will put it in place straight away.
+        [one] Please let us know by { $reply_by } whether this suits you: accept it online with the link below, or reply to this message, and we will put it in place straight away.
+       *[other] Please let us know by { $reply_by } which option you prefer: accept it online with the link below, or reply to this message, and we will put it in place straight away.
     }
 
 ## Rejection

@@ -79,8 +79,8 @@ offer-payment-plan = - pagar los { $total } adeudados en { $count ->
     }
 instalment = { $number }. { $amount } con vencimiento el { $due_on }
 offer-reply = { $count ->
-        [one] Le rogamos que nos confirme antes del { $reply_by } si le parece bien, y lo pondremos en marcha de inmediato.
-       *[other] Le rogamos que nos indique antes del { $reply_by } qué opción prefiere, y la pondremos en marcha de inmediato.
+        [one] Le rogamos que nos confirme antes del { $reply_by } si le parece bien: acéptelo en línea con el enlace de abajo, o responda a este mensaje, y lo pondremos en marcha de inmediato.
+       *[other] Le rogamos que nos indique antes del { $reply_by } qué opción prefiere: acéptela en línea con el enlace de abajo, o responda a este mensaje, y la pondremos en marcha de inmediato.
     }
 
 ## Rechazo

@@ -63,7 +63,7 @@ offer-refund = - 向您的付款账户退款 { $amount }；
 offer-account-credit = - 在您的账户中计入 { $amount } 的余额，用于抵扣今后的发票；
 offer-payment-plan = - 将应付的 { $total } 分 { $count } 期支付：
 instalment = { $number }. { $amount }，到期日 { $due_on }
-offer-reply = 请于{ $reply_by }前告知您的选择，我们将立即办理。
+offer-reply = 请于{ $reply_by }前告知您的选择：您可以通过下方链接在线接受，或直接回复本邮件，我们将立即办理。
 
 ## 驳回
 

@@ -22,7 +22,10 @@ use redress_domain::resolution::{ResolutionKind, ResolutionStatus};
 use redress_domain::{BillingData, Decimal, DisputeStatus, InvoiceIdx, LineKind, Verdict};
 use redress_service::ServiceError;
 use redress_service::portal::{MAX_REPLY_CHARS, PortalRefused};
-use redress_service::records::{DisputeRow, FindingRecord};
+use redress_service::records::{
+    DisputeRow, FindingRecord, Resolution, ResolutionAction, ResolutionError,
+};
+use redress_service::resolutions::ResolveError;
 
 /// A dispute's page.
 #[derive(Template)]
@@ -46,6 +49,12 @@ pub struct DisputePage {
     verdict: String,
     /// What verifying found on the invoice as a whole (not on one line).
     whole: Vec<Found>,
+    /// The options offered, waiting for the customer's answer.
+    offers: Vec<OfferView>,
+    /// That they declined what was offered, and when, if nothing is offered now.
+    declined: Option<String>,
+    /// Why they decline, as typed.
+    why: String,
     decided: Vec<Decision>,
     conversation: Vec<MessageView>,
     files: Vec<String>,
@@ -94,6 +103,18 @@ pub struct Found {
     favour: Option<String>,
     /// What it was checked against.
     checked: Vec<String>,
+}
+
+/// An option offered to the customer.
+pub struct OfferView {
+    id: String,
+    kind: String,
+    amount: Option<String>,
+    /// What accepting it does, in a sentence.
+    does: String,
+    reason: String,
+    /// A plan's instalments: `USD 50.00 due on February 1, 2027`.
+    instalments: Vec<String>,
 }
 
 /// An applied resolution, with its document.
@@ -283,6 +304,43 @@ fn invoice_view(
 }
 
 /// The dispute `id` of `visit`, with empty forms.
+/// An option offered, in the customer's words.
+fn offer_view(t: Texts, r: &Resolution) -> OfferView {
+    let instalments = match &r.action {
+        ResolutionAction::PaymentPlan { plan, .. } => plan
+            .instalments()
+            .iter()
+            .map(|i| {
+                t.with(
+                    "offer-instalment",
+                    &[
+                        ("amount", t.amount(i.amount, r.currency)),
+                        ("day", t.day(i.due_on)),
+                    ],
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    OfferView {
+        id: r.id.clone(),
+        kind: t.resolution(r.kind),
+        amount: (r.amount > Decimal::ZERO).then(|| t.amount(r.amount, r.currency)),
+        does: t.say(match r.kind {
+            ResolutionKind::CreditNote => "offer-does-credit-note",
+            ResolutionKind::Refund => "offer-does-refund",
+            ResolutionKind::AccountCredit => "offer-does-account-credit",
+            ResolutionKind::Goodwill => "offer-does-goodwill",
+            ResolutionKind::PaymentPlan => "offer-does-payment-plan",
+            ResolutionKind::WriteOff => "offer-does-write-off",
+            ResolutionKind::Reject => "offer-does-reject",
+            ResolutionKind::CorrectedInvoice => "offer-does-corrected-invoice",
+        }),
+        reason: r.reason.clone(),
+        instalments,
+    }
+}
+
 async fn load(state: &PortalState, visit: &Visit, id: &str) -> Result<DisputePage, ServiceError> {
     let redress = &state.redress;
     let portal = redress.portal();
@@ -334,6 +392,25 @@ async fn load(state: &PortalState, visit: &Visit, id: &str) -> Result<DisputePag
         .filter(|f| !on_a_shown_line(f))
         .map(|f| found(t, f))
         .collect();
+    let offers = resolutions
+        .iter()
+        .filter(|r| r.status == ResolutionStatus::Offered)
+        .map(|r| offer_view(t, r))
+        .collect::<Vec<_>>();
+    // Their last answer, when it was a refusal of everything offered (not the options left
+    // aside when they accepted another).
+    let last_accepted = resolutions
+        .iter()
+        .filter(|r| r.status == ResolutionStatus::Applied)
+        .filter_map(|r| r.answered_at)
+        .max();
+    let declined = resolutions
+        .iter()
+        .filter(|r| r.status == ResolutionStatus::Declined)
+        .filter_map(|r| r.answered_at)
+        .max()
+        .filter(|at| offers.is_empty() && last_accepted.is_none_or(|accepted| accepted < *at))
+        .map(|at| t.with("offer-declined", &[("day", t.moment(at, zone).text)]));
     let decided = resolutions
         .iter()
         .filter(|r| r.status == ResolutionStatus::Applied)
@@ -347,7 +424,10 @@ async fn load(state: &PortalState, visit: &Visit, id: &str) -> Result<DisputePag
                 kind: t.resolution(r.kind),
                 amount: (r.amount > Decimal::ZERO).then(|| t.amount(r.amount, r.currency)),
                 reason: r.reason.clone(),
-                on: t.moment(r.decided_at.unwrap_or(r.proposed_at), zone),
+                on: t.moment(
+                    r.answered_at.or(r.decided_at).unwrap_or(r.proposed_at),
+                    zone,
+                ),
                 document: document.map(|d| document_link(t, base, &d)),
             }
         })
@@ -436,6 +516,9 @@ async fn load(state: &PortalState, visit: &Visit, id: &str) -> Result<DisputePag
             Verdict::Rejected => "verdict-rejected",
         }),
         whole,
+        offers,
+        declined,
+        why: String::new(),
         decided,
         conversation,
         files,
@@ -691,4 +774,125 @@ pub async fn attach(
         Ok(_) => see_other(&format!("{}/disputes/{id}?done=attached#files", visit.base)),
         Err(e) => super::failed(&state, Some(&visit), &e),
     }
+}
+
+/// `POST /portal/{token}/disputes/{id}/offers/{option}/accept`: the customer accepts one option
+/// of the offer; it is carried out at once.
+pub async fn accept(
+    State(state): State<PortalState>,
+    Path((token, id, option)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    let (visit, _) = match posted(&state, &token, &headers, request.into_body()).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
+    // The option must be of this dispute: one of another dispute of theirs is not accepted
+    // from here.
+    match state
+        .redress
+        .portal()
+        .resolutions(&visit.visitor, &id)
+        .await
+    {
+        Ok(options) if options.iter().any(|r| r.id == option) => {}
+        Ok(_) => {
+            return super::failed(
+                &state,
+                Some(&visit),
+                &PortalRefused::NotYours("offer").into(),
+            );
+        }
+        Err(e) => return super::failed(&state, Some(&visit), &e),
+    }
+    match state.redress.portal().accept(&visit.visitor, &option).await {
+        Ok(_) => see_other(&format!(
+            "{}/disputes/{id}?done=accepted#decided",
+            visit.base
+        )),
+        Err(e) => offer_refused(&state, &visit, &id, e, String::new()).await,
+    }
+}
+
+/// `POST /portal/{token}/disputes/{id}/offers/decline`: the customer declines every option
+/// offered, saying why if they wish.
+pub async fn decline(
+    State(state): State<PortalState>,
+    Path((token, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    let (visit, fields) = match posted(&state, &token, &headers, request.into_body()).await {
+        Ok(posted) => posted,
+        Err(refused) => return refused,
+    };
+    let why = field(&fields, "why").replace("\r\n", "\n");
+    if why.chars().count() > MAX_REPLY_CHARS {
+        let message = visit.t.with(
+            "reply-too-long",
+            &[("max", visit.t.number(Decimal::from(MAX_REPLY_CHARS as u64)))],
+        );
+        return refused_with(
+            &state,
+            &visit,
+            &id,
+            vec![FieldError {
+                field: "why",
+                message,
+            }],
+            |page| page.why = why,
+        )
+        .await;
+    }
+    match state
+        .redress
+        .portal()
+        .decline(&visit.visitor, &id, &why)
+        .await
+    {
+        Ok(_) => see_other(&format!("{}/disputes/{id}?done=declined#offer", visit.base)),
+        Err(e) => offer_refused(&state, &visit, &id, e, why).await,
+    }
+}
+
+/// The dispute's page again when an answer to the offer was not taken: the offer was answered
+/// already or the dispute moved on (said plainly, at the offer), or it could not be carried out
+/// now; anything else is the portal's usual refusal.
+async fn offer_refused(
+    state: &PortalState,
+    visit: &Visit,
+    id: &str,
+    error: ServiceError,
+    why: String,
+) -> Response {
+    let key = match &error {
+        ServiceError::Resolve(ResolveError::Resolution(
+            ResolutionError::NotOffered { .. }
+            | ResolutionError::NothingOffered(_)
+            | ResolutionError::DisputeNotOpen { .. },
+        )) => "offer-gone",
+        ServiceError::Resolve(ResolveError::Resolution(
+            ResolutionError::Refused(_)
+            | ResolutionError::CreditNote(_)
+            | ResolutionError::Correction(_),
+        )) => {
+            // Checked when it was offered, so the books moved since: the agent must look.
+            tracing::warn!(error = %error, dispute = id, "an offer accepted could not be carried out");
+            "offer-failed"
+        }
+        _ => return super::failed(state, Some(visit), &error),
+    };
+    let message = visit.t.say(key);
+    refused_with(
+        state,
+        visit,
+        id,
+        vec![FieldError {
+            field: "offer",
+            message,
+        }],
+        |page| page.why = why,
+    )
+    .await
 }

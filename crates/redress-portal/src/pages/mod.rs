@@ -284,6 +284,8 @@ impl Done {
             "rated" => "done-rated",
             "opened" => "done-opened",
             "chosen" => "done-chosen",
+            "accepted" => "done-accepted",
+            "declined" => "done-declined",
             _ => return None,
         };
         Some(t.say(id))

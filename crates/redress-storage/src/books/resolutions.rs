@@ -7,6 +7,7 @@ use super::credit_notes::{CreditNoteError, NewCreditNote, issue_in};
 use super::documents::StoredPlan;
 use super::invoices::{CorrectionError, correct_invoice_in};
 use super::plans::{PlanAgreedBy, agree_plan_in};
+use crate::disputes::lifecycle::move_if_in;
 use crate::disputes::record::DisputeError;
 use crate::engine::sql::{Db, Row, params};
 use crate::engine::stored::{Cells, StoredDate, StoredDecimal, new_id, this_moment};
@@ -15,7 +16,7 @@ use crate::engine::{StorageError, Work};
 use redress_domain::audit_log::NewEvent;
 use redress_domain::ledger::{CustomerAccount, JournalEntry, LedgerError};
 use redress_domain::resolution::{
-    ApprovalError, Instalment, PaymentPlan, ResolutionKind, ResolutionStatus,
+    ApprovalError, Instalment, PaymentPlan, ResolutionKind, ResolutionStatus, already_given,
 };
 use redress_domain::{Currency, Decimal, DisputeStatus, Timestamp, timestamp_text};
 
@@ -98,6 +99,9 @@ pub struct NewResolution {
     pub currency: Currency,
     /// Why, in words the customer will read.
     pub reason: String,
+    /// Offered to the customer, who accepts it (and it is carried out then) or declines it;
+    /// once approved, if it needs an approver. Several offered on one dispute are alternatives.
+    pub offered: bool,
     /// Whether it waits for an approver, and why: decided in the transaction that records it,
     /// from what its proposer already gave on the dispute (their resolutions of it that were
     /// not refused, in its currency).
@@ -148,6 +152,12 @@ pub struct Resolution {
     pub decision_note: Option<String>,
     /// The document applying it wrote (a credit note's id).
     pub document_id: Option<String>,
+    /// Offered to the customer, to accept or decline.
+    pub offered: bool,
+    /// When the customer accepted or declined it.
+    pub answered_at: Option<Timestamp>,
+    /// What they said declining it (or, declined with another option's acceptance, which).
+    pub answer_note: Option<String>,
 }
 
 /// Why a resolution was not proposed, approved or refused. Nothing was written.
@@ -172,6 +182,19 @@ pub enum ResolutionError {
     /// The one acting may not approve or refuse it.
     #[error(transparent)]
     Approval(#[from] ApprovalError),
+    /// It is not offered to the customer (any more): it cannot be accepted or declined.
+    #[error(
+        "resolution {id} is {status}; only a resolution offered to the customer can be accepted or declined"
+    )]
+    NotOffered {
+        /// The resolution.
+        id: String,
+        /// Where it stands.
+        status: ResolutionStatus,
+    },
+    /// Nothing is offered on the dispute to decline.
+    #[error("nothing is offered to the customer on dispute {0}")]
+    NothingOffered(String),
     /// It was approved or refused already.
     #[error(
         "resolution {id} is {status}; only a resolution waiting for approval can be approved or refused"
@@ -197,7 +220,8 @@ pub enum ResolutionError {
 }
 
 const COLUMNS: &str = "id, dispute_id, kind, status, amount, currency, details_json, reason, \
-     approval_reason, proposed_by, proposed_at, decided_by, decided_at, decision_note, document_id";
+     approval_reason, proposed_by, proposed_at, decided_by, decided_at, decision_note, document_id, \
+     offered, answered_at, answer_note";
 
 fn read_resolution(row: &dyn Row) -> Result<Resolution, StorageError> {
     let id = row.string(0)?;
@@ -234,6 +258,9 @@ fn read_resolution(row: &dyn Row) -> Result<Resolution, StorageError> {
         decided_at: cells.opt_timestamp(12, "decided_at")?,
         decision_note: row.opt_string(13)?,
         document_id: row.opt_string(14)?,
+        offered: row.int(15)? != 0,
+        answered_at: cells.opt_timestamp(16, "answered_at")?,
+        answer_note: row.opt_string(17)?,
         id,
     })
 }
@@ -558,6 +585,7 @@ fn event(
             "amount": r.currency.format(r.amount), "currency": r.currency.code(), "reason": r.reason,
             "approval_reason": r.approval_reason, "decided_by": r.decided_by,
             "decision_note": r.decision_note, "document_id": r.document_id,
+            "offered": r.offered, "answer_note": r.answer_note,
         })
         .to_string()
     };
@@ -597,22 +625,14 @@ pub fn propose(new: NewResolution, actor: &str) -> Work<Resolution, ResolutionEr
                 status,
             });
         }
-        let given_before = db
-            .rows(
-                "SELECT id, amount FROM resolutions WHERE dispute_id = ? AND proposed_by = ? \
-                     AND status <> 'refused'",
-                params![&new.dispute_id, &actor],
-                |row| Cells::new(row, "resolutions", row.string(0)?).amount(1, "amount"),
-            )?
-            .into_iter()
-            .sum();
+        let given_before = given_by(db, &new.dispute_id, &actor, new.offered)?;
         let needs_approval = (new.approval)(given_before);
         let details = details(&new.action);
         let mut resolution = Resolution {
             id: new_id("RES"),
             dispute_id: new.dispute_id.clone(),
             kind: new.action.kind(),
-            status: ResolutionStatus::PendingApproval,
+            status: ResolutionStatus::proposed(needs_approval.is_some(), new.offered),
             amount: new.currency.shown(new.amount),
             currency: new.currency,
             action: new.action,
@@ -624,28 +644,51 @@ pub fn propose(new: NewResolution, actor: &str) -> Work<Resolution, ResolutionEr
             decided_at: None,
             decision_note: None,
             document_id: None,
+            offered: new.offered,
+            answered_at: None,
+            answer_note: None,
         };
-        match &needs_approval {
-            Some(_) => check(db, &resolution, &actor)?,
-            None => {
+        match resolution.status {
+            ResolutionStatus::Applied => {
                 resolution.document_id = apply(db, &resolution, &actor)?;
-                resolution.status = ResolutionStatus::Applied;
             }
+            // Checked now, so that approving or accepting it cannot fail on its figures.
+            _ => check(db, &resolution, &actor)?,
         }
         let r = &resolution;
         let (amount, proposed_at) = (r.currency.format(r.amount), timestamp_text(r.proposed_at));
         let decided_at = r.decided_at.map(timestamp_text);
+        let unanswered: Option<String> = None;
         db.execute(
             &format!(
-                "INSERT INTO resolutions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO resolutions ({COLUMNS}) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             ),
             params![
-                &r.id, &r.dispute_id, r.kind.as_str(), r.status.as_str(), &amount,
-                r.currency.code(), &details, &r.reason, &r.approval_reason, &r.proposed_by,
-                &proposed_at, &r.decided_by, &decided_at, &r.decision_note, &r.document_id,
+                &r.id,
+                &r.dispute_id,
+                r.kind.as_str(),
+                r.status.as_str(),
+                &amount,
+                r.currency.code(),
+                &details,
+                &r.reason,
+                &r.approval_reason,
+                &r.proposed_by,
+                &proposed_at,
+                &r.decided_by,
+                &decided_at,
+                &r.decision_note,
+                &r.document_id,
+                i64::from(r.offered),
+                &unanswered,
+                &unanswered,
             ],
         )?;
         append(db, event(&actor, r, "proposed", None))?;
+        if r.status == ResolutionStatus::Offered {
+            offered_to_customer(db, &r.dispute_id, &actor)?;
+        }
         Ok(resolution)
     })
 }
@@ -678,14 +721,13 @@ pub fn decide_as(
     Work::new(move |db| {
         let before = load(db, &id, true)?.ok_or_else(|| ResolutionError::NotFound(id.clone()))?;
         authorize(&before)?;
-        let status =
-            before
-                .status
-                .decide(approve)
-                .map_err(|decided| ResolutionError::NotPending {
-                    id: id.clone(),
-                    status: decided.0,
-                })?;
+        let status = before
+            .status
+            .decide(approve, before.offered)
+            .map_err(|decided| ResolutionError::NotPending {
+                id: id.clone(),
+                status: decided.0,
+            })?;
         if approve {
             // Nothing is given on a dispute that was withdrawn or closed meanwhile.
             let status = open_dispute_status(db, &before.dispute_id)?;
@@ -701,8 +743,11 @@ pub fn decide_as(
         after.decided_at = Some(this_moment());
         after.decision_note = note;
         after.status = status;
-        if approve {
-            after.document_id = apply(db, &before, &actor)?;
+        match status {
+            ResolutionStatus::Applied => after.document_id = apply(db, &before, &actor)?,
+            // Approved, it goes to the customer: checked again, the books may have moved.
+            ResolutionStatus::Offered => check(db, &before, &actor)?,
+            _ => {}
         }
         let decided_at = after.decided_at.map(timestamp_text);
         db.execute(
@@ -711,6 +756,211 @@ pub fn decide_as(
         )?;
         let action = if approve { "approved" } else { "refused" };
         append(db, event(&actor, &after, action, Some(&before)))?;
+        if status == ResolutionStatus::Offered {
+            offered_to_customer(db, &after.dispute_id, &actor)?;
+        }
         Ok(after)
+    })
+}
+
+/// What `actor` already gives on dispute `dispute_id`, counted against their allowance (see
+/// [`already_given`]).
+fn given_by(
+    db: &mut dyn Db,
+    dispute_id: &str,
+    actor: &str,
+    for_an_offer: bool,
+) -> Result<Decimal, StorageError> {
+    let given = db.rows(
+        "SELECT id, amount, status, offered FROM resolutions WHERE dispute_id = ? AND proposed_by = ?",
+        params![dispute_id, actor],
+        |row| {
+            let cells = Cells::new(row, "resolutions", row.string(0)?);
+            let status =
+                cells.parsed(2, "status", "a resolution status", ResolutionStatus::from_name)?;
+            Ok((cells.amount(1, "amount")?, status, row.int(3)? != 0))
+        },
+    )?;
+    Ok(already_given(given, for_an_offer))
+}
+
+/// A dispute with an offer made is the customer's to answer: one being investigated waits for
+/// them now.
+fn offered_to_customer(
+    db: &mut dyn Db,
+    dispute_id: &str,
+    actor: &str,
+) -> Result<(), ResolutionError> {
+    move_if_in(
+        db,
+        dispute_id,
+        DisputeStatus::Investigating,
+        DisputeStatus::AwaitingCustomer,
+        actor,
+    )?;
+    Ok(())
+}
+
+/// The customer of dispute `dispute_id` (`None`: no such dispute), its row locked until the
+/// transaction ends, with its status.
+fn dispute_of(
+    db: &mut dyn Db,
+    dispute_id: &str,
+) -> Result<Option<(String, DisputeStatus)>, StorageError> {
+    let sql = format!(
+        "SELECT customer_id, status FROM disputes WHERE id = ?{}",
+        db.row_lock()
+    );
+    db.row(&sql, params![dispute_id], |row| {
+        let status = Cells::new(row, "disputes", dispute_id).parsed(
+            1,
+            "status",
+            "a dispute status",
+            DisputeStatus::from_name,
+        )?;
+        Ok((row.string(0)?, status))
+    })
+}
+
+/// Records the customer's answer to resolution `before` (now `after`), with its event.
+fn answered(
+    db: &mut dyn Db,
+    before: &Resolution,
+    after: &Resolution,
+    actor: &str,
+) -> Result<(), ResolutionError> {
+    let answered_at = after.answered_at.map(timestamp_text);
+    db.execute(
+        "UPDATE resolutions SET status = ?, answered_at = ?, answer_note = ?, document_id = ? \
+         WHERE id = ?",
+        params![
+            after.status.as_str(),
+            &answered_at,
+            &after.answer_note,
+            &after.document_id,
+            &after.id
+        ],
+    )?;
+    let action = if after.status == ResolutionStatus::Applied {
+        "accepted"
+    } else {
+        "declined"
+    };
+    append(db, event(actor, after, action, Some(before)))?;
+    Ok(())
+}
+
+/// The customer `customer_id` accepts resolution `id` offered to them on an open dispute of
+/// theirs: it is carried out, the other options offered with it are declined, and the dispute
+/// is resolved unless something on it still waits for an approver. Another customer's
+/// resolution is not found, by design.
+pub fn accept(id: &str, customer_id: &str, actor: &str) -> Work<Resolution, ResolutionError> {
+    let (id, customer_id, actor) = (id.to_owned(), customer_id.to_owned(), actor.to_owned());
+    Work::new(move |db| {
+        let not_found = || ResolutionError::NotFound(id.clone());
+        let before = load(db, &id, true)?.ok_or_else(not_found)?;
+        let (owner, dispute_status) = dispute_of(db, &before.dispute_id)?.ok_or_else(not_found)?;
+        if owner != customer_id {
+            return Err(not_found());
+        }
+        let status = before
+            .status
+            .answer(true)
+            .map_err(|e| ResolutionError::NotOffered {
+                id: id.clone(),
+                status: e.0,
+            })?;
+        if !dispute_status.is_open() {
+            return Err(ResolutionError::DisputeNotOpen {
+                id: before.dispute_id,
+                status: dispute_status,
+            });
+        }
+        let now = this_moment();
+        let after = Resolution {
+            status,
+            answered_at: Some(now),
+            document_id: apply(db, &before, &actor)?,
+            ..before.clone()
+        };
+        answered(db, &before, &after, &actor)?;
+        let siblings = of_dispute(db, &before.dispute_id)?;
+        for other in siblings
+            .iter()
+            .filter(|r| r.status == ResolutionStatus::Offered && r.id != id)
+        {
+            let declined = Resolution {
+                status: ResolutionStatus::Declined,
+                answered_at: Some(now),
+                answer_note: Some(format!("another option was accepted: {id}")),
+                ..other.clone()
+            };
+            answered(db, other, &declined, &actor)?;
+        }
+        let waiting = siblings
+            .iter()
+            .any(|r| r.status == ResolutionStatus::PendingApproval);
+        if !waiting
+            && dispute_status
+                .allowed_next()
+                .contains(&DisputeStatus::Resolved)
+        {
+            crate::disputes::lifecycle::set_status(
+                &before.dispute_id,
+                DisputeStatus::Resolved,
+                &actor,
+            )
+            .run(db)?;
+        }
+        Ok(after)
+    })
+}
+
+/// The customer `customer_id` declines what is offered on their dispute `dispute_id`, saying
+/// why (`note`): every option offered is declined, and a dispute that waited for them goes back
+/// to investigating. Gives the options declined.
+pub fn decline(
+    dispute_id: &str,
+    customer_id: &str,
+    note: Option<String>,
+    actor: &str,
+) -> Work<Vec<Resolution>, ResolutionError> {
+    let (dispute_id, customer_id, actor) = (
+        dispute_id.to_owned(),
+        customer_id.to_owned(),
+        actor.to_owned(),
+    );
+    Work::new(move |db| {
+        let theirs = dispute_of(db, &dispute_id)?.filter(|(owner, _)| *owner == customer_id);
+        if theirs.is_none() {
+            return Err(DisputeError::NotFound(dispute_id).into());
+        }
+        let offered: Vec<Resolution> = of_dispute(db, &dispute_id)?
+            .into_iter()
+            .filter(|r| r.status == ResolutionStatus::Offered)
+            .collect();
+        if offered.is_empty() {
+            return Err(ResolutionError::NothingOffered(dispute_id));
+        }
+        let now = this_moment();
+        let mut declined = Vec::with_capacity(offered.len());
+        for before in offered {
+            let after = Resolution {
+                status: ResolutionStatus::Declined,
+                answered_at: Some(now),
+                answer_note: note.clone(),
+                ..before.clone()
+            };
+            answered(db, &before, &after, &actor)?;
+            declined.push(after);
+        }
+        move_if_in(
+            db,
+            &dispute_id,
+            DisputeStatus::AwaitingCustomer,
+            DisputeStatus::Investigating,
+            &actor,
+        )?;
+        Ok(declined)
     })
 }

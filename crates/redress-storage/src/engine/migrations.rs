@@ -161,6 +161,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0025_service_level_timers.sql"),
         include_str!("../../migrations/postgres/0025_service_level_timers.sql"),
     ),
+    (
+        26,
+        "resolutions offered to the customer, accepted or declined",
+        include_str!("../../migrations/sqlite/0026_offers.sql"),
+        include_str!("../../migrations/postgres/0026_offers.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (

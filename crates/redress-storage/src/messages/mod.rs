@@ -388,6 +388,37 @@ impl Messages<'_> {
             .await
     }
 
+    /// When each of the disputes `ids` last had a message written to its customer (kept, sent
+    /// or not yet); a dispute with none is not named.
+    pub async fn last_written_to_customer(
+        &self,
+        ids: Vec<String>,
+    ) -> Result<Vec<(String, Timestamp)>, StorageError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.0
+            .run(move |db| {
+                let marks = vec!["?"; ids.len()].join(", ");
+                let binds: Vec<Value<'_>> = ids.iter().map(Value::from).collect();
+                db.rows(
+                    &format!(
+                        "SELECT dispute_id, MAX(created_at) FROM messages \
+                         WHERE direction = 'to_customer' AND dispute_id IN ({marks}) \
+                         GROUP BY dispute_id"
+                    ),
+                    &binds,
+                    |row| {
+                        let id = row.string(0)?;
+                        let at =
+                            Cells::new(row, "messages", id.clone()).timestamp(1, "created_at")?;
+                        Ok((id, at))
+                    },
+                )
+            })
+            .await
+    }
+
     /// How many messages wait in the outbox, and how many failed for good.
     pub async fn outbox_counts(&self) -> Result<(u64, u64), StorageError> {
         self.0

@@ -9,11 +9,11 @@
 use super::{Viewer, render};
 use crate::WebState;
 use crate::format::{self, Amount, Balance, Day, Moment};
-use crate::session::Desk;
+use crate::session::{Desk, Posted};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use redress_domain::Language;
 use redress_domain::ledger::{Account, EntryDate, EntryKind, Side};
 use redress_domain::message::DocumentRef;
@@ -37,6 +37,62 @@ pub struct CustomerPage {
     disputes_link: String,
     ledgers: Vec<CurrencyLedger>,
     plans: Vec<PlanView>,
+    /// The customer's portal links, newest first.
+    links: Vec<LinkView>,
+    /// The address of a link just made: shown this once, as its token is kept only hashed.
+    new_link: Option<String>,
+    /// What was just done.
+    flash: Option<String>,
+}
+
+/// A portal link of the customer, as their page lists it.
+pub struct LinkView {
+    id: String,
+    /// `Made by Ana Ruiz on …, about DSP-1` or `Sent in a message on …`.
+    made: String,
+    /// `Works until …`, `Expired on …` or `Revoked on …`.
+    state: String,
+    /// Whether it still opens (and so may be revoked).
+    works: bool,
+    /// `Last opened on …`, or `Never opened`.
+    visited: String,
+}
+
+fn link_view(
+    link: &redress_service::records::PortalLink,
+    names: &std::collections::HashMap<String, String>,
+) -> LinkView {
+    let now = redress_domain::Timestamp::now();
+    let on = |at| format::moment(at).text;
+    let about = link
+        .dispute_id
+        .as_ref()
+        .map(|d| format!(", about {d}"))
+        .unwrap_or_default();
+    let made = if link.created_by == "system" {
+        format!("Sent in a message on {}{about}", on(link.created_at))
+    } else {
+        let who = names
+            .get(&link.created_by)
+            .cloned()
+            .unwrap_or_else(|| link.created_by.clone());
+        format!("Made by {who} on {}{about}", on(link.created_at))
+    };
+    let (state, works) = match link.revoked_at {
+        Some(at) => (format!("Revoked on {}", on(at)), false),
+        None if link.expires_at <= now => (format!("Expired on {}", on(link.expires_at)), false),
+        None => (format!("Works until {}", on(link.expires_at)), true),
+    };
+    LinkView {
+        id: link.id.clone(),
+        made,
+        state,
+        works,
+        visited: link.last_visit_at.map_or_else(
+            || "Never opened".to_owned(),
+            |at| format!("Last opened on {}", on(at)),
+        ),
+    }
 }
 
 /// A customer's ledger in one currency.
@@ -192,43 +248,138 @@ pub async fn customer(
     State(state): State<WebState>,
     desk: Desk,
     Path(id): Path<String>,
+    Query(done): Query<LinkDone>,
 ) -> Response {
-    let customer = match state.redress.billing().customer(&id).await {
-        Ok(Some(customer)) => customer,
-        Ok(None) => {
+    let flash = match done.done.as_deref() {
+        Some("revoked") => Some("The link was revoked: it opens nothing from now on.".to_owned()),
+        _ => None,
+    };
+    match customer_page(&state, &desk, &id).await {
+        Ok(mut page) => {
+            page.flash = flash;
+            render(StatusCode::OK, &page)
+        }
+        Err(refused) => refused,
+    }
+}
+
+/// What was just done on the customer's page (`?done=revoked`).
+#[derive(Deserialize)]
+pub struct LinkDone {
+    done: Option<String>,
+}
+
+/// What the portal-link forms send: their token only.
+#[derive(Deserialize)]
+pub struct LinkForm {}
+
+/// `POST /customers/{id}/portal-links`: a new portal link for the customer, shown once on their
+/// page (to give them by another way, such as on the phone).
+pub async fn issue_link(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    Posted { desk, form: _ }: Posted<LinkForm>,
+) -> Response {
+    // The customer must exist before a link is made for them (the page says so if not).
+    if let Err(refused) = customer_page(&state, &desk, &id).await {
+        return refused;
+    }
+    match state.redress.portal().issue(&desk.actor, &id, None).await {
+        Ok((_, url)) => {
+            // Listed again, with the new one at the top.
+            let mut page = match customer_page(&state, &desk, &id).await {
+                Ok(page) => page,
+                Err(refused) => return refused,
+            };
+            page.new_link = Some(url);
+            page.flash = Some(
+                "A new portal link was made. Copy it now: it is shown only this once.".to_owned(),
+            );
+            render(StatusCode::OK, &page)
+        }
+        Err(e) => super::refused_or_unavailable(&desk, &e),
+    }
+}
+
+/// `POST /customers/{id}/portal-links/{link}/revoke`: the link opens nothing from now on.
+pub async fn revoke_link(
+    State(state): State<WebState>,
+    Path((id, link)): Path<(String, String)>,
+    Posted { desk, form: _ }: Posted<LinkForm>,
+) -> Response {
+    match state.redress.portal().links_of(&id).await {
+        Ok(links) if links.iter().any(|l| l.id == link) => {}
+        Ok(_) => {
             return super::not_found(
                 Some(desk.viewer()),
-                format!("No customer has the id {id}. It may have been mistyped."),
+                format!("Customer {id} has no portal link with the id {link}."),
             );
         }
         Err(e) => return super::unavailable(&e),
+    }
+    match state.redress.portal().revoke(&desk.actor, &link).await {
+        Ok(_) => Redirect::to(&format!(
+            "/customers/{}?done=revoked#portal-links",
+            serde_urlencoded::to_string([("", id.as_str())])
+                .unwrap_or_default()
+                .trim_start_matches('=')
+        ))
+        .into_response(),
+        Err(e) => super::refused_or_unavailable(&desk, &e),
+    }
+}
+
+/// The customer's page, or the answer when it cannot be shown.
+async fn customer_page(state: &WebState, desk: &Desk, id: &str) -> Result<CustomerPage, Response> {
+    let id = id.to_owned();
+    let customer = match state.redress.billing().customer(&id).await {
+        Ok(Some(customer)) => customer,
+        Ok(None) => {
+            return Err(super::not_found(
+                Some(desk.viewer()),
+                format!("No customer has the id {id}. It may have been mistyped."),
+            ));
+        }
+        Err(e) => return Err(super::unavailable(&e)),
     };
     let books = state.redress.books();
-    let ledger = match books.ledger(&id).await {
-        Ok(ledger) => ledger,
-        Err(e) => return super::unavailable(&e),
-    };
-    let plans = match books.plans_of(&id).await {
-        Ok(plans) => plans,
-        Err(e) => return super::unavailable(&e),
-    };
-    render(
-        StatusCode::OK,
-        &CustomerPage {
-            viewer: Some(desk.viewer()),
-            disputes_link: format!(
-                "/queue?{}",
-                serde_urlencoded::to_string([("customer", id.as_str())]).unwrap_or_default()
-            ),
-            ledgers: ledger.as_ref().map(ledgers).unwrap_or_default(),
-            plans: plans.into_iter().map(plan_view).collect(),
-            since: format::day(customer.customer_since, format::today()),
-            id: customer.id,
-            name: customer.name,
-            email: customer.email,
-            contracts: customer.contracts,
-        },
-    )
+    let ledger = books
+        .ledger(&id)
+        .await
+        .map_err(|e| super::unavailable(&e))?;
+    let plans = books
+        .plans_of(&id)
+        .await
+        .map_err(|e| super::unavailable(&e))?;
+    let links = state
+        .redress
+        .portal()
+        .links_of(&id)
+        .await
+        .map_err(|e| super::unavailable(&e))?;
+    let names = state
+        .redress
+        .people()
+        .names()
+        .await
+        .map_err(|e| super::unavailable(&e))?;
+    Ok(CustomerPage {
+        viewer: Some(desk.viewer()),
+        disputes_link: format!(
+            "/queue?{}",
+            serde_urlencoded::to_string([("customer", id.as_str())]).unwrap_or_default()
+        ),
+        ledgers: ledger.as_ref().map(ledgers).unwrap_or_default(),
+        plans: plans.into_iter().map(plan_view).collect(),
+        since: format::day(customer.customer_since, format::today()),
+        id: customer.id,
+        name: customer.name,
+        email: customer.email,
+        contracts: customer.contracts,
+        links: links.iter().map(|l| link_view(l, &names)).collect(),
+        new_link: None,
+        flash: None,
+    })
 }
 
 /// A line of a document: its number, net amount, tax rate and tax.

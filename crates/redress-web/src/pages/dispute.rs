@@ -68,6 +68,8 @@ pub struct DisputePage {
     write: Vec<(String, &'static str)>,
     /// Where the dispute stands against the service levels promised.
     service_levels: Vec<ServiceLevelView>,
+    /// `(sentence, draft link)` when the customer is due a status update.
+    update_due: Option<(String, String)>,
 }
 
 /// One service-level target as the case shows it.
@@ -388,6 +390,12 @@ pub struct ResolutionView {
     approval_reason: Option<String>,
     decided: Option<String>,
     decision_note: Option<String>,
+    /// `Accepted by the customer on …`, once they answered an offer.
+    answer: Option<String>,
+    /// What they said declining it.
+    answer_note: Option<String>,
+    /// Offered to the customer to choose (once approved, if it needs it).
+    offered: bool,
     /// Whether the viewer may approve or refuse it (the service asks again).
     may_decide: bool,
     /// Why they may not, when it waits.
@@ -436,6 +444,8 @@ pub struct ProposeForm {
     payment_id: String,
     instalment_count: String,
     first_due_on: String,
+    /// Offered to the customer to accept in the portal, rather than applied at once.
+    offer: bool,
     /// The proposal's effect, when "Preview" was asked for.
     preview: Option<Preview>,
 }
@@ -448,6 +458,8 @@ pub struct Preview {
     balance_after: Option<Amount>,
     /// Why it would need an approver, when it would.
     approval: Option<String>,
+    /// Offered to the customer rather than applied.
+    offer: bool,
 }
 
 /// What the note form holds.
@@ -477,7 +489,11 @@ fn flash(done: Option<&str>) -> Option<&'static str> {
         "attached" => "File attached.",
         "proposed" => "Resolution proposed. It waits for an approver.",
         "applied" => "Resolution proposed and applied.",
+        "offered" => "Resolution offered: the customer accepts or declines it in the portal.",
         "approved" => "Resolution approved and applied.",
+        "approved_offered" => {
+            "Resolution approved and offered: the customer accepts or declines it in the portal."
+        }
         "refused" => "Resolution refused.",
         "message" => "Message queued: it goes to the customer in a moment.",
         "message_waiting" => "Message queued. It will be sent when a mail server is configured.",
@@ -790,6 +806,16 @@ fn resolution_view(
             format!("{}{when}", who(by, desk, names))
         }),
         decision_note: r.decision_note.clone(),
+        answer: r.answered_at.map(|at| {
+            let what = if r.status == ResolutionStatus::Applied {
+                "Accepted"
+            } else {
+                "Declined"
+            };
+            format!("{what} by the customer on {}", format::moment(at).text)
+        }),
+        answer_note: r.answer_note.clone(),
+        offered: r.offered,
         may_decide: pending && decision.is_ok(),
         why_not,
         document: super::messages::issued_document(r)
@@ -808,6 +834,8 @@ fn event_words(entity: &str, action: &str) -> String {
         ("resolution", "proposed") => "Resolution proposed",
         ("resolution", "approved") => "Resolution approved",
         ("resolution", "refused") => "Resolution refused",
+        ("resolution", "accepted") => "Offer accepted by the customer",
+        ("resolution", "declined") => "Offer declined by the customer",
         ("resolution", "applied") => "Resolution applied",
         ("resolution", "posted") => "Resolution posted to the ledger",
         _ => "",
@@ -1206,6 +1234,26 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
             .await
             .map_err(|e| unavailable(&e))?,
     );
+    let update_due = redress
+        .disputes()
+        .updates_due(std::slice::from_ref(&dispute))
+        .await
+        .map_err(|e| unavailable(&e))?
+        .remove(&dispute.id)
+        .map(|due| {
+            (
+                format!(
+                    "Nothing has been written to the customer for {} working days (an update was \
+                     due {}).",
+                    redress.communication().update_every_days,
+                    format::moment(due).text
+                ),
+                super::messages::draft_link(
+                    &dispute.id,
+                    redress_domain::message::MessageKind::StatusUpdate,
+                ),
+            )
+        });
     let stored_messages = redress
         .messages()
         .of_dispute(id)
@@ -1283,6 +1331,7 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
             })
             .collect(),
         service_levels,
+        update_due,
     })
 }
 
@@ -1938,6 +1987,7 @@ pub async fn propose(
         parsed
     };
     let payment_id = Some(field(&form, "payment_id").trim().to_owned()).filter(|p| !p.is_empty());
+    let offer = field(&form, "offer") == "yes";
     let preview_asked = field(&form, "act") == "preview";
     let keep = {
         let (kind_name, amount_text, reason, payment, count, due) = (
@@ -1956,6 +2006,7 @@ pub async fn propose(
             p.payment_id = payment;
             p.instalment_count = count;
             p.first_due_on = due;
+            p.offer = offer;
             for (no, _, typed) in &mut p.lines {
                 if let Some((_, value)) = typed_lines.iter().find(|(n, _)| n == no) {
                     typed.clone_from(value);
@@ -2000,13 +2051,14 @@ pub async fn propose(
             approval: match state
                 .redress
                 .books()
-                .approval_preview(&desk.actor, &id, kind, total, currency)
+                .approval_preview(&desk.actor, &id, (kind, total, currency), offer)
                 .await
             {
                 Ok(redress_domain::resolution::Approval::Needed(why)) => Some(why),
                 Ok(redress_domain::resolution::Approval::NotNeeded) => None,
                 Err(e) => return super::unavailable(&e),
             },
+            offer,
         };
         return refused(
             &state,
@@ -2031,6 +2083,7 @@ pub async fn propose(
         instalments: Vec::new(),
         instalment_count,
         first_due_on,
+        offer,
     };
     let prepared = state
         .redress
@@ -2043,10 +2096,10 @@ pub async fn propose(
     };
     match outcome {
         Ok(resolution) => {
-            let done = if resolution.status == ResolutionStatus::PendingApproval {
-                "proposed"
-            } else {
-                "applied"
+            let done = match resolution.status {
+                ResolutionStatus::PendingApproval => "proposed",
+                ResolutionStatus::Offered => "offered",
+                _ => "applied",
             };
             back(&id, done, "resolutions")
         }
@@ -2090,8 +2143,8 @@ async fn decide(
     approve: bool,
     note: String,
 ) -> Response {
-    match state.redress.books().resolution(&resolution).await {
-        Ok(Some(r)) if r.dispute_id == id => {}
+    let offered = match state.redress.books().resolution(&resolution).await {
+        Ok(Some(r)) if r.dispute_id == id => r.offered,
         Ok(_) => {
             return super::not_found(
                 Some(desk.viewer()),
@@ -2099,7 +2152,7 @@ async fn decide(
             );
         }
         Err(e) => return super::unavailable(&e),
-    }
+    };
     let note = note.trim().to_owned();
     let field: &'static str = if approve {
         "resolutions-heading"
@@ -2122,6 +2175,10 @@ async fn decide(
         approve,
         Some(note).filter(|n| !n.is_empty()),
     );
-    let done = if approve { "approved" } else { "refused" };
+    let done = match (approve, offered) {
+        (true, false) => "approved",
+        (true, true) => "approved_offered",
+        (false, _) => "refused",
+    };
     perform(&state, &desk, &id, work, field, done, "resolutions").await
 }

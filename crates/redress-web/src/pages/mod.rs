@@ -131,6 +131,24 @@ pub fn too_large() -> Response {
     .answer(StatusCode::PAYLOAD_TOO_LARGE)
 }
 
+/// 403 when the service refused who acts (a read-only role), saying why; else the database's
+/// failure.
+pub fn refused_or_unavailable(
+    desk: &crate::session::Desk,
+    e: &redress_service::ServiceError,
+) -> Response {
+    match e {
+        redress_service::ServiceError::Denied(denied) => Problem {
+            viewer: Some(desk.viewer()),
+            title: "You cannot do that",
+            message: format!("Nothing was changed: {denied}."),
+            link: ("/queue", "Go to the queue"),
+        }
+        .answer(StatusCode::FORBIDDEN),
+        e => unavailable(e),
+    }
+}
+
 /// 404: no such page, or no such record.
 pub fn not_found(viewer: Option<Viewer>, message: String) -> Response {
     Problem {

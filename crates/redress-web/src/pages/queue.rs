@@ -121,6 +121,8 @@ pub struct QueueRow {
     /// The service-level targets breached (`Acknowledge`, …), or else warned of.
     breached: Vec<&'static str>,
     warned: Vec<&'static str>,
+    /// Nothing written to the customer for the business's working days between updates.
+    update_due: bool,
 }
 
 /// What the queue's part of the page shows: the errors, the form, and the results.
@@ -497,11 +499,16 @@ pub async fn page(
                     Ok(marks) => marks,
                     Err(e) => return super::unavailable(&e),
                 };
+                let updates_due = match state.redress.disputes().updates_due(&page.disputes).await {
+                    Ok(due) => due,
+                    Err(e) => return super::unavailable(&e),
+                };
                 rows = page
                     .disputes
                     .iter()
                     .map(|d| {
                         let mut row = row(d, &names, today);
+                        row.update_due = updates_due.contains_key(&d.id);
                         if let Some((warned, breached)) = marks.get(&d.id) {
                             row.breached = breached.iter().map(|s| stage_words(s)).collect();
                             row.warned = warned
@@ -646,5 +653,6 @@ fn row(dispute: &DisputeRow, names: &HashMap<String, String>, today: Date) -> Qu
         ageing: format::ageing(dispute.status, dispute.opened_on, today).map(format::days),
         breached: Vec::new(),
         warned: Vec::new(),
+        update_due: false,
     }
 }

@@ -172,6 +172,7 @@ async fn resolve(
                 .checked_add(jiff::Span::new().days(15))
                 .unwrap_or(today)
         }),
+        offer: false,
     };
     let books = redress.books();
     let proposed = match books.prepare_proposal(agent, dispute, proposal).await {
