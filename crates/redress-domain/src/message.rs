@@ -1,14 +1,16 @@
 //! Messages between the business and its customer: which way one goes, what it is for, and
 //! where its delivery stands. A message is kept exactly as it was sent or received; its delivery
-//! moves through [`DeliveryState`]s, never back from an end.
+//! moves through [`DeliveryState`]s, never back to be sent again once it reached an end.
 //!
 //! ```text
 //! waiting → sending → delivered
-//!    ↑         │
-//!    └─────────┤ (a temporary failure: tried again later)
-//!              └──→ failed (refused for good, or too many attempts)
+//!    ↑         │          │ (a bounce: the mail server took it, then could not deliver it)
+//!    └─────────┤          ↓
+//!              └──────→ failed (refused for good, too many attempts, or bounced)
 //! ```
-//! A `sending` message whose worker died is claimed again once its claim expires.
+//! A `sending` message whose worker died is claimed again once its claim expires. A bounce (a
+//! mail server's report that the mail did not reach the customer) fails a message the mail
+//! server had taken, or whose worker's mark it overtook.
 
 use std::fmt;
 
@@ -149,12 +151,20 @@ impl DeliveryState {
         Self::ALL.into_iter().find(|s| s.as_str() == name)
     }
 
-    /// Whether nothing more will happen to it.
+    /// Whether it will not be sent again: delivered or failed. A delivered message may still be
+    /// failed by a bounce, but is never sent again.
     pub fn is_final(self) -> bool {
         matches!(self, Self::Delivered | Self::Failed)
     }
 
     /// Whether a delivery may move from this state to `to`.
+    ///
+    /// A mail server that took a mail may report later that it could not deliver it (a
+    /// bounce): so `delivered` may become `failed`. A bounce may also overtake the worker's
+    /// own mark (it reports on a mail the worker has sent but not yet marked, or marked to be
+    /// tried again after a failure it misread), so `waiting` and `sending` may become `failed`
+    /// too. Nothing becomes `waiting` or `sending` from an end: a failed or delivered mail is
+    /// never sent again by itself.
     pub fn may_become(self, to: Self) -> bool {
         use DeliveryState::*;
         matches!(
@@ -163,7 +173,7 @@ impl DeliveryState {
                 | (Sending, Sending)
                 | (Sending, Waiting)
                 | (Sending, Delivered)
-                | (Sending, Failed)
+                | (Waiting | Sending | Delivered, Failed)
         )
     }
 }
@@ -228,15 +238,22 @@ mod tests {
     }
 
     #[test]
-    fn a_delivery_never_moves_back_from_its_end() {
-        for end in [DeliveryState::Delivered, DeliveryState::Failed] {
+    fn a_delivery_never_moves_back_from_its_end_and_only_a_bounce_fails_a_delivered_one() {
+        use DeliveryState::*;
+        for end in [Delivered, Failed] {
             assert!(end.is_final());
-            for to in DeliveryState::ALL {
+            for to in [Waiting, Sending, Delivered] {
                 assert!(!end.may_become(to), "{end} → {to}");
             }
         }
-        assert!(DeliveryState::Waiting.may_become(DeliveryState::Sending));
-        assert!(!DeliveryState::Waiting.may_become(DeliveryState::Delivered));
-        assert!(DeliveryState::Sending.may_become(DeliveryState::Waiting));
+        assert!(!Failed.may_become(Failed), "failed once");
+        assert!(
+            Delivered.may_become(Failed),
+            "a bounce after the server took it"
+        );
+        assert!(Waiting.may_become(Failed) && Sending.may_become(Failed));
+        assert!(Waiting.may_become(Sending));
+        assert!(!Waiting.may_become(Delivered));
+        assert!(Sending.may_become(Waiting));
     }
 }

@@ -1,10 +1,11 @@
 //! A customer's mail as received (RFC 822/5322 bytes), taken apart into what a case needs: who
 //! wrote, the thread it belongs to, what they wrote this time, and the files they sent that a
-//! case may keep.
+//! case may keep; or, when it is a mail server's delivery report (a bounce), what it reports.
 
 use jiff::Timestamp;
 use mail_parser::{Address, HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType};
 
+use crate::bounce::{Bounce, bounce_of};
 use crate::html_text::html_to_text;
 use crate::reply::reply_text;
 
@@ -44,7 +45,8 @@ impl Default for InboundLimits {
 /// A customer's mail, taken apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboundMail {
-    /// The sender's address, lower-cased, to find the customer by.
+    /// The sender's address, lower-cased, to find the customer by. Empty only for a delivery
+    /// report ([`InboundMail::bounce`]) sent with no sender, as reports may be.
     pub from: String,
     /// The sender's display name, if given.
     pub from_name: Option<String>,
@@ -70,6 +72,9 @@ pub struct InboundMail {
     pub attachments: Vec<InboundAttachment>,
     /// The attachments left out, each with the reason, for the case to tell the customer.
     pub refused_attachments: Vec<RefusedAttachment>,
+    /// What the mail reports, when it is a mail server's delivery report about a mail sent (a
+    /// bounce, or a delay notice) rather than anyone's words.
+    pub bounce: Option<Bounce>,
 }
 
 /// A file the customer sent, within the limits.
@@ -133,7 +138,8 @@ pub enum InboundError {
     /// The bytes are not a mail: no header the parser could read, or none of a mail's headers.
     #[error("not a mail: {0}")]
     NotAMail(&'static str),
-    /// The mail has no sender address to find the customer by.
+    /// The mail has no sender address to find the customer by (and is no delivery report,
+    /// which needs none).
     #[error("the mail has no From address")]
     NoFrom,
     /// The mail is larger than [`InboundLimits::max_message_bytes`].
@@ -146,8 +152,9 @@ pub enum InboundError {
     },
 }
 
-/// Takes a received mail apart. A mail too large, unreadable or without a sender is refused;
-/// an attachment over the limits is listed in [`InboundMail::refused_attachments`] instead.
+/// Takes a received mail apart. A mail too large, unreadable or without a sender is refused
+/// (a delivery report may have no sender); an attachment over the limits is listed in
+/// [`InboundMail::refused_attachments`] instead.
 pub fn parse_inbound(raw: &[u8], limits: &InboundLimits) -> Result<InboundMail, InboundError> {
     if raw.len() > limits.max_message_bytes {
         return Err(InboundError::TooLarge {
@@ -181,16 +188,21 @@ pub fn parse_inbound(raw: &[u8], limits: &InboundLimits) -> Result<InboundMail, 
         ));
     }
 
-    let sender = message
-        .from()
-        .and_then(|from| {
-            from.iter()
-                .find(|addr| addr.address().is_some_and(is_address))
-        })
-        .ok_or(InboundError::NoFrom)?;
-    let from = sender.address().unwrap_or_default().trim().to_lowercase();
+    let bounce = bounce_of(&message);
+    let sender = message.from().and_then(|from| {
+        from.iter()
+            .find(|addr| addr.address().is_some_and(is_address))
+    });
+    if sender.is_none() && bounce.is_none() {
+        return Err(InboundError::NoFrom);
+    }
+    let from = sender
+        .and_then(|sender| sender.address())
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase();
     let from_name = sender
-        .name()
+        .and_then(|sender| sender.name())
         .map(str::trim)
         .filter(|name| !name.is_empty() && !name.eq_ignore_ascii_case(&from))
         .map(str::to_owned);
@@ -212,6 +224,7 @@ pub fn parse_inbound(raw: &[u8], limits: &InboundLimits) -> Result<InboundMail, 
         text,
         attachments,
         refused_attachments,
+        bounce,
     };
     Ok(mail)
 }
@@ -272,7 +285,7 @@ fn strip_angles(id: &str) -> &str {
         .unwrap_or(id)
 }
 
-fn ids(value: &HeaderValue<'_>) -> Vec<String> {
+pub(crate) fn ids(value: &HeaderValue<'_>) -> Vec<String> {
     let listed: Vec<&str> = match value {
         HeaderValue::Text(id) => vec![id.as_ref()],
         HeaderValue::TextList(ids) => ids.iter().map(AsRef::as_ref).collect(),
@@ -287,7 +300,7 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
 }
 
 /// The text bodies joined, each HTML one reduced to text, with `\n` line ends.
-fn body_text(message: &mail_parser::Message<'_>) -> String {
+pub(crate) fn body_text(message: &mail_parser::Message<'_>) -> String {
     let mut text = String::new();
     for part in message.text_bodies() {
         let part_text = match &part.body {
@@ -418,6 +431,7 @@ mod tests {
             reply_text: String::new(),
             attachments: Vec::new(),
             refused_attachments: Vec::new(),
+            bounce: None,
         }
     }
 

@@ -2,7 +2,8 @@
 //! ([`OutgoingMail`]) and sent ([`Mailer::send`]) with lettre, what a failure means for the
 //! outbox ([`DeliveryFailure`]: try again after [`retry_after`], or give up), and a customer's
 //! mail taken apart ([`parse_inbound`]) into who wrote, the thread, the new part of a reply and
-//! the files a case may keep.
+//! the files a case may keep, or, for a mail server's delivery report, what it reports
+//! ([`Bounce`]).
 //!
 //! The outbox (which mail to send when, how many tries) and the threading (which case a reply
 //! belongs to) are the service's: this crate sends and parses one mail at a time, and its
@@ -12,6 +13,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bounce;
 mod delivery;
 mod html_text;
 mod inbound;
@@ -22,6 +24,7 @@ mod settings;
 mod sink;
 mod worker;
 
+pub use bounce::{Bounce, read_bounce};
 pub use delivery::{Delivered, DeliveryFailure, FIRST_RETRY, LONGEST_RETRY, Mailer, retry_after};
 pub use inbound::{
     InboundAttachment, InboundError, InboundLimits, InboundMail, RefusalReason, RefusedAttachment,

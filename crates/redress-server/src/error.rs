@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use redress_service::messages::MessageRefused;
+use redress_service::messages::{MailRefused, MessageRefused};
 use redress_service::portal::PortalRefused;
 use redress_service::records::{
     ArrearsError, DisputeError, InstalmentError, LogError, StatementError, StorageError, UserError,
@@ -474,7 +474,13 @@ impl From<ServiceError> for ApiError {
             ServiceError::Statement(e) => e.into(),
             ServiceError::Log(e) => e.into(),
             ServiceError::Message(e) => e.into(),
-            ServiceError::Mail(e) => Self::invalid_field("mail", e.to_string()),
+            ServiceError::Mail(e) => match e {
+                // The mail is at fault: from no customer on no thread of ours, or a delivery
+                // report about no message Redress sent.
+                MailRefused::UnknownSender(_)
+                | MailRefused::NoInvoice(_)
+                | MailRefused::BounceOfNoMessage(_) => Self::invalid_field("mail", e.to_string()),
+            },
             ServiceError::Portal(e) => e.into(),
             ServiceError::Storage(e) => e.into(),
         }

@@ -14,7 +14,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use redress_domain::message::{DocumentRef, MessageKind};
 use redress_domain::{Language, timestamp_text};
-use redress_service::messages::{Composed, Outgoing, ReceivedMail};
+use redress_service::messages::{
+    BounceEffect, BounceKind, BounceReport, Bounced, Composed, Outgoing, ReceiveOutcome,
+    ReceivedMail,
+};
 use redress_service::records::StoredMessage;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -350,12 +353,40 @@ pub struct ReceivedView {
     pub message: MessageView,
 }
 
+/// What a mail server's delivery report (a bounce) about a message Redress sent did.
+#[derive(Serialize, ToSchema)]
+pub struct BounceView {
+    /// `marked_failed`: the message's delivery failed now (`message.delivery.last_error` gives
+    /// the report's words; a `message_bounced` event is on its dispute's history);
+    /// `already_failed`: it had failed before (the same report again), nothing changed;
+    /// `delayed`: only a delay notice, nothing changed.
+    pub bounce: String,
+    /// The message it reports on; `null` only for a delay notice that names none of ours.
+    pub message_id: Option<String>,
+    /// The message's dispute, if it is about one.
+    pub dispute_id: Option<String>,
+    /// The message, as it now stands.
+    pub message: Option<MessageView>,
+}
+
+/// What became of a received mail: a customer's mail kept before, or a delivery report.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum InboundView {
+    /// A customer's mail.
+    Reply(ReceivedView),
+    /// A delivery report (it has `bounce`).
+    Bounce(BounceView),
+}
+
 /// Takes a customer's mail, as the raw RFC 822 message a mail server gives
 /// (`Content-Type: message/rfc822`): threaded to its dispute by the message it answers, or by
 /// the dispute its subject names when the sender is that dispute's customer; from a customer's
 /// address on an unknown thread, a new dispute is opened. Its attachments go into the case file
-/// (within the evidence limits; the others are listed in the message). `redress mail receive`
-/// does the same from standard input.
+/// (within the evidence limits; the others are listed in the message). A mail server's delivery
+/// report (a bounce) about a message Redress sent is no customer's mail: a failure marks that
+/// message's delivery failed, with the report's words and a `message_bounced` event; a delay
+/// notice changes nothing. `redress mail receive` does the same from standard input.
 #[utoipa::path(
     post,
     path = "/api/v1/mail/inbound",
@@ -364,10 +395,10 @@ pub struct ReceivedView {
     request_body(description = "The mail, as received", content(("message/rfc822"))),
     responses(
         (status = CREATED, description = "Kept", body = ReceivedView),
-        (status = OK, description = "The same mail was kept before", body = ReceivedView),
+        (status = OK, description = "The same mail was kept before (a `ReceivedView`), or a delivery report about a message Redress sent was taken (a `BounceView`, with `bounce`)", body = InboundView),
         (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
         (status = PAYLOAD_TOO_LARGE, description = "The mail is larger than 10 MiB (`redress mail receive` takes up to 25 MiB)", body = ErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "Not a mail, no sender, or from no customer on a thread of no dispute (`details.field` is `mail`)", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "Not a mail, no sender, from no customer on a thread of no dispute, or a delivery report about no message Redress sent (`details.field` is `mail`)", body = ErrorBody),
     )
 )]
 pub async fn receive(
@@ -381,7 +412,12 @@ pub async fn receive(
         )));
     }
     let mail = parse_mail(&bytes)?;
-    let received = state.redress.messages().receive(mail).await?;
+    let received = match state.redress.messages().receive(mail).await? {
+        ReceiveOutcome::Reply(received) => received,
+        ReceiveOutcome::Bounce(bounced) => {
+            return Ok((StatusCode::OK, Json(BounceView::from(&bounced))).into_response());
+        }
+    };
     let status = if received.already_kept {
         StatusCode::OK
     } else {
@@ -398,6 +434,23 @@ pub async fn receive(
         }),
     )
         .into_response())
+}
+
+impl From<&Bounced> for BounceView {
+    fn from(bounced: &Bounced) -> Self {
+        let message = bounced.message.as_ref();
+        Self {
+            bounce: match bounced.effect {
+                BounceEffect::MarkedFailed => "marked_failed",
+                BounceEffect::AlreadyFailed => "already_failed",
+                BounceEffect::Delayed => "delayed",
+            }
+            .to_owned(),
+            message_id: message.map(|m| m.id.clone()),
+            dispute_id: message.and_then(|m| m.dispute_id.clone()),
+            message: message.map(MessageView::from),
+        }
+    }
 }
 
 /// A raw mail taken apart for the service, within the evidence limits.
@@ -444,6 +497,17 @@ pub fn received_mail(mail: redress_mailer::InboundMail) -> ReceivedMail {
             .iter()
             .map(|r| format!("{}: {}", r.file_name, r.reason))
             .collect(),
+        bounce: mail.bounce.map(|bounce| BounceReport {
+            original_message_ids: bounce.original_message_ids,
+            recipients: bounce.recipients,
+            status: bounce.status,
+            diagnostic: bounce.diagnostic,
+            kind: if bounce.permanent {
+                BounceKind::Failed
+            } else {
+                BounceKind::Delayed
+            },
+        }),
     }
 }
 

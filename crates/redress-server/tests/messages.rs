@@ -224,3 +224,117 @@ async fn a_credit_note_comes_as_pdf_when_asked_for_one() {
     assert_eq!((status, &shown["id"]), (StatusCode::OK, &json!(note)));
     app.stop().await;
 }
+
+/// A Postfix delivery report about the mail `mail_id`, sent with no sender as reports are.
+fn postfix_report(mail_id: &str, action: &str, status: &str) -> String {
+    format!(
+        "Return-Path: <>\r\nFrom: MAILER-DAEMON@mail.example.com (Mail Delivery System)\r\n\
+         To: billing@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+         MIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\
+         --b\r\nContent-Type: message/delivery-status\r\n\r\n\
+         Reporting-MTA: dns; mail.example.com\r\n\r\n\
+         Final-Recipient: rfc822; keiri@sora.example\r\nAction: {action}\r\nStatus: {status}\r\n\
+         Diagnostic-Code: smtp; 550 5.1.1 <keiri@sora.example>: User unknown\r\n\r\n\
+         --b\r\nContent-Type: text/rfc822-headers\r\n\r\n\
+         From: billing@example.com\r\nTo: keiri@sora.example\r\nMessage-ID: <{mail_id}>\r\n\r\n\
+         --b--\r\n"
+    )
+}
+
+#[tokio::test]
+async fn a_mail_servers_bounce_fails_the_message_it_names_and_one_about_no_message_of_ours_is_refused()
+ {
+    let app = App::start().await;
+    let dispute = open(&app, "INV-S1").await;
+    // The worker's part: the mail server takes the acknowledgement.
+    let messages = app.redress.messages();
+    let claimed = messages
+        .claim_due(std::time::Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert!(
+        messages
+            .mark(&claimed[0], redress_service::records::Outcome::Delivered)
+            .await
+            .unwrap()
+    );
+    let mail_id = claimed[0].message.mail_id.clone();
+    let inbound = |raw: String| {
+        app.client
+            .post(format!("{}/api/v1/mail/inbound", app.base))
+            .bearer_auth(&app.agent)
+            .header("content-type", "message/rfc822")
+            .body(raw)
+            .send()
+    };
+
+    let delayed = inbound(postfix_report(&mail_id, "delayed", "4.4.1"))
+        .await
+        .unwrap();
+    assert_eq!(delayed.status(), StatusCode::OK);
+    let delayed: serde_json::Value = delayed.json().await.unwrap();
+    assert_eq!(delayed["bounce"], "delayed", "{delayed}");
+    assert_eq!(delayed["message"]["delivery"]["state"], "delivered");
+
+    let response = inbound(postfix_report(&mail_id, "failed", "5.1.1"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bounced: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(bounced["bounce"], "marked_failed", "{bounced}");
+    assert_eq!(bounced["message_id"], claimed[0].message.id.as_str());
+    assert_eq!(bounced["dispute_id"], dispute.as_str());
+    assert_eq!(bounced["message"]["delivery"]["state"], "failed");
+    assert_eq!(
+        bounced["message"]["delivery"]["last_error"],
+        "bounced: 5.1.1 550 5.1.1 <keiri@sora.example>: User unknown"
+    );
+    let again = inbound(postfix_report(&mail_id, "failed", "5.1.1"))
+        .await
+        .unwrap();
+    let again: serde_json::Value = again.json().await.unwrap();
+    assert_eq!(again["bounce"], "already_failed", "{again}");
+
+    let (_, history) = app
+        .get(&format!("/api/v1/disputes/{dispute}/events"), &app.auditor)
+        .await;
+    let bounces: Vec<&serde_json::Value> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "message_bounced")
+        .collect();
+    assert_eq!(bounces.len(), 1, "{history}");
+    let (_, conversation) = app
+        .get(
+            &format!("/api/v1/disputes/{dispute}/messages"),
+            &app.auditor,
+        )
+        .await;
+    assert_eq!(
+        conversation["messages"].as_array().unwrap().len(),
+        1,
+        "no reply kept: {conversation}"
+    );
+
+    let refused = inbound(postfix_report(
+        "nothing-of-ours@elsewhere.example",
+        "failed",
+        "5.1.1",
+    ))
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(refused["error"]["details"]["field"], "mail");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("a delivery report about no message Redress sent"),
+        "{refused}"
+    );
+    app.stop().await;
+}

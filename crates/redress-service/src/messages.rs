@@ -910,6 +910,63 @@ pub struct ReceivedMail {
     pub attachments: Vec<(String, String, Vec<u8>)>,
     /// The files it carried that were not kept, each with why.
     pub refused: Vec<String>,
+    /// What it reports, when it is a mail server's delivery report (a bounce) about mail
+    /// Redress sent rather than a customer's words.
+    pub bounce: Option<BounceReport>,
+}
+
+/// A mail server's delivery report about a mail Redress sent, as `redress-mailer` read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BounceReport {
+    /// The Message-IDs (without `<>`) of the mail it reports on.
+    pub original_message_ids: Vec<String>,
+    /// The addresses it says were not reached.
+    pub recipients: Vec<String>,
+    /// Its status code, e.g. `5.1.1`.
+    pub status: Option<String>,
+    /// The receiving server's words.
+    pub diagnostic: Option<String>,
+    /// Whether delivery failed for good or is only delayed.
+    pub kind: BounceKind,
+}
+
+/// What a delivery report says of a mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BounceKind {
+    /// It could not be delivered, for good (`5.x.x`, `Action: failed`).
+    Failed,
+    /// It is not delivered yet; the mail servers go on trying (`4.x.x`, `Action: delayed`).
+    Delayed,
+}
+
+/// What became of a received mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReceiveOutcome {
+    /// A customer's mail, kept in its case.
+    Reply(Received),
+    /// A mail server's delivery report about a message Redress sent: never kept as a message.
+    Bounce(Bounced),
+}
+
+/// What a delivery report did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bounced {
+    /// The message it reports on, as it now stands. `None` only for a delay notice that names
+    /// no message of ours (a delay changes nothing, so it needs none).
+    pub message: Option<StoredMessage>,
+    /// What became of the message's delivery.
+    pub effect: BounceEffect,
+}
+
+/// What became of a message's delivery on a report about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BounceEffect {
+    /// Marked failed now, with the report's words, and a `message_bounced` event on its case.
+    MarkedFailed,
+    /// It had failed already (the same report received again): nothing changed.
+    AlreadyFailed,
+    /// Only delayed: nothing changed; the mail servers go on trying.
+    Delayed,
 }
 
 /// What became of a customer's mail.
@@ -939,37 +996,112 @@ pub enum MailRefused {
     /// The sender's customer has no invoice a dispute could be about.
     #[error("customer {0} has no invoice a dispute could be about")]
     NoInvoice(String),
+    /// A delivery report (a bounce) about a mail that is no message Redress sent: the
+    /// Message-IDs it names, or none.
+    #[error("a delivery report about no message Redress sent (it names {})", names(.0))]
+    BounceOfNoMessage(Vec<String>),
+}
+
+/// `<a>, <b>`, or `no Message-ID`.
+fn names(ids: &[String]) -> String {
+    if ids.is_empty() {
+        return "no Message-ID".to_owned();
+    }
+    ids.iter()
+        .map(|id| format!("<{id}>"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Messages<'_> {
-    /// Keeps a customer's mail in the case it belongs to: the dispute of the message it answers
-    /// (by `In-Reply-To`/`References`), or the dispute its subject names when the sender is
-    /// that dispute's customer, or else a new dispute of the sender's (a customer's address),
-    /// about the invoice the mail names or their latest. Its files go into the case file, and
-    /// a dispute waiting for the customer goes back to investigating. Done as the operator of
-    /// the mail gateway (`system` in the log). The same mail received again is kept once.
-    pub async fn receive(&self, mail: ReceivedMail) -> Result<Received, ServiceError> {
-        let store = &self.0.store;
-        let mut dispute = None;
-        // By the thread: one of our Message-IDs, or (were our domain changed since) the
-        // message id it was made from.
-        let mut ids = mail.thread.clone();
-        ids.extend(
-            mail.thread
-                .iter()
-                .filter_map(|t| t.split_once("@redress.").map(|(id, _)| id.to_owned())),
-        );
-        if let Some(ours) = store.messages().by_mail_ids(ids.clone()).await? {
-            dispute = ours.dispute_id;
+    /// Takes a received mail. A mail server's delivery report (a bounce) marks the message it
+    /// reports on failed, or changes nothing when it only says delivery is delayed: see
+    /// [`Messages::receive_bounce`]. Any other mail is a customer's, kept in the case it belongs
+    /// to: the dispute of the message it answers (by `In-Reply-To`/`References`), or the dispute
+    /// its subject names when the sender is that dispute's customer, or else a new dispute of
+    /// the sender's (a customer's address), about the invoice the mail names or their latest.
+    /// Its files go into the case file, and a dispute waiting for the customer goes back to
+    /// investigating. Done as the operator of the mail gateway (`system` in the log). The same
+    /// mail received again is kept once.
+    pub async fn receive(&self, mut mail: ReceivedMail) -> Result<ReceiveOutcome, ServiceError> {
+        if let Some(report) = mail.bounce.take() {
+            return Ok(ReceiveOutcome::Bounce(self.receive_bounce(report).await?));
         }
-        if dispute.is_none() {
-            for id in ids.iter().filter(|i| i.starts_with("MSG-")) {
-                if let Some(ours) = store.messages().get(id).await? {
-                    dispute = ours.dispute_id;
-                    break;
-                }
+        Ok(ReceiveOutcome::Reply(self.receive_reply(mail).await?))
+    }
+
+    /// Takes a delivery report: a failure marks the message it reports on failed, with the
+    /// report's words and a `message_bounced` event on its case (once: the same report again
+    /// changes nothing); a delay changes nothing. Never kept as a customer's message, never
+    /// opens a dispute. A failure about no message Redress sent is refused.
+    pub async fn receive_bounce(&self, report: BounceReport) -> Result<Bounced, ServiceError> {
+        let store = &self.0.store;
+        // Only a message to the customer is delivered; a report naming a customer's own mail
+        // (in its thread) is about no mail of ours.
+        let ours = self
+            .ours(&report.original_message_ids)
+            .await?
+            .filter(|message| message.direction == Direction::ToCustomer);
+        let message = match (ours, report.kind) {
+            (message, BounceKind::Delayed) => {
+                return Ok(Bounced {
+                    message,
+                    effect: BounceEffect::Delayed,
+                });
+            }
+            (Some(message), BounceKind::Failed) => message,
+            (None, BounceKind::Failed) => {
+                return Err(MailRefused::BounceOfNoMessage(report.original_message_ids).into());
+            }
+        };
+        let bounce = outbox::Bounce {
+            status: report.status,
+            diagnostic: report.diagnostic,
+            recipients: report.recipients,
+        };
+        let marked = store
+            .perform(outbox::mark_bounced(&message.id, bounce, this_moment()))
+            .await?;
+        let message = store.messages().get(&message.id).await?.unwrap_or(message);
+        Ok(Bounced {
+            message: Some(message),
+            effect: if marked {
+                BounceEffect::MarkedFailed
+            } else {
+                BounceEffect::AlreadyFailed
+            },
+        })
+    }
+
+    /// The message one of `ids` names: by its Message-ID, or (were our domain changed since)
+    /// by the message id it was made from.
+    async fn ours(&self, ids: &[String]) -> Result<Option<StoredMessage>, StorageError> {
+        let messages = self.0.store.messages();
+        let mut ids = ids.to_vec();
+        ids.extend(
+            ids.iter()
+                .filter_map(|t| t.split_once("@redress.").map(|(id, _)| id.to_owned()))
+                .collect::<Vec<_>>(),
+        );
+        if let Some(ours) = messages.by_mail_ids(ids.clone()).await? {
+            return Ok(Some(ours));
+        }
+        for id in ids.iter().filter(|i| i.starts_with("MSG-")) {
+            if let Some(ours) = messages.get(id).await? {
+                return Ok(Some(ours));
             }
         }
+        Ok(None)
+    }
+
+    /// Keeps a customer's mail in its case, as [`Messages::receive`] says.
+    async fn receive_reply(&self, mail: ReceivedMail) -> Result<Received, ServiceError> {
+        let store = &self.0.store;
+        // By the thread.
+        let mut dispute = self
+            .ours(&mail.thread)
+            .await?
+            .and_then(|ours| ours.dispute_id);
         let customer = store.billing().customer_by_email(&mail.from).await?;
         // By the subject, only from the dispute's own customer.
         if dispute.is_none()

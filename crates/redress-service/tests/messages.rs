@@ -1,7 +1,8 @@
 //! Talking with the customer: the acknowledgement kept with the dispute it acknowledges, in the
-//! customer's language; messages drafted from the case, edited and sent as written; and the
-//! outbox's claims, which a worker marks once. Runs on the backend `REDRESS_TEST_BACKEND`
-//! names, over the worked example (`fixtures/audit-v1`; C-SORA writes Spanish).
+//! customer's language; messages drafted from the case, edited and sent as written; the
+//! outbox's claims, which a worker marks once; and the mail servers' delivery reports
+//! (bounces), which fail a message sent. Runs on the backend `REDRESS_TEST_BACKEND` names,
+//! over the worked example (`fixtures/audit-v1`; C-SORA writes Spanish).
 
 #[path = "../../redress-storage/tests/support/mod.rs"]
 mod support;
@@ -9,7 +10,10 @@ mod support;
 use redress_domain::message::{DeliveryState, Direction, MessageKind};
 use redress_domain::{DisputeReason, DisputeStatus, Language, Role};
 use redress_import::{NoProgress, read_billing_data};
-use redress_service::messages::{Communication, MessageRefused, Outgoing};
+use redress_service::messages::{
+    BounceEffect, BounceKind, BounceReport, Communication, MailRefused, MessageRefused, Outgoing,
+    ReceiveOutcome, ReceivedMail,
+};
 use redress_service::records::{Outcome, StoredMessage};
 use redress_service::{Actor, DisputeIntake, Redress, ServiceError};
 use std::time::Duration;
@@ -531,4 +535,270 @@ async fn a_breached_service_level_escalates_once_on_time_across_a_restart() {
         "the note names who is told: {notes:?}"
     );
     done(db, redress).await;
+}
+
+/// A dispute about INV-A3 (Acme, `ap@acme.example`) whose acknowledgement the mail server took.
+async fn delivered_acknowledgement(redress: &Redress, ana: &Actor) -> (String, StoredMessage) {
+    let dispute = redress
+        .disputes()
+        .open(ana, intake("INV-A3"))
+        .await
+        .unwrap();
+    let messages = redress.messages();
+    let claimed = messages
+        .claim_due(Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert!(
+        messages
+            .mark(&claimed[0], Outcome::Delivered)
+            .await
+            .unwrap()
+    );
+    let ack = messages_of(redress, &dispute.id).await.remove(0);
+    assert_eq!(
+        ack.delivery.as_ref().unwrap().state,
+        DeliveryState::Delivered
+    );
+    (dispute.id, ack)
+}
+
+/// A mail server's report about the mail `ids` name, as the mailer gives it.
+fn report(ids: &[&str], kind: BounceKind) -> ReceivedMail {
+    ReceivedMail {
+        from: "mailer-daemon@mx.acme.example".into(),
+        from_name: Some("Mail Delivery System".into()),
+        subject: "Undelivered Mail Returned to Sender".into(),
+        message_id: Some("20261104081524.4Xyz1@mx.acme.example".into()),
+        thread: Vec::new(),
+        reference: None,
+        text: "I'm sorry to have to inform you that your message could not be delivered.".into(),
+        attachments: Vec::new(),
+        refused: Vec::new(),
+        bounce: Some(BounceReport {
+            original_message_ids: ids.iter().map(|id| id.to_string()).collect(),
+            recipients: vec!["ap@acme.example".into()],
+            status: Some("5.1.1".into()),
+            diagnostic: Some("550 5.1.1 <ap@acme.example>: User unknown".into()),
+            kind,
+        }),
+    }
+}
+
+async fn dispute_count(redress: &Redress) -> usize {
+    redress
+        .disputes()
+        .list(&Default::default(), Default::default(), 100, None)
+        .await
+        .unwrap()
+        .unwrap()
+        .disputes
+        .len()
+}
+
+fn actions(history: &[redress_domain::audit_log::AuditEvent]) -> Vec<String> {
+    history.iter().map(|e| e.event.action.clone()).collect()
+}
+
+#[tokio::test]
+async fn a_permanent_bounce_fails_the_message_with_the_servers_words_once_and_keeps_no_reply() {
+    let db = TestDb::new().await;
+    let (redress, ana) = redress_with(&db, Communication::default()).await;
+    let (dispute, ack) = delivered_acknowledgement(&redress, &ana).await;
+    let disputes_before = dispute_count(&redress).await;
+    let history_before = redress.disputes().history(&dispute).await.unwrap();
+
+    let outcome = redress
+        .messages()
+        .receive(report(&[&ack.mail_id], BounceKind::Failed))
+        .await
+        .unwrap();
+    let ReceiveOutcome::Bounce(bounced) = outcome else {
+        panic!("a bounce is no reply: {outcome:?}");
+    };
+    assert_eq!(bounced.effect, BounceEffect::MarkedFailed);
+    let marked = bounced.message.expect("the message reported on");
+    assert_eq!(marked.id, ack.id);
+    assert_eq!(marked.dispute_id.as_deref(), Some(dispute.as_str()));
+    let delivery = marked.delivery.as_ref().unwrap();
+    assert_eq!(delivery.state, DeliveryState::Failed);
+    assert_eq!(
+        delivery.last_error.as_deref(),
+        Some("bounced: 5.1.1 550 5.1.1 <ap@acme.example>: User unknown")
+    );
+    assert!(delivery.delivered_at.is_some(), "the server did take it");
+
+    // One event, on the dispute's history, with the server's words.
+    let history = redress.disputes().history(&dispute).await.unwrap();
+    let mut expected = actions(&history_before);
+    expected.push("message_bounced".to_owned());
+    assert_eq!(actions(&history), expected);
+    let after = history.last().unwrap().event.after.clone().unwrap();
+    assert!(after.contains("User unknown"), "{after}");
+    assert!(after.contains(&ack.id), "{after}");
+    // Kept as nothing else: no customer's message, no dispute opened, the dispute unmoved.
+    assert_eq!(messages_of(&redress, &dispute).await, vec![marked.clone()]);
+    assert_eq!(dispute_count(&redress).await, disputes_before);
+    let now = redress.disputes().get(&dispute).await.unwrap().unwrap();
+    assert_eq!(now.status, DisputeStatus::Acknowledged);
+    assert_eq!(redress.messages().outbox_counts().await.unwrap(), (0, 1));
+
+    // The same report again changes nothing.
+    let again = redress
+        .messages()
+        .receive(report(&[&ack.mail_id], BounceKind::Failed))
+        .await
+        .unwrap();
+    let ReceiveOutcome::Bounce(again) = again else {
+        panic!("{again:?}");
+    };
+    assert_eq!(again.effect, BounceEffect::AlreadyFailed);
+    assert_eq!(again.message.as_ref(), Some(&marked));
+    assert_eq!(redress.disputes().history(&dispute).await.unwrap(), history);
+    assert_eq!(messages_of(&redress, &dispute).await, vec![marked]);
+    assert_eq!(dispute_count(&redress).await, disputes_before);
+    done(db, redress).await;
+}
+
+#[tokio::test]
+async fn a_bounce_that_overtakes_the_workers_mark_fails_the_message_for_good() {
+    let db = TestDb::new().await;
+    let (redress, ana) = redress_with(&db, Communication::default()).await;
+    let dispute = redress
+        .disputes()
+        .open(&ana, intake("INV-A3"))
+        .await
+        .unwrap();
+    let messages = redress.messages();
+    let claimed = messages
+        .claim_due(Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    // Named as it was sent before the business's domain changed: found by the id it was made
+    // from.
+    let sent_as = format!("{}@redress.old-domain.example", claimed[0].message.id);
+    let outcome = messages
+        .receive(report(&[&sent_as], BounceKind::Failed))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&outcome, ReceiveOutcome::Bounce(b) if b.effect == BounceEffect::MarkedFailed),
+        "{outcome:?}"
+    );
+    assert!(
+        !messages
+            .mark(&claimed[0], Outcome::Delivered)
+            .await
+            .unwrap(),
+        "the worker's claim is gone"
+    );
+    let ack = &messages_of(&redress, &dispute.id).await[0];
+    assert_eq!(ack.delivery.as_ref().unwrap().state, DeliveryState::Failed);
+    assert!(
+        messages
+            .claim_due(Duration::ZERO, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "never sent again by itself"
+    );
+    done(db, redress).await;
+}
+
+#[tokio::test]
+async fn a_delay_notice_changes_nothing_and_is_answered() {
+    let db = TestDb::new().await;
+    let (redress, ana) = redress_with(&db, Communication::default()).await;
+    let (dispute, ack) = delivered_acknowledgement(&redress, &ana).await;
+    let history = redress.disputes().history(&dispute).await.unwrap();
+    let disputes = dispute_count(&redress).await;
+    let outcome = redress
+        .messages()
+        .receive(report(&[&ack.mail_id], BounceKind::Delayed))
+        .await
+        .unwrap();
+    let ReceiveOutcome::Bounce(bounced) = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert_eq!(bounced.effect, BounceEffect::Delayed);
+    assert_eq!(bounced.message.as_ref(), Some(&ack));
+    assert_eq!(messages_of(&redress, &dispute).await, vec![ack]);
+    assert_eq!(redress.disputes().history(&dispute).await.unwrap(), history);
+    assert_eq!(dispute_count(&redress).await, disputes);
+    // One that names no mail at all (as delay warnings often do) is answered all the same.
+    let outcome = redress
+        .messages()
+        .receive(report(&[], BounceKind::Delayed))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&outcome, ReceiveOutcome::Bounce(b) if b.effect == BounceEffect::Delayed && b.message.is_none()),
+        "{outcome:?}"
+    );
+    done(db, redress).await;
+}
+
+#[tokio::test]
+async fn a_bounce_about_no_message_redress_sent_is_refused() {
+    let db = TestDb::new().await;
+    let (redress, ana) = redress_with(&db, Communication::default()).await;
+    let (dispute, ack) = delivered_acknowledgement(&redress, &ana).await;
+    // The customer answers; a report naming their own mail is about no mail of ours.
+    let reply = ReceivedMail {
+        from: "ap@acme.example".into(),
+        from_name: None,
+        subject: "Re: your acknowledgement".into(),
+        message_id: Some("reply-1@acme.example".into()),
+        thread: vec![ack.mail_id.clone()],
+        reference: None,
+        text: "Thank you.".into(),
+        attachments: Vec::new(),
+        refused: Vec::new(),
+        bounce: None,
+    };
+    let outcome = redress.messages().receive(reply).await.unwrap();
+    assert!(
+        matches!(&outcome, ReceiveOutcome::Reply(r) if r.dispute_id == dispute),
+        "{outcome:?}"
+    );
+    let disputes = dispute_count(&redress).await;
+    let history = redress.disputes().history(&dispute).await.unwrap();
+    for ids in [
+        vec!["CAJ7Xq@mail.gmail.com".to_owned()],
+        vec!["reply-1@acme.example".to_owned()],
+        Vec::new(),
+    ] {
+        let named: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let refused = redress
+            .messages()
+            .receive(report(&named, BounceKind::Failed))
+            .await
+            .expect_err("refused");
+        match refused {
+            ServiceError::Mail(MailRefused::BounceOfNoMessage(said)) => assert_eq!(said, ids),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            refused_words(&ids).contains("a delivery report about no message Redress sent"),
+            "{}",
+            refused_words(&ids)
+        );
+    }
+    assert_eq!(dispute_count(&redress).await, disputes);
+    assert_eq!(redress.disputes().history(&dispute).await.unwrap(), history);
+    let kept = messages_of(&redress, &dispute).await;
+    assert_eq!(
+        kept.len(),
+        2,
+        "the acknowledgement and the customer's reply"
+    );
+    assert_eq!(
+        kept[0].delivery.as_ref().unwrap().state,
+        DeliveryState::Delivered
+    );
+    done(db, redress).await;
+}
+
+fn refused_words(ids: &[String]) -> String {
+    MailRefused::BounceOfNoMessage(ids.to_vec()).to_string()
 }

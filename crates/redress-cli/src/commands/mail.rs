@@ -1,12 +1,14 @@
 //! `redress mail receive`: one customer's mail from standard input (what a mail server's pipe
 //! gives, e.g. Postfix's `pipe` or an alias `|redress mail receive`), kept as the inbound
-//! endpoint keeps it.
+//! endpoint keeps it; or a mail server's delivery report (a bounce) about a message Redress
+//! sent, which marks that message failed.
 
 use super::communication::CommunicationArgs;
 use super::database::{DatabaseArgs, runtime};
 use crate::Exit;
 use clap::{Args, Subcommand};
 use redress_service::Redress;
+use redress_service::messages::{BounceEffect, Bounced, ReceiveOutcome};
 use std::io::Read;
 
 /// Arguments of `redress mail`.
@@ -20,9 +22,11 @@ pub struct MailArgs {
 #[derive(Subcommand)]
 pub enum MailCommand {
     /// Keep one RFC 822 mail read from standard input in its dispute (or open one for a
-    /// customer's new thread). Exits 0 when kept (or kept before), 65 when the mail is refused
-    /// (not a mail, or from no customer on no dispute's thread: the mail server bounces it),
-    /// 75 when the database failed (the mail server tries again later).
+    /// customer's new thread); a delivery report (a bounce) about a message Redress sent marks
+    /// that message failed, and a delay notice changes nothing. Exits 0 when kept (or kept
+    /// before) or when a report was taken, 65 when the mail is refused (not a mail, from no
+    /// customer on no dispute's thread, or a report about no message Redress sent: the mail
+    /// server bounces it), 75 when the database failed (the mail server tries again later).
     Receive(ReceiveArgs),
 }
 
@@ -60,7 +64,7 @@ fn receive(args: ReceiveArgs) -> anyhow::Result<()> {
         }
     };
     let (communication, _) = args.communication.settings("http://127.0.0.1:8080")?;
-    let received = runtime()?.block_on(async {
+    let outcome = runtime()?.block_on(async {
         let redress = match Redress::open(&args.database.location(), Default::default()).await {
             Ok(redress) => redress.with_communication(communication),
             Err(e) => {
@@ -85,6 +89,13 @@ fn receive(args: ReceiveArgs) -> anyhow::Result<()> {
             }
         }
     })?;
+    let received = match outcome {
+        ReceiveOutcome::Reply(received) => received,
+        ReceiveOutcome::Bounce(bounced) => {
+            eprintln!("{}", bounce_line(&bounced));
+            return Ok(());
+        }
+    };
     if received.already_kept {
         eprintln!(
             "this mail was kept before, in dispute {} (message {})",
@@ -105,4 +116,32 @@ fn receive(args: ReceiveArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// What a delivery report did, in a line.
+fn bounce_line(bounced: &Bounced) -> String {
+    let about = match &bounced.message {
+        Some(message) => match &message.dispute_id {
+            Some(dispute) => format!("message {} (dispute {dispute})", message.id),
+            None => format!("message {}", message.id),
+        },
+        None => "no message of ours".to_owned(),
+    };
+    match bounced.effect {
+        BounceEffect::MarkedFailed => {
+            let error = bounced
+                .message
+                .as_ref()
+                .and_then(|m| m.delivery.as_ref())
+                .and_then(|d| d.last_error.clone())
+                .unwrap_or_else(|| "bounced".to_owned());
+            format!("a delivery report: {about} marked failed ({error})")
+        }
+        BounceEffect::AlreadyFailed => {
+            format!("a delivery report about {about}, which had failed before: nothing changed")
+        }
+        BounceEffect::Delayed => {
+            format!("a delay notice about {about}: nothing changed, the mail servers go on trying")
+        }
+    }
 }

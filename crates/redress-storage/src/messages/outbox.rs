@@ -1,5 +1,6 @@
 //! The outbox: messages to customers waiting to be delivered, claimed by a worker, and marked
-//! delivered, to be tried again, or failed.
+//! delivered, to be tried again, or failed; and failed later by a bounce, when the customer's
+//! mail server reports it could not deliver what it took ([`mark_bounced`]).
 //!
 //! A claim is a random token with an end: the worker holding it marks the message, and a
 //! message whose claim ended (its worker died mid-delivery) is claimed again. On PostgreSQL
@@ -187,5 +188,96 @@ fn mark_in(
             "system",
         )?;
     }
+    Ok(true)
+}
+
+/// A mail server's report that a message did not reach the customer for good (a bounce),
+/// received after the message was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bounce {
+    /// The status code it gives, e.g. `5.1.1`.
+    pub status: Option<String>,
+    /// The receiving server's words.
+    pub diagnostic: Option<String>,
+    /// The addresses it says were not reached.
+    pub recipients: Vec<String>,
+}
+
+impl Bounce {
+    /// What the delivery's `last_error` says of it: `bounced: 5.1.1 550 5.1.1 <…>: User
+    /// unknown`, or `bounced` alone when the report gave neither code nor words.
+    pub fn error(&self) -> String {
+        let mut error = "bounced:".to_owned();
+        for said in [&self.status, &self.diagnostic].into_iter().flatten() {
+            let said = said.trim();
+            if !said.is_empty() {
+                error.push(' ');
+                error.push_str(said);
+            }
+        }
+        error.trim_end_matches(':').to_owned()
+    }
+}
+
+/// Marks the message `id`, which was sent (or is being sent, or waits to be tried again), as
+/// failed at `at` because `bounce` reports it did not reach the customer, with a
+/// `message_bounced` event on its dispute. Gives `false`, changing nothing, when its delivery
+/// had failed already (the same report received again) or it is no message to a customer.
+/// It is never put back in the outbox: an agent decides what to send instead. A worker that
+/// still holds it finds its claim gone, and its own mark changes nothing.
+pub fn mark_bounced(id: &str, bounce: Bounce, at: Timestamp) -> Work<bool, MessageError> {
+    let id = id.to_owned();
+    Work::new(move |db| mark_bounced_in(db, &id, &bounce, at))
+}
+
+fn mark_bounced_in(
+    db: &mut dyn Db,
+    id: &str,
+    bounce: &Bounce,
+    at: Timestamp,
+) -> Result<bool, MessageError> {
+    // The states a bounce may fail, as the domain says; in one statement, so that a worker's
+    // mark at the same moment comes either before (and is overwritten) or after (and finds
+    // its claim gone).
+    let from: Vec<String> = DeliveryState::ALL
+        .into_iter()
+        .filter(|state| state.may_become(DeliveryState::Failed))
+        .map(|state| format!("'{}'", state.as_str()))
+        .collect();
+    let error = bounce.error();
+    let changed = db.execute(
+        &format!(
+            "UPDATE outbox SET state = ?, last_error = ?, claim = NULL, claimed_until = NULL, \
+             updated_at = ? WHERE message_id = ? AND state IN ({})",
+            from.join(", ")
+        ),
+        params![
+            DeliveryState::Failed.as_str(),
+            &error,
+            &timestamp_text(at),
+            id
+        ],
+    )?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    let Some(message) = db.row(
+        &format!("{} WHERE m.id = ?", select()),
+        params![id],
+        read_message,
+    )?
+    else {
+        return Ok(true);
+    };
+    let mut event = message_event(&message, "system", "message_bounced");
+    // As a failed delivery's event, with the report's own words, for the agent who must act.
+    event.after = Some(
+        serde_json::json!({"message_id": message.id, "kind": message.kind.as_str(),
+            "attempts": message.delivery.as_ref().map(|d| d.attempts), "error": error,
+            "status": bounce.status, "diagnostic": bounce.diagnostic,
+            "recipients": bounce.recipients})
+        .to_string(),
+    );
+    append(db, event)?;
     Ok(true)
 }

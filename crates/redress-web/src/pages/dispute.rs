@@ -838,6 +838,10 @@ fn event_words(entity: &str, action: &str) -> String {
         ("resolution", "declined") => "Offer declined by the customer",
         ("resolution", "applied") => "Resolution applied",
         ("resolution", "posted") => "Resolution posted to the ledger",
+        // The conversation shows the message failed, with the server's words.
+        ("dispute", "message_bounced") => {
+            "A message bounced: check the customer's address and send it again"
+        }
         _ => "",
     };
     if words.is_empty() {
