@@ -321,6 +321,53 @@ async fn a_spanish_speaking_customer_opens_their_link_sees_the_portal_in_spanish
 }
 
 #[tokio::test]
+async fn a_customer_offered_two_ways_to_settle_accepts_the_credit_note_and_sees_it_done() {
+    use redress_domain::resolution::ResolutionKind;
+    let portal = Portal::start(Fixture::Audit).await;
+    portal.investigate("DSP-1").await;
+    portal
+        .offer("DSP-1", ResolutionKind::CreditNote, "50.00")
+        .await;
+    portal
+        .offer("DSP-1", ResolutionKind::AccountCredit, "45.00")
+        .await;
+    let acme = portal.link("C-ACME", Some("DSP-1")).await;
+    let browser = Browser::start(1280, 900).await;
+    browser
+        .open(&portal, &format!("{acme}/disputes/DSP-1"))
+        .await;
+    let offer = browser.text("#offer").await;
+    assert!(offer.contains("Our offer"), "{offer}");
+    assert!(offer.contains("Credit note: USD 50.00"), "{offer}");
+    assert!(
+        offer.contains("Credit on your account: USD 45.00"),
+        "{offer}"
+    );
+    browser.check_page("offer", "en").await;
+
+    browser.press("Accept this: Credit note, USD 50.00").await;
+    assert!(
+        browser
+            .text(".flash")
+            .await
+            .contains("We have carried out what you accepted"),
+        "the flash says so"
+    );
+    let decided = browser.text("#decided").await;
+    assert!(decided.contains("Credit note: USD 50.00"), "{decided}");
+    assert!(decided.contains("Download credit note"), "{decided}");
+    let status = browser.text(".tags").await;
+    assert_eq!(status, "Resolved", "the dispute is resolved");
+    let left = browser
+        .eval("return document.querySelectorAll('#offer button').length;")
+        .await;
+    assert_eq!(left, 0, "nothing left to accept");
+    browser.check_page("offer-accepted", "en").await;
+    browser.stop().await;
+    portal.stop().await;
+}
+
+#[tokio::test]
 async fn on_a_360_px_wide_phone_no_page_of_the_portal_scrolls_sideways_and_each_is_accessible() {
     let portal = Portal::start(Fixture::Audit).await;
     let redress = &portal.redress;

@@ -761,57 +761,17 @@ async fn a_customer_accepts_an_arrears_correction_by_choosing_a_separate_invoice
     portal.stop().await;
 }
 
-/// Moves dispute `id` on to investigating, as an agent does before deciding.
-async fn investigate(portal: &Portal, id: &str) {
-    let redress = &portal.redress;
-    for next in [DisputeStatus::Acknowledged, DisputeStatus::Investigating] {
-        let status = redress.disputes().get(id).await.unwrap().unwrap().status;
-        if status.allowed_next().contains(&next) {
-            redress
-                .perform(redress.disputes().set_status(&portal.agent, id, next))
-                .await
-                .unwrap();
-        }
-    }
-}
-
-/// Offers the customer of dispute `id` a resolution of `kind` (lines for a credit note, else an
-/// amount), as the agent does; gives its id.
-async fn offer(portal: &Portal, id: &str, kind: ResolutionKind, amount: &str) -> String {
-    let redress = &portal.redress;
-    let (lines, amount) = match kind {
-        ResolutionKind::CreditNote => (vec![(2, dec(amount))], None),
-        _ => (Vec::new(), Some(dec(amount))),
-    };
-    let proposal = Proposal {
-        kind,
-        reason: "Hosting for March was already billed on INV-A3.".to_owned(),
-        currency: None,
-        lines,
-        amount,
-        payment_id: None,
-        instalments: Vec::new(),
-        instalment_count: None,
-        first_due_on: None,
-        offer: true,
-    };
-    let work = redress
-        .books()
-        .prepare_proposal(&portal.agent, id, proposal)
-        .await
-        .unwrap();
-    let offered = redress.perform(work).await.unwrap();
-    assert_eq!(offered.status, ResolutionStatus::Offered, "{offered:?}");
-    offered.id
-}
-
 #[tokio::test]
 async fn a_customer_accepts_one_of_two_options_offered_and_their_ledger_shows_its_credit_note() {
     let portal = Portal::start(Fixture::Audit).await;
     let redress = &portal.redress;
-    investigate(&portal, "DSP-1").await;
-    let credit_note = offer(&portal, "DSP-1", ResolutionKind::CreditNote, "50.00").await;
-    let account_credit = offer(&portal, "DSP-1", ResolutionKind::AccountCredit, "45.00").await;
+    portal.investigate("DSP-1").await;
+    let credit_note = portal
+        .offer("DSP-1", ResolutionKind::CreditNote, "50.00")
+        .await;
+    let account_credit = portal
+        .offer("DSP-1", ResolutionKind::AccountCredit, "45.00")
+        .await;
     // Offered: nothing is posted yet, and the dispute waits for the customer.
     let dispute = redress.disputes().get("DSP-1").await.unwrap().unwrap();
     assert_eq!(dispute.status, DisputeStatus::AwaitingCustomer);
@@ -946,8 +906,10 @@ async fn a_customer_accepts_one_of_two_options_offered_and_their_ledger_shows_it
 async fn a_customer_declines_the_offer_saying_why_and_the_dispute_goes_back_to_the_agent() {
     let portal = Portal::start(Fixture::Audit).await;
     let redress = &portal.redress;
-    investigate(&portal, "DSP-1").await;
-    let option = offer(&portal, "DSP-1", ResolutionKind::CreditNote, "50.00").await;
+    portal.investigate("DSP-1").await;
+    let option = portal
+        .offer("DSP-1", ResolutionKind::CreditNote, "50.00")
+        .await;
     let acme = portal.link("C-ACME", Some("DSP-1")).await;
     let path = format!("{acme}/disputes/DSP-1");
     let page = portal.get(&path).await;
@@ -1004,8 +966,10 @@ async fn a_customer_declines_the_offer_saying_why_and_the_dispute_goes_back_to_t
 async fn an_offer_on_another_customers_dispute_cannot_be_accepted_through_a_link() {
     let portal = Portal::start(Fixture::Audit).await;
     let redress = &portal.redress;
-    investigate(&portal, "DSP-1").await;
-    let acmes = offer(&portal, "DSP-1", ResolutionKind::CreditNote, "50.00").await;
+    portal.investigate("DSP-1").await;
+    let acmes = portal
+        .offer("DSP-1", ResolutionKind::CreditNote, "50.00")
+        .await;
     let sora = portal.link("C-SORA", Some("DSP-2")).await;
     let page = portal.get(&format!("{sora}/disputes/DSP-2")).await;
     let csrf = page.csrf();

@@ -177,6 +177,60 @@ impl Portal {
         format!("/portal/{}", issued.token)
     }
 
+    /// Moves dispute `id` on to investigating, as an agent does before deciding.
+    #[allow(dead_code)]
+    pub async fn investigate(&self, id: &str) {
+        use redress_domain::DisputeStatus;
+        let redress = &self.redress;
+        for next in [DisputeStatus::Acknowledged, DisputeStatus::Investigating] {
+            let status = redress.disputes().get(id).await.unwrap().unwrap().status;
+            if status.allowed_next().contains(&next) {
+                redress
+                    .perform(redress.disputes().set_status(&self.agent, id, next))
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+
+    /// Offers the customer of dispute `id` a resolution of `kind` (a credit note on line 2, else
+    /// an amount), as the agent does; gives its id.
+    #[allow(dead_code)]
+    pub async fn offer(
+        &self,
+        id: &str,
+        kind: redress_domain::resolution::ResolutionKind,
+        amount: &str,
+    ) -> String {
+        use redress_domain::resolution::{ResolutionKind, ResolutionStatus};
+        let amount: redress_domain::Decimal = amount.parse().unwrap();
+        let (lines, amount) = match kind {
+            ResolutionKind::CreditNote => (vec![(2, amount)], None),
+            _ => (Vec::new(), Some(amount)),
+        };
+        let proposal = redress_service::resolutions::Proposal {
+            kind,
+            reason: "Hosting for March was already billed on INV-A3.".to_owned(),
+            currency: None,
+            lines,
+            amount,
+            payment_id: None,
+            instalments: Vec::new(),
+            instalment_count: None,
+            first_due_on: None,
+            offer: true,
+        };
+        let redress = &self.redress;
+        let work = redress
+            .books()
+            .prepare_proposal(&self.agent, id, proposal)
+            .await
+            .unwrap();
+        let offered = redress.perform(work).await.unwrap();
+        assert_eq!(offered.status, ResolutionStatus::Offered, "{offered:?}");
+        offered.id
+    }
+
     async fn read(response: reqwest::Response) -> Page {
         Page {
             status: response.status(),
