@@ -113,6 +113,10 @@ fn the_demo_fills_a_fresh_database_with_every_status_every_kind_and_arrears_case
     };
     assert!(with(ResolutionStatus::PendingApproval) >= 1);
     assert!(with(ResolutionStatus::Refused) >= 1);
+    assert!(
+        with(ResolutionStatus::Offered) >= 1,
+        "an offer waits for a customer to accept it in the portal"
+    );
     assert!(stored.resolutions.iter().any(|r| {
         r.status == ResolutionStatus::Applied
             && r.decided_by.as_deref() == Some("approver@demo.redress.test")

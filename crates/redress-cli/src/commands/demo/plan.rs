@@ -42,6 +42,8 @@ pub struct Planned {
     pub decision: Decision,
     /// A plan's instalments received since.
     pub received: u32,
+    /// Offered to the customer to accept in the portal, rather than applied.
+    pub offer: bool,
 }
 
 impl Planned {
@@ -54,6 +56,7 @@ impl Planned {
             instalments: None,
             decision,
             received: 0,
+            offer: false,
         }
     }
 
@@ -156,7 +159,7 @@ fn credit_note(f: &Facts, strict: bool, above_limit: bool, decision: Decision) -
 }
 
 /// The scripts, scarcest facts first.
-const SCRIPTS: [Script; 14] = [
+const SCRIPTS: [Script; 15] = [
     // A write-off always waits for an approver: one waits in the approver's desk …
     Script {
         end: Investigating,
@@ -332,6 +335,19 @@ const SCRIPTS: [Script; 14] = [
         },
         escalate: false,
         statement: true,
+    },
+    // A credit note within the allowance offered to the customer, who has yet to accept it
+    // in the portal.
+    Script {
+        end: AwaitingCustomer,
+        resolve: |f, strict| {
+            credit_note(f, strict, false, AsProposed).map(|offered| Planned {
+                offer: true,
+                ..offered
+            })
+        },
+        escalate: false,
+        statement: false,
     },
 ];
 

@@ -127,7 +127,10 @@ async fn follow_one(
             resolve(redress, users, id, planned, today, rng, resolved).await?;
         }
     }
+    // An offer made moved the dispute on to waiting for the customer already.
+    let now = disputes.get(id).await?.map(|d| d.status);
     match course.end {
+        DisputeStatus::AwaitingCustomer if now == Some(DisputeStatus::AwaitingCustomer) => {}
         DisputeStatus::AwaitingCustomer | DisputeStatus::Withdrawn => {
             step(course.end).await?;
         }
@@ -172,7 +175,7 @@ async fn resolve(
                 .checked_add(jiff::Span::new().days(15))
                 .unwrap_or(today)
         }),
-        offer: false,
+        offer: planned.offer,
     };
     let books = redress.books();
     let proposed = match books.prepare_proposal(agent, dispute, proposal).await {
