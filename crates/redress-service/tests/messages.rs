@@ -8,7 +8,8 @@
 mod support;
 
 use redress_domain::message::{DeliveryState, Direction, MessageKind};
-use redress_domain::{DisputeReason, DisputeStatus, Language, Role};
+use redress_domain::service_level::update_due_at;
+use redress_domain::{DisputeReason, DisputeStatus, Language, Role, timestamp_text};
 use redress_import::{NoProgress, read_billing_data};
 use redress_service::messages::{
     BounceEffect, BounceKind, BounceReport, Communication, MailRefused, MessageRefused, Outgoing,
@@ -801,4 +802,90 @@ async fn a_bounce_about_no_message_redress_sent_is_refused() {
 
 fn refused_words(ids: &[String]) -> String {
     MailRefused::BounceOfNoMessage(ids.to_vec()).to_string()
+}
+
+#[tokio::test]
+async fn a_dispute_whose_customer_heard_nothing_for_five_working_days_is_due_an_update_until_one_is_written()
+ {
+    let db = TestDb::new().await;
+    let (redress, ana) = redress_with(&db, Communication::default()).await;
+    let disputes = redress.disputes();
+    let quiet = disputes.open(&ana, intake("INV-A3")).await.unwrap();
+    let fresh = disputes.open(&ana, intake("INV-A1")).await.unwrap();
+    let waiting = disputes.open(&ana, intake("INV-S1")).await.unwrap();
+    // Two of them were opened, and last written to, three weeks ago.
+    let long_ago = redress_storage::this_moment() - jiff::SignedDuration::from_hours(21 * 24);
+    let then = timestamp_text(long_ago);
+    for id in [&quiet.id, &waiting.id] {
+        let done = db.raw(&[
+            &format!("UPDATE disputes SET created_at = '{then}' WHERE id = '{id}'"),
+            &format!("UPDATE messages SET created_at = '{then}' WHERE dispute_id = '{id}'"),
+        ]);
+        assert!(done.iter().all(Result::is_ok), "{done:?}");
+    }
+    // One of those waits on the customer: it is theirs to answer, not ours.
+    for next in [
+        DisputeStatus::Acknowledged,
+        DisputeStatus::Investigating,
+        DisputeStatus::AwaitingCustomer,
+    ] {
+        redress
+            .perform(disputes.set_status(&ana, &waiting.id, next))
+            .await
+            .unwrap();
+    }
+    let rows = vec![
+        disputes.get(&quiet.id).await.unwrap().unwrap(),
+        disputes.get(&fresh.id).await.unwrap().unwrap(),
+        disputes.get(&waiting.id).await.unwrap().unwrap(),
+    ];
+    let due = disputes.updates_due(&rows).await.unwrap();
+    let calendar = &redress.communication().calendar;
+    let fell_due = update_due_at(calendar, rows[0].created_at, 5).unwrap();
+    assert_eq!(
+        due.into_iter().collect::<Vec<_>>(),
+        vec![(quiet.id.clone(), fell_due)],
+        "only the quiet one that does not wait on its customer"
+    );
+
+    // A status update written to the customer answers it.
+    let draft = redress
+        .messages()
+        .draft(&ana, &quiet.id, MessageKind::StatusUpdate)
+        .await
+        .unwrap();
+    let send = redress
+        .messages()
+        .prepare_send(
+            &ana,
+            &quiet.id,
+            Outgoing {
+                kind: MessageKind::StatusUpdate,
+                language: None,
+                subject: draft.subject,
+                body: draft.body,
+                documents: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    redress.perform(send).await.unwrap();
+    let rows = vec![disputes.get(&quiet.id).await.unwrap().unwrap()];
+    assert!(disputes.updates_due(&rows).await.unwrap().is_empty());
+
+    // A business that asks for no updates is never prompted.
+    let never = redress.clone().with_communication(Communication {
+        update_every_days: 0,
+        ..Default::default()
+    });
+    let rows = vec![disputes.get(&fresh.id).await.unwrap().unwrap()];
+    assert!(
+        never
+            .disputes()
+            .updates_due(&rows)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    done(db, redress).await;
 }

@@ -14,6 +14,7 @@ use crate::engine::sql::{Db, Value, params};
 use crate::engine::stored::new_id;
 use crate::engine::transaction::append;
 use crate::engine::{StorageError, Work};
+use redress_domain::audit_log::NewEvent;
 use redress_domain::message::{DeliveryState, MessageKind};
 use redress_domain::{DisputeStatus, Timestamp, timestamp_text};
 
@@ -158,23 +159,13 @@ fn mark_in(
     if changed == 0 {
         return Ok(false);
     }
-    let Some(message) = db.row(
-        &format!("{} WHERE m.id = ?", select()),
-        params![id],
-        read_message,
-    )?
-    else {
+    let Some(message) = reread(db, id)? else {
         return Ok(true);
     };
-    let mut event = message_event(&message, "system", action);
-    if let Some(error) = &error {
-        // The mail server's words, for the agent who must act on a failure.
-        event.after = Some(
-            serde_json::json!({"message_id": message.id, "kind": message.kind.as_str(),
-                "attempts": message.delivery.as_ref().map(|d| d.attempts), "error": error})
-            .to_string(),
-        );
-    }
+    let event = match &error {
+        Some(error) => failed_event(&message, action, error, serde_json::json!({})),
+        None => message_event(&message, "system", action),
+    };
     append(db, event)?;
     if outcome == Outcome::Delivered
         && message.kind == MessageKind::Acknowledgement
@@ -261,23 +252,42 @@ fn mark_bounced_in(
     if changed == 0 {
         return Ok(false);
     }
-    let Some(message) = db.row(
+    let Some(message) = reread(db, id)? else {
+        return Ok(true);
+    };
+    // As a failed delivery's event, with the report's own words.
+    let report = serde_json::json!({"status": bounce.status, "diagnostic": bounce.diagnostic,
+        "recipients": bounce.recipients});
+    append(
+        db,
+        failed_event(&message, "message_bounced", &error, report),
+    )?;
+    Ok(true)
+}
+
+/// The message `id` as it stands after a change of its delivery (`None`: not there).
+fn reread(db: &mut dyn Db, id: &str) -> Result<Option<StoredMessage>, StorageError> {
+    db.row(
         &format!("{} WHERE m.id = ?", select()),
         params![id],
         read_message,
-    )?
-    else {
-        return Ok(true);
-    };
-    let mut event = message_event(&message, "system", "message_bounced");
-    // As a failed delivery's event, with the report's own words, for the agent who must act.
-    event.after = Some(
-        serde_json::json!({"message_id": message.id, "kind": message.kind.as_str(),
-            "attempts": message.delivery.as_ref().map(|d| d.attempts), "error": error,
-            "status": bounce.status, "diagnostic": bounce.diagnostic,
-            "recipients": bounce.recipients})
-        .to_string(),
-    );
-    append(db, event)?;
-    Ok(true)
+    )
+}
+
+/// The event of a delivery that failed (`action`), with the mail server's words (`error`) and
+/// whatever else it reported (`more`, an object), for the agent who must act on it.
+fn failed_event(
+    message: &StoredMessage,
+    action: &str,
+    error: &str,
+    more: serde_json::Value,
+) -> NewEvent {
+    let mut after = serde_json::json!({"message_id": message.id, "kind": message.kind.as_str(),
+        "attempts": message.delivery.as_ref().map(|d| d.attempts), "error": error});
+    if let (Some(after), serde_json::Value::Object(more)) = (after.as_object_mut(), more) {
+        after.extend(more);
+    }
+    let mut event = message_event(message, "system", action);
+    event.after = Some(after.to_string());
+    event
 }
