@@ -17,6 +17,7 @@ pub mod audit_log;
 pub mod billing;
 pub mod calendar;
 pub mod dispute;
+pub mod evidence;
 pub mod ids;
 pub mod language;
 pub mod ledger;

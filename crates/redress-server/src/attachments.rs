@@ -13,7 +13,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use redress_service::{Actor, Redress};
-use serde_json::json;
 use utoipa::IntoParams;
 
 /// The limits of an attachment, the desk's and the API's alike.
@@ -23,7 +22,8 @@ pub use redress_service::{ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES};
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]
 pub struct FileName {
-    /// The file's name: up to 255 characters, no slashes.
+    /// The file's name, in any language, as UTF-8 or percent-encoded UTF-8 (`caf%C3%A9.txt`):
+    /// up to 255 characters, no slashes, no control characters, not only dots.
     #[param(
         rename = "X-File-Name",
         min_length = 1,
@@ -44,7 +44,9 @@ pub struct AttachmentId {
 /// Attaches an evidence file to the dispute.
 ///
 /// The body is the file itself, its type in `Content-Type` and its name in `X-File-Name`:
-/// PDF, PNG, JPEG, text, CSV, JSON or mail, up to 10 MiB. Content is stored once per SHA-256.
+/// PDF, PNG, JPEG, text, CSV, JSON or mail, up to 10 MiB. Its bytes must be what its type
+/// says (a PDF, PNG or JPEG starts as one does; text, CSV and JSON are UTF-8 without NUL
+/// bytes). Content is stored once per SHA-256.
 #[utoipa::path(
     post,
     path = "/api/v1/disputes/{id}/attachments",
@@ -63,7 +65,7 @@ pub struct AttachmentId {
         (status = CONFLICT, description = "A request with this `Idempotency-Key` is still being handled", body = ErrorBody),
         (status = PAYLOAD_TOO_LARGE, description = "The file is larger than 10 MiB", body = ErrorBody),
         (status = UNSUPPORTED_MEDIA_TYPE, description = "Redress keeps no evidence of this type", body = ErrorBody),
-        (status = UNPROCESSABLE_ENTITY, description = "The file is empty, `X-File-Name` is missing or wrong, or the `Idempotency-Key` was used with another body", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "The file is empty or its bytes are not what its type says, `X-File-Name` is missing or wrong, or the `Idempotency-Key` was used with another body", body = ErrorBody),
     )
 )]
 pub async fn add(
@@ -99,45 +101,22 @@ async fn attach(
                 .to_ascii_lowercase()
         })
         .unwrap_or_default();
-    if !ATTACHMENT_TYPES.contains(&content_type.as_str()) {
-        let message = format!(
-            "`{content_type}` is not a type of evidence Redress keeps (expected one of {})",
-            ATTACHMENT_TYPES.join(", ")
-        );
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_type",
-            message,
-        )
-        .details(json!({"field": "Content-Type"})));
-    }
-    if body.is_empty() {
-        return Err(ApiError::invalid_field("body", "the attachment is empty"));
-    }
-    if body.len() > MAX_ATTACHMENT_BYTES {
-        let message = format!(
-            "the attachment is {} bytes; at most {MAX_ATTACHMENT_BYTES} are taken",
-            body.len()
-        );
-        return Err(
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
-                .details(json!({"field": "body"})),
-        );
-    }
+    // The name as UTF-8 bytes (`café.txt` as a client sends it), or percent-encoded.
     let file_name = headers
         .get("x-file-name")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|n| !n.is_empty() && n.len() <= 255 && !n.contains(['/', '\\']))
-        .ok_or_else(|| {
-            ApiError::invalid_field(
-                "X-File-Name",
-                "the X-File-Name header must name the file (up to 255 characters, no slashes)",
-            )
-        })?;
+        .map(|v| {
+            let raw = String::from_utf8_lossy(v.as_bytes()).into_owned();
+            let decoded = percent_encoding::percent_decode_str(&raw)
+                .decode_utf8()
+                .map(|name| name.into_owned())
+                .ok();
+            decoded.unwrap_or(raw)
+        })
+        .unwrap_or_default();
+    // The type, size, content and name are checked by the service, as for every way in.
     Ok(redress
         .disputes()
-        .attach(&caller, id, file_name, &content_type, body)
+        .attach(&caller, id, &file_name, &content_type, body)
         .map_err(ApiError::from)
         .map(|attachment| (StatusCode::CREATED, AttachmentView::from(&attachment))))
 }

@@ -482,7 +482,32 @@ impl From<ServiceError> for ApiError {
                 | MailRefused::BounceOfNoMessage(_) => Self::invalid_field("mail", e.to_string()),
             },
             ServiceError::Portal(e) => e.into(),
+            ServiceError::Evidence(e) => e.into(),
             ServiceError::Storage(e) => e.into(),
+        }
+    }
+}
+
+impl From<redress_domain::evidence::EvidenceRefused> for ApiError {
+    /// A file refused as evidence: named by the part of the request at fault.
+    fn from(e: redress_domain::evidence::EvidenceRefused) -> Self {
+        use redress_domain::evidence::EvidenceRefused;
+        let message = e.to_string();
+        match e {
+            EvidenceRefused::MediaType(_) => Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_type",
+                message,
+            )
+            .details(json!({"field": "Content-Type"})),
+            EvidenceRefused::TooLarge { .. } => {
+                Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
+                    .details(json!({"field": "body"}))
+            }
+            EvidenceRefused::Empty | EvidenceRefused::ContentMismatch(_) => {
+                Self::invalid_field("body", message)
+            }
+            EvidenceRefused::FileName(_) => Self::invalid_field("X-File-Name", message),
         }
     }
 }

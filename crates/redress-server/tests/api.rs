@@ -750,6 +750,84 @@ async fn an_attachment_retried_with_its_idempotency_key_is_kept_once() {
 }
 
 #[tokio::test]
+async fn a_file_that_is_not_what_its_type_says_or_named_as_a_path_is_refused_and_names_in_any_language_are_kept()
+ {
+    let app = App::start().await;
+    let (_, created) = app
+        .post(
+            "/api/v1/disputes",
+            &app.agent,
+            dispute("INV-A2", Some(3), "125.00"),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let upload = |name: &[u8], content_type: &'static str, body: &'static [u8]| {
+        app.client
+            .post(format!("{}/api/v1/disputes/{id}/attachments", app.base))
+            .bearer_auth(&app.agent)
+            .header("content-type", content_type)
+            .header(
+                "x-file-name",
+                reqwest::header::HeaderValue::from_bytes(name).unwrap(),
+            )
+            .body(body)
+            .send()
+    };
+    let html = b"<html><script>alert(document.cookie)</script></html>";
+    for (content_type, field) in [
+        ("application/pdf", "body"),
+        ("image/png", "body"),
+        ("image/jpeg", "body"),
+    ] {
+        let lying = upload(b"scan.pdf", content_type, html).await.unwrap();
+        assert_eq!(lying.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let lying: Value = lying.json().await.unwrap();
+        assert_eq!(lying["error"]["details"]["field"], field, "{lying}");
+        assert!(
+            lying["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("its content is not"),
+            "{lying}"
+        );
+    }
+    let latin1 = upload(b"notes.txt", "text/plain", b"caf\xe9")
+        .await
+        .unwrap();
+    assert_eq!(latin1.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for path in [&b".."[..], b".", b"../../etc/passwd", b"a\\b.txt"] {
+        let refused = upload(path, "text/plain", b"hello").await.unwrap();
+        assert_eq!(
+            refused.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path:?}"
+        );
+        let refused: Value = refused.json().await.unwrap();
+        assert_eq!(refused["error"]["details"]["field"], "X-File-Name");
+    }
+    // Names in any language, as UTF-8 or percent-encoded.
+    let utf8 = upload("café.txt".as_bytes(), "text/plain", b"hello")
+        .await
+        .unwrap();
+    assert_eq!(utf8.status(), StatusCode::CREATED);
+    let encoded = upload(b"%E5%8F%91%E7%A5%A8.pdf", "application/pdf", b"%PDF-1.7\n")
+        .await
+        .unwrap();
+    assert_eq!(encoded.status(), StatusCode::CREATED);
+    let (_, listed) = app
+        .get(&format!("/api/v1/disputes/{id}/attachments"), &app.agent)
+        .await;
+    let names: Vec<&str> = listed["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["file_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["café.txt", "发票.pdf"], "nothing refused was kept");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn the_openapi_document_is_served_to_any_token_and_to_no_one_without() {
     let app = App::start().await;
     let (status, document) = app.get("/api/v1/openapi.json", &app.auditor).await;

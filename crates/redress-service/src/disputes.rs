@@ -454,19 +454,28 @@ pub async fn prepare_reverification(
     )
 }
 
-/// The largest attachment taken, by the API and the desk alike: 10 MiB.
-pub const MAX_ATTACHMENT_BYTES: usize = 10 << 20;
+/// The largest attachment taken, by every way in alike: 10 MiB.
+pub const MAX_ATTACHMENT_BYTES: usize = redress_domain::evidence::MAX_EVIDENCE_BYTES;
 
 /// The media types evidence comes in: documents, pictures, mail, spreadsheets as text.
-pub const ATTACHMENT_TYPES: [&str; 7] = [
-    "application/pdf",
-    "image/png",
-    "image/jpeg",
-    "text/plain",
-    "text/csv",
-    "message/rfc822",
-    "application/json",
-];
+pub const ATTACHMENT_TYPES: [&str; 7] = redress_domain::evidence::EVIDENCE_TYPES;
+
+/// Keeping `bytes` as evidence on dispute `id` for `actor` (a user's id, `customer:…`, or the
+/// address a mail came from), once checked as evidence ([`redress_domain::evidence::check`]:
+/// its type, size, content and name): the one way a file enters a case file.
+pub(crate) fn keep_evidence(
+    id: &str,
+    file_name: &str,
+    media_type: &str,
+    bytes: &[u8],
+    actor: &str,
+) -> Work<Attachment, ServiceError> {
+    match redress_domain::evidence::check(file_name, media_type, bytes) {
+        Ok(name) => redress_storage::disputes::attachments::add(id, name, media_type, bytes, actor)
+            .map_err(ServiceError::from),
+        Err(refused) => Work::ready(Err(refused.into())),
+    }
+}
 
 /// Disputes: taken, verified, moved through their lifecycle, and their case files.
 pub struct Disputes<'a>(pub(crate) &'a crate::Redress);
@@ -653,13 +662,7 @@ impl Disputes<'_> {
     ) -> Work<Attachment, ServiceError> {
         as_writer(
             actor,
-            redress_storage::disputes::attachments::add(
-                id,
-                file_name,
-                content_type,
-                content,
-                &actor.id,
-            ),
+            keep_evidence(id, file_name, content_type, content, &actor.id),
         )
     }
 

@@ -62,6 +62,9 @@ pub enum ServiceError {
     /// A customer's mail that cannot be taken.
     #[error(transparent)]
     Mail(#[from] crate::messages::MailRefused),
+    /// A file not taken as evidence.
+    #[error(transparent)]
+    Evidence(#[from] redress_domain::evidence::EvidenceRefused),
     /// What the customer portal refused.
     #[error(transparent)]
     Portal(#[from] crate::portal::PortalRefused),

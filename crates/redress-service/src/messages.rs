@@ -1095,7 +1095,16 @@ impl Messages<'_> {
     }
 
     /// Keeps a customer's mail in its case, as [`Messages::receive`] says.
-    async fn receive_reply(&self, mail: ReceivedMail) -> Result<Received, ServiceError> {
+    async fn receive_reply(&self, mut mail: ReceivedMail) -> Result<Received, ServiceError> {
+        // A file the mail carried that is not evidence (by the rules every way in shares) is
+        // named in the message, not kept.
+        let carried = std::mem::take(&mut mail.attachments);
+        for (name, media_type, bytes) in carried {
+            match redress_domain::evidence::check(&name, &media_type, &bytes) {
+                Ok(_) => mail.attachments.push((name, media_type, bytes)),
+                Err(why) => mail.refused.push(format!("{name}: {why}")),
+            }
+        }
         let store = &self.0.store;
         // By the thread.
         let mut dispute = self
@@ -1181,15 +1190,8 @@ impl Messages<'_> {
             let dispute_id = dispute.id.clone();
             let from = mail.from.clone();
             work = work.then(move |kept| {
-                redress_storage::disputes::attachments::add(
-                    &dispute_id,
-                    &file_name,
-                    &media_type,
-                    &bytes,
-                    &from,
-                )
-                .map_err(ServiceError::from)
-                .map(move |_| kept)
+                crate::disputes::keep_evidence(&dispute_id, &file_name, &media_type, &bytes, &from)
+                    .map(move |_| kept)
             });
         }
         match store.perform(work).await {

@@ -400,14 +400,7 @@ impl Portal<'_> {
             visitor.actor(),
         );
         let work = redress_storage::portal::while_valid(&visitor.token, move |_| {
-            redress_storage::disputes::attachments::add(
-                &id,
-                &file_name,
-                &media_type,
-                &bytes,
-                &actor,
-            )
-            .map_err(ServiceError::from)
+            crate::disputes::keep_evidence(&id, &file_name, &media_type, &bytes, &actor)
         });
         self.0.perform(work).await
     }

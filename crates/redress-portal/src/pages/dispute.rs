@@ -738,21 +738,8 @@ pub async fn attach(
         return super::form_refused(&state, Some(&visit));
     }
     let mib = (redress_service::MAX_ATTACHMENT_BYTES >> 20).to_string();
-    let problem = match &file {
-        None => Some(t.say("attach-none")),
-        Some((name, _, _)) if name.trim().is_empty() => Some(t.say("attach-none")),
-        _ if too_large => Some(t.with("attach-too-large", &[("size", mib)])),
-        Some((_, _, content)) if content.is_empty() => Some(t.say("attach-empty")),
-        Some((_, kind, _)) if !redress_service::ATTACHMENT_TYPES.contains(&kind.as_str()) => {
-            Some(t.say("attach-wrong-type"))
-        }
-        Some((name, _, _)) if name.chars().count() > 255 || name.chars().any(char::is_control) => {
-            Some(t.say("attach-bad-name"))
-        }
-        _ => None,
-    };
-    if let Some(message) = problem {
-        return refused_with(
+    let refused = |message: String| {
+        refused_with(
             &state,
             &visit,
             &id,
@@ -762,9 +749,15 @@ pub async fn attach(
             }],
             |_| {},
         )
-        .await;
-    }
-    let (name, kind, content) = file.expect("checked above");
+    };
+    let (name, kind, content) = match file {
+        Some((name, _, _)) if name.trim().is_empty() => return refused(t.say("attach-none")).await,
+        None => return refused(t.say("attach-none")).await,
+        _ if too_large => return refused(t.with("attach-too-large", &[("size", mib)])).await,
+        Some(file) => file,
+    };
+    // Its type, content and name are the service's to check, as for every way in; refused,
+    // it is said in the customer's words.
     match state
         .redress
         .portal()
@@ -772,6 +765,17 @@ pub async fn attach(
         .await
     {
         Ok(_) => see_other(&format!("{}/disputes/{id}?done=attached#files", visit.base)),
+        Err(ServiceError::Evidence(why)) => {
+            use redress_domain::evidence::EvidenceRefused;
+            let message = match why {
+                EvidenceRefused::Empty => t.say("attach-empty"),
+                EvidenceRefused::TooLarge { .. } => t.with("attach-too-large", &[("size", mib)]),
+                EvidenceRefused::MediaType(_) => t.say("attach-wrong-type"),
+                EvidenceRefused::ContentMismatch(_) => t.say("attach-not-what-it-says"),
+                EvidenceRefused::FileName(_) => t.say("attach-bad-name"),
+            };
+            refused(message).await
+        }
         Err(e) => super::failed(&state, Some(&visit), &e),
     }
 }
