@@ -29,7 +29,7 @@ pub use redress_storage::disputes::relationship::DisputeFacts;
 pub use redress_storage::disputes::statements::{StatementError, StatementRequest};
 pub use redress_storage::idempotency::{Answer, Once, Reply};
 pub use redress_storage::messages::outbox::{Claimed, Outcome};
-pub use redress_storage::messages::{Delivery, MessageError, StoredMessage};
+pub use redress_storage::messages::{Delivery, MessageError, OUTBOX_COUNTED_UP_TO, StoredMessage};
 pub use redress_storage::people::tokens::UserError;
 pub use redress_storage::people::users::MAX_EMAIL_CHARS;
 pub use redress_storage::people::users::UserRecord;

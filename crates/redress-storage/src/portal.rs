@@ -114,32 +114,79 @@ pub(crate) fn issue_in(
     expires_at: Timestamp,
     actor: &str,
 ) -> Result<IssuedLink, StorageError> {
-    let token = secret_hex()?;
-    let link = PortalLink {
-        id: new_id("LNK"),
-        customer_id: customer_id.to_owned(),
-        dispute_id: dispute_id.map(str::to_owned),
-        created_by: actor.to_owned(),
-        created_at: this_moment(),
-        expires_at,
-        revoked_at: None,
-        last_visit_at: None,
-    };
-    db.execute(
-        "INSERT INTO portal_links (id, token_sha256, customer_id, dispute_id, created_by, \
-         created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        params![
-            &link.id,
-            &sha256_hex(&token),
-            &link.customer_id,
-            &link.dispute_id,
-            &link.created_by,
-            &timestamp_text(link.created_at),
-            &timestamp_text(link.expires_at)
+    let mut issued = issue_many_in(db, &[(customer_id, dispute_id, expires_at)], actor)?;
+    Ok(issued.remove(0))
+}
+
+/// Makes a link for each `(customer, dispute, expires at)` in one statement, within the open
+/// transaction (the acknowledgements of disputes taken together): each given with its token,
+/// once, and its event.
+pub(crate) fn issue_many_in(
+    db: &mut dyn Db,
+    wanted: &[(&str, Option<&str>, Timestamp)],
+    actor: &str,
+) -> Result<Vec<IssuedLink>, StorageError> {
+    let now = this_moment();
+    let mut issued = Vec::with_capacity(wanted.len());
+    for &(customer_id, dispute_id, expires_at) in wanted {
+        issued.push(IssuedLink {
+            token: secret_hex()?,
+            link: PortalLink {
+                id: new_id("LNK"),
+                customer_id: customer_id.to_owned(),
+                dispute_id: dispute_id.map(str::to_owned),
+                created_by: actor.to_owned(),
+                created_at: now,
+                expires_at,
+                revoked_at: None,
+                last_visit_at: None,
+            },
+        });
+    }
+    let texts: Vec<[String; 3]> = issued
+        .iter()
+        .map(|i| {
+            [
+                sha256_hex(&i.token),
+                timestamp_text(i.link.created_at),
+                timestamp_text(i.link.expires_at),
+            ]
+        })
+        .collect();
+    let rows: Vec<Vec<crate::engine::sql::Value<'_>>> = issued
+        .iter()
+        .zip(&texts)
+        .map(|(i, [hash, created, expires])| {
+            use crate::engine::sql::Value;
+            vec![
+                Value::from(&i.link.id),
+                Value::from(hash),
+                Value::from(&i.link.customer_id),
+                Value::from(&i.link.dispute_id),
+                Value::from(&i.link.created_by),
+                Value::from(created),
+                Value::from(expires),
+            ]
+        })
+        .collect();
+    db.insert_rows(
+        "portal_links",
+        &[
+            "id",
+            "token_sha256",
+            "customer_id",
+            "dispute_id",
+            "created_by",
+            "created_at",
+            "expires_at",
         ],
+        &rows,
+        "",
     )?;
-    append(db, link_event(&link, actor, "portal_link_issued"))?;
-    Ok(IssuedLink { link, token })
+    for i in &issued {
+        append(db, link_event(&i.link, actor, "portal_link_issued"))?;
+    }
+    Ok(issued)
 }
 
 /// Makes a link for `customer_id` (about `dispute_id`), working until `expires_at`.

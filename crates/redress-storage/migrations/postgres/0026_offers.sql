@@ -9,3 +9,7 @@ ALTER TABLE resolutions ADD COLUMN offered INTEGER NOT NULL DEFAULT 0 CHECK (off
 -- When the customer accepted or declined it, and what they said.
 ALTER TABLE resolutions ADD COLUMN answered_at TEXT;
 ALTER TABLE resolutions ADD COLUMN answer_note TEXT;
+
+-- The messages that failed for good, counted on the desk's pages (those waiting have
+-- outbox_due).
+CREATE INDEX outbox_failed ON outbox (message_id) WHERE state = 'failed';

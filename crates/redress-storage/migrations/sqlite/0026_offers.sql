@@ -37,3 +37,7 @@ FROM resolutions;
 DROP TABLE resolutions;
 ALTER TABLE resolutions_with_offers RENAME TO resolutions;
 CREATE INDEX resolutions_by_dispute ON resolutions (dispute_id, proposed_at);
+
+-- The messages that failed for good, counted on the desk's pages (those waiting have
+-- outbox_due).
+CREATE INDEX outbox_failed ON outbox (message_id) WHERE state = 'failed';

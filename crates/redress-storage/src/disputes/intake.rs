@@ -23,27 +23,23 @@ pub fn insert(
     Work::new(move |db| {
         let dispute = insert_in(db, dispute, &actor)?;
         if let Some(also) = also {
-            (also.0)(db)?;
+            also.keep_in(db)?;
         }
         Ok(dispute)
     })
 }
 
 /// What taking a dispute entails (its acknowledgement to the customer, made by
-/// `messages::entailed`), done in the transaction that records it. It may be done more than
-/// once, each time in a transaction that is then rolled back but the last: a group of intakes
-/// that fails together is done again one by one.
-#[derive(Clone)]
-pub struct Entailed(pub(crate) EntailedWrite);
-
-/// The write of an [`Entailed`].
-pub(crate) type EntailedWrite =
-    std::sync::Arc<dyn Fn(&mut dyn Db) -> Result<(), StorageError> + Send + Sync>;
-
-impl std::fmt::Debug for Entailed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Entailed")
-    }
+/// `messages::entailed`), kept in the transaction that records it: with the others of a group
+/// of intakes, in a statement a table. It may be kept more than once, each time in a
+/// transaction that is then rolled back but the last: a group of intakes that fails together
+/// is done again one by one.
+#[derive(Debug, Clone)]
+pub struct Entailed {
+    /// The message to keep (with its outbox entry).
+    pub(crate) message: crate::messages::StoredMessage,
+    /// Where its portal link leads, and for how long.
+    pub(crate) links: Option<crate::messages::LinkSettings>,
 }
 
 /// A dispute decided on, ready to record, with what taking it entails (its acknowledgement to
@@ -366,6 +362,7 @@ where
         });
         let mut linked =
             insert_each_of_its_own_line(db, first.iter().map(|&i| &writes[i].dispute))?;
+        let mut recorded = Vec::with_capacity(first.len());
         for &i in &first {
             let write = &writes[i];
             results[i] = Some(match linked.remove(&write.dispute.id) {
@@ -377,13 +374,24 @@ where
                         db,
                         dispute_event(&write.actor, &dispute.id, "created", None, Some(json)),
                     )?;
-                    super::service_levels::start_in(db, &dispute.id)?;
-                    write.also_done(db)?;
+                    recorded.push(i);
                     Ok(dispute)
                 }
                 None => Err(DisputeError::Exists(write.dispute.id.clone()).into()),
             });
         }
+        // What recording them entails, for all of them at once: their service-level timers,
+        // then their acknowledgements.
+        let ids: Vec<&str> = recorded
+            .iter()
+            .map(|&i| writes[i].dispute.id.as_str())
+            .collect();
+        super::service_levels::start_many_in(db, &ids)?;
+        let entailed: Vec<&Entailed> = recorded
+            .iter()
+            .filter_map(|&i| writes[i].also.as_ref())
+            .collect();
+        crate::messages::keep_entailed_in(db, &entailed)?;
         for &i in &after {
             let write = &writes[i];
             results[i] = Some(match insert_in(db, write.dispute.clone(), &write.actor) {
@@ -409,7 +417,7 @@ where
         }
         let dispute = insert_in(db, self.dispute, &self.actor).map_err(E::from)?;
         if let Some(also) = &self.also {
-            (also.0)(db).map_err(E::from)?;
+            also.keep_in(db).map_err(E::from)?;
         }
         Ok(dispute)
     }
@@ -419,7 +427,7 @@ impl<E> NewDispute<E> {
     /// Does what taking this dispute entails, once it is recorded.
     fn also_done(&self, db: &mut dyn Db) -> Result<(), StorageError> {
         match &self.also {
-            Some(also) => (also.0)(db),
+            Some(also) => also.keep_in(db),
             None => Ok(()),
         }
     }

@@ -25,13 +25,23 @@ pub struct Timer {
 
 /// Starts the timer of the dispute `dispute_id`, due at once, within the open transaction.
 pub(crate) fn start_in(db: &mut dyn Db, dispute_id: &str) -> Result<(), StorageError> {
+    start_many_in(db, &[dispute_id])
+}
+
+/// Starts the timers of the disputes `ids` (recorded together) in one statement, as
+/// [`start_in`] does each.
+pub(crate) fn start_many_in(db: &mut dyn Db, ids: &[&str]) -> Result<(), StorageError> {
     let now = timestamp_text(this_moment());
-    db.execute(
-        "INSERT INTO service_level_timers (dispute_id, next_check_at, updated_at) \
-         VALUES (?, ?, ?) ON CONFLICT (dispute_id) DO NOTHING",
-        params![dispute_id, &now, &now],
-    )?;
-    Ok(())
+    let rows: Vec<Vec<crate::engine::sql::Value<'_>>> = ids
+        .iter()
+        .map(|id| params![*id, &now, &now].to_vec())
+        .collect();
+    db.insert_rows(
+        "service_level_timers",
+        &["dispute_id", "next_check_at", "updated_at"],
+        &rows,
+        "ON CONFLICT (dispute_id) DO NOTHING",
+    )
 }
 
 /// Claims up to `limit` timers due at `now`, putting each off until `until` meanwhile (a

@@ -163,7 +163,7 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     ),
     (
         26,
-        "resolutions offered to the customer, accepted or declined",
+        "resolutions offered to the customer, accepted or declined; failed deliveries indexed",
         include_str!("../../migrations/sqlite/0026_offers.sql"),
         include_str!("../../migrations/postgres/0026_offers.sql"),
     ),

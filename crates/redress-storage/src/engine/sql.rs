@@ -221,6 +221,31 @@ impl dyn Db + '_ {
         Ok(out)
     }
 
+    /// Inserts `rows` (each the values of `columns`, in order) into `table` with as few
+    /// statements as the backend's limit on parameters allows: one for the few rows of a
+    /// group of intakes. `suffix` ends each statement (`ON CONFLICT … DO NOTHING`, or nothing).
+    pub fn insert_rows(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: &[Vec<Value<'_>>],
+        suffix: &str,
+    ) -> Result<(), StorageError> {
+        // SQLite takes 32,766 parameters to a statement, PostgreSQL 65,535.
+        let per_statement = (30_000 / columns.len().max(1)).max(1);
+        let each = format!("({})", vec!["?"; columns.len()].join(", "));
+        for chunk in rows.chunks(per_statement) {
+            let sql = format!(
+                "INSERT INTO {table} ({}) VALUES {} {suffix}",
+                columns.join(", "),
+                vec![each.as_str(); chunk.len()].join(", ")
+            );
+            let params: Vec<Value<'_>> = chunk.iter().flatten().cloned().collect();
+            self.execute(&sql, &params)?;
+        }
+        Ok(())
+    }
+
     /// The first row of a query, if there is one.
     pub fn row<T>(
         &mut self,

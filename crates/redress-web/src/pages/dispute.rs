@@ -1263,11 +1263,17 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
         .of_dispute(id)
         .await
         .map_err(|e| unavailable(&e))?;
-    let (waiting, _) = redress
-        .messages()
-        .outbox_counts()
-        .await
-        .map_err(|e| unavailable(&e))?;
+    // Only said when no mail server delivers them.
+    let waiting = if redress.communication().delivers {
+        0
+    } else {
+        redress
+            .messages()
+            .outbox_counts()
+            .await
+            .map_err(|e| unavailable(&e))?
+            .0
+    };
     let wrote_to_customer = stored_messages.iter().any(|m| {
         m.direction == redress_domain::message::Direction::ToCustomer
             && m.kind != redress_domain::message::MessageKind::Acknowledgement

@@ -206,6 +206,8 @@ pub fn outbox_notice(delivers: bool, waiting: u64) -> Option<String> {
     (!delivers && waiting > 0).then(|| {
         let count = if waiting == 1 {
             "1 message waits".to_owned()
+        } else if waiting >= redress_service::records::OUTBOX_COUNTED_UP_TO {
+            format!("{waiting} or more messages wait")
         } else {
             format!("{waiting} messages wait")
         };
