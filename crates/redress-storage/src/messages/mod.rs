@@ -197,6 +197,33 @@ pub struct LinkSettings {
     pub valid_for: jiff::SignedDuration,
 }
 
+impl LinkSettings {
+    /// The settings of the link `message` is to be given, if it asks for one: a message to the
+    /// customer whose text holds [`PORTAL_LINK`], kept where links are made (`links`).
+    fn for_message<'l>(
+        message: &StoredMessage,
+        links: Option<&'l LinkSettings>,
+    ) -> Option<&'l LinkSettings> {
+        links.filter(|_| {
+            message.direction == Direction::ToCustomer && message.body.contains(PORTAL_LINK)
+        })
+    }
+
+    /// When a link made for `message` stops working.
+    fn expiry(&self, message: &StoredMessage) -> Timestamp {
+        message
+            .created_at
+            .checked_add(self.valid_for)
+            .unwrap_or(Timestamp::MAX)
+    }
+
+    /// `message`'s text with its link (`token`) where [`PORTAL_LINK`] stood.
+    fn give_link(&self, message: &mut StoredMessage, token: &str) {
+        let url = format!("{}/portal/{token}", self.base_url.trim_end_matches('/'));
+        message.body = message.body.replace(PORTAL_LINK, &url);
+    }
+}
+
 /// Inserts `message` within the open transaction (with its outbox entry when it goes to the
 /// customer, due at once), and its event. A message to the customer whose text holds
 /// [`PORTAL_LINK`] is given a portal link of its own there (with `links`).
@@ -205,27 +232,15 @@ pub(crate) fn keep_in(
     message: &mut StoredMessage,
     links: Option<&LinkSettings>,
 ) -> Result<(), MessageError> {
-    if message.direction == Direction::ToCustomer
-        && message.body.contains(PORTAL_LINK)
-        && let Some(links) = links
-    {
-        let expires_at = message
-            .created_at
-            .checked_add(links.valid_for)
-            .unwrap_or(Timestamp::MAX);
+    if let Some(links) = LinkSettings::for_message(message, links) {
         let issued = crate::portal::issue_in(
             db,
             &message.customer_id,
             message.dispute_id.as_deref(),
-            expires_at,
+            links.expiry(message),
             "system",
         )?;
-        let url = format!(
-            "{}/portal/{}",
-            links.base_url.trim_end_matches('/'),
-            issued.token
-        );
-        message.body = message.body.replace(PORTAL_LINK, &url);
+        links.give_link(message, &issued.token);
     }
     if let Some(dispute) = &message.dispute_id
         && !exists(db, dispute)?
@@ -461,33 +476,25 @@ pub(crate) fn keep_entailed_in(
     }
     let mut messages: Vec<StoredMessage> = entailed.iter().map(|e| e.message.clone()).collect();
     // The portal links their texts ask for, made together.
-    let wanting: Vec<usize> = (0..messages.len())
-        .filter(|&i| {
-            messages[i].direction == Direction::ToCustomer
-                && messages[i].body.contains(PORTAL_LINK)
-                && entailed[i].links.is_some()
+    let wanting: Vec<(usize, &LinkSettings)> = (0..messages.len())
+        .filter_map(|i| {
+            LinkSettings::for_message(&messages[i], entailed[i].links.as_ref()).map(|l| (i, l))
         })
         .collect();
     let wanted: Vec<(&str, Option<&str>, Timestamp)> = wanting
         .iter()
-        .map(|&i| {
+        .map(|&(i, links)| {
             let m = &messages[i];
-            let valid_for = entailed[i].links.as_ref().map(|l| l.valid_for);
-            let expires_at = valid_for
-                .and_then(|v| m.created_at.checked_add(v).ok())
-                .unwrap_or(Timestamp::MAX);
-            (m.customer_id.as_str(), m.dispute_id.as_deref(), expires_at)
+            (
+                m.customer_id.as_str(),
+                m.dispute_id.as_deref(),
+                links.expiry(m),
+            )
         })
         .collect();
     let issued = crate::portal::issue_many_in(db, &wanted, "system")?;
-    for (&i, issued) in wanting.iter().zip(issued) {
-        let base = entailed[i]
-            .links
-            .as_ref()
-            .map(|l| l.base_url.trim_end_matches('/').to_owned())
-            .unwrap_or_default();
-        let url = format!("{base}/portal/{}", issued.token);
-        messages[i].body = messages[i].body.replace(PORTAL_LINK, &url);
+    for (&(i, links), issued) in wanting.iter().zip(issued) {
+        links.give_link(&mut messages[i], &issued.token);
     }
     let texts: Vec<[String; 2]> = messages
         .iter()
