@@ -801,6 +801,11 @@ async fn a_customer_accepts_one_of_two_options_offered_and_their_ledger_shows_it
     );
     assert_eq!(offers.matches(">Accept this<").count(), 2, "{offers}");
     assert!(offers.contains("Decline the offer"), "{offers}");
+    assert!(
+        page.section("next").contains("We have made you an offer"),
+        "what to do next is answer the offer: {}",
+        page.body
+    );
 
     let csrf = page.csrf();
     let accepted = portal

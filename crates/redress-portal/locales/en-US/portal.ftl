@@ -62,6 +62,7 @@ next-awaiting-customer = We asked you for something. Please answer below, or sen
 next-resolved = We have put this right as described below. Please tell us how we did.
 next-closed = This dispute is closed. If something is still wrong, reply below and we will look at it again.
 next-withdrawn = This dispute was withdrawn. If something is still wrong, reply below or open a new dispute.
+next-offer = We have made you an offer to put this right. Choose how you would like it settled under "Our offer" below, or tell us why none suits you.
 
 ## Reasons
 

@@ -61,6 +61,7 @@ next-awaiting-customer = Le pedimos algo. Responda más abajo o envíenos un doc
 next-resolved = Lo hemos corregido como se indica más abajo. Díganos cómo lo hicimos.
 next-closed = Esta reclamación está cerrada. Si algo sigue mal, responda más abajo y volveremos a revisarlo.
 next-withdrawn = Esta reclamación se retiró. Si algo sigue mal, responda más abajo o abra una reclamación nueva.
+next-offer = Le hemos hecho una propuesta para corregirlo. Elija cómo prefiere resolverlo en «Nuestra propuesta», más abajo, o díganos por qué ninguna le conviene.
 
 ## Motivos
 

@@ -506,7 +506,12 @@ async fn load(state: &PortalState, visit: &Visit, id: &str) -> Result<DisputePag
         lead,
         status: t.status(dispute.status),
         tone: super::home::tone(dispute.status),
-        next: t.next_step(dispute.status),
+        // An offer waiting for their answer is what they must do next, whatever the status.
+        next: if offers.is_empty() {
+            t.next_step(dispute.status)
+        } else {
+            t.say("next-offer")
+        },
         reason: t.reason(dispute.reason),
         invoice_id: dispute.invoice_id.clone(),
         invoice,
