@@ -176,14 +176,12 @@ pub async fn prepare_dispute(
     let (data, invoice) = load_invoice(store, &intake.invoice_id).await?;
     let row = verified_dispute(&data, invoice, intake, actor)?;
     let decided = with_acknowledgement(communication, &data, row);
-    Ok(
-        redress_storage::disputes::intake::insert(decided.dispute, decided.also, actor)
-            .map_err(IntakeError::from),
-    )
+    Ok(redress_storage::disputes::intake::insert(decided, actor).map_err(IntakeError::from))
 }
 
 /// `dispute`, with its acknowledgement to keep beside it when the business acknowledges
-/// disputes by itself (and the customer has an address).
+/// disputes by itself (and the customer has an address), and when its service levels are
+/// first to be checked.
 fn with_acknowledgement(
     communication: Option<&Shared>,
     data: &BillingData,
@@ -193,7 +191,13 @@ fn with_acknowledgement(
         crate::messages::acknowledgement(c, data, &dispute)
             .map(|ack| redress_storage::messages::entailed(ack, Some(c.link_settings())))
     });
-    Decided { dispute, also }
+    let first_check_at = communication
+        .map(|c| crate::service_levels::first_check_at(&c.policy, &c.calendar, dispute.created_at));
+    Decided {
+        dispute,
+        also,
+        first_check_at,
+    }
 }
 
 async fn open_once(

@@ -87,6 +87,31 @@ impl crate::disputes::Disputes<'_> {
     }
 }
 
+/// When a running dispute's service levels, as `levels` are at `now`, are next to be checked:
+/// when the next of them changes by time alone, and at least every [`LONGEST_WAIT`].
+fn next_check_at(levels: &ServiceLevels, now: Timestamp) -> Timestamp {
+    let longest = now.checked_add(LONGEST_WAIT).unwrap_or(Timestamp::MAX);
+    levels.next_change.map_or(longest, |next| next.min(longest))
+}
+
+/// When the service levels of a dispute opened at `opened_at` are first to be checked: nothing
+/// about them can change before its first target's warning (what happens to a dispute only
+/// meets or pauses a target), so its timer waits until then rather than being checked at
+/// once.
+pub(crate) fn first_check_at(
+    policy: &redress_domain::service_level::ServicePolicy,
+    calendar: &redress_domain::service_level::BusinessCalendar,
+    opened_at: Timestamp,
+) -> Timestamp {
+    let levels = service_levels(
+        policy,
+        calendar,
+        &DisputeFacts::opened(opened_at),
+        opened_at,
+    );
+    next_check_at(&levels, opened_at)
+}
+
 /// A dispute's service-level facts from its history: acknowledged when its acknowledgement was
 /// delivered or it was moved to acknowledged, first answered when an agent's message to the
 /// customer was queued, resolved when it was moved to resolved, and paused while it waited on
@@ -211,8 +236,7 @@ impl crate::disputes::Disputes<'_> {
             found.next_check_at = if !dispute.status.is_open() || all_met {
                 None
             } else {
-                let longest = now.checked_add(LONGEST_WAIT).unwrap_or(Timestamp::MAX);
-                Some(levels.next_change.map_or(longest, |next| next.min(longest)))
+                Some(next_check_at(&levels, now))
             };
             store.perform(record(timer, found)).await?;
         }

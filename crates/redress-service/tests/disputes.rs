@@ -336,3 +336,42 @@ async fn disputes_taken_at_once_are_all_kept_and_one_refused_spoils_none_of_the_
     assert_eq!(store.audit_log().verify().await.unwrap(), before + 39);
     db.drop_database(store).await;
 }
+
+/// Two servers on one database (two stores, each with its own writer) taking disputes of the
+/// same invoices at the same moment: each dispute still sees the others, so at most one of an
+/// invoice's is left unlinked. On PostgreSQL the two writers' transactions run side by side,
+/// and only the turn each takes at the invoices keeps two from both finding none earlier.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disputes_taken_at_once_by_two_servers_are_linked_as_by_one() {
+    let (db, first) = with_example().await;
+    let second = db.store().await;
+    let invoices = ["INV-A1", "INV-A3", "INV-A4", "INV-S2"];
+    let tasks: Vec<_> = (0..64)
+        .map(|i| {
+            let store = if (i / invoices.len()).is_multiple_of(2) {
+                &first
+            } else {
+                &second
+            }
+            .clone();
+            let dispute = intake(invoices[i % invoices.len()], None, "1.00");
+            tokio::spawn(async move { open_dispute(&store, dispute, "agent-ana").await })
+        })
+        .collect();
+    let mut unlinked = std::collections::HashMap::new();
+    for task in tasks {
+        let dispute = task.await.unwrap().expect("every dispute is taken");
+        if dispute.linked_to.is_none() {
+            *unlinked.entry(dispute.invoice_id.clone()).or_insert(0) += 1;
+        }
+    }
+    for invoice in invoices {
+        assert_eq!(
+            unlinked.get(invoice),
+            Some(&1),
+            "the disputes of {invoice} are linked to the earliest of them, which is linked to none"
+        );
+    }
+    drop(second);
+    db.drop_database(first).await;
+}

@@ -17,7 +17,7 @@ async fn time_to_resolution_runs_to_the_day_a_dispute_was_resolved_not_to_its_cl
         .await
         .unwrap();
     store
-        .perform(intake::insert(dispute(), None, "test"))
+        .perform(intake::insert(dispute(), "test"))
         .await
         .unwrap();
     for to in [

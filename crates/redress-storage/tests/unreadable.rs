@@ -19,7 +19,7 @@ async fn a_dispute_reads_back_exactly_as_it_was_stored() {
         .await
         .unwrap();
     let stored = store
-        .perform(intake::insert(dispute(), None, "test"))
+        .perform(intake::insert(dispute(), "test"))
         .await
         .unwrap();
     assert_eq!(store.disputes().get("DSP-X").await.unwrap(), Some(stored));
@@ -36,7 +36,7 @@ async fn a_stored_value_that_does_not_read_back_is_an_error_naming_its_table_row
         .await
         .unwrap();
     store
-        .perform(intake::insert(dispute(), None, "test"))
+        .perform(intake::insert(dispute(), "test"))
         .await
         .unwrap();
     // Each column with a value it cannot hold, and a good value to mend it with.

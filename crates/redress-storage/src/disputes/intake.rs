@@ -7,22 +7,19 @@ use crate::billing::contract_data::{self, Snapshot};
 use crate::engine::sql::{Db, Upsert, Value};
 use crate::engine::transaction::append;
 use crate::engine::write_queue::Together;
-use crate::engine::{StorageError, Work};
-use redress_domain::BillingData;
+use crate::engine::{Backend, StorageError, Work};
+use redress_domain::{BillingData, Timestamp};
 
-/// Records a new dispute and its creation in the audit log, in one transaction, with `also`
-/// (what taking it entails: its acknowledgement to the customer) done in the same transaction
-/// once it is recorded. A dispute of a line (or invoice) that already has an open dispute is
-/// accepted and linked to it.
-pub fn insert(
-    dispute: DisputeRow,
-    also: Option<Entailed>,
-    actor: &str,
-) -> Work<DisputeRow, DisputeError> {
+/// Records a new dispute and its creation in the audit log, in one transaction, with what
+/// taking it entails (its service-level timer, and its acknowledgement to the customer) done
+/// in the same transaction once it is recorded. A dispute of a line (or invoice) that already
+/// has an open dispute is accepted and linked to it.
+pub fn insert(decided: impl Into<Decided>, actor: &str) -> Work<DisputeRow, DisputeError> {
+    let decided = decided.into();
     let actor = actor.to_owned();
     Work::new(move |db| {
-        let dispute = insert_in(db, dispute, &actor)?;
-        if let Some(also) = also {
+        let dispute = insert_in(db, decided.dispute, &actor, decided.first_check_at)?;
+        if let Some(also) = decided.also {
             also.keep_in(db)?;
         }
         Ok(dispute)
@@ -49,6 +46,11 @@ pub struct Decided {
     pub dispute: DisputeRow,
     /// Done once it is recorded, in the same transaction.
     pub also: Option<Entailed>,
+    /// When its service levels are first to be checked: the first moment one of them can
+    /// change (nothing that happens to a dispute brings a warning sooner). At once when
+    /// `None`. Intake is the busiest write: a timer due at once would have the checker read
+    /// and write every new dispute again straight away, for nothing.
+    pub first_check_at: Option<Timestamp>,
 }
 
 impl From<DisputeRow> for Decided {
@@ -56,6 +58,7 @@ impl From<DisputeRow> for Decided {
         Self {
             dispute,
             also: None,
+            first_check_at: None,
         }
     }
 }
@@ -87,6 +90,7 @@ where
         Ok(NewDispute {
             dispute: decided.dispute,
             also: decided.also,
+            first_check_at: decided.first_check_at,
             snapshot,
             actor,
             user,
@@ -238,16 +242,19 @@ impl DisputeRow {
 
 /// Inserts a new dispute within the open transaction: refused if its id is taken, linked to the
 /// earliest open dispute of the same line (or whole invoice), recorded with its creation event.
-/// One statement does all three, since intake is the busiest write.
+/// One statement does all three, since intake is the busiest write. Its service-level timer is
+/// started, due at `first_check_at` (at once when `None`).
 fn insert_in(
     db: &mut dyn Db,
     mut dispute: DisputeRow,
     actor: &str,
+    first_check_at: Option<Timestamp>,
 ) -> Result<DisputeRow, DisputeError> {
     let same_line = match dispute.line_no {
         Some(_) => "line_no = CAST(? AS INTEGER)",
         None => "line_no IS NULL",
     };
+    take_turn_at_invoices(db, [dispute.invoice_id.as_str()])?;
     let sql = format!(
         "INSERT INTO disputes ({COLUMNS}) SELECT ?, ?, ?, CAST(? AS INTEGER), ?, ?, CAST(? AS BIGINT), \
          ?, ?, ?, ?, ?, CAST(? AS INTEGER), ?, \
@@ -275,7 +282,7 @@ fn insert_in(
     let event = dispute_event(actor, &dispute.id, "created", None, Some(dispute.to_json()));
     append(db, event)?;
     // Its service levels count from now.
-    super::service_levels::start_in(db, &dispute.id)?;
+    super::service_levels::start_in(db, &dispute.id, first_check_at)?;
     Ok(dispute)
 }
 
@@ -285,6 +292,8 @@ pub(crate) struct NewDispute<E> {
     dispute: DisputeRow,
     /// What taking it entails, done once it is recorded.
     also: Option<Entailed>,
+    /// When its service levels are first checked (`Decided::first_check_at`).
+    first_check_at: Option<Timestamp>,
     snapshot: Option<Snapshot>,
     actor: String,
     /// Whether `actor` is a user, who may take it only while they may change things: checked
@@ -360,6 +369,7 @@ where
             let new_id = ids.insert(d.id.as_str());
             new_line && new_id
         });
+        take_turn_at_invoices(db, taken_invoices(writes, &first, &after))?;
         let mut linked =
             insert_each_of_its_own_line(db, first.iter().map(|&i| &writes[i].dispute))?;
         let mut recorded = Vec::with_capacity(first.len());
@@ -382,11 +392,11 @@ where
         }
         // What recording them entails, for all of them at once: their service-level timers,
         // then their acknowledgements.
-        let ids: Vec<&str> = recorded
+        let timers: Vec<(&str, Option<Timestamp>)> = recorded
             .iter()
-            .map(|&i| writes[i].dispute.id.as_str())
+            .map(|&i| (writes[i].dispute.id.as_str(), writes[i].first_check_at))
             .collect();
-        super::service_levels::start_many_in(db, &ids)?;
+        super::service_levels::start_many_in(db, &timers)?;
         let entailed: Vec<&Entailed> = recorded
             .iter()
             .filter_map(|&i| writes[i].also.as_ref())
@@ -394,7 +404,13 @@ where
         crate::messages::keep_entailed_in(db, &entailed)?;
         for &i in &after {
             let write = &writes[i];
-            results[i] = Some(match insert_in(db, write.dispute.clone(), &write.actor) {
+            let inserted = insert_in(
+                db,
+                write.dispute.clone(),
+                &write.actor,
+                write.first_check_at,
+            );
+            results[i] = Some(match inserted {
                 Ok(dispute) => {
                     write.also_done(db)?;
                     Ok(dispute)
@@ -415,12 +431,62 @@ where
         if self.user && !writers(db, &[self.actor.as_str()].into())?.contains(&self.actor) {
             return Err(DisputeError::NotAWriter(self.actor).into());
         }
-        let dispute = insert_in(db, self.dispute, &self.actor).map_err(E::from)?;
+        let dispute =
+            insert_in(db, self.dispute, &self.actor, self.first_check_at).map_err(E::from)?;
         if let Some(also) = &self.also {
             also.keep_in(db).map_err(E::from)?;
         }
         Ok(dispute)
     }
+}
+
+/// The invoices of the disputes `first` and `after` of `writes`.
+fn taken_invoices<'a, E>(
+    writes: &'a [NewDispute<E>],
+    first: &'a [usize],
+    after: &'a [usize],
+) -> impl Iterator<Item = &'a str> {
+    first
+        .iter()
+        .chain(after)
+        .map(|&i| writes[i].dispute.invoice_id.as_str())
+}
+
+/// Waits for this transaction's turn at taking disputes of `invoices`, held until it ends, on
+/// PostgreSQL (where the writers of several processes take disputes at once; SQLite's writers
+/// always take turns). Without it, two disputes of one line taken at
+/// the same moment would each find no earlier one to link to. The turns are taken in one
+/// order, so that two transactions never wait for each other.
+fn take_turn_at_invoices<'a>(
+    db: &mut dyn Db,
+    invoices: impl IntoIterator<Item = &'a str>,
+) -> Result<(), StorageError> {
+    if db.backend() != Backend::Postgres {
+        return Ok(());
+    }
+    let mut keys: Vec<i64> = invoices.into_iter().map(invoice_turn).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let list = vec!["CAST(? AS BIGINT)"; keys.len()].join(", ");
+    let values: Vec<Value<'_>> = keys.iter().map(|&k| Value::Int(k)).collect();
+    // Rows come from `unnest` in the array's order, so the locks are taken in that order.
+    db.execute(
+        &format!("SELECT pg_advisory_xact_lock(k) FROM unnest(ARRAY[{list}]) AS t(k)"),
+        &values,
+    )?;
+    Ok(())
+}
+
+/// The advisory lock of taking disputes of the invoice `id`: its FNV-1a hash (the same in
+/// every process and build) under a prefix of its own, apart from the migrations' lock.
+fn invoice_turn(id: &str) -> i64 {
+    let hash = id.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    (0x5244_4953_i64 << 32) | i64::from(hash)
 }
 
 impl<E> NewDispute<E> {

@@ -23,18 +23,31 @@ pub struct Timer {
     pub breached: Vec<String>,
 }
 
-/// Starts the timer of the dispute `dispute_id`, due at once, within the open transaction.
-pub(crate) fn start_in(db: &mut dyn Db, dispute_id: &str) -> Result<(), StorageError> {
-    start_many_in(db, &[dispute_id])
+/// Starts the timer of the dispute `dispute_id` within the open transaction, due at
+/// `check_at` (at once when `None`).
+pub(crate) fn start_in(
+    db: &mut dyn Db,
+    dispute_id: &str,
+    check_at: Option<Timestamp>,
+) -> Result<(), StorageError> {
+    start_many_in(db, &[(dispute_id, check_at)])
 }
 
-/// Starts the timers of the disputes `ids` (recorded together) in one statement, as
-/// [`start_in`] does each.
-pub(crate) fn start_many_in(db: &mut dyn Db, ids: &[&str]) -> Result<(), StorageError> {
+/// Starts the timers of the disputes `timers` (recorded together; each with when it is due,
+/// at once when `None`) in one statement, as [`start_in`] does each.
+pub(crate) fn start_many_in(
+    db: &mut dyn Db,
+    timers: &[(&str, Option<Timestamp>)],
+) -> Result<(), StorageError> {
     let now = timestamp_text(this_moment());
-    let rows: Vec<Vec<crate::engine::sql::Value<'_>>> = ids
+    let due: Vec<String> = timers
         .iter()
-        .map(|id| params![*id, &now, &now].to_vec())
+        .map(|(_, at)| at.map_or_else(|| now.clone(), timestamp_text))
+        .collect();
+    let rows: Vec<Vec<crate::engine::sql::Value<'_>>> = timers
+        .iter()
+        .zip(&due)
+        .map(|((id, _), due)| params![*id, due, &now].to_vec())
         .collect();
     db.insert_rows(
         "service_level_timers",
