@@ -60,8 +60,13 @@ fn claimed_amount(value: &Value) -> Result<Decimal, ApiError> {
     }
 }
 
-/// The JSON body of a request, or a 422 that says what is wrong with it.
-fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+/// The JSON body of a request, or a 415 when it is not labelled JSON, or a 422 that says what
+/// is wrong with it.
+fn parse_body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    bytes: &[u8],
+) -> Result<T, ApiError> {
+    crate::input::labelled_json(headers)?;
     // No NUL (PostgreSQL stores none) and no text longer than its field takes.
     crate::input::json_body(bytes)?;
     serde_json::from_slice(bytes).map_err(|e| {
@@ -103,7 +108,7 @@ pub async fn create(
         // Without a key, intake takes the busiest path: read side by side, and recorded with
         // the other new disputes waiting beside it in one statement.
         let opened = async {
-            let body: NewDispute = parse_body(&bytes)?;
+            let body: NewDispute = parse_body(&headers, &bytes)?;
             let disputes = state.redress.disputes();
             let dispute = disputes.open(&caller.0, intake_of(body)?).await?;
             Ok::<_, ApiError>((StatusCode::CREATED, Json(DisputeView::from(dispute))))
@@ -542,9 +547,11 @@ where
     write_once(state, caller, headers, &route, bytes, |actor| async move {
         // Routes whose body is all optional take an empty one as `{}`.
         let body: Body = if bytes.is_empty() {
-            parse_body(b"{}")?
+            serde_json::from_slice(b"{}").map_err(|e| {
+                ApiError::invalid_field("body", format!("this route needs a body: {e}"))
+            })?
         } else {
-            parse_body(bytes)?
+            parse_body(headers, bytes)?
         };
         act(actor, body).await
     })

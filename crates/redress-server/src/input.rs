@@ -118,6 +118,38 @@ pub fn text(field: &str, name: &str, limit: Limit, text: &str) -> Result<(), Api
     .details(json!({"field": field, "max_length": limit.most()})))
 }
 
+/// Whether a request's body is labelled JSON (`application/json`, or a `+json` type, with any
+/// parameters): a 415 saying what to send otherwise. A body sent as text or as a form is not
+/// read as JSON by guesswork: a client that mislabels it is told at once.
+pub fn labelled_json(headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
+    let labelled = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|t| t.to_str().ok())
+        .and_then(|t| t.split(';').next())
+        .map(|t| t.trim().to_ascii_lowercase())
+        .is_some_and(|t| {
+            t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"))
+        });
+    if labelled {
+        return Ok(());
+    }
+    let sent = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .map(|t| String::from_utf8_lossy(t.as_bytes()).into_owned());
+    let message = match &sent {
+        Some(sent) => format!(
+            "the body was sent as `{sent}`; this route takes JSON: send it with `Content-Type: application/json`"
+        ),
+        None => "the body was sent without a Content-Type; this route takes JSON: send it with `Content-Type: application/json`".to_owned(),
+    };
+    Err(ApiError::new(
+        axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_type",
+        message,
+    )
+    .details(json!({"field": "Content-Type", "expected": "application/json"})))
+}
+
 /// Checks every text in a JSON request body before it is read into its type: no NUL anywhere
 /// (in values or names), and each text within the limit of its field's name. The field named
 /// in a refusal is the top-level one (`lines` for a line's `amount`). A body that is not JSON

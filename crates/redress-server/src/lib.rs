@@ -7,6 +7,7 @@ pub mod billing;
 pub mod cases;
 pub mod disputes;
 pub mod error;
+pub mod headers;
 pub mod idempotency;
 pub mod input;
 pub mod ledger;
@@ -122,6 +123,7 @@ fn app(redress: Redress, body_read_timeout: Duration) -> (Router, AppState) {
             input::read_body_within,
         ))
         .layer(from_fn(error::in_json))
+        .layer(from_fn(headers::on_every_response))
         .layer(from_fn(operations::observe))
         // Attachments are the largest bodies taken; the handler says so when one is larger.
         .layer(axum::extract::DefaultBodyLimit::max(

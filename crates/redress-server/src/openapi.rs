@@ -52,7 +52,8 @@ pub fn base() -> utoipa::openapi::OpenApi {
 
 /// Adds to `document` what follows from `auth.rs` for every `/api/v1` route and `/metrics`: it
 /// needs a bearer token (401 without a valid one), and since the token is looked up in the
-/// database, it can answer 503 when the database does not.
+/// database, it can answer 503 when the database does not; and a route that takes a JSON body
+/// answers 415 to one not labelled JSON.
 pub fn finish(mut document: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let components = document.components.get_or_insert_with(Default::default);
     let mut bearer = Http::new(HttpAuthScheme::Bearer);
@@ -81,6 +82,22 @@ pub fn finish(mut document: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenAp
                 responses
                     .entry(status.to_owned())
                     .or_insert_with(|| error_response(description).into());
+            }
+            // A JSON body must be labelled so (`input::labelled_json`, and axum's `Json`).
+            let takes_json = operation
+                .request_body
+                .as_ref()
+                .is_some_and(|body| match body {
+                    utoipa::openapi::RefOr::T(body) => {
+                        body.content.contains_key("application/json")
+                    }
+                    utoipa::openapi::RefOr::Ref(_) => true,
+                });
+            if takes_json {
+                responses.entry("415".to_owned()).or_insert_with(|| {
+                    error_response("The body was not sent as `Content-Type: application/json`")
+                        .into()
+                });
             }
         }
     }

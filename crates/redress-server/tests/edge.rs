@@ -509,3 +509,122 @@ async fn axums_own_refusals_answer_in_the_json_error_shape_naming_the_field() {
     assert_eq!(error["details"]["field"], "body");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn every_api_response_forbids_sniffing_caching_and_framing_and_a_401_says_how_to_sign_in() {
+    let app = App::start().await;
+    let answered = [
+        // A handler's answer, an error of a handler's, axum's own refusal, the fallback, and
+        // no token at all.
+        app.client
+            .get(format!("{}/api/v1/disputes", app.base))
+            .bearer_auth(&app.agent)
+            .send()
+            .await
+            .unwrap(),
+        app.client
+            .get(format!("{}/api/v1/disputes/DSP-NONE", app.base))
+            .bearer_auth(&app.agent)
+            .send()
+            .await
+            .unwrap(),
+        app.client
+            .get(format!("{}/api/v1/disputes?limit=many", app.base))
+            .bearer_auth(&app.agent)
+            .send()
+            .await
+            .unwrap(),
+        app.client
+            .get(format!("{}/api/v1/nowhere", app.base))
+            .bearer_auth(&app.agent)
+            .send()
+            .await
+            .unwrap(),
+        app.client
+            .get(format!("{}/api/v1/disputes", app.base))
+            .send()
+            .await
+            .unwrap(),
+    ];
+    for response in &answered {
+        let headers = response.headers();
+        let said = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let what = format!("{} {}", response.url(), response.status());
+        assert_eq!(said("x-content-type-options"), Some("nosniff"), "{what}");
+        assert_eq!(said("cache-control"), Some("no-store"), "{what}");
+        assert_eq!(said("referrer-policy"), Some("no-referrer"), "{what}");
+        let policy = said("content-security-policy").unwrap_or_default();
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{what}: {policy}"
+        );
+        assert!(policy.contains("default-src 'none'"), "{what}: {policy}");
+    }
+    let unauthorized = &answered[4];
+    assert_eq!(unauthorized.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        unauthorized.headers()["www-authenticate"],
+        "Bearer realm=\"redress\""
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_body_not_labelled_json_is_refused_with_415_and_nothing_is_taken() {
+    let app = App::start().await;
+    let body = dispute("charged twice").to_string();
+    for label in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
+        let mut request = app
+            .client
+            .post(format!("{}/api/v1/disputes", app.base))
+            .bearer_auth(&app.agent)
+            .body(body.clone());
+        if let Some(label) = label {
+            request = request.header("Content-Type", label);
+        }
+        let (status, error) = error_of(request.send().await.unwrap()).await;
+        assert_eq!(
+            status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{label:?}: {error}"
+        );
+        assert_eq!(error["code"], "unsupported_type", "{error}");
+        assert_eq!(error["details"]["field"], "Content-Type", "{error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.contains("Content-Type: application/json"),
+            "{message}"
+        );
+    }
+    // A route whose body is all optional, sent a body labelled as text, is refused too.
+    let (status, _) = error_of(
+        app.client
+            .post(format!("{}/api/v1/arrears-cases/audit", app.base))
+            .bearer_auth(&app.agent)
+            .header("Content-Type", "text/plain")
+            .body("{}")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // Nothing was taken; the same body labelled JSON (with a charset) is.
+    let (_, list) = app.get("/api/v1/disputes", &app.agent).await;
+    assert_eq!(list["disputes"], serde_json::json!([]), "{list}");
+    let taken = app
+        .client
+        .post(format!("{}/api/v1/disputes", app.base))
+        .bearer_auth(&app.agent)
+        .header("Content-Type", "application/json; charset=utf-8")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(taken.status(), StatusCode::CREATED);
+    app.stop().await;
+}
