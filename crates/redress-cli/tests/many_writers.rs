@@ -197,8 +197,16 @@ async fn two_servers_and_the_cli_at_once_never_give_more_than_the_books_allow() 
     // Plans over what INV-D2 has open, proposed on two disputes of it at once: one fits.
     let d3 = open(&bases[0], &agent, "INV-D2", 1).await;
     let d4 = open(&bases[1], &agent, "INV-D2", 2).await;
+    // Due from next year on (a plan is agreed from today on).
+    let first_due_on = format!(
+        "{}-01-31",
+        jiff::tz::TimeZone::UTC
+            .to_datetime(jiff::Timestamp::now())
+            .year()
+            + 1
+    );
     let plan = json!({"kind": "payment_plan", "reason": "Spread", "instalment_count": 2,
-                      "first_due_on": "2027-01-31"});
+                      "first_due_on": first_due_on});
     let mut attempts = Vec::new();
     for dispute in [&d3, &d4] {
         attempts.extend(spread(

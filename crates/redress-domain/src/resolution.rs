@@ -269,6 +269,29 @@ pub enum PlanError {
         /// What is owed.
         total: Decimal,
     },
+    /// An instalment due before the day the plan is agreed.
+    #[error(
+        "instalment {number} would be due on {due_on}, before the plan is agreed ({today}): the first instalment is due on {today} or later"
+    )]
+    DueBeforeAgreed {
+        /// Its number, from 1.
+        number: usize,
+        /// Its date.
+        due_on: Date,
+        /// The day the plan is agreed.
+        today: Date,
+    },
+    /// A plan that runs on for longer than a plan may.
+    #[error(
+        "the last instalment would be due on {last}: a payment plan ends within {} years of being agreed (by {until})",
+        PaymentPlan::LONGEST_YEARS
+    )]
+    TooLong {
+        /// The last instalment's date.
+        last: Date,
+        /// The latest a plan agreed now may end.
+        until: Date,
+    },
     /// More instalments asked for than there are minor units to share.
     #[error("{total} cannot be split into {count} instalments of at least one minor unit each")]
     TooManyInstalments {
@@ -325,6 +348,35 @@ impl PaymentPlan {
             currency,
             instalments,
         })
+    }
+
+    /// The most years a plan may run from the day it is agreed: a longer one is a mistake (a
+    /// year typed wrong), not an arrangement with a customer.
+    pub const LONGEST_YEARS: i16 = 10;
+
+    /// Whether the plan may be agreed on `today`: its first instalment due on `today` or later
+    /// (never in the past, such as a plan starting in 1900), its last within
+    /// [`Self::LONGEST_YEARS`].
+    pub fn check_agreed_on(&self, today: Date) -> Result<(), PlanError> {
+        if let Some(first) = self.instalments.first()
+            && first.due_on < today
+        {
+            return Err(PlanError::DueBeforeAgreed {
+                number: 1,
+                due_on: first.due_on,
+                today,
+            });
+        }
+        let until = today
+            .checked_add(jiff::Span::new().years(Self::LONGEST_YEARS))
+            .unwrap_or(Date::MAX);
+        match self.instalments.last() {
+            Some(last) if last.due_on > until => Err(PlanError::TooLong {
+                last: last.due_on,
+                until,
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// `total` in `count` monthly instalments from `first`, as even as the minor unit allows:
@@ -548,6 +600,42 @@ impl ApprovalPolicy {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_plan_is_agreed_only_from_today_and_for_at_most_ten_years() {
+        let today = day("2026-12-07");
+        let plan = |first: &str, count: u32| {
+            PaymentPlan::monthly(dec("120.00"), usd(), day(first), count).unwrap()
+        };
+        assert_eq!(plan("2026-12-07", 3).check_agreed_on(today), Ok(()));
+        assert_eq!(plan("2027-01-01", 12).check_agreed_on(today), Ok(()));
+        assert_eq!(
+            plan("1900-01-01", 3).check_agreed_on(today),
+            Err(PlanError::DueBeforeAgreed {
+                number: 1,
+                due_on: day("1900-01-01"),
+                today
+            })
+        );
+        assert!(matches!(
+            plan("2026-12-06", 3).check_agreed_on(today),
+            Err(PlanError::DueBeforeAgreed { .. })
+        ));
+        // Ten years to the day is the last a plan may end; a day more is refused.
+        assert_eq!(plan("2036-12-07", 1).check_agreed_on(today), Ok(()));
+        let too_long = plan("2036-12-08", 1).check_agreed_on(today).unwrap_err();
+        assert_eq!(
+            too_long,
+            PlanError::TooLong {
+                last: day("2036-12-08"),
+                until: day("2036-12-07")
+            }
+        );
+        assert!(
+            too_long.to_string().contains("within 10 years"),
+            "{too_long}"
+        );
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -1237,12 +1237,36 @@ async fn every_kind_of_resolution_is_applied_through_the_api_and_moves_the_ledge
     // A payment plan spreads what INV-A5 has open (481.88 less the goodwill): no money
     // moves until an instalment is received.
     let path = open_dispute("INV-A5").await;
+    // From the end of March next year (a plan is agreed from today on): April's instalment
+    // falls on its last day, the 30th.
+    let year = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .year()
+        + 1;
+    // A plan due in the past, or running for longer than ten years, is a mistake, not a plan.
+    for (first_due_on, count, said) in [
+        ("1900-01-31".to_owned(), 3, "before the plan is agreed"),
+        (format!("{}-01-31", year + 10), 1, "within 10 years"),
+    ] {
+        let (status, refused) = app
+            .post(
+                &path,
+                &app.agent,
+                json!({"kind": "payment_plan", "reason": "Paid over three months",
+                   "instalment_count": count, "first_due_on": first_due_on}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+        assert_eq!(refused["error"]["details"]["field"], "instalments");
+        let message = refused["error"]["message"].as_str().unwrap();
+        assert!(message.contains(said), "{message}");
+    }
     let (status, plan_resolution) = app
         .post(
             &path,
             &app.agent,
             json!({"kind": "payment_plan", "reason": "Paid over three months",
-               "instalment_count": 3, "first_due_on": "2027-01-31"}),
+               "instalment_count": 3, "first_due_on": format!("{year}-03-31")}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{plan_resolution}");
@@ -1257,18 +1281,22 @@ async fn every_kind_of_resolution_is_applied_through_the_api_and_moves_the_ledge
         .iter()
         .map(|i| i["amount"].as_str().unwrap())
         .collect();
-    let dues: Vec<&str> = plan["instalments"]
+    let dues: Vec<String> = plan["instalments"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| i["due_on"].as_str().unwrap())
+        .map(|i| i["due_on"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(
         (plan["total"].as_str(), amounts, dues),
         (
             Some("461.88"),
             vec!["153.96"; 3],
-            vec!["2027-01-31", "2027-02-28", "2027-03-31"]
+            vec![
+                format!("{year}-03-31"),
+                format!("{year}-04-30"),
+                format!("{year}-05-31")
+            ]
         )
     );
     assert_eq!(owed(&ledger().await), balance);

@@ -289,7 +289,12 @@ async fn plan_of(
             ));
         }
     };
-    plan.map_err(|e| invalid("instalments", e.to_string()))
+    // Agreed today (in UTC): never due in the past, nor for longer than a plan runs.
+    let today = jiff::tz::TimeZone::UTC
+        .to_datetime(redress_storage::this_moment())
+        .date();
+    plan.and_then(|plan| plan.check_agreed_on(today).map(|()| plan))
+        .map_err(|e| invalid("instalments", e.to_string()))
 }
 
 /// How much a correction changes what the invoice charges, net and gross: each line's change

@@ -106,7 +106,11 @@ fn append_all(db: &mut dyn Db, events: Vec<NewEvent>) -> Result<Vec<AuditEvent>,
         .map(|e| (e.previous_hash.to_string(), e.hash.to_string()))
         .collect();
     let head_hash = previous.to_string();
-    if sealed.len() < BULK_FROM {
+    let bulk_from = match db.backend() {
+        Backend::Sqlite => BULK_FROM_SQLITE,
+        Backend::Postgres => BULK_FROM_POSTGRES,
+    };
+    if sealed.len() < bulk_from {
         // One statement for them all.
         let each = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         let mut values: Vec<Value<'_>> = sealed
@@ -144,12 +148,15 @@ fn append_all(db: &mut dyn Db, events: Vec<NewEvent>) -> Result<Vec<AuditEvent>,
     Ok(sealed)
 }
 
-/// From this many events at once (an import's disputes), the log is written in bulk. Below it,
-/// one statement of rows: a group of intakes (three events each, up to 64 intakes) is one
-/// round trip, where PostgreSQL's bulk path (a staging table made, filled and emptied) costs a
-/// catalog write and three round trips on every commit. The bound keeps the statement's
-/// parameters (ten an event) within both engines' limits.
-const BULK_FROM: usize = 512;
+/// From this many events at once (an import's disputes), the log is written in bulk; below,
+/// in one statement of rows. On PostgreSQL the bulk path (a staging table made, filled by
+/// `COPY` and emptied) costs a catalog write and three round trips, so a group of intakes
+/// (three events each, up to 64 intakes) is one statement; the bound keeps its parameters
+/// (ten an event) within the server's limit. On SQLite the bulk path is one prepared row
+/// insert run again and again, and statements of more rows, each count a text of its own to
+/// parse, cost more than they save.
+const BULK_FROM_POSTGRES: usize = 512;
+const BULK_FROM_SQLITE: usize = 64;
 
 /// The audit log's rows, only ever inserted.
 const EVENTS: Upsert = Upsert {
