@@ -225,7 +225,7 @@ async fn two_servers_and_the_cli_at_once_never_give_more_than_the_books_allow() 
                     "--instalment-count",
                     "2",
                     "--first-due-on",
-                    "2027-01-31",
+                    &first_due_on,
                 ],
             ),
             3,

@@ -28,6 +28,7 @@ pub mod recommendation;
 pub mod resolution;
 pub mod role;
 pub mod service_level;
+pub mod sign_in;
 
 pub use billing::*;
 pub use calendar::{Date, DateError, Period, PeriodError, Timestamp, parse_date, timestamp_text};

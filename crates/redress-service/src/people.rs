@@ -60,6 +60,13 @@ pub enum SignInError {
     /// is not said.
     #[error("the email or the password is not right")]
     WrongCredentials,
+    /// Too many wrong passwords were tried with this email lately: signing in with it is
+    /// refused until `until`, the right password included.
+    #[error("too many wrong passwords were tried with this email: try again after {until}")]
+    LockedOut {
+        /// When signing in with it is taken again.
+        until: Timestamp,
+    },
     /// The database failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -162,12 +169,33 @@ impl People<'_> {
 
     /// Signs in with `email` and `password`: a session of [`SESSION_HOURS`] for the user who
     /// has both, while they are not disabled. A wrong email and a wrong password are the same
-    /// refusal ([`SignInError::WrongCredentials`]), and take as long.
+    /// refusal ([`SignInError::WrongCredentials`]), and take as long. After
+    /// [`MOST_FAILURES`](redress_domain::sign_in::MOST_FAILURES) wrong passwords with one email
+    /// within a quarter of an hour, signing in with it is [`SignInError::LockedOut`] for a
+    /// quarter of an hour, known email or not; signing in clears its failures.
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<WebSession, SignInError> {
-        if password.chars().count() > MAX_PASSWORD_CHARS {
-            return Err(SignInError::WrongCredentials);
+        use redress_storage::people::sign_in_failures;
+        let store = &self.0.store;
+        // A locked email is refused before its password is looked at: guessing goes no
+        // further, whatever is guessed.
+        let now = redress_storage::this_moment();
+        let failures = store.people().sign_in_failures(email).await?;
+        if let Some(until) = failures.and_then(|f| f.locked_at(now)) {
+            return Err(SignInError::LockedOut { until });
         }
-        let found = self.0.store.people().credentials(email).await?;
+        let wrong = || async {
+            let after = store
+                .perform(sign_in_failures::record_failure(email, now))
+                .await?;
+            Err(match after.locked_at(now) {
+                Some(until) => SignInError::LockedOut { until },
+                None => SignInError::WrongCredentials,
+            })
+        };
+        if password.chars().count() > MAX_PASSWORD_CHARS {
+            return wrong().await;
+        }
+        let found = store.people().credentials(email).await?;
         let password = password.to_owned();
         let (user_id, hash) = match found {
             Some(c) => (Some(c.user_id), c.password_hash),
@@ -175,8 +203,11 @@ impl People<'_> {
         };
         let matches = blocking(move || verify_password(&password, &hash)).await;
         let Some(user_id) = user_id.filter(|_| matches) else {
-            return Err(SignInError::WrongCredentials);
+            return wrong().await;
         };
+        if failures.is_some() {
+            store.perform(sign_in_failures::clear(email)).await?;
+        }
         let expires_at = redress_storage::this_moment()
             .checked_add(jiff::SignedDuration::from_hours(SESSION_HOURS))
             .expect("twelve hours from now is a moment");

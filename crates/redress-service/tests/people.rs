@@ -174,3 +174,76 @@ async fn an_expired_session_and_a_disabled_users_session_sign_no_one_in() {
     assert!(people.session(&admin.token).await.unwrap().is_some());
     done(db, redress).await;
 }
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_an_email_known_or_not_and_signing_in_clears_fewer() {
+    let db = TestDb::new().await;
+    let redress = redress(&db).await;
+    let people = redress.people();
+    people
+        .create_user("ana@example.com", "Ana Ruiz", Role::Agent, PASSWORD, "test")
+        .await
+        .unwrap();
+    people
+        .create_user("ben@example.com", "Ben Ode", Role::Agent, PASSWORD, "test")
+        .await
+        .unwrap();
+    // Four wrong, then the right one: signed in, and the four forgotten.
+    for _ in 0..4 {
+        assert!(matches!(
+            people.sign_in("ana@example.com", "wrong").await,
+            Err(SignInError::WrongCredentials)
+        ));
+    }
+    people.sign_in("ana@example.com", PASSWORD).await.unwrap();
+    for _ in 0..4 {
+        assert!(matches!(
+            people.sign_in("ANA@example.com", "wrong").await,
+            Err(SignInError::WrongCredentials)
+        ));
+    }
+    // The fifth wrong one in a row (typed in any case) locks the email for a quarter of an
+    // hour: the right password is refused too, and another email is not touched.
+    let before = redress_domain::Timestamp::now();
+    let Err(SignInError::LockedOut { until }) = people.sign_in("ana@example.com", "wrong").await
+    else {
+        panic!("the fifth wrong password locks the email");
+    };
+    let minutes = before
+        .until(until)
+        .unwrap()
+        .total(jiff::Unit::Minute)
+        .unwrap();
+    assert!(
+        (14.9..=15.1).contains(&minutes),
+        "locked for {minutes} minutes"
+    );
+    assert!(matches!(
+        people.sign_in("ana@example.com", PASSWORD).await,
+        Err(SignInError::LockedOut { .. })
+    ));
+    people.sign_in("ben@example.com", PASSWORD).await.unwrap();
+    // An email no one has locks the same way, so a lock says nothing about who exists.
+    for _ in 0..4 {
+        assert!(matches!(
+            people.sign_in("nobody@example.com", PASSWORD).await,
+            Err(SignInError::WrongCredentials)
+        ));
+    }
+    assert!(matches!(
+        people.sign_in("nobody@example.com", PASSWORD).await,
+        Err(SignInError::LockedOut { .. })
+    ));
+    // Each lock is an event in the audit log.
+    for email in ["ana@example.com", "nobody@example.com"] {
+        let events = redress
+            .operations()
+            .events_of("sign_in", email)
+            .await
+            .unwrap();
+        let actions: Vec<&str> = events.iter().map(|e| e.event.action.as_str()).collect();
+        assert_eq!(actions, ["sign_in_locked"], "{email}");
+    }
+    redress.operations().verify_log().await.unwrap();
+    done(db, redress).await;
+}

@@ -64,6 +64,54 @@ async fn a_wrong_password_shows_the_error_summary_keeps_the_email_and_sets_no_co
     desk.stop().await;
 }
 
+/// The agent's sign-in with `password`.
+async fn sign_in(desk: &Desk, password: &str) -> desk::Page {
+    desk.post(
+        "/sign-in",
+        None,
+        &[("email", AGENT), ("password", password)],
+        &[],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_email_and_the_page_says_when_to_try_again() {
+    let desk = Desk::start().await;
+
+    for _ in 0..4 {
+        assert_eq!(
+            sign_in(&desk, "not the password").await.status,
+            StatusCode::OK
+        );
+    }
+    let locked = sign_in(&desk, "not the password").await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        locked.title().starts_with("Error: Sign in"),
+        "{}",
+        locked.title()
+    );
+    assert!(
+        locked.body.contains(
+            "Too many wrong passwords were tried with this email address. Try again after "
+        ),
+        "{}",
+        locked.body
+    );
+    let wait: u64 = locked.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((850..=900).contains(&wait), "Retry-After: {wait}");
+    // The right password is refused too while the lock lasts, and no session is opened.
+    let right = sign_in(&desk, PASSWORD).await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(right.set_cookie(), None);
+    desk.stop().await;
+}
+
 #[tokio::test]
 async fn signing_in_sets_the_session_cookie_and_the_queue_lists_the_worked_examples_disputes() {
     let desk = Desk::start().await;

@@ -167,6 +167,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0026_offers.sql"),
         include_str!("../../migrations/postgres/0026_offers.sql"),
     ),
+    (
+        27,
+        "sign-in failures, for the lock-out",
+        include_str!("../../migrations/sqlite/0027_sign_in_failures.sql"),
+        include_str!("../../migrations/postgres/0027_sign_in_failures.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (

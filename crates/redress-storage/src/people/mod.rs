@@ -8,6 +8,7 @@
 //! re-reads, in the transaction that acts, whether a user still may.
 
 pub mod sessions;
+pub mod sign_in_failures;
 pub mod tokens;
 pub mod users;
 
@@ -37,6 +38,18 @@ impl People<'_> {
             return Ok(None);
         };
         self.0.run(move |db| users::credentials(db, &email)).await
+    }
+
+    /// The wrong passwords `email` (as typed) was tried with, if any are kept: until when
+    /// signing in with it is locked, among them.
+    pub async fn sign_in_failures(
+        &self,
+        email: &str,
+    ) -> Result<Option<redress_domain::sign_in::Failures>, StorageError> {
+        let email = sign_in_failures::key(email);
+        self.0
+            .run(move |db| sign_in_failures::read(db, &email, false))
+            .await
     }
 
     /// Every user, the live first.

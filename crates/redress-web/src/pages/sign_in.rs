@@ -131,6 +131,30 @@ pub async fn submit(State(state): State<WebState>, request: Request) -> Response
             page.email_error = None;
             render(StatusCode::OK, &page)
         }
+        Err(SignInError::LockedOut { until }) => {
+            // Said plainly, with when to come back: the lock is per email, known or not, so
+            // it tells nothing about the account.
+            let at = jiff::tz::TimeZone::UTC
+                .to_datetime(until)
+                .strftime("%H:%M UTC");
+            let errors = vec![FieldError {
+                field: "email",
+                message: format!(
+                    "Too many wrong passwords were tried with this email address. Try again after {at}"
+                ),
+            }];
+            let mut page = SignInPage::new(email, next, errors);
+            page.email_error = None;
+            let wait = until
+                .duration_since(jiff::Timestamp::now())
+                .as_secs()
+                .max(1);
+            let mut response = render(StatusCode::TOO_MANY_REQUESTS, &page);
+            if let Ok(value) = header::HeaderValue::from_str(&wait.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            response
+        }
         Err(SignInError::Storage(e)) => super::unavailable(&e),
     }
 }

@@ -170,10 +170,17 @@ async fn resolve(
         payment_id: planned.payment.clone(),
         instalments: Vec::new(),
         instalment_count: planned.instalments,
+        // A plan is agreed from the real today on (the books refuse one due in the past), and
+        // the demo's data may be older.
         first_due_on: plan.then(|| {
-            today
+            let agreed = today.max(
+                jiff::tz::TimeZone::UTC
+                    .to_datetime(jiff::Timestamp::now())
+                    .date(),
+            );
+            agreed
                 .checked_add(jiff::Span::new().days(15))
-                .unwrap_or(today)
+                .unwrap_or(agreed)
         }),
         offer: planned.offer,
     };
