@@ -122,8 +122,8 @@ pub fn text(field: &str, name: &str, limit: Limit, text: &str) -> Result<(), Api
 /// parameters): a 415 saying what to send otherwise. A body sent as text or as a form is not
 /// read as JSON by guesswork: a client that mislabels it is told at once.
 pub fn labelled_json(headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
-    let labelled = headers
-        .get(axum::http::header::CONTENT_TYPE)
+    let sent = headers.get(axum::http::header::CONTENT_TYPE);
+    let labelled = sent
         .and_then(|t| t.to_str().ok())
         .and_then(|t| t.split(';').next())
         .map(|t| t.trim().to_ascii_lowercase())
@@ -133,9 +133,7 @@ pub fn labelled_json(headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
     if labelled {
         return Ok(());
     }
-    let sent = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .map(|t| String::from_utf8_lossy(t.as_bytes()).into_owned());
+    let sent = sent.map(|t| String::from_utf8_lossy(t.as_bytes()).into_owned());
     let message = match &sent {
         Some(sent) => format!(
             "the body was sent as `{sent}`; this route takes JSON: send it with `Content-Type: application/json`"

@@ -123,28 +123,24 @@ pub async fn submit(State(state): State<WebState>, request: Request) -> Response
         }
         Err(SignInError::WrongCredentials) => {
             // Which of the two was wrong is not said: the summary links to the first field.
-            let errors = vec![FieldError {
-                field: "email",
-                message: "The email address or the password is not right".to_owned(),
-            }];
-            let mut page = SignInPage::new(email, next, errors);
-            page.email_error = None;
+            let page = refused(
+                email,
+                next,
+                "The email address or the password is not right".to_owned(),
+            );
             render(StatusCode::OK, &page)
         }
         Err(SignInError::LockedOut { until }) => {
             // Said plainly, with when to come back: the lock is per email, known or not, so
             // it tells nothing about the account.
-            let at = jiff::tz::TimeZone::UTC
-                .to_datetime(until)
-                .strftime("%H:%M UTC");
-            let errors = vec![FieldError {
-                field: "email",
-                message: format!(
-                    "Too many wrong passwords were tried with this email address. Try again after {at}"
+            let page = refused(
+                email,
+                next,
+                format!(
+                    "Too many wrong passwords were tried with this email address. Try again after {} (UTC)",
+                    crate::format::moment(until).text
                 ),
-            }];
-            let mut page = SignInPage::new(email, next, errors);
-            page.email_error = None;
+            );
             let wait = until
                 .duration_since(jiff::Timestamp::now())
                 .as_secs()
@@ -157,6 +153,18 @@ pub async fn submit(State(state): State<WebState>, request: Request) -> Response
         }
         Err(SignInError::Storage(e)) => super::unavailable(&e),
     }
+}
+
+/// The sign-in page again, refusing with `message` in its summary, linked to the email field
+/// but not said beside it: a refusal of the pair, not of the email alone.
+fn refused(email: String, next: String, message: String) -> SignInPage {
+    let errors = vec![FieldError {
+        field: "email",
+        message,
+    }];
+    let mut page = SignInPage::new(email, next, errors);
+    page.email_error = None;
+    page
 }
 
 /// What the sign-out form sends: nothing but its token, which [`Posted`] checks.
