@@ -42,6 +42,10 @@ enum Command {
     Import(commands::import::ImportArgs),
     /// Bring the database schema up to date.
     Migrate(commands::migrate::MigrateArgs),
+    /// Copy the embedded database to a file, consistent while servers go on writing.
+    Backup(commands::backup::BackupArgs),
+    /// Check a backup and put it in place of the embedded database (no server running on it).
+    Restore(commands::backup::RestoreArgs),
     /// Check the audit log's hash chain and name the first broken event.
     VerifyLog(commands::verify_log::VerifyLogArgs),
     /// Manage API tokens.
@@ -93,6 +97,8 @@ fn main() -> ExitCode {
         Command::DemoData(args) => commands::demo_data::run(args),
         Command::Import(args) => commands::import::run(args),
         Command::Migrate(args) => commands::migrate::run(args),
+        Command::Backup(args) => commands::backup::back_up(args),
+        Command::Restore(args) => commands::backup::restore(args),
         Command::VerifyLog(args) => commands::verify_log::run(args),
         Command::Token(args) => commands::token::run(args),
         Command::User(args) => commands::user::run(args),

@@ -101,7 +101,124 @@ pub fn finish(mut document: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenAp
             }
         }
     }
+    add_links(&mut document);
     document
+}
+
+/// Adds the links a client follows from one answer to the operations it makes possible (and
+/// Schemathesis's stateful phase with it): a response that gives an `XView` links to every
+/// operation under `/api/v1/xs/{id}` with its `id`, one that names an `x_id` to those of
+/// `/api/v1/xs/{id}`, and a list of `XView`s to them through its first item. Derived from the
+/// names, so a route added under a collection is linked without a word here.
+fn add_links(document: &mut utoipa::openapi::OpenApi) {
+    use std::collections::BTreeMap;
+    // The operations of each collection's item, by collection: `disputes` → get_dispute, …
+    let mut of_item: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (path, item) in document.paths.paths.iter_mut() {
+        let Some(collection) = path
+            .strip_prefix(API_PREFIX)
+            .and_then(|rest| rest.split_once("/{id}"))
+            .map(|(collection, _)| collection.to_owned())
+        else {
+            continue;
+        };
+        for operation in operations_mut(item) {
+            if let Some(id) = &operation.operation_id {
+                of_item
+                    .entry(collection.clone())
+                    .or_default()
+                    .push(id.clone());
+            }
+        }
+    }
+    // Where each schema gives an item's id: (JSON pointer, collection).
+    let schemas = document
+        .components
+        .as_ref()
+        .map(|c| c.schemas.clone())
+        .unwrap_or_default();
+    let ids_in = |name: &str| -> Vec<(String, String)> {
+        let Some(utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Object(object))) =
+            schemas.get(name)
+        else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        let known = |collection: String| of_item.contains_key(&collection).then_some(collection);
+        if object.required.iter().any(|p| p == "id")
+            && let Some(collection) = view_collection(name).and_then(known)
+        {
+            found.push(("/id".to_owned(), collection));
+        }
+        for (property, schema) in &object.properties {
+            if let Some(thing) = property.strip_suffix("_id")
+                && object.required.contains(property)
+                && let Some(collection) = known(format!("{}s", thing.replace('_', "-")))
+            {
+                found.push((format!("/{property}"), collection));
+            }
+            if let utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(array)) = schema
+                && let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) = &array.items
+                && let utoipa::openapi::RefOr::Ref(item) = items.as_ref()
+                && let Some(collection) =
+                    schema_name(item).and_then(view_collection).and_then(known)
+            {
+                found.push((format!("/{property}/0/id"), collection));
+            }
+        }
+        found
+    };
+    for item in document.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            let this = operation.operation_id.clone().unwrap_or_default();
+            for (status, response) in operation.responses.responses.iter_mut() {
+                let utoipa::openapi::RefOr::T(response) = response else {
+                    continue;
+                };
+                let Some(utoipa::openapi::RefOr::T(content)) =
+                    response.content.get("application/json")
+                else {
+                    continue;
+                };
+                let Some(utoipa::openapi::RefOr::Ref(schema)) = content.schema.clone() else {
+                    continue;
+                };
+                if !status.starts_with('2') {
+                    continue;
+                }
+                for (pointer, collection) in schema_name(&schema).map(ids_in).unwrap_or_default() {
+                    for target in &of_item[&collection] {
+                        if *target == this || response.links.contains_key(target) {
+                            continue;
+                        }
+                        let link = utoipa::openapi::link::LinkBuilder::new()
+                            .operation_id(target.clone())
+                            .parameter("id", format!("$response.body#{pointer}"))
+                            .build();
+                        response.links.insert(target.clone(), link.into());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `Dispute` of `#/components/schemas/Dispute`.
+fn schema_name(reference: &Ref) -> Option<&str> {
+    reference.ref_location.strip_prefix("#/components/schemas/")
+}
+
+/// The collection whose items a view shows: `PortalLinkView` → `portal-links`.
+fn view_collection(schema: &str) -> Option<String> {
+    let thing = schema.strip_suffix("View")?;
+    let mut collection = String::new();
+    for (i, c) in thing.char_indices() {
+        if c.is_ascii_uppercase() && i > 0 {
+            collection.push('-');
+        }
+        collection.push(c.to_ascii_lowercase());
+    }
+    Some(collection + "s")
 }
 
 /// A response with the error body.

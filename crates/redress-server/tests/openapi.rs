@@ -223,3 +223,89 @@ fn the_attachment_types_documented_are_the_ones_taken() {
     let download = &paths["/api/v1/attachments/{id}/content"]["get"]["responses"]["200"]["content"];
     assert_eq!(types(download), taken);
 }
+
+/// The operation ids a response of `operation_id` (with `status`) links to, and the id each
+/// link passes.
+fn links_of(operation_id: &str, status: &str) -> Vec<(String, String)> {
+    let document: serde_json::Value = serde_json::from_str(&document_text()).unwrap();
+    let operation = document["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .find(|op| op["operationId"] == operation_id)
+        .unwrap_or_else(|| panic!("no operation {operation_id}"));
+    operation["responses"][status]["links"]
+        .as_object()
+        .map(|links| {
+            links
+                .values()
+                .map(|link| {
+                    (
+                        link["operationId"].as_str().unwrap().to_owned(),
+                        link["parameters"]["id"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_dispute_taken_links_to_every_operation_on_it_and_to_its_invoice_and_customer() {
+    let links = links_of("create_dispute", "201");
+    let linked = |target: &str| {
+        links
+            .iter()
+            .find(|(op, _)| op == target)
+            .map(|(_, id)| id.as_str())
+    };
+    for target in [
+        "get_dispute",
+        "move_dispute",
+        "propose_resolution",
+        "add_note",
+        "dispute_events",
+    ] {
+        assert_eq!(
+            linked(target),
+            Some("$response.body#/id"),
+            "{target}: {links:?}"
+        );
+    }
+    assert_eq!(linked("get_invoice"), Some("$response.body#/invoice_id"));
+    assert_eq!(linked("get_customer"), Some("$response.body#/customer_id"));
+    assert_eq!(
+        linked("create_dispute"),
+        None,
+        "an operation does not link to itself"
+    );
+}
+
+#[test]
+fn a_list_links_through_its_first_item_and_a_proposal_to_its_approval() {
+    let links = links_of("list_disputes", "200");
+    assert!(
+        links.contains(&(
+            "get_dispute".to_owned(),
+            "$response.body#/disputes/0/id".to_owned()
+        )),
+        "{links:?}"
+    );
+    let links = links_of("propose_resolution", "201");
+    assert!(
+        links.contains(&(
+            "approve_resolution".to_owned(),
+            "$response.body#/id".to_owned()
+        )),
+        "{links:?}"
+    );
+    let links = links_of("issue_portal_link", "201");
+    assert!(
+        links.contains(&(
+            "revoke_portal_link".to_owned(),
+            "$response.body#/id".to_owned()
+        )),
+        "{links:?}"
+    );
+}

@@ -6,6 +6,7 @@ pub use redress_audit::report::{FindingRecord, Findings, NotFindings};
 #[cfg(unix)]
 pub use redress_storage::KeepInMemoryError;
 pub use redress_storage::audit_log::LogError;
+pub use redress_storage::backup::{BackedUp, BackupError, Census, Restored};
 pub use redress_storage::billing::import::{ImportCounts, TableCounts};
 pub use redress_storage::billing::records::{ContractRecord, CustomerRecord, PriceRecord};
 pub use redress_storage::books::account::{CustomerLedger, LedgerEntry};

@@ -34,6 +34,7 @@ mod engine;
 
 pub mod analytics;
 pub mod audit_log;
+pub mod backup;
 pub mod billing;
 pub mod books;
 pub mod disputes;

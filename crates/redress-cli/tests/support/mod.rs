@@ -51,6 +51,15 @@ impl Database {
         }
     }
 
+    /// The embedded database in `dir`, which the test keeps (and removes).
+    pub fn at_data_dir(dir: &std::path::Path) -> Self {
+        Self {
+            args: vec!["--data-dir".into(), dir.to_str().unwrap().to_owned()],
+            _dir: tempfile::tempdir().unwrap(),
+            postgres: None,
+        }
+    }
+
     /// `redress ARGS` on this database.
     pub fn redress(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_redress"))

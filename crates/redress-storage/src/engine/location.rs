@@ -18,6 +18,24 @@ pub enum Location {
 }
 
 impl Location {
+    /// The SQLite file this location names: the data directory's, or a `sqlite://` URL's;
+    /// `None` for PostgreSQL.
+    pub fn sqlite_file(&self) -> Result<Option<PathBuf>, StorageError> {
+        Ok(match self {
+            Self::DataDir(dir) => Some(dir.join(DATABASE_FILE)),
+            Self::Url(url) => match url.parse::<Backend>()? {
+                Backend::Sqlite => Some(PathBuf::from(
+                    url.trim_start_matches("sqlite:")
+                        .trim_start_matches("//")
+                        .split('?')
+                        .next()
+                        .unwrap_or_default(),
+                )),
+                Backend::Postgres => None,
+            },
+        })
+    }
+
     /// `--database-url` when given, else `--data-dir`.
     pub fn from_args(data_dir: &Path, database_url: Option<&str>) -> Self {
         match database_url {

@@ -36,6 +36,8 @@ pub use error::StorageError;
 pub use location::{Backend, DATABASE_FILE, Location};
 #[cfg(unix)]
 pub use resident::KeepInMemoryError;
+pub(crate) use sqlite::fold_log_into_file;
 pub use store::Store;
+pub(crate) use store::{lock_exclusively, lock_file};
 pub use stored::{new_id, now, this_moment};
 pub use work::Work;

@@ -66,6 +66,23 @@ impl Sqlite {
     }
 }
 
+/// Copies everything the SQLite file at `path`'s write-ahead log holds into the file itself and
+/// empties the log, so that the file alone is the whole database (to move it aside, or copy
+/// it). Only for a database no one else has open.
+pub(crate) fn fold_log_into_file(path: &Path) -> Result<(), StorageError> {
+    let db = Sqlite::open(path)?;
+    let busy: i64 = db
+        .conn
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+    if busy != 0 {
+        return Err(StorageError::Corrupt(format!(
+            "the log of {} could not be copied into it: something still reads it",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
 impl ToSql for Value<'_> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Borrowed(match *self {

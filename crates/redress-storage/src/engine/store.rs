@@ -7,13 +7,13 @@
 
 use super::error::{StorageError, describe};
 use super::idempotency::{self, Answer, Once, Reply, Unkept};
-use super::location::{Backend, DATABASE_FILE, Location, redact};
+use super::location::{Backend, Location, redact};
 #[cfg(unix)]
 use super::resident;
 use super::sql::{Db, Intent};
 use super::work::Work;
 use super::{migrations, postgresql, sqlite, write_queue};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 
@@ -33,6 +33,10 @@ struct Shared {
     backend: Backend,
     /// The SQLite file, on that backend.
     file: Option<PathBuf>,
+    /// A shared lock on the SQLite file's lock file while the store is open, which a restore
+    /// waits to take alone (`crate::backup::restore`): nothing is put in place of a database
+    /// any process has open.
+    _in_use: Option<std::fs::File>,
     connect: Box<Connector>,
     /// Connections not in use.
     idle: Mutex<Vec<Box<dyn Db>>>,
@@ -79,17 +83,11 @@ impl Store {
                     path: dir.clone(),
                     source,
                 })?;
-                Target::Sqlite(dir.join(DATABASE_FILE))
+                Target::Sqlite(dir.join(super::DATABASE_FILE))
             }
-            Location::Url(url) => match url.parse::<Backend>()? {
-                Backend::Sqlite => Target::Sqlite(PathBuf::from(
-                    url.trim_start_matches("sqlite:")
-                        .trim_start_matches("//")
-                        .split('?')
-                        .next()
-                        .unwrap_or_default(),
-                )),
-                Backend::Postgres => Target::Postgres(url.clone()),
+            Location::Url(url) => match location.sqlite_file()? {
+                Some(file) => Target::Sqlite(file),
+                None => Target::Postgres(url.clone()),
             },
         };
         let (backend, connect, connections): (Backend, Box<Connector>, usize) = match &target {
@@ -107,9 +105,18 @@ impl Store {
                 (Backend::Postgres, connect, 10)
             }
         };
+        let in_use = match &target {
+            Target::Sqlite(path)
+                if !path.as_os_str().is_empty() && path != Path::new(":memory:") =>
+            {
+                Some(lock_shared(path)?)
+            }
+            _ => None,
+        };
         let store = Self {
             shared: Arc::new(Shared {
                 backend,
+                _in_use: in_use,
                 file: match &target {
                     Target::Sqlite(path) => Some(path.clone()),
                     Target::Postgres(_) => None,
@@ -167,6 +174,11 @@ impl Store {
     /// The backend in use.
     pub fn backend(&self) -> Backend {
         self.shared.backend
+    }
+
+    /// The SQLite file, on that backend.
+    pub fn database_file(&self) -> Option<PathBuf> {
+        self.shared.file.clone()
     }
 
     /// Keeps the SQLite file's pages locked in memory for as long as the store is open, the
@@ -415,6 +427,54 @@ fn checkpoint_in_background(path: PathBuf, store: std::sync::Weak<Shared>) {
                 }
             }
         });
+}
+
+/// The file every process that opens the SQLite file at `database` holds a lock on.
+pub(crate) fn lock_file(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+/// A shared lock on `database`'s lock file, held while a store has it open: refused while a
+/// restore puts a backup in its place.
+fn lock_shared(database: &Path) -> Result<std::fs::File, StorageError> {
+    let url = format!("sqlite://{}", database.display());
+    let opened = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock_file(database))
+        .map_err(|e| StorageError::Connect {
+            url: url.clone(),
+            reason: format!("cannot open its lock file: {e}"),
+        })?;
+    match opened.try_lock_shared() {
+        Ok(()) => Ok(opened),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StorageError::Connect {
+            url,
+            reason: "a backup is being restored in its place; open it once that is done".into(),
+        }),
+        Err(std::fs::TryLockError::Error(e)) => Err(StorageError::Connect {
+            url,
+            reason: format!("cannot lock its lock file: {e}"),
+        }),
+    }
+}
+
+/// The lock on `database`'s lock file alone, for a restore: `None` while any process has the
+/// database open.
+pub(crate) fn lock_exclusively(database: &Path) -> std::io::Result<Option<std::fs::File>> {
+    let opened = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock_file(database))?;
+    match opened.try_lock() {
+        Ok(()) => Ok(Some(opened)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
 }
 
 /// Opens connections to the SQLite file at `path`.
