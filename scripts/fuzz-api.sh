@@ -5,7 +5,7 @@
 # input taken), the stateful phase following the document's links. On a fresh database of each
 # backend: the embedded SQLite, and PostgreSQL when a server answers (as scripts/test.sh).
 #
-#   scripts/fuzz-api.sh                         # CI's run: a few examples an operation
+#   scripts/fuzz-api.sh                         # CI's run: 20 examples an operation
 #   EXAMPLES=200 scripts/fuzz-api.sh            # the long run (behind a flag, as issue 19 asks)
 #   BACKENDS=sqlite scripts/fuzz-api.sh
 #
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-examples=${EXAMPLES:-8}
+examples=${EXAMPLES:-20}
 backends=${BACKENDS:-sqlite postgres}
 schemathesis_version=4.32.5
 work=$root/.fuzz
@@ -24,7 +24,18 @@ mkdir -p "$work"
 
 if ! "$work/venv/bin/st" --version 2>/dev/null | grep -q "$schemathesis_version"; then
   echo "== installing schemathesis $schemathesis_version into $work/venv"
-  python3 -m venv "$work/venv"
+  if ! python3 -m venv "$work/venv" 2>/dev/null; then
+    # Debian's Python makes virtual environments only with python3-venv.
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -q >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv >/dev/null
+      rm -rf "$work/venv"
+      python3 -m venv "$work/venv"
+    else
+      echo "scripts/fuzz-api.sh needs python3 -m venv (apt-get install python3-venv)" >&2
+      exit 1
+    fi
+  fi
   "$work/venv/bin/pip" install --quiet "schemathesis==$schemathesis_version"
 fi
 cargo build --quiet --bin redress
@@ -68,7 +79,7 @@ for backend in $backends; do
         echo "== $backend: NOT RUN (no server answers at $pg_admin)"
         continue
       fi
-      psql "$pg_admin" -qc "DROP DATABASE IF EXISTS redress_fuzz" -c "CREATE DATABASE redress_fuzz" >/dev/null
+      psql "$pg_admin" -qc "DROP DATABASE IF EXISTS redress_fuzz WITH (FORCE)" -c "CREATE DATABASE redress_fuzz" >/dev/null
       database=(--database-url "${pg_admin%/*}/redress_fuzz")
       ;;
     *) echo "unknown backend $backend" >&2; exit 2 ;;
@@ -79,17 +90,23 @@ for backend in $backends; do
   port=$(free_port)
   REDRESS_LOG=error "$redress" serve --addr "127.0.0.1:$port" "${database[@]}" >"$work/$backend-server.log" 2>&1 &
   server=$!
+  # The document as this server serves it (it takes a token like every route).
+  for _ in $(seq 1 100); do
+    curl -sf -H "Authorization: Bearer $admin" "http://127.0.0.1:$port/api/v1/openapi.json" \
+      -o "$work/openapi.json" && break
+    sleep 0.2
+  done
   for role in admin approver; do
     token=$admin
     [ "$role" = approver ] && token=$approver
     echo "== $backend, as an $role: schemathesis, $examples examples an operation"
-    if ! (cd "$work" && "$work/venv/bin/st" run "http://127.0.0.1:$port/api/v1/openapi.json" \
-      --wait-for-schema 30 \
-      -H "Authorization: Bearer $token" \
+    if ! (cd "$work" && REDRESS_FUZZ_TOKEN=$token SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$root/scripts/fuzz" "$work/venv/bin/st" \
+      --config-file "$root/scripts/fuzz/schemathesis.toml" run "$work/openapi.json" \
+      --url "http://127.0.0.1:$port" \
       --checks all \
       --max-examples "$examples" \
       --seed 19 \
-      --workers 2 \
+      --workers 1 \
       --suppress-health-check all \
       --report junit --report-dir "$work/$backend-$role" \
       --output-truncate true); then

@@ -40,3 +40,8 @@ then
 else
   echo "== PostgreSQL pass: NOT RUN (no server answers at $REDRESS_TEST_POSTGRES_URL)"
 fi
+
+# Schemathesis against the API's own document, on each backend a server answers for (see
+# scripts/fuzz-api.sh; EXAMPLES=200 for the long run).
+echo "== Schemathesis: every operation of /api/v1/openapi.json, as an admin and as an approver"
+./scripts/fuzz-api.sh

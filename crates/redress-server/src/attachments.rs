@@ -22,12 +22,13 @@ pub use redress_service::{ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES};
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]
 pub struct FileName {
-    /// The file's name, in any language, as UTF-8 or percent-encoded UTF-8 (`caf%C3%A9.txt`):
-    /// up to 255 characters, no slashes, no control characters, not only dots.
+    /// The file's name, in any language, percent-encoded UTF-8 (`caf%C3%A9.txt`; raw UTF-8
+    /// is taken too): up to 255 characters, no slashes, no control characters, not only dots.
     #[param(
         rename = "X-File-Name",
         min_length = 1,
         max_length = 255,
+        pattern = r"^[ -.0-\[\]-~]*[!-\-0-\[\]-~][ -.0-\[\]-~]*$",
         example = "invoice-scan.pdf"
     )]
     pub file_name: String,
@@ -102,17 +103,22 @@ async fn attach(
         })
         .unwrap_or_default();
     // The name as UTF-8 bytes (`café.txt` as a client sends it), or percent-encoded.
-    let file_name = headers
+    let file_name = match headers
         .get("x-file-name")
-        .map(|v| {
-            let raw = String::from_utf8_lossy(v.as_bytes()).into_owned();
-            let decoded = percent_encoding::percent_decode_str(&raw)
-                .decode_utf8()
-                .map(|name| name.into_owned())
-                .ok();
-            decoded.unwrap_or(raw)
-        })
-        .unwrap_or_default();
+        .map(|v| std::str::from_utf8(v.as_bytes()))
+    {
+        None => String::new(),
+        Some(Ok(raw)) => percent_encoding::percent_decode_str(raw)
+            .decode_utf8()
+            .map(|name| name.into_owned())
+            .unwrap_or_else(|_| raw.to_owned()),
+        Some(Err(_)) => {
+            return Err(ApiError::invalid_field(
+                "X-File-Name",
+                "X-File-Name is not UTF-8: send the name as percent-encoded UTF-8 (caf%C3%A9.txt)",
+            ));
+        }
+    };
     // The type, size, content and name are checked by the service, as for every way in.
     Ok(redress
         .disputes()

@@ -262,6 +262,7 @@ pub struct AuditIntoCases {
 
 /// The body of auditing into cases (every field optional).
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AuditRequest {}
 
 /// Audits every stored contract and opens an arrears case for each customer under-billed
@@ -319,6 +320,7 @@ pub async fn audit(
 #[into_params(parameter_in = Query)]
 pub struct CaseFilter {
     /// Only in this status.
+    #[param(value_type = Option<crate::views::ArrearsStatusNames>)]
     pub status: Option<String>,
 }
 
@@ -401,9 +403,12 @@ pub async fn get(
 
 /// The body of recording that the customer was contacted.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Offer {
-    /// How they were contacted and what they were told.
+    /// How they were contacted and what they were told; not blank.
     #[schema(
+        min_length = 1,
+        pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$",
         example = "Called Kari Halvorsen on 2026-12-01, explained the six months billed at half price; options sent by email"
     )]
     pub note: String,
@@ -458,11 +463,13 @@ pub async fn offer(
 
 /// The body of recording the customer's choice.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Choice {
     /// `next_invoice`, `separate_invoice`, `payment_plan`, `compromise` or `waive`.
-    #[schema(example = "payment_plan")]
+    #[schema(value_type = crate::views::ArrearsOptionNames, example = "payment_plan")]
     pub option: String,
     /// For a payment plan: how many monthly instalments.
+    #[schema(minimum = 1)]
     pub instalment_count: Option<u32>,
     /// For a payment plan: when the first is due, `YYYY-MM-DD`.
     pub first_due_on: Option<String>,
@@ -471,7 +478,7 @@ pub struct Choice {
     #[schema(example = "360.00")]
     pub waived: Option<String>,
     /// For a compromise: how the rest is billed, `next_invoice` or `separate_invoice`.
-    #[schema(example = "separate_invoice")]
+    #[schema(value_type = Option<crate::views::CompromiseBillingNames>, example = "separate_invoice")]
     pub billing: Option<String>,
 }
 

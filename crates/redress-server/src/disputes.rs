@@ -23,18 +23,20 @@ use utoipa::{IntoParams, ToSchema};
 
 /// The body of `POST /api/v1/disputes`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewDispute {
     /// The invoice disputed.
     #[schema(example = "INV-000001-003")]
     invoice_id: String,
-    /// The line disputed; leave it out for the whole invoice.
+    /// The line disputed (from 1); leave it out for the whole invoice.
+    #[schema(minimum = 1)]
     line_no: Option<u32>,
     /// The customer's reason.
     #[schema(value_type = ReasonNames)]
     reason: String,
     /// What the customer claims, in the invoice's currency: a decimal string such as `"50.00"`,
     /// never a floating-point number (a whole number is taken too).
-    #[schema(value_type = String, example = "50.00")]
+    #[schema(schema_with = claimed_amount_schema, example = "50.00")]
     claimed_amount: Value,
     /// The customer's own words.
     narrative: String,
@@ -43,6 +45,27 @@ pub struct NewDispute {
     /// When the customer raised it (`YYYY-MM-DD`; today, in UTC, when left out).
     #[schema(format = Date)]
     opened_on: Option<String>,
+}
+
+/// What `claimed_amount` takes: a decimal string (digits, then a point and digits), or a whole
+/// number; never negative.
+fn claimed_amount_schema() -> utoipa::openapi::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    let one_of = OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(r"^[0-9]+(\.[0-9]+)?$"))
+                .max_length(Some(crate::input::MAX_SHORT_CHARS)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(0))
+                .maximum(Some(i64::MAX)),
+        )
+        .build();
+    utoipa::openapi::Schema::OneOf(one_of)
 }
 
 fn claimed_amount(value: &Value) -> Result<Decimal, ApiError> {
@@ -247,6 +270,7 @@ pub async fn events(
 
 /// The body of `POST /api/v1/disputes/{id}/transitions`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Transition {
     /// The status to move to.
     #[schema(value_type = StatusNames)]
@@ -545,8 +569,12 @@ where
     Fut: std::future::Future<Output = Result<Change<View>, ApiError>>,
 {
     write_once(state, caller, headers, &route, bytes, |actor| async move {
-        // Routes whose body is all optional take an empty one as `{}`.
-        let body: Body = if bytes.is_empty() {
+        // Routes whose body is all optional take an empty one, or `null`, as `{}`.
+        let empty = bytes.is_empty() || {
+            crate::input::labelled_json(headers)?;
+            bytes.trim_ascii() == b"null"
+        };
+        let body: Body = if empty {
             serde_json::from_slice(b"{}").map_err(|e| {
                 ApiError::invalid_field("body", format!("this route needs a body: {e}"))
             })?
@@ -560,6 +588,7 @@ where
 
 /// The body of `POST /api/v1/disputes/{id}/assignment`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Assignment {
     /// The agent to work it; `null` (or left out) for nobody.
     #[schema(example = "agent-ana")]
@@ -612,6 +641,7 @@ pub async fn assign(
 
 /// The body of `POST /api/v1/disputes/{id}/escalation`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Escalation {
     /// `true` raises the flag, `false` lowers it.
     escalated: bool,
@@ -662,12 +692,14 @@ pub async fn escalate(
 
 /// The body of `POST /api/v1/disputes/{id}/notes`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewNote {
     /// `note` (internal, the default) or `statement` (by the employee who ran the
     /// transaction).
     #[schema(value_type = Option<NoteKindNames>)]
     kind: Option<String>,
-    /// What it says; not empty.
+    /// What it says; not blank.
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     body: String,
 }
 

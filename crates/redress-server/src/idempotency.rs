@@ -23,7 +23,7 @@ pub struct IdempotencyKey {
     /// 1 to 255 visible ASCII characters, chosen by the client. The same key and body get the
     /// first answer again (with `Idempotent-Replayed: true`) and change nothing; the same key
     /// with another body is refused with a 422.
-    #[param(rename = "Idempotency-Key", value_type = String, required = false, min_length = 1, max_length = 255)]
+    #[param(rename = "Idempotency-Key", value_type = String, required = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$")]
     pub idempotency_key: Option<String>,
 }
 
@@ -41,7 +41,11 @@ pub fn key_of(
         return Ok(None);
     };
     let key = match key.to_str() {
-        Ok(key) if !key.is_empty() && key.len() <= 255 => key,
+        Ok(key)
+            if !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            key
+        }
         _ => {
             let message = "the Idempotency-Key header must be 1 to 255 visible ASCII characters";
             return Err(ApiError::invalid_field("Idempotency-Key", message));

@@ -20,10 +20,11 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::time::{Instant, Sleep};
 
-/// The longest id taken, in bytes: every path parameter, every body field named `id` or
+/// The longest id taken, in characters: every path parameter, every body field named `id` or
 /// `…_id`, and the `customer` filter. Ids are keys the system or the billing export made; one
-/// longer than this is a mistake, and would only make an index larger.
-pub const MAX_ID_BYTES: usize = 128;
+/// longer than this is a mistake, and would only make an index larger. (In characters, as the
+/// OpenAPI document can say it: at most 512 bytes.)
+pub const MAX_ID_CHARS: usize = 128;
 
 /// The longest free text taken, in characters: a dispute's `narrative`, a resolution's
 /// `reason`, a decision's or an offer's `note`, a note's `body` ([`LONG_TEXT_FIELDS`]). About
@@ -37,7 +38,7 @@ pub const MAX_SHORT_CHARS: usize = 255;
 
 /// The longest list cursor taken, in bytes: a cursor is the hex of a sort key (a timestamp or
 /// an amount) and a dispute's id, so twice (a key of up to 127 bytes, a separator and an id).
-pub const MAX_CURSOR_BYTES: usize = 2 * (127 + 1 + MAX_ID_BYTES);
+pub const MAX_CURSOR_BYTES: usize = 2 * (127 + 1 + 4 * MAX_ID_CHARS);
 
 /// The body fields of free text, which take up to [`MAX_TEXT_CHARS`].
 pub const LONG_TEXT_FIELDS: [&str; 4] = ["narrative", "reason", "note", "body"];
@@ -57,7 +58,7 @@ impl Limit {
         if LONG_TEXT_FIELDS.contains(&name) {
             Self::Chars(MAX_TEXT_CHARS)
         } else if name == "id" || name.ends_with("_id") || name == "customer" {
-            Self::Bytes(MAX_ID_BYTES)
+            Self::Chars(MAX_ID_CHARS)
         } else if name == "cursor" {
             Self::Bytes(MAX_CURSOR_BYTES)
         } else {
@@ -82,7 +83,7 @@ impl Limit {
         }
     }
 
-    fn most(self) -> usize {
+    pub(crate) fn most(self) -> usize {
         match self {
             Self::Bytes(most) | Self::Chars(most) => most,
         }
@@ -187,7 +188,7 @@ fn walk(field: &str, name: &str, value: &Value) -> Result<(), ApiError> {
     }
 }
 
-/// Checks every path parameter (each an id or a number: [`MAX_ID_BYTES`]) and every query
+/// Checks every path parameter (each an id or a number: [`MAX_ID_CHARS`]) and every query
 /// value of a request, as decoded, before its handler runs.
 pub async fn check_path_and_query(
     params: Result<RawPathParams, RawPathParamsRejection>,
@@ -197,7 +198,7 @@ pub async fn check_path_and_query(
     // A parameter that does not decode is left to the handler's own extractor to refuse.
     if let Ok(params) = &params {
         for (name, value) in params {
-            if let Err(e) = text(name, name, Limit::Bytes(MAX_ID_BYTES), value) {
+            if let Err(e) = text(name, name, Limit::Chars(MAX_ID_CHARS), value) {
                 return e.into_response();
             }
         }
@@ -352,11 +353,12 @@ mod tests {
         let (field, message) = refused(json!({"narrative": long(MAX_TEXT_CHARS + 1, 'a')}));
         assert_eq!(field, "narrative");
         assert!(message.contains("10000 characters"), "{message}");
-        assert!(json_value(&json!({"invoice_id": long(MAX_ID_BYTES, 'a')})).is_ok());
-        // Bytes for ids: 65 two-byte characters are 130 bytes.
-        let (field, message) = refused(json!({"invoice_id": long(65, 'é')}));
+        assert!(json_value(&json!({"invoice_id": long(MAX_ID_CHARS, 'a')})).is_ok());
+        // Characters for ids too, as the document says: 128 two-byte characters are taken.
+        assert!(json_value(&json!({"invoice_id": long(MAX_ID_CHARS, 'é')})).is_ok());
+        let (field, message) = refused(json!({"invoice_id": long(MAX_ID_CHARS + 1, 'a')}));
         assert_eq!(field, "invoice_id");
-        assert!(message.contains("128 bytes"), "{message}");
+        assert!(message.contains("128 characters"), "{message}");
         assert!(json_value(&json!({"channel": long(MAX_SHORT_CHARS, 'a')})).is_ok());
         assert_eq!(
             refused(json!({"channel": long(MAX_SHORT_CHARS + 1, 'a')})).0,
@@ -374,7 +376,7 @@ mod tests {
             assert_eq!(Limit::of(name), Limit::Chars(MAX_TEXT_CHARS));
         }
         for name in ["invoice_id", "payment_id", "id", "customer"] {
-            assert_eq!(Limit::of(name), Limit::Bytes(MAX_ID_BYTES));
+            assert_eq!(Limit::of(name), Limit::Chars(MAX_ID_CHARS));
         }
         for name in [
             "channel", "kind", "currency", "assignee", "to", "option", "amount",

@@ -154,6 +154,7 @@ pub struct InstalmentPath {
     /// The plan's id.
     pub id: String,
     /// The instalment's number, from 1.
+    #[param(minimum = 1)]
     pub number: u32,
 }
 
@@ -185,6 +186,7 @@ pub async fn payment_plan(
 
 /// The body of recording an instalment as received (every field optional).
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Receipt {}
 
 /// Records an instalment of a plan as received: a payment of its amount against the plan's
@@ -200,15 +202,27 @@ pub struct Receipt {}
         (status = FORBIDDEN, description = "The token's role may only read", body = ErrorBody),
         (status = NOT_FOUND, description = "No such plan, or no such instalment in it", body = ErrorBody),
         (status = CONFLICT, description = "The instalment was received already", body = ErrorBody),
+        (status = UNPROCESSABLE_ENTITY, description = "`number` is not a whole number from 1, or the `Idempotency-Key` is malformed or was used with another request", body = ErrorBody),
     )
 )]
 pub async fn receive_instalment(
     State(state): State<AppState>,
     caller: Authenticated,
-    Path((id, number)): Path<(String, u32)>,
+    Path((id, number)): Path<(String, String)>,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Response {
+    // Read here rather than by the path's extractor, whose refusal is plain text.
+    let number = match number.parse::<u32>() {
+        Ok(number) if number >= 1 => number,
+        _ => {
+            return ApiError::invalid_field(
+                "number",
+                format!("`{number}` is not an instalment's number (a whole number from 1)"),
+            )
+            .into_response();
+        }
+    };
     let route = format!("POST /api/v1/payment-plans/{id}/instalments/{number}/received");
     let redress = state.redress.clone();
     write(
@@ -450,6 +464,7 @@ pub async fn customer_ledger(
 #[into_params(parameter_in = Query)]
 pub struct PdfQuery {
     /// `en-US`, `es` or `zh-Hans`: the PDF's language (the customer's when left out).
+    #[param(value_type = Option<crate::views::LanguageNames>)]
     language: Option<String>,
 }
 

@@ -26,6 +26,7 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Serialize, Deserialize, ToSchema, Clone)]
 pub struct DocumentView {
     /// `credit_note` or `issued_invoice`.
+    #[schema(value_type = crate::views::DocumentKindNames)]
     pub kind: String,
     /// Its id; `GET /api/v1/credit-notes/{id}` or `/api/v1/issued-invoices/{id}` with
     /// `Accept: application/pdf` gives it as PDF.
@@ -157,7 +158,8 @@ pub async fn list(
 #[into_params(parameter_in = Query)]
 pub struct DraftQuery {
     /// `information_request`, `explanation`, `resolution_offer`, `status_update`,
-    /// `confirmation`, `acknowledgement` or `note`.
+    /// `confirmation`, `satisfaction_follow_up` or `note`.
+    #[param(value_type = crate::views::MessageKindNames)]
     kind: String,
 }
 
@@ -201,7 +203,8 @@ impl From<Composed> for DraftView {
 }
 
 fn kind_named(name: &str) -> Result<MessageKind, ApiError> {
-    MessageKind::from_name(name).ok_or_else(|| {
+    let drafted = |k: &MessageKind| MessageKind::DRAFTED_FOR_A_DISPUTE.contains(k);
+    MessageKind::from_name(name).filter(drafted).ok_or_else(|| {
         ApiError::invalid_field(
             "kind",
             format!(
@@ -243,14 +246,19 @@ pub async fn draft(
 
 /// The body of `POST /api/v1/disputes/{id}/messages`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewMessage {
     /// Its kind (as drafted).
+    #[schema(value_type = crate::views::MessageKindNames)]
     kind: String,
     /// `en-US`, `es` or `zh-Hans` (as drafted); the customer's when left out.
+    #[schema(value_type = Option<crate::views::LanguageNames>)]
     language: Option<String>,
-    /// Its subject, one line.
+    /// Its subject, one line, not blank.
+    #[schema(min_length = 1, pattern = r"^[^\u0000\r\n]*[^\s\u0000][^\u0000\r\n]*$")]
     subject: String,
-    /// Its text.
+    /// Its text, not blank.
+    #[schema(min_length = 1, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     body: String,
     /// The documents to send with it, as PDFs: this dispute's credit notes and issued invoices.
     #[serde(default)]
@@ -563,6 +571,7 @@ pub struct PortalLinkList {
 
 /// The body of `POST /api/v1/customers/{id}/portal-links`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewPortalLink {
     /// The dispute it is about, if one.
     dispute_id: Option<String>,

@@ -5,7 +5,10 @@
 use crate::AppState;
 use crate::auth::Authenticated;
 use crate::error::ErrorBody;
-use crate::views::{ReasonNames, SortNames, StatusNames};
+use crate::views::{
+    ArrearsOptionNames, ArrearsStatusNames, CompromiseBillingNames, DocumentKindNames,
+    LanguageNames, MessageKindNames, ReasonNames, SortNames, StatusNames,
+};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -33,7 +36,10 @@ pub const METRICS_PATH: &str = "/metrics";
     ),
     // The error body is added to every /api/v1 route by `finish`. The names are what query
     // parameters refer to: utoipa collects the schemas of bodies, not of parameters.
-    components(schemas(ErrorBody, StatusNames, ReasonNames, SortNames)),
+    components(schemas(
+        ErrorBody, StatusNames, ReasonNames, SortNames, MessageKindNames, ArrearsStatusNames,
+        ArrearsOptionNames, CompromiseBillingNames, LanguageNames, DocumentKindNames
+    )),
     tags(
         (name = "disputes", description = "Taking disputes, reading them, and moving them through their lifecycle."),
         (name = "case file", description = "A dispute's notes, staff statements and evidence files."),
@@ -66,12 +72,27 @@ pub fn finish(mut document: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenAp
     );
     components.add_security_scheme(BEARER, SecurityScheme::Http(bearer));
     for (path, item) in &mut document.paths.paths {
-        if !(path.starts_with(API_PREFIX) || path == METRICS_PATH) {
-            continue;
-        }
+        let path = path.as_str();
+        let needs_token = path.starts_with(API_PREFIX) || path == METRICS_PATH;
         for operation in operations_mut(item) {
-            operation.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
             let responses = &mut operation.responses.responses;
+            // `input::check_path_and_query` refuses these on every route, before its handler.
+            responses.entry("422".to_owned()).or_insert_with(|| {
+                error_response(
+                    "A value in the path or the query holds a NUL character or is longer than \
+                     its field takes (`details.field` names it)",
+                )
+                .into()
+            });
+            if path.contains('{') {
+                responses
+                    .entry("404".to_owned())
+                    .or_insert_with(|| error_response("Nothing has the id in the path").into());
+            }
+            if !needs_token {
+                continue;
+            }
+            operation.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
             for (status, description) in [
                 ("401", "No token, or one that is unknown or revoked"),
                 (
@@ -101,15 +122,124 @@ pub fn finish(mut document: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenAp
             }
         }
     }
+    add_input_limits(&mut document);
     add_links(&mut document);
     document
+}
+
+/// Writes what `crate::input` refuses into the document, so that a client (and Schemathesis)
+/// can tell a request that will be taken from one that will not: every text of the path, the
+/// query and a JSON body holds no NUL character and is at most as long as its field takes
+/// (`Limit::of` its name; an id in the path 128 characters), a cursor is hex, a date is
+/// `YYYY-MM-DD`. A body that is not JSON (a file, a mail) is required.
+fn add_input_limits(document: &mut utoipa::openapi::OpenApi) {
+    use crate::input::{Limit, MAX_ID_CHARS};
+    use utoipa::openapi::path::ParameterIn;
+    let mut bodies = std::collections::BTreeSet::new();
+    for item in document.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                let utoipa::openapi::RefOr::T(parameter) = parameter else {
+                    continue;
+                };
+                let limit = match parameter.parameter_in {
+                    ParameterIn::Path => Limit::Chars(MAX_ID_CHARS),
+                    ParameterIn::Query => Limit::of(&parameter.name),
+                    _ => continue,
+                };
+                if let Some(utoipa::openapi::RefOr::T(schema)) = parameter.schema.as_mut() {
+                    limit_text(schema, &parameter.name, limit);
+                }
+            }
+            if let Some(utoipa::openapi::RefOr::T(body)) = operation.request_body.as_mut() {
+                if body.content.contains_key("application/json") {
+                    for content in body.content.values() {
+                        let utoipa::openapi::RefOr::T(content) = content else {
+                            continue;
+                        };
+                        if let Some(utoipa::openapi::RefOr::Ref(r)) = &content.schema
+                            && let Some(name) = schema_name(r)
+                        {
+                            bodies.insert(name.to_owned());
+                        }
+                    }
+                } else {
+                    body.required = Some(utoipa::openapi::Required::True);
+                }
+            }
+        }
+    }
+    let Some(components) = document.components.as_mut() else {
+        return;
+    };
+    // The schemas bodies are made of, theirs included.
+    let mut pending: Vec<String> = bodies.into_iter().collect();
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some(utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Object(object))) =
+            components.schemas.get_mut(&name)
+        else {
+            continue;
+        };
+        for (property, schema) in object.properties.iter_mut() {
+            match schema {
+                utoipa::openapi::RefOr::T(schema) => {
+                    limit_text(schema, property, Limit::of(property));
+                    if let utoipa::openapi::Schema::Array(array) = schema
+                        && let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) =
+                            &array.items
+                        && let utoipa::openapi::RefOr::Ref(r) = items.as_ref()
+                        && let Some(inner) = schema_name(r)
+                    {
+                        pending.push(inner.to_owned());
+                    }
+                }
+                utoipa::openapi::RefOr::Ref(r) => {
+                    if let Some(inner) = schema_name(r) {
+                        pending.push(inner.to_owned());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A text schema (`field`'s) given its longest length and, unless it says more already (a list
+/// of names, a pattern), that it holds no NUL character: a cursor is hex, a date `YYYY-MM-DD`.
+fn limit_text(schema: &mut utoipa::openapi::Schema, field: &str, limit: crate::input::Limit) {
+    use utoipa::openapi::schema::{KnownFormat, SchemaFormat, SchemaType, Type};
+    let utoipa::openapi::Schema::Object(object) = schema else {
+        return;
+    };
+    let text = match &object.schema_type {
+        SchemaType::Type(t) => *t == Type::String,
+        SchemaType::Array(types) => types.contains(&Type::String),
+        SchemaType::AnyValue => false,
+    };
+    if !text || object.enum_values.is_some() {
+        return;
+    }
+    object.max_length.get_or_insert(limit.most());
+    if object.pattern.is_none() {
+        object.pattern = Some(if field == "cursor" {
+            "^([0-9A-Fa-f]{2})*$".to_owned()
+        } else if object.format == Some(SchemaFormat::KnownFormat(KnownFormat::Date)) {
+            "^[0-9]{4}-[0-9]{2}-[0-9]{2}$".to_owned()
+        } else {
+            "^[^\\u0000]*$".to_owned()
+        });
+    }
 }
 
 /// Adds the links a client follows from one answer to the operations it makes possible (and
 /// Schemathesis's stateful phase with it): a response that gives an `XView` links to every
 /// operation under `/api/v1/xs/{id}` with its `id`, one that names an `x_id` to those of
-/// `/api/v1/xs/{id}`, and a list of `XView`s to them through its first item. Derived from the
-/// names, so a route added under a collection is linked without a word here.
+/// `/api/v1/xs/{id}`. Derived from the names, so a route added under a collection is linked
+/// without a word here. (Not from a list's first item: a link must resolve in every answer,
+/// and a list may be empty.)
 fn add_links(document: &mut utoipa::openapi::OpenApi) {
     use std::collections::BTreeMap;
     // The operations of each collection's item, by collection: `disputes` → get_dispute, …
@@ -150,20 +280,12 @@ fn add_links(document: &mut utoipa::openapi::OpenApi) {
         {
             found.push(("/id".to_owned(), collection));
         }
-        for (property, schema) in &object.properties {
+        for property in object.properties.keys() {
             if let Some(thing) = property.strip_suffix("_id")
                 && object.required.contains(property)
                 && let Some(collection) = known(format!("{}s", thing.replace('_', "-")))
             {
                 found.push((format!("/{property}"), collection));
-            }
-            if let utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Array(array)) = schema
-                && let utoipa::openapi::schema::ArrayItems::RefOrSchema(items) = &array.items
-                && let utoipa::openapi::RefOr::Ref(item) = items.as_ref()
-                && let Some(collection) =
-                    schema_name(item).and_then(view_collection).and_then(known)
-            {
-                found.push((format!("/{property}/0/id"), collection));
             }
         }
         found

@@ -22,8 +22,10 @@ use utoipa::{IntoParams, ToSchema};
 
 /// A line of a credit note proposed.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreditLine {
-    /// The invoice line.
+    /// The invoice line (from 1).
+    #[schema(minimum = 1)]
     pub line_no: u32,
     /// Net amount to credit, as an exact decimal string in the invoice's currency.
     #[schema(example = "12.50")]
@@ -32,6 +34,7 @@ pub struct CreditLine {
 
 /// An instalment of a payment plan proposed.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct InstalmentBody {
     /// When it is due, `YYYY-MM-DD`.
     #[schema(example = "2027-01-31")]
@@ -48,6 +51,7 @@ pub struct InstalmentBody {
 /// `corrected_invoice`: `lines` (each changed line's corrected net amount, zero to drop it);
 /// `reject`: only the reason.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewResolutionBody {
     /// `credit_note`, `refund`, `account_credit`, `goodwill`, `payment_plan`, `write_off`,
     /// `reject` or `corrected_invoice`.
@@ -83,6 +87,7 @@ pub struct NewResolutionBody {
 
 /// The body of approving or refusing a resolution.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Decision {
     /// What the approver says.
     pub note: Option<String>,

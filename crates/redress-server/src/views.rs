@@ -576,6 +576,44 @@ names! {
 }
 
 names! {
+    /// A kind of message an agent drafts and sends about a dispute.
+    MessageKindNames as "MessageKind": redress_domain::message::MessageKind::DRAFTED_FOR_A_DISPUTE
+        .iter()
+        .map(|k| k.as_str())
+}
+
+names! {
+    /// A document Redress issues and sends as a PDF.
+    DocumentKindNames as "DocumentKind": ["credit_note", "issued_invoice"]
+}
+
+names! {
+    /// A language Redress writes in.
+    LanguageNames as "Language": redress_domain::Language::ALL.iter().map(|l| l.tag())
+}
+
+names! {
+    /// Where an arrears case stands.
+    ArrearsStatusNames as "ArrearsStatus": redress_domain::arrears::ArrearsStatus::ALL
+        .iter()
+        .map(|s| s.as_str())
+}
+
+names! {
+    /// An option offered to a customer under-billed: how the arrears are settled.
+    ArrearsOptionNames as "ArrearsOption": redress_domain::arrears::ArrearsOption::ALL
+        .iter()
+        .map(|o| o.as_str())
+}
+
+names! {
+    /// How the rest of a compromise is billed.
+    CompromiseBillingNames as "CompromiseBilling": redress_domain::arrears::CompromiseBilling::ALL
+        .iter()
+        .map(|b| b.as_str())
+}
+
+names! {
     /// A charge for a SKU over a period, or a late fee for another invoice.
     LineKindNames as "LineKind": ["charge", "late_fee"]
 }

@@ -7,7 +7,7 @@ mod app;
 use app::App;
 use redress_domain::Role;
 use redress_server::ServeOptions;
-use redress_server::input::{MAX_ID_BYTES, MAX_SHORT_CHARS, MAX_TEXT_CHARS};
+use redress_server::input::{MAX_ID_CHARS, MAX_SHORT_CHARS, MAX_TEXT_CHARS};
 use redress_service::Redress;
 use redress_test_database::TestDatabase;
 use reqwest::{Method, StatusCode};
@@ -391,9 +391,9 @@ async fn text_longer_than_its_field_takes_is_refused_and_text_up_to_its_limit_is
     let message = refused(post(channel).await.unwrap(), "channel").await;
     assert!(message.contains("255 characters"), "{message}");
     let mut invoice = dispute("twice charged");
-    invoice["invoice_id"] = json!(repeat('I', MAX_ID_BYTES + 1));
+    invoice["invoice_id"] = json!(repeat('I', MAX_ID_CHARS + 1));
     refused(post(invoice).await.unwrap(), "invoice_id").await;
-    let long_id = repeat('D', MAX_ID_BYTES + 1);
+    let long_id = repeat('D', MAX_ID_CHARS + 1);
     let response = app
         .client
         .get(format!("{}/api/v1/disputes/{long_id}", app.base))
@@ -402,11 +402,11 @@ async fn text_longer_than_its_field_takes_is_refused_and_text_up_to_its_limit_is
         .await
         .unwrap();
     let message = refused(response, "id").await;
-    assert!(message.contains("128 bytes"), "{message}");
+    assert!(message.contains("128 characters"), "{message}");
     // An id of the most bytes taken is looked up (and not found).
     let (status, _) = app
         .get(
-            &format!("/api/v1/disputes/{}", repeat('D', MAX_ID_BYTES)),
+            &format!("/api/v1/disputes/{}", repeat('D', MAX_ID_CHARS)),
             &app.agent,
         )
         .await;
