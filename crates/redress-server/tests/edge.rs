@@ -628,3 +628,47 @@ async fn a_body_not_labelled_json_is_refused_with_415_and_nothing_is_taken() {
     assert_eq!(taken.status(), StatusCode::CREATED);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_misspelt_field_is_refused_naming_it_and_a_null_body_where_one_is_optional_is_none() {
+    let app = App::start().await;
+    let mut body = dispute("charged twice");
+    let amount = body["claimed_amount"].take();
+    body.as_object_mut().unwrap().remove("claimed_amount");
+    body["claimed_amout"] = amount;
+    let (status, error) = error_of(
+        app.client
+            .post(format!("{}/api/v1/disputes", app.base))
+            .bearer_auth(&app.agent)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("unknown field `claimed_amout`"),
+        "{message}"
+    );
+    let (_, list) = app.get("/api/v1/disputes", &app.agent).await;
+    assert_eq!(
+        list["disputes"],
+        serde_json::json!([]),
+        "nothing was taken: {list}"
+    );
+
+    // `null` where the body is optional is taken as no body: the audit runs.
+    let audited = app
+        .client
+        .post(format!("{}/api/v1/arrears-cases/audit", app.base))
+        .bearer_auth(&app.agent)
+        .header("Content-Type", "application/json")
+        .body("null")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(audited.status(), StatusCode::OK);
+    app.stop().await;
+}
