@@ -36,7 +36,7 @@ PY
 then
   echo "== PostgreSQL pass: the database suite against $REDRESS_TEST_POSTGRES_URL"
   REDRESS_TEST_BACKEND=postgres cargo test -p redress-storage -p redress-service -p redress-server -p redress-web -p redress-portal --tests
-  REDRESS_TEST_BACKEND=postgres cargo test -p redress-cli --test many_writers --test mail
+  REDRESS_TEST_BACKEND=postgres cargo test -p redress-cli --test many_writers --test mail --test crash
 else
   echo "== PostgreSQL pass: NOT RUN (no server answers at $REDRESS_TEST_POSTGRES_URL)"
 fi
