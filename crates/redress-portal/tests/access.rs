@@ -5,7 +5,7 @@
 mod portal;
 
 use portal::{Fixture, Page, Portal};
-use redress_domain::resolution::{ResolutionKind, ResolutionStatus};
+use redress_domain::resolution::ResolutionKind;
 use redress_service::resolutions::Proposal;
 use reqwest::StatusCode;
 use std::collections::{BTreeMap, BTreeSet};
@@ -152,51 +152,6 @@ async fn events(portal: &Portal) -> u64 {
     portal.redress.operations().verify_log().await.unwrap()
 }
 
-/// A credit note of 50.00 on line 2 of DSP-1, applied, and the dispute resolved; its id.
-async fn resolved_with_a_credit_note(portal: &Portal) -> String {
-    let redress = &portal.redress;
-    let proposal = proposal(ResolutionKind::CreditNote, false);
-    let work = redress
-        .books()
-        .prepare_proposal(&portal.agent, "DSP-1", proposal)
-        .await
-        .unwrap();
-    let mut resolution = redress.perform(work).await.unwrap();
-    if resolution.status == ResolutionStatus::PendingApproval {
-        resolution = redress
-            .perform(
-                redress
-                    .books()
-                    .decide(&portal.approver, &resolution.id, true, None),
-            )
-            .await
-            .unwrap();
-    }
-    loop {
-        use redress_domain::DisputeStatus;
-        let status = redress
-            .disputes()
-            .get("DSP-1")
-            .await
-            .unwrap()
-            .unwrap()
-            .status;
-        let next = match status {
-            DisputeStatus::Open => DisputeStatus::Acknowledged,
-            DisputeStatus::Acknowledged => DisputeStatus::Investigating,
-            DisputeStatus::Investigating | DisputeStatus::AwaitingCustomer => {
-                DisputeStatus::Resolved
-            }
-            _ => break,
-        };
-        redress
-            .perform(redress.disputes().set_status(&portal.agent, "DSP-1", next))
-            .await
-            .unwrap();
-    }
-    resolution.document_id.unwrap()
-}
-
 fn proposal(kind: ResolutionKind, offer: bool) -> Proposal {
     Proposal {
         kind,
@@ -295,39 +250,23 @@ async fn prepare(route: &str) -> (Portal, &'static str, &'static str, Ask) {
         }
         "/portal/{token}/disputes/{id}/attachments" => get("/disputes/DSP-1/attachments"),
         "/portal/{token}/disputes/{id}/rating" => {
-            resolved_with_a_credit_note(&portal).await;
+            portal.resolve_with_a_credit_note("DSP-1", 2, "50.00").await;
             post("/disputes/DSP-1/rating", vec![("score", "4")])
         }
         "/portal/{token}/documents/credit-notes/{file}" => {
-            let note = resolved_with_a_credit_note(&portal).await;
+            let note = portal.resolve_with_a_credit_note("DSP-1", 2, "50.00").await;
             get(&format!("/documents/credit-notes/{note}.pdf"))
         }
         "/portal/{token}/documents/invoices/{file}" => {
-            let redress = &portal.redress;
-            let work = redress
-                .books()
-                .prepare_proposal(
-                    &portal.agent,
+            let resolution = portal
+                .apply(
                     "DSP-1",
                     Proposal {
-                        kind: ResolutionKind::CorrectedInvoice,
                         lines: vec![(2, "400.00".parse().unwrap())],
                         ..proposal(ResolutionKind::CorrectedInvoice, false)
                     },
                 )
-                .await
-                .unwrap();
-            let mut resolution = redress.perform(work).await.unwrap();
-            if resolution.status == ResolutionStatus::PendingApproval {
-                resolution = redress
-                    .perform(
-                        redress
-                            .books()
-                            .decide(&portal.approver, &resolution.id, true, None),
-                    )
-                    .await
-                    .unwrap();
-            }
+                .await;
             get(&format!(
                 "/documents/invoices/{}.pdf",
                 resolution.document_id.unwrap()

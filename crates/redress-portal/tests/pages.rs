@@ -10,7 +10,6 @@ use redress_domain::message::Direction;
 use redress_domain::resolution::{ResolutionKind, ResolutionStatus};
 use redress_domain::{Decimal, DisputeStatus};
 use redress_service::messages::Communication;
-use redress_service::resolutions::Proposal;
 use reqwest::StatusCode;
 
 fn dec(text: &str) -> Decimal {
@@ -363,57 +362,6 @@ async fn a_post_without_the_links_csrf_token_or_from_another_site_is_refused() {
     portal.stop().await;
 }
 
-/// Resolves `id` with a credit note of `amount` on its disputed line: proposed by the agent,
-/// approved by the approver if it waits, and the dispute moved on to resolved.
-async fn resolve_with_a_credit_note(portal: &Portal, id: &str, line: u32, amount: &str) -> String {
-    let redress = &portal.redress;
-    let proposal = Proposal {
-        kind: ResolutionKind::CreditNote,
-        reason: "Hosting for March was already billed on INV-A3.".to_owned(),
-        currency: None,
-        lines: vec![(line, dec(amount))],
-        amount: None,
-        payment_id: None,
-        instalments: Vec::new(),
-        instalment_count: None,
-        first_due_on: None,
-        offer: false,
-    };
-    let work = redress
-        .books()
-        .prepare_proposal(&portal.agent, id, proposal)
-        .await
-        .unwrap();
-    let mut resolution = redress.perform(work).await.unwrap();
-    if resolution.status == ResolutionStatus::PendingApproval {
-        resolution = redress
-            .perform(
-                redress
-                    .books()
-                    .decide(&portal.approver, &resolution.id, true, None),
-            )
-            .await
-            .unwrap();
-    }
-    assert_eq!(resolution.status, ResolutionStatus::Applied);
-    loop {
-        let status = redress.disputes().get(id).await.unwrap().unwrap().status;
-        let next = match status {
-            DisputeStatus::Open => DisputeStatus::Acknowledged,
-            DisputeStatus::Acknowledged => DisputeStatus::Investigating,
-            DisputeStatus::Investigating | DisputeStatus::AwaitingCustomer => {
-                DisputeStatus::Resolved
-            }
-            _ => break,
-        };
-        redress
-            .perform(redress.disputes().set_status(&portal.agent, id, next))
-            .await
-            .unwrap();
-    }
-    resolution.document_id.expect("a credit note was issued")
-}
-
 #[tokio::test]
 async fn a_customer_rates_a_resolved_dispute_4_and_sees_it() {
     let portal = Portal::start(Fixture::Audit).await;
@@ -433,7 +381,7 @@ async fn a_customer_rates_a_resolved_dispute_4_and_sees_it() {
         .await;
     assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.body);
 
-    let credit_note = resolve_with_a_credit_note(&portal, "DSP-1", 2, "50.00").await;
+    let credit_note = portal.resolve_with_a_credit_note("DSP-1", 2, "50.00").await;
     let resolved = portal.get(&dispute).await;
     assert!(
         resolved.body.contains(">Resolved</strong>"),

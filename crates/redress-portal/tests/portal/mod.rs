@@ -231,6 +231,74 @@ impl Portal {
         offered.id
     }
 
+    /// Proposes `proposal` on dispute `id` as the agent, and has the approver approve it if
+    /// it waits: the resolution as applied.
+    #[allow(dead_code)]
+    pub async fn apply(
+        &self,
+        id: &str,
+        proposal: redress_service::resolutions::Proposal,
+    ) -> redress_service::records::Resolution {
+        use redress_domain::resolution::ResolutionStatus;
+        let redress = &self.redress;
+        let work = redress
+            .books()
+            .prepare_proposal(&self.agent, id, proposal)
+            .await
+            .unwrap();
+        let mut resolution = redress.perform(work).await.unwrap();
+        if resolution.status == ResolutionStatus::PendingApproval {
+            resolution = redress
+                .perform(
+                    redress
+                        .books()
+                        .decide(&self.approver, &resolution.id, true, None),
+                )
+                .await
+                .unwrap();
+        }
+        assert_eq!(resolution.status, ResolutionStatus::Applied);
+        resolution
+    }
+
+    /// Resolves `id` with a credit note of `amount` on `line`: proposed by the agent, approved
+    /// by the approver if it waits, and the dispute moved on to resolved. The credit note's id.
+    #[allow(dead_code)]
+    pub async fn resolve_with_a_credit_note(&self, id: &str, line: u32, amount: &str) -> String {
+        use redress_domain::DisputeStatus;
+        use redress_domain::resolution::ResolutionKind;
+        let proposal = redress_service::resolutions::Proposal {
+            kind: ResolutionKind::CreditNote,
+            reason: "Hosting for March was already billed on INV-A3.".to_owned(),
+            currency: None,
+            lines: vec![(line, amount.parse().unwrap())],
+            amount: None,
+            payment_id: None,
+            instalments: Vec::new(),
+            instalment_count: None,
+            first_due_on: None,
+            offer: false,
+        };
+        let resolution = self.apply(id, proposal).await;
+        let redress = &self.redress;
+        loop {
+            let status = redress.disputes().get(id).await.unwrap().unwrap().status;
+            let next = match status {
+                DisputeStatus::Open => DisputeStatus::Acknowledged,
+                DisputeStatus::Acknowledged => DisputeStatus::Investigating,
+                DisputeStatus::Investigating | DisputeStatus::AwaitingCustomer => {
+                    DisputeStatus::Resolved
+                }
+                _ => break,
+            };
+            redress
+                .perform(redress.disputes().set_status(&self.agent, id, next))
+                .await
+                .unwrap();
+        }
+        resolution.document_id.expect("a credit note was issued")
+    }
+
     async fn read(response: reqwest::Response) -> Page {
         Page {
             status: response.status(),
