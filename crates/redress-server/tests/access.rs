@@ -20,8 +20,10 @@ const CALLERS: [&str; 7] = [
 fn matrix() -> BTreeMap<String, [bool; 7]> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/access.md");
     let text = std::fs::read_to_string(path).unwrap();
+    // The API's table: everything before the portal's.
+    let table = text.split("## The portal").next().unwrap();
     let mut rows = BTreeMap::new();
-    for line in text.lines().filter(|l| l.starts_with("| `")) {
+    for line in table.lines().filter(|l| l.starts_with("| `")) {
         let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
         let route = cells[0].trim_matches('`').to_owned();
         assert_eq!(cells.len(), 8, "{line}");
