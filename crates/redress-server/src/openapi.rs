@@ -157,11 +157,10 @@ fn add_input_limits(document: &mut utoipa::openapi::OpenApi) {
                         let utoipa::openapi::RefOr::T(content) = content else {
                             continue;
                         };
-                        if let Some(utoipa::openapi::RefOr::Ref(r)) = &content.schema
-                            && let Some(name) = schema_name(r)
-                        {
-                            bodies.insert(name.to_owned());
-                        }
+                        // The schemas it names, however nested (an optional body is a `oneOf`
+                        // of `null` and its schema).
+                        let schema = serde_json::to_value(&content.schema).unwrap_or_default();
+                        schemas_named(&schema, &mut bodies);
                     }
                 } else {
                     body.required = Some(utoipa::openapi::Required::True);
@@ -204,6 +203,26 @@ fn add_input_limits(document: &mut utoipa::openapi::OpenApi) {
                 }
             }
         }
+    }
+}
+
+/// Every schema `value` (a part of the document) refers to, by name.
+fn schemas_named(value: &serde_json::Value, names: &mut std::collections::BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(fields) => {
+            for (key, inner) in fields {
+                if key == "$ref"
+                    && let Some(name) = inner
+                        .as_str()
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                {
+                    names.insert(name.to_owned());
+                }
+                schemas_named(inner, names);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| schemas_named(i, names)),
+        _ => {}
     }
 }
 
