@@ -90,6 +90,11 @@ fn parse_body<T: serde::de::DeserializeOwned>(
     bytes: &[u8],
 ) -> Result<T, ApiError> {
     crate::input::labelled_json(headers)?;
+    parse_labelled(bytes)
+}
+
+/// [`parse_body`] of a body whose label was checked already.
+fn parse_labelled<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // No NUL (PostgreSQL stores none) and no text longer than its field takes.
     crate::input::json_body(bytes)?;
     serde_json::from_slice(bytes).map_err(|e| {
@@ -570,16 +575,20 @@ where
 {
     write_once(state, caller, headers, &route, bytes, |actor| async move {
         // Routes whose body is all optional take an empty one, or `null`, as `{}`.
-        let empty = bytes.is_empty() || {
-            crate::input::labelled_json(headers)?;
-            bytes.trim_ascii() == b"null"
-        };
-        let body: Body = if empty {
+        let no_body = || {
             serde_json::from_slice(b"{}").map_err(|e| {
                 ApiError::invalid_field("body", format!("this route needs a body: {e}"))
-            })?
+            })
+        };
+        let body: Body = if bytes.is_empty() {
+            no_body()?
         } else {
-            parse_body(headers, bytes)?
+            crate::input::labelled_json(headers)?;
+            if bytes.trim_ascii() == b"null" {
+                no_body()?
+            } else {
+                parse_labelled(bytes)?
+            }
         };
         act(actor, body).await
     })
