@@ -336,16 +336,20 @@ async fn check_copy(backup: &Path, copy: &Path) -> Result<Census, BackupError> {
     // The store's checkpointing thread lets go of its connection within 200 ms of the store's
     // closing; only then is the copy's log gone.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let _ = std::fs::remove_file(with_suffix(copy, "-wal"));
-    let _ = std::fs::remove_file(with_suffix(copy, "-shm"));
-    let _ = std::fs::remove_file(crate::engine::lock_file(copy));
+    remove_companions(copy);
     checked
 }
 
 /// Removes a database file with its log and lock, where they are.
 fn remove_database_files(database: &Path) {
+    let _ = std::fs::remove_file(database);
+    remove_companions(database);
+}
+
+/// Removes the files SQLite and Redress keep beside a database file: its log, its shared
+/// memory and its lock.
+fn remove_companions(database: &Path) {
     for file in [
-        database.to_owned(),
         with_suffix(database, "-wal"),
         with_suffix(database, "-shm"),
         crate::engine::lock_file(database),

@@ -436,19 +436,23 @@ pub(crate) fn lock_file(database: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// A shared lock on `database`'s lock file, held while a store has it open: refused while a
-/// restore puts a backup in its place.
-fn lock_shared(database: &Path) -> Result<std::fs::File, StorageError> {
-    let url = format!("sqlite://{}", database.display());
-    let opened = std::fs::OpenOptions::new()
+/// `database`'s lock file, made when missing (it holds nothing: only its locks count).
+fn open_lock_file(database: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(lock_file(database))
-        .map_err(|e| StorageError::Connect {
-            url: url.clone(),
-            reason: format!("cannot open its lock file: {e}"),
-        })?;
+}
+
+/// A shared lock on `database`'s lock file, held while a store has it open: refused while a
+/// restore puts a backup in its place.
+fn lock_shared(database: &Path) -> Result<std::fs::File, StorageError> {
+    let url = format!("sqlite://{}", database.display());
+    let opened = open_lock_file(database).map_err(|e| StorageError::Connect {
+        url: url.clone(),
+        reason: format!("cannot open its lock file: {e}"),
+    })?;
     match opened.try_lock_shared() {
         Ok(()) => Ok(opened),
         Err(std::fs::TryLockError::WouldBlock) => Err(StorageError::Connect {
@@ -465,11 +469,7 @@ fn lock_shared(database: &Path) -> Result<std::fs::File, StorageError> {
 /// The lock on `database`'s lock file alone, for a restore: `None` while any process has the
 /// database open.
 pub(crate) fn lock_exclusively(database: &Path) -> std::io::Result<Option<std::fs::File>> {
-    let opened = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(lock_file(database))?;
+    let opened = open_lock_file(database)?;
     match opened.try_lock() {
         Ok(()) => Ok(Some(opened)),
         Err(std::fs::TryLockError::WouldBlock) => Ok(None),
