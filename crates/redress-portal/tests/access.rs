@@ -4,9 +4,8 @@
 
 mod portal;
 
-use portal::{Fixture, Page, Portal};
+use portal::{Fixture, Page, Portal, proposal};
 use redress_domain::resolution::ResolutionKind;
-use redress_service::resolutions::Proposal;
 use reqwest::StatusCode;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -152,41 +151,6 @@ async fn events(portal: &Portal) -> u64 {
     portal.redress.operations().verify_log().await.unwrap()
 }
 
-fn proposal(kind: ResolutionKind, offer: bool) -> Proposal {
-    Proposal {
-        kind,
-        reason: "Hosting for March was already billed on INV-A3.".to_owned(),
-        currency: None,
-        lines: vec![(2, "50.00".parse().unwrap())],
-        amount: None,
-        payment_id: None,
-        instalments: Vec::new(),
-        instalment_count: None,
-        first_due_on: None,
-        offer,
-    }
-}
-
-/// The arrears case of the bakery (C-HALV), offered; its id.
-async fn offered_correction(portal: &Portal) -> String {
-    let redress = &portal.redress;
-    let found = redress.cases().find_as_operator("operator").await.unwrap();
-    let case = found
-        .opened
-        .into_iter()
-        .find(|c| c.customer_id == "C-HALV")
-        .unwrap();
-    redress
-        .perform(
-            redress
-                .cases()
-                .offer(&portal.agent, &case.id, "Called the owner".to_owned()),
-        )
-        .await
-        .unwrap();
-    case.id
-}
-
 /// The portal a row is tried on, its owner and other customer, and what it asks.
 async fn prepare(route: &str) -> (Portal, &'static str, &'static str, Ask) {
     let path = route.split_once(' ').unwrap().1;
@@ -200,7 +164,8 @@ async fn prepare(route: &str) -> (Portal, &'static str, &'static str, Ask) {
     };
     if path.contains("/corrections/") {
         let portal = Portal::start(Fixture::HalfPrice).await;
-        let case = offered_correction(&portal).await;
+        let case = portal.arrears_case_of("C-HALV").await;
+        portal.offer_correction(&case).await;
         let ask = if path.ends_with("/choice") {
             post(
                 &format!("/corrections/{case}/choice"),
@@ -261,10 +226,12 @@ async fn prepare(route: &str) -> (Portal, &'static str, &'static str, Ask) {
             let resolution = portal
                 .apply(
                     "DSP-1",
-                    Proposal {
-                        lines: vec![(2, "400.00".parse().unwrap())],
-                        ..proposal(ResolutionKind::CorrectedInvoice, false)
-                    },
+                    proposal(
+                        ResolutionKind::CorrectedInvoice,
+                        vec![(2, "400.00".parse().unwrap())],
+                        None,
+                        false,
+                    ),
                 )
                 .await;
             get(&format!(

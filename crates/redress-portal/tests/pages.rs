@@ -582,31 +582,17 @@ async fn a_customer_accepts_an_arrears_correction_by_choosing_a_separate_invoice
  {
     let portal = Portal::start(Fixture::HalfPrice).await;
     let redress = &portal.redress;
-    let found = redress.cases().find_as_operator("operator").await.unwrap();
-    let case = found
-        .opened
-        .into_iter()
-        .find(|c| c.customer_id == "C-HALV")
-        .expect("a case for the bakery");
+    let case = portal.arrears_case_of("C-HALV").await;
     let bakery = portal.link("C-HALV", None).await;
     // Not shown before the business offers it.
     let before = portal.get(&bakery).await;
-    assert!(!before.body.contains(&case.id), "{}", before.body);
-    let hidden = portal
-        .get(&format!("{bakery}/corrections/{}", case.id))
-        .await;
+    assert!(!before.body.contains(&case), "{}", before.body);
+    let hidden = portal.get(&format!("{bakery}/corrections/{}", case)).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
-    redress
-        .perform(
-            redress
-                .cases()
-                .offer(&portal.agent, &case.id, "Called the owner".to_owned()),
-        )
-        .await
-        .unwrap();
+    portal.offer_correction(&case).await;
 
     let home = portal.get(&bakery).await;
-    let correction = format!("{bakery}/corrections/{}", case.id);
+    let correction = format!("{bakery}/corrections/{}", case);
     assert!(
         home.body.contains("Corrections waiting for your choice"),
         "{}",
@@ -665,7 +651,7 @@ async fn a_customer_accepts_an_arrears_correction_by_choosing_a_separate_invoice
         .await;
     assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.body);
     assert_eq!(chosen.location(), format!("{correction}?done=chosen"));
-    let settled = redress.cases().get(&case.id).await.unwrap().unwrap();
+    let settled = redress.cases().get(&case).await.unwrap().unwrap();
     let invoice = settled
         .document_id
         .clone()

@@ -108,12 +108,14 @@ impl Callers {
 }
 
 /// A request to make.
+#[derive(Clone)]
 struct Request {
     method: Method,
     path: String,
     body: Body,
 }
 
+#[derive(Clone)]
 enum Body {
     None,
     Json(Value),
@@ -545,15 +547,7 @@ async fn every_caller_changes_exactly_what_the_access_matrix_allows_and_a_denial
             }
             // Denied callers meet the same objects; each allowed one meets its own.
             let request = match (&shared, allowed[i]) {
-                (Some(request), false) => Request {
-                    method: request.method.clone(),
-                    path: request.path.clone(),
-                    body: match &request.body {
-                        Body::None => Body::None,
-                        Body::Json(v) => Body::Json(v.clone()),
-                        Body::Raw(t, b, h) => Body::Raw(t, b.clone(), h.clone()),
-                    },
-                },
+                (Some(request), false) => request.clone(),
                 _ => change(&app, route, attempt).await,
             };
             let before = events(&app).await;

@@ -208,27 +208,24 @@ impl Portal {
             ResolutionKind::CreditNote => (vec![(2, amount)], None),
             _ => (Vec::new(), Some(amount)),
         };
-        let proposal = redress_service::resolutions::Proposal {
-            kind,
-            reason: "Hosting for March was already billed on INV-A3.".to_owned(),
-            currency: None,
-            lines,
-            amount,
-            payment_id: None,
-            instalments: Vec::new(),
-            instalment_count: None,
-            first_due_on: None,
-            offer: true,
-        };
+        let offered = self.propose(id, proposal(kind, lines, amount, true)).await;
+        assert_eq!(offered.status, ResolutionStatus::Offered, "{offered:?}");
+        offered.id
+    }
+
+    /// Proposes `proposal` on dispute `id` as the agent: the resolution as recorded.
+    async fn propose(
+        &self,
+        id: &str,
+        proposal: redress_service::resolutions::Proposal,
+    ) -> redress_service::records::Resolution {
         let redress = &self.redress;
         let work = redress
             .books()
             .prepare_proposal(&self.agent, id, proposal)
             .await
             .unwrap();
-        let offered = redress.perform(work).await.unwrap();
-        assert_eq!(offered.status, ResolutionStatus::Offered, "{offered:?}");
-        offered.id
+        redress.perform(work).await.unwrap()
     }
 
     /// Proposes `proposal` on dispute `id` as the agent, and has the approver approve it if
@@ -241,12 +238,7 @@ impl Portal {
     ) -> redress_service::records::Resolution {
         use redress_domain::resolution::ResolutionStatus;
         let redress = &self.redress;
-        let work = redress
-            .books()
-            .prepare_proposal(&self.agent, id, proposal)
-            .await
-            .unwrap();
-        let mut resolution = redress.perform(work).await.unwrap();
+        let mut resolution = self.propose(id, proposal).await;
         if resolution.status == ResolutionStatus::PendingApproval {
             resolution = redress
                 .perform(
@@ -267,19 +259,10 @@ impl Portal {
     pub async fn resolve_with_a_credit_note(&self, id: &str, line: u32, amount: &str) -> String {
         use redress_domain::DisputeStatus;
         use redress_domain::resolution::ResolutionKind;
-        let proposal = redress_service::resolutions::Proposal {
-            kind: ResolutionKind::CreditNote,
-            reason: "Hosting for March was already billed on INV-A3.".to_owned(),
-            currency: None,
-            lines: vec![(line, amount.parse().unwrap())],
-            amount: None,
-            payment_id: None,
-            instalments: Vec::new(),
-            instalment_count: None,
-            first_due_on: None,
-            offer: false,
-        };
-        let resolution = self.apply(id, proposal).await;
+        let lines = vec![(line, amount.parse().unwrap())];
+        let resolution = self
+            .apply(id, proposal(ResolutionKind::CreditNote, lines, None, false))
+            .await;
         let redress = &self.redress;
         loop {
             let status = redress.disputes().get(id).await.unwrap().unwrap().status;
@@ -297,6 +280,38 @@ impl Portal {
                 .unwrap();
         }
         resolution.document_id.expect("a credit note was issued")
+    }
+
+    /// The arrears case the audit opens for `customer` (run as its operator): its id.
+    #[allow(dead_code)]
+    pub async fn arrears_case_of(&self, customer: &str) -> String {
+        let found = self
+            .redress
+            .cases()
+            .find_as_operator("operator")
+            .await
+            .unwrap();
+        found
+            .opened
+            .into_iter()
+            .find(|c| c.customer_id == customer)
+            .unwrap_or_else(|| panic!("an arrears case for {customer}"))
+            .id
+    }
+
+    /// Records that the customer of arrears case `id` was called and offered its options, as
+    /// the agent does.
+    #[allow(dead_code)]
+    pub async fn offer_correction(&self, id: &str) {
+        let redress = &self.redress;
+        redress
+            .perform(
+                redress
+                    .cases()
+                    .offer(&self.agent, id, "Called the owner".to_owned()),
+            )
+            .await
+            .unwrap();
     }
 
     async fn read(response: reqwest::Response) -> Page {
@@ -360,5 +375,28 @@ impl Portal {
             .post(format!("{}{path}", self.base))
             .multipart(form);
         Self::read(request.send().await.unwrap()).await
+    }
+}
+
+/// A resolution the agent proposes on a dispute of the worked example: of `kind`, with
+/// `lines` (number, net amount) or `amount`, offered to the customer or not.
+#[allow(dead_code)]
+pub fn proposal(
+    kind: redress_domain::resolution::ResolutionKind,
+    lines: Vec<(u32, redress_domain::Decimal)>,
+    amount: Option<redress_domain::Decimal>,
+    offer: bool,
+) -> redress_service::resolutions::Proposal {
+    redress_service::resolutions::Proposal {
+        kind,
+        reason: "Hosting for March was already billed on INV-A3.".to_owned(),
+        currency: None,
+        lines,
+        amount,
+        payment_id: None,
+        instalments: Vec::new(),
+        instalment_count: None,
+        first_due_on: None,
+        offer,
     }
 }
