@@ -20,6 +20,7 @@ fn matrix() -> BTreeMap<String, [Option<bool>; 5]> {
     let table = text
         .split("## The portal")
         .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
         .expect("docs/access.md has a section `## The portal`");
     let mut rows = BTreeMap::new();
     for line in table.lines().filter(|l| l.starts_with("| `")) {

@@ -20,8 +20,12 @@ const CALLERS: [&str; 7] = [
 fn matrix() -> BTreeMap<String, [bool; 7]> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/access.md");
     let text = std::fs::read_to_string(path).unwrap();
-    // The API's table: everything before the portal's.
-    let table = text.split("## The portal").next().unwrap();
+    // The API's table: its section, up to the next.
+    let table = text
+        .split("## The API")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("docs/access.md has a section `## The API`");
     let mut rows = BTreeMap::new();
     for line in table.lines().filter(|l| l.starts_with("| `")) {
         let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();

@@ -14,13 +14,7 @@ const APPROVER: &str = "olu@example.com";
 /// The half-price example imported beside the worked example and audited: the bakery's case
 /// (720.00 EUR net under-billed over six months, 864.00 with tax).
 async fn half_price_case(desk: &Desk) -> String {
-    let dir =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/half-price");
-    desk.redress
-        .billing()
-        .import(read_billing_data(&dir, &NoProgress).unwrap(), "test")
-        .await
-        .unwrap();
+    desk.import_half_price().await;
     let work = desk
         .redress
         .cases()

@@ -6,24 +6,11 @@ mod desk;
 
 use desk::{Desk, between, unescape};
 use redress_domain::resolution::ResolutionKind;
-use redress_import::{NoProgress, read_billing_data};
 use redress_service::resolutions::Proposal;
 use reqwest::StatusCode;
 
 const AGENT: &str = "ana@example.com";
 const ADMIN: &str = "root@example.com";
-
-/// The half-price example beside the worked example: a customer billed half the contract's
-/// price for six months (an arrears case for EUR 864.00), and one billed right.
-async fn with_half_price(desk: &Desk) {
-    let dir =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/half-price");
-    desk.redress
-        .billing()
-        .import(read_billing_data(&dir, &NoProgress).unwrap(), "test")
-        .await
-        .unwrap();
-}
 
 /// The balance column's words of the ledger table in `currency`, last row first.
 fn balances(body: &str, currency: &str) -> Vec<String> {
@@ -172,7 +159,7 @@ async fn after_an_approved_credit_note_the_ledger_shows_it_and_its_page_shows_it
 async fn the_audit_page_lists_the_arrears_cases_after_finding_them_and_a_non_writer_cannot_run_it()
 {
     let desk = Desk::start().await;
-    with_half_price(&desk).await;
+    desk.import_half_price().await;
     let admin = desk.sign_in(ADMIN).await;
     let before = desk.get("/audit", &admin).await;
     assert_eq!(before.status, StatusCode::OK);
@@ -257,7 +244,7 @@ async fn the_audit_page_lists_the_arrears_cases_after_finding_them_and_a_non_wri
 async fn an_arrears_cases_briefing_shows_the_items_and_the_options_and_an_agent_offers_it_and_records_a_choice()
  {
     let desk = Desk::start().await;
-    with_half_price(&desk).await;
+    desk.import_half_price().await;
     let work = desk
         .redress
         .cases()

@@ -6,7 +6,7 @@
 
 mod desk;
 
-use desk::{Desk, between};
+use desk::{Desk, attachment_form, between};
 use reqwest::StatusCode;
 
 const AGENT: &str = "ana@example.com";
@@ -266,36 +266,6 @@ async fn an_agents_credit_note_above_their_allowance_waits_and_only_a_second_per
         as_agent.body
     );
     desk.stop().await;
-}
-
-/// A `multipart/form-data` body of the attachment form: its CSRF token (when given) first, then
-/// a file named `name` of type `kind`.
-fn attachment_form(
-    csrf: Option<&str>,
-    name: &str,
-    kind: &str,
-    content: &[u8],
-) -> (String, Vec<u8>) {
-    let boundary = "redress-test-boundary-7f3a";
-    let mut body = Vec::new();
-    if let Some(csrf) = csrf {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-             Content-Type: {kind}\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(content);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 #[tokio::test]

@@ -738,7 +738,17 @@ async fn step(
                     field,
                     message: refusal(&e),
                 }];
-                arrears_page(state, desk, id, None, errors, kept).await
+                let mut page = arrears_page(state, desk, id, None, errors, kept).await;
+                // Who may not do this (a role that reads only, or the one who recorded what
+                // waits approving it) is refused, not asked to correct a field.
+                let refused = matches!(
+                    e,
+                    ServiceError::Denied(_) | ServiceError::Arrears(ArrearsError::Approval(_))
+                );
+                if refused && page.status() == StatusCode::UNPROCESSABLE_ENTITY {
+                    *page.status_mut() = StatusCode::FORBIDDEN;
+                }
+                page
             }
         },
     }

@@ -566,7 +566,7 @@ async fn refused(
 }
 
 /// `GET /disputes/{id}/messages`: the conversation, on the case page (where a reload of a
-/// refused form's address leads).
-pub async fn conversation(Path(id): Path<String>) -> Response {
+/// refused form's address leads); for someone signed in, as every page of the desk is.
+pub async fn conversation(_signed_in: Desk, Path(id): Path<String>) -> Response {
     Redirect::to(&format!("/disputes/{}#messages", path_segment(&id))).into_response()
 }

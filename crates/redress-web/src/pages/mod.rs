@@ -29,6 +29,8 @@ pub struct Viewer {
     pub csrf: String,
     /// Whether they manage people (the navigation shows them the way).
     pub is_admin: bool,
+    /// Whether they take disputes (the navigation offers a new one only then).
+    pub writes: bool,
 }
 
 impl Viewer {
@@ -39,6 +41,7 @@ impl Viewer {
             role: format::role(actor.role),
             csrf: csrf.to_owned(),
             is_admin: actor.role == redress_domain::Role::Admin,
+            writes: actor.role.can_write(),
         }
     }
 }

@@ -193,6 +193,10 @@ pub async fn page(
     headers: HeaderMap,
     Query(form): Query<NewDisputeForm>,
 ) -> Response {
+    // The form is the first step of taking a dispute, which a role that reads only does not.
+    if !desk.actor.role.can_write() {
+        return refused_role(&desk);
+    }
     let lookup = headers.contains_key("hx-request");
     match page_for(&state, &desk, form, Vec::new()).await {
         Ok((mut page, _)) => {
@@ -318,13 +322,18 @@ fn refused(page: NewDisputePage, desk: &Desk, error: ServiceError) -> Response {
             }];
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        ServiceError::Denied(_) => super::Problem {
-            viewer: Some(desk.viewer()),
-            title: "You cannot open disputes",
-            message: "Your role reads disputes but does not take them.".to_owned(),
-            link: ("/queue", "Go to the queue"),
-        }
-        .answer(StatusCode::FORBIDDEN),
+        ServiceError::Denied(_) => refused_role(desk),
         e => super::unavailable(&e),
     }
+}
+
+/// 403 for a role that reads disputes but does not take them.
+fn refused_role(desk: &Desk) -> Response {
+    super::Problem {
+        viewer: Some(desk.viewer()),
+        title: "You cannot open disputes",
+        message: "Your role reads disputes but does not take them.".to_owned(),
+        link: ("/queue", "Go to the queue"),
+    }
+    .answer(StatusCode::FORBIDDEN)
 }

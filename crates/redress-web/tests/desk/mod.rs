@@ -186,6 +186,19 @@ impl Desk {
         }
     }
 
+    /// Imports the half-price example beside the worked example: a customer (`C-HALV`) billed
+    /// half the contract's price for six months (an arrears case for EUR 864.00), and one
+    /// billed right.
+    pub async fn import_half_price(&self) {
+        let dir =
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/half-price");
+        self.redress
+            .billing()
+            .import(read_billing_data(&dir, &NoProgress).unwrap(), "test")
+            .await
+            .unwrap();
+    }
+
     pub async fn stop(self) {
         let _ = self.stop.send(());
         self.redress.operations().close().await;
@@ -229,11 +242,30 @@ impl Desk {
         fields: &[(&str, &str)],
         headers: &[(&'static str, &str)],
     ) -> Page {
+        let body = serde_urlencoded::to_string(fields).unwrap().into_bytes();
+        self.post_body(
+            path,
+            session,
+            ("application/x-www-form-urlencoded", body),
+            headers,
+        )
+        .await
+    }
+
+    /// `POST path` with `body` of its content type (as [`attachment_form`] makes), the
+    /// session `session` if given, and `headers`.
+    pub async fn post_body(
+        &self,
+        path: &str,
+        session: Option<&str>,
+        (content_type, body): (&str, Vec<u8>),
+        headers: &[(&'static str, &str)],
+    ) -> Page {
         let mut request = self
             .client
             .post(format!("{}{path}", self.base))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(serde_urlencoded::to_string(fields).unwrap());
+            .header("content-type", content_type)
+            .body(body);
         if let Some(token) = session {
             request = request.header("cookie", format!("redress_session={token}"));
         }
@@ -256,4 +288,34 @@ impl Desk {
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
         page.session().expect("signing in gives a session")
     }
+}
+
+/// A `multipart/form-data` body of the attachment form: its CSRF token (when given) first, then
+/// a file named `name` of type `kind`.
+pub fn attachment_form(
+    csrf: Option<&str>,
+    name: &str,
+    kind: &str,
+    content: &[u8],
+) -> (String, Vec<u8>) {
+    let boundary = "redress-test-boundary-7f3a";
+    let mut body = Vec::new();
+    if let Some(csrf) = csrf {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: {kind}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
