@@ -1,16 +1,21 @@
 //! Crash safety (issue 19): writers of every kind keep writing through `redress serve` while it
-//! is killed with SIGKILL at random moments and started again. Each writer retries a request
-//! that got no answer with the same `Idempotency-Key`, as a careful client does. Afterwards:
-//! every write the server acknowledged is there, nothing was applied twice, every ledger entry
-//! balances, credit notes are numbered without gaps, and the audit log's chain verifies. On
-//! SQLite by default, on PostgreSQL with `REDRESS_TEST_BACKEND=postgres`.
+//! is killed with SIGKILL at random moments and started again, its outbox delivering the
+//! acknowledgements to a real SMTP server on loopback. Each writer retries a request that got
+//! no answer with the same `Idempotency-Key`, as a careful client does. Afterwards: every write
+//! the server acknowledged is there, nothing was applied twice, every ledger entry balances,
+//! credit notes are numbered without gaps, every acknowledgement arrived, none twice but for
+//! a kill between the mail server's acceptance and its record (then again with its
+//! Message-ID), and the audit log's chain verifies. On SQLite by default, on PostgreSQL with
+//! `REDRESS_TEST_BACKEND=postgres`.
 //!
 //! CI kills the server 5 times; `REDRESS_CRASH_KILLS=50` is the full run (figures in
 //! docs/reliability.md).
 
 mod support;
 
+use mail_parser::MimeHeaders;
 use redress_domain::{Decimal, parse_decimal};
+use redress_mailer::SmtpSink;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -82,6 +87,89 @@ struct Acknowledged {
     moved: BTreeSet<String>,
     /// Resolutions applied (by the agent, or approved), with their documents.
     resolutions: BTreeMap<String, Option<String>>,
+    /// The arrears case and its payment plan, once the customer's choice was acknowledged.
+    arrears: Option<(String, String)>,
+    /// The plan's instalments acknowledged as received.
+    instalments: Vec<u32>,
+}
+
+/// The arrears writer: finds the half-price customer's arrears case, offers it, records their
+/// choice of a payment plan of six instalments, and records each instalment received, a
+/// moment apart, so that kills fall between and within the steps.
+async fn arrears_writer(base: Base, agent: String, done: Arc<Mutex<Acknowledged>>) {
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut step = |path: String, key: &'static str, body: Value| {
+        let (base, agent) = (base.clone(), agent.clone());
+        let pause = Duration::from_millis(rng.u64(50..400));
+        async move {
+            tokio::time::sleep(pause).await;
+            let (status, answer) = answered(&base, &agent, &path, key, &body).await;
+            assert!((200..300).contains(&status), "{path}: {status} {answer}");
+            answer
+        }
+    };
+    let found = step(
+        "/api/v1/arrears-cases/audit".into(),
+        "arrears-audit",
+        json!({}),
+    )
+    .await;
+    let case = found["opened"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["customer_id"] == "C-HALV")
+        .expect("the half-price customer's case")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    step(
+        format!("/api/v1/arrears-cases/{case}/offer"),
+        "arrears-offer",
+        json!({"note": "Called the owner"}),
+    )
+    .await;
+    let chosen = step(
+        format!("/api/v1/arrears-cases/{case}/choice"),
+        "arrears-choice",
+        json!({"option": "payment_plan", "instalment_count": 6, "first_due_on": "2027-01-31"}),
+    )
+    .await;
+    let plan = chosen["plan_id"].as_str().unwrap().to_owned();
+    done.lock().unwrap().arrears = Some((case, plan.clone()));
+    for number in 1..=6u32 {
+        let key: &'static str = ["i1", "i2", "i3", "i4", "i5", "i6"][number as usize - 1];
+        step(
+            format!("/api/v1/payment-plans/{plan}/instalments/{number}/received"),
+            key,
+            json!({}),
+        )
+        .await;
+        done.lock().unwrap().instalments.push(number);
+    }
+}
+
+/// Every entry of `customer`'s ledger balances; gives the ledger.
+async fn balanced_ledger(base: &Base, token: &str, customer: &str) -> Value {
+    let (status, ledger) = read(base, token, &format!("/api/v1/customers/{customer}/ledger")).await;
+    assert_eq!(status, 200, "{ledger}");
+    for entry in ledger["entries"].as_array().unwrap() {
+        let mut sum = Decimal::ZERO;
+        for line in entry["lines"].as_array().unwrap() {
+            let amount = parse_decimal(line["amount"].as_str().unwrap()).unwrap();
+            sum += if line["side"] == "debit" {
+                amount
+            } else {
+                -amount
+            };
+        }
+        assert_eq!(
+            sum,
+            Decimal::ZERO,
+            "an entry that does not balance: {entry}"
+        );
+    }
+    ledger
 }
 
 /// One writer: takes disputes of the lines of C-ACME's invoices and works each (a note, a move,
@@ -208,16 +296,30 @@ async fn a_server_killed_at_random_under_every_kind_of_writer_loses_nothing_ackn
         .unwrap_or(5);
     let db = Database::new();
     let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data");
-    let imported = db.redress(&["import", example.to_str().unwrap()]);
-    assert!(imported.status.success(), "{}", text(&imported.stderr));
+    let half_price = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/half-price");
+    for data in [example, half_price] {
+        let imported = db.redress(&["import", data.to_str().unwrap()]);
+        assert!(imported.status.success(), "{}", text(&imported.stderr));
+    }
     let agent = db.user("agent", "agent-ana");
     let approver = db.user("approver", "approver-ali");
+    // Each send bounded by 2 s: a claim a killed server held ends 14 s after it was taken.
+    let sink = SmtpSink::start().await;
+    let smtp_url = sink.url();
+    let flags = [
+        "--smtp-url",
+        smtp_url.as_str(),
+        "--mail-from",
+        "Acme Billing <billing@acme-billing.example>",
+        "--smtp-timeout",
+        "2",
+    ];
 
-    let mut server = Server::start(&db).await;
+    let mut server = Server::start_with(&db, &flags).await;
     let base: Base = Arc::new(RwLock::new(server.base.clone()));
     let stop = Arc::new(AtomicBool::new(false));
     let done = Arc::new(Mutex::new(Acknowledged::default()));
-    let writers: Vec<_> = (0..4)
+    let mut writers: Vec<_> = (0..4)
         .map(|n| {
             tokio::spawn(writer(
                 n,
@@ -229,13 +331,18 @@ async fn a_server_killed_at_random_under_every_kind_of_writer_loses_nothing_ackn
             ))
         })
         .collect();
+    writers.push(tokio::spawn(arrears_writer(
+        base.clone(),
+        agent.clone(),
+        done.clone(),
+    )));
     let mut rng = fastrand::Rng::with_seed(19);
     for _ in 0..kills {
         tokio::time::sleep(Duration::from_millis(rng.u64(150..900))).await;
         // SIGKILL: no shutdown, no flush beyond what each commit made durable.
         server.child.kill().unwrap();
         server.child.wait().unwrap();
-        server = Server::start(&db).await;
+        server = Server::start_with(&db, &flags).await;
         *base.write().unwrap() = server.base.clone();
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -290,23 +397,9 @@ async fn a_server_killed_at_random_under_every_kind_of_writer_loses_nothing_ackn
         assert_eq!(resolution["status"], "applied", "{id}");
         assert_eq!(resolution["document_id"].as_str(), document.as_deref());
     }
-    let (_, ledger) = read(&base, &agent, "/api/v1/customers/C-ACME/ledger").await;
+    let ledger = balanced_ledger(&base, &agent, "C-ACME").await;
     let mut numbers = Vec::new();
     for entry in ledger["entries"].as_array().unwrap() {
-        let mut sum = Decimal::ZERO;
-        for line in entry["lines"].as_array().unwrap() {
-            let amount = parse_decimal(line["amount"].as_str().unwrap()).unwrap();
-            sum += if line["side"] == "debit" {
-                amount
-            } else {
-                -amount
-            };
-        }
-        assert_eq!(
-            sum,
-            Decimal::ZERO,
-            "an entry that does not balance: {entry}"
-        );
         if entry["kind"] == "credit_note" {
             let document = entry["document"].as_str().unwrap();
             numbers.push(document.rsplit('-').next().unwrap().parse::<u64>().unwrap());
@@ -320,14 +413,86 @@ async fn a_server_killed_at_random_under_every_kind_of_writer_loses_nothing_ackn
         numbers, expected,
         "credit notes numbered without gaps, once each"
     );
+    // The arrears case: one, its choice recorded once, each instalment received once.
+    let (case, plan) = done
+        .arrears
+        .clone()
+        .expect("the arrears writer got through");
+    let (_, cases) = read(&base, &agent, "/api/v1/arrears-cases").await;
+    let of_customer: Vec<&Value> = cases["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["customer_id"] == "C-HALV")
+        .collect();
+    assert_eq!(of_customer.len(), 1, "one case: {cases}");
+    assert_eq!(of_customer[0]["id"], case.as_str());
+    assert_eq!(of_customer[0]["choice"], "payment_plan");
+    assert_eq!(of_customer[0]["plan_id"], plan.as_str());
+    let ledger = balanced_ledger(&base, &agent, "C-HALV").await;
+    let plans = ledger["payment_plans"].as_array().unwrap();
+    assert_eq!(plans.len(), 1, "one plan: {plans:?}");
+    let payments: Vec<&str> = ledger["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "payment")
+        .filter_map(|e| e["document"].as_str())
+        .collect();
+    for instalment in plans[0]["instalments"].as_array().unwrap() {
+        let number = instalment["number"].as_u64().unwrap() as u32;
+        let paid_by = instalment["paid_by"].as_str();
+        assert_eq!(
+            paid_by.is_some(),
+            done.instalments.contains(&number),
+            "instalment {number}: {instalment}"
+        );
+        if let Some(payment) = paid_by {
+            let posted = payments.iter().filter(|p| **p == payment).count();
+            assert_eq!(posted, 1, "instalment {number}'s payment posted once");
+        }
+    }
+
+    // Every acknowledgement arrives; one goes twice only when a kill fell between the mail
+    // server's 250 and the outbox's record of it, and then with the same Message-ID.
+    sink.wait_for(done.disputes.len(), Duration::from_secs(120))
+        .await
+        .expect("the outbox delivers what the killed servers held, once their claims end");
+    // Anything sent twice would arrive by now.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let arrived = sink.received().len();
+    let mut by_message_id: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    for mail in sink.received() {
+        let parsed = mail_parser::MessageParser::default()
+            .parse(&mail.data)
+            .expect("a mail");
+        let subject = parsed.subject().unwrap_or_default().to_owned();
+        let id = parsed.message_id().expect("a Message-ID").to_owned();
+        by_message_id.entry(id).or_insert((0, subject)).0 += 1;
+    }
+    for id in done.disputes.keys() {
+        assert!(
+            by_message_id
+                .values()
+                .any(|(_, subject)| subject.contains(id.as_str())),
+            "{id}'s acknowledgement arrived"
+        );
+    }
+    let again: usize = by_message_id.values().map(|(times, _)| times - 1).sum();
+    assert!(
+        again <= kills,
+        "{again} mails sent again in {kills} kills: {by_message_id:#?}"
+    );
     drop(server);
     let verified = db.redress(&["verify-log"]);
     assert!(verified.status.success(), "{}", text(&verified.stderr));
     eprintln!(
-        "{kills} kills: {} disputes, {} notes, {} moves, {} resolutions acknowledged and found once",
+        "{kills} kills: {} disputes, {} notes, {} moves, {} resolutions, an arrears choice and \
+         {} instalments acknowledged and found once; {arrived} mails, {again} of them again",
         done.disputes.len(),
         done.notes.len(),
         done.moved.len(),
-        done.resolutions.len()
+        done.resolutions.len(),
+        done.instalments.len()
     );
 }
