@@ -41,6 +41,16 @@ else
   echo "== PostgreSQL pass: NOT RUN (no server answers at $REDRESS_TEST_POSTGRES_URL)"
 fi
 
+# A one-minute soak on each backend a server answers for: intake, list pages and the desk's
+# pages at once, none failing (scripts/soak.sh; the hour is run by hand).
+echo "== Soak: a minute of intake, list pages and desk pages at once"
+soak_backends=sqlite
+if psql -q "$REDRESS_TEST_POSTGRES_URL" -c "SELECT 1" >/dev/null 2>&1; then
+  soak_backends="sqlite postgres"
+fi
+DURATION=60 WINDOW=10 PROFILE=debug REPORT=0 CUSTOMERS=300 DISPUTES=3000 INTAKE_RATE=20 \
+  LIST_RATE=40 DESK_RATE=5 BACKENDS=$soak_backends SOAK_DIR=target/soak ./scripts/soak.sh
+
 # Schemathesis against the API's own document, on each backend a server answers for (see
 # scripts/fuzz-api.sh; EXAMPLES=200 for the long run).
 echo "== Schemathesis: every operation of /api/v1/openapi.json, as an admin and as an approver"

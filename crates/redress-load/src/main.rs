@@ -74,10 +74,12 @@ struct Args {
     /// Seed of the random requests.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Also print, on standard error, each second's requests and latencies (by when they were
-    /// sent or fell due): where in a run its slow requests were.
-    #[arg(long)]
-    timeline: bool,
+    /// Also print, on standard error, each window's requests, latencies and failures (by when
+    /// they were sent or fell due): where in a run its slow requests were. The window is a
+    /// second unless given (`--timeline 60`: a line a minute, as the soak run reads them).
+    #[arg(long, value_name = "SECONDS", num_args = 0..=1, default_missing_value = "1",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    timeline: Option<u64>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -97,6 +99,8 @@ struct Tally {
     /// When each request was sent (or fell due), in the order of `latencies`.
     sent: Vec<Instant>,
     failures: u64,
+    /// When each failed request was sent (or fell due).
+    failed: Vec<Instant>,
     /// The first few failures, to show.
     shown: Vec<String>,
 }
@@ -147,6 +151,7 @@ impl Target {
         tally.sent.push(since);
         if let Some(failure) = failure {
             tally.failures += 1;
+            tally.failed.push(since);
             if tally.shown.len() < 3 {
                 tally.shown.push(failure);
             }
@@ -220,8 +225,8 @@ fn main() -> anyhow::Result<()> {
         }
     });
     let tally = target.tally.lock().unwrap_or_else(|e| e.into_inner());
-    if args.timeline {
-        timeline(&tally);
+    if let Some(window) = args.timeline {
+        timeline(&tally, window);
     }
     report(&tally, elapsed, args.rate);
     Ok(())
@@ -343,26 +348,35 @@ fn report(tally: &Tally, elapsed: Duration, rate: Option<f64>) {
     );
 }
 
-/// Prints each second's requests, p50, p99 and slowest, by when they were sent.
-fn timeline(tally: &Tally) {
+/// Prints each `window` seconds' requests, p50, p90, p99, slowest and failures, by when they
+/// were sent: `from second S: N requests, p50 … ms, p90 … ms, p99 … ms, max … ms, F failed`.
+fn timeline(tally: &Tally, window: u64) {
     let Some(&first) = tally.sent.iter().min() else {
         return;
     };
-    let mut seconds: Vec<Vec<u64>> = Vec::new();
+    let slot = |at: Instant| (at.duration_since(first).as_secs() / window) as usize;
+    let mut windows: Vec<(Vec<u64>, u64)> = Vec::new();
     for (&sent, &took) in tally.sent.iter().zip(&tally.latencies) {
-        let second = sent.duration_since(first).as_secs() as usize;
-        if seconds.len() <= second {
-            seconds.resize_with(second + 1, Vec::new);
+        let n = slot(sent);
+        if windows.len() <= n {
+            windows.resize_with(n + 1, Default::default);
         }
-        seconds[second].push(took);
+        windows[n].0.push(took);
     }
-    for (second, latencies) in seconds.iter_mut().enumerate() {
+    for &failed in &tally.failed {
+        if let Some(w) = windows.get_mut(slot(failed)) {
+            w.1 += 1;
+        }
+    }
+    for (n, (latencies, failed)) in windows.iter_mut().enumerate() {
         latencies.sort_unstable();
         let ms = |p: f64| nearest_rank(latencies, p) as f64 / 1000.0;
         eprintln!(
-            "second {second}: {} requests, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            "from second {}: {} requests, p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms, {failed} failed",
+            n as u64 * window,
             latencies.len(),
             ms(50.0),
+            ms(90.0),
             ms(99.0),
             ms(100.0)
         );
