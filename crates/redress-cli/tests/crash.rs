@@ -13,7 +13,6 @@
 
 mod support;
 
-use mail_parser::MimeHeaders;
 use redress_domain::{Decimal, parse_decimal};
 use redress_mailer::SmtpSink;
 use serde_json::{Value, json};

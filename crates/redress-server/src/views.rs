@@ -155,11 +155,13 @@ pub struct EventView {
     /// `verified`, `note_added`, `statement_added` or `attachment_added`; for a resolution
     /// `proposed`, `approved` or `refused`.
     pub action: String,
-    /// The dispute as it was before the change; `null` when something was added (the dispute
+    /// What the change changed, as it was: the dispute's id and each field that changed (the
+    /// whole dispute is in its `created` event); `null` when something was added (the dispute
     /// itself, a note, an attachment).
     #[schema(value_type = Option<Object>, required = true)]
     pub before: Option<Value>,
-    /// The dispute as the change left it, or the note or attachment added.
+    /// What the change changed, as it left it (the same fields as `before`), or what was
+    /// added: the dispute as taken, the note, the attachment.
     #[schema(value_type = Option<Object>, required = true)]
     pub after: Option<Value>,
     /// This event's SHA-256, hex, over its place, its content and `previous_hash`.

@@ -111,6 +111,19 @@ async fn a_dispute_is_taken_verified_and_worked_to_close_over_the_api() {
         ]
     );
     assert_eq!(history["events"][6]["after"]["status"], "closed");
+    // A move keeps what it changed, not the dispute again: the narrative is in `created` once.
+    assert_eq!(
+        history["events"][6]["before"],
+        json!({"id": id, "status": "resolved"})
+    );
+    assert_eq!(
+        history["events"][6]["after"],
+        json!({"id": id, "status": "closed"})
+    );
+    assert_eq!(
+        history["events"][0]["after"]["narrative"],
+        created["narrative"]
+    );
     app.stop().await;
 }
 

@@ -332,10 +332,9 @@ async fn check_copy(backup: &Path, copy: &Path) -> Result<Census, BackupError> {
         Ok(census)
     }
     .await;
+    // Closing waits for the store's checkpointing thread to let go of its connection: only
+    // then is the copy's log gone.
     store.close().await;
-    // The store's checkpointing thread lets go of its connection within 200 ms of the store's
-    // closing; only then is the copy's log gone.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     remove_companions(copy);
     checked
 }

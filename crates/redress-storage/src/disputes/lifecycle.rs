@@ -135,13 +135,8 @@ fn change(
                 &id,
             ],
         )?;
-        let event = dispute_event(
-            &actor,
-            &id,
-            &action,
-            Some(before.to_json()),
-            Some(after.to_json()),
-        );
+        let (was, is) = after.changes_from(&before);
+        let event = dispute_event(&actor, &id, &action, Some(was), Some(is));
         append(db, event)?;
         Ok(after)
     })

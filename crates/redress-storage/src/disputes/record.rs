@@ -67,6 +67,10 @@ pub struct VerificationRecord {
 impl DisputeRow {
     /// The dispute as a JSON object, for the audit log.
     pub fn to_json(&self) -> String {
+        self.to_json_value().to_string()
+    }
+
+    fn to_json_value(&self) -> serde_json::Value {
         let currency = self.claimed.currency;
         serde_json::json!({
             "id": self.id, "invoice_id": self.invoice_id, "customer_id": self.customer_id,
@@ -79,7 +83,26 @@ impl DisputeRow {
             "verdict": self.verification.verdict.as_str(),
             "adjustment": currency.format(self.verification.adjustment),
         })
-        .to_string()
+    }
+
+    /// A change from `before` to `self`, as the audit log keeps it: the id and each field that
+    /// changed, as it was and as it is. The dispute as taken is in its `created` event; copying
+    /// it whole into every later event would copy its narrative (up to 10,000 characters) twice
+    /// a change.
+    pub fn changes_from(&self, before: &DisputeRow) -> (String, String) {
+        let (mut was, mut is) = (before.to_json_value(), self.to_json_value());
+        if let (Some(was), Some(is)) = (was.as_object_mut(), is.as_object_mut()) {
+            let same: Vec<String> = is
+                .iter()
+                .filter(|(field, value)| *field != "id" && was.get(*field) == Some(*value))
+                .map(|(field, _)| field.clone())
+                .collect();
+            for field in same {
+                was.remove(&field);
+                is.remove(&field);
+            }
+        }
+        (was.to_string(), is.to_string())
     }
 
     /// The columns written as text, made once for a write.

@@ -50,6 +50,16 @@ struct Shared {
     /// joins the queue on its blocking thread, after taking its connection (every writer in
     /// that order, so that none waits for another's).
     writes: write_queue::WriteQueue,
+    /// The SQLite checkpointing thread (see [`checkpoint_in_background`]): how to tell it to
+    /// stop, and its handle, so that closing the store waits until it has let go of its
+    /// connection.
+    checkpointer: Mutex<Option<Checkpointer>>,
+}
+
+/// The SQLite checkpointing thread of a store.
+struct Checkpointer {
+    stop: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 /// An open database, its schema up to date.
@@ -126,13 +136,19 @@ impl Store {
                 permits: Arc::new(Semaphore::new(connections)),
                 connections,
                 writes: write_queue::WriteQueue::default(),
+                checkpointer: Mutex::new(None),
             }),
         };
         // The first connection now, so that a wrong URL or an unreachable server is reported
         // at once rather than on the first request.
         store.run(|_| Ok::<(), StorageError>(())).await?;
         if let Target::Sqlite(path) = target {
-            checkpoint_in_background(path, Arc::downgrade(&store.shared));
+            let checkpointer = checkpoint_in_background(path, Arc::downgrade(&store.shared));
+            *store
+                .shared
+                .checkpointer
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = checkpointer;
         }
         Ok(store)
     }
@@ -336,11 +352,25 @@ impl Store {
             .await
     }
 
-    /// Closes every connection not in use; the others close when their work is done.
+    /// Closes every connection not in use (the others close when their work is done), and on
+    /// SQLite stops the checkpointing thread and waits until it has closed its connection.
     pub async fn close(self) {
         self.shared.permits.close();
         let idle = std::mem::take(&mut *self.shared.idle.lock().unwrap_or_else(|e| e.into_inner()));
         drop(idle);
+        let checkpointer = self
+            .shared
+            .checkpointer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(Checkpointer { stop, thread }) = checkpointer {
+            drop(stop);
+            on_blocking_thread(move || {
+                let _ = thread.join();
+            })
+            .await;
+        }
     }
 }
 
@@ -390,8 +420,11 @@ const LEFT_FOR_BETWEEN_WRITES: i64 = 256;
 /// only ever grow. Once it is large, a second checkpoint runs between two of this process's
 /// writes: right after the first, it has little left to copy, and once it has copied all,
 /// the next write starts the log over.
-fn checkpoint_in_background(path: PathBuf, store: std::sync::Weak<Shared>) {
-    let _ = std::thread::Builder::new()
+///
+/// It stops when the store is dropped, or at once when [`Store::close`] drops its sender.
+fn checkpoint_in_background(path: PathBuf, store: std::sync::Weak<Shared>) -> Option<Checkpointer> {
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    let thread = std::thread::Builder::new()
         .name("redress-checkpoint".into())
         .spawn(move || {
             let Ok(db) = sqlite::Sqlite::open(&path) else {
@@ -400,7 +433,11 @@ fn checkpoint_in_background(path: PathBuf, store: std::sync::Weak<Shared>) {
             // The database file itself, to flush what the checkpoints copied into it.
             let file = std::fs::File::open(&path).ok();
             loop {
-                std::thread::sleep(std::time::Duration::from_millis(200));
+                match stopped.recv_timeout(std::time::Duration::from_millis(200)) {
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                    // Closed (nothing is ever sent): the store is closing.
+                    _ => return,
+                }
                 let Some(shared) = store.upgrade() else {
                     return;
                 };
@@ -426,7 +463,9 @@ fn checkpoint_in_background(path: PathBuf, store: std::sync::Weak<Shared>) {
                     let _ = shared.writes.between_writes(|| db.checkpoint());
                 }
             }
-        });
+        })
+        .ok()?;
+    Some(Checkpointer { stop, thread })
 }
 
 /// The file every process that opens the SQLite file at `database` holds a lock on.
