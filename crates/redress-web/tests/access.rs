@@ -5,11 +5,9 @@
 mod desk;
 
 use desk::{Desk, PASSWORD, Page, attachment_form};
+use redress_domain::Role;
 use redress_domain::arrears::ArrearsChoice;
 use redress_domain::resolution::ResolutionKind;
-use redress_domain::{DisputeReason, Role};
-use redress_service::DisputeIntake;
-use redress_service::resolutions::Proposal;
 use reqwest::StatusCode;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -202,24 +200,8 @@ async fn events(desk: &Desk) -> u64 {
 async fn new_dispute(desk: &Desk) -> String {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let invoice = 1 + NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 6;
-    desk.redress
-        .disputes()
-        .open(
-            &desk.agent,
-            DisputeIntake {
-                id: None,
-                invoice_id: format!("INV-H{invoice}"),
-                line_no: Some(1),
-                reason: DisputeReason::WrongPrice,
-                claimed_amount: "10.00".parse().unwrap(),
-                narrative: "Not what we agreed.".to_owned(),
-                channel: "email".to_owned(),
-                opened_on: None,
-            },
-        )
+    desk.open_dispute(&format!("INV-H{invoice}"), 1, "10.00")
         .await
-        .unwrap()
-        .id
 }
 
 /// A resolution of `kind` with the line amount `amount` on a new dispute, proposed by the
@@ -230,26 +212,8 @@ async fn proposed(
     amount: &str,
 ) -> (String, String, Option<String>) {
     let dispute = new_dispute(desk).await;
-    let proposal = Proposal {
-        kind,
-        reason: "Billed above the contract price".to_owned(),
-        currency: None,
-        lines: vec![(1, amount.parse().unwrap())],
-        amount: None,
-        payment_id: None,
-        instalments: Vec::new(),
-        instalment_count: None,
-        first_due_on: None,
-        offer: false,
-    };
-    let work = desk
-        .redress
-        .books()
-        .prepare_proposal(&desk.agent, &dispute, proposal)
-        .await
-        .unwrap();
-    let resolution = desk.redress.perform(work).await.unwrap();
-    (dispute, resolution.id, resolution.document_id)
+    let (resolution, document) = desk.resolve(&dispute, kind, (1, amount), false).await;
+    (dispute, resolution, document)
 }
 
 /// The half-price customer's arrears case, carried to `stage`: "open", "offered" or
@@ -569,6 +533,20 @@ async fn every_caller_opens_exactly_the_desk_pages_the_access_matrix_allows() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// Whether the caller's session (if they have one) still signs them in.
+async fn live(desk: &Desk, callers: &Callers, caller: usize) -> bool {
+    match &callers.sessions[caller] {
+        Some(token) => desk
+            .redress
+            .people()
+            .session(token)
+            .await
+            .unwrap()
+            .is_some(),
+        None => false,
+    }
+}
+
 /// Signing in and out, judged by the session: signing in gives one; signing out ends the
 /// caller's own, and a refusal leaves it as it was.
 async fn judge_session(
@@ -581,16 +559,7 @@ async fn judge_session(
     page: &Page,
 ) -> Option<String> {
     let who = CALLERS[caller];
-    let live_after = match &callers.sessions[caller] {
-        Some(token) => desk
-            .redress
-            .people()
-            .session(token)
-            .await
-            .unwrap()
-            .is_some(),
-        None => false,
-    };
+    let live_after = live(desk, callers, caller).await;
     let done = if route == "POST /sign-in" {
         page.status == StatusCode::SEE_OTHER && page.session().is_some()
     } else {
@@ -645,16 +614,7 @@ async fn every_caller_sends_exactly_the_desk_forms_the_access_matrix_allows_and_
             if !allowed[caller] && shared.is_none() {
                 shared = Some(ask.clone());
             }
-            let live_before = match &callers.sessions[caller] {
-                Some(token) => desk
-                    .redress
-                    .people()
-                    .session(token)
-                    .await
-                    .unwrap()
-                    .is_some(),
-                None => false,
-            };
+            let live_before = live(&desk, &callers, caller).await;
             let before = events(&desk).await;
             let page = send(&desk, &callers, caller, &ask).await;
             let after = events(&desk).await;

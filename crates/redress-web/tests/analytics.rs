@@ -7,7 +7,6 @@ mod desk;
 
 use desk::{Desk, between, unescape};
 use redress_domain::resolution::ResolutionKind;
-use redress_service::resolutions::Proposal;
 use reqwest::StatusCode;
 
 const AGENT: &str = "ana@example.com";
@@ -22,32 +21,6 @@ const SECTIONS: [&str; 8] = [
     "repeat-disputers",
     "audit-first",
 ];
-
-/// A credit note of `amount` on line `line` of `dispute`, applied (approved if it must be).
-async fn credit(desk: &Desk, dispute: &str, line: u32, amount: &str) {
-    let books = desk.redress.books();
-    let proposal = Proposal {
-        kind: ResolutionKind::CreditNote,
-        reason: "billed wrongly".to_owned(),
-        currency: None,
-        lines: vec![(line, amount.parse().unwrap())],
-        amount: None,
-        payment_id: None,
-        instalments: Vec::new(),
-        instalment_count: None,
-        first_due_on: None,
-        offer: false,
-    };
-    let work = books
-        .prepare_proposal(&desk.agent, dispute, proposal)
-        .await
-        .unwrap();
-    let resolution = desk.redress.perform(work).await.unwrap();
-    if resolution.document_id.is_none() {
-        let work = books.decide(&desk.admin, &resolution.id, true, None);
-        desk.redress.perform(work).await.unwrap();
-    }
-}
 
 /// The rows of the table `id` (each cell's text, unescaped), header row left out.
 fn table_rows(body: &str, id: &str) -> Vec<Vec<String>> {
@@ -82,7 +55,8 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
 #[tokio::test]
 async fn each_figure_is_a_titled_chart_followed_by_a_table_of_the_same_numbers() {
     let desk = Desk::start().await;
-    credit(&desk, "DSP-4", 4, "10.00").await;
+    desk.resolve("DSP-4", ResolutionKind::CreditNote, (4, "10.00"), true)
+        .await;
     let session = desk.sign_in(AGENT).await;
     let page = desk.get("/analytics", &session).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -128,7 +102,8 @@ async fn each_figure_is_a_titled_chart_followed_by_a_table_of_the_same_numbers()
 #[tokio::test]
 async fn a_csv_has_the_same_rows_as_its_table_with_a_header_row() {
     let desk = Desk::start().await;
-    credit(&desk, "DSP-4", 4, "10.00").await;
+    desk.resolve("DSP-4", ResolutionKind::CreditNote, (4, "10.00"), true)
+        .await;
     let session = desk.sign_in(AGENT).await;
     let page = desk.get("/analytics", &session).await;
     for id in [
@@ -181,8 +156,10 @@ async fn a_csv_has_the_same_rows_as_its_table_with_a_header_row() {
 #[tokio::test]
 async fn amounts_credited_are_per_currency_and_never_added_across_currencies() {
     let desk = Desk::start().await;
-    credit(&desk, "DSP-4", 4, "10.00").await;
-    credit(&desk, "DSP-2", 2, "100").await;
+    desk.resolve("DSP-4", ResolutionKind::CreditNote, (4, "10.00"), true)
+        .await;
+    desk.resolve("DSP-2", ResolutionKind::CreditNote, (2, "100"), true)
+        .await;
     let session = desk.sign_in(AGENT).await;
     let page = desk.get("/analytics", &session).await;
     let rows = table_rows(&page.body, "credited-by-kind");

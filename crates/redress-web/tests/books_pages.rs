@@ -6,7 +6,6 @@ mod desk;
 
 use desk::{Desk, between, unescape};
 use redress_domain::resolution::ResolutionKind;
-use redress_service::resolutions::Proposal;
 use reqwest::StatusCode;
 
 const AGENT: &str = "ana@example.com";
@@ -96,29 +95,10 @@ async fn a_customers_ledger_shows_their_invoices_and_payments_with_the_balance_i
 #[tokio::test]
 async fn after_an_approved_credit_note_the_ledger_shows_it_and_its_page_shows_its_lines() {
     let desk = Desk::start().await;
-    let books = desk.redress.books();
-    let proposal = Proposal {
-        kind: ResolutionKind::CreditNote,
-        reason: "API calls were billed above the contract price".to_owned(),
-        currency: None,
-        lines: vec![(4, "10.00".parse().unwrap())],
-        amount: None,
-        payment_id: None,
-        instalments: Vec::new(),
-        instalment_count: None,
-        first_due_on: None,
-        offer: false,
-    };
-    let work = books
-        .prepare_proposal(&desk.agent, "DSP-4", proposal)
-        .await
-        .unwrap();
-    let mut resolution = desk.redress.perform(work).await.unwrap();
-    if resolution.document_id.is_none() {
-        let work = books.decide(&desk.admin, &resolution.id, true, None);
-        resolution = desk.redress.perform(work).await.unwrap();
-    }
-    let note_id = resolution.document_id.expect("a credit note was issued");
+    let (_, note) = desk
+        .resolve("DSP-4", ResolutionKind::CreditNote, (4, "10.00"), true)
+        .await;
+    let note_id = note.expect("a credit note was issued");
     let session = desk.sign_in(AGENT).await;
     let ledger = desk.get("/customers/C-ACME", &session).await;
     assert!(

@@ -7,37 +7,13 @@
 mod desk;
 
 use desk::{Desk, Page, between, unescape};
+use redress_domain::Language;
 use redress_domain::message::{DeliveryState, Direction, MessageKind};
 use redress_domain::resolution::ResolutionKind;
-use redress_domain::{DisputeReason, Language};
-use redress_service::DisputeIntake;
 use redress_service::records::Outcome;
-use redress_service::resolutions::Proposal;
 use reqwest::StatusCode;
 
 const AGENT: &str = "ana@example.com";
-
-/// A dispute taken through the service, as any channel takes one: acknowledged by itself.
-async fn open_dispute(desk: &Desk, invoice: &str, line: u32, claimed: &str) -> String {
-    desk.redress
-        .disputes()
-        .open(
-            &desk.agent,
-            DisputeIntake {
-                id: None,
-                invoice_id: invoice.to_owned(),
-                line_no: Some(line),
-                reason: DisputeReason::WrongPrice,
-                claimed_amount: claimed.parse().unwrap(),
-                narrative: "The price is not the one we agreed.".to_owned(),
-                channel: "email".to_owned(),
-                opened_on: None,
-            },
-        )
-        .await
-        .unwrap()
-        .id
-}
 
 /// The conversation's item of the message `id` on a case page.
 fn message_item<'p>(page: &'p Page, id: &str) -> &'p str {
@@ -76,7 +52,7 @@ fn textarea(page: &Page, id: &str) -> String {
 #[tokio::test]
 async fn the_case_page_shows_the_acknowledgement_sent_by_itself_waiting_with_no_mail_server() {
     let desk = Desk::start().await;
-    let id = open_dispute(&desk, "INV-A2", 1, "10.00").await;
+    let id = desk.open_dispute("INV-A2", 1, "10.00").await;
     let stored = desk.redress.messages().of_dispute(&id).await.unwrap();
     assert_eq!(stored.len(), 1, "the dispute taken was acknowledged");
     let ack = &stored[0];
@@ -345,8 +321,8 @@ async fn an_empty_subject_is_refused_by_its_field_the_text_typed_is_kept_and_not
 #[tokio::test]
 async fn each_delivery_says_where_it_stands_and_a_failed_one_is_marked_with_what_to_do() {
     let desk = Desk::start().await;
-    let first = open_dispute(&desk, "INV-A2", 1, "10.00").await;
-    let second = open_dispute(&desk, "INV-A3", 1, "10.00").await;
+    let first = desk.open_dispute("INV-A2", 1, "10.00").await;
+    let second = desk.open_dispute("INV-A3", 1, "10.00").await;
     let messages = desk.redress.messages();
     let claimed = messages
         .claim_due(std::time::Duration::from_secs(60), 10)
@@ -408,7 +384,7 @@ async fn a_customer_whose_language_we_do_not_write_in_gets_an_english_draft_and_
         )
         .await
         .unwrap();
-    let id = open_dispute(&desk, "INV-H1", 1, "60.00").await;
+    let id = desk.open_dispute("INV-H1", 1, "60.00").await;
     let session = desk.sign_in(AGENT).await;
     let draft = desk
         .get(
@@ -431,37 +407,14 @@ async fn a_customer_whose_language_we_do_not_write_in_gets_an_english_draft_and_
     desk.stop().await;
 }
 
-/// A credit note applied on DSP-4 (approved by an admin when it needs approval): its id.
-async fn credit_note(desk: &Desk) -> String {
-    let books = desk.redress.books();
-    let proposal = Proposal {
-        kind: ResolutionKind::CreditNote,
-        reason: "API calls were billed above the contract price".to_owned(),
-        currency: None,
-        lines: vec![(4, "10.00".parse().unwrap())],
-        amount: None,
-        payment_id: None,
-        instalments: Vec::new(),
-        instalment_count: None,
-        first_due_on: None,
-        offer: false,
-    };
-    let work = books
-        .prepare_proposal(&desk.agent, "DSP-4", proposal)
-        .await
-        .unwrap();
-    let mut resolution = desk.redress.perform(work).await.unwrap();
-    if resolution.document_id.is_none() {
-        let work = books.decide(&desk.admin, &resolution.id, true, None);
-        resolution = desk.redress.perform(work).await.unwrap();
-    }
-    resolution.document_id.expect("a credit note was issued")
-}
-
 #[tokio::test]
 async fn a_credit_notes_pdf_downloads_and_a_wrong_id_is_not_found() {
     let desk = Desk::start().await;
-    let note = credit_note(&desk).await;
+    let note = desk
+        .resolve("DSP-4", ResolutionKind::CreditNote, (4, "10.00"), true)
+        .await
+        .1
+        .expect("a credit note was issued");
     let session = desk.sign_in(AGENT).await;
     let pdf_path = format!("/documents/credit-notes/{note}.pdf");
     // Linked from its page and from the case's resolution.
@@ -527,7 +480,11 @@ async fn a_credit_notes_pdf_downloads_and_a_wrong_id_is_not_found() {
 #[tokio::test]
 async fn a_confirmation_offers_the_credit_note_issued_ticked_and_sends_it_with_the_message() {
     let desk = Desk::start().await;
-    let note = credit_note(&desk).await;
+    let note = desk
+        .resolve("DSP-4", ResolutionKind::CreditNote, (4, "10.00"), true)
+        .await
+        .1
+        .expect("a credit note was issued");
     let session = desk.sign_in(AGENT).await;
     let draft = desk
         .get("/disputes/DSP-4/messages/new?kind=confirmation", &session)

@@ -64,6 +64,25 @@ impl Sqlite {
                 Ok((row.get(1)?, row.get(2)?))
             })?)
     }
+
+    /// Copies the whole log into the file and waits, at most `wait`, for the readers that
+    /// began before to finish, so that the next write starts the log over; whether it did.
+    ///
+    /// A passive checkpoint never waits for a reader, so under reads that never pause (list
+    /// and desk pages all day) some reader always holds a place in the log and it is never
+    /// started over: a soak run saw it grow to 3.6 GB in 22 minutes, every read slower for
+    /// it. Readers that begin once the log is all copied read the file alone, so the wait is
+    /// only for those already reading: milliseconds.
+    pub fn checkpoint_to_start_over(&self, wait: Duration) -> Result<bool, StorageError> {
+        self.conn.busy_timeout(wait)?;
+        let busy = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(RESTART)", [], |row| {
+                row.get::<_, i64>(0)
+            });
+        self.conn.busy_timeout(Duration::from_secs(30))?;
+        Ok(busy? == 0)
+    }
 }
 
 /// Copies everything the SQLite file at `path`'s write-ahead log holds into the file itself and

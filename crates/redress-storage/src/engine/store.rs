@@ -411,6 +411,10 @@ const RESTART_LOG_FROM_FRAMES: i64 = 8192;
 /// `fsync`, while the writers wait.
 const LEFT_FOR_BETWEEN_WRITES: i64 = 256;
 
+/// How long the checkpoint between writes waits for the readers still in the log (the
+/// writers wait meanwhile); when they take longer, it is tried again on the next round.
+const WAIT_FOR_READERS: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// Copies what SQLite's write-ahead log holds into the database file five times a second (each
 /// copy, and its `fsync`, small), on a
 /// thread of its own, for as long as the store is open. SQLite's own checkpoints would run
@@ -418,8 +422,8 @@ const LEFT_FOR_BETWEEN_WRITES: i64 = 256;
 ///
 /// A checkpoint copies only what no reader still needs, so under steady load the log would
 /// only ever grow. Once it is large, a second checkpoint runs between two of this process's
-/// writes: right after the first, it has little left to copy, and once it has copied all,
-/// the next write starts the log over.
+/// writes: right after the first, it has little left to copy, and it waits for the readers
+/// still in the log, so that the next write starts the log over.
 ///
 /// It stops when the store is dropped, or at once when [`Store::close`] drops its sender.
 fn checkpoint_in_background(path: PathBuf, store: std::sync::Weak<Shared>) -> Option<Checkpointer> {
@@ -460,7 +464,9 @@ fn checkpoint_in_background(path: PathBuf, store: std::sync::Weak<Shared>) -> Op
                     if let Some(file) = &file {
                         let _ = file.sync_data();
                     }
-                    let _ = shared.writes.between_writes(|| db.checkpoint());
+                    let _ = shared
+                        .writes
+                        .between_writes(|| db.checkpoint_to_start_over(WAIT_FOR_READERS));
                 }
             }
         })

@@ -6,10 +6,12 @@
 
 #![allow(dead_code)]
 
-use redress_domain::Role;
+use redress_domain::resolution::ResolutionKind;
+use redress_domain::{DisputeReason, Role};
 use redress_import::{NoProgress, read_billing_data};
 use redress_service::records::Location;
-use redress_service::{Actor, Redress};
+use redress_service::resolutions::Proposal;
+use redress_service::{Actor, DisputeIntake, Redress};
 use redress_test_database::TestDatabase;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
@@ -197,6 +199,64 @@ impl Desk {
             .import(read_billing_data(&dir, &NoProgress).unwrap(), "test")
             .await
             .unwrap();
+    }
+
+    /// A dispute of line `line` of `invoice` claiming `claimed`, taken by the agent through the
+    /// service as any channel takes one (acknowledged by itself); its id.
+    pub async fn open_dispute(&self, invoice: &str, line: u32, claimed: &str) -> String {
+        self.redress
+            .disputes()
+            .open(
+                &self.agent,
+                DisputeIntake {
+                    id: None,
+                    invoice_id: invoice.to_owned(),
+                    line_no: Some(line),
+                    reason: DisputeReason::WrongPrice,
+                    claimed_amount: claimed.parse().unwrap(),
+                    narrative: "The price is not the one we agreed.".to_owned(),
+                    channel: "email".to_owned(),
+                    opened_on: None,
+                },
+            )
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// A resolution of `kind` of line `line` of `dispute` at `amount`, proposed by the agent,
+    /// and approved by the admin when it waits for an approver and `approve` says so: its id,
+    /// and the document it issued (if it did).
+    pub async fn resolve(
+        &self,
+        dispute: &str,
+        kind: ResolutionKind,
+        (line, amount): (u32, &str),
+        approve: bool,
+    ) -> (String, Option<String>) {
+        let books = self.redress.books();
+        let proposal = Proposal {
+            kind,
+            reason: "API calls were billed above the contract price".to_owned(),
+            currency: None,
+            lines: vec![(line, amount.parse().unwrap())],
+            amount: None,
+            payment_id: None,
+            instalments: Vec::new(),
+            instalment_count: None,
+            first_due_on: None,
+            offer: false,
+        };
+        let work = books
+            .prepare_proposal(&self.agent, dispute, proposal)
+            .await
+            .unwrap();
+        let mut resolution = self.redress.perform(work).await.unwrap();
+        if approve && resolution.document_id.is_none() {
+            let work = books.decide(&self.admin, &resolution.id, true, None);
+            resolution = self.redress.perform(work).await.unwrap();
+        }
+        (resolution.id, resolution.document_id)
     }
 
     pub async fn stop(self) {
