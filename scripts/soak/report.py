@@ -112,15 +112,16 @@ if report:
         f"({profile} build): {duration // 60} minutes of intake at {intake_rate}/s, list pages at "
         f"{list_rate}/s and desk pages at {desk_rate}/s at once, over {int(customers):,} customers' "
         f"year of billing with {int(disputes):,} disputes at the start and {taken:,} more taken. "
-        f"Each window's figures are in [soak/{backend}.csv](soak/{backend}.csv); every "
-        f"{max(1, count // 12)}th window here (p99 in ms, counted from when each request fell "
-        "due; memory is the server's resident set).",
+        f"Each window's figures are in [soak/{backend}.csv](soak/{backend}.csv); "
+        + ("every window" if count <= 12 else f"one window in {count // 12}")
+        + " here (p99 in ms, counted from when each request fell due; memory is the server's "
+        "resident set).",
         "",
         "| Minute | Intake p99 | List p99 | Desk p99 | Failed | Server memory (MiB) "
         "| Open files | Database (MiB) |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    step = max(1, count // 12)
+    step = 1 if count <= 12 else count // 12
     shown = list(range(0, count, step))
     if count - 1 not in shown:
         shown.append(count - 1)
