@@ -86,6 +86,16 @@ for ok, words in verdicts:
 for problem in problems:
     print("FAIL " + problem, file=sys.stderr)
 
+def failed_and_resources(i):
+    """Window i's failures of all loads, and the server's memory, open files and database size
+    sampled then (empty when no sample was taken)."""
+    cells = [str(sum(windows[k][i]["failed"] for k in KINDS))]
+    if i < len(resources):
+        _, rss, fds, size = resources[i]
+        return cells + [f"{rss:.0f}", str(fds), f"{size:.0f}"]
+    return cells + ["", "", ""]
+
+
 if report:
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     os.makedirs(os.path.join(root, "docs", "soak"), exist_ok=True)
@@ -96,12 +106,7 @@ if report:
             cells = [str(windows["intake"][i]["second"])]
             for kind in KINDS:
                 cells += [f'{windows[kind][i]["p50"]:.1f}', f'{windows[kind][i]["p99"]:.1f}']
-            cells.append(str(sum(windows[k][i]["failed"] for k in KINDS)))
-            if i < len(resources):
-                _, rss, fds, size = resources[i]
-                cells += [f"{rss:.0f}", str(fds), f"{size:.0f}"]
-            else:
-                cells += ["", "", ""]
+            cells += failed_and_resources(i)
             f.write(",".join(cells) + "\n")
     name = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[backend]
     today = datetime.date.today().isoformat()
@@ -128,12 +133,7 @@ if report:
     for i in shown:
         row = [f'{windows["intake"][i]["second"] / 60:.0f}']
         row += [f'{windows[k][i]["p99"]:.1f}' for k in KINDS]
-        row.append(str(sum(windows[k][i]["failed"] for k in KINDS)))
-        if i < len(resources):
-            _, rss, fds, size = resources[i]
-            row += [f"{rss:.0f}", str(fds), f"{size:.0f}"]
-        else:
-            row += ["", "", ""]
+        row += failed_and_resources(i)
         lines.append("| " + " | ".join(row) + " |")
     lines.append("")
     for ok, words in verdicts:
