@@ -5,6 +5,7 @@
 mod portal;
 
 use portal::{Fixture, Page, Portal, proposal};
+use redress_access_table::{Access, assert_same_routes, routes_served, table};
 use redress_domain::resolution::ResolutionKind;
 use reqwest::StatusCode;
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,58 +16,17 @@ const CALLERS: [&str; 5] = ["owner", "other", "revoked", "expired", "made-up"];
 
 /// The portal's table: route → what each caller may, `None` where the cell is `—`.
 fn matrix() -> BTreeMap<String, [Option<bool>; 5]> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/access.md");
-    let text = std::fs::read_to_string(path).unwrap();
-    let table = text
-        .split("## The portal")
-        .nth(1)
-        .and_then(|rest| rest.split("\n## ").next())
-        .expect("docs/access.md has a section `## The portal`");
-    let mut rows = BTreeMap::new();
-    for line in table.lines().filter(|l| l.starts_with("| `")) {
-        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
-        assert_eq!(cells.len(), 6, "{line}");
-        let route = cells[0].trim_matches('`').to_owned();
-        let mut allowed = [None; 5];
-        for (i, cell) in cells[1..].iter().enumerate() {
-            allowed[i] = match *cell {
-                "allow" => Some(true),
-                "deny" => Some(false),
-                "—" => None,
-                other => panic!("`{other}` in the row of {route}: allow, deny or —"),
-            };
-        }
-        assert!(
-            rows.insert(route.clone(), allowed).is_none(),
-            "{route} twice"
-        );
-    }
-    rows
+    table("The portal", CALLERS, true)
+        .into_iter()
+        .map(|(route, cells)| (route, cells.map(Access::allowed)))
+        .collect()
 }
 
-/// Every route the portal's router serves, as `"METHOD /path"`, read from its source: a route
-/// added there without a row in the table fails the test below.
+/// Every route the portal's router serves, read from its source: a route added there without
+/// a row in the table fails the test below.
 fn served() -> BTreeSet<String> {
-    let source =
-        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))
-            .unwrap();
-    let mut routes = BTreeSet::new();
-    let mut rest = source.as_str();
-    while let Some(at) = rest.find(".route(") {
-        rest = &rest[at + ".route(".len()..];
-        let path = rest.split('"').nth(1).unwrap();
-        let end = rest.find(".route(").unwrap_or(rest.len());
-        let handlers = &rest[..end];
-        for method in ["get", "post"] {
-            if handlers.contains(&format!("{method}(pages::"))
-                || handlers.contains(&format!("{method}(assets::"))
-                || handlers.contains(&format!(".{method}(pages::"))
-            {
-                routes.insert(format!("{} {path}", method.to_uppercase()));
-            }
-        }
-    }
-    routes
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
+    routes_served(&std::fs::read_to_string(source).unwrap())
 }
 
 #[test]
@@ -74,10 +34,7 @@ fn every_route_of_the_portal_has_a_row_in_the_access_matrix_and_every_row_a_rout
     let rows: BTreeSet<String> = matrix().into_keys().collect();
     let routes = served();
     assert!(routes.len() >= 15, "{routes:?}");
-    let missing: Vec<&String> = routes.difference(&rows).collect();
-    let extra: Vec<&String> = rows.difference(&routes).collect();
-    assert!(missing.is_empty(), "routes without a row: {missing:?}");
-    assert!(extra.is_empty(), "rows of no route: {extra:?}");
+    assert_same_routes(&rows, &routes);
 }
 
 /// The links of one test: the owner's (of the objects), another customer's, the owner's

@@ -5,6 +5,7 @@
 mod app;
 
 use app::App;
+use redress_access_table::{Access, assert_same_routes, table};
 use redress_domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -16,35 +17,12 @@ const CALLERS: [&str; 7] = [
     "nobody", "agent", "approver", "admin", "auditor", "revoked", "link",
 ];
 
-/// The table: `"METHOD /path"` → whether each caller is allowed, in [`CALLERS`]' order.
+/// The API's table: `"METHOD /path"` → whether each caller is allowed, in [`CALLERS`]' order.
 fn matrix() -> BTreeMap<String, [bool; 7]> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/access.md");
-    let text = std::fs::read_to_string(path).unwrap();
-    // The API's table: its section, up to the next.
-    let table = text
-        .split("## The API")
-        .nth(1)
-        .and_then(|rest| rest.split("\n## ").next())
-        .expect("docs/access.md has a section `## The API`");
-    let mut rows = BTreeMap::new();
-    for line in table.lines().filter(|l| l.starts_with("| `")) {
-        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
-        let route = cells[0].trim_matches('`').to_owned();
-        assert_eq!(cells.len(), 8, "{line}");
-        let mut allowed = [false; 7];
-        for (i, cell) in cells[1..].iter().enumerate() {
-            allowed[i] = match *cell {
-                "allow" => true,
-                "deny" => false,
-                other => panic!("`{other}` in the row of {route}: allow or deny"),
-            };
-        }
-        assert!(
-            rows.insert(route.clone(), allowed).is_none(),
-            "{route} twice"
-        );
-    }
-    rows
+    table("The API", CALLERS, false)
+        .into_iter()
+        .map(|(route, cells)| (route, cells.map(|cell| cell == Access::Allow)))
+        .collect()
 }
 
 /// Every operation of the OpenAPI document, as `"METHOD /path"`.
@@ -64,13 +42,7 @@ fn documented() -> BTreeSet<String> {
 fn every_operation_has_a_row_in_the_access_matrix_and_every_row_an_operation() {
     let rows: BTreeSet<String> = matrix().into_keys().collect();
     let operations = documented();
-    let missing: Vec<&String> = operations.difference(&rows).collect();
-    let extra: Vec<&String> = rows.difference(&operations).collect();
-    assert!(
-        missing.is_empty(),
-        "operations without a row in docs/access.md: {missing:?}"
-    );
-    assert!(extra.is_empty(), "rows of no operation: {extra:?}");
+    assert_same_routes(&rows, &operations);
 }
 
 /// The tokens of each caller, on one server.

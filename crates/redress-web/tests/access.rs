@@ -5,6 +5,7 @@
 mod desk;
 
 use desk::{Desk, PASSWORD, Page, attachment_form};
+use redress_access_table::{Access, assert_same_routes, routes_served, table};
 use redress_domain::Role;
 use redress_domain::arrears::ArrearsChoice;
 use redress_domain::resolution::ResolutionKind;
@@ -22,62 +23,17 @@ const MADE_UP_CSRF: &str = "not-a-token";
 
 /// The desk's table: `"METHOD /path"` → whether each caller is let in, in [`CALLERS`]' order.
 fn matrix() -> BTreeMap<String, [bool; 8]> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/access.md");
-    let text = std::fs::read_to_string(path).unwrap();
-    let table = text
-        .split("## The desk")
-        .nth(1)
-        .and_then(|rest| rest.split("\n## ").next())
-        .expect("docs/access.md has a section `## The desk`");
-    let mut rows = BTreeMap::new();
-    for line in table.lines().filter(|l| l.starts_with("| `")) {
-        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
-        assert_eq!(cells.len(), 9, "{line}");
-        let route = cells[0].trim_matches('`').to_owned();
-        let mut allowed = [false; 8];
-        for (i, cell) in cells[1..].iter().enumerate() {
-            allowed[i] = match *cell {
-                "allow" => true,
-                "deny" => false,
-                other => panic!("`{other}` in the row of {route}: allow or deny"),
-            };
-        }
-        assert!(
-            rows.insert(route.clone(), allowed).is_none(),
-            "{route} twice"
-        );
-    }
-    rows
+    table("The desk", CALLERS, false)
+        .into_iter()
+        .map(|(route, cells)| (route, cells.map(|cell| cell == Access::Allow)))
+        .collect()
 }
 
-/// Every route the desk's router serves, as `"METHOD /path"`, read from its source: a route
-/// added there without a row in the table fails the test below.
+/// Every route the desk's router serves, read from its source: a route added there without a
+/// row in the table fails the test below.
 fn served() -> BTreeSet<String> {
-    let source =
-        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))
-            .unwrap();
-    // The routes end where the pages no route names begin.
-    let source = source.split(".fallback(").next().unwrap();
-    let mut routes = BTreeSet::new();
-    let mut rest = source;
-    while let Some(at) = rest.find(".route(") {
-        rest = &rest[at + ".route(".len()..];
-        let path = rest.split('"').nth(1).unwrap();
-        let end = rest.find(".route(").unwrap_or(rest.len());
-        let handlers = &rest[..end];
-        for method in ["get", "post"] {
-            let call = format!("{method}(");
-            let named = handlers.match_indices(&call).any(|(at, _)| {
-                at == 0
-                    || !handlers.as_bytes()[at - 1].is_ascii_alphanumeric()
-                        && handlers.as_bytes()[at - 1] != b'_'
-            });
-            if named {
-                routes.insert(format!("{} {path}", method.to_uppercase()));
-            }
-        }
-    }
-    routes
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
+    routes_served(&std::fs::read_to_string(source).unwrap())
 }
 
 #[test]
@@ -85,10 +41,7 @@ fn every_route_of_the_desk_has_a_row_in_the_access_matrix_and_every_row_a_route(
     let rows: BTreeSet<String> = matrix().into_keys().collect();
     let routes = served();
     assert!(routes.len() >= 40, "{routes:?}");
-    let missing: Vec<&String> = routes.difference(&rows).collect();
-    let extra: Vec<&String> = rows.difference(&routes).collect();
-    assert!(missing.is_empty(), "routes without a row: {missing:?}");
-    assert!(extra.is_empty(), "rows of no route: {extra:?}");
+    assert_same_routes(&rows, &routes);
 }
 
 /// Each caller of one desk: their session (if any), their forms' CSRF token, their user (if

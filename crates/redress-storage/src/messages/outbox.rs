@@ -46,10 +46,13 @@ fn claim_in(
         Backend::Sqlite => "",
         Backend::Postgres => " FOR UPDATE SKIP LOCKED",
     };
+    // The first condition is the partial index `outbox_due`'s, word for word, so that the
+    // messages already sent (nearly all, and kept) are not read on every poll.
     let due: Vec<String> = db.rows(
         &format!(
-            "SELECT message_id FROM outbox WHERE (state = 'waiting' AND next_attempt_at <= ?) \
-             OR (state = 'sending' AND claimed_until <= ?) ORDER BY next_attempt_at, message_id \
+            "SELECT message_id FROM outbox WHERE state IN ('waiting', 'sending') \
+             AND ((state = 'waiting' AND next_attempt_at <= ?) \
+             OR (state = 'sending' AND claimed_until <= ?)) ORDER BY next_attempt_at, message_id \
              LIMIT {limit}{lock}"
         ),
         params![&now_text, &now_text],
