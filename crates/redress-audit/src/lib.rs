@@ -53,6 +53,38 @@ pub fn audit(data: &BillingData) -> Audit {
     Audit { findings, verdicts }
 }
 
+/// One dispute verified on its own: the verdict the rules give it and the findings it rests on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// Upheld, partially upheld or rejected.
+    pub verdict: Verdict,
+    /// What the customer was overcharged on what they dispute, net of tax.
+    pub adjustment: redress_domain::Decimal,
+    /// The findings it rests on, as records with their evidence.
+    pub findings: Vec<report::FindingRecord>,
+}
+
+/// Verifies `dispute` against `data`, which holds (at least) its invoice's whole contract: the
+/// rules run over the contract, and the dispute judged on what they find on its invoice.
+pub fn verify(data: &BillingData, dispute: &redress_domain::Dispute) -> Verified {
+    let audit = audit(data);
+    let on_invoice = audit
+        .findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.invoice == Some(dispute.invoice));
+    let judged = verdict::judge(0, dispute, on_invoice);
+    Verified {
+        verdict: judged.verdict,
+        adjustment: judged.adjustment,
+        findings: judged
+            .findings
+            .iter()
+            .map(|&i| report::finding_record(data, &audit.findings[i]))
+            .collect(),
+    }
+}
+
 /// A verdict for every dispute of `data` on `findings`.
 pub fn judge_disputes(data: &BillingData, findings: &[Finding]) -> Vec<DisputeVerdict> {
     let mut by_invoice: FxHashMap<u32, Vec<usize>> = FxHashMap::default();

@@ -131,6 +131,7 @@ impl Writer<'_> {
             Message::InformationRequest(m) => self.information_request(m),
             Message::Explanation(m) => self.explanation(m),
             Message::ResolutionOffer(m) => self.resolution_offer(m),
+            Message::Reply(m) => self.reply(m),
             Message::StatusUpdate(m) => self.status_update(m),
             Message::Confirmation(m) => self.confirmation(m),
             Message::ArrearsNotice(m) => self.arrears_notice(m),
@@ -210,20 +211,26 @@ impl Writer<'_> {
 
     fn explanation(&mut self, m: &Explanation) -> (String, Vec<String>) {
         let subject = self.say("explanation-subject", &[("invoice", text(&m.invoice_id))]);
+        let mut body = vec![self.greeting(&m.customer_name)];
+        body.extend(self.lines_explained(m));
+        body.push(self.say("explanation-closing", &[("dispute", text(&m.dispute_id))]));
+        body.push(self.closing());
+        (subject, body)
+    }
+
+    /// The explanation's introduction and each of its lines, a paragraph each.
+    fn lines_explained(&mut self, m: &Explanation) -> Vec<String> {
         let invoice_date = self.date(m.invoice_date);
         let total = self.money(&m.invoice_total);
-        let mut body = vec![
-            self.greeting(&m.customer_name),
-            self.say(
-                "explanation-intro",
-                &[
-                    ("invoice", text(&m.invoice_id)),
-                    ("invoice_date", invoice_date),
-                    ("total", total),
-                    ("count", count(m.lines.len())),
-                ],
-            ),
-        ];
+        let mut body = vec![self.say(
+            "explanation-intro",
+            &[
+                ("invoice", text(&m.invoice_id)),
+                ("invoice_date", invoice_date),
+                ("total", total),
+                ("count", count(m.lines.len())),
+            ],
+        )];
         for (index, line) in m.lines.iter().enumerate() {
             let amount = self.money(&line.amount);
             let mut rows = vec![self.say(
@@ -264,7 +271,24 @@ impl Writer<'_> {
             }
             body.push(rows.join("\n   "));
         }
-        body.push(self.say("explanation-closing", &[("dispute", text(&m.dispute_id))]));
+        body
+    }
+
+    /// The whole answer: thanks, an apology where we erred, the lines explained, what we
+    /// decided and what happens next.
+    fn reply(&mut self, m: &Reply) -> (String, Vec<String>) {
+        let e = &m.explanation;
+        let (subject, decided) =
+            self.decided(&e.dispute_id, &e.invoice_id, &m.decision, m.reply_by);
+        let mut body = vec![
+            self.greeting(&e.customer_name),
+            self.say("reply-thanks", &[("invoice", text(&e.invoice_id))]),
+        ];
+        if m.apologise {
+            body.push(self.say("reply-apology", &[]));
+        }
+        body.extend(self.lines_explained(e));
+        body.extend(decided);
         body.push(self.closing());
         (subject, body)
     }
@@ -344,14 +368,32 @@ impl Writer<'_> {
     }
 
     fn resolution_offer(&mut self, m: &ResolutionOffer) -> (String, Vec<String>) {
-        let reply_by = self.date(m.reply_by);
-        match &m.decision {
+        let (subject, decided) =
+            self.decided(&m.dispute_id, &m.invoice_id, &m.decision, m.reply_by);
+        let mut body = vec![self.greeting(&m.customer_name)];
+        body.extend(decided);
+        body.push(self.closing());
+        (subject, body)
+    }
+
+    /// What we decided on dispute `dispute_id` about `invoice_id`, with the subject that says
+    /// so: the options (or the evidence) as a paragraph, and what the customer can do by
+    /// `reply_by` as another.
+    fn decided(
+        &mut self,
+        dispute_id: &str,
+        invoice_id: &str,
+        decision: &Decision,
+        reply_by: Date,
+    ) -> (String, Vec<String>) {
+        let reply_by = self.date(reply_by);
+        match decision {
             Decision::Offer(remedies) => {
-                let subject = self.say("offer-subject", &[("dispute", text(&m.dispute_id))]);
+                let subject = self.say("offer-subject", &[("dispute", text(dispute_id))]);
                 let mut options = vec![self.say(
                     "offer-intro",
                     &[
-                        ("invoice", text(&m.invoice_id)),
+                        ("invoice", text(invoice_id)),
                         ("count", count(remedies.len())),
                     ],
                 )];
@@ -361,7 +403,7 @@ impl Writer<'_> {
                             let amount = self.money(amount);
                             self.say(
                                 "offer-credit-note",
-                                &[("amount", amount), ("invoice", text(&m.invoice_id))],
+                                &[("amount", amount), ("invoice", text(invoice_id))],
                             )
                         }
                         RemedyOffered::Refund { amount } => {
@@ -379,22 +421,20 @@ impl Writer<'_> {
                     options.push(option);
                 }
                 let body = vec![
-                    self.greeting(&m.customer_name),
                     options.join("\n"),
                     self.say(
                         "offer-reply",
                         &[("reply_by", reply_by), ("count", count(remedies.len()))],
                     ),
-                    self.closing(),
                 ];
                 (subject, body)
             }
             Decision::Rejection { proofs, amount_due } => {
-                let subject = self.say("rejection-subject", &[("dispute", text(&m.dispute_id))]);
+                let subject = self.say("rejection-subject", &[("dispute", text(dispute_id))]);
                 let mut reasons = vec![self.say(
                     "rejection-intro",
                     &[
-                        ("invoice", text(&m.invoice_id)),
+                        ("invoice", text(invoice_id)),
                         ("count", count(proofs.len())),
                     ],
                 )];
@@ -429,13 +469,11 @@ impl Writer<'_> {
                 }
                 let amount_due = self.money(amount_due);
                 let body = vec![
-                    self.greeting(&m.customer_name),
                     reasons.join("\n"),
                     self.say(
                         "rejection-next",
                         &[("reply_by", reply_by), ("amount", amount_due)],
                     ),
-                    self.closing(),
                 ];
                 (subject, body)
             }

@@ -15,6 +15,8 @@ pub enum Message {
     Explanation(Explanation),
     /// What we offer to put things right, or why the charges stand.
     ResolutionOffer(ResolutionOffer),
+    /// The whole answer to a dispute in one message.
+    Reply(Reply),
     /// Nothing visible has happened for a while: where the dispute stands.
     StatusUpdate(StatusUpdate),
     /// What was done, naming its documents.
@@ -222,6 +224,21 @@ pub struct ResolutionOffer {
     pub invoice_id: String,
     /// What we decided.
     pub decision: Decision,
+    /// When we would like their answer by.
+    pub reply_by: Date,
+}
+
+/// The whole answer to a dispute in one message, as good practice has it: thanks, an apology
+/// where the business erred, the invoice line by line, what we decided (the options, or the
+/// evidence that the charges stand) and what happens next. A practice case's model answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// The invoice line by line (whom to address, the dispute and the invoice among it).
+    pub explanation: Explanation,
+    /// What we decided.
+    pub decision: Decision,
+    /// Whether the business erred, and says sorry for it.
+    pub apologise: bool,
     /// When we would like their answer by.
     pub reply_by: Date,
 }

@@ -28,7 +28,7 @@ fn every_kind() -> Vec<Message> {
     let amount = money("1234.56", "EUR");
     let day = date(2026, 11, 5);
     let name = || "Ana López".to_owned();
-    vec![
+    let mut kinds = vec![
         Message::Acknowledgement(Acknowledgement {
             customer_name: name(),
             dispute_id: "D-42".into(),
@@ -151,7 +151,23 @@ fn every_kind() -> Vec<Message> {
             invoice_id: "INV-7".into(),
             survey_link: "https://example.com/s/abc".into(),
         }),
-    ]
+    ];
+    // The whole answer: the explanation above with each decision, apologising for an offer.
+    let Message::Explanation(explanation) = kinds[2].clone() else {
+        unreachable!("the third kind is the explanation")
+    };
+    for i in [3, 4] {
+        let Message::ResolutionOffer(offer) = kinds[i].clone() else {
+            unreachable!("the fourth and fifth kinds are offers")
+        };
+        kinds.push(Message::Reply(Reply {
+            explanation: explanation.clone(),
+            apologise: matches!(offer.decision, Decision::Offer(_)),
+            decision: offer.decision,
+            reply_by: offer.reply_by,
+        }));
+    }
+    kinds
 }
 
 fn expected(language: Language) -> (&'static str, &'static str) {

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use redress_service::messages::{MailRefused, MessageRefused};
 use redress_service::portal::PortalRefused;
+use redress_service::practice::PracticeRefused;
 use redress_service::records::{
     ArrearsError, DisputeError, InstalmentError, LogError, StatementError, StorageError, UserError,
 };
@@ -482,6 +483,7 @@ impl From<ServiceError> for ApiError {
                 | MailRefused::BounceOfNoMessage(_) => Self::invalid_field("mail", e.to_string()),
             },
             ServiceError::Portal(e) => e.into(),
+            ServiceError::Practice(e) => e.into(),
             ServiceError::Evidence(e) => e.into(),
             ServiceError::Storage(e) => e.into(),
         }
@@ -521,6 +523,34 @@ impl From<PortalRefused> for ApiError {
             PortalRefused::NotNow(_) => {
                 Self::new(StatusCode::CONFLICT, "wrong_status", e.to_string())
             }
+        }
+    }
+}
+
+impl From<PracticeRefused> for ApiError {
+    /// Practice refused: a case or session not there (or another trainee's) is a 404, as if
+    /// it were not; who may not do it a 403; a second answer a 409; the rest names its field.
+    fn from(e: PracticeRefused) -> Self {
+        let message = e.to_string();
+        match e {
+            PracticeRefused::NotATrainer(_) | PracticeRefused::NotAnAdmin(_) => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+            }
+            PracticeRefused::NotYourCase(_) => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+            }
+            PracticeRefused::UnknownCase(_) | PracticeRefused::UnknownSession(_) => {
+                Self::not_found(message)
+            }
+            PracticeRefused::AnsweredAlready(_) => {
+                Self::new(StatusCode::CONFLICT, "wrong_status", message)
+            }
+            PracticeRefused::UnknownTrainee(_) | PracticeRefused::TraineeIsAnAuditor(_) => {
+                Self::invalid_field("trainee", message)
+            }
+            PracticeRefused::SessionSize(_) => Self::invalid_field("cases", message),
+            PracticeRefused::BadAnswer { field, .. } => Self::invalid_field(field, message),
+            PracticeRefused::BadPlaybook(_) => Self::invalid_field("steps", message),
         }
     }
 }

@@ -5,7 +5,6 @@ use crate::error::ServiceError;
 use crate::messages::Shared;
 use crate::redress::{Actor, as_writer, may_write};
 use redress_audit::report::{Findings, finding_record};
-use redress_audit::verdict;
 use redress_domain::audit_log::AuditEvent;
 use redress_domain::recommendation::{Recommendation, recommend};
 use redress_domain::{
@@ -97,26 +96,14 @@ impl IntakeError {
 /// Verifies `dispute` against `data`, which holds (at least) its invoice's whole contract: what
 /// the audit rules say of it, now.
 pub fn verify(data: &BillingData, dispute: &Dispute) -> VerificationRecord {
-    let audit = redress_audit::audit(data);
-    let on_invoice = audit
-        .findings
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.invoice == Some(dispute.invoice));
-    let judged = verdict::judge(0, dispute, on_invoice);
+    let verified = redress_audit::verify(data, dispute);
     VerificationRecord {
-        verdict: judged.verdict,
+        verdict: verified.verdict,
         adjustment: data
             .invoice(dispute.invoice)
             .currency
-            .shown(judged.adjustment),
-        findings: Findings::of(
-            &judged
-                .findings
-                .iter()
-                .map(|&i| finding_record(data, &audit.findings[i]))
-                .collect::<Vec<_>>(),
-        ),
+            .shown(verified.adjustment),
+        findings: Findings::of(&verified.findings),
         verified_at: redress_storage::this_moment(),
     }
 }

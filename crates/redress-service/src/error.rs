@@ -68,6 +68,9 @@ pub enum ServiceError {
     /// What the customer portal refused.
     #[error(transparent)]
     Portal(#[from] crate::portal::PortalRefused),
+    /// What practice or the playbooks refused.
+    #[error(transparent)]
+    Practice(#[from] crate::practice::PracticeRefused),
     /// The database failed.
     #[error(transparent)]
     Storage(#[from] StorageError),

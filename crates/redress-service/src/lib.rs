@@ -14,6 +14,7 @@ pub mod messages;
 pub mod operations;
 pub mod people;
 pub mod portal;
+pub mod practice;
 pub mod records;
 mod redress;
 pub mod resolutions;

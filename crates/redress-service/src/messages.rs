@@ -404,6 +404,11 @@ fn issued_documents(resolutions: &[Resolution]) -> Vec<DocumentRef> {
 }
 
 /// The day `moment` falls on in the business's zone.
+/// Today in the business's calendar.
+pub(crate) fn today(communication: &Communication) -> Date {
+    day_of(&communication.calendar, redress_storage::this_moment())
+}
+
 fn day_of(calendar: &BusinessCalendar, moment: Timestamp) -> Date {
     calendar.time_zone().to_datetime(moment).date()
 }
@@ -644,8 +649,18 @@ fn information_needed(reason: DisputeReason) -> Vec<drafts::InformationNeeded> {
 
 /// The invoice line by line, with the contract's terms, deliveries, payments and notices.
 fn explanation(case: &Case, customer_name: String) -> drafts::Explanation {
-    let data = &case.data;
-    let invoice = data.invoice(case.invoice);
+    explanation_of(&case.data, case.invoice, &case.dispute.id, customer_name)
+}
+
+/// Invoice `invoice_idx` of `data` line by line, for dispute `dispute_id`: with the contract's
+/// terms, deliveries, payments and notices.
+pub(crate) fn explanation_of(
+    data: &BillingData,
+    invoice_idx: InvoiceIdx,
+    dispute_id: &str,
+    customer_name: String,
+) -> drafts::Explanation {
+    let invoice = data.invoice(invoice_idx);
     let currency = invoice.currency;
     let contract = data.contract(invoice.contract);
     let contract_id = data.contract_ids.name(invoice.contract.0).to_owned();
@@ -653,7 +668,7 @@ fn explanation(case: &Case, customer_name: String) -> drafts::Explanation {
         .payments
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.invoice == case.invoice)
+        .filter(|(_, p)| p.invoice == invoice_idx)
         .map(|(i, p)| drafts::PaymentReceived {
             reference: data.payment_ids.get(i).to_owned(),
             paid_on: p.paid_on,
@@ -663,7 +678,7 @@ fn explanation(case: &Case, customer_name: String) -> drafts::Explanation {
     let notices: Vec<drafts::NoticeSent> = data
         .notices
         .iter()
-        .filter(|n| n.invoice == case.invoice)
+        .filter(|n| n.invoice == invoice_idx)
         .map(|n| drafts::NoticeSent {
             kind: n.kind,
             sent_on: n.sent_on,
@@ -672,7 +687,7 @@ fn explanation(case: &Case, customer_name: String) -> drafts::Explanation {
         .collect();
     let mut lines = Vec::new();
     for (i, line) in data.lines.iter().enumerate() {
-        if line.invoice != case.invoice {
+        if line.invoice != invoice_idx {
             continue;
         }
         let description = data.line_descriptions.get(i).to_owned();
@@ -728,8 +743,8 @@ fn explanation(case: &Case, customer_name: String) -> drafts::Explanation {
     }
     drafts::Explanation {
         customer_name,
-        dispute_id: case.dispute.id.clone(),
-        invoice_id: case.dispute.invoice_id.clone(),
+        dispute_id: dispute_id.to_owned(),
+        invoice_id: data.invoice_id(invoice_idx).to_owned(),
         invoice_date: invoice.issue_date,
         invoice_total: Money::rounded(invoice.total, currency),
         lines,
@@ -795,7 +810,20 @@ fn decision(case: &Case) -> drafts::Decision {
             amount: money(case.dispute.verification.adjustment),
         }]);
     }
-    let explained = explanation(case, String::new());
+    rejection_of(data, case.invoice, &case.dispute.id)
+}
+
+/// The charges of invoice `invoice_idx` of `data` standing, for dispute `dispute_id`: the
+/// contract's prices, the deliveries and the notices as proofs, and what remains due.
+pub(crate) fn rejection_of(
+    data: &BillingData,
+    invoice_idx: InvoiceIdx,
+    dispute_id: &str,
+) -> drafts::Decision {
+    let invoice = data.invoice(invoice_idx);
+    let currency = invoice.currency;
+    let money = |amount: Decimal| Money::rounded(amount, currency);
+    let explained = explanation_of(data, invoice_idx, dispute_id, String::new());
     let mut proofs = Vec::new();
     for line in &explained.lines {
         if let Some(terms) = &line.contract {
@@ -823,7 +851,7 @@ fn decision(case: &Case) -> drafts::Decision {
     let paid: Decimal = data
         .payments
         .iter()
-        .filter(|p| p.invoice == case.invoice)
+        .filter(|p| p.invoice == invoice_idx)
         .map(|p| p.amount)
         .sum();
     drafts::Decision::Rejection {

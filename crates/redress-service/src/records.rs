@@ -35,4 +35,5 @@ pub use redress_storage::people::tokens::UserError;
 pub use redress_storage::people::users::MAX_EMAIL_CHARS;
 pub use redress_storage::people::users::UserRecord;
 pub use redress_storage::portal::{IssuedLink, LinkRefused, PortalLink};
+pub use redress_storage::practice::{CaseInBrief, CaseSource, Playbook, PracticeSession};
 pub use redress_storage::{Backend, DATABASE_FILE, Location, StorageError, new_id, now};

@@ -41,6 +41,7 @@ pub mod disputes;
 pub mod messages;
 pub mod people;
 pub mod portal;
+pub mod practice;
 
 #[cfg(unix)]
 pub use engine::KeepInMemoryError;
@@ -84,6 +85,11 @@ impl Store {
     /// The people who work disputes.
     pub fn people(&self) -> people::People<'_> {
         people::People(self)
+    }
+
+    /// Practice sessions, cases and answers, and the playbooks.
+    pub fn practice(&self) -> practice::Practice<'_> {
+        practice::Practice(self)
     }
 
     /// The counts behind the analytics page.

@@ -96,6 +96,11 @@ rejection-notice = - { $notice }
 rejection-not-a-duplicate = - Invoice { $other } is for a different delivery, so each charge was made once.
 rejection-next = If you have documents that show otherwise, please send them by { $reply_by } and we will review them. Otherwise, { $amount } remains due.
 
+## The whole answer in one message
+
+reply-thanks = Thank you for raising your concerns about invoice { $invoice }. We have checked it line by line against your contract, the deliveries and the payments we have on record.
+reply-apology = We are sorry: the records show we made a mistake on this invoice, and we will put it right.
+
 ## Status update
 
 status-update-subject = An update on your dispute { $dispute }

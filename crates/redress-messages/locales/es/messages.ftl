@@ -96,6 +96,11 @@ rejection-notice = - { $notice }
 rejection-not-a-duplicate = - La factura { $other } corresponde a otra entrega, por lo que cada cargo se hizo una sola vez.
 rejection-next = Si tiene documentos que indiquen lo contrario, envíenoslos antes del { $reply_by } y los revisaremos. De lo contrario, sigue pendiente el pago de { $amount }.
 
+## La respuesta completa en un solo mensaje
+
+reply-thanks = Gracias por comunicarnos sus dudas sobre la factura { $invoice }. La hemos revisado línea por línea con su contrato, las entregas y los pagos que tenemos registrados.
+reply-apology = Lo sentimos: nuestros registros muestran que cometimos un error en esta factura, y lo vamos a corregir.
+
 ## Actualización
 
 status-update-subject = Novedades sobre su reclamación { $dispute }

@@ -75,6 +75,11 @@ rejection-notice = - { $notice }
 rejection-not-a-duplicate = - 发票 { $other } 对应的是另一批交付，每项费用只收取了一次。
 rejection-next = 如您有相反的证明文件，请于{ $reply_by }前发送给我们，我们将予以审核。否则，{ $amount } 仍需支付。
 
+## 一封邮件中的完整答复
+
+reply-thanks = 感谢您就发票 { $invoice } 向我们提出疑问。我们已根据您的合同以及我们记录的交付和付款情况逐行核对了该发票。
+reply-apology = 非常抱歉：记录显示我们在这张发票上出了错，我们会予以更正。
+
 ## 进展通知
 
 status-update-subject = 关于您的争议 { $dispute } 的最新进展

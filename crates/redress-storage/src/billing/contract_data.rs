@@ -499,6 +499,26 @@ fn snapshot_of(
     )
 }
 
+/// Contract `contract` of `data` (with the invoices of other contracts its late fees are for)
+/// in the form a snapshot keeps, compressed: how a practice case keeps its records.
+pub(crate) fn encode_contract(
+    data: &BillingData,
+    contract: ContractIdx,
+) -> Result<Vec<u8>, StorageError> {
+    let groups = Groups::of(data);
+    Ok(snapshot_of(data, &groups, contract.index(), 0)?.records)
+}
+
+/// The billing data [`encode_contract`] kept.
+pub(crate) fn decode_contract(compressed: &[u8]) -> Result<BillingData, StorageError> {
+    let bytes = lz4_flex::decompress_size_prepended(compressed)
+        .map_err(|e| StorageError::Corrupt(format!("a practice case's records: {e}")))?;
+    let records = encoding::decode(&bytes)
+        .map_err(|e| StorageError::Corrupt(format!("a practice case's records: {e}")))?
+        .ok_or_else(|| corrupt("a practice case's records in", "an unknown form"))?;
+    build(records.iter())
+}
+
 /// The version of the billing data now.
 pub(crate) fn billing_version(db: &mut dyn Db) -> Result<i64, StorageError> {
     db.row(

@@ -173,6 +173,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0027_sign_in_failures.sql"),
         include_str!("../../migrations/postgres/0027_sign_in_failures.sql"),
     ),
+    (
+        28,
+        "practice sessions, cases and answers; playbooks",
+        include_str!("../../migrations/sqlite/0028_practice.sql"),
+        include_str!("../../migrations/postgres/0028_practice.sql"),
+    ),
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS redress_migrations (
