@@ -58,6 +58,8 @@ enum Command {
     Resolutions(commands::resolutions::ResolutionsArgs),
     /// Work the arrears cases `redress audit --into-cases` opened.
     Cases(commands::cases::CasesArgs),
+    /// Practise on anonymised or made-up cases: start a session, show a case, answer it.
+    Practice(commands::practice::PracticeArgs),
     /// Print a customer's ledger: every entry, and the balance.
     Ledger(commands::cases::LedgerArgs),
     /// Take customers' mail (`redress mail receive` reads one mail on standard input).
@@ -105,6 +107,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::run(args),
         Command::Resolutions(args) => commands::resolutions::run(args),
         Command::Cases(args) => commands::cases::run(args),
+        Command::Practice(args) => commands::practice::run(args),
         Command::Ledger(args) => commands::cases::ledger(args),
         Command::Mail(args) => commands::mail::run(args),
     };

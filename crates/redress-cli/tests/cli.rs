@@ -677,3 +677,126 @@ fn resolutions_from_the_command_line_follow_the_approval_policy_and_the_tokens_r
         "{listed}"
     );
 }
+
+#[test]
+fn a_trainer_starts_practice_from_the_command_line_and_the_trainee_answers_once_and_is_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("redress-data");
+    let data = data.to_str().unwrap();
+    assert!(
+        redress(&["import", example().to_str().unwrap(), "--data-dir", data])
+            .status
+            .success()
+    );
+    let token = |role: &str, name: &str| {
+        let out = redress(&[
+            "token",
+            "create",
+            "--role",
+            role,
+            "--name",
+            name,
+            "--data-dir",
+            data,
+        ]);
+        text(&out.stdout).trim().to_owned()
+    };
+    let (trainer, trainee) = (token("approver", "ruth"), token("agent", "nia"));
+    let start = |token: &str| {
+        redress(&[
+            "practice",
+            "start",
+            "--trainee",
+            "nia",
+            "--cases",
+            "2",
+            "--seed",
+            "3",
+            "--token",
+            token,
+            "--data-dir",
+            data,
+        ])
+    };
+    let refused = start(&trainee);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stdout));
+    assert!(
+        text(&refused.stderr).contains("only an approver or an admin starts practice sessions"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let started = start(&trainer);
+    assert!(started.status.success(), "{}", text(&started.stderr));
+    let said = text(&started.stdout);
+    assert!(said.contains("for nia, started by ruth"), "{said}");
+    let case = said
+        .split_whitespace()
+        .find(|w| w.starts_with("PRC-"))
+        .expect("a case id")
+        .to_owned();
+
+    let show = redress(&[
+        "practice",
+        "show",
+        &case,
+        "--token",
+        &trainee,
+        "--data-dir",
+        data,
+    ]);
+    assert!(show.status.success(), "{}", text(&show.stderr));
+    let shown = text(&show.stdout);
+    assert!(shown.contains("Not answered yet"), "{shown}");
+    assert!(shown.contains("Invoice INV-P"), "{shown}");
+
+    let message = dir.path().join("message.txt");
+    std::fs::write(&message, "Thank you for your message. We checked line 1: the charges are correct, and we will write again.").unwrap();
+    let answer = || {
+        redress(&[
+            "practice",
+            "answer",
+            &case,
+            "--resolution",
+            "reject",
+            "--message",
+            message.to_str().unwrap(),
+            "--token",
+            &trainee,
+            "--data-dir",
+            data,
+        ])
+    };
+    let first = answer();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let scored = text(&first.stdout);
+    assert!(scored.contains("Score: "), "{scored}");
+    assert!(scored.contains("Model answer:"), "{scored}");
+    let again = answer();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again.stderr).contains("answered already"),
+        "{}",
+        text(&again.stderr)
+    );
+    let bad = redress(&[
+        "practice",
+        "answer",
+        &case,
+        "--finding",
+        "price_mistake:2=1",
+        "--resolution",
+        "reject",
+        "--message",
+        message.to_str().unwrap(),
+        "--token",
+        &trainee,
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("not a kind of finding"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

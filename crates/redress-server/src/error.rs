@@ -528,15 +528,15 @@ impl From<PortalRefused> for ApiError {
 }
 
 impl From<PracticeRefused> for ApiError {
-    /// Practice refused: a case or session not there (or another trainee's) is a 404, as if
-    /// it were not; who may not do it a 403; a second answer a 409; the rest names its field.
+    /// Practice refused: a case or session not there is a 404; who may not read or do it a
+    /// 403; a second answer a 409; the rest names its field.
     fn from(e: PracticeRefused) -> Self {
         let message = e.to_string();
         match e {
             PracticeRefused::NotATrainer(_) | PracticeRefused::NotAnAdmin(_) => {
                 Self::new(StatusCode::FORBIDDEN, "forbidden", message)
             }
-            PracticeRefused::NotYourCase(_) => {
+            PracticeRefused::NotYourCase(_) | PracticeRefused::NotYourSession(_) => {
                 Self::new(StatusCode::FORBIDDEN, "forbidden", message)
             }
             PracticeRefused::UnknownCase(_) | PracticeRefused::UnknownSession(_) => {

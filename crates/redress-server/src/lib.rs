@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod messages;
 pub mod openapi;
 pub mod operations;
+pub mod practice;
 pub mod resolutions;
 pub mod views;
 
@@ -89,6 +90,10 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(resolutions::recommendation))
         .routes(routes!(resolutions::approve))
         .routes(routes!(resolutions::reject))
+        .routes(routes!(practice::start_session))
+        .routes(routes!(practice::session))
+        .routes(routes!(practice::case))
+        .routes(routes!(practice::answer))
 }
 
 /// The OpenAPI 3.1 document of every route, as `GET /api/v1/openapi.json` serves it.

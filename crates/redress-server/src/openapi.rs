@@ -46,6 +46,7 @@ pub const METRICS_PATH: &str = "/metrics";
         (name = "billing data", description = "The customers, contracts and invoices a dispute is checked against."),
         (name = "resolutions", description = "Resolving a dispute: proposals, approvals and refusals under the approval policy."),
         (name = "ledger", description = "Each customer's account in double entry, and the credit notes issued."),
+        (name = "practice", description = "Training the team: practice sessions on anonymised or made-up cases, answers scored with every mark explained."),
         (name = "operations", description = "Health, metrics and this document."),
     ),
 )]

@@ -335,8 +335,36 @@ async fn change(app: &App, route: &str, attempt: u32) -> Request {
                 vec![],
             ),
         },
+        "POST /api/v1/practice/sessions" => post(
+            "/api/v1/practice/sessions".into(),
+            json!({"trainee": "agent-ana", "cases": 1, "seed": attempt}),
+        ),
+        "POST /api/v1/practice/cases/{id}/answer" => post(
+            format!(
+                "/api/v1/practice/cases/{}/answer",
+                practice_session(app).await.1
+            ),
+            json!({"findings": [], "resolution": "reject", "message": "Thank you."}),
+        ),
         other => panic!("no request made for {other}: add one to change()"),
     }
+}
+
+/// A practice session of one case an approver started for the agent: its id and its case's.
+async fn practice_session(app: &App) -> (String, String) {
+    let trainer = redress_service::Actor {
+        id: "approver-ali".into(),
+        name: "approver-ali".into(),
+        role: Role::Approver,
+    };
+    let session = app
+        .redress
+        .practice()
+        .start_session(&trainer, "agent-ana", 1, 7)
+        .await
+        .unwrap();
+    let case = session.cases[0].id.clone();
+    (session.id, case)
 }
 
 /// The payment plan agreed on customer A's arrears, if one is.
@@ -392,7 +420,10 @@ impl Readable {
         .await;
         let (case, plan) = arrears_case(app, "plan").await;
         let link = created(app, "/api/v1/customers/C-HALV/portal-links", json!({})).await;
+        let (session, practice_case) = practice_session(app).await;
         let mut ids = BTreeMap::new();
+        ids.insert("practice/sessions", session);
+        ids.insert("practice/cases", practice_case);
         ids.insert("disputes", dispute);
         ids.insert("attachments", attachment["id"].as_str().unwrap().to_owned());
         ids.insert("messages", message["id"].as_str().unwrap().to_owned());

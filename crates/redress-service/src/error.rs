@@ -24,6 +24,9 @@ pub enum Denied {
     /// Only an admin may do it (manage users).
     #[error("only an admin may do that, not the role {0}")]
     NotAnAdmin(Role),
+    /// The team's view is for those who work disputes.
+    #[error("the team's figures are for those who work disputes, not the role {0}")]
+    NotOnTheTeam(Role),
 }
 
 /// Why a use case was not done.

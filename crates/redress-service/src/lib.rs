@@ -19,6 +19,7 @@ pub mod records;
 mod redress;
 pub mod resolutions;
 pub mod service_levels;
+pub mod team;
 
 pub use error::{Denied, ServiceError};
 pub use redress::{Actor, Redress};

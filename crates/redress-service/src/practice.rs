@@ -54,15 +54,18 @@ pub enum PracticeRefused {
     /// A session of no case, or of too many.
     #[error("a session has 1 to {MAX_SESSION_CASES} cases, not {0}")]
     SessionSize(u32),
-    /// No such case (or none the caller may see).
+    /// No such case.
     #[error("there is no practice case {0}")]
     UnknownCase(String),
-    /// No such session (or none the caller may see).
+    /// No such session.
     #[error("there is no practice session {0}")]
     UnknownSession(String),
-    /// Only the trainee answers their case.
-    #[error("practice case {0} is another person's to answer")]
+    /// A case is its trainee's to read and answer (and its trainers' to read).
+    #[error("practice case {0} is its trainee's to work, and the trainers' to read")]
     NotYourCase(String),
+    /// A session is its trainee's and the trainers' to read.
+    #[error("practice session {0} is its trainee's and the trainers' to read")]
+    NotYourSession(String),
     /// An answer is given once.
     #[error("practice case {0} was answered already")]
     AnsweredAlready(String),
@@ -178,13 +181,26 @@ impl Practice<'_> {
         size: u32,
         seed: u64,
     ) -> Result<PracticeSession, ServiceError> {
+        let work = self.prepare_session(actor, trainee_id, size, seed).await?;
+        self.0.store.perform(work).await
+    }
+
+    /// What [`start_session`](Self::start_session) keeps, drawn and ready: the work that
+    /// checks who starts it and who practises, in its transaction, and keeps the session.
+    pub async fn prepare_session(
+        &self,
+        actor: &Actor,
+        trainee_id: &str,
+        size: u32,
+        seed: u64,
+    ) -> Result<Work<PracticeSession, ServiceError>, ServiceError> {
         may_train(actor.role)?;
         if !(1..=MAX_SESSION_CASES).contains(&size) {
             return Err(PracticeRefused::SessionSize(size).into());
         }
         let cases = self.draw(size, seed).await?;
         let (trainee, trainer) = (trainee_id.to_owned(), actor.id.clone());
-        let work = acting_as(actor).then(move |role| {
+        Ok(acting_as(actor).then(move |role| {
             if let Err(refused) = may_train(role) {
                 return Work::ready(Err(refused.into()));
             }
@@ -201,8 +217,7 @@ impl Practice<'_> {
                     }
                     kept::start(&trainee, &trainer, cases).map_err(ServiceError::from)
                 })
-        });
-        self.0.store.perform(work).await
+        }))
     }
 
     /// The cases of a new session.
@@ -367,8 +382,7 @@ impl Practice<'_> {
         } else if may_train(actor.role).is_ok() {
             found
         } else {
-            // Another trainee's case is none of theirs: as if it were not there.
-            return Err(PracticeRefused::UnknownCase(id.to_owned()).into());
+            return Err(PracticeRefused::NotYourCase(id.to_owned()).into());
         };
         Ok(view(found))
     }
@@ -379,7 +393,8 @@ impl Practice<'_> {
             Some(session) if session.trainee_id == actor.id || may_train(actor.role).is_ok() => {
                 Ok(session)
             }
-            _ => Err(PracticeRefused::UnknownSession(id.to_owned()).into()),
+            Some(_) => Err(PracticeRefused::NotYourSession(id.to_owned()).into()),
+            None => Err(PracticeRefused::UnknownSession(id.to_owned()).into()),
         }
     }
 
@@ -401,19 +416,25 @@ impl Practice<'_> {
         &self,
         actor: &Actor,
         id: &str,
-        mut answer: Answer,
+        answer: Answer,
     ) -> Result<Answered, ServiceError> {
+        let work = self.prepare_answer(actor, id, answer).await?;
+        self.0.store.perform(work).await
+    }
+
+    /// What [`answer`](Self::answer) keeps, checked and scored: the work that keeps it once.
+    pub async fn prepare_answer(
+        &self,
+        actor: &Actor,
+        id: &str,
+        mut answer: Answer,
+    ) -> Result<Work<Answered, ServiceError>, ServiceError> {
         let store = &self.0.store;
         let Some(case) = store.practice().case(id).await? else {
             return Err(PracticeRefused::UnknownCase(id.to_owned()).into());
         };
         if case.trainee_id != actor.id {
-            return Err(if may_train(actor.role).is_ok() {
-                PracticeRefused::NotYourCase(id.to_owned())
-            } else {
-                PracticeRefused::UnknownCase(id.to_owned())
-            }
-            .into());
+            return Err(PracticeRefused::NotYourCase(id.to_owned()).into());
         }
         if case.answer.is_some() {
             return Err(PracticeRefused::AnsweredAlready(id.to_owned()).into());
@@ -432,23 +453,25 @@ impl Practice<'_> {
             .as_secs()
             .max(0)
             .unsigned_abs();
-        let model = case.case.model.clone();
+        let model = case.case.model;
         let scored = score(&model, &answer);
-        let (case_id, kept_answer, points) = (id.to_owned(), answer.clone(), scored.points);
-        let work = acting_as(actor).then(move |_| {
-            kept::answer(&case_id, kept_answer, points).map_err(|e| match e {
-                AnswerRefused::UnknownCase(id) => PracticeRefused::UnknownCase(id).into(),
-                AnswerRefused::AnsweredAlready(id) => PracticeRefused::AnsweredAlready(id).into(),
-                AnswerRefused::Storage(e) => ServiceError::Storage(e),
-            })
-        });
-        let given = store.perform(work).await?;
-        Ok(Answered {
-            answer: given.answer,
-            score: scored,
-            model,
-            answered_at: given.answered_at,
-        })
+        let (case_id, points) = (id.to_owned(), scored.points);
+        Ok(acting_as(actor).then(move |_| {
+            kept::answer(&case_id, answer, points)
+                .map_err(|e| match e {
+                    AnswerRefused::UnknownCase(id) => PracticeRefused::UnknownCase(id).into(),
+                    AnswerRefused::AnsweredAlready(id) => {
+                        PracticeRefused::AnsweredAlready(id).into()
+                    }
+                    AnswerRefused::Storage(e) => ServiceError::Storage(e),
+                })
+                .map(move |given| Answered {
+                    answer: given.answer,
+                    score: scored,
+                    model,
+                    answered_at: given.answered_at,
+                })
+        }))
     }
 
     /// Writes a new version of the playbook of `reason`, for `actor`, an admin: its steps in

@@ -268,14 +268,21 @@ async fn only_trainers_start_sessions_only_the_trainee_answers_and_once() {
         .await
         .unwrap();
     let case = &session.cases[0].id;
-    // Another agent sees nothing of it; the trainer sees it but does not answer it.
+    // Another agent and an auditor read nothing of it; the trainer reads it but does not
+    // answer it.
+    for outsider in [&team.other_agent, &team.auditor] {
+        assert!(matches!(
+            practice.case(outsider, case).await,
+            Err(ServiceError::Practice(PracticeRefused::NotYourCase(_)))
+        ));
+        assert!(matches!(
+            practice.session(outsider, &session.id).await,
+            Err(ServiceError::Practice(PracticeRefused::NotYourSession(_)))
+        ));
+    }
     assert!(matches!(
-        practice.case(&team.other_agent, case).await,
+        practice.case(&team.agent, "PRC-none").await,
         Err(ServiceError::Practice(PracticeRefused::UnknownCase(_)))
-    ));
-    assert!(matches!(
-        practice.session(&team.other_agent, &session.id).await,
-        Err(ServiceError::Practice(PracticeRefused::UnknownSession(_)))
     ));
     practice.case(&team.trainer, case).await.unwrap();
     let answer = Answer {
@@ -387,6 +394,112 @@ async fn admins_write_playbooks_in_versions_recorded_in_the_audit_log() {
             .write_playbook(&team.admin, DisputeReason::Duplicate, vec![])
             .await,
         Err(ServiceError::Practice(PracticeRefused::BadPlaybook(_)))
+    ));
+    done(db, team.redress).await;
+}
+
+#[tokio::test]
+async fn the_team_s_view_counts_what_each_agent_resolved_and_shows_it_to_them_and_the_trainers_only()
+ {
+    let db = TestDb::new().await;
+    let team = team(&db).await;
+    let redress = &team.redress;
+    // Nia resolves one dispute with a credit note within her allowance (applied at once), and
+    // proposes one above it (JPY 15,675 net, her allowance 15,000), which the approver refuses.
+    let intake = |invoice: &'static str| DisputeIntake {
+        id: None,
+        invoice_id: invoice.into(),
+        line_no: Some(1),
+        reason: DisputeReason::Overcharged,
+        claimed_amount: "10".parse().unwrap(),
+        narrative: "Too much.".into(),
+        channel: "email".into(),
+        opened_on: None,
+    };
+    let proposal = |kind, lines: Vec<(u32, redress_domain::Decimal)>, amount| {
+        redress_service::resolutions::Proposal {
+            kind,
+            reason: "As the records show".into(),
+            currency: None,
+            lines,
+            amount,
+            payment_id: None,
+            instalments: vec![],
+            instalment_count: None,
+            first_due_on: None,
+            offer: false,
+        }
+    };
+    let first = redress
+        .disputes()
+        .open(&team.agent, intake("INV-S1"))
+        .await
+        .unwrap();
+    let work = redress
+        .books()
+        .prepare_proposal(
+            &team.agent,
+            &first.id,
+            proposal(
+                ResolutionKind::CreditNote,
+                vec![(1, "500".parse().unwrap())],
+                None,
+            ),
+        )
+        .await
+        .unwrap();
+    let applied = redress.perform(work).await.unwrap();
+    assert_eq!(applied.status.as_str(), "applied", "{applied:?}");
+    let second = redress
+        .disputes()
+        .open(&team.agent, intake("INV-S2"))
+        .await
+        .unwrap();
+    let work = redress
+        .books()
+        .prepare_proposal(
+            &team.agent,
+            &second.id,
+            proposal(
+                ResolutionKind::CreditNote,
+                vec![(1, "8550".parse().unwrap()), (2, "7125".parse().unwrap())],
+                None,
+            ),
+        )
+        .await
+        .unwrap();
+    let waiting = redress.perform(work).await.unwrap();
+    redress
+        .perform(redress.books().decide(
+            &team.trainer,
+            &waiting.id,
+            false,
+            Some("Too generous".into()),
+        ))
+        .await
+        .unwrap();
+
+    let mine = redress.team().view(&team.agent).await.unwrap();
+    assert_eq!(mine.people.len(), 1, "an agent sees their own figures only");
+    let nia = &mine.people[0];
+    assert_eq!(nia.user_id, team.agent.id);
+    assert_eq!(nia.resolved, 1);
+    assert_eq!(
+        (nia.decided_by_an_approver, nia.refused_at_approval),
+        (1, 1)
+    );
+    assert_eq!(nia.reopened, 0);
+    assert!(nia.median_hours_to_resolution.is_some());
+    assert_eq!(
+        mine.median.resolved,
+        Some("0.0".parse().unwrap()),
+        "of 1 and four 0s"
+    );
+    let all = redress.team().view(&team.trainer).await.unwrap();
+    assert_eq!(all.people.len(), 5 - 1, "everyone but the auditor");
+    assert!(matches!(
+        redress.team().view(&team.auditor).await,
+        Err(ServiceError::Denied(_))
     ));
     done(db, team.redress).await;
 }

@@ -154,3 +154,72 @@ fn figures(db: &mut dyn Db, since: &str) -> Result<RawFigures, StorageError> {
         systemic_issues: total("SELECT COUNT(*) FROM systemic_issues")?,
     })
 }
+
+/// One resolution an agent proposed that was decided (applied or refused at approval), with
+/// what the team's view counts of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecidedResolution {
+    /// Who proposed it.
+    pub proposed_by: String,
+    /// The dispute it resolves.
+    pub dispute_id: String,
+    /// Applied (`true`) or refused at approval (`false`).
+    pub applied: bool,
+    /// Whether an approver had to decide it.
+    pub needed_approval: bool,
+    /// When the dispute was opened.
+    pub opened_at: redress_domain::Timestamp,
+    /// When it was applied or refused (for one offered, when the customer accepted it).
+    pub decided_at: redress_domain::Timestamp,
+    /// The customer's satisfaction with the dispute's handling, 1 to 5, if they answered.
+    pub satisfaction: Option<u8>,
+    /// Whether the customer disputed the same invoice (and line) again afterwards.
+    pub disputed_again: bool,
+}
+
+impl Analytics<'_> {
+    /// Every resolution proposed by someone and decided (applied or refused), with the facts
+    /// of the team's view (issue 20), oldest first.
+    pub async fn decided_resolutions(&self) -> Result<Vec<DecidedResolution>, StorageError> {
+        self.0
+            .run(|db| {
+                db.rows(
+                    "SELECT r.proposed_by, r.dispute_id, r.status, \
+                     CASE WHEN r.approval_reason IS NULL THEN 0 ELSE 1 END, d.created_at, \
+                     COALESCE(r.answered_at, r.decided_at, r.proposed_at), s.score, \
+                     CASE WHEN EXISTS (SELECT 1 FROM disputes later \
+                         WHERE later.invoice_id = d.invoice_id AND later.id <> d.id \
+                         AND (later.line_no IS NULL OR d.line_no IS NULL OR later.line_no = d.line_no) \
+                         AND later.created_at > COALESCE(r.answered_at, r.decided_at, r.proposed_at)) \
+                     THEN 1 ELSE 0 END \
+                     FROM resolutions r JOIN disputes d ON d.id = r.dispute_id \
+                     LEFT JOIN satisfaction s ON s.dispute_id = r.dispute_id \
+                     WHERE r.status IN ('applied', 'refused') \
+                     ORDER BY 6, r.id",
+                    &[],
+                    |row| {
+                        let dispute_id = row.string(1)?;
+                        let cells = crate::engine::stored::Cells::new(
+                            row,
+                            "resolutions",
+                            dispute_id.as_str(),
+                        );
+                        Ok(DecidedResolution {
+                            proposed_by: row.string(0)?,
+                            applied: row.string(2)? == "applied",
+                            needed_approval: row.int(3)? == 1,
+                            opened_at: cells.timestamp(4, "created_at")?,
+                            decided_at: cells.timestamp(5, "decided_at")?,
+                            satisfaction: row
+                                .opt_int(6)?
+                                .and_then(|n| u8::try_from(n).ok())
+                                .filter(|n| (1..=5).contains(n)),
+                            disputed_again: row.int(7)? == 1,
+                            dispute_id,
+                        })
+                    },
+                )
+            })
+            .await
+    }
+}

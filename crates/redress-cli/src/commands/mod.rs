@@ -11,6 +11,7 @@ pub mod import;
 pub mod mail;
 pub mod migrate;
 pub mod policy;
+pub mod practice;
 pub mod resolutions;
 pub mod serve;
 pub mod token;
