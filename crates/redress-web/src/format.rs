@@ -21,6 +21,27 @@ pub struct Amount {
     pub value: String,
 }
 
+/// `seconds` in words: `45 seconds`, `12 minutes`, `2 hours 5 minutes`.
+pub fn duration(seconds: u64) -> String {
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match seconds {
+        0..60 => plural(seconds, "second", "seconds"),
+        60..3600 => plural(seconds / 60, "minute", "minutes"),
+        _ => {
+            let (hours, minutes) = (seconds / 3600, seconds % 3600 / 60);
+            if minutes == 0 {
+                plural(hours, "hour", "hours")
+            } else {
+                format!(
+                    "{} {}",
+                    plural(hours, "hour", "hours"),
+                    plural(minutes, "minute", "minutes")
+                )
+            }
+        }
+    }
+}
+
 /// `money` as the desk shows it.
 pub fn money(money: Money) -> Amount {
     amount(money.amount, money.currency)

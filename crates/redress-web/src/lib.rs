@@ -134,6 +134,14 @@ pub fn router(redress: Redress, options: WebOptions) -> Router {
         .route("/arrears/{id}/waiver", post(pages::arrears::decide))
         .route("/analytics", get(pages::analytics::page))
         .route("/analytics/{file}", get(pages::analytics::csv))
+        .route("/practice", get(pages::practice::home))
+        .route("/practice/sessions", post(pages::practice::start))
+        .route("/practice/sessions/{id}", get(pages::practice::session))
+        .route("/practice/cases/{id}", get(pages::practice::case))
+        .route("/practice/cases/{id}/answer", post(pages::practice::answer))
+        .route("/team", get(pages::practice::team))
+        .route("/playbooks", get(pages::practice::playbooks))
+        .route("/playbooks/{reason}", post(pages::practice::write_playbook))
         .route("/assets/{name}", get(assets::serve))
         .fallback(|| async {
             pages::not_found(

@@ -145,7 +145,31 @@ async fn send(desk: &Desk, callers: &Callers, caller: usize, ask: &Ask) -> Page 
 }
 
 async fn events(desk: &Desk) -> u64 {
-    desk.redress.operations().verify_log().await.unwrap()
+    let log = desk.redress.operations().verify_log().await.unwrap();
+    // Practice's sessions and answers, kept apart from the log.
+    let sessions = desk
+        .redress
+        .practice()
+        .sessions_of(&desk.admin, &desk.agent.id)
+        .await
+        .unwrap();
+    let practice: u64 = sessions
+        .iter()
+        .map(|s| 1 + s.cases.iter().filter(|c| c.answered.is_some()).count() as u64)
+        .sum();
+    log + practice
+}
+
+/// A practice session of one case an approver started for the agent: its id and its case's.
+async fn practice_session(desk: &Desk) -> (String, String) {
+    let session = desk
+        .redress
+        .practice()
+        .start_session(&desk.approver, &desk.agent.id, 1, 7)
+        .await
+        .unwrap();
+    let case = session.cases[0].id.clone();
+    (session.id, case)
 }
 
 /// A new dispute of the half-price customer's invoices (INV-H1 to INV-H6 by turns: a line is
@@ -211,6 +235,8 @@ struct Readable {
     credit_note: String,
     issued_invoice: String,
     case: String,
+    practice_session: String,
+    practice_case: String,
 }
 
 impl Readable {
@@ -231,6 +257,7 @@ impl Readable {
         let (_, _, credit_note) = proposed(desk, ResolutionKind::CreditNote, "1.00").await;
         let (_, _, issued_invoice) =
             proposed(desk, ResolutionKind::CorrectedInvoice, "119.00").await;
+        let (practice_session, practice_case) = practice_session(desk).await;
         Self {
             dispute,
             attachment,
@@ -238,6 +265,8 @@ impl Readable {
             credit_note: credit_note.expect("a credit note issued at once"),
             issued_invoice: issued_invoice.expect("an invoice issued at once"),
             case: arrears_case(desk, "open").await,
+            practice_session,
+            practice_case,
         }
     }
 
@@ -262,6 +291,8 @@ impl Readable {
             "/documents/letters/{file}" => format!("/documents/letters/{}.pdf", self.message),
             "/arrears/{id}" => format!("/arrears/{}", self.case),
             "/analytics/{file}" => "/analytics/opened.csv".to_owned(),
+            "/practice/sessions/{id}" => format!("/practice/sessions/{}", self.practice_session),
+            "/practice/cases/{id}" => format!("/practice/cases/{}", self.practice_case),
             other if !other.contains('{') => other.to_owned(),
             other => panic!("no page made for {other}: add one to Readable::path()"),
         }
@@ -415,6 +446,18 @@ async fn change(desk: &Desk, callers: &Callers, route: &str, caller: usize, atte
         "/arrears/{id}/waiver" => form(
             format!("/arrears/{}/waiver", arrears_case(desk, "waiting").await),
             &[("decision", "approve")],
+        ),
+        "/practice/sessions" => form(
+            "/practice/sessions".to_owned(),
+            &[("trainee", desk.agent.id.as_str()), ("cases", "1")],
+        ),
+        "/practice/cases/{id}/answer" => form(
+            format!("/practice/cases/{}/answer", practice_session(desk).await.1),
+            &[("resolution", "reject"), ("message", "Thank you.")],
+        ),
+        "/playbooks/{reason}" => form(
+            "/playbooks/late_fee".to_owned(),
+            &[("steps", "Check the due date and the notices sent.")],
         ),
         other => panic!("no form made for {other}: add one to change()"),
     }

@@ -570,3 +570,80 @@ async fn an_agent_writes_a_status_update_from_the_case_page_and_sees_it_in_the_c
     browser.stop().await;
     desk.stop().await;
 }
+
+#[tokio::test]
+async fn an_approver_starts_practice_for_an_agent_who_answers_a_case_and_reads_the_score_beside_the_model_answer()
+ {
+    let desk = Desk::start().await;
+    let browser = Browser::start(1280, 900).await;
+    browser.sign_in(&desk, "olu@example.com", PASSWORD).await;
+    browser.follow("Practice").await;
+    assert_eq!(browser.text("h1").await, "Practice");
+    browser.check_page("practice").await;
+    browser
+        .eval(&format!(
+            "document.getElementById('practice-trainee').value = '{}'; return null;",
+            desk.agent.id
+        ))
+        .await;
+    browser.fill("practice-cases", "2").await;
+    browser.press("Start the session").await;
+    assert_eq!(browser.text("h1").await, "Practice session for Ana Ruiz");
+    browser.check_page("practice-session").await;
+
+    // Ana finds the session from her practice page and works its first case.
+    browser.sign_in(&desk, "ana@example.com", PASSWORD).await;
+    browser.follow("Practice").await;
+    let session = browser
+        .eval("return document.querySelector('a[href^=\"/practice/sessions/\"]').getAttribute('href');")
+        .await;
+    browser.open(&desk, session.as_str().unwrap()).await;
+    let case = browser
+        .eval(
+            "return document.querySelector('a[href^=\"/practice/cases/\"]').getAttribute('href');",
+        )
+        .await;
+    browser.open(&desk, case.as_str().unwrap()).await;
+    assert!(browser.text("h1").await.starts_with("Practice case 1"));
+    assert!(
+        browser
+            .eval("return document.getElementById('result') === null;")
+            .await
+            .as_bool()
+            .unwrap(),
+        "no verification before the answer"
+    );
+    browser.check_page("practice-case").await;
+    // Answered without a resolution: the summary says what to fix, focused.
+    browser.press("Answer").await;
+    assert!(
+        browser
+            .text(".error-summary")
+            .await
+            .contains("Choose the resolution")
+    );
+    browser
+        .eval("document.getElementById('answer-resolution').value = 'reject'; return null;")
+        .await;
+    browser
+        .fill(
+            "answer-message",
+            "Thank you for your message. We checked line 1: the charges are correct. We will write again if anything changes.",
+        )
+        .await;
+    browser.press("Answer").await;
+    assert!(
+        browser
+            .text("#result-heading")
+            .await
+            .starts_with("Your score: "),
+        "the score, once answered"
+    );
+    assert_eq!(browser.text("#model-heading").await, "The model answer");
+    browser.check_page("practice-result").await;
+    browser.follow("Team").await;
+    assert_eq!(browser.text("h1").await, "Your figures");
+    browser.check_page("team").await;
+    browser.stop().await;
+    desk.stop().await;
+}

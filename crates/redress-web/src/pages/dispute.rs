@@ -51,6 +51,8 @@ pub struct DisputePage {
     resolutions: Vec<ResolutionView>,
     timeline: Vec<TimelineItem>,
     checklist: Checklist,
+    /// The business's playbook for the dispute's reason, when one is written.
+    playbook: Option<Vec<String>>,
     propose: ProposeForm,
     note: NoteForm,
     assign_to: String,
@@ -1289,6 +1291,12 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
         .iter()
         .map(|m| super::messages::message_view(m, desk, &names, redress.communication().delivers))
         .collect();
+    let playbook = redress
+        .practice()
+        .playbook(dispute.reason)
+        .await
+        .map_err(|e| unavailable(&e))?
+        .map(|p| p.steps);
     let propose = ProposeForm {
         kind: String::new(),
         lines: invoice
@@ -1317,6 +1325,7 @@ async fn load(state: &WebState, desk: &Desk, id: &str) -> Result<DisputePage, Re
             .collect(),
         timeline,
         checklist: check,
+        playbook,
         propose,
         note: NoteForm::default(),
         assign_to: String::new(),

@@ -9,6 +9,7 @@ pub mod dispute;
 pub mod messages;
 pub mod new_dispute;
 pub mod people;
+pub mod practice;
 pub mod queue;
 pub mod sign_in;
 
@@ -31,6 +32,8 @@ pub struct Viewer {
     pub is_admin: bool,
     /// Whether they take disputes (the navigation offers a new one only then).
     pub writes: bool,
+    /// Whether they work disputes, and so practise and have figures on the team's page.
+    pub on_the_team: bool,
 }
 
 impl Viewer {
@@ -42,6 +45,7 @@ impl Viewer {
             csrf: csrf.to_owned(),
             is_admin: actor.role == redress_domain::Role::Admin,
             writes: actor.role.can_write(),
+            on_the_team: actor.role != redress_domain::Role::Auditor,
         }
     }
 }
