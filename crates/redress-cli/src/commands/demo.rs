@@ -9,6 +9,7 @@ mod cases;
 mod facts;
 mod intake;
 mod plan;
+mod training;
 mod users;
 mod words;
 mod work;
@@ -182,6 +183,7 @@ async fn fill(
     }
     let courses = plan::plan_year(&facts, &mut rng);
     let resolved = work::follow(redress, &users, &facts, &courses, today, &mut rng).await?;
+    training::train(redress, &users, today).await?;
     let counts = redress.operations().dispute_counts().await?;
     let kinds: BTreeSet<ResolutionKind> = resolved.resolutions.iter().map(|(k, _)| *k).collect();
     Ok(Filled {
