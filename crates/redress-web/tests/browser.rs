@@ -592,6 +592,7 @@ async fn an_approver_starts_practice_for_an_agent_who_answers_a_case_and_reads_t
     browser.check_page("practice-session").await;
 
     // Ana finds the session from her practice page and works its first case.
+    browser.press("Sign out").await;
     browser.sign_in(&desk, "ana@example.com", PASSWORD).await;
     browser.follow("Practice").await;
     let session = browser

@@ -163,11 +163,16 @@ async fn an_admin_writes_a_playbook_and_the_case_page_shows_it_for_its_reason() 
     assert!(shown.contains("Version 1"), "{shown}");
 
     let agent = desk.sign_in("ana@example.com").await;
+    let theirs = desk.get("/playbooks", &agent).await;
+    assert!(
+        !theirs.body.contains("Save a new version"),
+        "only admins are offered the form"
+    );
     let refused = desk
         .post(
             "/playbooks/wrong_price",
             Some(&agent),
-            &[("csrf", &page.csrf()), ("steps", "Nothing.")],
+            &[("csrf", &theirs.csrf()), ("steps", "Nothing.")],
             &[],
         )
         .await;
