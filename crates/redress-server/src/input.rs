@@ -27,7 +27,8 @@ use tokio::time::{Instant, Sleep};
 pub const MAX_ID_CHARS: usize = 128;
 
 /// The longest free text taken, in characters: a dispute's `narrative`, a resolution's
-/// `reason`, a decision's or an offer's `note`, a note's `body` ([`LONG_TEXT_FIELDS`]). About
+/// `reason`, a decision's or an offer's `note`, a note's `body`, a practice answer's `message`
+/// ([`LONG_TEXT_FIELDS`]). About
 /// four pages: enough for what a customer writes, not for a file (attachments are for files).
 pub const MAX_TEXT_CHARS: usize = 10_000;
 
@@ -41,7 +42,7 @@ pub const MAX_SHORT_CHARS: usize = 255;
 pub const MAX_CURSOR_BYTES: usize = 2 * (127 + 1 + 4 * MAX_ID_CHARS);
 
 /// The body fields of free text, which take up to [`MAX_TEXT_CHARS`].
-pub const LONG_TEXT_FIELDS: [&str; 4] = ["narrative", "reason", "note", "body"];
+pub const LONG_TEXT_FIELDS: [&str; 5] = ["narrative", "reason", "note", "body", "message"];
 
 /// How much text a field holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

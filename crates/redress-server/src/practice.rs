@@ -665,7 +665,7 @@ pub struct AnswerBody {
     )]
     pub amount: Option<String>,
     /// The message to the customer, in their language.
-    #[schema(max_length = 20000)]
+    #[schema(max_length = 10000)]
     pub message: String,
 }
 

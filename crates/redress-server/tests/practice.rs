@@ -100,14 +100,14 @@ async fn an_agent_answers_a_practice_case_once_and_gets_every_mark_explained_wit
 
     // The trainer reads it but does not answer it.
     let body = perfect_answer(&app, &case_id).await;
-    let (status, _) = app
+    let (status, refused) = app
         .post(
             &format!("/api/v1/practice/cases/{case_id}/answer"),
             &trainer,
             body.clone(),
         )
         .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
     let (status, result) = app
         .post(
             &format!("/api/v1/practice/cases/{case_id}/answer"),

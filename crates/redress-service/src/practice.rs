@@ -31,7 +31,7 @@ pub use redress_storage::practice::Playbook;
 /// The most cases a session has.
 pub const MAX_SESSION_CASES: u32 = 20;
 /// The longest message an answer holds, in characters.
-pub const MAX_ANSWER_MESSAGE_CHARS: usize = 20_000;
+pub const MAX_ANSWER_MESSAGE_CHARS: usize = 10_000;
 /// The most findings an answer names.
 pub const MAX_ANSWER_FINDINGS: usize = 50;
 /// The most steps a playbook has, and the longest step in characters.
