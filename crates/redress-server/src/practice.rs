@@ -7,13 +7,15 @@ use crate::auth::Authenticated;
 use crate::disputes::write;
 use crate::error::{ApiError, ErrorBody};
 use crate::idempotency::IdempotencyKey;
-use crate::views::{ContractView, InvoiceView, PriceView, ReasonNames};
+use crate::views::{
+    CaseSourceNames, ContractView, FindingKindNames, FindingOutcomeNames, InvoiceView,
+    MessagePartNames, PriceView, ReasonNames, ResolutionKindNames, TopicNames,
+};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use redress_domain::recommendation::Recommended;
 use redress_domain::resolution::ResolutionKind;
 use redress_domain::{BillingData, Decimal, parse_decimal, timestamp_text};
 use redress_service::practice::{Answered, CaseView};
@@ -22,67 +24,7 @@ use redress_service::records::practice::{
 };
 use redress_service::records::{CaseInBrief, CaseSource, FindingKind, PracticeSession};
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
-use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
-use utoipa::{IntoParams, PartialSchema, ToSchema};
-
-macro_rules! names {
-    ($(#[doc = $doc:literal])+ $marker:ident as $name:literal: $values:expr) => {
-        $(#[doc = $doc])+
-        pub struct $marker;
-
-        impl PartialSchema for $marker {
-            fn schema() -> RefOr<Schema> {
-                let description = concat!($($doc),+).trim();
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .description(Some(description))
-                    .enum_values(Some($values))
-                    .into()
-            }
-        }
-
-        impl ToSchema for $marker {
-            fn name() -> Cow<'static, str> {
-                Cow::Borrowed($name)
-            }
-        }
-    };
-}
-
-names! {
-    /// Where a practice case came from: a resolved dispute or an audit finding of the
-    /// business (anonymised), or made up with an error planted.
-    CaseSourceNames as "PracticeCaseSource": ["resolved_dispute", "audit_finding", "generated"]
-}
-
-names! {
-    /// A kind of billing error the audit finds (see docs/audit-rules.md).
-    FindingKindNames as "FindingKind": FindingKind::ALL.iter().map(|k| k.as_str())
-}
-
-names! {
-    /// A way of resolving a dispute.
-    ResolutionKindNames as "ResolutionKind": ResolutionKind::ALL.iter().map(|k| k.as_str())
-}
-
-names! {
-    /// What became of a finding: `found` (its line, kind and exact amount), `wrong_amount`,
-    /// `missed` (the records show it, the answer does not) or `invented` (the answer names it,
-    /// the records do not show it).
-    FindingOutcomeNames as "PracticeFindingOutcome": ["found", "wrong_amount", "missed", "invented"]
-}
-
-names! {
-    /// What a mark is for: the resolution or the message to the customer.
-    TopicNames as "PracticeTopic": ["resolution", "message"]
-}
-
-names! {
-    /// A part of the message good practice requires.
-    MessagePartNames as "PracticeMessagePart": MessagePart::ALL.iter().map(|p| p.as_str())
-}
+use utoipa::{IntoParams, ToSchema};
 
 /// The id of a practice session.
 #[derive(Deserialize, IntoParams)]
@@ -417,19 +359,11 @@ pub struct PracticeResultView {
     pub model: PracticeAnswerView,
 }
 
-fn resolution_of(recommended: &Recommended) -> (ResolutionKind, Option<Decimal>) {
-    match recommended {
-        Recommended::CreditNote(a) => (ResolutionKind::CreditNote, Some(*a)),
-        Recommended::Goodwill(a) => (ResolutionKind::Goodwill, Some(*a)),
-        Recommended::Reject => (ResolutionKind::Reject, None),
-    }
-}
-
 impl From<Answered> for PracticeResultView {
     fn from(a: Answered) -> Self {
         let currency = a.model.currency;
         let money = |d: Decimal| currency.format(d);
-        let (model_kind, model_amount) = resolution_of(&a.model.resolution);
+        let (model_kind, model_amount) = a.model.resolution_answer();
         Self {
             points: a.score.points,
             out_of: a.score.out_of,

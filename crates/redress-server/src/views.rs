@@ -630,3 +630,36 @@ names! {
     /// (oldest first) or `-claimed_amount` (the largest claim first).
     SortNames as "DisputeSort": ["-created_at", "created_at", "-claimed_amount"]
 }
+
+names! {
+    /// Where a practice case came from: a resolved dispute or an audit finding of the
+    /// business (anonymised), or made up with an error planted.
+    CaseSourceNames as "PracticeCaseSource": ["resolved_dispute", "audit_finding", "generated"]
+}
+
+names! {
+    /// A kind of billing error the audit finds (see docs/audit-rules.md).
+    FindingKindNames as "FindingKind": redress_service::records::FindingKind::ALL.iter().map(|k| k.as_str())
+}
+
+names! {
+    /// A way of resolving a dispute.
+    ResolutionKindNames as "ResolutionKind": redress_domain::resolution::ResolutionKind::ALL.iter().map(|k| k.as_str())
+}
+
+names! {
+    /// What became of a finding: `found` (its line, kind and exact amount), `wrong_amount`,
+    /// `missed` (the records show it, the answer does not) or `invented` (the answer names it,
+    /// the records do not show it).
+    FindingOutcomeNames as "PracticeFindingOutcome": ["found", "wrong_amount", "missed", "invented"]
+}
+
+names! {
+    /// What a mark is for: the resolution or the message to the customer.
+    TopicNames as "PracticeTopic": ["resolution", "message"]
+}
+
+names! {
+    /// A part of the message good practice requires.
+    MessagePartNames as "PracticeMessagePart": redress_service::records::practice::MessagePart::ALL.iter().map(|p| p.as_str())
+}

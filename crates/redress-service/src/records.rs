@@ -3,7 +3,6 @@
 
 pub use redress_audit::finding::FindingKind;
 pub use redress_audit::report::{FindingRecord, Findings, NotFindings};
-pub use redress_domain::recommendation::Recommended;
 /// Practice's pure part: answers, scores and the model answer.
 pub use redress_practice as practice;
 #[cfg(unix)]

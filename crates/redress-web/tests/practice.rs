@@ -14,7 +14,7 @@ async fn an_agent_works_a_practice_case_an_approver_started_and_sees_the_score_e
     let approver = desk.sign_in("olu@example.com").await;
     let agent = desk.sign_in("ana@example.com").await;
 
-    // The approver starts two cases for Ana.
+    // The approver starts a session of ten cases for Ana.
     let home = desk.get("/practice", &approver).await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("Start a session"), "{}", home.body);
@@ -25,7 +25,7 @@ async fn an_agent_works_a_practice_case_an_approver_started_and_sees_the_score_e
             &[
                 ("csrf", &home.csrf()),
                 ("trainee", &desk.agent.id),
-                ("cases", "2"),
+                ("cases", "10"),
             ],
             &[],
         )
@@ -44,6 +44,7 @@ async fn an_agent_works_a_practice_case_an_approver_started_and_sees_the_score_e
     assert!(mine.body.contains(session_id), "{}", mine.body);
     let session = desk.get(&session_path, &agent).await;
     assert_eq!(session.status, StatusCode::OK);
+    assert!(session.body.contains("Cases (10)"), "{}", session.body);
     let case_path = format!(
         "/practice/cases/{}",
         between(&session.body, "/practice/cases/", "\"").expect("a case link")

@@ -11,8 +11,8 @@ use redress_domain::resolution::ResolutionKind;
 use redress_domain::{BillingData, InvoiceIdx, LineKind, parse_decimal};
 use redress_service::practice::{Answered, CaseView};
 use redress_service::records::FindingKind;
+use redress_service::records::PracticeSession;
 use redress_service::records::practice::{Answer, AnsweredFinding, FindingOutcome};
-use redress_service::records::{PracticeSession, Recommended};
 use std::io::Read;
 
 /// Arguments of `redress practice`.
@@ -286,14 +286,14 @@ fn print_result(answered: &Answered) {
             currency.code()
         );
     }
-    let resolution = match answered.model.resolution {
-        Recommended::CreditNote(a) => {
-            format!("credit note of {} {}", currency.format(a), currency.code())
-        }
-        Recommended::Goodwill(a) => {
-            format!("goodwill of {} {}", currency.format(a), currency.code())
-        }
-        Recommended::Reject => "reject, with the evidence".to_owned(),
+    let resolution = match answered.model.resolution_answer() {
+        (kind, Some(amount)) => format!(
+            "{} of {} {}",
+            kind.as_str().replace('_', " "),
+            currency.format(amount),
+            currency.code()
+        ),
+        (kind, None) => format!("{}, with the evidence", kind.as_str()),
     };
     println!("  resolution: {resolution}");
     println!("  message:\n{}", answered.model.message);

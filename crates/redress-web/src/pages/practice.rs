@@ -12,7 +12,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use redress_domain::recommendation::Recommended;
 use redress_domain::resolution::ResolutionKind;
 use redress_domain::{Decimal, DisputeReason, LineKind, Role, parse_decimal};
 use redress_service::ServiceError;
@@ -535,11 +534,7 @@ fn result_view(answered: &Answered) -> ResultView {
         ),
         None => format::resolution_kind(kind).to_owned(),
     };
-    let (model_kind, model_amount) = match answered.model.resolution {
-        Recommended::CreditNote(a) => (ResolutionKind::CreditNote, Some(a)),
-        Recommended::Goodwill(a) => (ResolutionKind::Goodwill, Some(a)),
-        Recommended::Reject => (ResolutionKind::Reject, None),
-    };
+    let (model_kind, model_amount) = answered.model.resolution_answer();
     ResultView {
         points: score.points,
         out_of: score.out_of,
