@@ -337,8 +337,18 @@ fn where_to_look(kind: FindingKind) -> &'static str {
     }
 }
 
-fn resolution_words(kind: ResolutionKind) -> String {
-    kind.as_str().replace('_', " ")
+/// A resolution's kind in words, as "a …" completes it.
+fn resolution_words(kind: ResolutionKind) -> &'static str {
+    match kind {
+        ResolutionKind::CreditNote => "credit note",
+        ResolutionKind::Refund => "refund",
+        ResolutionKind::AccountCredit => "account credit",
+        ResolutionKind::Goodwill => "goodwill gesture",
+        ResolutionKind::PaymentPlan => "payment plan",
+        ResolutionKind::WriteOff => "write-off",
+        ResolutionKind::Reject => "rejection",
+        ResolutionKind::CorrectedInvoice => "corrected invoice",
+    }
 }
 
 fn mark_resolution(model: &ModelAnswer, answer: &Answer) -> Vec<PartMark> {
