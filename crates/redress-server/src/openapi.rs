@@ -257,9 +257,10 @@ fn limit_text(schema: &mut utoipa::openapi::Schema, field: &str, limit: crate::i
 /// Adds the links a client follows from one answer to the operations it makes possible (and
 /// Schemathesis's stateful phase with it): a response that gives an `XView` links to every
 /// operation under `/api/v1/xs/{id}` with its `id`, one that names an `x_id` to those of
-/// `/api/v1/xs/{id}`. Derived from the names, so a route added under a collection is linked
-/// without a word here. (Not from a list's first item: a link must resolve in every answer,
-/// and a list may be empty.)
+/// `/api/v1/xs/{id}` (a view of two words may name a nested collection: `PracticeCaseView`,
+/// `/api/v1/practice/cases/{id}`). Derived from the names, so a route added under a
+/// collection is linked without a word here. (Not from a list's first item: a link must
+/// resolve in every answer, and a list may be empty.)
 fn add_links(document: &mut utoipa::openapi::OpenApi) {
     use std::collections::BTreeMap;
     // The operations of each collection's item, by collection: `disputes` → get_dispute, …
@@ -294,7 +295,15 @@ fn add_links(document: &mut utoipa::openapi::OpenApi) {
             return Vec::new();
         };
         let mut found = Vec::new();
-        let known = |collection: String| of_item.contains_key(&collection).then_some(collection);
+        // A view's collection, or its nested form (`practice-sessions` is under
+        // `practice/sessions`).
+        let known = |collection: String| {
+            if of_item.contains_key(&collection) {
+                return Some(collection);
+            }
+            let nested = collection.replacen('-', "/", 1);
+            of_item.contains_key(&nested).then_some(nested)
+        };
         if object.required.iter().any(|p| p == "id")
             && let Some(collection) = view_collection(name).and_then(known)
         {
