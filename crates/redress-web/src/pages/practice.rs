@@ -38,13 +38,7 @@ fn not_for_auditors(desk: &Desk) -> Response {
             .to_owned(),
         link: ("/queue", "Go to the queue"),
     }
-    .answer_with(StatusCode::FORBIDDEN)
-}
-
-impl Problem {
-    fn answer_with(self, status: StatusCode) -> Response {
-        render(status, &self)
-    }
+    .answer(StatusCode::FORBIDDEN)
 }
 
 /// What the service refused, as a page.
@@ -60,7 +54,7 @@ fn refused(desk: &Desk, e: &ServiceError) -> Response {
             message: format!("Nothing was changed: {e}."),
             link: ("/practice", "Go to practice"),
         }
-        .answer_with(StatusCode::FORBIDDEN),
+        .answer(StatusCode::FORBIDDEN),
         other => super::unavailable(other),
     }
 }
