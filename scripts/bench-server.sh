@@ -12,8 +12,11 @@
 #     `--keep-in-memory`.
 #  4. the desk's pages an agent reads (issue 17): the queue filtered and searched, and case
 #     pages of random disputes, signed in as a desk user, the same two ways.
+#  5. on PostgreSQL, several servers on one database (issue 21): intake and list pages against
+#     one `redress serve`, then against two on the same database taking the requests in turn
+#     (the load generator's round robin, as a load balancer's), the same two ways.
 #
-# PHASES chooses among "api" (1 and 3) and "desk" (4); both by default.
+# PHASES chooses among "api" (1 and 3), "desk" (4) and "servers" (5); all by default.
 #
 # It writes the figures into docs/performance.md. Not a test: run it by hand on a quiet machine,
 # as root (it runs the load generator at real-time priority, so that its own scheduling does
@@ -22,6 +25,7 @@
 #   scripts/bench-server.sh                       # everything, data in ./bench-server
 #   BACKENDS=sqlite DURATION=10 scripts/bench-server.sh
 #   PHASES=desk scripts/bench-server.sh           # the desk's pages only
+#   BACKENDS=postgres PHASES=servers scripts/bench-server.sh   # one server against two
 #   PG_URL=postgres://postgres@127.0.0.1:5432/postgres scripts/bench-server.sh  # another server
 #
 # PostgreSQL: unless PG_URL names a server, the script runs one of its own (port 5433, data in
@@ -39,10 +43,11 @@ list_rate=${LIST_RATE:-1000}
 kind_rate=${KIND_RATE:-500}
 connections=${CONNECTIONS:-16}
 backends=${BACKENDS:-sqlite postgres}
-phases=${PHASES:-api desk}
+phases=${PHASES:-api desk servers}
 desk_rate=${DESK_RATE:-200}
 desk_kind_rate=${DESK_KIND_RATE:-100}
 port=18080
+second_port=18081
 pg_port=5433
 PG_SETTINGS=${PG_SETTINGS:-"-c shared_buffers=8GB -c effective_cache_size=16GB -c work_mem=64MB \
 -c maintenance_work_mem=2GB -c max_wal_size=16GB -c checkpoint_timeout=30min \
@@ -89,8 +94,10 @@ stop_postgres() {
   fi
 }
 server_pid=
+second_pid=
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -n "$second_pid" ] && kill "$second_pid" 2>/dev/null || true
   stop_postgres
 }
 trap cleanup EXIT
@@ -117,9 +124,22 @@ timed_import() {
   cat "$work/time.txt"
 }
 
+# The servers the load goes to (the second with phase 5).
+urls=(--url "http://127.0.0.1:$port")
+
+# Waits until the server at PORT answers.
+wait_for_server() {
+  for _ in $(seq 600); do
+    curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && return
+    sleep 0.1
+  done
+  echo "the server on port $1 did not start" >&2
+  exit 1
+}
+
 # The load's figures: "requests/s p50 p90 p99 failures" (ms). WORKLOAD and the load's options.
 measure() {
-  PASSWORD=$desk_password "${realtime[@]}" "$load" --url "http://127.0.0.1:$port" --token "$token" \
+  PASSWORD=$desk_password "${realtime[@]}" "$load" "${urls[@]}" --token "$token" \
     --email bench@example.com --disputes "$disputes" --customers "$customers" \
     --bench-dir "$work/server" --workload "$@" 2> "$work/load.err" || { cat "$work/load.err" >&2; exit 1; }
   grep -E "^a request" "$work/load.err" | head -n3 >&2 || true
@@ -130,7 +150,8 @@ desk_password="the bench's desk password"
 # Figures per backend; a backend not run this time keeps its last ones.
 results=$work/results.txt
 desk_results=$work/desk-results.txt
-touch "$results" "$desk_results"
+servers_results=$work/servers-results.txt
+touch "$results" "$desk_results" "$servers_results"
 for backend in $backends; do
   echo "== $backend" >&2
   has_phase api && sed -i "/^$backend /d" "$results"
@@ -171,10 +192,7 @@ for backend in $backends; do
   [ "$backend" = sqlite ] && keep=(--keep-in-memory)
   "$redress" serve --addr "127.0.0.1:$port" "${db[@]}" "${keep[@]}" > "$work/serve-$backend.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 600); do
-    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
-    sleep 0.1
-  done
+  wait_for_server "$port"
   if has_phase api; then
     # Warm the caches the way a running server's are: a pass of list pages and intake.
     measure list --seconds 10 >/dev/null
@@ -204,6 +222,33 @@ for backend in $backends; do
       echo "$backend desk$family $(measure desk --family $family --seconds "$list_duration" --rate "$desk_kind_rate" --connections 64)" >> "$desk_results"
     done
   fi
+  if has_phase servers && [ "$backend" = postgres ]; then
+    # Warmed as above, then each load against one server and against two. Twice the clients
+    # against two, so each server has as many as one had.
+    : > "$servers_results"
+    measure list --seconds 10 >/dev/null
+    measure intake --seconds 10 --rate "$rate" --connections 64 >/dev/null
+    for servers in one two; do
+      clients=$connections
+      if [ "$servers" = two ]; then
+        "$redress" serve --addr "127.0.0.1:$second_port" "${db[@]}" > "$work/serve-second.log" 2>&1 &
+        second_pid=$!
+        wait_for_server "$second_port"
+        urls=(--url "http://127.0.0.1:$port" --url "http://127.0.0.1:$second_port")
+        measure list --seconds 10 >/dev/null
+        clients=$(( connections * 2 ))
+      fi
+      echo "$servers intake-flat $(measure intake --seconds "$duration" --connections "$clients")" >> "$servers_results"
+      echo "$servers list-flat $(measure list --seconds "$duration" --connections "$clients")" >> "$servers_results"
+      echo "$servers intake-rate $(measure intake --seconds "$duration" --rate "$rate" --connections 64)" >> "$servers_results"
+      echo "$servers list-rate $(measure list --seconds "$duration" --rate "$list_rate" --connections 64)" >> "$servers_results"
+    done
+    kill -INT "$second_pid"
+    wait "$second_pid" || true
+    second_pid=
+    urls=(--url "http://127.0.0.1:$port")
+    cat "$servers_results" >&2
+  fi
   kill -INT "$server_pid"
   wait "$server_pid" || true
   server_pid=
@@ -215,6 +260,10 @@ done
 if has_phase api; then
   python3 scripts/bench/report.py api "$results" "$lines" "$deliveries" "$disputes" "$connections" \
     "$duration" "$list_duration" "$rate" "$list_rate" "$kind_rate"
+fi
+if has_phase servers && [[ " $backends " == *" postgres "* ]]; then
+  python3 scripts/bench/report.py servers "$servers_results" "$disputes" "$connections" "$duration" \
+    "$rate" "$list_rate"
 fi
 if has_phase desk; then
   python3 scripts/bench/report.py desk "$desk_results" "$disputes" "$connections" "$duration" \

@@ -3,6 +3,7 @@
 
     report.py api RESULTS LINES DELIVERIES DISPUTES CONNECTIONS DURATION LIST_DURATION RATE LIST_RATE KIND_RATE
     report.py desk RESULTS DISPUTES CONNECTIONS DURATION LIST_DURATION RATE KIND_RATE
+    report.py servers RESULTS DISPUTES CONNECTIONS DURATION RATE LIST_RATE
 
 RESULTS holds a line per measurement: `BACKEND WHAT requests/s p50 p90 p99 failures` (what
 `redress-load` prints, after the backend and what was measured); a backend's figures from an
@@ -12,7 +13,7 @@ import datetime
 import glob
 import sys
 
-NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+NAMES = {"sqlite": "SQLite", "postgres": "PostgreSQL", "one": "one server", "two": "two servers"}
 
 
 class Figures:
@@ -23,7 +24,7 @@ class Figures:
         for line in open(path):
             backend, what, *figures = line.split()
             self.rows.setdefault(backend, {})[what] = figures
-        self.backends = [b for b in ("sqlite", "postgres") if b in self.rows]
+        self.backends = [b for b in ("sqlite", "postgres", "one", "two") if b in self.rows]
         self.head = "| | " + " | ".join(NAMES[b] for b in self.backends) + " |"
         self.rule = "|---|" + "---|" * len(self.backends)
 
@@ -152,5 +153,31 @@ def desk(results, disputes, connections, duration, list_duration, rate, kind_rat
            "## The desk: the queue and the case page (issue 17)\n\n")
 
 
+def servers(results, disputes, connections, duration, rate, list_rate):
+    f = Figures(results)
+    connections = int(connections)
+    out = [f"Measured {datetime.date.today()} by `BACKENDS=postgres PHASES=servers scripts/bench-server.sh` "
+           f"on 2 cores ({cpu()}), release build: the same PostgreSQL database as above "
+           f"({int(disputes):,} disputes over the 2.5-million-line dataset), the load from "
+           f"`redress-load` against one `redress serve`, then against two on the same database taking "
+           f"the requests in turn. As fast as answered: {connections} clients against one server, "
+           f"{2 * connections} against two. At a fixed rate, each latency counted from when its request "
+           f"fell due.", ""]
+    out += [f.head + " two against one |", f.rule + "---|"]
+    rows = [("intake-flat", f"intake as fast as answered, {duration} s"),
+            ("list-flat", f"list pages as fast as answered, {duration} s"),
+            ("intake-rate", f"intake due at {int(rate):,}/s for {duration} s"),
+            ("list-rate", f"list pages due at {int(list_rate):,}/s for {duration} s")]
+    for what, label in rows:
+        one, two = (float(f.cell(b, what, 0)) if f.rows.get(b, {}).get(what) else 0 for b in ("one", "two"))
+        ratio = f"{two / one:.2f}×" if one else "–"
+        block = []
+        f.load(block, what, label, False)
+        block[0] += f" {ratio} |"
+        block[1:] = [row + " |" for row in block[1:]]
+        out += block
+    splice("bench-servers", "\n".join(out))
+
+
 if __name__ == "__main__":
-    {"api": api, "desk": desk}[sys.argv[1]](*sys.argv[2:])
+    {"api": api, "desk": desk, "servers": servers}[sys.argv[1]](*sys.argv[2:])

@@ -10,11 +10,14 @@
 
 pub mod finding;
 pub mod index;
+pub mod merge;
 pub mod report;
 pub mod rules;
+pub mod shard;
 pub mod verdict;
 
 pub use finding::{Evidence, Finding, FindingKind, Quantities};
+pub use shard::{Shard, ShardError};
 pub use verdict::{DisputeVerdict, Verdict};
 
 use index::AuditIndex;
@@ -37,19 +40,38 @@ const PARALLEL_FROM_CONTRACTS: usize = 64;
 
 /// Audits all of `data`.
 pub fn audit(data: &BillingData) -> Audit {
+    audit_shard(data, Shard::WHOLE)
+}
+
+/// Audits the customers of `shard` in `data`: exactly the findings and verdicts of
+/// [`audit`] on those customers, in the same order.
+pub fn audit_shard(data: &BillingData, shard: Shard) -> Audit {
     let index = AuditIndex::build(data);
-    let contracts = 0..data.contracts.len() as u32;
-    let audit_contract = |c| rules::audit_contract(data, &index, ContractIdx(c));
+    let kept: Vec<bool> = if shard == Shard::WHOLE {
+        Vec::new()
+    } else {
+        data.customer_ids.iter().map(|id| shard.holds(id)).collect()
+    };
+    let keeps = |contract: ContractIdx| {
+        kept.is_empty() || kept[data.contracts[contract.index()].customer.index()]
+    };
+    let contracts = (0..data.contracts.len() as u32)
+        .map(ContractIdx)
+        .filter(|&c| keeps(c));
+    let audit_contract = |c| rules::audit_contract(data, &index, c);
     let findings: Vec<Finding> = if data.contracts.len() < PARALLEL_FROM_CONTRACTS {
         contracts.flat_map(audit_contract).collect()
     } else {
+        let contracts: Vec<ContractIdx> = contracts.collect();
         contracts
             .into_par_iter()
             .with_min_len(PARALLEL_FROM_CONTRACTS)
             .flat_map_iter(audit_contract)
             .collect()
     };
-    let verdicts = judge_disputes(data, &findings);
+    let verdicts = judge_disputes_where(data, &findings, |dispute| {
+        keeps(data.invoices[dispute.invoice.index()].contract)
+    });
     Audit { findings, verdicts }
 }
 
@@ -87,6 +109,15 @@ pub fn verify(data: &BillingData, dispute: &redress_domain::Dispute) -> Verified
 
 /// A verdict for every dispute of `data` on `findings`.
 pub fn judge_disputes(data: &BillingData, findings: &[Finding]) -> Vec<DisputeVerdict> {
+    judge_disputes_where(data, findings, |_| true)
+}
+
+/// A verdict for each dispute of `data` that `keep` keeps, on `findings`.
+fn judge_disputes_where(
+    data: &BillingData,
+    findings: &[Finding],
+    keep: impl Fn(&redress_domain::Dispute) -> bool,
+) -> Vec<DisputeVerdict> {
     let mut by_invoice: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
     for (i, finding) in findings.iter().enumerate() {
         if let Some(invoice) = finding.invoice {
@@ -96,6 +127,7 @@ pub fn judge_disputes(data: &BillingData, findings: &[Finding]) -> Vec<DisputeVe
     data.disputes
         .iter()
         .enumerate()
+        .filter(|(_, dispute)| keep(dispute))
         .map(|(d, dispute)| {
             let on_invoice = by_invoice
                 .get(&dispute.invoice.0)

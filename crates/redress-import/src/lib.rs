@@ -9,9 +9,11 @@
 
 mod csv_table;
 mod files;
+mod order;
 mod problem;
 mod read;
 
+pub use order::{RecordOrder, read_record_order};
 pub use problem::{Problem, Problems, SHOWN_PER_FILE};
 pub use read::{ReadOptions, read_billing_data, read_billing_data_with};
 

@@ -24,6 +24,7 @@ mod workload;
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use workload::{Request, Workload};
@@ -34,9 +35,10 @@ use workload::{Request, Workload};
     about = "Loads a Redress server with dispute intake, list pages or the desk's pages"
 )]
 struct Args {
-    /// The server, e.g. http://127.0.0.1:8080.
-    #[arg(long)]
-    url: String,
+    /// The server, e.g. http://127.0.0.1:8080. Several (`--url A --url B`) take the requests
+    /// in turn, as a load balancer's round robin gives them.
+    #[arg(long, required = true)]
+    url: Vec<String>,
     /// For intake and list pages: an API token with the agent role.
     #[arg(long, env = "TOKEN")]
     token: Option<String>,
@@ -108,7 +110,10 @@ struct Tally {
 /// Everything a request needs, shared by the clients.
 struct Target {
     client: reqwest::Client,
-    base: String,
+    /// The servers, taking the requests in turn.
+    bases: Vec<String>,
+    /// How many requests were sent, to choose the next server.
+    sent: AtomicUsize,
     /// The header that says who asks: an API token, or the desk's session cookie.
     credentials: (reqwest::header::HeaderName, String),
     workload: Workload,
@@ -118,7 +123,8 @@ struct Target {
 impl Target {
     /// Sends `request` and counts it, `took` long from `since`.
     async fn send(&self, request: Request, since: Instant) {
-        let url = format!("{}{}", self.base, request.path);
+        let turn = self.sent.fetch_add(1, Ordering::Relaxed);
+        let url = format!("{}{}", self.bases[turn % self.bases.len()], request.path);
         let builder = match request.body {
             Some(body) => self
                 .client
@@ -188,7 +194,11 @@ fn main() -> anyhow::Result<()> {
     };
     anyhow::ensure!(args.connections > 0, "--connections must be at least 1");
     anyhow::ensure!(args.rate.is_none_or(|r| r > 0.0), "--rate must be above 0");
-    let base = args.url.trim_end_matches('/').to_owned();
+    let bases: Vec<String> = args
+        .url
+        .iter()
+        .map(|url| url.trim_end_matches('/').to_owned())
+        .collect();
     // One thread, like `wrk -t1`: the load takes as little of the machine as it can.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -198,7 +208,8 @@ fn main() -> anyhow::Result<()> {
         let password = args
             .password
             .context("the desk's pages need --password (or PASSWORD)")?;
-        let cookie = runtime.block_on(sign_in(&base, &email, &password))?;
+        // Sessions are kept in the database, so one sign-in serves every server on it.
+        let cookie = runtime.block_on(sign_in(&bases[0], &email, &password))?;
         (reqwest::header::COOKIE, cookie)
     } else {
         let token = args
@@ -212,7 +223,8 @@ fn main() -> anyhow::Result<()> {
             .timeout(Duration::from_secs(30))
             .redirect(reqwest::redirect::Policy::none())
             .build()?,
-        base,
+        bases,
+        sent: AtomicUsize::new(0),
         credentials,
         workload,
         tally: Mutex::default(),
