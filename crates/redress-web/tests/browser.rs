@@ -92,6 +92,17 @@ impl Browser {
         Self { client, driver }
     }
 
+    /// Wide tables scroll within their own region; the page itself never does.
+    async fn assert_no_sideways_scrolling(&self, name: &str) {
+        let overflow = self
+            .eval("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
+            .await;
+        assert!(
+            overflow.as_i64().unwrap() <= 0,
+            "{name}: the page scrolls sideways by {overflow} px"
+        );
+    }
+
     /// Opens `path` of `desk`.
     async fn open(&self, desk: &Desk, path: &str) {
         self.client
@@ -438,16 +449,12 @@ async fn the_desk_is_usable_on_a_narrow_screen_without_sideways_scrolling() {
     for (name, path) in [
         ("queue-narrow", "/queue"),
         ("case-narrow", "/disputes/DSP-3"),
+        ("practice-narrow", "/practice"),
+        ("team-narrow", "/team"),
+        ("playbooks-narrow", "/playbooks"),
     ] {
         browser.open(&desk, path).await;
-        // Wide tables scroll within their own region; the page itself never does.
-        let overflow = browser
-            .eval("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
-            .await;
-        assert!(
-            overflow.as_i64().unwrap() <= 0,
-            "{name}: the page scrolls sideways by {overflow} px"
-        );
+        browser.assert_no_sideways_scrolling(name).await;
         browser.check_page(name).await;
     }
     browser.stop().await;
@@ -646,5 +653,20 @@ async fn an_approver_starts_practice_for_an_agent_who_answers_a_case_and_reads_t
     assert_eq!(browser.text("h1").await, "Your figures");
     browser.check_page("team").await;
     browser.stop().await;
+    // The case and its result side by side on a wide screen, one above the other on a phone.
+    let phone = Browser::start(360, 740).await;
+    phone.sign_in(&desk, "ana@example.com", PASSWORD).await;
+    phone.open(&desk, case.as_str().unwrap()).await;
+    assert!(
+        phone
+            .text("#result-heading")
+            .await
+            .starts_with("Your score: ")
+    );
+    phone
+        .assert_no_sideways_scrolling("practice-result-narrow")
+        .await;
+    phone.check_page("practice-result-narrow").await;
+    phone.stop().await;
     desk.stop().await;
 }
