@@ -47,14 +47,8 @@ pub fn audit(data: &BillingData) -> Audit {
 /// [`audit`] on those customers, in the same order.
 pub fn audit_shard(data: &BillingData, shard: Shard) -> Audit {
     let index = AuditIndex::build(data);
-    let kept: Vec<bool> = if shard == Shard::WHOLE {
-        Vec::new()
-    } else {
-        data.customer_ids.iter().map(|id| shard.holds(id)).collect()
-    };
-    let keeps = |contract: ContractIdx| {
-        kept.is_empty() || kept[data.contracts[contract.index()].customer.index()]
-    };
+    let kept: Vec<bool> = data.customer_ids.iter().map(|id| shard.holds(id)).collect();
+    let keeps = |contract: ContractIdx| kept[data.contracts[contract.index()].customer.index()];
     let contracts = (0..data.contracts.len() as u32)
         .map(ContractIdx)
         .filter(|&c| keeps(c));

@@ -248,6 +248,14 @@ fn list(numbers: &[u32]) -> String {
     numbers.join(", ")
 }
 
+/// Where each id is in `ids`.
+fn places(ids: &[String]) -> FxHashMap<&str, u32> {
+    ids.iter()
+        .enumerate()
+        .map(|(at, id)| (id.as_str(), at as u32))
+        .collect()
+}
+
 /// What of a record the merge needs: whether it is a verdict, and whose.
 #[derive(Deserialize)]
 struct RecordKey {
@@ -267,18 +275,8 @@ pub fn merge_reports<R: BufRead>(
     reports: Vec<ShardReport<R>>,
     out: &mut dyn Write,
 ) -> Result<(), MergeError> {
-    let contract_at: FxHashMap<&str, u32> = order
-        .contract_ids
-        .iter()
-        .enumerate()
-        .map(|(at, id)| (id.as_str(), at as u32))
-        .collect();
-    let dispute_at: FxHashMap<&str, u32> = order
-        .dispute_ids
-        .iter()
-        .enumerate()
-        .map(|(at, id)| (id.as_str(), at as u32))
-        .collect();
+    let contract_at = places(order.contract_ids);
+    let dispute_at = places(order.dispute_ids);
     // (contract's place, shard, line) and the line: a contract is one customer's and so in one
     // shard, where its findings keep their order.
     let mut findings: Vec<((u32, u32, usize), String)> = Vec::new();

@@ -12,15 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use support::{Database, Server, text};
-
-/// `redress ARGS` with no database flags of a test's.
-fn redress(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_redress"))
-        .args(args)
-        .output()
-        .expect("redress runs")
-}
+use support::{Database, Server, redress, text};
 
 fn imported() -> Database {
     let db = Database::new();

@@ -1,24 +1,15 @@
 //! The `redress` command as a user runs it: exit codes, the three formats, bad input, and an
 //! audit of generated data that must find every planted error and nothing else.
 
+mod support;
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn redress(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redress"))
-        .args(args)
-        .output()
-        .expect("redress runs")
-}
+use support::{redress, text};
 
 fn example() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/audit-v1/data")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn jsonl(bytes: &[u8]) -> Vec<Value> {

@@ -1,24 +1,16 @@
 //! `redress demo` as a new user runs it: a fresh database filled with a business's year,
 //! checked through the service and the CLI, and a data directory never touched by accident.
 
+mod support;
+
 use redress_domain::DisputeStatus;
 use redress_domain::resolution::{ResolutionKind, ResolutionStatus};
 use redress_service::Redress;
 use redress_service::records::{DisputeFilter, DisputeOrder, Location, Resolution};
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn redress(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redress"))
-        .args(args)
-        .output()
-        .expect("redress runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::process::Output;
+use support::{redress, text};
 
 fn demo(data: &Path, extra: &[&str]) -> Output {
     let mut args = vec![

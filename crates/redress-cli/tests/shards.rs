@@ -2,19 +2,11 @@
 //! verdicts, and the shards' reports merge into exactly the whole audit's report, byte for
 //! byte; a merge that cannot be whole is refused and writes nothing.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn redress(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redress"))
-        .args(args)
-        .output()
-        .expect("redress runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::process::Output;
+use support::{redress, text};
 
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()

@@ -103,6 +103,14 @@ fn on_postgres(url: &str, sql: Vec<String>) -> Result<(), String> {
     .unwrap()
 }
 
+/// `redress ARGS` with no database flags of a test's.
+pub fn redress(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_redress"))
+        .args(args)
+        .output()
+        .expect("redress runs")
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
